@@ -1,0 +1,51 @@
+/**
+ * The `hotpapers` program. Each command lives in its own module under commands/;
+ * this file wires them up and turns errors into one stderr line and a non-zero exit.
+ */
+import { Command, CommanderError } from 'commander';
+import { HotpapersError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
+
+/** Build the program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('hotpapers')
+    .description('Which new arXiv papers people are talking about.')
+    .version(VERSION)
+    .showHelpAfterError('(run hotpapers --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Run the CLI with `argv` (node, script, ...args); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** Print an error as one line (stack only under DEBUG=hotpapers) and pick the exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (help, version, usage errors).
+    return error.exitCode;
+  }
+  const debug = /hotpapers/.test(process.env.DEBUG ?? '');
+  if (error instanceof HotpapersError) {
+    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`hotpapers: internal error: ${message.replace(/\s+/g, ' ').trim()}\n`);
+  return 1;
+}
+

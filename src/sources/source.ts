@@ -1,0 +1,41 @@
+/**
+ * The one interface every social source implements. A source finds the posts that link the
+ * day's papers and reads their counts; it never touches the store or the environment.
+ */
+import type { Config } from '../config/schema.js';
+import type { HttpClient } from '../http/client.js';
+import type { Paper, Post, SourceId } from '../types.js';
+import type { Logger } from '../util/log.js';
+
+/** What a source is given for one run. */
+export interface SourceContext {
+  http: HttpClient;
+  config: Config;
+  /** HOTPAPERS_NOW or the clock. */
+  now: Date;
+  /** Mailing date YYYY-MM-DD. */
+  day: string;
+  /** When the day's papers became public (20:00 US Eastern the evening before `day`). */
+  announcedAt: Date;
+  log: Logger;
+}
+
+/** What a source found. */
+export interface SourceResult {
+  /** Posts as returned, before matching; duplicates allowed (matching removes them). */
+  posts: Post[];
+  /** Remarks worth showing the user (e.g. "stopped at --max-x-reads"). */
+  notes: string[];
+}
+
+/** A social source. */
+export interface Source {
+  readonly id: SourceId;
+  /** Find the posts linking any of `papers`. Throws a one-line HotpapersError on failure. */
+  collect(papers: readonly Paper[], ctx: SourceContext): Promise<SourceResult>;
+  /**
+   * Embed HTML for a post that will be shown, unsanitised (the caller sanitises and caches);
+   * null when the post cannot be embedded (deleted, protected).
+   */
+  embed(post: Post, ctx: SourceContext): Promise<string | null>;
+}

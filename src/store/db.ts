@@ -1,0 +1,54 @@
+/**
+ * The SQLite store: opening, pragmas and versioned migrations. This module owns the file;
+ * the repository modules beside it (listings, posts, runs, …) own their queries.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** Open (creating if needed) the store at `path` and bring its schema up to date. */
+export function openStore(path: string): Db {
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw new StoreError('store', `cannot open ${path} (${(error as Error).message})`, { cause: error });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    throw new StoreError('store', `cannot prepare ${path} (${(error as Error).message})`, { cause: error });
+  }
+  return db;
+}
+
+/** Apply every migration newer than the stored user_version, each in its own transaction. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new StoreError('store', `schema version ${current} is newer than this hotpapers (${MIGRATIONS.length}); upgrade hotpapers`);
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version - 1]!;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}
+
+/** Run `fn` inside one transaction (all or nothing). */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn)();
+}

@@ -1,0 +1,118 @@
+/**
+ * Versioned schema migrations. Never edit a shipped entry: append a new one. Entry N brings
+ * the schema to user_version N.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: papers, listings, runs, posts, links, snapshots, embeds.
+  `
+  CREATE TABLE papers (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    authors TEXT NOT NULL,            -- JSON array of names
+    categories TEXT NOT NULL,         -- JSON array, primary first
+    primary_category TEXT NOT NULL,
+    comment TEXT,
+    journal_ref TEXT,
+    doi TEXT,
+    published TEXT,
+    updated TEXT,
+    pdf_url TEXT
+  );
+
+  -- One row per (mailing day, category set) whose listing is complete in the store.
+  CREATE TABLE listing_days (
+    day TEXT NOT NULL,                -- YYYY-MM-DD mailing date
+    categories TEXT NOT NULL,         -- normalised comma list, e.g. "cs,stat.ML"
+    method TEXT NOT NULL,             -- api | rss | catchup
+    fetched_at TEXT NOT NULL,
+    paper_count INTEGER NOT NULL,
+    PRIMARY KEY (day, categories)
+  );
+
+  CREATE TABLE listings (
+    day TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    paper_id TEXT NOT NULL REFERENCES papers(id),
+    announce_type TEXT NOT NULL,      -- new | cross | replace | replace-cross
+    method TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (day, categories, paper_id)
+  );
+  CREATE INDEX listings_paper ON listings(paper_id);
+
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    command TEXT NOT NULL,
+    day TEXT,
+    started_at TEXT NOT NULL,         -- real clock
+    ended_at TEXT,
+    status TEXT NOT NULL,             -- running | ok | partial | failed
+    health TEXT,                      -- JSON SourceHealth[]
+    requests TEXT,                    -- JSON {host: count}
+    detail TEXT
+  );
+
+  CREATE TABLE posts (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    author_id TEXT,
+    author_handle TEXT,
+    author_name TEXT,
+    url TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT,
+    links TEXT NOT NULL,              -- JSON array of expanded URLs
+    raw TEXT,                         -- JSON payload as received
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (source, id)
+  );
+
+  CREATE TABLE post_papers (
+    source TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    paper_id TEXT NOT NULL,
+    PRIMARY KEY (source, post_id, paper_id),
+    FOREIGN KEY (source, post_id) REFERENCES posts(source, id)
+  );
+  CREATE INDEX post_papers_paper ON post_papers(paper_id);
+
+  -- Engagement counts of a post as observed at an instant (HOTPAPERS_NOW or the clock).
+  CREATE TABLE snapshots (
+    source TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    observed_at TEXT NOT NULL,
+    reposts INTEGER NOT NULL,
+    likes INTEGER NOT NULL,
+    replies INTEGER NOT NULL,
+    quotes INTEGER NOT NULL,
+    PRIMARY KEY (source, post_id, observed_at),
+    FOREIGN KEY (source, post_id) REFERENCES posts(source, id)
+  );
+
+  -- Sanitised embed HTML per post; status "unavailable" remembers a 404 so it is not re-asked.
+  CREATE TABLE embeds (
+    source TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    html TEXT,
+    status TEXT NOT NULL,             -- ok | unavailable
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (source, post_id)
+  );
+
+  -- The ranked result of each written day (JSON DayDigest): what the post, site and feeds show.
+  CREATE TABLE digests (
+    day TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    horizon TEXT NOT NULL DEFAULT '',  -- '' (as observed), '24h', '72h'
+    observed_at TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    markdown_sha256 TEXT,
+    path TEXT,
+    written_at TEXT NOT NULL,          -- real clock
+    PRIMARY KEY (day, categories, horizon)
+  );
+  `,
+];
