@@ -39,29 +39,23 @@ const instant = z
     message: 'must be an ISO-8601 instant with a time zone, e.g. 2021-06-10T18:07:48Z',
   });
 
-const weights = z
-  .union([
-    z.record(z.string(), z.coerce.number()),
-    z.string().transform((value, ctx) => {
-      const out: Record<string, number> = {};
-      for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-        const [k, v] = part.split('=');
-        const n = Number(v);
-        if (!k || v === undefined || !Number.isFinite(n)) {
-          ctx.addIssue({ code: 'custom', message: 'must look like "x=1,bluesky=1,hn=2,hf=3"' });
-          return z.NEVER;
-        }
-        out[k.trim()] = n;
-      }
-      return out;
-    }),
-  ])
-  .superRefine((value, ctx) => {
+const weights = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const out: Record<string, unknown> = {};
+    for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [k, v] = part.split('=');
+      out[(k ?? '').trim()] = v === undefined ? Number.NaN : Number(v);
+    }
+    return out;
+  },
+  z.record(z.string(), z.number({ message: 'must look like "x=1,bluesky=1,hn=2,hf=3"' })).superRefine((value, ctx) => {
     for (const [k, v] of Object.entries(value)) {
       if (!SOURCE_IDS.includes(k as SourceId)) ctx.addIssue({ code: 'custom', message: `has unknown source "${k}"` });
-      if (!(v >= 0)) ctx.addIssue({ code: 'custom', message: `weight of ${k} must be ≥ 0` });
+      else if (!(v >= 0)) ctx.addIssue({ code: 'custom', message: `must look like "x=1,bluesky=1,hn=2,hf=3" with weights ≥ 0` });
     }
-  });
+  }),
+);
 
 /** Setting name → environment variable. Only these are read from the environment. */
 export const ENV_NAMES = {

@@ -1,0 +1,143 @@
+/**
+ * Posts, their links to papers, their metric snapshots and their cached embeds.
+ * Writes are idempotent: re-saving the same post at the same instant changes nothing.
+ */
+import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
+import type { Db } from './db.js';
+
+/** Store matched posts, their paper links and a snapshot of their counts at `observedAt`, in one transaction. */
+export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: string): void {
+  const upsertPost = db.prepare(`
+    INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
+    VALUES (@source, @id, @authorId, @authorHandle, @authorName, @url, @text, @createdAt, @links, @raw, @seen, @seen)
+    ON CONFLICT (source, id) DO UPDATE SET
+      author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
+      url = excluded.url, text = excluded.text, created_at = excluded.created_at, links = excluded.links,
+      raw = excluded.raw,
+      first_seen = min(posts.first_seen, excluded.first_seen),
+      last_seen = max(posts.last_seen, excluded.last_seen)`);
+  const link = db.prepare('INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)');
+  const snapshot = db.prepare(`
+    INSERT INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source, post_id, observed_at) DO UPDATE SET
+      reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`);
+  db.transaction(() => {
+    for (const { post, paperIds } of matched) {
+      upsertPost.run({
+        source: post.source,
+        id: post.id,
+        authorId: post.authorId ?? null,
+        authorHandle: post.authorHandle ?? null,
+        authorName: post.authorName ?? null,
+        url: post.url,
+        text: post.text,
+        createdAt: post.createdAt ?? null,
+        links: JSON.stringify(post.links),
+        raw: post.raw === undefined ? null : JSON.stringify(post.raw),
+        seen: observedAt,
+      });
+      for (const paperId of paperIds) link.run(post.source, post.id, paperId);
+      const m = post.metrics;
+      snapshot.run(post.source, post.id, observedAt, m.reposts, m.likes, m.replies, m.quotes);
+    }
+  })();
+}
+
+interface PostRow {
+  source: SourceId;
+  id: string;
+  author_id: string | null;
+  author_handle: string | null;
+  author_name: string | null;
+  url: string;
+  text: string;
+  created_at: string | null;
+  links: string;
+  paper_ids: string;
+  reposts: number;
+  likes: number;
+  replies: number;
+  quotes: number;
+}
+
+/**
+ * Every stored post of `sources` linked to one of `paperIds`, with its latest counts observed
+ * at or before `asOf`; posts with no snapshot by then are left out.
+ */
+export function loadPostsForPapers(
+  db: Db,
+  paperIds: readonly string[],
+  asOf: string,
+  sources: readonly SourceId[],
+): MatchedPost[] {
+  if (paperIds.length === 0 || sources.length === 0) return [];
+  const rows = db
+    .prepare(`
+      WITH ids(id) AS (SELECT value FROM json_each(@ids)),
+           srcs(s) AS (SELECT value FROM json_each(@sources)),
+           linked AS (
+             SELECT pp.source, pp.post_id, json_group_array(pp.paper_id) AS paper_ids
+             FROM post_papers pp JOIN ids ON ids.id = pp.paper_id JOIN srcs ON srcs.s = pp.source
+             GROUP BY pp.source, pp.post_id
+           ),
+           latest AS (
+             SELECT s.source, s.post_id, max(s.observed_at) AS observed_at
+             FROM snapshots s JOIN linked l ON l.source = s.source AND l.post_id = s.post_id
+             WHERE s.observed_at <= @asOf
+             GROUP BY s.source, s.post_id
+           )
+      SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
+             l.paper_ids, s.reposts, s.likes, s.replies, s.quotes
+      FROM linked l
+      JOIN latest t ON t.source = l.source AND t.post_id = l.post_id
+      JOIN snapshots s ON s.source = t.source AND s.post_id = t.post_id AND s.observed_at = t.observed_at
+      JOIN posts p ON p.source = l.source AND p.id = l.post_id
+      ORDER BY p.source, p.id`)
+    .all({ ids: JSON.stringify(paperIds), sources: JSON.stringify(sources), asOf }) as PostRow[];
+  return rows.map((row) => ({ post: rowToPost(row), paperIds: (JSON.parse(row.paper_ids) as string[]).sort() }));
+}
+
+function rowToPost(row: PostRow): Post {
+  const metrics: Metrics = { reposts: row.reposts, likes: row.likes, replies: row.replies, quotes: row.quotes };
+  return {
+    source: row.source,
+    id: row.id,
+    authorId: row.author_id ?? undefined,
+    authorHandle: row.author_handle ?? undefined,
+    authorName: row.author_name ?? undefined,
+    url: row.url,
+    text: row.text,
+    createdAt: row.created_at ?? undefined,
+    links: JSON.parse(row.links) as string[],
+    metrics,
+  };
+}
+
+/** A cached embed: sanitised html, or `unavailable` for a post that cannot be embedded. */
+export interface StoredEmbed {
+  html: string | null;
+  status: 'ok' | 'unavailable';
+  fetchedAt: string;
+}
+
+/** The cached embed of a post, if any. */
+export function getEmbed(db: Db, source: SourceId, postId: string): StoredEmbed | undefined {
+  const row = db.prepare('SELECT html, status, fetched_at FROM embeds WHERE source = ? AND post_id = ?').get(source, postId) as
+    | { html: string | null; status: 'ok' | 'unavailable'; fetched_at: string }
+    | undefined;
+  return row ? { html: row.html, status: row.status, fetchedAt: row.fetched_at } : undefined;
+}
+
+/** Cache a post's sanitised embed html (null: the provider says it cannot be embedded). */
+export function putEmbed(db: Db, source: SourceId, postId: string, html: string | null, fetchedAt: string): void {
+  db.prepare(`
+    INSERT INTO embeds (source, post_id, html, status, fetched_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (source, post_id) DO UPDATE SET html = excluded.html, status = excluded.status, fetched_at = excluded.fetched_at`).run(
+    source,
+    postId,
+    html,
+    html === null ? 'unavailable' : 'ok',
+    fetchedAt,
+  );
+}

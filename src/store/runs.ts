@@ -1,0 +1,53 @@
+/** The runs table: one row per command run, with its status and each source's health. */
+import type { SourceHealth } from '../types.js';
+import type { Db } from './db.js';
+
+/** Record the start of a run; returns its id. */
+export function startRun(db: Db, command: string, day: string | undefined, startedAt: string): number {
+  const info = db
+    .prepare("INSERT INTO runs (command, day, started_at, status) VALUES (?, ?, ?, 'running')")
+    .run(command, day ?? null, startedAt);
+  return Number(info.lastInsertRowid);
+}
+
+export interface RunEnd {
+  status: 'ok' | 'partial' | 'failed';
+  endedAt: string;
+  health?: SourceHealth[];
+  requests?: Record<string, number>;
+  detail?: string;
+}
+
+/** Record how a run ended. */
+export function finishRun(db: Db, id: number, end: RunEnd): void {
+  db.prepare('UPDATE runs SET status = ?, ended_at = ?, health = ?, requests = ?, detail = ? WHERE id = ?').run(
+    end.status,
+    end.endedAt,
+    end.health ? JSON.stringify(end.health) : null,
+    end.requests ? JSON.stringify(end.requests) : null,
+    end.detail ?? null,
+    id,
+  );
+}
+
+/** The most recent runs, newest first. */
+export function recentRuns(db: Db, limit = 20): Array<{ id: number; command: string; day: string | null; status: string; startedAt: string; endedAt: string | null; health: SourceHealth[] }> {
+  const rows = db.prepare('SELECT id, command, day, status, started_at, ended_at, health FROM runs ORDER BY id DESC LIMIT ?').all(limit) as Array<{
+    id: number;
+    command: string;
+    day: string | null;
+    status: string;
+    started_at: string;
+    ended_at: string | null;
+    health: string | null;
+  }>;
+  return rows.map((r) => ({
+    id: r.id,
+    command: r.command,
+    day: r.day,
+    status: r.status,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    health: r.health ? (JSON.parse(r.health) as SourceHealth[]) : [],
+  }));
+}

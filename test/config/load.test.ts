@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { enabledSources, loadConfig, redacted } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+/** Assert that `fn` throws an error whose message matches `pattern`. */
+function throwsWith(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.match((e as Error).message, pattern);
+    return true;
+  });
+}
+
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'hp-config-'));
+
+test('loadConfig - defaults match DESIGN §3', () => {
+  const c = loadConfig({ env: {}, cwd: emptyDir() });
+  assert.equal(c.arxivApiUrl, 'https://export.arxiv.org/api/query');
+  assert.equal(c.arxivRssUrl, 'https://rss.arxiv.org');
+  assert.equal(c.arxivListing, 'auto');
+  assert.equal(c.arxivDelayMs, 3000);
+  assert.equal(c.xApiUrl, 'https://api.x.com/2');
+  assert.equal(c.xOembedUrl, 'https://publish.twitter.com/oembed');
+  assert.equal(c.blueskyApiUrl, 'https://bsky.social/xrpc');
+  assert.equal(c.blueskyOembedUrl, 'https://embed.bsky.app/oembed');
+  assert.equal(c.hnApiUrl, 'https://hn.algolia.com/api/v1');
+  assert.equal(c.hfApiUrl, 'https://huggingface.co/api');
+  assert.equal(c.db, './hotpapers.db');
+  assert.equal(c.publishBranch, 'main');
+  assert.equal(c.minPaperScore, 50);
+  assert.equal(c.minPostScore, 25);
+  assert.equal(c.maxPosts, 10);
+  assert.equal(c.now, undefined);
+  assert.equal(c.sources, undefined);
+});
+
+test('loadConfig - precedence: defaults < file < environment < flags', () => {
+  const dir = emptyDir();
+  writeFileSync(join(dir, 'hotpapers.config.json'), JSON.stringify({ arxivDelayMs: 10, minPaperScore: 7, db: 'file.db' }));
+  const c = loadConfig({ env: { ARXIV_DELAY_MS: '20', HOTPAPERS_DB: 'env.db' }, cwd: dir, flags: { db: 'flag.db' } });
+  assert.equal(c.minPaperScore, 7, 'file beats default');
+  assert.equal(c.arxivDelayMs, 20, 'env beats file');
+  assert.equal(c.db, 'flag.db', 'flag beats env');
+});
+
+test('loadConfig - an invalid value is a one-line error naming the setting', () => {
+  assert.throws(
+    () => loadConfig({ env: { ARXIV_DELAY_MS: 'abc' }, cwd: emptyDir() }),
+    (e: unknown) => e instanceof ConfigError && /^config: ARXIV_DELAY_MS must be a number, got "abc"$/.test(e.message),
+  );
+  throwsWith(() => loadConfig({ env: { ARXIV_LISTING: 'ftp' }, cwd: emptyDir() }), /config: ARXIV_LISTING must be auto, api, rss or catchup/);
+  throwsWith(() => loadConfig({ env: { HOTPAPERS_NOW: 'yesterday' }, cwd: emptyDir() }), /config: HOTPAPERS_NOW must be an ISO-8601 instant/);
+  throwsWith(() => loadConfig({ env: { X_API_URL: 'not a url' }, cwd: emptyDir() }), /config: X_API_URL must be an http\(s\) URL/);
+  throwsWith(() => loadConfig({ env: { HOTPAPERS_SOURCES: 'x,myspace' }, cwd: emptyDir() }), /HOTPAPERS_SOURCES has unknown source "myspace"/);
+});
+
+test('loadConfig - config file errors name the file and key', () => {
+  const dir = emptyDir();
+  writeFileSync(join(dir, 'hotpapers.config.json'), '{ not json');
+  throwsWith(() => loadConfig({ env: {}, cwd: dir }), /^config: hotpapers.config.json is not valid JSON/);
+  writeFileSync(join(dir, 'hotpapers.config.json'), JSON.stringify({ colour: 'red' }));
+  throwsWith(() => loadConfig({ env: {}, cwd: dir }), /unknown setting "colour"/);
+  writeFileSync(join(dir, 'hotpapers.config.json'), JSON.stringify({ maxPosts: -1 }));
+  throwsWith(() => loadConfig({ env: {}, cwd: dir }), /hotpapers.config.json key "maxPosts" must be ≥ 0, got -1/);
+});
+
+test('loadConfig - secrets are never echoed in errors or redacted output', () => {
+  const c = loadConfig({ env: { X_BEARER_TOKEN: 'SECRET-TOKEN-123' }, cwd: emptyDir() });
+  assert.equal(redacted(c).xBearerToken, '***');
+  assert.doesNotMatch(JSON.stringify(redacted(c)), /SECRET-TOKEN-123/);
+});
+
+test('enabledSources - credentials decide by default; HOTPAPERS_SOURCES overrides', () => {
+  const dir = emptyDir();
+  assert.deepEqual(enabledSources(loadConfig({ env: {}, cwd: dir })), ['hn', 'hf']);
+  assert.deepEqual(enabledSources(loadConfig({ env: { X_BEARER_TOKEN: 't' }, cwd: dir })), ['x', 'hn', 'hf']);
+  assert.deepEqual(
+    enabledSources(loadConfig({ env: { BLUESKY_HANDLE: 'a.bsky.social', BLUESKY_APP_PASSWORD: 'p' }, cwd: dir })),
+    ['bluesky', 'hn', 'hf'],
+  );
+  assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'none' }, cwd: dir })), []);
+  assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'hn, hf', X_BEARER_TOKEN: 't' }, cwd: dir })), ['hn', 'hf']);
+  throwsWith(() => loadConfig({ env: { HOTPAPERS_SOURCES: 'x' }, cwd: dir }), /HOTPAPERS_SOURCES includes x but X_BEARER_TOKEN is not set/);
+});
+
+test('loadConfig - weights from the environment', () => {
+  const c = loadConfig({ env: { HOTPAPERS_WEIGHTS: 'hn=2,hf=0.5' }, cwd: emptyDir() });
+  assert.deepEqual(c.weights, { hn: 2, hf: 0.5 });
+  throwsWith(() => loadConfig({ env: { HOTPAPERS_WEIGHTS: 'hn' }, cwd: emptyDir() }), /HOTPAPERS_WEIGHTS must look like/);
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { migrate, openStore } from '../../src/store/db.js';
+import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../../src/store/posts.js';
+import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
+import type { MatchedPost } from '../../src/types.js';
+
+const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'hp-store-')), 'nested', 'hp.db'));
+
+const post = (id: string, likes: number, paperIds: string[], source: 'x' | 'hn' = 'x'): MatchedPost => ({
+  post: {
+    source,
+    id,
+    authorHandle: `user${id}`,
+    url: `https://twitter.com/user${id}/status/${id}`,
+    text: 'see arxiv',
+    links: paperIds.map((p) => `https://arxiv.org/abs/${p}`),
+    metrics: { reposts: 1, likes, replies: 0, quotes: 0 },
+  },
+  paperIds,
+});
+
+test('store - migrations run once and are idempotent', () => {
+  const db = store();
+  assert.equal(db.pragma('user_version', { simple: true }), 1);
+  migrate(db);
+  assert.equal(db.pragma('user_version', { simple: true }), 1);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+});
+
+test('savePosts - saving the same posts twice at the same instant adds no rows', () => {
+  const db = store();
+  const batch = [post('1', 10, ['2106.04554', '2106.04560']), post('2', 5, ['2106.04554'])];
+  savePosts(db, batch, '2021-06-10T18:07:48.000Z');
+  savePosts(db, batch, '2021-06-10T18:07:48.000Z');
+  const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  assert.equal(count('posts'), 2);
+  assert.equal(count('post_papers'), 3);
+  assert.equal(count('snapshots'), 2);
+});
+
+test('loadPostsForPapers - latest snapshot at or before asOf, only chosen sources and papers', () => {
+  const db = store();
+  savePosts(db, [post('1', 10, ['2106.04554', '2106.04560']), post('h1', 99, ['2106.04554'], 'hn')], '2021-06-10T00:00:00.000Z');
+  savePosts(db, [post('1', 30, ['2106.04554', '2106.04560'])], '2021-06-11T00:00:00.000Z');
+
+  const early = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T12:00:00.000Z', ['x']);
+  assert.equal(early.length, 1);
+  assert.equal(early[0]?.post.metrics.likes, 10);
+  assert.deepEqual(early[0]?.paperIds, ['2106.04554']);
+
+  const late = loadPostsForPapers(db, ['2106.04554', '2106.04560'], '2021-06-12T00:00:00.000Z', ['x', 'hn']);
+  assert.deepEqual(
+    late.map((m) => [m.post.source, m.post.id, m.post.metrics.likes, m.paperIds]),
+    [
+      ['hn', 'h1', 99, ['2106.04554']],
+      ['x', '1', 30, ['2106.04554', '2106.04560']],
+    ],
+  );
+  assert.deepEqual(loadPostsForPapers(db, ['2106.04554'], '2021-06-09T00:00:00.000Z', ['x']), []);
+});
+
+test('embeds and runs - cached html, remembered unavailability, run status', () => {
+  const db = store();
+  assert.equal(getEmbed(db, 'x', '1'), undefined);
+  putEmbed(db, 'x', '1', '<blockquote>hi</blockquote>', '2021-06-10T00:00:00.000Z');
+  putEmbed(db, 'x', '2', null, '2021-06-10T00:00:00.000Z');
+  assert.deepEqual(getEmbed(db, 'x', '1'), { html: '<blockquote>hi</blockquote>', status: 'ok', fetchedAt: '2021-06-10T00:00:00.000Z' });
+  assert.equal(getEmbed(db, 'x', '2')?.status, 'unavailable');
+
+  const id = startRun(db, 'post', '2021-06-09', '2026-01-01T00:00:00.000Z');
+  finishRun(db, id, { status: 'partial', endedAt: '2026-01-01T00:01:00.000Z', health: [{ source: 'hn', status: 'failed', posts: 0, requests: 4, detail: 'hn: down' }] });
+  const [run] = recentRuns(db);
+  assert.equal(run?.status, 'partial');
+  assert.equal(run?.health[0]?.detail, 'hn: down');
+});
