@@ -158,6 +158,10 @@ export interface DayDigest {
   observedAt: string;
   /** `24h` / `72h` when the counts are a fixed-horizon snapshot. */
   horizon?: string;
+  /** ISO instant the day's papers became public (20:00 US Eastern the evening before). */
+  announcedAt?: string;
+  /** Hours between the announcement and the counts shown (the age of the snapshot). */
+  ageHours?: number;
   weights: Record<SourceId, number>;
   thresholds: Thresholds;
   /** Papers in the day's listing. */

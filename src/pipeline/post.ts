@@ -1,10 +1,31 @@
 /**
  * The `post` pipeline: listing → sources → store → rank → embeds → render → atomic write.
- * (Being built by the lead; the signature below is what other modules may rely on.)
+ * The only place that wires I/O to the pure stages. A source that fails is reported in the
+ * run's health and does not stop the others; the run fails only when nothing can be ranked.
  */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { announcementOf, assertDay } from '../arxiv/schedule.js';
+import { getDayListing } from '../arxiv/listing.js';
+import { chosenCategories, enabledSources, nowOf, weightOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { sanitizeEmbed } from '../embeds/sanitize.js';
+import { trimEmbed } from '../embeds/oembed.js';
+import { HotpapersError, oneLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
-import type { DayDigest, SourceHealth } from '../types.js';
+import { createHttpFromConfig } from '../http/from-config.js';
+import { matchPosts } from '../match/match.js';
+import { rankDay } from '../rank/score.js';
+import { postFileName, renderLumen } from '../render/lumen.js';
+import { createSource } from '../sources/index.js';
+import type { Source, SourceContext } from '../sources/source.js';
+import { openStore, type Db } from '../store/db.js';
+import { saveDigest } from '../store/digests.js';
+import { categoriesKey } from '../store/listings.js';
+import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/posts.js';
+import { finishRun, startRun } from '../store/runs.js';
+import { SOURCE_IDS, type DayDigest, type Paper, type ScoredPost, type SourceHealth, type SourceId } from '../types.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
 
 export interface PostRunOptions {
@@ -20,6 +41,8 @@ export interface PostRunOptions {
   outDir?: string;
   /** Share an HTTP client (backfill); one is made otherwise. */
   http?: HttpClient;
+  /** Share an open store (backfill); the pipeline opens config.db otherwise. */
+  db?: Db;
 }
 
 export interface PostRunResult {
@@ -36,7 +59,226 @@ export interface PostRunResult {
   exitCode: number;
 }
 
+const HORIZON_HOURS: Record<'24h' | '72h', number> = { '24h': 24, '72h': 72 };
+
 /** Run the whole pipeline for one mailing day. */
-export async function runPost(_options: PostRunOptions): Promise<PostRunResult> {
-  throw new Error('runPost is being built');
+export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
+  const { config, log } = options;
+  const day = assertDay(options.day, 'post');
+  const now = nowOf(config);
+  const nowIso = now.toISOString();
+  const db = options.db ?? openStore(config.db);
+  const http = options.http ?? createHttpFromConfig(config);
+  const before = http.requestCounts();
+  const runId = startRun(db, 'post', day, new Date().toISOString());
+  try {
+    const result = await postDay({ ...options, day }, db, http, now, nowIso);
+    const requests = diffCounts(before, http.requestCounts());
+    const failed = result.health.filter((h) => h.status === 'failed');
+    finishRun(db, runId, {
+      status: failed.length > 0 ? 'partial' : 'ok',
+      endedAt: new Date().toISOString(),
+      health: result.health,
+      requests,
+    });
+    return { ...result, requests, exitCode: config.strict && failed.length > 0 ? 1 : 0 };
+  } catch (error) {
+    finishRun(db, runId, {
+      status: 'failed',
+      endedAt: new Date().toISOString(),
+      requests: diffCounts(before, http.requestCounts()),
+      detail: error instanceof Error ? oneLine(error.message) : String(error),
+    });
+    throw error;
+  } finally {
+    if (!options.db) db.close();
+  }
+}
+
+async function postDay(
+  options: PostRunOptions & { day: string },
+  db: Db,
+  http: HttpClient,
+  now: Date,
+  nowIso: string,
+): Promise<Omit<PostRunResult, 'requests' | 'exitCode'>> {
+  const { config, log, day } = options;
+  const categories = chosenCategories(config);
+  const catKey = categoriesKey(categories);
+
+  // 1. The day's listing (stored, or fetched and stored).
+  log.progress('listing', 0, 1);
+  const listing = await getDayListing(db, { day, categories, config, http, now, log, refresh: options.refresh });
+  log.progress('listing', 1, 1);
+  const papers = listing.papers.filter((p) => p.announceType === 'new' || p.announceType === 'cross');
+  if (papers.length === 0) {
+    throw new HotpapersError('arxiv', `no papers announced on ${day} in ${categories.join(', ')} (no mailing that day?)`);
+  }
+  log.info(`listing: ${papers.length} papers on ${day} (${listing.method}${listing.fromStore ? ', from the store' : ''})`);
+
+  // 2. Sources, each failing on its own.
+  const announcedAt = announcementOf(day);
+  const ctx: SourceContext = { http, config, now, day, announcedAt, log };
+  const sourceIds = enabledSources(config);
+  const sources = sourceIds.map((id) => createSource(id));
+  const dayIds = new Set(papers.map((p) => p.id));
+  const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http);
+  for (const h of health) {
+    const line = `${h.source}: ${h.status}${h.status === 'ok' || h.status === 'suspicious' ? `, ${h.posts} posts, ${h.requests} requests` : ''}${h.detail ? ` (${h.detail})` : ''}`;
+    if (h.status === 'failed' || h.status === 'suspicious') log.warn(line);
+    else log.info(line);
+  }
+  if (sourceIds.length > 0 && health.every((h) => h.status === 'failed')) {
+    const last = health[health.length - 1];
+    throw new HotpapersError('post', `every source failed; no post written (${last?.detail ?? 'unknown error'})`);
+  }
+
+  // 3. Rank from the store: every post of the enabled sources, with its counts as of the horizon.
+  const asOf = options.horizon ? horizonAsOf(announcedAt, options.horizon, now) : now;
+  const matched = loadPostsForPapers(db, [...dayIds], asOf.toISOString(), sourceIds);
+  const weights = Object.fromEntries(SOURCE_IDS.map((id) => [id, weightOf(config, id)])) as Record<SourceId, number>;
+  const thresholds = { minPaperScore: config.minPaperScore, minPostScore: config.minPostScore, maxPosts: config.maxPosts };
+  const ranked = rankDay({ papers, posts: matched, weights, thresholds });
+  // The counts shown are those as of `asOf`: now, or the horizon instant when that is earlier.
+  const observedAt = asOf;
+
+  // 4. Embeds for the shown posts only, cached in the store.
+  const embeds = await fetchEmbeds(ranked.flatMap((r) => r.shown), sources, ctx, db, nowIso, log);
+
+  // 5. Render and write atomically.
+  const digest: DayDigest = {
+    day,
+    categories,
+    observedAt: observedAt.toISOString(),
+    horizon: options.horizon,
+    announcedAt: announcedAt.toISOString(),
+    ageHours: Math.round(((observedAt.getTime() - announcedAt.getTime()) / 3_600_000) * 10) / 10,
+    weights,
+    thresholds,
+    listed: papers.length,
+    postsFound: matched.length,
+    papers: ranked,
+    health,
+  };
+  const markdown = renderLumen(digest, (post) => embeds.get(`${post.source}:${post.id}`));
+  const outDir = options.outDir ?? config.outDir;
+  const name = options.horizon ? postFileName(day).replace(/\.md$/, `-${options.horizon}.md`) : postFileName(day);
+  const path = join(outDir, name);
+  const written = await writeFileAtomic(path, markdown);
+  saveDigest(db, digest, {
+    categoriesKey: catKey,
+    markdownSha256: createHash('sha256').update(markdown).digest('hex'),
+    path,
+    writtenAt: new Date().toISOString(),
+  });
+  log.info(
+    `post: ${papers.length} papers listed, ${matched.length} posts found, ${ranked.length} papers ranked → ${path}${written ? '' : ' (unchanged)'}`,
+  );
+  return { day, path, written, digest, health };
+}
+
+/** Run every source concurrently; store what each found; report each one's health. */
+async function collectAll(
+  sources: Source[],
+  papers: Paper[],
+  dayIds: ReadonlySet<string>,
+  ctx: SourceContext,
+  db: Db,
+  nowIso: string,
+  http: HttpClient,
+): Promise<SourceHealth[]> {
+  let done = 0;
+  ctx.log.progress('sources', 0, sources.length);
+  const outcomes = await Promise.all(
+    sources.map(async (source): Promise<SourceHealth> => {
+      const before = http.totalRequests();
+      try {
+        const result = await source.collect(papers, ctx);
+        const matched = matchPosts(result.posts, dayIds);
+        savePosts(db, matched, nowIso);
+        for (const note of result.notes) ctx.log.warn(note);
+        const suspicious = matched.length === 0 && papers.length > 0;
+        return {
+          source: source.id,
+          status: suspicious ? 'suspicious' : 'ok',
+          posts: matched.length,
+          requests: http.totalRequests() - before,
+          detail: suspicious ? `no posts for a day with ${papers.length} papers` : undefined,
+        };
+      } catch (error) {
+        if (!(error instanceof HotpapersError)) throw error;
+        return { source: source.id, status: 'failed', posts: 0, requests: http.totalRequests() - before, detail: error.message };
+      } finally {
+        ctx.log.progress('sources', ++done, sources.length);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+/** Fetch (or reuse) the sanitised embed of each shown post; a failure leaves that post unembedded. */
+async function fetchEmbeds(
+  shown: ScoredPost[],
+  sources: Source[],
+  ctx: SourceContext,
+  db: Db,
+  nowIso: string,
+  log: Logger,
+): Promise<Map<string, string>> {
+  const bySource = new Map(sources.map((s) => [s.id, s]));
+  const unique = new Map<string, ScoredPost>();
+  for (const post of shown) unique.set(`${post.source}:${post.id}`, post);
+  const out = new Map<string, string>();
+  let done = 0;
+  log.progress('embeds', 0, unique.size);
+  for (const [key, post] of unique) {
+    const cached = getEmbed(db, post.source, post.id);
+    if (cached) {
+      if (cached.html) out.set(key, cached.html);
+    } else {
+      const source = bySource.get(post.source);
+      if (source) {
+        try {
+          const raw = await source.embed(
+            {
+              source: post.source,
+              id: post.id,
+              url: post.url,
+              text: post.text,
+              authorId: post.authorId,
+              authorHandle: post.authorHandle,
+              authorName: post.authorName,
+              createdAt: post.createdAt,
+              links: [],
+              metrics: post.metrics,
+            },
+            ctx,
+          );
+          const html = raw === null ? null : sanitizeEmbed(trimEmbed(raw));
+          putEmbed(db, post.source, post.id, html && html.trim() !== '' ? html : null, nowIso);
+          if (html) out.set(key, html);
+        } catch (error) {
+          if (!(error instanceof HotpapersError)) throw error;
+          log.warn(`${error.message} (post ${key} shown without embed)`);
+        }
+      }
+    }
+    log.progress('embeds', ++done, unique.size);
+  }
+  return out;
+}
+
+/** The instant whose counts a horizon run shows: announcement + horizon, but never after now. */
+export function horizonAsOf(announcedAt: Date, horizon: '24h' | '72h', now: Date): Date {
+  const at = new Date(announcedAt.getTime() + HORIZON_HOURS[horizon] * 3_600_000);
+  return at < now ? at : now;
+}
+
+function diffCounts(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [host, n] of Object.entries(after)) {
+    const d = n - (before[host] ?? 0);
+    if (d > 0) out[host] = d;
+  }
+  return out;
 }

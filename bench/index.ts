@@ -1,0 +1,39 @@
+/**
+ * `npm run bench`: prints the figures of DESIGN §9 — requests made, CPU time, wall time and
+ * peak memory — for each part. Tests never assert on time; this is where time is measured.
+ * Each part runs in its own process so its peak memory is its own.
+ * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const PARTS: Record<string, () => Promise<void>> = {
+  arxiv: async () => (await import('./arxiv.js')).benchArxiv(),
+  x: async () => (await import('./x-search.js')).benchXSearch(),
+  pipeline: async () => (await import('./pipeline.js')).benchPipeline(),
+  site: async () => (await import('./site.js')).benchSite(),
+};
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  const part = PARTS[args[1] ?? ''];
+  if (!part) process.exit(2);
+  await part();
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  console.log(`peak memory (process max RSS): ${peakMb.toFixed(1)} MB`);
+} else {
+  const names = args.length > 0 ? args : Object.keys(PARTS);
+  let failed = false;
+  for (const name of names) {
+    if (!PARTS[name]) {
+      console.error(`bench: unknown part "${name}" (known: ${Object.keys(PARTS).join(', ')})`);
+      process.exit(2);
+    }
+    console.log(`\n== ${name} ==`);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name], {
+      stdio: 'inherit',
+    });
+    if (child.status !== 0) failed = true;
+  }
+  process.exit(failed ? 1 : 0);
+}
