@@ -1,0 +1,271 @@
+/**
+ * Scoring, fusion and ranking (DESIGN §6). Every post's own engagement figure is weighted by
+ * its source and summed per paper; retweets are never posts of their own here, so nothing is
+ * counted twice. Pure functions; one pass over the posts, one sort per paper.
+ */
+import type {
+  MatchedPost,
+  Paper,
+  Post,
+  RankedPaper,
+  ScoredPost,
+  SourceId,
+  SourceTotals,
+  Thresholds,
+} from '../types.js';
+
+/** Weight per source; a missing source weighs 1. */
+export type Weights = Readonly<Partial<Record<SourceId, number>>>;
+
+/** Everything a day's ranking needs. */
+export interface RankInput {
+  papers: readonly Paper[];
+  posts: readonly MatchedPost[];
+  weights: Weights;
+  thresholds: Thresholds;
+}
+
+/** The seed system's thresholds: paper ≥ 50, post ≥ 25, at most 10 posts shown. */
+export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = { minPaperScore: 50, minPostScore: 25, maxPosts: 10 };
+
+/** Sources whose posts can be embedded under a paper (HF entries are votes, not posts). */
+export const EMBEDDABLE_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky', 'hn']);
+
+/** Sources whose reposts/likes make the lumen `retweets`/`favorites` line. */
+const SOCIAL_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky']);
+
+/** Sources whose authors are counted as accounts. */
+const ACCOUNT_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky', 'hn']);
+
+/** The weight of a source: the configured one when it is a finite number ≥ 0, else 1. */
+export function weightOf(weights: Weights, source: SourceId): number {
+  const w = weights[source];
+  return typeof w === 'number' && Number.isFinite(w) && w >= 0 ? w : 1;
+}
+
+/** A count as received, made safe to add: negative or non-finite values count as 0. */
+function count(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** The post's own engagement figure: reposts+likes (x, bluesky), points (hn), upvotes (hf). */
+export function postScore(post: Pick<Post, 'source' | 'metrics'>): number {
+  const m = post.metrics;
+  return SOCIAL_SOURCES.has(post.source) ? count(m.reposts) + count(m.likes) : count(m.likes);
+}
+
+/**
+ * Normalise a person's name for comparison: parenthesised/bracketed asides dropped
+ * ("Xinyi Wang (Cindy)"), accents stripped, case folded, punctuation and emoji turned into
+ * spaces, whitespace collapsed. "Jin-Peng Liu" and "jin peng liu" compare equal.
+ */
+export function normaliseName(name: string): string {
+  return name
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Self-promotion, conservatively: the post author's display name, normalised, equals one of
+ * the paper's author names, normalised, and has at least two words (a lone first name or a
+ * nickname such as "AK" never matches). Handles are not compared: they rarely spell a name.
+ */
+export function isSelfPromotion(
+  authorName: string | undefined,
+  normalisedAuthors: ReadonlySet<string>,
+  normalise: (name: string) => string = normaliseName,
+): boolean {
+  if (!authorName) return false;
+  const name = normalise(authorName);
+  return name.includes(' ') && normalisedAuthors.has(name);
+}
+
+/** Compare source-native ids: numerically when both are digit strings (tweet ids), else by code unit. */
+export function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length) return x.length - y.length;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Best first: weighted desc, then score desc, then id ascending, then source. */
+export function compareScoredPosts(a: ScoredPost, b: ScoredPost): number {
+  return (
+    b.weighted - a.weighted ||
+    b.score - a.score ||
+    compareIds(a.id, b.id) ||
+    (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)
+  );
+}
+
+/** Ranking order: score desc, then arXiv id ascending. */
+export function comparePapers(
+  a: Pick<RankedPaper, 'score' | 'paper'>,
+  b: Pick<RankedPaper, 'score' | 'paper'>,
+): number {
+  const ia = a.paper.id;
+  const ib = b.paper.id;
+  return b.score - a.score || (ia < ib ? -1 : ia > ib ? 1 : 0);
+}
+
+/** Whether a scored paper makes the day's list: enough score and a PDF. */
+export function isListed(paper: Pick<RankedPaper, 'score' | 'paper'>, thresholds: Thresholds): boolean {
+  return paper.score >= thresholds.minPaperScore && Boolean(paper.paper.pdfUrl);
+}
+
+function scorePost(post: Post, weight: number, selfPromotion: boolean): ScoredPost {
+  const score = postScore(post);
+  const out: ScoredPost = {
+    source: post.source,
+    id: post.id,
+    url: post.url,
+    text: post.text,
+    metrics: { ...post.metrics },
+    score,
+    weighted: score * weight,
+    selfPromotion,
+  };
+  if (post.authorId !== undefined) out.authorId = post.authorId;
+  if (post.authorHandle !== undefined) out.authorHandle = post.authorHandle;
+  if (post.authorName !== undefined) out.authorName = post.authorName;
+  if (post.createdAt !== undefined) out.createdAt = post.createdAt;
+  return out;
+}
+
+function emptyTotals(): SourceTotals {
+  return { posts: 0, score: 0, weighted: 0, reposts: 0, likes: 0, replies: 0, quotes: 0 };
+}
+
+/**
+ * Score one paper from the posts linking it (each (source, id) once; a later copy wins).
+ * `rank` is left 0: the caller numbers papers once they are ordered.
+ */
+export function scorePaper(
+  paper: Paper,
+  posts: readonly Post[],
+  weights: Weights,
+  thresholds: Thresholds,
+  normalise: (name: string) => string = normaliseName,
+): RankedPaper {
+  const unique = new Map<string, Post>();
+  for (const post of posts) unique.set(`${post.source}\u0000${post.id}`, post);
+
+  const authors = new Set(paper.authors.map(normalise));
+  const scored: ScoredPost[] = [];
+  const bySource: Partial<Record<SourceId, SourceTotals>> = {};
+  const accounts = new Set<string>();
+  let score = 0;
+  let reposts = 0;
+  let likes = 0;
+  const hn = { points: 0, comments: 0, stories: 0 };
+  const hf = { upvotes: 0, comments: 0 };
+  let selfPromotionPosts = 0;
+
+  for (const post of unique.values()) {
+    const sp = scorePost(
+      post,
+      weightOf(weights, post.source),
+      isSelfPromotion(post.authorName, authors, normalise),
+    );
+    scored.push(sp);
+    score += sp.weighted;
+    if (sp.selfPromotion) selfPromotionPosts++;
+
+    const m = post.metrics;
+    const t = bySource[post.source] ?? emptyTotals();
+    bySource[post.source] = t;
+    t.posts++;
+    t.score += sp.score;
+    t.weighted += sp.weighted;
+    t.reposts += count(m.reposts);
+    t.likes += count(m.likes);
+    t.replies += count(m.replies);
+    t.quotes += count(m.quotes);
+
+    if (SOCIAL_SOURCES.has(post.source)) {
+      reposts += count(m.reposts);
+      likes += count(m.likes);
+    } else if (post.source === 'hn') {
+      hn.points += count(m.likes);
+      hn.comments += count(m.replies);
+      hn.stories++;
+    } else if (post.source === 'hf') {
+      hf.upvotes += count(m.likes);
+      hf.comments += count(m.replies);
+    }
+    if (ACCOUNT_SOURCES.has(post.source)) {
+      // An author we cannot identify is assumed to be an account of its own.
+      const who = post.authorId ?? post.authorHandle?.toLowerCase() ?? `post:${post.id}`;
+      accounts.add(`${post.source}\u0000${who}`);
+    }
+  }
+
+  scored.sort(compareScoredPosts);
+  const shown: ScoredPost[] = [];
+  for (const sp of scored) {
+    if (shown.length >= thresholds.maxPosts) break;
+    if (EMBEDDABLE_SOURCES.has(sp.source) && sp.score >= thresholds.minPostScore) shown.push(sp);
+  }
+
+  return {
+    rank: 0,
+    paper,
+    score,
+    reposts,
+    likes,
+    hn,
+    hf,
+    bySource,
+    uniqueAccounts: accounts.size,
+    selfPromotionPosts,
+    posts: scored,
+    shown,
+  };
+}
+
+/** Score every paper of the day (listed or not), in ranking order, ranks 1..n over all of them. */
+export function scoreAll(input: RankInput): RankedPaper[] {
+  const postsOf = new Map<string, Post[]>();
+  for (const paper of input.papers) postsOf.set(paper.id, []);
+  for (const { post, paperIds } of input.posts) {
+    for (const id of paperIds) postsOf.get(id)?.push(post);
+  }
+  // The same names recur across papers (one account, many posts): normalise each once.
+  const names = new Map<string, string>();
+  const normalise = (name: string): string => {
+    let n = names.get(name);
+    if (n === undefined) {
+      n = normaliseName(name);
+      names.set(name, n);
+    }
+    return n;
+  };
+  // A paper listed twice in the input is scored once.
+  const seen = new Set<string>();
+  const out: RankedPaper[] = [];
+  for (const paper of input.papers) {
+    if (seen.has(paper.id)) continue;
+    seen.add(paper.id);
+    out.push(scorePaper(paper, postsOf.get(paper.id) ?? [], input.weights, input.thresholds, normalise));
+  }
+  out.sort(comparePapers);
+  out.forEach((p, i) => {
+    p.rank = i + 1;
+  });
+  return out;
+}
+
+/** The day's ranking: listed papers only (score ≥ minPaperScore, with a PDF), ranks 1..n. */
+export function rankDay(input: RankInput): RankedPaper[] {
+  const listed = scoreAll(input).filter((p) => isListed(p, input.thresholds));
+  listed.forEach((p, i) => {
+    p.rank = i + 1;
+  });
+  return listed;
+}

@@ -1,0 +1,109 @@
+/**
+ * The lumen Markdown post (DESIGN §7), byte-compatible with the seed system's posts.
+ *
+ * Text from arXiv (titles, authors, abstracts) is printed as the seed printed it, with two
+ * guards that leave every seed byte unchanged: whitespace runs (newlines included) collapse to
+ * one space, so a field can never start a new Markdown block or end the front matter; and `<`
+ * becomes `&lt;`, so the text can never open an HTML tag in a renderer that passes raw HTML
+ * (none of the seed's titles, authors or abstracts contains `<`). Markdown punctuation and
+ * `$…$` stay raw: the seed has TeX in titles and the site renders it. The site escapes the
+ * same fields itself when it builds HTML from the structured data.
+ */
+import type { DayDigest, RankedPaper, ScoredPost } from '../types.js';
+
+/** `D---Hot-Papers.md`, the seed's file name for mailing day D (YYYY-MM-DD). */
+export function postFileName(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new RangeError(`render: day must be YYYY-MM-DD, got "${day}"`);
+  return `${day}---Hot-Papers.md`;
+}
+
+/** A field made single-line and tag-free (see the module comment). */
+export function safeText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/</g, '&lt;');
+}
+
+function instant(observedAt: string): Date {
+  const date = new Date(observedAt);
+  if (Number.isNaN(date.getTime()))
+    throw new RangeError(`render: observedAt is not a valid instant: "${observedAt}"`);
+  return date;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** The seed's count timestamp, `MM/DD/YYYY HH:MM:SS`, in UTC. */
+export function countTimestamp(date: Date): string {
+  return (
+    `${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())}/${date.getUTCFullYear()} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
+  );
+}
+
+/** The lumen front matter, ending with the line `---` and its newline. */
+export function frontMatter(day: string, observedAt: string): string {
+  return [
+    '---',
+    `title: Hot Papers ${day}`,
+    `date: ${instant(observedAt).toISOString()}`,
+    'template: "post"',
+    'draft: false',
+    `slug: "hot-papers-${day}"`,
+    'category: "arXiv"',
+    'tags:',
+    '  - "arXiv"',
+    '  - "Twitter"',
+    '  - "Machine Learning"',
+    '  - "Computer Science"',
+    `description: "Hot papers ${day}"`,
+    'socialImage: "/media/flying-marine.jpg"',
+    '',
+    '---',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The votes line under the retweets line, or '' when neither Hacker News nor Hugging Face
+ * contributed. Shape: `- hacker news: P points, C comments | hugging face: U upvotes\n`, each
+ * part only when non-zero; words stay plural like the seed's `retweets: 1`. It follows the
+ * retweets line directly (no blank line between), so an X-only block is unchanged.
+ */
+export function votesLine(paper: Pick<RankedPaper, 'hn' | 'hf'>): string {
+  const groups: string[] = [];
+  const hnParts: string[] = [];
+  if (paper.hn.points > 0) hnParts.push(`${paper.hn.points} points`);
+  if (paper.hn.comments > 0) hnParts.push(`${paper.hn.comments} comments`);
+  if (hnParts.length > 0) groups.push(`hacker news: ${hnParts.join(', ')}`);
+  if (paper.hf.upvotes > 0) groups.push(`hugging face: ${paper.hf.upvotes} upvotes`);
+  return groups.length > 0 ? `- ${groups.join(' | ')}\n` : '';
+}
+
+/** One paper's block: heading, authors, counts, links, categories, abstract, embeds. */
+export function paperBlock(
+  paper: RankedPaper,
+  timestamp: string,
+  embedHtml: (post: ScoredPost) => string | undefined,
+): string {
+  const p = paper.paper;
+  const categories = p.categories.map((c) => `[${c}](https://arxiv.org/list/${c}/recent)`).join(' | ');
+  let out =
+    `\n# ${paper.rank}. ${safeText(p.title)}\n\n${p.authors.map(safeText).join(', ')}\n\n` +
+    `- retweets: ${paper.reposts}, favorites: ${paper.likes} (${timestamp})\n` +
+    votesLine(paper) +
+    `\n- links: [abs](https://arxiv.org/abs/${p.id}) | [pdf](https://arxiv.org/pdf/${p.id})\n` +
+    `- ${categories}\n\n${safeText(p.abstract)}\n\n`;
+  for (const post of paper.shown) {
+    const html = embedHtml(post)?.trimEnd();
+    if (html) out += `${html}\n\n`;
+  }
+  return `${out}\n\n`;
+}
+
+/** The whole post for a day: front matter, then one block per ranked paper in order. */
+export function renderLumen(digest: DayDigest, embedHtml: (post: ScoredPost) => string | undefined): string {
+  const observed = instant(digest.observedAt);
+  const timestamp = countTimestamp(observed);
+  const parts = [frontMatter(digest.day, digest.observedAt)];
+  for (const paper of digest.papers) parts.push(paperBlock(paper, timestamp, embedHtml));
+  return parts.join('');
+}
