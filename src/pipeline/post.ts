@@ -129,8 +129,10 @@ async function postDay(
     else log.info(line);
   }
   if (sourceIds.length > 0 && health.every((h) => h.status === 'failed')) {
-    const last = health[health.length - 1];
-    throw new HotpapersError('post', `every source failed; no post written (${last?.detail ?? 'unknown error'})`);
+    // Nothing fresh to rank: fail rather than publish stale or empty counts.
+    const reasons = health.map((h) => h.detail ?? `${h.source}: failed`);
+    if (reasons.length === 1) throw new HotpapersError(health[0]!.source, `${stripService(reasons[0]!)}; no post written`);
+    throw new HotpapersError('post', `every source failed, no post written: ${reasons.join('; ')}`);
   }
 
   // 3. Rank from the store: every post of the enabled sources, with its counts as of the horizon.
@@ -272,6 +274,10 @@ async function fetchEmbeds(
 export function horizonAsOf(announcedAt: Date, horizon: '24h' | '72h', now: Date): Date {
   const at = new Date(announcedAt.getTime() + HORIZON_HOURS[horizon] * 3_600_000);
   return at < now ? at : now;
+}
+
+function stripService(message: string): string {
+  return message.replace(/^[a-z]+: /, '');
 }
 
 function diffCounts(before: Record<string, number>, after: Record<string, number>): Record<string, number> {

@@ -1,0 +1,24 @@
+/** `hotpapers demo` (npm start): the bundled day, offline, reproduces the seed per DESIGN §7. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { normaliseAllowed, SEED_DIR } from '../helpers/replay.js';
+
+it('demo writes the 2021-06-09 post, matching the seed but for the documented differences', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-demo-'));
+  const result = await runCli(['demo', '--out', join(dir, 'posts'), '--db', join(dir, 'hp.db')], {});
+  assert.equal(result.code, 0, result.stderr);
+  const path = join(dir, 'posts', '2021-06-09---Hot-Papers.md');
+  assert.equal(result.stdout.trim(), path, 'prints the path of the post');
+  const ours = readFileSync(path, 'utf8');
+  const seed = readFileSync(join(SEED_DIR, '2021-06-09---Hot-Papers.md'), 'utf8');
+  assert.equal(normaliseAllowed(ours), normaliseAllowed(seed));
+  assert.match(ours, /^date: 2021-06-10T18:07:48\.000Z$/m);
+  assert.equal(ours.match(/\(06\/10\/2021 18:07:48\)$/gm)?.length, 24);
+  // Every embed of the seed is there, byte for byte.
+  const embeds = (text: string) => text.match(/^<blockquote[\s\S]*?<\/script>$/gm) ?? [];
+  assert.deepEqual(embeds(ours), embeds(seed));
+});
