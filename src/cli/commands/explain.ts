@@ -1,13 +1,70 @@
-// PLACEHOLDER: replaced by the module that builds the `explain` command.
+/** `hotpapers explain --date D ID`: why a paper has its score, post by post. */
 import type { Command } from 'commander';
+import { canonicalId } from '../../match/ids.js';
+import { chosenCategories, enabledSources, nowOf, weightOf } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
+import { explainPaper, explainPaperJson } from '../../rank/explain.js';
+import { scoreAll } from '../../rank/score.js';
+import { openStore } from '../../store/db.js';
+import { loadDigest } from '../../store/digests.js';
+import { categoriesKey, loadListing } from '../../store/listings.js';
+import { loadPostsForPapers } from '../../store/posts.js';
+import { SOURCE_IDS, type SourceId } from '../../types.js';
+import { configFromFlags, requireDate } from '../shared.js';
+
+interface ExplainFlags {
+  date?: string;
+  categories?: string;
+  db?: string;
+  json?: boolean;
+}
 
 /** Register `hotpapers explain`. */
 export function register(program: Command): void {
   program
     .command('explain')
-    .description('(not built yet)')
-    .action(() => {
-      throw new HotpapersError('explain', 'not built yet');
+    .description("show each post's contribution to a paper's score, per source, with the weights and flags")
+    .argument('<id>', 'arXiv id, e.g. 2106.04554')
+    .option('--date <YYYY-MM-DD>', 'the mailing date the paper was announced on')
+    .option('--categories <list>', 'category set of the stored day (default cs,stat.ML)')
+    .option('--db <file>', 'SQLite store')
+    .option('--json', 'print the explanation as JSON')
+    .action((rawId: string, flags: ExplainFlags) => {
+      const day = requireDate(flags.date, 'explain');
+      const id = canonicalId(rawId);
+      if (!id) throw new HotpapersError('explain', `"${rawId}" is not an arXiv id`);
+      const config = configFromFlags(flags);
+      const categories = chosenCategories(config);
+      const db = openStore(config.db);
+      try {
+        const listing = loadListing(db, day, categories);
+        if (!listing) {
+          throw new HotpapersError('explain', `no stored listing for ${day}; run hotpapers post --date ${day} first`);
+        }
+        const paper = listing.papers.find((p) => p.id === id);
+        if (!paper) throw new HotpapersError('explain', `${id} is not in the ${day} listing (${categories.join(', ')})`);
+        // Explain what was published: the counts and sources of the stored day, else now's.
+        const digest = loadDigest(db, day, categoriesKey(categories));
+        const asOf = digest?.observedAt ?? nowOf(config).toISOString();
+        const sources = digest ? [...new Set(digest.health.map((h) => h.source))] : enabledSources(config);
+        const weights = digest?.weights ?? (Object.fromEntries(SOURCE_IDS.map((s) => [s, weightOf(config, s)])) as Record<SourceId, number>);
+        const thresholds = digest?.thresholds ?? {
+          minPaperScore: config.minPaperScore,
+          minPostScore: config.minPostScore,
+          maxPosts: config.maxPosts,
+        };
+        const posts = loadPostsForPapers(db, [id], asOf, sources);
+        const scored = scoreAll({ papers: [paper], posts, weights, thresholds })[0]!;
+        const rank = digest?.papers.find((p) => p.paper.id === id)?.rank;
+        const explained = { ...scored, rank };
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(explainPaperJson(id, explained, weights), null, 2)}\n`);
+        } else {
+          const header = [`counts as of ${asOf}; sources: ${sources.join(', ') || 'none'}`];
+          process.stdout.write(`${[...explainPaper(id, explained, weights), ...header].join('\n')}\n`);
+        }
+      } finally {
+        db.close();
+      }
     });
 }

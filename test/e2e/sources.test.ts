@@ -1,0 +1,162 @@
+/**
+ * End to end with several sources: the ranking follows the fused score, the HN/HF line
+ * appears, Bluesky posts are embedded, and sources that fail do not sink the run.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { arxivApiHandler, type StandInPaper } from '../../src/standins/arxiv.js';
+import { blueskyPost, startBlueskyStandIn } from '../../src/standins/bluesky.js';
+import { hfDailyItem, startHfStandIn } from '../../src/standins/hf.js';
+import { hnStory, startHnStandIn } from '../../src/standins/hn.js';
+import { closedPort, startStandIn } from '../../src/standins/server.js';
+import { fakeTweet, startXStandIn } from '../../src/standins/x.js';
+import { runCli } from '../helpers/cli.js';
+
+const DAY = '2021-06-09';
+const NOW = '2021-06-10T12:00:00Z';
+const PASSWORD = 'app-pass-W0rd-xyz';
+
+const paper = (n: number, title: string): StandInPaper => ({
+  id: `2106.0000${n}`,
+  version: 1,
+  title,
+  abstract: `About ${title}.`,
+  authors: ['Ada Author', 'Bo Writer'],
+  categories: ['cs.LG', 'stat.ML'],
+  primary: 'cs.LG',
+  published: `2021-06-08T0${n}:00:00Z`,
+  updated: `2021-06-08T0${n}:00:00Z`,
+});
+const PAPERS = [paper(1, 'Alpha'), paper(2, 'Beta'), paper(3, 'Gamma')];
+const abs = (n: number) => `https://arxiv.org/abs/2106.0000${n}`;
+
+async function xStandIn() {
+  const tweets = [
+    fakeTweet({ id: '1001', authorId: '1', links: [abs(1)], likes: 60 }),
+    fakeTweet({ id: '1002', authorId: '2', links: [abs(2)], likes: 30 }),
+  ];
+  const users = [
+    { id: '1', username: 'alice', name: 'Alice' },
+    { id: '2', username: 'bob', name: 'Bob' },
+  ];
+  return startXStandIn({ tweets, users }, { generateOembed: true, clock: () => Date.parse(NOW) });
+}
+
+describe('post with four sources', () => {
+  it('ranks by the fused score, prints the HN/HF line and embeds Bluesky posts', async (t) => {
+    const arxiv = await startStandIn(arxivApiHandler(PAPERS));
+    const x = await xStandIn();
+    const bsky = await startBlueskyStandIn({
+      handle: 'reader.bsky.social',
+      password: PASSWORD,
+      posts: [
+        blueskyPost({
+          rkey: '3kabc',
+          handle: 'carol.bsky.social',
+          displayName: 'Carol',
+          text: 'Beta is great',
+          createdAt: '2021-06-09T10:00:00.000Z',
+          link: abs(2),
+          linkIn: 'external',
+          likes: 45,
+          reposts: 5,
+        }),
+      ],
+    });
+    const hn = await startHnStandIn({
+      hits: [hnStory({ id: 27000001, title: 'Gamma [pdf]', url: 'https://arxiv.org/pdf/2106.00003v1', author: 'dang', points: 70, comments: 5, createdAt: '2021-06-09T15:00:00Z' })],
+    });
+    const hf = await startHfStandIn({
+      days: { '2021-06-10': [hfDailyItem({ id: '2106.00003', title: 'Gamma', upvotes: 20, comments: 2, submittedAt: '2021-06-10T04:00:00.000Z' })] },
+    });
+    t.after(async () => {
+      await Promise.all([arxiv.close(), x.close(), bsky.close(), hn.close(), hf.close()]);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'hp-sources-'));
+    const result = await runCli(['post', '--date', DAY, '--out', dir], {
+      ARXIV_API_URL: `${arxiv.url}/api/query`,
+      ARXIV_LISTING: 'api',
+      ARXIV_DELAY_MS: '0',
+      X_BEARER_TOKEN: x.token,
+      X_API_URL: x.apiUrl,
+      X_OEMBED_URL: x.oembedUrl,
+      BLUESKY_HANDLE: 'reader.bsky.social',
+      BLUESKY_APP_PASSWORD: PASSWORD,
+      BLUESKY_API_URL: bsky.apiUrl,
+      BLUESKY_OEMBED_URL: bsky.oembedUrl,
+      HN_API_URL: hn.apiUrl,
+      HF_API_URL: hf.apiUrl,
+      HOTPAPERS_NOW: NOW,
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+      HOTPAPERS_RETRY_BASE_MS: '5',
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const post = readFileSync(join(dir, `${DAY}---Hot-Papers.md`), 'utf8');
+    // Gamma: HN 70 + HF 20 = 90; Beta: X 30 + Bluesky 50 = 80; Alpha: X 60.
+    assert.deepEqual(post.match(/^# \d+\. .*$/gm), ['# 1. Gamma', '# 2. Beta', '# 3. Alpha']);
+    assert.match(post, /^- retweets: 0, favorites: 0 \(06\/10\/2021 12:00:00\)\n- hacker news: 70 points, 5 comments \| hugging face: 20 upvotes\n\n- links: \[abs\]\(https:\/\/arxiv\.org\/abs\/2106\.00003\)/m);
+    assert.match(post, /^- retweets: 5, favorites: 75 \(06\/10\/2021 12:00:00\)\n\n- links: \[abs\]\(https:\/\/arxiv\.org\/abs\/2106\.00002\)/m);
+    assert.match(post, /<blockquote class="bluesky-embed"[^>]*>[\s\S]*?<\/blockquote>/);
+    assert.match(post, /<blockquote class="hn-card"><p><a href="https:\/\/news\.ycombinator\.com\/item\?id=27000001">Gamma \[pdf\]<\/a><\/p>&mdash; 70 points, 5 comments on Hacker News<\/blockquote>/);
+    assert.match(result.stderr, /bluesky: ok \(1 posts/);
+    assert.doesNotMatch(result.stderr + result.stdout, new RegExp(PASSWORD));
+
+    const explain = await runCli(['explain', '--date', DAY, '2106.00002'], { HOTPAPERS_DB: join(dir, 'hp.db') });
+    assert.equal(explain.code, 0, explain.stderr);
+    assert.match(explain.stdout, /score 80\b/);
+    assert.match(explain.stdout, /^total: 80$/m);
+    assert.match(explain.stdout, /bluesky @carol\.bsky\.social .*= 50 × 1 = 50/);
+  });
+
+  it('with X working and Bluesky, HN and HF unreachable, still writes the post and exits 0', async (t) => {
+    const arxiv = await startStandIn(arxivApiHandler(PAPERS));
+    const x = await xStandIn();
+    t.after(async () => {
+      await Promise.all([arxiv.close(), x.close()]);
+    });
+    const closed = await closedPort();
+    const dir = mkdtempSync(join(tmpdir(), 'hp-sources-'));
+    const result = await runCli(['post', '--date', DAY, '--out', dir], {
+      ARXIV_API_URL: `${arxiv.url}/api/query`,
+      ARXIV_LISTING: 'api',
+      ARXIV_DELAY_MS: '0',
+      X_BEARER_TOKEN: x.token,
+      X_API_URL: x.apiUrl,
+      X_OEMBED_URL: x.oembedUrl,
+      BLUESKY_HANDLE: 'reader.bsky.social',
+      BLUESKY_APP_PASSWORD: PASSWORD,
+      BLUESKY_API_URL: `${closed}/xrpc`,
+      HN_API_URL: `${closed}/api/v1`,
+      HF_API_URL: `${closed}/api`,
+      HOTPAPERS_NOW: NOW,
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+      HOTPAPERS_RETRY_BASE_MS: '5',
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const post = readFileSync(join(dir, `${DAY}---Hot-Papers.md`), 'utf8');
+    assert.deepEqual(post.match(/^# \d+\. .*$/gm), ['# 1. Alpha']);
+    for (const source of ['bluesky', 'hn', 'hf']) {
+      assert.match(result.stderr, new RegExp(`^warn: ${source}: failed \\(${source}: cannot connect to 127\\.0\\.0\\.1:\\d+ \\(connection refused\\)`, 'm'));
+      assert.match(result.stderr, new RegExp(`^  ${source}: FAILED — ${source}: cannot connect`, 'm'));
+    }
+    assert.match(result.stderr, /^ {2}x: ok \(2 posts/m);
+    assert.doesNotMatch(result.stderr + result.stdout, new RegExp(PASSWORD));
+
+    const strict = await runCli(['post', '--date', DAY, '--out', dir, '--strict'], {
+      ARXIV_API_URL: `${arxiv.url}/api/query`,
+      ARXIV_LISTING: 'api',
+      X_BEARER_TOKEN: x.token,
+      X_API_URL: x.apiUrl,
+      X_OEMBED_URL: x.oembedUrl,
+      HOTPAPERS_SOURCES: 'x,hn',
+      HN_API_URL: `${closed}/api/v1`,
+      HOTPAPERS_NOW: NOW,
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+      HOTPAPERS_RETRY_BASE_MS: '5',
+    });
+    assert.equal(strict.code, 1, '--strict fails the run when a source failed');
+  });
+});
