@@ -1,0 +1,97 @@
+/**
+ * DESIGN §9: parsing links, matching, scoring and rendering a day of 2,000 papers and 50,000
+ * posts — CPU time (budget < 1 s) and wall time; peak memory is printed by bench/index.ts.
+ */
+import { matchPosts } from '../src/match/match.js';
+import { DEFAULT_THRESHOLDS, rankDay } from '../src/rank/score.js';
+import { renderLumen } from '../src/render/lumen.js';
+import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
+
+const PAPERS = 2000;
+const POSTS = 50_000;
+
+/** A deterministic pseudo-random sequence, so every run measures the same day. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function syntheticDay(): { papers: Paper[]; posts: Post[] } {
+  const rnd = lcg(42);
+  const papers: Paper[] = Array.from({ length: PAPERS }, (_, i) => ({
+    id: `2106.${String(10000 + i)}`,
+    version: 1,
+    title: `A synthetic paper number ${i} about $x^2$ and things`,
+    abstract: 'We study '.repeat(40),
+    authors: [`Author ${i}`, `Coauthor ${i % 97}`],
+    categories: ['cs.LG', 'stat.ML'],
+    primaryCategory: 'cs.LG',
+    pdfUrl: `https://arxiv.org/pdf/2106.${10000 + i}`,
+    announceType: 'new',
+    method: 'api',
+  }));
+  const shapes = [
+    (id: string) => `https://arxiv.org/abs/${id}`,
+    (id: string) => `https://arxiv.org/pdf/${id}v2.pdf`,
+    (id: string) => `http://www.arxiv.org/abs/${id}v1`,
+    (id: string) => `https://huggingface.co/papers/${id}`,
+    (id: string) => `https://www.alphaxiv.org/abs/${id}`,
+    (id: string) => `https://arxiv.org/html/${id}v1#S3`,
+  ];
+  const sources: SourceId[] = ['x', 'x', 'x', 'bluesky', 'bluesky', 'hn', 'hf'];
+  const posts: Post[] = [];
+  for (let i = 0; i < POSTS; i++) {
+    // Skewed: a few papers get most of the attention, as on a real day.
+    const paper = papers[Math.floor(rnd() ** 3 * PAPERS)]!;
+    const links = [shapes[i % shapes.length]!(paper.id), 'https://github.com/org/repo'];
+    if (i % 10 === 0) links.push(`https://arxiv.org/abs/${papers[(i * 7) % PAPERS]!.id}`);
+    posts.push({
+      source: sources[i % sources.length]!,
+      id: String(1_400_000_000_000_000_000n + BigInt(i)),
+      authorId: String(i % 9000),
+      authorHandle: `user${i % 9000}`,
+      authorName: i % 500 === 0 ? `Author ${i % PAPERS}` : `Reader ${i % 9000}`,
+      url: `https://twitter.com/user${i % 9000}/status/${i}`,
+      text: 'Look at this paper',
+      links,
+      metrics: { reposts: Math.floor(rnd() * 30), likes: Math.floor(rnd() * 120), replies: 1, quotes: 0 },
+    });
+  }
+  return { papers, posts };
+}
+
+/** Print the figures for match + rank + render of the synthetic day. */
+export async function benchPipeline(): Promise<void> {
+  const { papers, posts } = syntheticDay();
+  const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };
+  const embed = '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Nice</p>&mdash; A (@a)</blockquote>';
+  const measure = (label: string, fn: () => unknown) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const out = fn();
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`${label}: CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, wall ${(performance.now() - t0).toFixed(0)} ms`);
+    return out;
+  };
+  const cpu0 = process.cpuUsage();
+  const matched = measure('match 50,000 posts to 2,000 papers', () => matchPosts(posts, new Set(papers.map((p) => p.id)))) as ReturnType<typeof matchPosts>;
+  const ranked = measure('score and rank', () => rankDay({ papers, posts: matched, weights, thresholds: DEFAULT_THRESHOLDS })) as ReturnType<typeof rankDay>;
+  const digest: DayDigest = {
+    day: '2021-06-09',
+    categories: ['cs', 'stat.ML'],
+    observedAt: '2021-06-10T18:07:48.000Z',
+    weights,
+    thresholds: DEFAULT_THRESHOLDS,
+    listed: papers.length,
+    postsFound: matched.length,
+    papers: ranked,
+    health: [],
+  };
+  const markdown = measure('render the lumen post', () => renderLumen(digest, () => embed)) as string;
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`matched posts: ${matched.length}, ranked papers: ${ranked.length}, post size: ${(markdown.length / 1024).toFixed(0)} KB`);
+  console.log(`total CPU (match + score + render, first run incl. JIT): ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (budget < 1000 ms)`);
+}
