@@ -30,9 +30,13 @@ if (args[0] === '--child') {
       process.exit(2);
     }
     console.log(`\n== ${name} ==`);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name], {
-      stdio: 'inherit',
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name],
+      {
+        stdio: 'inherit',
+      },
+    );
     if (child.status !== 0) failed = true;
   }
   process.exit(failed ? 1 : 0);

@@ -67,18 +67,25 @@ function syntheticDay(): { papers: Paper[]; posts: Post[] } {
 export async function benchPipeline(): Promise<void> {
   const { papers, posts } = syntheticDay();
   const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };
-  const embed = '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Nice</p>&mdash; A (@a)</blockquote>';
+  const embed =
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Nice</p>&mdash; A (@a)</blockquote>';
   const measure = (label: string, fn: () => unknown) => {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const out = fn();
     const cpu = process.cpuUsage(cpu0);
-    console.log(`${label}: CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, wall ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `${label}: CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, wall ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     return out;
   };
   const cpu0 = process.cpuUsage();
-  const matched = measure('match 50,000 posts to 2,000 papers', () => matchPosts(posts, new Set(papers.map((p) => p.id)))) as ReturnType<typeof matchPosts>;
-  const ranked = measure('score and rank', () => rankDay({ papers, posts: matched, weights, thresholds: DEFAULT_THRESHOLDS })) as ReturnType<typeof rankDay>;
+  const matched = measure('match 50,000 posts to 2,000 papers', () =>
+    matchPosts(posts, new Set(papers.map((p) => p.id))),
+  ) as ReturnType<typeof matchPosts>;
+  const ranked = measure('score and rank', () =>
+    rankDay({ papers, posts: matched, weights, thresholds: DEFAULT_THRESHOLDS }),
+  ) as ReturnType<typeof rankDay>;
   const digest: DayDigest = {
     day: '2021-06-09',
     categories: ['cs', 'stat.ML'],
@@ -92,6 +99,10 @@ export async function benchPipeline(): Promise<void> {
   };
   const markdown = measure('render the lumen post', () => renderLumen(digest, () => embed)) as string;
   const cpu = process.cpuUsage(cpu0);
-  console.log(`matched posts: ${matched.length}, ranked papers: ${ranked.length}, post size: ${(markdown.length / 1024).toFixed(0)} KB`);
-  console.log(`total CPU (match + score + render, first run incl. JIT): ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (budget < 1000 ms)`);
+  console.log(
+    `matched posts: ${matched.length}, ranked papers: ${ranked.length}, post size: ${(markdown.length / 1024).toFixed(0)} KB`,
+  );
+  console.log(
+    `total CPU (match + score + render, first run incl. JIT): ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (budget < 1000 ms)`,
+  );
 }

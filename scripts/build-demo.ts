@@ -41,7 +41,12 @@ const papers: StandInPaper[] = replay.papers.map((p, i) => {
 });
 writeFileSync(
   join(out, 'arxiv-api.xml'),
-  atomFeedXml(papers, { query: 'recorded demo day', start: 0, maxResults: papers.length, total: papers.length }),
+  atomFeedXml(papers, {
+    query: 'recorded demo day',
+    start: 0,
+    maxResults: papers.length,
+    total: papers.length,
+  }),
 );
 
 // Tweets: the seed's embedded tweets keep their ids and handles; the small, never-shown
@@ -52,7 +57,11 @@ const tweets = replay.posts.map((post, i) => {
   const handle = post.authorHandle ?? `demo_reader_${i}`;
   let user = users.get(handle);
   if (!user) {
-    user = { id: String(1_000_000 + users.size), username: handle, name: post.authorName ?? `Demo reader ${i}` };
+    user = {
+      id: String(1_000_000 + users.size),
+      username: handle,
+      name: post.authorName ?? `Demo reader ${i}`,
+    };
     users.set(handle, user);
   }
   const id = /^\d+$/.test(post.id) ? post.id : String(++synthetic);
@@ -93,4 +102,6 @@ for (const embed of replay.embeds) {
   };
   writeFileSync(join(out, 'oembed', `${embed.tweetId}.json`), `${JSON.stringify(body, null, 1)}\n`);
 }
-console.log(`demo: ${papers.length} papers, ${tweets.length} tweets, ${replay.embeds.length} embeds → ${out}`);
+console.log(
+  `demo: ${papers.length} papers, ${tweets.length} tweets, ${replay.embeds.length} embeds → ${out}`,
+);

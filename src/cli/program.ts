@@ -48,4 +48,3 @@ export function reportError(error: unknown): number {
   process.stderr.write(`hotpapers: internal error: ${message.replace(/\s+/g, ' ').trim()}\n`);
   return 1;
 }
-

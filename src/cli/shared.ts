@@ -23,13 +23,17 @@ export interface CommonFlags {
 /** Add the pipeline flags (thresholds, categories, output, logging) to a command. */
 export function withPipelineFlags<T extends { addOption(o: Option): T }>(command: T): T {
   return command
-    .addOption(new Option('--categories <list>', 'comma list of arXiv categories/archives (default cs,stat.ML)'))
+    .addOption(
+      new Option('--categories <list>', 'comma list of arXiv categories/archives (default cs,stat.ML)'),
+    )
     .addOption(new Option('--out <dir>', 'folder for the Markdown post (default content/posts)'))
     .addOption(new Option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)'))
     .addOption(new Option('--min-paper-score <n>', 'list papers scoring at least n (default 50)'))
     .addOption(new Option('--min-post-score <n>', 'embed posts scoring at least n (default 25)'))
     .addOption(new Option('--max-posts <n>', 'embed at most n posts per paper (default 10)'))
-    .addOption(new Option('--max-x-reads <n>', 'stop reading X posts after n (reads cost money; default 10000)'))
+    .addOption(
+      new Option('--max-x-reads <n>', 'stop reading X posts after n (reads cost money; default 10000)'),
+    )
     .addOption(new Option('--strict', 'exit non-zero when any source fails'))
     .addOption(new Option('--quiet', 'no progress or summary on stderr (warnings still shown)'))
     .addOption(new Option('--log-format <format>', 'human or json').choices(['human', 'json']));
@@ -54,7 +58,10 @@ export function configFromFlags(flags: CommonFlags): Config {
 
 /** The logger for a command's flags. */
 export function loggerFor(flags: CommonFlags, config?: Config): Logger {
-  return createLogger({ quiet: flags.quiet ?? config?.quiet, format: (flags.logFormat as LogFormat | undefined) ?? 'human' });
+  return createLogger({
+    quiet: flags.quiet ?? config?.quiet,
+    format: (flags.logFormat as LogFormat | undefined) ?? 'human',
+  });
 }
 
 /** The mailing date given by --date, checked. */

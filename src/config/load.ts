@@ -82,7 +82,9 @@ function checkCredentials(config: Config): void {
     throw new ConfigError('HOTPAPERS_SOURCES includes x but X_BEARER_TOKEN is not set');
   }
   if (chosen.includes('bluesky') && !(config.blueskyHandle && config.blueskyAppPassword)) {
-    throw new ConfigError('HOTPAPERS_SOURCES includes bluesky but BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are not both set');
+    throw new ConfigError(
+      'HOTPAPERS_SOURCES includes bluesky but BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are not both set',
+    );
   }
 }
 

@@ -5,9 +5,19 @@
 import { z } from 'zod';
 import { SOURCE_IDS, type SourceId } from '../types.js';
 
-const url = z.string().trim().url('must be an http(s) URL').refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL');
-const nonNegInt = z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be ≥ 0');
-const posInt = z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be ≥ 1');
+const url = z
+  .string()
+  .trim()
+  .url('must be an http(s) URL')
+  .refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL');
+const nonNegInt = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must be ≥ 0');
+const posInt = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be ≥ 1');
 const optionalSecret = z.string().min(1, 'must not be empty').optional();
 
 const sourcesList = z
@@ -21,7 +31,10 @@ const sourcesList = z
     if (parts.length === 1 && parts[0] === 'none') return [] as SourceId[];
     for (const part of parts) {
       if (!SOURCE_IDS.includes(part as SourceId)) {
-        ctx.addIssue({ code: 'custom', message: `has unknown source "${part}" (known: ${SOURCE_IDS.join(', ')}, none)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `has unknown source "${part}" (known: ${SOURCE_IDS.join(', ')}, none)`,
+        });
         return z.NEVER;
       }
     }
@@ -35,26 +48,41 @@ const sourcesList = z
 const instant = z
   .string()
   .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    message: 'must be an ISO-8601 instant with a time zone, e.g. 2021-06-10T18:07:48Z',
-  });
+  .refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+    {
+      message: 'must be an ISO-8601 instant with a time zone, e.g. 2021-06-10T18:07:48Z',
+    },
+  );
 
 const weights = z.preprocess(
   (value) => {
     if (typeof value !== 'string') return value;
     const out: Record<string, unknown> = {};
-    for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [k, v] = part.split('=');
       out[(k ?? '').trim()] = v === undefined ? Number.NaN : Number(v);
     }
     return out;
   },
-  z.record(z.string(), z.number({ message: 'must look like "x=1,bluesky=1,hn=2,hf=3"' })).superRefine((value, ctx) => {
-    for (const [k, v] of Object.entries(value)) {
-      if (!SOURCE_IDS.includes(k as SourceId)) ctx.addIssue({ code: 'custom', message: `has unknown source "${k}"` });
-      else if (!(v >= 0)) ctx.addIssue({ code: 'custom', message: `must look like "x=1,bluesky=1,hn=2,hf=3" with weights ≥ 0` });
-    }
-  }),
+  z
+    .record(z.string(), z.number({ message: 'must look like "x=1,bluesky=1,hn=2,hf=3"' }))
+    .superRefine((value, ctx) => {
+      for (const [k, v] of Object.entries(value)) {
+        if (!SOURCE_IDS.includes(k as SourceId))
+          ctx.addIssue({ code: 'custom', message: `has unknown source "${k}"` });
+        else if (!(v >= 0))
+          ctx.addIssue({
+            code: 'custom',
+            message: `must look like "x=1,bluesky=1,hn=2,hf=3" with weights ≥ 0`,
+          });
+      }
+    }),
 );
 
 /** Setting name → environment variable. Only these are read from the environment. */
@@ -101,7 +129,9 @@ export const configSchema = z
     arxivApiUrl: url.default('https://export.arxiv.org/api/query'),
     arxivRssUrl: url.default('https://rss.arxiv.org'),
     arxivCatchupUrl: url.default('https://arxiv.org'),
-    arxivListing: z.enum(['auto', 'api', 'rss', 'catchup'], { message: 'must be auto, api, rss or catchup' }).default('auto'),
+    arxivListing: z
+      .enum(['auto', 'api', 'rss', 'catchup'], { message: 'must be auto, api, rss or catchup' })
+      .default('auto'),
     arxivDelayMs: nonNegInt.default(3000),
     xBearerToken: optionalSecret,
     xApiUrl: url.default('https://api.x.com/2'),
@@ -121,7 +151,10 @@ export const configSchema = z
     categories: z
       .string()
       .trim()
-      .regex(/^[a-zA-Z-]+(\.[a-zA-Z-]+)?(\s*,\s*[a-zA-Z-]+(\.[a-zA-Z-]+)?)*$/, 'must be a comma list such as cs,stat.ML')
+      .regex(
+        /^[a-zA-Z-]+(\.[a-zA-Z-]+)?(\s*,\s*[a-zA-Z-]+(\.[a-zA-Z-]+)?)*$/,
+        'must be a comma list such as cs,stat.ML',
+      )
       .default('cs,stat.ML'),
     outDir: z.string().trim().min(1).default('content/posts'),
     siteDir: z.string().trim().min(1).default('public'),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseApiFeed } from '../arxiv/atom.js';
 import { loadConfig } from '../config/load.js';
-import { runPost, type PostRunResult } from '../pipeline/post.js';
+import { type PostRunResult, runPost } from '../pipeline/post.js';
 import { arxivApiHandler, type StandInPaper } from '../standins/arxiv.js';
 import { startStandIn } from '../standins/server.js';
 import { startXStandIn, type XStandInData } from '../standins/x.js';

@@ -124,7 +124,10 @@ export class HttpClient {
       const outcome = await this.attempt(spec, method, host, laneKey, attempt);
       if (outcome.kind === 'response') {
         const { response } = outcome;
-        if ((response.status >= 200 && response.status < 300) || spec.acceptStatuses?.includes(response.status)) {
+        if (
+          (response.status >= 200 && response.status < 300) ||
+          spec.acceptStatuses?.includes(response.status)
+        ) {
           return response;
         }
         const retryable = RETRYABLE_STATUSES.has(response.status);
@@ -141,9 +144,12 @@ export class HttpClient {
         if (!retryable || attempt >= maxAttempts) throw fail();
         const asked = serverDelayMs(response.headers, Date.now());
         if (asked !== undefined && asked > this.options.maxServerWaitMs) {
-          throw fail(`server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(this.options.maxServerWaitMs / 1000)} s allowed`);
+          throw fail(
+            `server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(this.options.maxServerWaitMs / 1000)} s allowed`,
+          );
         }
-        const wait = asked ?? backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
+        const wait =
+          asked ?? backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
         await this.options.sleep(wait);
         continue;
       }
@@ -152,7 +158,9 @@ export class HttpClient {
           cause: outcome.error.cause,
         });
       }
-      await this.options.sleep(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random));
+      await this.options.sleep(
+        backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random),
+      );
     }
   }
 
@@ -173,7 +181,10 @@ export class HttpClient {
     host: string,
     laneKey: string,
     attempt: number,
-  ): Promise<{ kind: 'response'; response: HttpResponse } | { kind: 'error'; error: { code: string; what: string; cause: unknown } }> {
+  ): Promise<
+    | { kind: 'response'; response: HttpResponse }
+    | { kind: 'error'; error: { code: string; what: string; cause: unknown } }
+  > {
     const lane = this.lane(laneKey);
     await this.acquire(lane);
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
@@ -235,7 +246,8 @@ export class HttpClient {
 /** Parse a JSON body or fail with `<service>: expected JSON …`. */
 export function parseJsonBody<T>(service: string, response: HttpResponse, target: string): T {
   const body = response.text;
-  if (body.trim() === '') throw new HotpapersError(service, `empty body where JSON was expected for ${target}`);
+  if (body.trim() === '')
+    throw new HotpapersError(service, `empty body where JSON was expected for ${target}`);
   try {
     return JSON.parse(body) as T;
   } catch {
@@ -245,10 +257,18 @@ export function parseJsonBody<T>(service: string, response: HttpResponse, target
   }
 }
 
-function describeFailure(error: unknown, host: string, timeoutMs: number): { code: string; what: string; cause: unknown } {
+function describeFailure(
+  error: unknown,
+  host: string,
+  timeoutMs: number,
+): { code: string; what: string; cause: unknown } {
   const err = error as { name?: string; code?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError') {
-    return { code: 'TIMEOUT', what: `no response within ${Math.round(timeoutMs / 100) / 10} s`, cause: error };
+    return {
+      code: 'TIMEOUT',
+      what: `no response within ${Math.round(timeoutMs / 100) / 10} s`,
+      cause: error,
+    };
   }
   if (err?.name === 'AbortError') return { code: 'ABORTED', what: 'request aborted', cause: error };
   const code = err?.cause?.code ?? err?.code ?? 'NETWORK';

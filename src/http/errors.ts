@@ -16,7 +16,15 @@ export class HttpError extends HotpapersError {
   readonly attempts: number;
   readonly body: string;
 
-  constructor(service: string, status: number, statusText: string, target: string, attempts: number, body: string, hint?: string) {
+  constructor(
+    service: string,
+    status: number,
+    statusText: string,
+    target: string,
+    attempts: number,
+    body: string,
+    hint?: string,
+  ) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     const detail = hint ? ` (${hint})` : body.trim() ? ` (${clip(stripTags(body), 100)})` : '';
     super(service, `HTTP ${status}${statusText ? ` ${statusText}` : ''} for ${target}${tries}${detail}`);
@@ -31,7 +39,14 @@ export class NetworkError extends HotpapersError {
   readonly code: string;
   readonly attempts: number;
 
-  constructor(service: string, code: string, what: string, target: string, attempts: number, options?: { cause?: unknown }) {
+  constructor(
+    service: string,
+    code: string,
+    what: string,
+    target: string,
+    attempts: number,
+    options?: { cause?: unknown },
+  ) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     super(service, `${what} for ${target}${tries}`, options);
     this.code = code;

@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { announcementOf, assertDay } from '../arxiv/schedule.js';
 import { getDayListing } from '../arxiv/listing.js';
+import { announcementOf, assertDay } from '../arxiv/schedule.js';
 import { chosenCategories, enabledSources, nowOf, weightOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { sanitizeEmbed } from '../embeds/sanitize.js';
 import { trimEmbed } from '../embeds/oembed.js';
+import { sanitizeEmbed } from '../embeds/sanitize.js';
 import { HotpapersError, oneLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { createHttpFromConfig } from '../http/from-config.js';
@@ -19,12 +19,19 @@ import { rankDay } from '../rank/score.js';
 import { postFileName, renderLumen } from '../render/lumen.js';
 import { createSource } from '../sources/index.js';
 import type { Source, SourceContext } from '../sources/source.js';
-import { openStore, type Db } from '../store/db.js';
+import { type Db, openStore } from '../store/db.js';
 import { saveDigest } from '../store/digests.js';
 import { categoriesKey } from '../store/listings.js';
 import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
-import { SOURCE_IDS, type DayDigest, type Paper, type ScoredPost, type SourceHealth, type SourceId } from '../types.js';
+import {
+  type DayDigest,
+  type Paper,
+  type ScoredPost,
+  SOURCE_IDS,
+  type SourceHealth,
+  type SourceId,
+} from '../types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
 
@@ -63,7 +70,7 @@ const HORIZON_HOURS: Record<'24h' | '72h', number> = { '24h': 24, '72h': 72 };
 
 /** Run the whole pipeline for one mailing day. */
 export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
-  const { config, log } = options;
+  const { config } = options;
   const day = assertDay(options.day, 'post');
   const now = nowOf(config);
   const nowIso = now.toISOString();
@@ -108,13 +115,26 @@ async function postDay(
 
   // 1. The day's listing (stored, or fetched and stored).
   log.progress('listing', 0, 1);
-  const listing = await getDayListing(db, { day, categories, config, http, now, log, refresh: options.refresh });
+  const listing = await getDayListing(db, {
+    day,
+    categories,
+    config,
+    http,
+    now,
+    log,
+    refresh: options.refresh,
+  });
   log.progress('listing', 1, 1);
   const papers = listing.papers.filter((p) => p.announceType === 'new' || p.announceType === 'cross');
   if (papers.length === 0) {
-    throw new HotpapersError('arxiv', `no papers announced on ${day} in ${categories.join(', ')} (no mailing that day?)`);
+    throw new HotpapersError(
+      'arxiv',
+      `no papers announced on ${day} in ${categories.join(', ')} (no mailing that day?)`,
+    );
   }
-  log.info(`listing: ${papers.length} papers on ${day} (${listing.method}${listing.fromStore ? ', from the store' : ''})`);
+  log.info(
+    `listing: ${papers.length} papers on ${day} (${listing.method}${listing.fromStore ? ', from the store' : ''})`,
+  );
 
   // 2. Sources, each failing on its own.
   const announcedAt = announcementOf(day);
@@ -131,21 +151,36 @@ async function postDay(
   if (sourceIds.length > 0 && health.every((h) => h.status === 'failed')) {
     // Nothing fresh to rank: fail rather than publish stale or empty counts.
     const reasons = health.map((h) => h.detail ?? `${h.source}: failed`);
-    if (reasons.length === 1) throw new HotpapersError(health[0]!.source, `${stripService(reasons[0]!)}; no post written`);
+    if (reasons.length === 1)
+      throw new HotpapersError(health[0]!.source, `${stripService(reasons[0]!)}; no post written`);
     throw new HotpapersError('post', `every source failed, no post written: ${reasons.join('; ')}`);
   }
 
   // 3. Rank from the store: every post of the enabled sources, with its counts as of the horizon.
   const asOf = options.horizon ? horizonAsOf(announcedAt, options.horizon, now) : now;
   const matched = loadPostsForPapers(db, [...dayIds], asOf.toISOString(), sourceIds);
-  const weights = Object.fromEntries(SOURCE_IDS.map((id) => [id, weightOf(config, id)])) as Record<SourceId, number>;
-  const thresholds = { minPaperScore: config.minPaperScore, minPostScore: config.minPostScore, maxPosts: config.maxPosts };
+  const weights = Object.fromEntries(SOURCE_IDS.map((id) => [id, weightOf(config, id)])) as Record<
+    SourceId,
+    number
+  >;
+  const thresholds = {
+    minPaperScore: config.minPaperScore,
+    minPostScore: config.minPostScore,
+    maxPosts: config.maxPosts,
+  };
   const ranked = rankDay({ papers, posts: matched, weights, thresholds });
   // The counts shown are those as of `asOf`: now, or the horizon instant when that is earlier.
   const observedAt = asOf;
 
   // 4. Embeds for the shown posts only, cached in the store.
-  const embeds = await fetchEmbeds(ranked.flatMap((r) => r.shown), sources, ctx, db, nowIso, log);
+  const embeds = await fetchEmbeds(
+    ranked.flatMap((r) => r.shown),
+    sources,
+    ctx,
+    db,
+    nowIso,
+    log,
+  );
 
   // 5. Render and write atomically.
   const digest: DayDigest = {
@@ -164,7 +199,9 @@ async function postDay(
   };
   const markdown = renderLumen(digest, (post) => embeds.get(`${post.source}:${post.id}`));
   const outDir = options.outDir ?? config.outDir;
-  const name = options.horizon ? postFileName(day).replace(/\.md$/, `-${options.horizon}.md`) : postFileName(day);
+  const name = options.horizon
+    ? postFileName(day).replace(/\.md$/, `-${options.horizon}.md`)
+    : postFileName(day);
   const path = join(outDir, name);
   const written = await writeFileAtomic(path, markdown);
   saveDigest(db, digest, {
@@ -209,7 +246,13 @@ async function collectAll(
         };
       } catch (error) {
         if (!(error instanceof HotpapersError)) throw error;
-        return { source: source.id, status: 'failed', posts: 0, requests: http.totalRequests() - before, detail: error.message };
+        return {
+          source: source.id,
+          status: 'failed',
+          posts: 0,
+          requests: http.totalRequests() - before,
+          detail: error.message,
+        };
       } finally {
         ctx.log.progress('sources', ++done, sources.length);
       }

@@ -37,7 +37,10 @@ export function openStore(path: string): Db {
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new StoreError('store', `schema version ${current} is newer than this hotpapers (${MIGRATIONS.length}); upgrade hotpapers`);
+    throw new StoreError(
+      'store',
+      `schema version ${current} is newer than this hotpapers (${MIGRATIONS.length}); upgrade hotpapers`,
+    );
   }
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     const sql = MIGRATIONS[version - 1]!;

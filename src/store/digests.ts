@@ -29,10 +29,23 @@ export function saveDigest(db: Db, digest: DayDigest, meta: DigestMeta): void {
 }
 
 /** The stored digest of a day, if any. */
-export function loadDigest(db: Db, day: string, categoriesKey: string, horizon = ''): (DayDigest & { path?: string; markdownSha256?: string }) | undefined {
+export function loadDigest(
+  db: Db,
+  day: string,
+  categoriesKey: string,
+  horizon = '',
+): (DayDigest & { path?: string; markdownSha256?: string }) | undefined {
   const row = db
-    .prepare('SELECT digest, path, markdown_sha256 FROM digests WHERE day = ? AND categories = ? AND horizon = ?')
-    .get(day, categoriesKey, horizon) as { digest: string; path: string | null; markdown_sha256: string | null } | undefined;
+    .prepare(
+      'SELECT digest, path, markdown_sha256 FROM digests WHERE day = ? AND categories = ? AND horizon = ?',
+    )
+    .get(day, categoriesKey, horizon) as
+    | { digest: string; path: string | null; markdown_sha256: string | null }
+    | undefined;
   if (!row) return undefined;
-  return { ...(JSON.parse(row.digest) as DayDigest), path: row.path ?? undefined, markdownSha256: row.markdown_sha256 ?? undefined };
+  return {
+    ...(JSON.parse(row.digest) as DayDigest),
+    path: row.path ?? undefined,
+    markdownSha256: row.markdown_sha256 ?? undefined,
+  };
 }

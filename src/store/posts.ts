@@ -95,11 +95,19 @@ export function loadPostsForPapers(
       JOIN posts p ON p.source = l.source AND p.id = l.post_id
       ORDER BY p.source, p.id`)
     .all({ ids: JSON.stringify(paperIds), sources: JSON.stringify(sources), asOf }) as PostRow[];
-  return rows.map((row) => ({ post: rowToPost(row), paperIds: (JSON.parse(row.paper_ids) as string[]).sort() }));
+  return rows.map((row) => ({
+    post: rowToPost(row),
+    paperIds: (JSON.parse(row.paper_ids) as string[]).sort(),
+  }));
 }
 
 function rowToPost(row: PostRow): Post {
-  const metrics: Metrics = { reposts: row.reposts, likes: row.likes, replies: row.replies, quotes: row.quotes };
+  const metrics: Metrics = {
+    reposts: row.reposts,
+    likes: row.likes,
+    replies: row.replies,
+    quotes: row.quotes,
+  };
   return {
     source: row.source,
     id: row.id,
@@ -123,14 +131,22 @@ export interface StoredEmbed {
 
 /** The cached embed of a post, if any. */
 export function getEmbed(db: Db, source: SourceId, postId: string): StoredEmbed | undefined {
-  const row = db.prepare('SELECT html, status, fetched_at FROM embeds WHERE source = ? AND post_id = ?').get(source, postId) as
+  const row = db
+    .prepare('SELECT html, status, fetched_at FROM embeds WHERE source = ? AND post_id = ?')
+    .get(source, postId) as
     | { html: string | null; status: 'ok' | 'unavailable'; fetched_at: string }
     | undefined;
   return row ? { html: row.html, status: row.status, fetchedAt: row.fetched_at } : undefined;
 }
 
 /** Cache a post's sanitised embed html (null: the provider says it cannot be embedded). */
-export function putEmbed(db: Db, source: SourceId, postId: string, html: string | null, fetchedAt: string): void {
+export function putEmbed(
+  db: Db,
+  source: SourceId,
+  postId: string,
+  html: string | null,
+  fetchedAt: string,
+): void {
   db.prepare(`
     INSERT INTO embeds (source, post_id, html, status, fetched_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source, post_id) DO UPDATE SET html = excluded.html, status = excluded.status, fetched_at = excluded.fetched_at`).run(

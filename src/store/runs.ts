@@ -20,7 +20,9 @@ export interface RunEnd {
 
 /** Record how a run ended. */
 export function finishRun(db: Db, id: number, end: RunEnd): void {
-  db.prepare('UPDATE runs SET status = ?, ended_at = ?, health = ?, requests = ?, detail = ? WHERE id = ?').run(
+  db.prepare(
+    'UPDATE runs SET status = ?, ended_at = ?, health = ?, requests = ?, detail = ? WHERE id = ?',
+  ).run(
     end.status,
     end.endedAt,
     end.health ? JSON.stringify(end.health) : null,
@@ -31,8 +33,23 @@ export function finishRun(db: Db, id: number, end: RunEnd): void {
 }
 
 /** The most recent runs, newest first. */
-export function recentRuns(db: Db, limit = 20): Array<{ id: number; command: string; day: string | null; status: string; startedAt: string; endedAt: string | null; health: SourceHealth[] }> {
-  const rows = db.prepare('SELECT id, command, day, status, started_at, ended_at, health FROM runs ORDER BY id DESC LIMIT ?').all(limit) as Array<{
+export function recentRuns(
+  db: Db,
+  limit = 20,
+): Array<{
+  id: number;
+  command: string;
+  day: string | null;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  health: SourceHealth[];
+}> {
+  const rows = db
+    .prepare(
+      'SELECT id, command, day, status, started_at, ended_at, health FROM runs ORDER BY id DESC LIMIT ?',
+    )
+    .all(limit) as Array<{
     id: number;
     command: string;
     day: string | null;

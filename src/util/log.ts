@@ -2,7 +2,7 @@
  * Logging for humans (stderr lines, a progress bar on a TTY) or machines (JSON lines).
  * Nothing here ever receives a secret: callers pass messages built from public data.
  */
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 
 export type LogFormat = 'human' | 'json';
 
@@ -61,7 +61,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (tty) {
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : width;
-        stream.write(`\r${stage.padEnd(10)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
+        stream.write(
+          `\r${stage.padEnd(10)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`,
+        );
         barOpen = true;
         if (done >= total) endBar();
         return;

@@ -39,8 +39,15 @@ test('loadConfig - defaults match DESIGN §3', () => {
 
 test('loadConfig - precedence: defaults < file < environment < flags', () => {
   const dir = emptyDir();
-  writeFileSync(join(dir, 'hotpapers.config.json'), JSON.stringify({ arxivDelayMs: 10, minPaperScore: 7, db: 'file.db' }));
-  const c = loadConfig({ env: { ARXIV_DELAY_MS: '20', HOTPAPERS_DB: 'env.db' }, cwd: dir, flags: { db: 'flag.db' } });
+  writeFileSync(
+    join(dir, 'hotpapers.config.json'),
+    JSON.stringify({ arxivDelayMs: 10, minPaperScore: 7, db: 'file.db' }),
+  );
+  const c = loadConfig({
+    env: { ARXIV_DELAY_MS: '20', HOTPAPERS_DB: 'env.db' },
+    cwd: dir,
+    flags: { db: 'flag.db' },
+  });
   assert.equal(c.minPaperScore, 7, 'file beats default');
   assert.equal(c.arxivDelayMs, 20, 'env beats file');
   assert.equal(c.db, 'flag.db', 'flag beats env');
@@ -49,12 +56,25 @@ test('loadConfig - precedence: defaults < file < environment < flags', () => {
 test('loadConfig - an invalid value is a one-line error naming the setting', () => {
   assert.throws(
     () => loadConfig({ env: { ARXIV_DELAY_MS: 'abc' }, cwd: emptyDir() }),
-    (e: unknown) => e instanceof ConfigError && /^config: ARXIV_DELAY_MS must be a number, got "abc"$/.test(e.message),
+    (e: unknown) =>
+      e instanceof ConfigError && /^config: ARXIV_DELAY_MS must be a number, got "abc"$/.test(e.message),
   );
-  throwsWith(() => loadConfig({ env: { ARXIV_LISTING: 'ftp' }, cwd: emptyDir() }), /config: ARXIV_LISTING must be auto, api, rss or catchup/);
-  throwsWith(() => loadConfig({ env: { HOTPAPERS_NOW: 'yesterday' }, cwd: emptyDir() }), /config: HOTPAPERS_NOW must be an ISO-8601 instant/);
-  throwsWith(() => loadConfig({ env: { X_API_URL: 'not a url' }, cwd: emptyDir() }), /config: X_API_URL must be an http\(s\) URL/);
-  throwsWith(() => loadConfig({ env: { HOTPAPERS_SOURCES: 'x,myspace' }, cwd: emptyDir() }), /HOTPAPERS_SOURCES has unknown source "myspace"/);
+  throwsWith(
+    () => loadConfig({ env: { ARXIV_LISTING: 'ftp' }, cwd: emptyDir() }),
+    /config: ARXIV_LISTING must be auto, api, rss or catchup/,
+  );
+  throwsWith(
+    () => loadConfig({ env: { HOTPAPERS_NOW: 'yesterday' }, cwd: emptyDir() }),
+    /config: HOTPAPERS_NOW must be an ISO-8601 instant/,
+  );
+  throwsWith(
+    () => loadConfig({ env: { X_API_URL: 'not a url' }, cwd: emptyDir() }),
+    /config: X_API_URL must be an http\(s\) URL/,
+  );
+  throwsWith(
+    () => loadConfig({ env: { HOTPAPERS_SOURCES: 'x,myspace' }, cwd: emptyDir() }),
+    /HOTPAPERS_SOURCES has unknown source "myspace"/,
+  );
 });
 
 test('loadConfig - config file errors name the file and key', () => {
@@ -64,7 +84,10 @@ test('loadConfig - config file errors name the file and key', () => {
   writeFileSync(join(dir, 'hotpapers.config.json'), JSON.stringify({ colour: 'red' }));
   throwsWith(() => loadConfig({ env: {}, cwd: dir }), /unknown setting "colour"/);
   writeFileSync(join(dir, 'hotpapers.config.json'), JSON.stringify({ maxPosts: -1 }));
-  throwsWith(() => loadConfig({ env: {}, cwd: dir }), /hotpapers.config.json key "maxPosts" must be ≥ 0, got -1/);
+  throwsWith(
+    () => loadConfig({ env: {}, cwd: dir }),
+    /hotpapers.config.json key "maxPosts" must be ≥ 0, got -1/,
+  );
 });
 
 test('loadConfig - secrets are never echoed in errors or redacted output', () => {
@@ -78,16 +101,27 @@ test('enabledSources - credentials decide by default; HOTPAPERS_SOURCES override
   assert.deepEqual(enabledSources(loadConfig({ env: {}, cwd: dir })), ['hn', 'hf']);
   assert.deepEqual(enabledSources(loadConfig({ env: { X_BEARER_TOKEN: 't' }, cwd: dir })), ['x', 'hn', 'hf']);
   assert.deepEqual(
-    enabledSources(loadConfig({ env: { BLUESKY_HANDLE: 'a.bsky.social', BLUESKY_APP_PASSWORD: 'p' }, cwd: dir })),
+    enabledSources(
+      loadConfig({ env: { BLUESKY_HANDLE: 'a.bsky.social', BLUESKY_APP_PASSWORD: 'p' }, cwd: dir }),
+    ),
     ['bluesky', 'hn', 'hf'],
   );
   assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'none' }, cwd: dir })), []);
-  assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'hn, hf', X_BEARER_TOKEN: 't' }, cwd: dir })), ['hn', 'hf']);
-  throwsWith(() => loadConfig({ env: { HOTPAPERS_SOURCES: 'x' }, cwd: dir }), /HOTPAPERS_SOURCES includes x but X_BEARER_TOKEN is not set/);
+  assert.deepEqual(
+    enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'hn, hf', X_BEARER_TOKEN: 't' }, cwd: dir })),
+    ['hn', 'hf'],
+  );
+  throwsWith(
+    () => loadConfig({ env: { HOTPAPERS_SOURCES: 'x' }, cwd: dir }),
+    /HOTPAPERS_SOURCES includes x but X_BEARER_TOKEN is not set/,
+  );
 });
 
 test('loadConfig - weights from the environment', () => {
   const c = loadConfig({ env: { HOTPAPERS_WEIGHTS: 'hn=2,hf=0.5' }, cwd: emptyDir() });
   assert.deepEqual(c.weights, { hn: 2, hf: 0.5 });
-  throwsWith(() => loadConfig({ env: { HOTPAPERS_WEIGHTS: 'hn' }, cwd: emptyDir() }), /HOTPAPERS_WEIGHTS must look like/);
+  throwsWith(
+    () => loadConfig({ env: { HOTPAPERS_WEIGHTS: 'hn' }, cwd: emptyDir() }),
+    /HOTPAPERS_WEIGHTS must look like/,
+  );
 });

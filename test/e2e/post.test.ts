@@ -15,7 +15,9 @@ import { lastLine, runCli } from '../helpers/cli.js';
 import { normaliseAllowed, SEED_DIR, startSeedReplay } from '../helpers/replay.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hp-e2e-'));
-const SEEDS = readdirSync(SEED_DIR).filter((f) => f.endsWith('---Hot-Papers.md')).sort();
+const SEEDS = readdirSync(SEED_DIR)
+  .filter((f) => f.endsWith('---Hot-Papers.md'))
+  .sort();
 
 describe('post: replaying the seed posts through stand-ins', () => {
   for (const file of SEEDS) {
@@ -38,7 +40,8 @@ describe('post: replaying the seed posts through stand-ins', () => {
       const stamp = new Date(replay.seed.observedAt);
       const mmddyyyy = `${String(stamp.getUTCMonth() + 1).padStart(2, '0')}/${String(stamp.getUTCDate()).padStart(2, '0')}/${stamp.getUTCFullYear()}`;
       assert.equal(ours.match(/^- retweets: .*$/gm)?.length, replay.seed.papers.length);
-      for (const line of ours.match(/^- retweets: .*$/gm) ?? []) assert.ok(line.includes(`(${mmddyyyy} `), line);
+      for (const line of ours.match(/^- retweets: .*$/gm) ?? [])
+        assert.ok(line.includes(`(${mmddyyyy} `), line);
       assert.match(ours, new RegExp(`^date: ${replay.seed.observedAt.replace(/\./g, '\\.')}$`, 'm'));
       // The token never reaches output or the store.
       assert.doesNotMatch(result.stderr + result.stdout, new RegExp(replay.x.token));
@@ -62,8 +65,18 @@ describe('post: request budget and caching', () => {
     }));
     // A few posts each: every fourth paper gets one post big enough to be listed and shown.
     const tweets = papers.flatMap((p, i) => [
-      fakeTweet({ id: String(1_400_000 + i * 2), authorId: '1', links: [`https://arxiv.org/abs/${p.id}`], likes: i % 4 === 0 ? 60 : 3 }),
-      fakeTweet({ id: String(1_400_001 + i * 2), authorId: '2', links: [`https://arxiv.org/pdf/${p.id}v1.pdf`], reposts: 1 }),
+      fakeTweet({
+        id: String(1_400_000 + i * 2),
+        authorId: '1',
+        links: [`https://arxiv.org/abs/${p.id}`],
+        likes: i % 4 === 0 ? 60 : 3,
+      }),
+      fakeTweet({
+        id: String(1_400_001 + i * 2),
+        authorId: '2',
+        links: [`https://arxiv.org/pdf/${p.id}v1.pdf`],
+        reposts: 1,
+      }),
     ]);
     const users = [
       { id: '1', username: 'alice', name: 'Alice' },
@@ -105,7 +118,11 @@ describe('post: request budget and caching', () => {
     t.after(() => db.close());
     const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
     assert.equal(n('SELECT count(*) AS n FROM posts'), 128);
-    assert.equal(n('SELECT count(*) AS n FROM snapshots'), 128, 'same HOTPAPERS_NOW: the snapshot is replaced, not duplicated');
+    assert.equal(
+      n('SELECT count(*) AS n FROM snapshots'),
+      128,
+      'same HOTPAPERS_NOW: the snapshot is replaced, not duplicated',
+    );
     assert.equal(n('SELECT count(*) AS n FROM listings'), 64);
   });
 });
@@ -122,7 +139,10 @@ describe('post: failures', () => {
       HOTPAPERS_DB: join(dir, 'hp.db'),
     });
     assert.notEqual(result.code, 0);
-    assert.match(lastLine(result.stderr), /^x: HTTP 401 Unauthorized for GET .* \(check X_BEARER_TOKEN\); no post written$/);
+    assert.match(
+      lastLine(result.stderr),
+      /^x: HTTP 401 Unauthorized for GET .* \(check X_BEARER_TOKEN\); no post written$/,
+    );
     assert.doesNotMatch(result.stderr + result.stdout, /s3cr3t/);
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(existsSync(join(dir, `${replay.seed.day}---Hot-Papers.md`)), false);
@@ -133,7 +153,11 @@ describe('post: failures', () => {
   });
 
   it('malformed arXiv XML: a non-zero exit and a last stderr line naming arxiv', async (t) => {
-    const arxiv = await startStandIn(() => ({ status: 200, headers: { 'content-type': 'application/atom+xml' }, body: '<feed><entry><id>oops' }));
+    const arxiv = await startStandIn(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/atom+xml' },
+      body: '<feed><entry><id>oops',
+    }));
     t.after(() => arxiv.close());
     const dir = tmp();
     const result = await runCli(['post', '--date', '2021-06-09', '--out', dir], {

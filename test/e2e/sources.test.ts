@@ -67,10 +67,30 @@ describe('post with four sources', () => {
       ],
     });
     const hn = await startHnStandIn({
-      hits: [hnStory({ id: 27000001, title: 'Gamma [pdf]', url: 'https://arxiv.org/pdf/2106.00003v1', author: 'dang', points: 70, comments: 5, createdAt: '2021-06-09T15:00:00Z' })],
+      hits: [
+        hnStory({
+          id: 27000001,
+          title: 'Gamma [pdf]',
+          url: 'https://arxiv.org/pdf/2106.00003v1',
+          author: 'dang',
+          points: 70,
+          comments: 5,
+          createdAt: '2021-06-09T15:00:00Z',
+        }),
+      ],
     });
     const hf = await startHfStandIn({
-      days: { '2021-06-10': [hfDailyItem({ id: '2106.00003', title: 'Gamma', upvotes: 20, comments: 2, submittedAt: '2021-06-10T04:00:00.000Z' })] },
+      days: {
+        '2021-06-10': [
+          hfDailyItem({
+            id: '2106.00003',
+            title: 'Gamma',
+            upvotes: 20,
+            comments: 2,
+            submittedAt: '2021-06-10T04:00:00.000Z',
+          }),
+        ],
+      },
     });
     t.after(async () => {
       await Promise.all([arxiv.close(), x.close(), bsky.close(), hn.close(), hf.close()]);
@@ -97,14 +117,25 @@ describe('post with four sources', () => {
     const post = readFileSync(join(dir, `${DAY}---Hot-Papers.md`), 'utf8');
     // Gamma: HN 70 + HF 20 = 90; Beta: X 30 + Bluesky 50 = 80; Alpha: X 60.
     assert.deepEqual(post.match(/^# \d+\. .*$/gm), ['# 1. Gamma', '# 2. Beta', '# 3. Alpha']);
-    assert.match(post, /^- retweets: 0, favorites: 0 \(06\/10\/2021 12:00:00\)\n- hacker news: 70 points, 5 comments \| hugging face: 20 upvotes\n\n- links: \[abs\]\(https:\/\/arxiv\.org\/abs\/2106\.00003\)/m);
-    assert.match(post, /^- retweets: 5, favorites: 75 \(06\/10\/2021 12:00:00\)\n\n- links: \[abs\]\(https:\/\/arxiv\.org\/abs\/2106\.00002\)/m);
+    assert.match(
+      post,
+      /^- retweets: 0, favorites: 0 \(06\/10\/2021 12:00:00\)\n- hacker news: 70 points, 5 comments \| hugging face: 20 upvotes\n\n- links: \[abs\]\(https:\/\/arxiv\.org\/abs\/2106\.00003\)/m,
+    );
+    assert.match(
+      post,
+      /^- retweets: 5, favorites: 75 \(06\/10\/2021 12:00:00\)\n\n- links: \[abs\]\(https:\/\/arxiv\.org\/abs\/2106\.00002\)/m,
+    );
     assert.match(post, /<blockquote class="bluesky-embed"[^>]*>[\s\S]*?<\/blockquote>/);
-    assert.match(post, /<blockquote class="hn-card"><p><a href="https:\/\/news\.ycombinator\.com\/item\?id=27000001">Gamma \[pdf\]<\/a><\/p>&mdash; 70 points, 5 comments on Hacker News<\/blockquote>/);
+    assert.match(
+      post,
+      /<blockquote class="hn-card"><p><a href="https:\/\/news\.ycombinator\.com\/item\?id=27000001">Gamma \[pdf\]<\/a><\/p>&mdash; 70 points, 5 comments on Hacker News<\/blockquote>/,
+    );
     assert.match(result.stderr, /bluesky: ok \(1 posts/);
     assert.doesNotMatch(result.stderr + result.stdout, new RegExp(PASSWORD));
 
-    const explain = await runCli(['explain', '--date', DAY, '2106.00002'], { HOTPAPERS_DB: join(dir, 'hp.db') });
+    const explain = await runCli(['explain', '--date', DAY, '2106.00002'], {
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+    });
     assert.equal(explain.code, 0, explain.stderr);
     assert.match(explain.stdout, /score 80\b/);
     assert.match(explain.stdout, /^total: 80$/m);
@@ -139,7 +170,13 @@ describe('post with four sources', () => {
     const post = readFileSync(join(dir, `${DAY}---Hot-Papers.md`), 'utf8');
     assert.deepEqual(post.match(/^# \d+\. .*$/gm), ['# 1. Alpha']);
     for (const source of ['bluesky', 'hn', 'hf']) {
-      assert.match(result.stderr, new RegExp(`^warn: ${source}: failed \\(${source}: cannot connect to 127\\.0\\.0\\.1:\\d+ \\(connection refused\\)`, 'm'));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^warn: ${source}: failed \\(${source}: cannot connect to 127\\.0\\.0\\.1:\\d+ \\(connection refused\\)`,
+          'm',
+        ),
+      );
       assert.match(result.stderr, new RegExp(`^  ${source}: FAILED — ${source}: cannot connect`, 'm'));
     }
     assert.match(result.stderr, /^ {2}x: ok \(2 posts/m);

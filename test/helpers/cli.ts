@@ -14,7 +14,11 @@ export interface CliResult {
 }
 
 /** Spawn `hotpapers ARGS` with only PATH/HOME and `env` set; resolves when it exits. */
-export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
       cwd: options.cwd ?? ROOT,

@@ -30,7 +30,8 @@ export async function startSeedReplay(file: string, xOptions: XStandInOptions = 
   const day = seedToDay(seed, { method: 'api' });
   const window = submissionWindow(seed.day);
   const span = window.end.getTime() - window.start.getTime();
-  const at = (i: number, n: number) => new Date(window.start.getTime() + Math.floor(((i + 0.5) * span) / n)).toISOString();
+  const at = (i: number, n: number) =>
+    new Date(window.start.getTime() + Math.floor(((i + 0.5) * span) / n)).toISOString();
   const hot: StandInPaper[] = day.papers.map((p, i) => ({
     id: p.id,
     version: 1,
@@ -76,7 +77,10 @@ export async function startSeedReplay(file: string, xOptions: XStandInOptions = 
   const oembed = Object.fromEntries(day.embeds.map((e) => [e.tweetId, `${e.html}\n\n`]));
   const now = Date.parse(seed.observedAt);
   const arxiv = await startStandIn(arxivApiHandler([...hot, ...quiet]));
-  const x = await startXStandIn({ tweets, users: [...users.values()], oembed }, { clock: () => now, ...xOptions });
+  const x = await startXStandIn(
+    { tweets, users: [...users.values()], oembed },
+    { clock: () => now, ...xOptions },
+  );
   const env = {
     ARXIV_API_URL: `${arxiv.url}/api/query`,
     ARXIV_LISTING: 'api',
@@ -88,7 +92,14 @@ export async function startSeedReplay(file: string, xOptions: XStandInOptions = 
     HOTPAPERS_NOW: seed.observedAt,
     HOTPAPERS_RETRY_BASE_MS: '5',
   };
-  return { seed, day, arxiv, x, env, close: async () => void (await Promise.all([arxiv.close(), x.close()])) };
+  return {
+    seed,
+    day,
+    arxiv,
+    x,
+    env,
+    close: async () => void (await Promise.all([arxiv.close(), x.close()])),
+  };
 }
 
 /**

@@ -50,7 +50,9 @@ test('backoffMs - grows exponentially and is capped', () => {
 
 test('HttpClient - 429 with Retry-After then success waits what the server asked', async (t) => {
   const s = await startStandIn((_req, i) =>
-    i === 0 ? { status: 429, headers: { 'retry-after': '2' }, body: 'slow down' } : { status: 200, body: 'ok' },
+    i === 0
+      ? { status: 429, headers: { 'retry-after': '2' }, body: 'slow down' }
+      : { status: 200, body: 'ok' },
   );
   t.after(() => s.close());
   const { client, waits } = recordingClient();
@@ -61,13 +63,19 @@ test('HttpClient - 429 with Retry-After then success waits what the server asked
 });
 
 test('HttpClient - 503 without headers backs off, then gives up after maxAttempts with a one-line error', async (t) => {
-  const s = await startStandIn(() => ({ status: 503, body: '<html><body>Service down\nfor maintenance</body></html>' }));
+  const s = await startStandIn(() => ({
+    status: 503,
+    body: '<html><body>Service down\nfor maintenance</body></html>',
+  }));
   t.after(() => s.close());
   const { client, waits } = recordingClient({ maxAttempts: 3 });
   await assert.rejects(client.getText('hn', `${s.url}/api/v1/search?token=SECRET`), (e: unknown) => {
     assert.ok(e instanceof HttpError);
     assert.equal(e.status, 503);
-    assert.match(e.message, /^hn: HTTP 503 Service Unavailable for GET 127\.0\.0\.1:\d+\/api\/v1\/search after 3 attempts/);
+    assert.match(
+      e.message,
+      /^hn: HTTP 503 Service Unavailable for GET 127\.0\.0\.1:\d+\/api\/v1\/search after 3 attempts/,
+    );
     assert.doesNotMatch(e.message, /SECRET|\n/);
     return true;
   });
@@ -79,7 +87,14 @@ test('HttpClient - 4xx other than 429 is not retried', async (t) => {
   const s = await startStandIn(() => ({ status: 401, body: '{"title":"Unauthorized"}' }));
   t.after(() => s.close());
   const { client } = recordingClient();
-  await rejectsWith(client.request({ service: 'x', url: `${s.url}/2/tweets/search/recent`, hintForStatus: () => 'check X_BEARER_TOKEN' }), /^x: HTTP 401 Unauthorized for GET .*\/2\/tweets\/search\/recent \(check X_BEARER_TOKEN\)$/);
+  await rejectsWith(
+    client.request({
+      service: 'x',
+      url: `${s.url}/2/tweets/search/recent`,
+      hintForStatus: () => 'check X_BEARER_TOKEN',
+    }),
+    /^x: HTTP 401 Unauthorized for GET .*\/2\/tweets\/search\/recent \(check X_BEARER_TOKEN\)$/,
+  );
   assert.equal(s.requests.length, 1);
 });
 
@@ -87,7 +102,10 @@ test('HttpClient - a server wait longer than the bound fails at once', async (t)
   const s = await startStandIn(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
   t.after(() => s.close());
   const { client, waits } = recordingClient({ maxServerWaitMs: 60_000 });
-  await rejectsWith(client.getText('arxiv', `${s.url}/`), /server asked to wait 3600 s, more than the 60 s allowed/);
+  await rejectsWith(
+    client.getText('arxiv', `${s.url}/`),
+    /server asked to wait 3600 s, more than the 60 s allowed/,
+  );
   assert.deepEqual(waits, []);
 });
 
@@ -96,7 +114,10 @@ test('HttpClient - connection refused is retried then reported in one line', asy
   const { client, waits } = recordingClient({ maxAttempts: 2 });
   await assert.rejects(client.getText('bluesky', `${base}/xrpc/app.bsky.feed.searchPosts`), (e: unknown) => {
     assert.ok(e instanceof NetworkError);
-    assert.match(e.message, /^bluesky: cannot connect to 127\.0\.0\.1:\d+ \(connection refused\) for GET .* after 2 attempts$/);
+    assert.match(
+      e.message,
+      /^bluesky: cannot connect to 127\.0\.0\.1:\d+ \(connection refused\) for GET .* after 2 attempts$/,
+    );
     return true;
   });
   assert.equal(waits.length, 1);
@@ -106,17 +127,27 @@ test('HttpClient - a timeout is retried then reported', async (t) => {
   const s = await startStandIn(() => ({ delayMs: 300, body: 'late' }));
   t.after(() => s.close());
   const { client } = recordingClient({ maxAttempts: 2, timeoutMs: 50 });
-  await rejectsWith(client.getText('hf', `${s.url}/api/daily_papers`), /^hf: no response within 0\.1 s for GET .* after 2 attempts$/);
+  await rejectsWith(
+    client.getText('hf', `${s.url}/api/daily_papers`),
+    /^hf: no response within 0\.1 s for GET .* after 2 attempts$/,
+  );
   assert.equal(s.requests.length, 2);
 });
 
 test('HttpClient - getJson reports malformed JSON and HTML bodies in one line', async (t) => {
   const s = await startStandIn((req) =>
-    req.path === '/html' ? { body: '<!doctype html><p>hi</p>' } : req.path === '/empty' ? { body: '' } : { body: '{"a":' },
+    req.path === '/html'
+      ? { body: '<!doctype html><p>hi</p>' }
+      : req.path === '/empty'
+        ? { body: '' }
+        : { body: '{"a":' },
   );
   t.after(() => s.close());
   const { client } = recordingClient();
-  await rejectsWith(client.getJson('hn', `${s.url}/json`), /^hn: malformed JSON for GET 127\.0\.0\.1:\d+\/json$/);
+  await rejectsWith(
+    client.getJson('hn', `${s.url}/json`),
+    /^hn: malformed JSON for GET 127\.0\.0\.1:\d+\/json$/,
+  );
   await rejectsWith(client.getJson('hn', `${s.url}/html`), /^hn: got HTML where JSON was expected for GET/);
   await rejectsWith(client.getJson('hn', `${s.url}/empty`), /^hn: empty body where JSON was expected/);
 });

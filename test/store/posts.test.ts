@@ -44,7 +44,11 @@ test('savePosts - saving the same posts twice at the same instant adds no rows',
 
 test('loadPostsForPapers - latest snapshot at or before asOf, only chosen sources and papers', () => {
   const db = store();
-  savePosts(db, [post('1', 10, ['2106.04554', '2106.04560']), post('h1', 99, ['2106.04554'], 'hn')], '2021-06-10T00:00:00.000Z');
+  savePosts(
+    db,
+    [post('1', 10, ['2106.04554', '2106.04560']), post('h1', 99, ['2106.04554'], 'hn')],
+    '2021-06-10T00:00:00.000Z',
+  );
   savePosts(db, [post('1', 30, ['2106.04554', '2106.04560'])], '2021-06-11T00:00:00.000Z');
 
   const early = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T12:00:00.000Z', ['x']);
@@ -68,11 +72,19 @@ test('embeds and runs - cached html, remembered unavailability, run status', () 
   assert.equal(getEmbed(db, 'x', '1'), undefined);
   putEmbed(db, 'x', '1', '<blockquote>hi</blockquote>', '2021-06-10T00:00:00.000Z');
   putEmbed(db, 'x', '2', null, '2021-06-10T00:00:00.000Z');
-  assert.deepEqual(getEmbed(db, 'x', '1'), { html: '<blockquote>hi</blockquote>', status: 'ok', fetchedAt: '2021-06-10T00:00:00.000Z' });
+  assert.deepEqual(getEmbed(db, 'x', '1'), {
+    html: '<blockquote>hi</blockquote>',
+    status: 'ok',
+    fetchedAt: '2021-06-10T00:00:00.000Z',
+  });
   assert.equal(getEmbed(db, 'x', '2')?.status, 'unavailable');
 
   const id = startRun(db, 'post', '2021-06-09', '2026-01-01T00:00:00.000Z');
-  finishRun(db, id, { status: 'partial', endedAt: '2026-01-01T00:01:00.000Z', health: [{ source: 'hn', status: 'failed', posts: 0, requests: 4, detail: 'hn: down' }] });
+  finishRun(db, id, {
+    status: 'partial',
+    endedAt: '2026-01-01T00:01:00.000Z',
+    health: [{ source: 'hn', status: 'failed', posts: 0, requests: 4, detail: 'hn: down' }],
+  });
   const [run] = recentRuns(db);
   assert.equal(run?.status, 'partial');
   assert.equal(run?.health[0]?.detail, 'hn: down');

@@ -1,6 +1,7 @@
 /** `hotpapers demo` (= `npm start`): the whole pipeline on the bundled sample day, offline. */
-import type { Command } from 'commander';
+
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { DEMO_DAY, runDemo } from '../../demo/run.js';
 import { createLogger } from '../../util/log.js';
 import { healthLines } from '../shared.js';
@@ -9,7 +10,9 @@ import { healthLines } from '../shared.js';
 export function register(program: Command): void {
   program
     .command('demo')
-    .description(`run the whole pipeline on the bundled ${DEMO_DAY} day against loopback stand-ins (no network, no keys)`)
+    .description(
+      `run the whole pipeline on the bundled ${DEMO_DAY} day against loopback stand-ins (no network, no keys)`,
+    )
     .option('--out <dir>', 'folder for the Markdown post', 'content/posts')
     .option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)')
     .option('--quiet', 'no progress or summary on stderr')

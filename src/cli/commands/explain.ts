@@ -1,8 +1,8 @@
 /** `hotpapers explain --date D ID`: why a paper has its score, post by post. */
 import type { Command } from 'commander';
-import { canonicalId } from '../../match/ids.js';
 import { chosenCategories, enabledSources, nowOf, weightOf } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
+import { canonicalId } from '../../match/ids.js';
 import { explainPaper, explainPaperJson } from '../../rank/explain.js';
 import { scoreAll } from '../../rank/score.js';
 import { openStore } from '../../store/db.js';
@@ -39,15 +39,24 @@ export function register(program: Command): void {
       try {
         const listing = loadListing(db, day, categories);
         if (!listing) {
-          throw new HotpapersError('explain', `no stored listing for ${day}; run hotpapers post --date ${day} first`);
+          throw new HotpapersError(
+            'explain',
+            `no stored listing for ${day}; run hotpapers post --date ${day} first`,
+          );
         }
         const paper = listing.papers.find((p) => p.id === id);
-        if (!paper) throw new HotpapersError('explain', `${id} is not in the ${day} listing (${categories.join(', ')})`);
+        if (!paper)
+          throw new HotpapersError(
+            'explain',
+            `${id} is not in the ${day} listing (${categories.join(', ')})`,
+          );
         // Explain what was published: the counts and sources of the stored day, else now's.
         const digest = loadDigest(db, day, categoriesKey(categories));
         const asOf = digest?.observedAt ?? nowOf(config).toISOString();
         const sources = digest ? [...new Set(digest.health.map((h) => h.source))] : enabledSources(config);
-        const weights = digest?.weights ?? (Object.fromEntries(SOURCE_IDS.map((s) => [s, weightOf(config, s)])) as Record<SourceId, number>);
+        const weights =
+          digest?.weights ??
+          (Object.fromEntries(SOURCE_IDS.map((s) => [s, weightOf(config, s)])) as Record<SourceId, number>);
         const thresholds = digest?.thresholds ?? {
           minPaperScore: config.minPaperScore,
           minPostScore: config.minPostScore,

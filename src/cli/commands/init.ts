@@ -1,13 +1,91 @@
-// PLACEHOLDER: replaced by the module that builds the `init` command.
-import type { Command } from 'commander';
+/**
+ * `hotpapers init`: set up unattended daily runs. `--github-actions` writes the workflow;
+ * `--cron` and `--systemd` print a crontab line or systemd units to install by hand.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
 import { HotpapersError } from '../../errors.js';
+import {
+  cronLine,
+  DEFAULT_CRON,
+  githubWorkflow,
+  type InstallMode,
+  systemdUnits,
+} from '../../ops/workflow.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { VERSION } from '../../version.js';
+
+export const WORKFLOW_PATH = join('.github', 'workflows', 'hotpapers.yml');
+
+interface InitFlags {
+  githubActions?: boolean;
+  cron?: boolean;
+  systemd?: boolean;
+  force?: boolean;
+  schedule?: string;
+  horizon?: '24h' | '72h';
+  dir?: string;
+}
 
 /** Register `hotpapers init`. */
 export function register(program: Command): void {
   program
     .command('init')
-    .description('(not built yet)')
-    .action(() => {
-      throw new HotpapersError('init', 'not built yet');
+    .description('set up daily runs: a GitHub Actions workflow, a cron line or systemd units')
+    .option('--github-actions', `write ${WORKFLOW_PATH} (runs daily, caches the store, publishes the post)`)
+    .option('--cron', 'print a crontab line')
+    .option('--systemd', 'print a systemd service and timer')
+    .option('--force', 'overwrite an existing workflow file')
+    .option('--schedule <cron>', `UTC cron expression of the workflow (default "${DEFAULT_CRON}")`)
+    .addOption(
+      new Option('--horizon <age>', 'fixed horizon of the daily post (default 24h)').choices(['24h', '72h']),
+    )
+    .option('--dir <path>', 'working folder for --cron/--systemd (default the current folder)')
+    .action(async (flags: InitFlags) => {
+      if (!flags.githubActions && !flags.cron && !flags.systemd) {
+        throw new HotpapersError('init', 'choose what to set up: --github-actions, --cron or --systemd');
+      }
+      const cwd = process.cwd();
+      if (flags.githubActions) {
+        if (flags.schedule !== undefined && !isCron(flags.schedule)) {
+          throw new HotpapersError(
+            'init',
+            `--schedule must be a cron expression of five fields, got "${flags.schedule}"`,
+          );
+        }
+        const path = join(cwd, WORKFLOW_PATH);
+        if (existsSync(path) && !flags.force) {
+          throw new HotpapersError('init', `${WORKFLOW_PATH} exists; use --force to overwrite it`);
+        }
+        const text = githubWorkflow({
+          install: installMode(cwd),
+          cron: flags.schedule,
+          horizon: flags.horizon,
+        });
+        const written = await writeFileAtomic(path, text);
+        process.stderr.write(`init: ${written ? 'wrote' : 'kept (unchanged)'} ${WORKFLOW_PATH}\n`);
+      }
+      const dir = flags.dir ?? cwd;
+      if (flags.cron) process.stdout.write(`${cronLine(dir)}\n`);
+      if (flags.systemd) {
+        const units = systemdUnits(dir);
+        process.stdout.write(`${units.service}\n${units.timer}`);
+      }
     });
+}
+
+/** Inside a checkout of hotpapers itself the workflow builds it; elsewhere it installs the release. */
+function installMode(cwd: string): InstallMode {
+  try {
+    const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { name?: string };
+    if (pkg.name === 'hotpapers') return { kind: 'source' };
+  } catch {
+    // no package.json: a blog or ops repository
+  }
+  return { kind: 'npm', version: VERSION };
+}
+
+function isCron(value: string): boolean {
+  return /^\s*(\S+\s+){4}\S+\s*$/.test(value) && /^[\d*/,\-\sA-Za-z]+$/.test(value);
 }

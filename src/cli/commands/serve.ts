@@ -1,13 +1,68 @@
-// PLACEHOLDER: replaced by the module that builds the `serve` command.
-import type { Command } from 'commander';
+/** `hotpapers serve`: preview the site on localhost, rebuilt whenever the store changes. */
+import { type Command, Option } from 'commander';
+import { chosenCategories, loadConfig } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
+import { generateSite } from '../../site/generate.js';
+import { startSiteServer } from '../../site/server.js';
+import { createLogger } from '../../util/log.js';
+
+interface ServeFlags {
+  port?: string;
+  baseUrl?: string;
+  db?: string;
+  categories?: string;
+  horizon?: string;
+  liveEmbeds?: boolean;
+  quiet?: boolean;
+}
 
 /** Register `hotpapers serve`. */
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('(not built yet)')
-    .action(() => {
-      throw new HotpapersError('serve', 'not built yet');
+    .description('preview the website on 127.0.0.1, rebuilt when the store changes (Ctrl-C stops)')
+    .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)')
+    .option('--base-url <url>', 'absolute URL used in feeds and canonical links (HOTPAPERS_BASE_URL)')
+    .option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)')
+    .option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)')
+    .addOption(new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices(['24h', '72h']))
+    .option('--live-embeds', "show posts with the providers' widgets (sanitised) instead of static cards")
+    .option('--quiet', 'no rebuild messages on stderr')
+    .action(async (flags: ServeFlags) => {
+      const port = flags.port === undefined ? 8080 : Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new HotpapersError('serve', `--port must be a port number, got "${flags.port}"`);
+      }
+      const config = loadConfig({
+        flags: { baseUrl: flags.baseUrl, db: flags.db, categories: flags.categories, quiet: flags.quiet ? true : undefined },
+      });
+      const log = createLogger({ quiet: config.quiet });
+      const liveEmbeds = flags.liveEmbeds ?? false;
+      const build = () => {
+        const result = generateSite({
+          db: config.db,
+          baseUrl: config.baseUrl,
+          liveEmbeds,
+          categories: chosenCategories(config).join(','),
+          horizon: flags.horizon,
+        });
+        for (const w of result.warnings) log.warn(w);
+        return result.files;
+      };
+      const server = await startSiteServer({
+        build,
+        watch: [config.db, `${config.db}-wal`],
+        port,
+        strictCsp: !liveEmbeds,
+        log,
+      });
+      process.stderr.write(`serve: ${server.url} (watching ${config.db}; Ctrl-C stops)\n`);
+      process.stdout.write(`${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
     });
 }
