@@ -60,7 +60,10 @@ export function register(program: Command): void {
   program
     .command('papers')
     .description("List the arXiv papers announced on a mailing day (the day's new and cross-listed papers).")
-    .requiredOption('--date <YYYY-MM-DD>', 'mailing date (Monday to Friday; announced 20:00 US Eastern the evening before)')
+    .requiredOption(
+      '--date <YYYY-MM-DD>',
+      'mailing date (Monday to Friday; announced 20:00 US Eastern the evening before)',
+    )
     .option('--categories <list>', 'comma list of archives or categories (default cs,stat.ML)')
     .option('--refresh', 'fetch the listing again even when the store has it')
     .option('--json', 'print the papers as a JSON array on stdout')

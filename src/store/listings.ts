@@ -1,0 +1,140 @@
+/**
+ * The store's side of a day's listing: papers (one row per un-versioned id, highest version
+ * kept), the listing rows of (day, categories) and the listing_days marker saying the listing
+ * is complete. Writes happen in one transaction, so a killed run leaves all or nothing.
+ */
+import type { Listing } from '../arxiv/listing.js';
+import { sortListing } from '../arxiv/merge.js';
+import type { AnnounceType, ListingMethod, Paper } from '../types.js';
+import { type Db, inTransaction } from './db.js';
+
+/** A `papers` row joined with its `listings` row. */
+export interface PaperRow {
+  id: string;
+  version: number;
+  title: string;
+  abstract: string;
+  authors: string;
+  categories: string;
+  primary_category: string;
+  comment: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  published: string | null;
+  updated: string | null;
+  pdf_url: string | null;
+  announce_type?: string;
+  method?: string;
+}
+
+/** The store key of a category set: trimmed, de-duplicated, in the order given (`cs,stat.ML`). */
+export function categoriesKey(categories: readonly string[]): string {
+  const out: string[] = [];
+  for (const raw of categories) {
+    const c = raw.trim();
+    if (c && !out.includes(c)) out.push(c);
+  }
+  return out.join(',');
+}
+
+/** A stored row back to a Paper (announce type and method default to new / api when absent). */
+export function rowToPaper(row: PaperRow): Paper {
+  const paper: Paper = {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    primaryCategory: row.primary_category,
+    announceType: (row.announce_type ?? 'new') as AnnounceType,
+    method: (row.method ?? 'api') as ListingMethod,
+  };
+  if (row.comment !== null) paper.comment = row.comment;
+  if (row.journal_ref !== null) paper.journalRef = row.journal_ref;
+  if (row.doi !== null) paper.doi = row.doi;
+  if (row.published !== null) paper.published = row.published;
+  if (row.updated !== null) paper.updated = row.updated;
+  if (row.pdf_url !== null) paper.pdfUrl = row.pdf_url;
+  return paper;
+}
+
+const REQUIRED = ['title', 'abstract', 'authors', 'categories', 'primary_category'] as const;
+const OPTIONAL = ['comment', 'journal_ref', 'doi', 'published', 'updated', 'pdf_url'] as const;
+const NEWER = 'excluded.version >= papers.version';
+
+// A newer (or equal) version replaces the metadata; optional fields a source lacks (the feed
+// has no submission time) keep what another source stored.
+const UPSERT_PAPER = `
+  INSERT INTO papers (id, version, ${[...REQUIRED, ...OPTIONAL].join(', ')})
+  VALUES (@id, @version, ${[...REQUIRED, ...OPTIONAL].map((c) => `@${c}`).join(', ')})
+  ON CONFLICT(id) DO UPDATE SET
+    version = MAX(excluded.version, papers.version),
+    ${REQUIRED.map((c) => `${c} = CASE WHEN ${NEWER} THEN excluded.${c} ELSE papers.${c} END`).join(',\n    ')},
+    ${OPTIONAL.map((c) => `${c} = CASE WHEN ${NEWER} THEN COALESCE(excluded.${c}, papers.${c}) ELSE COALESCE(papers.${c}, excluded.${c}) END`).join(',\n    ')}
+`;
+
+function paperParams(paper: Paper) {
+  return {
+    id: paper.id,
+    version: paper.version,
+    title: paper.title,
+    abstract: paper.abstract,
+    authors: JSON.stringify(paper.authors),
+    categories: JSON.stringify(paper.categories),
+    primary_category: paper.primaryCategory,
+    comment: paper.comment ?? null,
+    journal_ref: paper.journalRef ?? null,
+    doi: paper.doi ?? null,
+    published: paper.published ?? null,
+    updated: paper.updated ?? null,
+    pdf_url: paper.pdfUrl ?? null,
+  };
+}
+
+/** Store a complete listing (papers upserted, the day's rows replaced); idempotent. */
+export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
+  const key = categoriesKey(listing.categories);
+  const upsert = db.prepare(UPSERT_PAPER);
+  const clear = db.prepare('DELETE FROM listings WHERE day = ? AND categories = ?');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO listings (day, categories, paper_id, announce_type, method, fetched_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const mark = db.prepare(
+    'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',
+  );
+  inTransaction(db, () => {
+    clear.run(listing.day, key);
+    const ids = new Set<string>();
+    for (const paper of listing.papers) {
+      upsert.run(paperParams(paper));
+      insert.run(listing.day, key, paper.id, paper.announceType, paper.method, fetchedAt);
+      ids.add(paper.id);
+    }
+    mark.run(listing.day, key, listing.method, fetchedAt, ids.size);
+  });
+}
+
+/** A stored complete listing of (day, categories), or undefined when there is none. */
+export function loadListing(db: Db, day: string, categories: readonly string[]): Listing | undefined {
+  const key = categoriesKey(categories);
+  const marker = db
+    .prepare('SELECT method, fetched_at, paper_count FROM listing_days WHERE day = ? AND categories = ?')
+    .get(day, key) as { method: ListingMethod; fetched_at: string; paper_count: number } | undefined;
+  if (!marker) return undefined;
+  const rows = db
+    .prepare(
+      `SELECT p.*, l.announce_type, l.method FROM listings l JOIN papers p ON p.id = l.paper_id
+       WHERE l.day = ? AND l.categories = ?`,
+    )
+    .all(day, key) as PaperRow[];
+  // A marker without its rows means the store was edited by hand; treat it as absent.
+  if (rows.length !== marker.paper_count) return undefined;
+  return {
+    day,
+    categories: key.split(','),
+    method: marker.method,
+    papers: sortListing(rows.map(rowToPaper)),
+    notes: [`from the store (fetched ${marker.fetched_at} by ${marker.method})`],
+  };
+}

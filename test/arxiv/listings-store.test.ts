@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Listing } from '../../src/arxiv/listing.js';
+import { openStore } from '../../src/store/db.js';
+import { categoriesKey, loadListing, saveListing } from '../../src/store/listings.js';
+import type { Paper } from '../../src/types.js';
+
+function paper(id: string, extra: Partial<Paper> = {}): Paper {
+  return {
+    id,
+    version: 1,
+    title: `Title ${id}`,
+    abstract: `Abstract ${id}`,
+    authors: ['A. Author', 'B. Author'],
+    categories: ['cs.LG', 'stat.ML'],
+    primaryCategory: 'cs.LG',
+    announceType: 'new',
+    method: 'api',
+    ...extra,
+  };
+}
+
+const LISTING: Listing = {
+  day: '2021-06-09',
+  categories: ['cs', 'stat.ML'],
+  method: 'api',
+  papers: [
+    paper('2106.04001', {
+      published: '2021-06-07T19:00:00Z',
+      updated: '2021-06-07T19:00:00Z',
+      pdfUrl: 'https://arxiv.org/pdf/2106.04001v1',
+      comment: '9 pages',
+    }),
+    paper('2106.04006', {
+      announceType: 'cross',
+      primaryCategory: 'quant-ph',
+      categories: ['quant-ph', 'cs.IT'],
+      doi: '10.1/x',
+      journalRef: 'PRL 1',
+    }),
+    paper('hep-th/9901001', {
+      categories: ['hep-th', 'cs.LG'],
+      primaryCategory: 'hep-th',
+      announceType: 'cross',
+    }),
+  ],
+  notes: [],
+};
+
+const count = (db: ReturnType<typeof openStore>, table: string) =>
+  (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+test('categoriesKey - trimmed, de-duplicated, in the order given', () => {
+  assert.equal(categoriesKey(['cs', 'stat.ML']), 'cs,stat.ML');
+  assert.equal(categoriesKey([' stat.ML', 'cs ', 'cs', '']), 'stat.ML,cs');
+});
+
+test('saveListing / loadListing - round trip, idempotent', () => {
+  const db = openStore(':memory:');
+  assert.equal(loadListing(db, '2021-06-09', ['cs', 'stat.ML']), undefined);
+  saveListing(db, LISTING, '2021-06-10T18:00:00.000Z');
+  saveListing(db, LISTING, '2021-06-10T18:00:00.000Z');
+  assert.equal(count(db, 'papers'), 3);
+  assert.equal(count(db, 'listings'), 3);
+  assert.equal(count(db, 'listing_days'), 1);
+  const loaded = loadListing(db, '2021-06-09', ['cs', 'stat.ML'])!;
+  assert.equal(loaded.method, 'api');
+  assert.deepEqual(loaded.categories, ['cs', 'stat.ML']);
+  // New before cross, then by id.
+  assert.deepEqual(loaded.papers, [LISTING.papers[0], LISTING.papers[1], LISTING.papers[2]]);
+  assert.deepEqual(loaded.notes, ['from the store (fetched 2021-06-10T18:00:00.000Z by api)']);
+  // Another category set is another listing.
+  assert.equal(loadListing(db, '2021-06-09', ['cs']), undefined);
+  db.close();
+});
+
+test('saveListing - a re-fetch replaces the day rows; papers keep the highest version and known fields', () => {
+  const db = openStore(':memory:');
+  saveListing(db, LISTING, '2021-06-10T18:00:00.000Z');
+  // The feed lists v2 of the first paper (no submission time) and drops the old-style one.
+  const refetched: Listing = {
+    ...LISTING,
+    method: 'rss',
+    papers: [
+      paper('2106.04001', {
+        version: 2,
+        title: 'Title v2',
+        method: 'rss',
+        pdfUrl: 'https://arxiv.org/pdf/2106.04001v2',
+      }),
+      LISTING.papers[1]!,
+    ],
+  };
+  saveListing(db, refetched, '2021-06-11T18:00:00.000Z');
+  const loaded = loadListing(db, '2021-06-09', ['cs', 'stat.ML'])!;
+  assert.deepEqual(
+    loaded.papers.map((p) => p.id),
+    ['2106.04001', '2106.04006'],
+  );
+  const first = loaded.papers[0]!;
+  assert.equal(first.version, 2);
+  assert.equal(first.title, 'Title v2');
+  assert.equal(first.published, '2021-06-07T19:00:00Z', 'kept from the API copy');
+  assert.equal(first.comment, '9 pages');
+  assert.equal(first.method, 'rss');
+  // An older version later does not overwrite the newer metadata.
+  saveListing(db, { ...LISTING, day: '2021-06-10' }, '2021-06-12T00:00:00.000Z');
+  const again = loadListing(db, '2021-06-09', ['cs', 'stat.ML'])!;
+  assert.equal(again.papers[0]!.title, 'Title v2');
+  assert.equal(again.papers[0]!.pdfUrl, 'https://arxiv.org/pdf/2106.04001v2');
+  assert.equal(count(db, 'listing_days'), 2);
+  db.close();
+});
+
+test('saveListing - all or nothing', () => {
+  const db = openStore(':memory:');
+  const broken = {
+    ...LISTING,
+    papers: [LISTING.papers[0]!, { ...LISTING.papers[1]!, title: null as unknown as string }],
+  };
+  assert.throws(() => saveListing(db, broken, '2021-06-10T18:00:00.000Z'));
+  assert.equal(count(db, 'papers'), 0);
+  assert.equal(count(db, 'listing_days'), 0);
+  db.close();
+});
