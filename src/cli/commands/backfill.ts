@@ -50,7 +50,7 @@ export function register(program: Command): void {
       const progress = createProgress({
         log,
         format: flags.logFormat as LogFormat | undefined,
-        quiet: flags.quiet,
+        quiet: flags.quiet ?? config.quiet,
       });
       const result = await backfill({
         config,

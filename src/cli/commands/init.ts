@@ -18,7 +18,7 @@ import { VERSION } from '../../version.js';
 
 export const WORKFLOW_PATH = join('.github', 'workflows', 'hotpapers.yml');
 
-interface InitFlags {
+export interface InitFlags {
   githubActions?: boolean;
   cron?: boolean;
   systemd?: boolean;
@@ -43,36 +43,46 @@ export function register(program: Command): void {
     )
     .option('--dir <path>', 'working folder for --cron/--systemd (default the current folder)')
     .action(async (flags: InitFlags) => {
-      if (!flags.githubActions && !flags.cron && !flags.systemd) {
-        throw new HotpapersError('init', 'choose what to set up: --github-actions, --cron or --systemd');
-      }
-      const cwd = process.cwd();
-      if (flags.githubActions) {
-        if (flags.schedule !== undefined && !isCron(flags.schedule)) {
-          throw new HotpapersError(
-            'init',
-            `--schedule must be a cron expression of five fields, got "${flags.schedule}"`,
-          );
-        }
-        const path = join(cwd, WORKFLOW_PATH);
-        if (existsSync(path) && !flags.force) {
-          throw new HotpapersError('init', `${WORKFLOW_PATH} exists; use --force to overwrite it`);
-        }
-        const text = githubWorkflow({
-          install: installMode(cwd),
-          cron: flags.schedule,
-          horizon: flags.horizon,
-        });
-        const written = await writeFileAtomic(path, text);
-        process.stderr.write(`init: ${written ? 'wrote' : 'kept (unchanged)'} ${WORKFLOW_PATH}\n`);
-      }
-      const dir = flags.dir ?? cwd;
-      if (flags.cron) process.stdout.write(`${cronLine(dir)}\n`);
-      if (flags.systemd) {
-        const units = systemdUnits(dir);
-        process.stdout.write(`${units.service}\n${units.timer}`);
-      }
+      const done = await init(flags, process.cwd());
+      for (const line of done.messages) process.stderr.write(`${line}\n`);
+      if (done.stdout) process.stdout.write(done.stdout);
     });
+}
+
+/** What `init` did: lines for stderr, text for stdout. */
+export interface InitOutcome {
+  messages: string[];
+  stdout: string;
+}
+
+/** The work of `hotpapers init` in folder `cwd` (exported for tests). */
+export async function init(flags: InitFlags, cwd: string): Promise<InitOutcome> {
+  if (!flags.githubActions && !flags.cron && !flags.systemd) {
+    throw new HotpapersError('init', 'choose what to set up: --github-actions, --cron or --systemd');
+  }
+  const out: InitOutcome = { messages: [], stdout: '' };
+  if (flags.githubActions) {
+    if (flags.schedule !== undefined && !isCron(flags.schedule)) {
+      throw new HotpapersError(
+        'init',
+        `--schedule must be a cron expression of five fields, got "${flags.schedule}"`,
+      );
+    }
+    const path = join(cwd, WORKFLOW_PATH);
+    if (existsSync(path) && !flags.force) {
+      throw new HotpapersError('init', `${WORKFLOW_PATH} exists; use --force to overwrite it`);
+    }
+    const text = githubWorkflow({ install: installMode(cwd), cron: flags.schedule, horizon: flags.horizon });
+    const written = await writeFileAtomic(path, text);
+    out.messages.push(`init: ${written ? 'wrote' : 'kept (unchanged)'} ${WORKFLOW_PATH}`);
+  }
+  const dir = flags.dir ?? cwd;
+  if (flags.cron) out.stdout += `${cronLine(dir)}\n`;
+  if (flags.systemd) {
+    const units = systemdUnits(dir);
+    out.stdout += `${units.service}\n${units.timer}`;
+  }
+  return out;
 }
 
 /** Inside a checkout of hotpapers itself the workflow builds it; elsewhere it installs the release. */

@@ -134,7 +134,7 @@ async function runDaily(o: DailyOptions): Promise<number> {
       await postWebhook(http, o.hook, digest, o.top);
       log.info(`run: notified ${webhookHost(o.hook)}`);
     } catch (error) {
-      // The post is out; a notification that failed is worth a warning and a non-zero exit, not a lost day.
+      // The post is out and published; a failed notification is reported and makes the exit non-zero.
       log.error(error instanceof Error ? error.message : String(error));
       exitCode = exitCode || 1;
     }
@@ -161,8 +161,9 @@ function buildSite(config: Config, horizon: Horizon | undefined, log: Logger): s
 export function chooseDay(flags: { date?: string; horizon?: Horizon }, now: Date): string {
   if (flags.date) {
     const day = assertDay(flags.date, 'run');
-    if (!isMailingDay(day))
+    if (!isMailingDay(day)) {
       throw new HotpapersError('run', `${day} is a ${weekdayName(day)}; arXiv mails Monday to Friday`);
+    }
     return day;
   }
   return flags.horizon ? horizonDay(now, flags.horizon) : latestMailing(now);
@@ -171,7 +172,8 @@ export function chooseDay(flags: { date?: string; horizon?: Horizon }, now: Date
 function parseTop(value: string | undefined): number {
   if (value === undefined) return 10;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 45)
+  if (!Number.isInteger(n) || n < 1 || n > 45) {
     throw new HotpapersError('run', `--top must be a whole number from 1 to 45, got "${value}"`);
+  }
   return n;
 }
