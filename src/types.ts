@@ -77,6 +77,8 @@ export interface Post {
 export interface MatchedPost {
   post: Post;
   paperIds: string[];
+  /** When the post's counts were observed (set when loaded from the store). */
+  observedAt?: string;
 }
 
 /** Per-source health of one run. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { NoMailingError } from '../arxiv/catchup.js';
 import { getDayListing } from '../arxiv/listing.js';
 import { announcementOf, assertDay } from '../arxiv/schedule.js';
 import { chosenCategories, enabledSources, nowOf, weightOf } from '../config/load.js';
@@ -15,6 +16,7 @@ import { HotpapersError, oneLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { createHttpFromConfig } from '../http/from-config.js';
 import { matchPosts } from '../match/match.js';
+import { horizonInstant } from '../ops/horizon.js';
 import { rankDay } from '../rank/score.js';
 import { postFileName, renderLumen } from '../render/lumen.js';
 import { createSource } from '../sources/index.js';
@@ -26,6 +28,7 @@ import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/post
 import { finishRun, startRun } from '../store/runs.js';
 import {
   type DayDigest,
+  type MatchedPost,
   type Paper,
   type ScoredPost,
   SOURCE_IDS,
@@ -65,8 +68,6 @@ export interface PostRunResult {
   /** 0 ok; 1 when --strict and a source failed. */
   exitCode: number;
 }
-
-const HORIZON_HOURS: Record<'24h' | '72h', number> = { '24h': 24, '72h': 72 };
 
 /** Run the whole pipeline for one mailing day. */
 export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
@@ -127,10 +128,7 @@ async function postDay(
   log.progress('listing', 1, 1);
   const papers = listing.papers.filter((p) => p.announceType === 'new' || p.announceType === 'cross');
   if (papers.length === 0) {
-    throw new HotpapersError(
-      'arxiv',
-      `no papers announced on ${day} in ${categories.join(', ')} (no mailing that day?)`,
-    );
+    throw new NoMailingError(day, `no papers announced on ${day} in ${categories.join(', ')}`);
   }
   log.info(
     `listing: ${papers.length} papers on ${day} (${listing.method}${listing.fromStore ? ', from the store' : ''})`,
@@ -157,8 +155,12 @@ async function postDay(
   }
 
   // 3. Rank from the store: every post of the enabled sources, with its counts as of the horizon.
-  const asOf = options.horizon ? horizonAsOf(announcedAt, options.horizon, now) : now;
-  const matched = loadPostsForPapers(db, [...dayIds], asOf.toISOString(), sourceIds);
+  const asOf = options.horizon ? horizonAsOf(day, options.horizon, now) : now;
+  // A horizon run that starts after its horizon has no earlier snapshot: it then uses the
+  // first counts taken after it, and the digest records their real age.
+  const matched = loadPostsForPapers(db, [...dayIds], asOf.toISOString(), sourceIds, {
+    fallbackAfter: Boolean(options.horizon),
+  });
   const weights = Object.fromEntries(SOURCE_IDS.map((id) => [id, weightOf(config, id)])) as Record<
     SourceId,
     number
@@ -169,8 +171,8 @@ async function postDay(
     maxPosts: config.maxPosts,
   };
   const ranked = rankDay({ papers, posts: matched, weights, thresholds });
-  // The counts shown are those as of `asOf`: now, or the horizon instant when that is earlier.
-  const observedAt = asOf;
+  // The counts shown are those of this run (now); for a horizon, the newest snapshot used.
+  const observedAt = options.horizon ? newestObservation(matched, asOf) : asOf;
 
   // 4. Embeds for the shown posts only, cached in the store.
   const embeds = await fetchEmbeds(
@@ -199,9 +201,8 @@ async function postDay(
   };
   const markdown = renderLumen(digest, (post) => embeds.get(`${post.source}:${post.id}`));
   const outDir = options.outDir ?? config.outDir;
-  const name = options.horizon
-    ? postFileName(day).replace(/\.md$/, `-${options.horizon}.md`)
-    : postFileName(day);
+  // A deployment publishes one horizon: the blog's file name stays D---Hot-Papers.md either way.
+  const name = postFileName(day);
   const path = join(outDir, name);
   const written = await writeFileAtomic(path, markdown);
   saveDigest(db, digest, {
@@ -314,9 +315,16 @@ async function fetchEmbeds(
 }
 
 /** The instant whose counts a horizon run shows: announcement + horizon, but never after now. */
-export function horizonAsOf(announcedAt: Date, horizon: '24h' | '72h', now: Date): Date {
-  const at = new Date(announcedAt.getTime() + HORIZON_HOURS[horizon] * 3_600_000);
+export function horizonAsOf(day: string, horizon: '24h' | '72h', now: Date): Date {
+  const at = horizonInstant(day, horizon);
   return at < now ? at : now;
+}
+
+/** The newest observation among the posts used, or `fallback` when there are none. */
+function newestObservation(matched: readonly MatchedPost[], fallback: Date): Date {
+  let newest = '';
+  for (const m of matched) if (m.observedAt && m.observedAt > newest) newest = m.observedAt;
+  return newest ? new Date(newest) : fallback;
 }
 
 function stripService(message: string): string {

@@ -39,8 +39,11 @@ export function countTimestamp(date: Date): string {
   );
 }
 
-/** The lumen front matter, ending with the line `---` and its newline. */
-export function frontMatter(day: string, observedAt: string): string {
+/**
+ * The lumen front matter, ending with the line `---` and its newline. A fixed-horizon post
+ * says its horizon in the description; every other field keeps the seed's form.
+ */
+export function frontMatter(day: string, observedAt: string, horizon?: string): string {
   return [
     '---',
     `title: Hot Papers ${day}`,
@@ -54,7 +57,9 @@ export function frontMatter(day: string, observedAt: string): string {
     '  - "Twitter"',
     '  - "Machine Learning"',
     '  - "Computer Science"',
-    `description: "Hot papers ${day}"`,
+    horizon
+      ? `description: "Hot papers ${day} (counts ${horizon} after the announcement)"`
+      : `description: "Hot papers ${day}"`,
     'socialImage: "/media/flying-marine.jpg"',
     '',
     '---',
@@ -103,7 +108,7 @@ export function paperBlock(
 export function renderLumen(digest: DayDigest, embedHtml: (post: ScoredPost) => string | undefined): string {
   const observed = instant(digest.observedAt);
   const timestamp = countTimestamp(observed);
-  const parts = [frontMatter(digest.day, digest.observedAt)];
+  const parts = [frontMatter(digest.day, digest.observedAt, digest.horizon)];
   for (const paper of digest.papers) parts.push(paperBlock(paper, timestamp, embedHtml));
   return parts.join('');
 }

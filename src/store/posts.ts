@@ -55,6 +55,7 @@ interface PostRow {
   created_at: string | null;
   links: string;
   paper_ids: string;
+  observed_at: string;
   reposts: number;
   likes: number;
   replies: number;
@@ -63,13 +64,15 @@ interface PostRow {
 
 /**
  * Every stored post of `sources` linked to one of `paperIds`, with its latest counts observed
- * at or before `asOf`; posts with no snapshot by then are left out.
+ * at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
+ * takes its earliest later snapshot (a horizon run that started after its horizon).
  */
 export function loadPostsForPapers(
   db: Db,
   paperIds: readonly string[],
   asOf: string,
   sources: readonly SourceId[],
+  options: { fallbackAfter?: boolean } = {},
 ): MatchedPost[] {
   if (paperIds.length === 0 || sources.length === 0) return [];
   const rows = db
@@ -82,22 +85,29 @@ export function loadPostsForPapers(
              GROUP BY pp.source, pp.post_id
            ),
            latest AS (
-             SELECT s.source, s.post_id, max(s.observed_at) AS observed_at
+             SELECT s.source, s.post_id,
+                    coalesce(max(CASE WHEN s.observed_at <= @asOf THEN s.observed_at END),
+                             CASE WHEN @fallback = 1 THEN min(s.observed_at) END) AS observed_at
              FROM snapshots s JOIN linked l ON l.source = s.source AND l.post_id = s.post_id
-             WHERE s.observed_at <= @asOf
              GROUP BY s.source, s.post_id
            )
       SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
-             l.paper_ids, s.reposts, s.likes, s.replies, s.quotes
+             l.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
       FROM linked l
-      JOIN latest t ON t.source = l.source AND t.post_id = l.post_id
+      JOIN latest t ON t.source = l.source AND t.post_id = l.post_id AND t.observed_at IS NOT NULL
       JOIN snapshots s ON s.source = t.source AND s.post_id = t.post_id AND s.observed_at = t.observed_at
       JOIN posts p ON p.source = l.source AND p.id = l.post_id
       ORDER BY p.source, p.id`)
-    .all({ ids: JSON.stringify(paperIds), sources: JSON.stringify(sources), asOf }) as PostRow[];
+    .all({
+      ids: JSON.stringify(paperIds),
+      sources: JSON.stringify(sources),
+      asOf,
+      fallback: options.fallbackAfter ? 1 : 0,
+    }) as PostRow[];
   return rows.map((row) => ({
     post: rowToPost(row),
     paperIds: (JSON.parse(row.paper_ids) as string[]).sort(),
+    observedAt: row.observed_at,
   }));
 }
 

@@ -143,6 +143,13 @@ describe('renderLumen', () => {
     assert.equal(countTimestamp(new Date('2020-01-02T03:04:05.999Z')), '01/02/2020 03:04:05');
   });
 
+  it('says the horizon in the description of a fixed-horizon post, and nowhere else', () => {
+    const plain = renderLumen(digest([]), () => undefined);
+    const fixed = renderLumen({ ...digest([]), horizon: '24h' }, () => undefined);
+    assert.match(fixed, /^description: "Hot papers 2021-06-09 \(counts 24h after the announcement\)"$/m);
+    assert.equal(fixed.replace(/^description: .*$/m, ''), plain.replace(/^description: .*$/m, ''));
+  });
+
   it('rejects an invalid observed instant', () => {
     assert.throws(() => renderLumen(digest([], 'yesterday'), () => undefined), /observedAt/);
   });
