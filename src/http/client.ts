@@ -101,6 +101,16 @@ export class HttpClient {
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
+  /** Requests per host made since `before` (an earlier `requestCounts()`), hosts with none left out. */
+  requestsSince(before: Record<string, number>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [host, n] of this.counts) {
+      const d = n - (before[host] ?? 0);
+      if (d > 0) out[host] = d;
+    }
+    return out;
+  }
+
   /** Total requests made so far. */
   totalRequests(): number {
     let n = 0;

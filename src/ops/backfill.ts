@@ -81,7 +81,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   let workMs = 0;
 
   const finish = (status: 'ok' | 'failed', detail: Record<string, unknown>) => {
-    result.requests = diffCounts(before, http.requestCounts());
+    result.requests = http.requestsSince(before);
     finishRun(db, runId, {
       status,
       endedAt: new Date(clock()).toISOString(),
@@ -190,13 +190,4 @@ export function isNoMailing(error: unknown): boolean {
     error.service === 'arxiv' &&
     /no papers announced on|no mailing/i.test(error.message)
   );
-}
-
-function diffCounts(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [host, n] of Object.entries(after)) {
-    const d = n - (before[host] ?? 0);
-    if (d > 0) out[host] = d;
-  }
-  return out;
 }

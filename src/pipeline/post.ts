@@ -81,7 +81,7 @@ export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
   const runId = startRun(db, 'post', day, new Date().toISOString());
   try {
     const result = await postDay({ ...options, day }, db, http, now, nowIso);
-    const requests = diffCounts(before, http.requestCounts());
+    const requests = http.requestsSince(before);
     const failed = result.health.filter((h) => h.status === 'failed');
     finishRun(db, runId, {
       status: failed.length > 0 ? 'partial' : 'ok',
@@ -94,7 +94,7 @@ export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
     finishRun(db, runId, {
       status: 'failed',
       endedAt: new Date().toISOString(),
-      requests: diffCounts(before, http.requestCounts()),
+      requests: http.requestsSince(before),
       detail: error instanceof Error ? oneLine(error.message) : String(error),
     });
     throw error;
@@ -329,13 +329,4 @@ function newestObservation(matched: readonly MatchedPost[], fallback: Date): Dat
 
 function stripService(message: string): string {
   return message.replace(/^[a-z]+: /, '');
-}
-
-function diffCounts(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [host, n] of Object.entries(after)) {
-    const d = n - (before[host] ?? 0);
-    if (d > 0) out[host] = d;
-  }
-  return out;
 }

@@ -101,6 +101,28 @@ export function fakeTweet(spec: {
   return tweet;
 }
 
+/** An oEmbed response body in publish.twitter.com's shape. */
+export function oembedBody(
+  url: string,
+  handle: string,
+  authorName: string,
+  html: string,
+): Record<string, unknown> {
+  return {
+    url,
+    author_name: authorName,
+    author_url: `https://twitter.com/${handle}`,
+    html,
+    width: 550,
+    height: null,
+    type: 'rich',
+    cache_age: '3153600000',
+    provider_name: 'Twitter',
+    provider_url: 'https://twitter.com',
+    version: '1.0',
+  };
+}
+
 /** Seed-shaped oEmbed html for a tweet (blockquote, newline, widget script, two newlines). */
 export function fakeOembedHtml(tweet: XTweet, user: XUser | undefined): string {
   const handle = user?.username ?? 'i';
@@ -358,19 +380,7 @@ export function xStandInHandler(data: XStandInData, options: XStandInOptions = {
     return {
       status: 200,
       headers: { ...JSON_TYPE, 'cache-control': 'must-revalidate, max-age=3153600000' },
-      body: JSON.stringify({
-        url,
-        author_name: user?.name ?? handle,
-        author_url: `https://twitter.com/${handle}`,
-        html,
-        width: 550,
-        height: null,
-        type: 'rich',
-        cache_age: '3153600000',
-        provider_name: 'Twitter',
-        provider_url: 'https://twitter.com',
-        version: '1.0',
-      }),
+      body: JSON.stringify(oembedBody(url, handle, user?.name ?? handle, html)),
     };
   }
 

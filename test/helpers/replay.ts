@@ -7,10 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { submissionWindow } from '../../src/arxiv/schedule.js';
+import { seedReplayData } from '../../src/demo/replay-data.js';
 import { parseSeedPost, type SeedDay, type SeedPost, seedToDay } from '../../src/demo/seed.js';
 import { arxivApiHandler, type StandInPaper } from '../../src/standins/arxiv.js';
 import { type StandIn, startStandIn } from '../../src/standins/server.js';
-import { fakeTweet, startXStandIn, type XStandIn, type XStandInOptions } from '../../src/standins/x.js';
+import { startXStandIn, type XStandIn, type XStandInOptions } from '../../src/standins/x.js';
 
 export const SEED_DIR = join(import.meta.dirname, '..', 'fixtures', 'seed');
 
@@ -28,57 +29,27 @@ export interface Replay {
 export async function startSeedReplay(file: string, xOptions: XStandInOptions = {}): Promise<Replay> {
   const seed = parseSeedPost(readFileSync(join(SEED_DIR, file), 'utf8'));
   const day = seedToDay(seed, { method: 'api' });
+  const data = seedReplayData(seed);
   const window = submissionWindow(seed.day);
-  const span = window.end.getTime() - window.start.getTime();
-  const at = (i: number, n: number) =>
-    new Date(window.start.getTime() + Math.floor(((i + 0.5) * span) / n)).toISOString();
-  const hot: StandInPaper[] = day.papers.map((p, i) => ({
-    id: p.id,
-    version: 1,
-    title: seed.papers[i]!.title,
-    abstract: seed.papers[i]!.abstract,
-    authors: p.authors,
-    categories: p.categories,
-    primary: p.primaryCategory,
-    published: at(i, day.papers.length),
-    updated: at(i, day.papers.length),
-  }));
   // Quiet papers of the same mailing: listed by arXiv, never posted about, never ranked.
-  const quiet: StandInPaper[] = [1, 2, 3].map((n) => ({
-    id: `${hot[0]!.id.slice(0, 4)}.9999${n}`,
-    version: 1,
-    title: `A quiet paper ${n}`,
-    abstract: 'Nobody posted about this one.',
-    authors: ['Q. Author'],
-    categories: ['cs.LG'],
-    primary: 'cs.LG',
-    published: at(n, 4),
-    updated: at(n, 4),
-  }));
-  const users = new Map<string, { id: string; username: string; name: string }>();
-  let synthetic = 9_100_000_000_000_000_000n;
-  const tweets = day.posts.map((post, i) => {
-    const handle = post.authorHandle ?? `reader_${i}`;
-    let user = users.get(handle);
-    if (!user) {
-      user = { id: String(2_000_000 + users.size), username: handle, name: post.authorName ?? `Reader ${i}` };
-      users.set(handle, user);
-    }
-    return fakeTweet({
-      id: /^\d+$/.test(post.id) ? post.id : String(++synthetic),
-      authorId: user.id,
-      text: post.text || 'a paper',
-      links: post.links,
-      createdAt: new Date(window.end.getTime() + 8 * 3_600_000 + i * 1000).toISOString(),
-      reposts: post.metrics.reposts,
-      likes: post.metrics.likes,
-    });
+  const quiet: StandInPaper[] = [1, 2, 3].map((n) => {
+    const at = new Date(window.start.getTime() + n * 3_600_000).toISOString();
+    return {
+      id: `${data.papers[0]!.id.slice(0, 4)}.9999${n}`,
+      version: 1,
+      title: `A quiet paper ${n}`,
+      abstract: 'Nobody posted about this one.',
+      authors: ['Q. Author'],
+      categories: ['cs.LG'],
+      primary: 'cs.LG',
+      published: at,
+      updated: at,
+    };
   });
-  const oembed = Object.fromEntries(day.embeds.map((e) => [e.tweetId, `${e.html}\n\n`]));
   const now = Date.parse(seed.observedAt);
-  const arxiv = await startStandIn(arxivApiHandler([...hot, ...quiet]));
+  const arxiv = await startStandIn(arxivApiHandler([...data.papers, ...quiet]));
   const x = await startXStandIn(
-    { tweets, users: [...users.values()], oembed },
+    { tweets: data.tweets, users: data.users, oembed: data.oembed },
     { clock: () => now, ...xOptions },
   );
   const env = {
