@@ -25,7 +25,12 @@ export function register(program: Command): void {
     .option('--base-url <url>', 'absolute URL used in feeds and canonical links (HOTPAPERS_BASE_URL)')
     .option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)')
     .option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)')
-    .addOption(new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices(['24h', '72h']))
+    .addOption(
+      new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices([
+        '24h',
+        '72h',
+      ]),
+    )
     .option('--live-embeds', "show posts with the providers' widgets (sanitised) instead of static cards")
     .option('--quiet', 'no rebuild messages on stderr')
     .action(async (flags: ServeFlags) => {
@@ -34,7 +39,12 @@ export function register(program: Command): void {
         throw new HotpapersError('serve', `--port must be a port number, got "${flags.port}"`);
       }
       const config = loadConfig({
-        flags: { baseUrl: flags.baseUrl, db: flags.db, categories: flags.categories, quiet: flags.quiet ? true : undefined },
+        flags: {
+          baseUrl: flags.baseUrl,
+          db: flags.db,
+          categories: flags.categories,
+          quiet: flags.quiet ? true : undefined,
+        },
       });
       const log = createLogger({ quiet: config.quiet });
       const liveEmbeds = flags.liveEmbeds ?? false;

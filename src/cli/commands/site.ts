@@ -1,8 +1,7 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
 import { type Command, Option } from 'commander';
 import { chosenCategories, loadConfig } from '../../config/load.js';
-import { generateSite } from '../../site/generate.js';
-import { writeSite } from '../../site/write.js';
+import { generateSiteToDir } from '../../site/generate.js';
 import { createLogger } from '../../util/log.js';
 
 interface SiteFlags {
@@ -19,15 +18,25 @@ interface SiteFlags {
 export function register(program: Command): void {
   program
     .command('site')
-    .description('build the static website (days, papers, categories, archive, search) and its feeds from the store')
+    .description(
+      'build the static website (days, papers, categories, archive, search) and its feeds from the store',
+    )
     .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
-    .option('--base-url <url>', 'absolute URL the site is published at, for feeds and canonical links (HOTPAPERS_BASE_URL)')
+    .option(
+      '--base-url <url>',
+      'absolute URL the site is published at, for feeds and canonical links (HOTPAPERS_BASE_URL)',
+    )
     .option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)')
     .option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)')
-    .addOption(new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices(['24h', '72h']))
+    .addOption(
+      new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices([
+        '24h',
+        '72h',
+      ]),
+    )
     .option('--live-embeds', "show posts with the providers' widgets (sanitised) instead of static cards")
     .option('--quiet', 'no summary on stderr')
-    .action((flags: SiteFlags) => {
+    .action(async (flags: SiteFlags) => {
       const started = performance.now();
       const config = loadConfig({
         flags: {
@@ -39,15 +48,19 @@ export function register(program: Command): void {
         },
       });
       const log = createLogger({ quiet: config.quiet });
-      const result = generateSite({
-        db: config.db,
-        baseUrl: config.baseUrl,
-        liveEmbeds: flags.liveEmbeds ?? false,
-        categories: chosenCategories(config).join(','),
-        horizon: flags.horizon,
-      });
+      // Pages stream into a temporary folder that replaces the site only once all are written.
+      const result = await generateSiteToDir(
+        {
+          db: config.db,
+          baseUrl: config.baseUrl,
+          liveEmbeds: flags.liveEmbeds ?? false,
+          categories: chosenCategories(config).join(','),
+          horizon: flags.horizon,
+        },
+        config.siteDir,
+      );
+      const written = result.written;
       for (const w of result.warnings) log.warn(w);
-      const written = writeSite(result.files, config.siteDir);
       const ms = Math.round(performance.now() - started);
       log.info(
         `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${(written.bytes / 1e6).toFixed(1)} MB) → ${written.dir} in ${ms} ms`,
