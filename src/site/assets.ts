@@ -1,0 +1,187 @@
+/**
+ * The site's static assets: the stylesheet and the search script as strings, and KaTeX's
+ * stylesheet and WOFF2 fonts copied from the installed package (the only file reads of the
+ * builder, done once per process).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** Site path of the stylesheet. */
+export const CSS_PATH = 'assets/site.css';
+/** Site path of the search script and of its index. */
+export const SEARCH_JS_PATH = 'assets/search.js';
+export const SEARCH_INDEX_PATH = 'assets/search-index.js';
+/** Site path of KaTeX's stylesheet (fonts beside it under fonts/). */
+export const KATEX_CSS_PATH = 'assets/katex/katex.min.css';
+
+/** The stylesheet: light and dark, responsive, visible focus, fixed-size boxes (no layout shift). */
+export const SITE_CSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#1c1d21;--muted:#595e6a;--line:#d8dbe2;--card:#f5f6f8;--accent:#0b57d0;--warn:#8a4500;--warn-bg:#fff4e5;--mark:#fff1a8}
+@media (prefers-color-scheme:dark){:root{--bg:#121418;--fg:#e7e8eb;--muted:#a6abb6;--line:#30343d;--card:#1b1e24;--accent:#8ab4f8;--warn:#f5b971;--warn-bg:#2b2114;--mark:#5a4b00}}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:break-word}
+a{color:var(--accent);text-underline-offset:.15em}
+a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-offset:2px;border-radius:3px}
+.skip{position:absolute;left:-9999px;top:0}
+.skip:focus{left:1rem;top:.5rem;z-index:10;background:var(--bg);padding:.4rem .8rem;border:2px solid var(--accent)}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.site-head{border-bottom:1px solid var(--line)}
+.bar,main,.site-foot{max-width:54rem;margin:0 auto;padding:.75rem 1rem}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem}
+.brand{font-weight:700;font-size:1.15rem;color:var(--fg);text-decoration:none}
+.bar nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0}
+.find{display:flex;gap:.35rem;margin-left:auto}
+input[type=search]{font:inherit;min-width:0;width:14rem;max-width:100%;padding:.3rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+button{font:inherit;padding:.3rem .7rem;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg);cursor:pointer}
+h1{font-size:1.6rem;line-height:1.25;margin:.75rem 0 .5rem}
+h2{font-size:1.25rem;line-height:1.3;margin:1.5rem 0 .4rem}
+h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
+.lead,.muted,.authors,.meta,.counts,.note,.site-foot{color:var(--muted)}
+.badge{display:inline-block;font-size:.8rem;font-weight:600;padding:.05rem .45rem;border-radius:999px;border:1px solid var(--line);background:var(--card);color:var(--fg);vertical-align:middle}
+.papers{list-style:none;margin:0;padding:0}
+.paper{border-top:1px solid var(--line);padding:.5rem 0 1rem}
+.paper h2{margin-top:.6rem}
+.paper h2 .n{color:var(--muted);font-weight:600}
+.stats{margin:.3rem 0;font-size:.95rem}
+.stats b{font-variant-numeric:tabular-nums}
+.links{margin:.3rem 0;font-size:.95rem}
+.cats{display:inline-flex;flex-wrap:wrap;gap:.3rem;list-style:none;margin:0;padding:0}
+.cats a{font-size:.85rem;padding:0 .4rem;border:1px solid var(--line);border-radius:4px;text-decoration:none}
+.abstract{margin:.5rem 0}
+.posts{display:grid;gap:.6rem;margin:.6rem 0}
+.post{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.55rem .8rem}
+.post p{margin:.2rem 0}
+.post .meta,.post .counts,.post .note{font-size:.88rem}
+.post .meta b{color:var(--fg)}
+.src{font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em}
+.post.gone{border-style:dashed}
+.deleted,.warn{color:var(--warn);background:var(--warn-bg);border-radius:6px;padding:.2rem .5rem;font-size:.9rem}
+.post.live blockquote{margin:0}
+.more{font-size:.95rem}
+.pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0;padding:0;list-style:none}
+table{border-collapse:collapse;width:100%;font-size:.93rem;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:right}
+th:first-child,td:first-child{text-align:left}
+.table-wrap{overflow-x:auto}
+.chart{margin:.75rem 0}
+.chart svg{display:block;width:100%;max-width:600px;height:auto;aspect-ratio:600/150}
+.chart .axis{stroke:var(--line);stroke-width:1}
+.chart .line{fill:none;stroke:var(--accent);stroke-width:2}
+.chart .dot{fill:var(--accent)}
+.chart .lbl{fill:var(--muted);font-size:11px}
+.chart figcaption{font-size:.85rem;color:var(--muted)}
+.days{list-style:none;padding:0;margin:0}
+.days>li{border-top:1px solid var(--line);padding:.4rem 0 .8rem}
+.days ol{margin:.3rem 0;padding-left:1.4rem}
+.months{columns:12rem;padding-left:1.2rem}
+.results{padding-left:1.4rem}
+.results li{margin:.6rem 0}
+.health{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.9rem}
+.katex{font-size:1.05em}
+.js .nojs{display:none}
+@media (max-width:40rem){.find{margin-left:0;width:100%}input[type=search]{flex:1}h1{font-size:1.35rem}}
+@media print{.site-head,.find,.pager{display:none}}
+`;
+
+/**
+ * The search script. Plain ES5-style code with DOM APIs only (textContent, never innerHTML),
+ * so a paper title cannot become markup; works from file:// because its index is a script too.
+ */
+export const SEARCH_JS = `(function () {
+  'use strict';
+  document.documentElement.className += ' js';
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+  function start() {
+  var data = window.HOTPAPERS_SEARCH;
+  var form = document.getElementById('search-form');
+  var input = document.getElementById('q');
+  var list = document.getElementById('results');
+  var status = document.getElementById('search-status');
+  if (!data || !form || !input || !list || !status) return;
+  var docs = data.docs;
+  var hay = null;
+  function norm(s) { return String(s).toLowerCase().normalize('NFKD').replace(/[\\u0300-\\u036f]/g, ''); }
+  function prepare() {
+    if (hay) return;
+    hay = new Array(docs.length);
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      hay[i] = [norm(d[1]), norm(d[1] + '\\n' + d[2] + '\\n' + d[3] + '\\n' + d[5])];
+    }
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function run(query) {
+    prepare();
+    // Split like the index does, so 'transformer-based' finds both words.
+    var terms = norm(query).split(/[^\\p{L}\\p{N}]+/u).filter(Boolean);
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (terms.length === 0) { status.textContent = ''; return; }
+    var hits = [];
+    for (var i = 0; i < docs.length; i++) {
+      var h = hay[i], score = 0, ok = true;
+      for (var t = 0; t < terms.length; t++) {
+        if (h[1].indexOf(terms[t]) < 0) { ok = false; break; }
+        if (h[0].indexOf(terms[t]) >= 0) score += 2;
+      }
+      if (ok) hits.push([score, i]);
+    }
+    hits.sort(function (a, b) { return b[0] - a[0] || (docs[b[1]][4] < docs[a[1]][4] ? -1 : docs[b[1]][4] > docs[a[1]][4] ? 1 : 0); });
+    var shown = Math.min(hits.length, 200);
+    status.textContent = hits.length === 0 ? 'No paper matches.' : hits.length + (hits.length === 1 ? ' paper matches' : ' papers match') + (shown < hits.length ? ' (first ' + shown + ' shown).' : '.');
+    for (var k = 0; k < shown; k++) {
+      var d = docs[hits[k][1]];
+      var li = el('li');
+      var a = el('a', null, d[1]);
+      a.setAttribute('href', d[0]);
+      li.appendChild(a);
+      li.appendChild(el('div', 'authors', d[2]));
+      li.appendChild(el('div', 'muted', d[4] + ' · ' + d[3]));
+      list.appendChild(li);
+    }
+  }
+  var timer = 0;
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(input.value); }, 120);
+  });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    run(input.value);
+    try { history.replaceState(null, '', '?q=' + encodeURIComponent(input.value)); } catch (err) { /* file:// may refuse */ }
+  });
+  var q = '';
+  try { q = new URLSearchParams(location.search).get('q') || ''; } catch (err) { q = ''; }
+  if (q) { input.value = q; run(q); }
+  }
+})();
+`;
+
+let katexFiles: Map<string, Buffer> | undefined;
+
+/**
+ * KaTeX's stylesheet (WOFF2 fonts only: every browser that runs the site reads them, and the
+ * WOFF/TTF fallbacks would triple the copy) and its fonts, keyed by site path.
+ */
+export function katexAssets(): ReadonlyMap<string, Buffer> {
+  if (katexFiles) return katexFiles;
+  const dist = dirname(createRequire(import.meta.url).resolve('katex'));
+  const files = new Map<string, Buffer>();
+  const css = readFileSync(join(dist, 'katex.min.css'), 'utf8').replace(
+    /,url\(fonts\/[^)]+\.woff\) format\("woff"\),url\(fonts\/[^)]+\.ttf\) format\("truetype"\)/g,
+    '',
+  );
+  files.set(KATEX_CSS_PATH, Buffer.from(css, 'utf8'));
+  for (const name of readdirSync(join(dist, 'fonts'))) {
+    if (name.endsWith('.woff2'))
+      files.set(`assets/katex/fonts/${name}`, readFileSync(join(dist, 'fonts', name)));
+  }
+  katexFiles = files;
+  return files;
+}

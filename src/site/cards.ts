@@ -1,0 +1,137 @@
+/**
+ * Posts as HTML. By default a static card built from the stored text (author, date, text,
+ * link, counts) with no third-party script, and a note when the post has since been deleted.
+ * With live embeds, the provider's widget HTML, passed through the DESIGN §8 allowlist.
+ */
+import { sanitizeEmbed } from '../embeds/sanitize.js';
+import type { Metrics, SourceId } from '../types.js';
+import { escapeHtml, safeHttpUrl } from './escape.js';
+import type { EmbedRecord } from './model.js';
+
+/** The fields of a post a card shows (ScoredPost and StoredPost both fit). */
+export interface CardPost {
+  source: SourceId;
+  id: string;
+  url: string;
+  authorHandle?: string;
+  authorName?: string;
+  text: string;
+  createdAt?: string;
+  metrics: Metrics;
+}
+
+export interface CardOptions {
+  /** Use the provider's widget HTML (sanitised) when the store has it. */
+  liveEmbeds?: boolean;
+  /** Cut the text after this many characters (day pages keep their weight down). */
+  maxText?: number;
+  /** Extra line under the counts (score contribution, flags), already HTML. */
+  noteHtml?: string;
+}
+
+/** Display name of each source. */
+export const SOURCE_NAMES: Record<SourceId, string> = {
+  x: 'X',
+  bluesky: 'Bluesky',
+  hn: 'Hacker News',
+  hf: 'Hugging Face',
+};
+
+/** A post's counts in the words of its source, e.g. `12 reposts · 30 likes`. */
+export function countsText(source: SourceId, m: Metrics): string {
+  const parts: Array<[number, string, string]> =
+    source === 'hn'
+      ? [
+          [m.likes, 'point', 'points'],
+          [m.replies, 'comment', 'comments'],
+        ]
+      : source === 'hf'
+        ? [
+            [m.likes, 'upvote', 'upvotes'],
+            [m.replies, 'comment', 'comments'],
+          ]
+        : [
+            [m.reposts, 'repost', 'reposts'],
+            [m.likes, 'like', 'likes'],
+            [m.replies, 'reply', 'replies'],
+            [m.quotes, 'quote', 'quotes'],
+          ];
+  const shown = parts.filter(([n], i) => n > 0 || i === 0);
+  return shown.map(([n, one, many]) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`).join(' · ');
+}
+
+/** An ISO instant as `YYYY-MM-DD HH:MM UTC` (empty when missing or malformed). */
+export function formatInstant(iso: string | undefined): string {
+  if (!iso) return '';
+  // Stored instants are ISO UTC (`…Z`): cut them without a Date (this runs for every post shown).
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(iso))
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** One post as HTML: the live widget (sanitised) or the static archival card. */
+export function renderPost(
+  post: CardPost,
+  embed: EmbedRecord | undefined,
+  options: CardOptions = {},
+): string {
+  const deleted = embed?.status === 'unavailable';
+  if (options.liveEmbeds && !deleted && embed?.html) {
+    const html = sanitizeEmbed(embed.html).trim();
+    if (html !== '')
+      return `<div class="post live">${html}${options.noteHtml ? `<p class="note">${options.noteHtml}</p>` : ''}</div>`;
+  }
+  return staticCard(post, deleted, options);
+}
+
+function staticCard(post: CardPost, deleted: boolean, options: CardOptions): string {
+  const source = SOURCE_NAMES[post.source] ?? post.source;
+  const name = post.authorName?.trim();
+  const handle = post.authorHandle?.trim();
+  const who = name || (handle ? `@${handle}` : 'unknown author');
+  const url = safeHttpUrl(post.url);
+  const when = formatInstant(post.createdAt);
+  let text = post.text.trim();
+  const max = options.maxText;
+  const cut = Boolean(max && text.length > max);
+  if (cut) text = text.slice(0, max).trimEnd();
+  // Compact markup: cards are most of a day page's weight (budget: 100 KB).
+  return [
+    `<article class="post${deleted ? ' gone' : ''}">`,
+    `<p class="meta"><span class="src">${escapeHtml(source)}</span> <b>${escapeHtml(who)}</b>`,
+    name && handle ? ` @${escapeHtml(handle)}` : '',
+    when ? ` · <time datetime="${escapeHtml(post.createdAt ?? '')}">${when}</time>` : '',
+    '</p>',
+    deleted
+      ? '<p class="deleted" role="note">This post has since been deleted; below is the copy we stored.</p>'
+      : '',
+    text ? `<p>${linkify(text)}${cut ? '&hellip;' : ''}</p>` : '',
+    `<p class="counts">${escapeHtml(countsText(post.source, post.metrics))}`,
+    url
+      ? ` · <a href="${escapeHtml(url)}" rel="nofollow ugc">${deleted ? 'original link' : `view on ${escapeHtml(source)}`}</a>`
+      : '',
+    '</p>',
+    options.noteHtml ? `<p class="note">${options.noteHtml}</p>` : '',
+    '</article>',
+  ].join('');
+}
+
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+/** Post text as HTML: escaped, line breaks kept, and only http(s) URLs made into links. */
+export function linkify(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    // Trailing punctuation belongs to the sentence, not the link.
+    const raw = m[0].replace(/[).,;:!?\]]+$/, '');
+    const href = safeHttpUrl(raw);
+    out += escapeHtml(text.slice(last, m.index));
+    out += href ? `<a href="${escapeHtml(href)}" rel="nofollow ugc">${escapeHtml(raw)}</a>` : escapeHtml(raw);
+    last = m.index + raw.length;
+  }
+  out += escapeHtml(text.slice(last));
+  return out.replace(/\r?\n/g, '<br>');
+}

@@ -1,0 +1,72 @@
+/**
+ * The one escape used by the site: every outside string (titles, abstracts, names, post
+ * text, URLs) reaches HTML or XML through these functions and nothing else.
+ */
+
+const SPECIAL = /[&<>"']/;
+
+/** Escape text for HTML element content and double- or single-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  // Most strings need nothing; the loop avoids a callback per match (this runs on every text of the site).
+  const first = text.search(SPECIAL);
+  if (first < 0) return text;
+  let out = text.slice(0, first);
+  let last = first;
+  for (let i = first; i < text.length; i++) {
+    let rep: string;
+    switch (text.charCodeAt(i)) {
+      case 38:
+        rep = '&amp;';
+        break;
+      case 60:
+        rep = '&lt;';
+        break;
+      case 62:
+        rep = '&gt;';
+        break;
+      case 34:
+        rep = '&quot;';
+        break;
+      case 39:
+        rep = '&#39;';
+        break;
+      default:
+        continue;
+    }
+    if (last < i) out += text.slice(last, i);
+    out += rep;
+    last = i + 1;
+  }
+  return last < text.length ? out + text.slice(last) : out;
+}
+
+// XML 1.0 allows tab, newline, carriage return and U+0020 upwards minus surrogates and FFFE/FFFF.
+// A lone surrogate or a control character would make a feed unparseable, so they are dropped.
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Escape text for XML content or attributes, dropping characters XML 1.0 forbids. */
+export function escapeXml(text: string): string {
+  return escapeHtml(text.replace(XML_INVALID, ''));
+}
+
+/** Remove characters that XML 1.0 forbids (feeds must parse whatever a post contains). */
+export function xmlSafe(text: string): string {
+  return text.replace(XML_INVALID, '');
+}
+
+/**
+ * The URL when it is an absolute http(s) URL, otherwise undefined: `javascript:`, `data:`,
+ * relative and malformed links are never written into a page.
+ */
+export function safeHttpUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const trimmed = url.trim();
+  if (!/^https?:\/\//i.test(trimmed)) return undefined;
+  try {
+    const parsed = new URL(trimmed);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,99 @@
+/** The page shell shared by every page: head, header with navigation and search, footer. */
+import { CSS_PATH, KATEX_CSS_PATH } from './assets.js';
+import { escapeHtml } from './escape.js';
+import { paths, relativeUrl } from './model.js';
+
+/** Site-wide settings the shell needs. */
+export interface ShellContext {
+  siteTitle: string;
+  /** Absolute base URL with a trailing slash, normalised by `new URL` (canonical links and feeds only). */
+  baseUrl: string;
+  /** Posts are the providers' widgets (the footer must not promise "no third-party script"). */
+  liveEmbeds?: boolean;
+}
+
+export type Section = 'latest' | 'archive' | 'categories' | 'search' | 'none';
+
+export interface PageSpec {
+  /** Site path of the page, e.g. `days/2021-06-09.html`. */
+  path: string;
+  /** Plain text title (escaped here). */
+  title: string;
+  description?: string;
+  /** The page's main content, HTML. */
+  body: string;
+  /** The page typesets math: link KaTeX's stylesheet. */
+  math?: boolean;
+  section?: Section;
+  /** Site paths of the feeds to advertise (atom, rss, json). */
+  feeds?: { atom: string; rss: string; json: string; label: string };
+  /** Scripts (site paths) loaded in the head, in order; `defer` ones run after parsing (search only). */
+  scripts?: Array<{ src: string; defer?: boolean }>;
+  /** Leave out the header's search form (the search page has its own). */
+  noHeaderSearch?: boolean;
+}
+
+/** An absolute URL of a site path under the base URL. */
+export function absoluteUrl(baseUrl: string, path: string): string {
+  // Site paths are made of URL-safe characters (see slug), so joining is enough.
+  return baseUrl + (path === 'index.html' ? '' : path);
+}
+
+/** The complete HTML document of a page. */
+export function renderPage(spec: PageSpec, ctx: ShellContext): string {
+  const to = (target: string) => escapeHtml(relativeUrl(spec.path, target));
+  const nav = (section: Section, target: string, label: string) =>
+    `<li><a href="${to(target)}"${spec.section === section ? ' aria-current="page"' : ''}>${label}</a></li>`;
+  const feeds = spec.feeds;
+  const feedLinks = feeds
+    ? [
+        `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(feeds.label)} (Atom)" href="${to(feeds.atom)}">`,
+        `<link rel="alternate" type="application/rss+xml" title="${escapeHtml(feeds.label)} (RSS)" href="${to(feeds.rss)}">`,
+        `<link rel="alternate" type="application/feed+json" title="${escapeHtml(feeds.label)} (JSON Feed)" href="${to(feeds.json)}">`,
+      ].join('')
+    : '';
+  const title = spec.title === ctx.siteTitle ? spec.title : `${spec.title} · ${ctx.siteTitle}`;
+  const head = [
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    '<meta name="color-scheme" content="light dark">',
+    `<title>${escapeHtml(title)}</title>`,
+    spec.description ? `<meta name="description" content="${escapeHtml(spec.description)}">` : '',
+    `<link rel="canonical" href="${escapeHtml(absoluteUrl(ctx.baseUrl, spec.path))}">`,
+    // An empty icon keeps browsers from asking for /favicon.ico (a 404 and a console error).
+    '<link rel="icon" href="data:,">',
+    `<link rel="stylesheet" href="${to(CSS_PATH)}">`,
+    spec.math ? `<link rel="stylesheet" href="${to(KATEX_CSS_PATH)}">` : '',
+    feedLinks,
+    ...(spec.scripts ?? []).map((s) => `<script src="${to(s.src)}"${s.defer ? ' defer' : ''}></script>`),
+    '</head><body>',
+    '<a class="skip" href="#main">Skip to content</a>',
+    '<header class="site-head"><div class="bar">',
+    `<a class="brand" href="${to(paths.index())}">${escapeHtml(ctx.siteTitle)}</a>`,
+    '<nav aria-label="Site"><ul>',
+    nav('latest', paths.index(), 'Latest'),
+    nav('archive', paths.archive(), 'Archive'),
+    nav('categories', paths.categories(), 'Categories'),
+    nav('search', paths.search(), 'Search'),
+    '</ul></nav>',
+    spec.noHeaderSearch
+      ? ''
+      : `<form class="find" role="search" action="${to(paths.search())}" method="get"><label class="vh" for="site-q">Search papers</label><input type="search" id="site-q" name="q" placeholder="Search papers"><button type="submit">Search</button></form>`,
+    '</div></header>',
+    '<main id="main" tabindex="-1">',
+  ].join('');
+  const tail = [
+    '</main>',
+    '<footer class="site-foot"><p>',
+    feeds
+      ? `Feeds for ${escapeHtml(feeds.label)}: <a href="${to(feeds.atom)}">Atom</a> · <a href="${to(feeds.rss)}">RSS</a> · <a href="${to(feeds.json)}">JSON Feed</a>. `
+      : '',
+    ctx.liveEmbeds
+      ? "Built by hotpapers from the posts that link arXiv papers. Posts are shown with their providers' widgets."
+      : 'Built by hotpapers from the posts that link arXiv papers. Posts are shown from stored copies, with no third-party script.',
+    '</p></footer>',
+    '</body></html>\n',
+  ].join('');
+  // Concatenation, not a join, so the (large) body is not copied here; it is copied once when encoded.
+  return head + spec.body + tail;
+}

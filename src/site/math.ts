@@ -1,0 +1,59 @@
+/**
+ * TeX in titles and abstracts (`$…$`, `$$…$$`) rendered to HTML at build time with KaTeX, so
+ * pages need no math script. Everything outside the math is escaped; KaTeX escapes what is
+ * inside, and with `trust: false` it never emits links, classes, ids or styles from the input.
+ */
+import katex from 'katex';
+import { escapeHtml } from './escape.js';
+
+// `$…$` opens on a `$` not followed by a space and closes on one not preceded by a space nor
+// followed by a digit, which keeps prices such as "$5 to $10" as text (the markdown-it-texmath
+// rule). `\$` is a literal dollar. Spans are bounded to keep a stray `$` from swallowing a page.
+const MATH = /\$\$([^$]{1,500}?)\$\$|(?<!\\)\$(?=\S)((?:\\.|[^$\\]){1,500}?)(?<=\S)(?<!\\)\$(?!\d)/g;
+
+const cache = new Map<string, string>();
+const CACHE_MAX = 20000;
+
+/** Whether `text` contains a `$…$` span that renderMath would typeset. */
+export function hasMath(text: string): boolean {
+  MATH.lastIndex = 0;
+  const found = MATH.test(text);
+  MATH.lastIndex = 0;
+  return found;
+}
+
+/** `text` as HTML: escaped, with each `$…$` / `$$…$$` span typeset inline by KaTeX. */
+export function renderMath(text: string): string {
+  if (!text.includes('$')) return escapeHtml(text);
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(MATH)) {
+    const tex = m[1] ?? m[2] ?? '';
+    out += escapeHtml(text.slice(last, m.index)) + typeset(tex);
+    last = m.index + m[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
+function typeset(tex: string): string {
+  const hit = cache.get(tex);
+  if (hit !== undefined) return hit;
+  let html: string;
+  try {
+    html = katex.renderToString(tex, {
+      throwOnError: false,
+      displayMode: false,
+      output: 'htmlAndMathml',
+      trust: false,
+      strict: 'ignore',
+      maxExpand: 200,
+      maxSize: 10,
+    });
+  } catch {
+    // throwOnError:false covers parse errors; anything else (expansion limits) shows the source.
+    html = `<code class="tex">${escapeHtml(`$${tex}$`)}</code>`;
+  }
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(tex, html);
+  return html;
+}

@@ -1,0 +1,147 @@
+/**
+ * The site's input: plain data read from the store (or built by hand in tests), plus the
+ * pure helpers that derive what pages need from it (paths, engagement history).
+ */
+import type { DayDigest, Metrics, SourceId } from '../types.js';
+
+/** One day shown on the site: the digest row chosen for that mailing day. */
+export interface SiteDay {
+  /** Mailing date YYYY-MM-DD. */
+  day: string;
+  /** The store's categories key of the row, e.g. `cs,stat.ML`. */
+  categoriesKey: string;
+  /** '' for counts as observed, `24h` / `72h` for a fixed-horizon row. */
+  horizon: string;
+  digest: DayDigest;
+}
+
+/** A post from the store that links a paper (also those the day's ranking did not count). */
+export interface StoredPost {
+  source: SourceId;
+  id: string;
+  url: string;
+  authorHandle?: string;
+  authorName?: string;
+  text: string;
+  createdAt?: string;
+  /** Latest stored counts. */
+  metrics: Metrics;
+}
+
+/** One stored snapshot of a post's counts. */
+export interface SnapshotRow {
+  /** `source:id` of the post. */
+  post: string;
+  observedAt: string;
+  reposts: number;
+  likes: number;
+  replies: number;
+  quotes: number;
+}
+
+/** A paper's summed engagement at one snapshot instant. */
+export interface EngagementPoint {
+  at: string;
+  /** Σ reposts + likes (HN points and HF upvotes are stored as likes). */
+  engagement: number;
+  reposts: number;
+  likes: number;
+  replies: number;
+  /** Posts with a snapshot at or before this instant. */
+  posts: number;
+}
+
+/** What the store knows about a paper beyond its digests. */
+export interface PaperExtras {
+  /** Stored posts linking the paper that none of its digests lists (found later, other sources). */
+  posts: StoredPost[];
+  /** Engagement over time, oldest first. */
+  history: EngagementPoint[];
+}
+
+/** A cached embed: `unavailable` means the provider no longer serves the post (deleted). */
+export interface EmbedRecord {
+  status: 'ok' | 'unavailable';
+  html?: string;
+}
+
+/** Everything the site is built from. */
+export interface SiteModel {
+  /** Newest day first. */
+  days: SiteDay[];
+  /** Per paper id. */
+  papers?: ReadonlyMap<string, PaperExtras>;
+  /** Per post key `source:id`. */
+  embeds?: ReadonlyMap<string, EmbedRecord>;
+}
+
+/** The key of a post in maps: `source:id`. */
+export function postKey(post: { source: string; id: string }): string {
+  return `${post.source}:${post.id}`;
+}
+
+/**
+ * A paper's engagement over time: at each snapshot instant of any of its posts, the sum over
+ * its posts of their latest counts at or before that instant. Snapshots may come in any order.
+ */
+export function engagementHistory(snapshots: readonly SnapshotRow[]): EngagementPoint[] {
+  const sorted = [...snapshots].sort((a, b) =>
+    a.observedAt < b.observedAt ? -1 : a.observedAt > b.observedAt ? 1 : 0,
+  );
+  const latest = new Map<string, SnapshotRow>();
+  const out: EngagementPoint[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const row = sorted[i]!;
+    latest.set(row.post, row);
+    const next = sorted[i + 1];
+    if (next && next.observedAt === row.observedAt) continue;
+    let reposts = 0;
+    let likes = 0;
+    let replies = 0;
+    for (const s of latest.values()) {
+      reposts += s.reposts;
+      likes += s.likes;
+      replies += s.replies;
+    }
+    out.push({
+      at: row.observedAt,
+      engagement: reposts + likes,
+      reposts,
+      likes,
+      replies,
+      posts: latest.size,
+    });
+  }
+  return out;
+}
+
+/** File-name-safe form of an outside string: anything but letters, digits, `.`, `-` becomes `_`. */
+export function slug(text: string): string {
+  const s = text.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\.+/, '_');
+  return s === '' ? '_' : s;
+}
+
+/** Site paths (relative to the site root) of every page kind. */
+export const paths = {
+  index: (page = 1): string => (page <= 1 ? 'index.html' : `page/${page}.html`),
+  day: (day: string): string => `days/${slug(day)}.html`,
+  paper: (id: string): string => `papers/${slug(id)}.html`,
+  categories: (): string => 'categories/index.html',
+  category: (cat: string, page = 1): string => `categories/${slug(cat)}${page <= 1 ? '' : `-${page}`}.html`,
+  categoryFeed: (cat: string, kind: FeedKind): string => `categories/${slug(cat)}.${FEED_EXT[kind]}`,
+  archive: (): string => 'archive/index.html',
+  month: (month: string): string => `archive/${slug(month)}.html`,
+  search: (): string => 'search.html',
+  feed: (kind: FeedKind): string => FEED_FILE[kind],
+} as const;
+
+export type FeedKind = 'atom' | 'rss' | 'json';
+const FEED_FILE: Record<FeedKind, string> = { atom: 'atom.xml', rss: 'rss.xml', json: 'feed.json' };
+const FEED_EXT: Record<FeedKind, string> = { atom: 'atom.xml', rss: 'rss.xml', json: 'json' };
+
+/** The relative URL from the page at `from` to the site path `to` (both root-relative). */
+export function relativeUrl(from: string, to: string): string {
+  let up = '';
+  for (let i = from.indexOf('/'); i >= 0; i = from.indexOf('/', i + 1)) up += '../';
+  return up + to;
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { countsText, formatInstant, linkify, renderPost } from '../../src/site/cards.js';
+import { post } from './fixtures.js';
+
+test('a static card shows author, handle, date, text, counts and a link, escaped', () => {
+  const html = renderPost(
+    post('x', '42', 3, 7, { authorName: 'Eve <b>', authorHandle: 'eve', text: 'Nice & new <i>' }),
+    undefined,
+  );
+  assert.match(
+    html,
+    /^<article class="post"><p class="meta"><span class="src">X<\/span> <b>Eve &lt;b&gt;<\/b> @eve · /,
+  );
+  assert.match(html, /<time datetime="2021-06-09T12:00:00.000Z">2021-06-09 12:00 UTC<\/time>/);
+  assert.match(html, /<p>Nice &amp; new &lt;i&gt;<\/p>/);
+  assert.match(
+    html,
+    /<p class="counts">3 reposts · 7 likes · 1 reply · <a href="https:\/\/x.com\/someone\/status\/42" rel="nofollow ugc">view on X<\/a><\/p>/,
+  );
+  assert.ok(!html.includes('<script'));
+});
+
+test('a deleted post gets the note and a dashed card', () => {
+  const html = renderPost(post('x', '7', 1, 30), { status: 'unavailable' });
+  assert.match(html, /^<article class="post gone"/);
+  assert.match(html, /This post has since been deleted/);
+  assert.match(html, />original link<\/a>/);
+});
+
+test('javascript: URLs never become links, in the post URL or in its text', () => {
+  const html = renderPost(
+    post('x', '9', 1, 1, {
+      url: 'javascript:alert(1)',
+      text: 'see javascript:alert(2) and <a href="javascript:alert(3)">x</a> https://ok.org/a).',
+    }),
+    undefined,
+  );
+  assert.ok(!/href="javascript/i.test(html), html);
+  assert.ok(!/<a href="[^h]/.test(html));
+  assert.match(html, /<a href="https:\/\/ok.org\/a" rel="nofollow ugc">https:\/\/ok.org\/a<\/a>\)\./);
+  assert.ok(!html.includes('view on X'), 'no link for a post whose URL is not http(s)');
+});
+
+test('live embeds go through sanitizeEmbed; static cards are used without one', () => {
+  const embed = {
+    status: 'ok' as const,
+    html: '<blockquote class="twitter-tweet"><p>hi <a href="javascript:alert(1)">x</a></p><img src=x onerror=alert(1)></blockquote>\n<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script><script>alert(2)</script>',
+  };
+  const live = renderPost(post('x', '1', 1, 1), embed, { liveEmbeds: true });
+  assert.match(live, /^<div class="post live"><blockquote class="twitter-tweet">/);
+  assert.ok(
+    live.includes('<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>'),
+  );
+  assert.ok(!live.includes('alert('), live);
+  assert.ok(!live.includes('onerror'));
+  const off = renderPost(post('x', '1', 1, 1), embed, { liveEmbeds: false });
+  assert.match(off, /^<article class="post"/);
+  assert.ok(!off.includes('<script'));
+  const deleted = renderPost(post('x', '1', 1, 1), { status: 'unavailable' }, { liveEmbeds: true });
+  assert.match(deleted, /This post has since been deleted/);
+});
+
+test('counts use each source’s words; long text is cut on day pages', () => {
+  assert.equal(
+    countsText('hn', { reposts: 0, likes: 120, replies: 45, quotes: 0 }),
+    '120 points · 45 comments',
+  );
+  assert.equal(countsText('hf', { reposts: 0, likes: 1, replies: 0, quotes: 0 }), '1 upvote');
+  assert.equal(
+    countsText('bluesky', { reposts: 0, likes: 2, replies: 0, quotes: 3 }),
+    '0 reposts · 2 likes · 3 quotes',
+  );
+  const html = renderPost(post('x', '1', 1, 1, { text: 'a'.repeat(50) }), undefined, { maxText: 10 });
+  assert.match(html, /<p>a{10}&hellip;<\/p>/);
+  assert.equal(formatInstant('not a date'), '');
+  assert.equal(linkify('a\nb'), 'a<br>b');
+});
