@@ -15,8 +15,7 @@ import { withLock } from '../../ops/lock.js';
 import { checkPublishTarget, publishPosts } from '../../ops/publish.js';
 import { postWebhook, webhookHost } from '../../ops/webhook.js';
 import { runPost } from '../../pipeline/post.js';
-import { generateSite } from '../../site/generate.js';
-import { writeSite } from '../../site/write.js';
+import { generateSiteToDir } from '../../site/generate.js';
 import type { Logger } from '../../util/log.js';
 import { type CommonFlags, configFromFlags, loggerFor, withPipelineFlags } from '../shared.js';
 
@@ -111,7 +110,7 @@ async function runDaily(o: DailyOptions): Promise<number> {
     `run: ${day}: ${digest.papers.length} papers ranked of ${digest.listed} listed, ${describeCounts(digest.horizon, digest.ageHours)}; post ${result.written ? 'written' : 'unchanged'}`,
   );
 
-  const siteDir = flags.withSite ? buildSite(config, horizon, log) : undefined;
+  const siteDir = flags.withSite ? await buildSite(config, horizon, log) : undefined;
 
   let exitCode = result.exitCode;
   if (flags.publish) {
@@ -144,17 +143,14 @@ async function runDaily(o: DailyOptions): Promise<number> {
 }
 
 /** `run --with-site`: rebuild the site from the store into config.siteDir; resolves to that folder. */
-function buildSite(config: Config, horizon: Horizon | undefined, log: Logger): string {
-  const result = generateSite({
-    db: config.db,
-    baseUrl: config.baseUrl,
-    categories: chosenCategories(config).join(','),
-    horizon,
-  });
+async function buildSite(config: Config, horizon: Horizon | undefined, log: Logger): Promise<string> {
+  const result = await generateSiteToDir(
+    { db: config.db, baseUrl: config.baseUrl, categories: chosenCategories(config).join(','), horizon },
+    config.siteDir,
+  );
   for (const warning of result.warnings) log.warn(warning);
-  const written = writeSite(result.files, config.siteDir);
-  log.info(`site: ${result.days} days, ${written.files} files → ${written.dir}`);
-  return written.dir;
+  log.info(`site: ${result.days} days, ${result.written.files} files → ${result.written.dir}`);
+  return result.written.dir;
 }
 
 /** The day a run posts: --date, or the latest mailing (with --horizon, the one nearest that age). */
