@@ -124,7 +124,8 @@ export function createXSource(options: XSourceOptions = {}): XSource {
     // same endpoint it would have asked live. Recent search gets no start_time: X defaults it
     // to now − 7 days, which covers the announcement, and a replay cannot trip its 7-day check.
     const endpoint = searchEndpoint(ctx.announcedAt, ctx.now);
-    const startTime = endpoint === '/tweets/search/all' ? searchStartTime(endpoint, ctx.announcedAt, clock()) : undefined;
+    const startTime =
+      endpoint === '/tweets/search/all' ? searchStartTime(endpoint, ctx.announcedAt, clock()) : undefined;
     const base = ctx.config.xApiUrl.replace(/\/+$/, '');
     const lane = endpoint === '/tweets/search/all' ? 'x-search-all' : 'x-search-recent';
     const cap = ctx.config.maxXReads;

@@ -95,7 +95,9 @@ test('loadPostsForPapers - fallbackAfter takes the earliest later snapshot when 
   savePosts(db, [post('1', 10, ['2106.04554'])], '2021-06-11T00:00:00.000Z');
   savePosts(db, [post('1', 30, ['2106.04554'])], '2021-06-12T00:00:00.000Z');
   assert.deepEqual(loadPostsForPapers(db, ['2106.04554'], '2021-06-10T00:00:00.000Z', ['x']), []);
-  const [m] = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T00:00:00.000Z', ['x'], { fallbackAfter: true });
+  const [m] = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T00:00:00.000Z', ['x'], {
+    fallbackAfter: true,
+  });
   assert.equal(m?.post.metrics.likes, 10);
   assert.equal(m?.observedAt, '2021-06-11T00:00:00.000Z');
 });

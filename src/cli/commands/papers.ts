@@ -59,7 +59,7 @@ function summary(listing: Listing & { fromStore: boolean }): string {
 export function register(program: Command): void {
   program
     .command('papers')
-    .description("list the arXiv papers announced on a mailing day (its new and cross-listed papers)")
+    .description('list the arXiv papers announced on a mailing day (its new and cross-listed papers)')
     .requiredOption(
       '--date <YYYY-MM-DD>',
       'mailing date (Monday to Friday; announced 20:00 US Eastern the evening before)',
