@@ -4,21 +4,15 @@
  * With live embeds, the provider's widget HTML, passed through the DESIGN §8 allowlist.
  */
 import { sanitizeEmbed } from '../embeds/sanitize.js';
-import type { Metrics, SourceId } from '../types.js';
+import type { Metrics, Post, SourceId } from '../types.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import type { EmbedRecord } from './model.js';
 
 /** The fields of a post a card shows (ScoredPost and StoredPost both fit). */
-export interface CardPost {
-  source: SourceId;
-  id: string;
-  url: string;
-  authorHandle?: string;
-  authorName?: string;
-  text: string;
-  createdAt?: string;
-  metrics: Metrics;
-}
+export type CardPost = Pick<
+  Post,
+  'source' | 'id' | 'url' | 'authorHandle' | 'authorName' | 'text' | 'createdAt' | 'metrics'
+>;
 
 export interface CardOptions {
   /** Use the provider's widget HTML (sanitised) when the store has it. */

@@ -2,7 +2,8 @@
  * The site's input: plain data read from the store (or built by hand in tests), plus the
  * pure helpers that derive what pages need from it (paths, engagement history).
  */
-import type { DayDigest, Metrics, SourceId } from '../types.js';
+import type { DayDigest } from '../types.js';
+import type { CardPost } from './cards.js';
 
 /** One day shown on the site: the digest row chosen for that mailing day. */
 export interface SiteDay {
@@ -15,18 +16,8 @@ export interface SiteDay {
   digest: DayDigest;
 }
 
-/** A post from the store that links a paper (also those the day's ranking did not count). */
-export interface StoredPost {
-  source: SourceId;
-  id: string;
-  url: string;
-  authorHandle?: string;
-  authorName?: string;
-  text: string;
-  createdAt?: string;
-  /** Latest stored counts. */
-  metrics: Metrics;
-}
+/** A post from the store that links a paper (also those the day's ranking did not count), with its latest counts. */
+export type StoredPost = CardPost;
 
 /** One stored snapshot of a post's counts. */
 export interface SnapshotRow {
