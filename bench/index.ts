@@ -32,7 +32,7 @@ if (args[0] === '--child') {
     console.log(`\n== ${name} ==`);
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name],
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', name],
       {
         stdio: 'inherit',
       },

@@ -69,13 +69,11 @@ export function arxivIdsInLinks(
   links: readonly string[],
   extract: (url: string) => ArxivIdRef[] = extractArxivIds,
 ): ArxivIdRef[] {
-  const seen = new Set<string>();
   const out: ArxivIdRef[] = [];
   for (const link of links) {
     for (const ref of extract(link)) {
-      if (seen.has(ref.id)) continue;
-      seen.add(ref.id);
-      out.push(ref);
+      // A post names a handful of papers at most: a linear scan beats a Set here.
+      if (!out.some((r) => r.id === ref.id)) out.push(ref);
     }
   }
   return out;

@@ -17,7 +17,9 @@ export function postKey(post: Pick<Post, 'source' | 'id'>): string {
  * data (the freshest metrics) and the union of the papers all copies linked.
  */
 export function matchPosts(posts: readonly Post[], dayPaperIds: ReadonlySet<string>): MatchedPost[] {
-  const byKey = new Map<string, MatchedPost>();
+  // Keyed per source then id: no key strings to build for 50,000 posts.
+  const bySource = new Map<string, Map<string, MatchedPost>>();
+  const out: MatchedPost[] = [];
   // Many posts carry the same link (the abs page of a popular paper): parse each link once.
   const parsed = new Map<string, ArxivIdRef[]>();
   const extract = (url: string): ArxivIdRef[] => {
@@ -33,14 +35,20 @@ export function matchPosts(posts: readonly Post[], dayPaperIds: ReadonlySet<stri
     for (const ref of arxivIdsInLinks(post.links, extract))
       if (dayPaperIds.has(ref.id)) paperIds.push(ref.id);
     if (paperIds.length === 0) continue;
-    const key = postKey(post);
-    const seen = byKey.get(key);
+    let byId = bySource.get(post.source);
+    if (!byId) {
+      byId = new Map();
+      bySource.set(post.source, byId);
+    }
+    const seen = byId.get(post.id);
     if (!seen) {
-      byKey.set(key, { post, paperIds });
+      const matched = { post, paperIds };
+      byId.set(post.id, matched);
+      out.push(matched);
       continue;
     }
     seen.post = post;
     for (const id of paperIds) if (!seen.paperIds.includes(id)) seen.paperIds.push(id);
   }
-  return [...byKey.values()];
+  return out;
 }

@@ -121,21 +121,33 @@ export function isListed(paper: Pick<RankedPaper, 'score' | 'paper'>, thresholds
 
 function scorePost(post: Post, weight: number, selfPromotion: boolean): ScoredPost {
   const score = postScore(post);
-  const out: ScoredPost = {
+  const m = post.metrics;
+  // One literal with every field: objects of one shape keep the hot loops monomorphic.
+  return {
     source: post.source,
     id: post.id,
     url: post.url,
+    authorId: post.authorId,
+    authorHandle: post.authorHandle,
+    authorName: post.authorName,
     text: post.text,
-    metrics: { ...post.metrics },
+    createdAt: post.createdAt,
+    // Shared with the post, not copied: nothing downstream mutates counts.
+    metrics: m,
     score,
     weighted: score * weight,
     selfPromotion,
   };
-  if (post.authorId !== undefined) out.authorId = post.authorId;
-  if (post.authorHandle !== undefined) out.authorHandle = post.authorHandle;
-  if (post.authorName !== undefined) out.authorName = post.authorName;
-  if (post.createdAt !== undefined) out.createdAt = post.createdAt;
-  return out;
+}
+
+function* uniquePosts(unique: Map<SourceId, Map<string, Post>>): Generator<Post> {
+  for (const byId of unique.values()) yield* byId.values();
+}
+
+function countAccounts(accounts: Map<SourceId, Set<string>>): number {
+  let n = 0;
+  for (const set of accounts.values()) n += set.size;
+  return n;
 }
 
 function emptyTotals(): SourceTotals {
@@ -153,13 +165,21 @@ export function scorePaper(
   thresholds: Thresholds,
   normalise: (name: string) => string = normaliseName,
 ): RankedPaper {
-  const unique = new Map<string, Post>();
-  for (const post of posts) unique.set(`${post.source}\u0000${post.id}`, post);
+  // Each (source, id) once, a later copy winning; keyed per source to build no key strings.
+  const unique = new Map<SourceId, Map<string, Post>>();
+  for (const post of posts) {
+    let byId = unique.get(post.source);
+    if (!byId) {
+      byId = new Map();
+      unique.set(post.source, byId);
+    }
+    byId.set(post.id, post);
+  }
 
   const authors = new Set(paper.authors.map(normalise));
   const scored: ScoredPost[] = [];
   const bySource: Partial<Record<SourceId, SourceTotals>> = {};
-  const accounts = new Set<string>();
+  const accounts = new Map<SourceId, Set<string>>();
   let score = 0;
   let reposts = 0;
   let likes = 0;
@@ -167,7 +187,7 @@ export function scorePaper(
   const hf = { upvotes: 0, comments: 0 };
   let selfPromotionPosts = 0;
 
-  for (const post of unique.values()) {
+  for (const post of uniquePosts(unique)) {
     const sp = scorePost(
       post,
       weightOf(weights, post.source),
@@ -202,7 +222,12 @@ export function scorePaper(
     if (ACCOUNT_SOURCES.has(post.source)) {
       // An author we cannot identify is assumed to be an account of its own.
       const who = post.authorId ?? post.authorHandle?.toLowerCase() ?? `post:${post.id}`;
-      accounts.add(`${post.source}\u0000${who}`);
+      let seenHere = accounts.get(post.source);
+      if (!seenHere) {
+        seenHere = new Set();
+        accounts.set(post.source, seenHere);
+      }
+      seenHere.add(who);
     }
   }
 
@@ -222,7 +247,7 @@ export function scorePaper(
     hn,
     hf,
     bySource,
-    uniqueAccounts: accounts.size,
+    uniqueAccounts: countAccounts(accounts),
     selfPromotionPosts,
     posts: scored,
     shown,
