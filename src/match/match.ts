@@ -6,9 +6,9 @@ import type { MatchedPost, Post } from '../types.js';
 import type { ArxivIdRef } from './ids.js';
 import { arxivIdsInLinks, extractArxivIds } from './links.js';
 
-/** Key of a post across repeated search results: the same post from the same source. */
-export function postKey(post: Pick<Post, 'source' | 'id'>): string {
-  return `${post.source}\u0000${post.id}`;
+/** The key of a post in maps and caches: `source:id` (ids never repeat within a source). */
+export function postKey(post: { source: string; id: string }): string {
+  return `${post.source}:${post.id}`;
 }
 
 /**

@@ -15,7 +15,7 @@ import { sanitizeEmbed } from '../embeds/sanitize.js';
 import { HotpapersError, oneLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { createHttpFromConfig } from '../http/from-config.js';
-import { matchPosts } from '../match/match.js';
+import { matchPosts, postKey } from '../match/match.js';
 import { horizonInstant } from '../ops/horizon.js';
 import { rankDay } from '../rank/score.js';
 import { postFileName, renderLumen } from '../render/lumen.js';
@@ -199,7 +199,7 @@ async function postDay(
     papers: ranked,
     health,
   };
-  const markdown = renderLumen(digest, (post) => embeds.get(`${post.source}:${post.id}`));
+  const markdown = renderLumen(digest, (post) => embeds.get(postKey(post)));
   const outDir = options.outDir ?? config.outDir;
   // A deployment publishes one horizon: the blog's file name stays D---Hot-Papers.md either way.
   const name = postFileName(day);
@@ -273,7 +273,7 @@ async function fetchEmbeds(
 ): Promise<Map<string, string>> {
   const bySource = new Map(sources.map((s) => [s.id, s]));
   const unique = new Map<string, ScoredPost>();
-  for (const post of shown) unique.set(`${post.source}:${post.id}`, post);
+  for (const post of shown) unique.set(postKey(post), post);
   const out = new Map<string, string>();
   let done = 0;
   log.progress('embeds', 0, unique.size);

@@ -66,10 +66,7 @@ export interface SiteModel {
   embeds?: ReadonlyMap<string, EmbedRecord>;
 }
 
-/** The key of a post in maps: `source:id`. */
-export function postKey(post: { source: string; id: string }): string {
-  return `${post.source}:${post.id}`;
-}
+export { postKey } from '../match/match.js';
 
 /**
  * A paper's engagement over time: at each snapshot instant of any of its posts, the sum over
