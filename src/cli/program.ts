@@ -5,10 +5,10 @@
 import { Command, CommanderError } from 'commander';
 import { HotpapersError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 
-/** Build the program (exported for tests). */
-export function buildProgram(): Command {
+/** Build the program with the command `name` (or every command, for help). */
+export async function buildProgram(name?: string): Promise<Command> {
   const program = new Command();
   program
     .name('hotpapers')
@@ -16,14 +16,15 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run hotpapers --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of await loadCommands(name)) register(program);
   return program;
 }
 
 /** Run the CLI with `argv` (node, script, ...args); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    // Only the named command's modules are loaded; help and unknown names load them all.
+    const program = await buildProgram(argv[2]);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

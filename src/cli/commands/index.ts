@@ -1,23 +1,26 @@
-/** Every command of the CLI, in help order. Each module exports one `register`. */
+/**
+ * Every command of the CLI, in help order. Each module exports one `register`; modules are
+ * imported only when needed, so `hotpapers post` does not load the site builder (and so on).
+ */
 import type { Command } from 'commander';
-import { register as backfill } from './backfill.js';
-import { register as demo } from './demo.js';
-import { register as explain } from './explain.js';
-import { register as init } from './init.js';
-import { register as papers } from './papers.js';
-import { register as post } from './post.js';
-import { register as run } from './run.js';
-import { register as serve } from './serve.js';
-import { register as site } from './site.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  papers,
-  post,
-  explain,
-  site,
-  serve,
-  run,
-  backfill,
-  init,
-  demo,
+type Register = (program: Command) => void;
+
+export const COMMAND_LOADERS: ReadonlyArray<readonly [string, () => Promise<{ register: Register }>]> = [
+  ['papers', () => import('./papers.js')],
+  ['post', () => import('./post.js')],
+  ['explain', () => import('./explain.js')],
+  ['site', () => import('./site.js')],
+  ['serve', () => import('./serve.js')],
+  ['run', () => import('./run.js')],
+  ['backfill', () => import('./backfill.js')],
+  ['init', () => import('./init.js')],
+  ['demo', () => import('./demo.js')],
 ];
+
+/** The register functions of `name`'s command, or of every command when `name` is not one. */
+export async function loadCommands(name: string | undefined): Promise<Register[]> {
+  const wanted = COMMAND_LOADERS.filter(([n]) => n === name);
+  const chosen = wanted.length > 0 ? wanted : COMMAND_LOADERS;
+  return Promise.all(chosen.map(async ([, load]) => (await load()).register));
+}
