@@ -246,13 +246,13 @@ async function collectAll(
           detail: suspicious ? `no posts for a day with ${papers.length} papers` : undefined,
         };
       } catch (error) {
-        if (!(error instanceof HotpapersError)) throw error;
+        // Whatever went wrong, even a bug, stays this source's failure: the others carry on.
         return {
           source: source.id,
           status: 'failed',
           posts: 0,
           requests: http.totalRequests() - before,
-          detail: error.message,
+          detail: failureLine(source.id, error),
         };
       } finally {
         ctx.log.progress('sources', ++done, sources.length);
@@ -304,8 +304,7 @@ async function fetchEmbeds(
           putEmbed(db, post.source, post.id, html && html.trim() !== '' ? html : null, nowIso);
           if (html) out.set(key, html);
         } catch (error) {
-          if (!(error instanceof HotpapersError)) throw error;
-          log.warn(`${error.message} (post ${key} shown without embed)`);
+          log.warn(`${failureLine(post.source, error)} (post ${key} shown without embed)`);
         }
       }
     }
@@ -325,6 +324,12 @@ function newestObservation(matched: readonly MatchedPost[], fallback: Date): Dat
   let newest = '';
   for (const m of matched) if (m.observedAt && m.observedAt > newest) newest = m.observedAt;
   return newest ? new Date(newest) : fallback;
+}
+
+/** One line naming the source: its own HotpapersError message, or an internal error. */
+function failureLine(source: string, error: unknown): string {
+  if (error instanceof HotpapersError) return error.message;
+  return `${source}: internal error: ${oneLine(error instanceof Error ? error.message : String(error))}`;
 }
 
 function stripService(message: string): string {
