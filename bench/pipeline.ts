@@ -5,22 +5,14 @@
 import { matchPosts } from '../src/match/match.js';
 import { DEFAULT_THRESHOLDS, rankDay } from '../src/rank/score.js';
 import { renderLumen } from '../src/render/lumen.js';
+import { seededRandom } from '../src/standins/random.js';
 import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
 
 const PAPERS = 2000;
 const POSTS = 50_000;
 
-/** A deterministic pseudo-random sequence, so every run measures the same day. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 function syntheticDay(): { papers: Paper[]; posts: Post[] } {
-  const rnd = lcg(42);
+  const rnd = seededRandom(42);
   const papers: Paper[] = Array.from({ length: PAPERS }, (_, i) => ({
     id: `2106.${String(10000 + i)}`,
     version: 1,

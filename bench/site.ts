@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSiteToDir } from '../src/site/generate.js';
+import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
 
@@ -18,15 +19,6 @@ const DAYS = 300;
 const PAPERS_PER_DAY = 25;
 const POSTS_PER_PAPER = 2;
 const RUNS = 3;
-
-/** A deterministic pseudo-random sequence, so every run measures the same archive. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const WORDS =
   'learning neural network graph transformer attention diffusion model language robust efficient scalable sparse optimal bayesian inference reinforcement policy vision segmentation contrastive representation federated privacy causal kernel gradient descent convergence generalization benchmark dataset retrieval reasoning'.split(
@@ -61,7 +53,7 @@ function mailingDays(n: number): string[] {
 
 /** The synthetic archive as digests (what the pipeline stores). */
 export function syntheticArchive(): DayDigest[] {
-  const rnd = lcg(7);
+  const rnd = seededRandom(7);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
   return mailingDays(DAYS).map((day, d) => {

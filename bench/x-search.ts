@@ -11,24 +11,13 @@ import { HttpClient } from '../src/http/client.js';
 import type { SourceContext } from '../src/sources/source.js';
 import { createXSource, type XSourceOptions } from '../src/sources/x.js';
 import type { XTweet, XUser } from '../src/sources/x-query.js';
+import { seededRandom } from '../src/standins/random.js';
 import { fakeTweet, startXStandIn, type XStandIn } from '../src/standins/x.js';
 import type { Paper } from '../src/types.js';
 import { silentLogger } from '../src/util/log.js';
 
 const DELAY_MS = 50;
 const DAY_MS = 24 * 3600 * 1000;
-
-/** Small deterministic PRNG so every run serves the same day. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticPaper(id: string): Paper {
   return {
@@ -51,7 +40,7 @@ function syntheticPaper(id: string): Paper {
  * papers.
  */
 function syntheticDay(paperCount: number, postCount: number, announcedAt: Date, now: Date) {
-  const random = mulberry32(20210609);
+  const random = seededRandom(20210609);
   const ids = Array.from({ length: paperCount }, (_, i) => `2609.${String(10000 + i).padStart(5, '0')}`);
   const users: XUser[] = Array.from({ length: 500 }, (_, i) => ({
     id: String(1000 + i),

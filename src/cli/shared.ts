@@ -1,5 +1,6 @@
 /** Helpers shared by the commands: flags → config, logger, summaries. */
 import { Option } from 'commander';
+import { assertDay } from '../arxiv/schedule.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { HotpapersError } from '../errors.js';
@@ -39,6 +40,33 @@ export function withPipelineFlags<T extends { addOption(o: Option): T }>(command
     .addOption(new Option('--log-format <format>', 'human or json').choices(['human', 'json']));
 }
 
+/** Add the flags `site` and `serve` share (where the data comes from, what the pages show). */
+export function withSiteFlags<T extends { addOption(o: Option): T }>(command: T): T {
+  return command
+    .addOption(
+      new Option(
+        '--base-url <url>',
+        'absolute URL the site is published at, for feeds and canonical links (HOTPAPERS_BASE_URL)',
+      ),
+    )
+    .addOption(new Option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)'))
+    .addOption(
+      new Option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)'),
+    )
+    .addOption(
+      new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices([
+        '24h',
+        '72h',
+      ]),
+    )
+    .addOption(
+      new Option(
+        '--live-embeds',
+        "show posts with the providers' widgets (sanitised) instead of static cards",
+      ),
+    );
+}
+
 /** Build the validated config from the environment, the config file and these flags. */
 export function configFromFlags(flags: CommonFlags): Config {
   return loadConfig({
@@ -64,13 +92,10 @@ export function loggerFor(flags: CommonFlags, config?: Config): Logger {
   });
 }
 
-/** The mailing date given by --date, checked. */
+/** The mailing date given by --date: present, and a calendar day (the schedule's own check). */
 export function requireDate(value: string | undefined, command: string): string {
   if (!value) throw new HotpapersError(command, 'missing --date YYYY-MM-DD');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new HotpapersError(command, `--date must be YYYY-MM-DD, got "${value}"`);
-  }
-  return value;
+  return assertDay(value, command);
 }
 
 /** One line per source for the end-of-run summary. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { SOURCE_IDS, type SourceId } from '../types.js';
+import { SOURCE_IDS, type SourceId, type Thresholds } from '../types.js';
 import { type Config, configSchema, ENV_NAMES, SECRET_KEYS } from './schema.js';
 
 export const CONFIG_FILE = 'hotpapers.config.json';
@@ -111,9 +111,21 @@ export function nowOf(config: Config): Date {
   return config.now ? new Date(config.now) : new Date();
 }
 
-/** Weight of a source in the fused score (default 1). */
-export function weightOf(config: Config, source: SourceId): number {
-  return config.weights[source] ?? 1;
+/** The weight of every source in the fused score (1 unless configured). */
+export function weightsOf(config: Config): Record<SourceId, number> {
+  return Object.fromEntries(SOURCE_IDS.map((id) => [id, config.weights[id] ?? 1])) as Record<
+    SourceId,
+    number
+  >;
+}
+
+/** The ranking thresholds of DESIGN §6 as configured. */
+export function thresholdsOf(config: Config): Thresholds {
+  return {
+    minPaperScore: config.minPaperScore,
+    minPostScore: config.minPostScore,
+    maxPosts: config.maxPosts,
+  };
 }
 
 /** A printable copy of the config with secrets masked. */

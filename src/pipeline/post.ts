@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { NoMailingError } from '../arxiv/catchup.js';
 import { getDayListing } from '../arxiv/listing.js';
 import { announcementOf, assertDay } from '../arxiv/schedule.js';
-import { chosenCategories, enabledSources, nowOf, weightOf } from '../config/load.js';
+import { chosenCategories, enabledSources, nowOf, thresholdsOf, weightsOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { trimEmbed } from '../embeds/oembed.js';
 import { sanitizeEmbed } from '../embeds/sanitize.js';
@@ -26,15 +26,7 @@ import { saveDigest } from '../store/digests.js';
 import { categoriesKey } from '../store/listings.js';
 import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
-import {
-  type DayDigest,
-  type MatchedPost,
-  type Paper,
-  type ScoredPost,
-  SOURCE_IDS,
-  type SourceHealth,
-  type SourceId,
-} from '../types.js';
+import type { DayDigest, MatchedPost, Paper, ScoredPost, SourceHealth } from '../types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
 
@@ -161,15 +153,8 @@ async function postDay(
   const matched = loadPostsForPapers(db, [...dayIds], asOf.toISOString(), sourceIds, {
     fallbackAfter: Boolean(options.horizon),
   });
-  const weights = Object.fromEntries(SOURCE_IDS.map((id) => [id, weightOf(config, id)])) as Record<
-    SourceId,
-    number
-  >;
-  const thresholds = {
-    minPaperScore: config.minPaperScore,
-    minPostScore: config.minPostScore,
-    maxPosts: config.maxPosts,
-  };
+  const weights = weightsOf(config);
+  const thresholds = thresholdsOf(config);
   const ranked = rankDay({ papers, posts: matched, weights, thresholds });
   // The counts shown are those of this run (now); for a horizon, the newest snapshot used.
   const observedAt = options.horizon ? newestObservation(matched, asOf) : asOf;

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { seededRandom } from '../../src/standins/random.js';
 import { isTempName } from '../../src/util/atomic.js';
 import { bareRepo, cliEnv, commitsOf, runCli, startDemoStandIns, tempDir } from './e2e-helpers.js';
 
@@ -27,18 +28,6 @@ const KEYS: Record<string, string> = {
   embeds: 'source, post_id',
   digests: 'day, categories, horizon',
 };
-
-/** A small seeded PRNG (mulberry32), so kill delays can be replayed from the logged seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tableCounts(dbPath: string): Record<string, { rows: number; distinct: number }> {
   const db = new Database(dbPath, { readonly: true });
@@ -73,7 +62,7 @@ function args(dir: string): string[] {
 test('crash - SIGKILL at random points, then a re-run: same post and commit as an uninterrupted run, no duplicates, no stray files', async (t) => {
   const seed = Number(process.env.HOTPAPERS_CRASH_SEED ?? 20210609);
   t.diagnostic(`seed ${seed} (replay with HOTPAPERS_CRASH_SEED=${seed})`);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   // A little latency on every answer spreads the run over its stages, so kills land in all of them.
   const standIns = await startDemoStandIns(5);
   t.after(() => standIns.close());

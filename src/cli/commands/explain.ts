@@ -1,6 +1,6 @@
 /** `hotpapers explain --date D ID`: why a paper has its score, post by post. */
 import type { Command } from 'commander';
-import { chosenCategories, enabledSources, nowOf, weightOf } from '../../config/load.js';
+import { chosenCategories, enabledSources, nowOf, thresholdsOf, weightsOf } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
 import { canonicalId } from '../../match/ids.js';
 import { explainPaper, explainPaperJson } from '../../rank/explain.js';
@@ -9,7 +9,6 @@ import { openStore } from '../../store/db.js';
 import { loadDigest } from '../../store/digests.js';
 import { categoriesKey, loadListing } from '../../store/listings.js';
 import { loadPostsForPapers } from '../../store/posts.js';
-import { SOURCE_IDS, type SourceId } from '../../types.js';
 import { configFromFlags, requireDate } from '../shared.js';
 
 interface ExplainFlags {
@@ -54,14 +53,8 @@ export function register(program: Command): void {
         const digest = loadDigest(db, day, categoriesKey(categories));
         const asOf = digest?.observedAt ?? nowOf(config).toISOString();
         const sources = digest ? [...new Set(digest.health.map((h) => h.source))] : enabledSources(config);
-        const weights =
-          digest?.weights ??
-          (Object.fromEntries(SOURCE_IDS.map((s) => [s, weightOf(config, s)])) as Record<SourceId, number>);
-        const thresholds = digest?.thresholds ?? {
-          minPaperScore: config.minPaperScore,
-          minPostScore: config.minPostScore,
-          maxPosts: config.maxPosts,
-        };
+        const weights = digest?.weights ?? weightsOf(config);
+        const thresholds = digest?.thresholds ?? thresholdsOf(config);
         const posts = loadPostsForPapers(db, [id], asOf, sources);
         const scored = scoreAll({ papers: [paper], posts, weights, thresholds })[0]!;
         const rank = digest?.papers.find((p) => p.paper.id === id)?.rank;

@@ -1,10 +1,11 @@
 /** `hotpapers serve`: preview the site on localhost, rebuilt whenever the store changes. */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { chosenCategories, loadConfig } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
 import { generateSite } from '../../site/generate.js';
 import { startSiteServer } from '../../site/server.js';
 import { createLogger } from '../../util/log.js';
+import { withSiteFlags } from '../shared.js';
 
 interface ServeFlags {
   port?: string;
@@ -18,20 +19,11 @@ interface ServeFlags {
 
 /** Register `hotpapers serve`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('serve')
     .description('preview the website on 127.0.0.1, rebuilt when the store changes (Ctrl-C stops)')
-    .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)')
-    .option('--base-url <url>', 'absolute URL used in feeds and canonical links (HOTPAPERS_BASE_URL)')
-    .option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)')
-    .option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)')
-    .addOption(
-      new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices([
-        '24h',
-        '72h',
-      ]),
-    )
-    .option('--live-embeds', "show posts with the providers' widgets (sanitised) instead of static cards")
+    .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)');
+  withSiteFlags(command)
     .option('--quiet', 'no rebuild messages on stderr')
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? 8080 : Number(flags.port);

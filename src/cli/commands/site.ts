@@ -1,8 +1,9 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { chosenCategories, loadConfig } from '../../config/load.js';
 import { generateSiteToDir } from '../../site/generate.js';
 import { createLogger } from '../../util/log.js';
+import { withSiteFlags } from '../shared.js';
 
 interface SiteFlags {
   out?: string;
@@ -16,25 +17,13 @@ interface SiteFlags {
 
 /** Register `hotpapers site`. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('site')
     .description(
       'build the static website (days, papers, categories, archive, search) and its feeds from the store',
     )
-    .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
-    .option(
-      '--base-url <url>',
-      'absolute URL the site is published at, for feeds and canonical links (HOTPAPERS_BASE_URL)',
-    )
-    .option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)')
-    .option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)')
-    .addOption(
-      new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices([
-        '24h',
-        '72h',
-      ]),
-    )
-    .option('--live-embeds', "show posts with the providers' widgets (sanitised) instead of static cards")
+    .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)');
+  withSiteFlags(command)
     .option('--quiet', 'no summary on stderr')
     .action(async (flags: SiteFlags) => {
       const started = performance.now();
