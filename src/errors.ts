@@ -3,6 +3,7 @@
  * and is built from method, host and path only, never from headers or query strings, so no
  * secret can appear in it.
  */
+import { collapseWhitespace } from './util/text.js';
 
 /** Base class of every error hotpapers raises on purpose. */
 export class HotpapersError extends Error {
@@ -31,7 +32,7 @@ export class StoreError extends HotpapersError {}
 
 /** Collapse a message to one line so CLI output stays one line per error. */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(text);
 }
 
 /** Cut long foreign text (an error body) for inclusion in a message. */

@@ -5,6 +5,7 @@
  */
 import { HotpapersError, ParseError } from '../errors.js';
 import type { Paper } from '../types.js';
+import { collapseWhitespace } from '../util/text.js';
 import { isArxivCategory } from './categories.js';
 import { attrOf, childOf, childrenOf, childText, parseXmlDocument, type XmlElement } from './xml.js';
 
@@ -23,8 +24,7 @@ export interface ApiPage {
 
 /** Collapse whitespace runs (titles, abstracts, author names) to single spaces. */
 export function collapse(text: string | undefined): string {
-  // Single spaces are left alone (matching only other runs is ten times faster on abstracts).
-  return (text ?? '').replace(/ \s+|(?! )\s+/g, ' ').trim();
+  return collapseWhitespace(text ?? '');
 }
 
 function optional(text: string | undefined): string | undefined {

@@ -3,7 +3,7 @@
  * this file wires them up and turns errors into one stderr line and a non-zero exit.
  */
 import { Command, CommanderError } from 'commander';
-import { HotpapersError } from '../errors.js';
+import { HotpapersError, oneLine } from '../errors.js';
 import { VERSION } from '../version.js';
 import { loadCommands } from './commands/index.js';
 
@@ -46,6 +46,6 @@ export function reportError(error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.stderr.write(`hotpapers: internal error: ${message.replace(/\s+/g, ' ').trim()}\n`);
+  process.stderr.write(`hotpapers: internal error: ${oneLine(message)}\n`);
   return 1;
 }

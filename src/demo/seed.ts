@@ -5,6 +5,7 @@
 import { ParseError } from '../errors.js';
 import { parseArxivId } from '../match/ids.js';
 import type { ListingMethod, Paper, Post } from '../types.js';
+import { collapseWhitespace } from '../util/text.js';
 
 /** The front matter of a seed post, values unquoted. */
 export interface SeedFrontMatter {
@@ -385,8 +386,8 @@ export function seedToDay(seed: SeedPost, options: SeedDayOptions = {}): SeedDay
     papers.push({
       id: sp.id,
       version: 1,
-      title: collapse(sp.title),
-      abstract: collapse(sp.abstract),
+      title: collapseWhitespace(sp.title),
+      abstract: collapseWhitespace(sp.abstract),
       authors: sp.authors,
       categories: sp.categories,
       primaryCategory: sp.categories[0] ?? '',
@@ -446,8 +447,4 @@ export function seedToDay(seed: SeedPost, options: SeedDayOptions = {}): SeedDay
     });
   }
   return { day: seed.day, observedAt: seed.observedAt, papers, posts, embeds, embedHtml };
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

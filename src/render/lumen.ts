@@ -10,6 +10,7 @@
  * same fields itself when it builds HTML from the structured data.
  */
 import type { DayDigest, RankedPaper, ScoredPost } from '../types.js';
+import { collapseWhitespace } from '../util/text.js';
 
 /** `D---Hot-Papers.md`, the seed's file name for mailing day D (YYYY-MM-DD). */
 export function postFileName(day: string): string {
@@ -19,7 +20,7 @@ export function postFileName(day: string): string {
 
 /** A field made single-line and tag-free (see the module comment). */
 export function safeText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/</g, '&lt;');
+  return collapseWhitespace(text).replace(/</g, '&lt;');
 }
 
 function instant(observedAt: string): Date {

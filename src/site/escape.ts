@@ -3,42 +3,9 @@
  * text, URLs) reaches HTML or XML through these functions and nothing else.
  */
 
-const SPECIAL = /[&<>"']/;
+import { escapeHtml } from '../util/text.js';
 
-/** Escape text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  // Most strings need nothing; the loop avoids a callback per match (this runs on every text of the site).
-  const first = text.search(SPECIAL);
-  if (first < 0) return text;
-  let out = text.slice(0, first);
-  let last = first;
-  for (let i = first; i < text.length; i++) {
-    let rep: string;
-    switch (text.charCodeAt(i)) {
-      case 38:
-        rep = '&amp;';
-        break;
-      case 60:
-        rep = '&lt;';
-        break;
-      case 62:
-        rep = '&gt;';
-        break;
-      case 34:
-        rep = '&quot;';
-        break;
-      case 39:
-        rep = '&#39;';
-        break;
-      default:
-        continue;
-    }
-    if (last < i) out += text.slice(last, i);
-    out += rep;
-    last = i + 1;
-  }
-  return last < text.length ? out + text.slice(last) : out;
-}
+export { escapeHtml };
 
 // XML 1.0 allows tab, newline, carriage return and U+0020 upwards minus surrogates and FFFE/FFFF.
 // A lone surrogate or a control character would make a feed unparseable, so they are dropped.

@@ -10,6 +10,7 @@ import { ParseError } from '../errors.js';
 import { parseJsonBody } from '../http/client.js';
 import { describeTarget } from '../http/errors.js';
 import type { Post } from '../types.js';
+import { collapseWhitespace } from '../util/text.js';
 import type { Source, SourceContext } from './source.js';
 
 /** Items asked per page. */
@@ -109,7 +110,7 @@ export function postFromDailyItem(item: unknown, date: string): Post | null {
     authorName: typeof by?.fullname === 'string' && by.fullname !== '' ? by.fullname : undefined,
     url,
     links: [url],
-    text: (firstString(paper.title, it.title) ?? '').replace(/\s+/g, ' ').trim(),
+    text: collapseWhitespace(firstString(paper.title, it.title) ?? ''),
     createdAt: iso(it.publishedAt) ?? iso(paper.submittedOnDailyAt),
     metrics: { reposts: 0, likes: count(paper.upvotes), replies: count(it.numComments), quotes: 0 },
     raw,

@@ -9,6 +9,7 @@ import { ParseError } from '../errors.js';
 import { parseJsonBody } from '../http/client.js';
 import { describeTarget } from '../http/errors.js';
 import type { Post } from '../types.js';
+import { escapeHtml } from '../util/text.js';
 import type { Source, SourceContext } from './source.js';
 
 /** URL queries swept, in order. */
@@ -255,13 +256,4 @@ function decodeEntities(text: string): string {
     }
     return ENTITIES[name.toLowerCase()] ?? whole;
   });
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

@@ -4,6 +4,7 @@
  * switches for the failures the source must survive. Used by tests, the bench and the demo.
  */
 import { queryIds, type XTweet, type XUser } from '../sources/x-query.js';
+import { escapeHtml } from '../util/text.js';
 import { type Handler, type RecordedRequest, type Reply, type StandIn, startStandIn } from './server.js';
 
 /** Where the stand-in serves the API (X_API_URL = base + this) and oEmbed (X_OEMBED_URL). */
@@ -139,10 +140,6 @@ export function fakeOembedHtml(tweet: XTweet, user: XUser | undefined): string {
     `&mdash; ${name} (@${handle}) <a href="https://twitter.com/${handle}/status/${tweet.id}?ref_src=twsrc%5Etfw">${date}</a></blockquote>\n` +
     '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>\n\n'
   );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 const ARXIV_ID = /(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})/g;
