@@ -173,3 +173,24 @@ export interface DayDigest {
   papers: RankedPaper[];
   health: SourceHealth[];
 }
+
+/**
+ * What Hugging Face's paper page (`GET /api/papers/{id}`) knows of a paper: links out, a TL;DR,
+ * keywords and a thumbnail. Every field but the id and the fetch time may be missing.
+ */
+export interface PaperEnrichment {
+  paperId: string;
+  githubRepo?: string;
+  githubStars?: number;
+  projectPage?: string;
+  /** HF `ai_summary`: a one-line TL;DR. */
+  aiSummary?: string;
+  /** HF `ai_keywords`. */
+  aiKeywords?: string[];
+  /** Thumbnail URL as HF gives it; the site downloads and resizes it, never hotlinks it. */
+  thumbnail?: string;
+  /** `ok` when HF knows the paper, `unknown` when it answered 404 (normal, not an error). */
+  status: 'ok' | 'unknown';
+  /** ISO instant of the fetch: refreshed at most daily. */
+  fetchedAt: string;
+}

@@ -115,4 +115,18 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, categories, horizon)
   );
   `,
+  // 2: Hugging Face paper enrichment (links out, TL;DR, keywords, thumbnail), one row per paper.
+  `
+  CREATE TABLE paper_enrichment (
+    paper_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,             -- ok | unknown (HF answered 404)
+    github_repo TEXT,
+    github_stars INTEGER,
+    project_page TEXT,
+    ai_summary TEXT,
+    ai_keywords TEXT,                 -- JSON array
+    thumbnail TEXT,
+    fetched_at TEXT NOT NULL
+  );
+  `,
 ];

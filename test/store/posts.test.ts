@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { migrate, openStore } from '../../src/store/db.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../../src/store/posts.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
 import type { MatchedPost } from '../../src/types.js';
@@ -25,9 +26,9 @@ const post = (id: string, likes: number, paperIds: string[], source: 'x' | 'hn' 
 
 test('store - migrations run once and are idempotent', () => {
   const db = store();
-  assert.equal(db.pragma('user_version', { simple: true }), 1);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   migrate(db);
-  assert.equal(db.pragma('user_version', { simple: true }), 1);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
 });
 

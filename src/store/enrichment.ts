@@ -1,0 +1,66 @@
+/** The paper_enrichment table: what Hugging Face's paper page says of a paper, cached per paper. */
+import type { PaperEnrichment } from '../types.js';
+import type { Db } from './db.js';
+
+interface EnrichmentRow {
+  paper_id: string;
+  status: 'ok' | 'unknown';
+  github_repo: string | null;
+  github_stars: number | null;
+  project_page: string | null;
+  ai_summary: string | null;
+  ai_keywords: string | null;
+  thumbnail: string | null;
+  fetched_at: string;
+}
+
+/** Store (or replace) the enrichment of each paper, in one transaction. */
+export function saveEnrichments(db: Db, items: readonly PaperEnrichment[]): void {
+  const upsert = db.prepare(`
+    INSERT INTO paper_enrichment (paper_id, status, github_repo, github_stars, project_page, ai_summary, ai_keywords, thumbnail, fetched_at)
+    VALUES (@paperId, @status, @githubRepo, @githubStars, @projectPage, @aiSummary, @aiKeywords, @thumbnail, @fetchedAt)
+    ON CONFLICT (paper_id) DO UPDATE SET
+      status = excluded.status, github_repo = excluded.github_repo, github_stars = excluded.github_stars,
+      project_page = excluded.project_page, ai_summary = excluded.ai_summary, ai_keywords = excluded.ai_keywords,
+      thumbnail = excluded.thumbnail, fetched_at = excluded.fetched_at`);
+  db.transaction(() => {
+    for (const e of items) {
+      upsert.run({
+        paperId: e.paperId,
+        status: e.status,
+        githubRepo: e.githubRepo ?? null,
+        githubStars: e.githubStars ?? null,
+        projectPage: e.projectPage ?? null,
+        aiSummary: e.aiSummary ?? null,
+        aiKeywords: e.aiKeywords ? JSON.stringify(e.aiKeywords) : null,
+        thumbnail: e.thumbnail ?? null,
+        fetchedAt: e.fetchedAt,
+      });
+    }
+  })();
+}
+
+/** The stored enrichment of each of `paperIds` that has one (one indexed lookup per id). */
+export function loadEnrichments(db: Db, paperIds: readonly string[]): Map<string, PaperEnrichment> {
+  const get = db.prepare('SELECT * FROM paper_enrichment WHERE paper_id = ?');
+  const out = new Map<string, PaperEnrichment>();
+  for (const id of paperIds) {
+    const row = get.get(id) as EnrichmentRow | undefined;
+    if (row) out.set(id, rowToEnrichment(row));
+  }
+  return out;
+}
+
+function rowToEnrichment(row: EnrichmentRow): PaperEnrichment {
+  return {
+    paperId: row.paper_id,
+    status: row.status,
+    githubRepo: row.github_repo ?? undefined,
+    githubStars: row.github_stars ?? undefined,
+    projectPage: row.project_page ?? undefined,
+    aiSummary: row.ai_summary ?? undefined,
+    aiKeywords: row.ai_keywords ? (JSON.parse(row.ai_keywords) as string[]) : undefined,
+    thumbnail: row.thumbnail ?? undefined,
+    fetchedAt: row.fetched_at,
+  };
+}
