@@ -90,7 +90,7 @@ function staticCard(post: CardPost, deleted: boolean, options: CardOptions): str
   let text = post.text.trim();
   const max = options.maxText;
   const cut = Boolean(max && text.length > max);
-  if (cut) text = text.slice(0, max).trimEnd();
+  if (cut) text = clipText(text, max!);
   // Compact markup: cards are most of a day page's weight (budget: 100 KB).
   return [
     `<article class="post${deleted ? ' gone' : ''}">`,
@@ -113,6 +113,28 @@ function staticCard(post: CardPost, deleted: boolean, options: CardOptions): str
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+/**
+ * `text` cut to at most `max` characters at a word boundary, never inside a URL: a URL that
+ * would be cut is dropped whole (a fragment like `https://t.co/` must not become a link).
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  // Back to the last whitespace at or before the limit, unless the limit falls on one.
+  if (!/\s/.test(text[end] ?? '')) {
+    const space = text.slice(0, end + 1).search(/\s\S*$/);
+    if (space > 0) end = space;
+  }
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    if (m.index >= end) break;
+    if (m.index + m[0].length > end) {
+      end = m.index;
+      break;
+    }
+  }
+  return text.slice(0, end).trimEnd();
+}
 
 /** Post text as HTML: escaped, line breaks kept, and only http(s) URLs made into links. */
 export function linkify(text: string): string {

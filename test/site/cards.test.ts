@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countsText, formatInstant, linkify, renderPost } from '../../src/site/cards.js';
+import { clipText, countsText, formatInstant, linkify, renderPost } from '../../src/site/cards.js';
 import { post } from './fixtures.js';
 
 test('a static card shows author, handle, date, text, counts and a link, escaped', () => {
@@ -75,4 +75,25 @@ test('counts use each source’s words; long text is cut on day pages', () => {
   assert.match(html, /<p>a{10}&hellip;<\/p>/);
   assert.equal(formatInstant('not a date'), '');
   assert.equal(linkify('a\nb'), 'a<br>b');
+});
+
+test('a cut card text ends at a word boundary and never links a partial URL', () => {
+  const url = 'https://t.co/AbCdEfGhIj';
+  const text = `A long thought about this paper, with a link ${url} and more words after it`;
+  // Every limit that falls inside the URL drops it whole; the others keep it whole or leave it out.
+  for (let max = 10; max < text.length; max++) {
+    const clipped = clipText(text, max);
+    assert.ok(clipped.length <= max, `${max}: ${clipped}`);
+    assert.ok(text.startsWith(clipped), `${max}: ${clipped}`);
+    const next = text[clipped.length];
+    assert.ok(next === undefined || /\s/.test(next), `${max}: cut mid-word: ${clipped}`);
+    const html = renderPost(post('x', '1', 1, 1, { text }), undefined, { maxText: max });
+    for (const m of html.matchAll(/<a href="([^"]+)" rel="nofollow ugc">([^<]*)<\/a>/g)) {
+      if (m[2] === 'view on X') continue;
+      assert.equal(m[1], url, `${max}: partial link ${m[1]}`);
+      assert.equal(m[2], url);
+    }
+  }
+  assert.equal(clipText(text, text.indexOf(url) + 5), 'A long thought about this paper, with a link');
+  assert.equal(clipText('short', 10), 'short');
 });
