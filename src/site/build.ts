@@ -2,6 +2,7 @@
  * The site builder: a pure function from the model to every file of the site (path → content).
  * No clock and no store: the same model gives the same bytes, so tests build from plain data.
  */
+import { categoryLabel } from '../arxiv/category-names.js';
 import type { RankedPaper } from '../types.js';
 import { CSS_PATH, katexAssets, SEARCH_INDEX_PATH, SEARCH_JS, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
@@ -159,7 +160,10 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
   }
 
   // Categories, each with its feeds.
-  const catList = [...byCategory].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // Most active first (most ranked papers), then by code.
+  const catList = [...byCategory].sort(
+    (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+  );
   emit({
     path: paths.categories(),
     title: 'Categories',
@@ -179,7 +183,7 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
     for (let page = 1; page <= pages; page++) {
       emit({
         path: paths.category(cat, page),
-        title: page === 1 ? cat : `${cat}, page ${page}`,
+        title: page === 1 ? categoryLabel(cat) : `${categoryLabel(cat)}, page ${page}`,
         body: categoryBody(
           cat,
           list.slice((page - 1) * pageSize, page * pageSize),

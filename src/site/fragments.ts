@@ -1,4 +1,5 @@
 /** HTML fragments shared by several pages: dates, authors, counts, links, categories. */
+import { categoryName } from '../arxiv/category-names.js';
 import type { Paper, RankedPaper } from '../types.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import type { EmbedRecord, SiteDay } from './model.js';
@@ -104,9 +105,10 @@ export function paperLinksHtml(paper: Paper, extra = ''): string {
 /** Category chips linking to each category's page. */
 export function categoriesHtml(categories: readonly string[], from: string): string {
   if (categories.length === 0) return '';
-  const items = categories.map(
-    (c) => `<li><a href="${escapeHtml(relativeUrl(from, paths.category(c)))}">${escapeHtml(c)}</a></li>`,
-  );
+  const items = categories.map((c) => {
+    const name = categoryName(c);
+    return `<li><a href="${escapeHtml(relativeUrl(from, paths.category(c)))}"${name ? ` title="${escapeHtml(name)}"` : ''}>${escapeHtml(c)}</a></li>`;
+  });
   return `<ul class="cats" aria-label="Categories">${items.join('')}</ul>`;
 }
 

@@ -1,4 +1,5 @@
 /** The list pages: latest days (paginated), monthly archive, categories, and the search page. */
+import { categoryLabel, categoryName } from '../arxiv/category-names.js';
 import { escapeHtml } from './escape.js';
 import { type Appearance, horizonBadge, longDay, longMonth, num, plural } from './fragments.js';
 import { renderMath } from './math.js';
@@ -83,20 +84,20 @@ export function monthBody(month: string, days: readonly SiteDay[]): string {
   ].join('');
 }
 
-/** The body of the categories index: each category, its paper count and its feeds. */
+/** The body of the categories index: each category (most active first), its name, paper count and feeds. */
 export function categoriesBody(categories: ReadonlyArray<[string, number]>): string {
   const from = paths.categories();
   const to = (p: string) => escapeHtml(relativeUrl(from, p));
   const rows = categories
     .map(
       ([c, n]) =>
-        `<tr><th scope="row"><a href="${to(paths.category(c))}">${escapeHtml(c)}</a></th><td>${num(n)}</td><td><a href="${to(paths.categoryFeed(c, 'atom'))}">Atom</a> · <a href="${to(paths.categoryFeed(c, 'rss'))}">RSS</a> · <a href="${to(paths.categoryFeed(c, 'json'))}">JSON</a></td></tr>`,
+        `<tr><th scope="row"><a href="${to(paths.category(c))}">${escapeHtml(c)}</a></th><td>${escapeHtml(categoryName(c) ?? '')}</td><td>${num(n)}</td><td><a href="${to(paths.categoryFeed(c, 'atom'))}">Atom</a> · <a href="${to(paths.categoryFeed(c, 'rss'))}">RSS</a> · <a href="${to(paths.categoryFeed(c, 'json'))}">JSON</a></td></tr>`,
     )
     .join('');
   return [
-    '<h1>Categories</h1>',
+    '<h1>Categories</h1><p class="lead">Most active first: by the number of ranked papers listed in each.</p>',
     rows
-      ? `<div class="table-wrap"><table><thead><tr><th scope="col">Category</th><th scope="col">Papers</th><th scope="col">Feeds</th></tr></thead><tbody>${rows}</tbody></table></div>`
+      ? `<div class="table-wrap"><table><thead><tr><th scope="col">Category</th><th scope="col">Name</th><th scope="col">Papers</th><th scope="col">Feeds</th></tr></thead><tbody>${rows}</tbody></table></div>`
       : '<p>No categories yet.</p>',
   ].join('');
 }
@@ -119,7 +120,7 @@ export function categoryBody(
     )
     .join('');
   return [
-    `<h1>${escapeHtml(cat)}</h1>`,
+    `<h1>${escapeHtml(categoryLabel(cat))}</h1>`,
     `<p class="lead">${num(total)} ranked paper${total === 1 ? '' : 's'} listed in <a href="${escapeHtml(`https://arxiv.org/list/${encodeURIComponent(cat)}/recent`)}">${escapeHtml(cat)}</a>, newest first. <a href="${to(paths.categories())}">All categories</a>.</p>`,
     `<ol class="results" start="${(page - 1) * pageSize + 1}">${list}</ol>`,
     pager(from, page, pages, (n) => paths.category(cat, n), 'newer', 'older'),

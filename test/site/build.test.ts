@@ -167,7 +167,7 @@ test('a day page shows counts, links, categories, abstract, top posts, source he
       '<a href="https://arxiv.org/abs/2106.00001">arXiv abs</a> · <a href="https://arxiv.org/pdf/2106.00001v1">pdf</a>',
     ),
   );
-  assert.ok(day.includes('<a href="../categories/cs.CL.html">cs.CL</a>'));
+  assert.ok(day.includes('<a href="../categories/cs.CL.html" title="Computation and Language">cs.CL</a>'));
   assert.ok(day.includes(RARE_WORD));
   assert.ok(day.includes('class="post"'));
   assert.ok(day.includes('<li class="warn">Hacker News: failed (hn: HTTP 503 from hn.algolia.com)</li>'));
@@ -309,4 +309,16 @@ test('an empty store builds a valid, small site', () => {
   const files = buildSite({ days: [] }, { baseUrl: BASE });
   assert.ok(text(files, 'index.html').includes('No days yet'));
   assert.ok(text(files, 'atom.xml').includes('<feed'));
+});
+
+test('categories show their names and are ordered by activity', () => {
+  const files = buildSite(modelOf(sampleDigests()), { baseUrl: BASE });
+  const index = text(files, 'categories/index.html');
+  const order = [...index.matchAll(/<th scope="row"><a href="\.\.\/categories\/([^"]+)\.html">/g)].map(
+    (m) => m[1],
+  );
+  // cs.LG lists five ranked papers, stat.ML two, the others one each (then by code).
+  assert.deepEqual(order, ['cs.LG', 'stat.ML', 'cs.CL', 'hep-th']);
+  assert.ok(index.includes('<td>Machine Learning</td><td>5</td>'), index);
+  assert.match(text(files, 'categories/cs.LG.html'), /<h1>cs\.LG — Machine Learning<\/h1>/);
 });
