@@ -158,7 +158,8 @@ export const configSchema = z
       .default('cs,stat.ML'),
     outDir: z.string().trim().min(1).default('content/posts'),
     siteDir: z.string().trim().min(1).default('public'),
-    baseUrl: url.default('http://localhost:8080/'),
+    /** Unset: `site` warns and uses localhost (src/site/base-url.ts). */
+    baseUrl: url.optional(),
     minPaperScore: nonNegInt.default(50),
     minPostScore: nonNegInt.default(25),
     maxPosts: nonNegInt.default(10),

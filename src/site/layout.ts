@@ -31,6 +31,33 @@ export interface PageSpec {
   scripts?: Array<{ src: string; defer?: boolean }>;
   /** Leave out the header's search form (the search page has its own). */
   noHeaderSearch?: boolean;
+  /** Site path of the image shown when the page is shared (a paper's thumbnail). */
+  image?: string;
+  /** Open Graph type: `article` for a paper, `website` otherwise. */
+  ogType?: 'article' | 'website';
+}
+
+/** What a shared page says when it has no description of its own. */
+const SITE_DESCRIPTION = 'The new arXiv papers people are talking about, day by day.';
+
+/** Open Graph and Twitter card tags: how a shared link unfurls (title, description, URL, image). */
+export function sharingTags(spec: PageSpec, ctx: ShellContext, title: string): string {
+  const meta = (attr: 'property' | 'name', key: string, value: string) =>
+    `<meta ${attr}="${key}" content="${escapeHtml(value)}">`;
+  const description = spec.description || SITE_DESCRIPTION;
+  const image = spec.image ? absoluteUrl(ctx.baseUrl, spec.image) : undefined;
+  return [
+    meta('property', 'og:type', spec.ogType ?? 'website'),
+    meta('property', 'og:site_name', ctx.siteTitle),
+    meta('property', 'og:title', title),
+    meta('property', 'og:description', description),
+    meta('property', 'og:url', absoluteUrl(ctx.baseUrl, spec.path)),
+    image ? meta('property', 'og:image', image) : '',
+    meta('name', 'twitter:card', image ? 'summary_large_image' : 'summary'),
+    meta('name', 'twitter:title', title),
+    meta('name', 'twitter:description', description),
+    image ? meta('name', 'twitter:image', image) : '',
+  ].join('');
 }
 
 /** An absolute URL of a site path under the base URL. */
@@ -60,6 +87,7 @@ export function renderPage(spec: PageSpec, ctx: ShellContext): string {
     `<title>${escapeHtml(title)}</title>`,
     spec.description ? `<meta name="description" content="${escapeHtml(spec.description)}">` : '',
     `<link rel="canonical" href="${escapeHtml(absoluteUrl(ctx.baseUrl, spec.path))}">`,
+    sharingTags(spec, ctx, spec.title),
     // An empty icon keeps browsers from asking for /favicon.ico (a 404 and a console error).
     '<link rel="icon" href="data:,">',
     `<link rel="stylesheet" href="${to(CSS_PATH)}">`,

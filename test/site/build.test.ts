@@ -322,3 +322,21 @@ test('categories show their names and are ordered by activity', () => {
   assert.ok(index.includes('<td>Machine Learning</td><td>5</td>'), index);
   assert.match(text(files, 'categories/cs.LG.html'), /<h1>cs\.LG — Machine Learning<\/h1>/);
 });
+
+test('every page carries Open Graph and Twitter card tags with absolute URLs', () => {
+  const files = buildSite(modelOf(sampleDigests()), { baseUrl: BASE });
+  for (const [path, data] of files) {
+    if (!path.endsWith('.html')) continue;
+    const html = data.toString();
+    const metas = elements(html).filter((e) => e.name === 'meta');
+    const prop = (k: string) =>
+      metas.find((m) => m.attribs.property === k || m.attribs.name === k)?.attribs.content;
+    assert.ok(prop('og:title'), `${path}: og:title`);
+    assert.ok(prop('og:description'), `${path}: og:description`);
+    assert.equal(prop('og:url'), BASE + (path === 'index.html' ? '' : path), path);
+    assert.match(prop('twitter:card') ?? '', /^summary(_large_image)?$/, path);
+  }
+  const paper = text(files, 'papers/2106.00003.html');
+  // Hostile titles are escaped in attributes too.
+  assert.ok(!paper.includes('content="<script'), 'escaped');
+});

@@ -15,6 +15,7 @@ import { withLock } from '../../ops/lock.js';
 import { checkPublishTarget, publishPosts } from '../../ops/publish.js';
 import { postWebhook, webhookHost } from '../../ops/webhook.js';
 import { runPost } from '../../pipeline/post.js';
+import { resolveBaseUrl } from '../../site/base-url.js';
 import { generateSiteToDir } from '../../site/generate.js';
 import type { Logger } from '../../util/log.js';
 import { type CommonFlags, configFromFlags, loggerFor, withPipelineFlags } from '../shared.js';
@@ -144,8 +145,10 @@ async function runDaily(o: DailyOptions): Promise<number> {
 
 /** `run --with-site`: rebuild the site from the store into config.siteDir; resolves to that folder. */
 async function buildSite(config: Config, horizon: Horizon | undefined, log: Logger): Promise<string> {
+  const base = resolveBaseUrl(config.baseUrl);
+  if (base.warning) log.warn(base.warning);
   const result = await generateSiteToDir(
-    { db: config.db, baseUrl: config.baseUrl, categories: chosenCategories(config).join(','), horizon },
+    { db: config.db, baseUrl: base.baseUrl, categories: chosenCategories(config).join(','), horizon },
     config.siteDir,
   );
   for (const warning of result.warnings) log.warn(warning);

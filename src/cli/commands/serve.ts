@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { chosenCategories, loadConfig } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
+import { DEFAULT_BASE_URL } from '../../site/base-url.js';
 import { generateSite } from '../../site/generate.js';
 import { startSiteServer } from '../../site/server.js';
 import { createLogger } from '../../util/log.js';
@@ -43,7 +44,7 @@ export function register(program: Command): void {
       const build = () => {
         const result = generateSite({
           db: config.db,
-          baseUrl: config.baseUrl,
+          baseUrl: config.baseUrl ?? DEFAULT_BASE_URL,
           liveEmbeds,
           categories: chosenCategories(config).join(','),
           horizon: flags.horizon,

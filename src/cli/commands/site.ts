@@ -1,6 +1,7 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
 import type { Command } from 'commander';
 import { chosenCategories, loadConfig } from '../../config/load.js';
+import { resolveBaseUrl } from '../../site/base-url.js';
 import { generateSiteToDir } from '../../site/generate.js';
 import { createLogger } from '../../util/log.js';
 import { withSiteFlags } from '../shared.js';
@@ -37,11 +38,13 @@ export function register(program: Command): void {
         },
       });
       const log = createLogger({ quiet: config.quiet });
+      const base = resolveBaseUrl(config.baseUrl);
+      if (base.warning) log.warn(base.warning);
       // Pages stream into a temporary folder that replaces the site only once all are written.
       const result = await generateSiteToDir(
         {
           db: config.db,
-          baseUrl: config.baseUrl,
+          baseUrl: base.baseUrl,
           liveEmbeds: flags.liveEmbeds ?? false,
           categories: chosenCategories(config).join(','),
           horizon: flags.horizon,
