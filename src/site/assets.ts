@@ -9,9 +9,8 @@ import { dirname, join } from 'node:path';
 
 /** Site path of the stylesheet. */
 export const CSS_PATH = 'assets/site.css';
-/** Site path of the search script and of its index. */
+/** Site path of the search script (its index is under assets/search/, see search-index.ts). */
 export const SEARCH_JS_PATH = 'assets/search.js';
-export const SEARCH_INDEX_PATH = 'assets/search-index.js';
 /** Site path of KaTeX's stylesheet (fonts beside it under fonts/). */
 export const KATEX_CSS_PATH = 'assets/katex/katex.min.css';
 
@@ -82,85 +81,6 @@ th:first-child,td:first-child{text-align:left}
 .js .nojs{display:none}
 @media (max-width:40rem){.find{margin-left:0;width:100%}input[type=search]{flex:1}h1{font-size:1.35rem}}
 @media print{.site-head,.find,.pager{display:none}}
-`;
-
-/**
- * The search script. Plain ES5-style code with DOM APIs only (textContent, never innerHTML),
- * so a paper title cannot become markup; works from file:// because its index is a script too.
- */
-export const SEARCH_JS = `(function () {
-  'use strict';
-  document.documentElement.className += ' js';
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
-  function start() {
-  var data = window.HOTPAPERS_SEARCH;
-  var form = document.getElementById('search-form');
-  var input = document.getElementById('q');
-  var list = document.getElementById('results');
-  var status = document.getElementById('search-status');
-  if (!data || !form || !input || !list || !status) return;
-  var docs = data.docs;
-  var hay = null;
-  function norm(s) { return String(s).toLowerCase().normalize('NFKD').replace(/[\\u0300-\\u036f]/g, ''); }
-  function prepare() {
-    if (hay) return;
-    hay = new Array(docs.length);
-    for (var i = 0; i < docs.length; i++) {
-      var d = docs[i];
-      hay[i] = [norm(d[1]), norm(d[1] + '\\n' + d[2] + '\\n' + d[3] + '\\n' + d[5])];
-    }
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function run(query) {
-    prepare();
-    // Split like the index does, so 'transformer-based' finds both words.
-    var terms = norm(query).split(/[^\\p{L}\\p{N}]+/u).filter(Boolean);
-    while (list.firstChild) list.removeChild(list.firstChild);
-    if (terms.length === 0) { status.textContent = ''; return; }
-    var hits = [];
-    for (var i = 0; i < docs.length; i++) {
-      var h = hay[i], score = 0, ok = true;
-      for (var t = 0; t < terms.length; t++) {
-        if (h[1].indexOf(terms[t]) < 0) { ok = false; break; }
-        if (h[0].indexOf(terms[t]) >= 0) score += 2;
-      }
-      if (ok) hits.push([score, i]);
-    }
-    hits.sort(function (a, b) { return b[0] - a[0] || (docs[b[1]][4] < docs[a[1]][4] ? -1 : docs[b[1]][4] > docs[a[1]][4] ? 1 : 0); });
-    var shown = Math.min(hits.length, 200);
-    status.textContent = hits.length === 0 ? 'No paper matches.' : hits.length + (hits.length === 1 ? ' paper matches' : ' papers match') + (shown < hits.length ? ' (first ' + shown + ' shown).' : '.');
-    for (var k = 0; k < shown; k++) {
-      var d = docs[hits[k][1]];
-      var li = el('li');
-      var a = el('a', null, d[1]);
-      a.setAttribute('href', d[0]);
-      li.appendChild(a);
-      li.appendChild(el('div', 'authors', d[2]));
-      li.appendChild(el('div', 'muted', d[4] + ' · ' + d[3]));
-      list.appendChild(li);
-    }
-  }
-  var timer = 0;
-  input.addEventListener('input', function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value); }, 120);
-  });
-  form.addEventListener('submit', function (e) {
-    e.preventDefault();
-    run(input.value);
-    try { history.replaceState(null, '', '?q=' + encodeURIComponent(input.value)); } catch (err) { /* file:// may refuse */ }
-  });
-  var q = '';
-  try { q = new URLSearchParams(location.search).get('q') || ''; } catch (err) { q = ''; }
-  if (q) { input.value = q; run(q); }
-  }
-})();
 `;
 
 let katexFiles: Map<string, Buffer> | undefined;

@@ -4,7 +4,7 @@
  */
 import { categoryLabel } from '../arxiv/category-names.js';
 import type { RankedPaper } from '../types.js';
-import { CSS_PATH, katexAssets, SEARCH_INDEX_PATH, SEARCH_JS, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
+import { CSS_PATH, katexAssets, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
 import { atomFeed, type FeedItem, type FeedSpec, jsonFeed, rssFeed } from './feeds.js';
 import {
@@ -20,7 +20,8 @@ import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './lay
 import { archiveBody, categoriesBody, categoryBody, indexBody, monthBody, searchBody } from './lists.js';
 import { type FeedKind, paths, type SiteDay, type SiteModel } from './model.js';
 import { dayBody, paperBody } from './pages.js';
-import { type SearchDoc, searchDoc, searchIndexScript } from './search.js';
+import { SEARCH_JS } from './search-client.js';
+import { buildSearchIndex, SEARCH_META_PATH, type SearchEntry } from './search-index.js';
 
 export interface BuildOptions {
   /** Absolute base URL of the published site (feeds and canonical links only; pages link relatively). */
@@ -205,19 +206,32 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
   writeFeeds(sink, daysFeed(days.slice(0, feedItems), baseUrl, siteTitle), paths.feed);
 
   // Search.
-  const docs: SearchDoc[] = [];
-  for (const list of appearances.values()) docs.push(searchDoc(list[0]!.ranked.paper, list[0]!.day.day));
-  sink(SEARCH_INDEX_PATH, searchIndexScript(docs));
+  const entries: SearchEntry[] = [];
+  for (const list of appearances.values()) {
+    const { ranked, day } = list[0]!;
+    const e = model.enrichments?.get(ranked.paper.id);
+    entries.push({
+      paper: ranked.paper,
+      day: day.day,
+      rank: ranked.rank,
+      score: ranked.score,
+      summary: e?.aiSummary,
+      keywords: e?.aiKeywords,
+    });
+  }
+  const index = buildSearchIndex(entries);
+  for (const [path, data] of index.files) sink(path, data);
   sink(SEARCH_JS_PATH, SEARCH_JS);
   emit({
     path: paths.search(),
     title: 'Search',
-    body: searchBody(docs.length),
+    body: searchBody(index.docs),
     section: 'search',
     noHeaderSearch: true,
-    // The small script runs first (it marks the page as scripted before the body is drawn);
-    // the index is deferred, so it is ready before the script's DOMContentLoaded handler.
-    scripts: [{ src: SEARCH_JS_PATH }, { src: SEARCH_INDEX_PATH, defer: true }],
+    // The script runs first (it marks the page as scripted before the body is drawn); the
+    // small meta script is deferred, so it is ready before the DOMContentLoaded handler. The
+    // index's buckets and chunks are loaded on demand, by the words of each query.
+    scripts: [{ src: SEARCH_JS_PATH }, { src: SEARCH_META_PATH, defer: true }],
   });
 
   emit({

@@ -132,13 +132,16 @@ export function searchBody(papers: number): string {
   return [
     '<h1>Search</h1>',
     '<form id="search-form" role="search" action="search.html" method="get">',
-    '<label for="q">Words from a title, author, abstract or category</label><br>',
+    '<label for="q">Words or word beginnings from a title, author, abstract or TL;DR; a category code (<code>cs.RO</code>); or an arXiv id or link</label><br>',
     '<input type="search" id="q" name="q" autocomplete="off"> <button type="submit">Search</button>',
+    '<p class="filters"><label for="cat">Category</label> <select id="cat" name="cat"><option value="">All categories</option></select> ',
+    '<label for="win">Announced</label> <select id="win" name="win"><option value="">Any time</option></select></p>',
     '</form>',
     `<p class="muted">Searches ${num(papers)} ranked papers in this browser; nothing is sent anywhere.</p>`,
     // Shown unless the search script runs (a <noscript> is not shown when scripts are merely blocked).
     '<p class="warn nojs">Search needs JavaScript. Browse the archive or the categories instead.</p>',
     '<p id="search-status" role="status" aria-live="polite"></p>',
     '<ol id="results" class="results"></ol>',
+    '<p><button type="button" id="more" hidden>Show more results</button></p>',
   ].join('');
 }

@@ -4,6 +4,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { loadEnrichments } from '../store/enrichment.js';
 import type { DayDigest, SourceId } from '../types.js';
 import {
   type EmbedRecord,
@@ -209,7 +210,8 @@ function load(db: Db, options: LoadOptions): LoadResult {
     embeds.set(key, { status: e.status === 'unavailable' ? 'unavailable' : 'ok', html: e.html ?? undefined });
   }
 
-  return { model: { days, papers, embeds }, warnings };
+  const enrichments = loadEnrichments(db, [...listed.keys()]);
+  return { model: { days, papers, embeds, enrichments }, warnings };
 }
 
 /** JSON repeats each shown post inside `posts`; point `shown` at those objects to halve the memory. */

@@ -2,7 +2,7 @@
  * The site's input: plain data read from the store (or built by hand in tests), plus the
  * pure helpers that derive what pages need from it (paths, engagement history).
  */
-import type { DayDigest } from '../types.js';
+import type { DayDigest, PaperEnrichment } from '../types.js';
 import type { CardPost } from './cards.js';
 
 /** One day shown on the site: the digest row chosen for that mailing day. */
@@ -64,6 +64,8 @@ export interface SiteModel {
   papers?: ReadonlyMap<string, PaperExtras>;
   /** Per post key `source:id`. */
   embeds?: ReadonlyMap<string, EmbedRecord>;
+  /** What Hugging Face says of each paper (TL;DR, keywords, code, project page, thumbnail). */
+  enrichments?: ReadonlyMap<string, PaperEnrichment>;
 }
 
 export { postKey } from '../match/match.js';

@@ -70,7 +70,7 @@ test('the site has an index, day, paper, category, archive, search pages, feeds 
     'archive/2021-06.html',
     'search.html',
     'assets/search.js',
-    'assets/search-index.js',
+    'assets/search/meta.js',
     'assets/site.css',
     'atom.xml',
     'rss.xml',
@@ -110,7 +110,7 @@ test('outside text never becomes markup: no foreign script, handler or javascrip
       if (el.name === 'script')
         assert.match(
           el.attribs['src'] ?? '',
-          /^assets\/search(-index)?\.js$/,
+          /^assets\/search(\/meta)?\.js$/,
           `${path}: script ${JSON.stringify(el.attribs)}`,
         );
       assert.notEqual(el.name, 'img', `${path}: img`);

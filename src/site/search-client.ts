@@ -1,0 +1,268 @@
+/**
+ * The search page's script, as a string. Its engine (no DOM) runs in the browser and, in tests
+ * and the bench, in Node's vm over the built files, so what is tested is what ships. It reads
+ * the index of src/site/search-index.ts: the meta script, then only the buckets of the query's
+ * words and the detail chunks of the results shown. Plain ES5-style code; results are drawn
+ * with textContent, never innerHTML, so a title cannot become markup.
+ */
+import { CHUNK_SIZE, SEARCH_DIR, STOPWORDS } from './search-index.js';
+
+/** Results drawn per page of results ("Show more" draws the next ones). */
+export const RESULTS_PAGE = 20;
+
+/** The engine, usable without a DOM: `new HotpapersSearchEngine(meta, load)`. */
+export const SEARCH_ENGINE_JS = `(function (root) {
+  'use strict';
+  var DIR = ${JSON.stringify(SEARCH_DIR)};
+  var STOP = ${JSON.stringify(Object.fromEntries([...STOPWORDS].map((w) => [w, 1])))};
+  var WEIGHT = [1, 3, 5, 8];
+  var ID_RE = /^(?:(?:https?:\\/\\/)?(?:www\\.|export\\.)?(?:arxiv\\.org|alphaxiv\\.org|huggingface\\.co\\/papers)\\/(?:(?:abs|pdf|html)\\/)?)?(\\d{4}\\.\\d{4,5}|[a-z-]+(?:\\.[a-z]{2})?\\/\\d{7})(?:v\\d+)?(?:\\.pdf)?\\/?$/i;
+  function norm(s) { return String(s).toLowerCase().normalize('NFKD').replace(/[\\u0300-\\u036f]/g, ''); }
+  function words(s) {
+    var out = [], parts = norm(s).split(/[^\\p{L}\\p{N}]+/u);
+    for (var i = 0; i < parts.length; i++) if (parts[i] && !STOP[parts[i]] && out.indexOf(parts[i]) < 0) out.push(parts[i]);
+    return out;
+  }
+  function bucketOf(key, n) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    return (h >>> 0) % n;
+  }
+  function keyOf(t) { return /^[#@~]/.test(t) ? t : t.slice(0, 3); }
+  function slug(s) { var r = s.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\\.+/, '_'); return r === '' ? '_' : r; }
+  /** Decode a posting list into doc → field. */
+  function decode(s, into, weight, exact) {
+    var n = 0, parts = s.split(',');
+    for (var i = 0; i < parts.length; i++) {
+      var v = parseInt(parts[i], 36);
+      n += v >> 2;
+      var w = WEIGHT[v & 3] * (exact ? 2 : 1) * weight;
+      var had = into.get(n);
+      if (had === undefined || had < w) into.set(n, w);
+    }
+  }
+  function Engine(meta, load) {
+    this.meta = meta;
+    this.load = load;
+    this.buckets = {};
+    this.chunks = {};
+    this.pending = {};
+    this.cats = {};
+    for (var i = 0; i < meta.categories.length; i++) this.cats[norm(meta.categories[i][0])] = meta.categories[i][0];
+    var self = this;
+    root.HOTPAPERS_SEARCH_BUCKET = function (b, data) { self.buckets[b] = data; };
+    root.HOTPAPERS_SEARCH_DOCS = function (c, data) { self.chunks[c] = data; };
+  }
+  /** Load the files at these site paths (each once), then call done. */
+  Engine.prototype.need = function (files, done) {
+    var self = this, left = 1;
+    function one() { if (--left === 0) done(); }
+    for (var i = 0; i < files.length; i++) {
+      var f = files[i];
+      if (self.pending[f] === true) continue;
+      left++;
+      if (self.pending[f]) { self.pending[f].push(one); continue; }
+      self.pending[f] = [one];
+      (function (f) {
+        self.load(f, function () { var w = self.pending[f]; self.pending[f] = true; for (var k = 0; k < w.length; k++) w[k](); });
+      })(f);
+    }
+    one();
+  };
+  Engine.prototype.bucketFile = function (key) { return DIR + '/b' + bucketOf(key, this.meta.buckets) + '.js'; };
+  Engine.prototype.bucket = function (key) { return this.buckets[bucketOf(key, this.meta.buckets)] || {}; };
+  /**
+   * Parse a query: an arXiv id or URL, or words (category codes known to the site become exact
+   * category terms). opts: {cat, win}. Returns {id} or {terms, required}.
+   */
+  Engine.prototype.parse = function (q, opts) {
+    q = String(q).trim();
+    var m = ID_RE.exec(q);
+    if (m) return { id: norm(m[1]) };
+    var required = [], terms = [], rest = [], parts = q.split(/\\s+/);
+    for (var i = 0; i < parts.length; i++) {
+      var c = norm(parts[i]).replace(/^[^a-z]+|[^a-z]+$/g, '');
+      if (this.cats[c]) required.push('#' + c);
+      else rest.push(parts[i]);
+    }
+    terms = words(rest.join(' '));
+    if (opts && opts.cat) required.push('#' + norm(opts.cat));
+    if (opts && opts.win) required.push('~' + opts.win);
+    return { terms: terms, required: required };
+  };
+  /**
+   * Run a query; calls back with {goto} for a known arXiv id, else {hits: [[doc, relevance]…]}
+   * ordered by relevance, then score (the doc number), or {hits: [], missingId} for an unknown id.
+   */
+  Engine.prototype.search = function (q, opts, cb) {
+    var self = this, p = this.parse(q, opts);
+    var keys = p.id ? ['@' + p.id] : p.required.slice();
+    if (!p.id) for (var i = 0; i < p.terms.length; i++) keys.push(p.terms[i]);
+    if (keys.length === 0 || (!p.id && p.terms.length === 0 && p.required.length === 0)) { cb({ hits: [] }); return; }
+    var files = [];
+    for (var k = 0; k < keys.length; k++) files.push(this.bucketFile(keyOf(keys[k])));
+    this.need(files, function () {
+      if (p.id) {
+        var hit = self.bucket('@' + p.id)['@' + p.id];
+        cb(hit ? { goto: 'papers/' + slug(p.id) + '.html', hits: [] } : { hits: [], missingId: p.id });
+        return;
+      }
+      var maps = [];
+      for (var r = 0; r < p.required.length; r++) {
+        var m = new Map(), list = self.bucket(p.required[r])[p.required[r]];
+        if (list) decode(list, m, 0, false);
+        maps.push(m);
+      }
+      for (var t = 0; t < p.terms.length; t++) {
+        var term = p.terms[t], b = self.bucket(keyOf(term)), tm = new Map();
+        for (var tok in b) {
+          if (tok === term) decode(b[tok], tm, 1, true);
+          else if (term.length >= 3 && tok.lastIndexOf(term, 0) === 0) decode(b[tok], tm, 1, false);
+        }
+        maps.push(tm);
+      }
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var hits = [];
+      maps[0].forEach(function (w, doc) {
+        var sum = w;
+        for (var j = 1; j < maps.length; j++) {
+          var o = maps[j].get(doc);
+          if (o === undefined) return;
+          sum += o;
+        }
+        hits.push([doc, sum]);
+      });
+      hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      cb({ hits: hits });
+    });
+  };
+  /** The details of these docs ([id, title, authors, day, score, rank, categories]), loading their chunks. */
+  Engine.prototype.docs = function (list, cb) {
+    var self = this, chunk = this.meta.chunk, files = [];
+    for (var i = 0; i < list.length; i++) {
+      var f = DIR + '/d' + Math.floor(list[i] / chunk) + '.js';
+      if (files.indexOf(f) < 0) files.push(f);
+    }
+    this.need(files, function () {
+      var out = [];
+      for (var i = 0; i < list.length; i++) {
+        var c = self.chunks[Math.floor(list[i] / chunk)];
+        out.push(c ? c[list[i] % chunk] : null);
+      }
+      cb(out);
+    });
+  };
+  Engine.slug = slug;
+  root.HotpapersSearchEngine = Engine;
+})(typeof window !== 'undefined' ? window : globalThis);
+`;
+
+/** The page part: the form, the filters, the results list; loads index files with script tags. */
+export const SEARCH_UI_JS = `(function () {
+  'use strict';
+  document.documentElement.className += ' js';
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function fmt(n) { return String(n).replace(/\\B(?=(\\d{3})+$)/g, ','); }
+  function start() {
+  var meta = window.HOTPAPERS_SEARCH_META;
+  var form = document.getElementById('search-form');
+  var input = document.getElementById('q');
+  var cat = document.getElementById('cat');
+  var win = document.getElementById('win');
+  var list = document.getElementById('results');
+  var status = document.getElementById('search-status');
+  var moreBtn = document.getElementById('more');
+  if (!meta || !form || !input || !list || !status || !cat || !win || !moreBtn) return;
+  for (var i = 0; i < meta.categories.length; i++) {
+    var c = meta.categories[i];
+    cat.appendChild(el('option', null, c[0] + (c[1] ? ' — ' + c[1] : '') + ' (' + fmt(c[2]) + ')')).value = c[0];
+  }
+  for (var w = 0; w < meta.windows.length; w++) win.appendChild(el('option', null, meta.windows[w][1])).value = meta.windows[w][0];
+  function load(path, done) {
+    var s = document.createElement('script');
+    s.src = path;
+    s.onload = function () { done(); };
+    s.onerror = function () { done(); };
+    document.head.appendChild(s);
+  }
+  var engine = new window.HotpapersSearchEngine(meta, load);
+  var hits = [], shown = 0, seq = 0;
+  function opts() { return { cat: cat.value, win: win.value }; }
+  function drawMore(my) {
+    var next = hits.slice(shown, shown + ${RESULTS_PAGE});
+    engine.docs(next.map(function (h) { return h[0]; }), function (docs) {
+      if (my !== seq) return;
+      for (var k = 0; k < docs.length; k++) {
+        var d = docs[k];
+        if (!d) continue;
+        var li = el('li');
+        var a = el('a', null, d[1]);
+        a.setAttribute('href', 'papers/' + window.HotpapersSearchEngine.slug(d[0]) + '.html');
+        li.appendChild(a);
+        li.appendChild(el('div', 'authors', d[2]));
+        li.appendChild(el('div', 'muted', 'score ' + fmt(d[4]) + ' · #' + d[5] + ' on ' + d[3] + ' · ' + d[6]));
+        list.appendChild(li);
+      }
+      shown += next.length;
+      moreBtn.hidden = shown >= hits.length;
+    });
+  }
+  function run(query, navigate) {
+    var my = ++seq;
+    engine.search(query, opts(), function (res) {
+      if (my !== seq) return;
+      while (list.firstChild) list.removeChild(list.firstChild);
+      hits = res.hits; shown = 0; moreBtn.hidden = true;
+      if (res.goto) {
+        if (navigate) { location.href = res.goto; return; }
+        var li = el('li'), a = el('a', null, 'Open the paper ' + query.trim());
+        a.setAttribute('href', res.goto);
+        li.appendChild(a);
+        list.appendChild(li);
+        status.textContent = 'This arXiv id is on the site.';
+        return;
+      }
+      if (res.missingId) { status.textContent = 'arXiv ' + res.missingId + ' was never ranked here.'; return; }
+      if (!query.trim() && !cat.value && !win.value) { status.textContent = ''; return; }
+      status.textContent = hits.length === 0 ? 'No paper matches.' : fmt(hits.length) + (hits.length === 1 ? ' paper matches.' : ' papers match, best first.');
+      drawMore(my);
+    });
+  }
+  var timer = 0;
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { run(input.value, false); }, 120);
+  });
+  cat.addEventListener('change', function () { run(input.value, false); });
+  win.addEventListener('change', function () { run(input.value, false); });
+  moreBtn.addEventListener('click', function () { drawMore(seq); });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    run(input.value, true);
+    var qs = '?q=' + encodeURIComponent(input.value) + (cat.value ? '&cat=' + encodeURIComponent(cat.value) : '') + (win.value ? '&win=' + encodeURIComponent(win.value) : '');
+    try { history.replaceState(null, '', qs); } catch (err) { /* file:// may refuse */ }
+  });
+  var params;
+  try { params = new URLSearchParams(location.search); } catch (err) { params = null; }
+  if (params) {
+    var q = params.get('q') || '';
+    if (params.get('cat')) cat.value = params.get('cat');
+    if (params.get('win')) win.value = params.get('win');
+    input.value = q;
+    if (q || cat.value || win.value) run(q, true);
+  }
+  }
+})();
+`;
+
+/** Both parts, one file: the search page's only script besides the index. */
+export const SEARCH_JS = `${SEARCH_ENGINE_JS}${SEARCH_UI_JS}`;
+
+export { CHUNK_SIZE };

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildSite } from '../../src/site/build.js';
+import type { SiteModel } from '../../src/site/model.js';
+import { bucketOf, buildSearchIndex, keyOf, type SearchEntry, tokens } from '../../src/site/search-index.js';
+import { searchEngineOver } from '../../src/site/search-vm.js';
+import type { PaperEnrichment } from '../../src/types.js';
+import { digest, paper, post, ranked } from './fixtures.js';
+
+function entry(
+  id: string,
+  score: number,
+  over: Parameters<typeof paper>[1] = {},
+  day = '2021-06-09',
+): SearchEntry {
+  return { paper: paper(id, over), day, rank: 1, score };
+}
+
+const ENTRIES: SearchEntry[] = [
+  entry('2106.00001', 500, {
+    title: 'An Image is Worth 16x16 Words: ViT at Scale',
+    abstract: 'We train a vision transformer (ViT) on images.',
+    authors: ['Alexey Dosovitskiy', 'Lucas Beyer'],
+    categories: ['cs.CV', 'cs.LG'],
+  }),
+  entry('2106.00002', 900, {
+    title: 'Measuring Selectivity of Neurons',
+    abstract: 'Selectivity and exploration of units.',
+    authors: ['Ada Lovelace'],
+    categories: ['cs.LG'],
+  }),
+  entry('2106.00003', 300, {
+    title: 'LoRA: Low-Rank Adaptation',
+    abstract: 'We adapt large models with low-rank updates.',
+    authors: ['Edward Hu'],
+    categories: ['cs.CL'],
+  }),
+  entry(
+    '2106.00004',
+    200,
+    {
+      title: 'Legged Robots that Walk',
+      abstract: 'A robot learns to walk; we evaluate vision-based policies.',
+      authors: ['Marc Raibert', 'Ada Lovelace'],
+      categories: ['cs.RO', 'cs.LG'],
+    },
+    '2021-05-01',
+  ),
+  entry('2106.00005', 800, {
+    title: 'Robust Exploration in Reinforcement Learning',
+    abstract: 'Exploration bonuses; also mentions cs.RO in text only.',
+    authors: ['Richard Sutton'],
+    categories: ['cs.LG', 'stat.ML'],
+  }),
+];
+
+function engine(entries = ENTRIES) {
+  return searchEngineOver(buildSearchIndex(entries).files);
+}
+const ids = (r: { docs: Array<[string, ...unknown[]]> }) => r.docs.map((d) => d[0]);
+
+test('whole words and word beginnings match; substrings inside words do not', () => {
+  const { query } = engine();
+  assert.deepEqual(ids(query('ViT')), ['2106.00001']);
+  assert.deepEqual(ids(query('lora')), ['2106.00003']);
+  assert.deepEqual(ids(query('explor')), ['2106.00005', '2106.00002']);
+  assert.deepEqual(ids(query('lectivity')), []);
+});
+
+test('results are ordered by relevance (title over abstract), then by score', () => {
+  const { query } = engine();
+  // "exploration": in 00005's title (score 800) and 00002's abstract (score 900): the title wins.
+  assert.deepEqual(ids(query('exploration')), ['2106.00005', '2106.00002']);
+  // "vision": both in abstracts only, so the higher score comes first.
+  assert.deepEqual(ids(query('vision')), ['2106.00001', '2106.00004']);
+  const r = query('vision');
+  assert.equal(r.docs[0]![4], 500);
+  assert.equal(r.docs[0]![3], '2021-06-09');
+});
+
+test('a category code is an exact category term, not a word of the text', () => {
+  const { query } = engine();
+  assert.deepEqual(ids(query('cs.RO')), ['2106.00004']);
+  assert.deepEqual(ids(query('cs.LG')), ['2106.00002', '2106.00005', '2106.00001', '2106.00004']);
+  assert.deepEqual(ids(query('walk cs.RO')), ['2106.00004']);
+  assert.deepEqual(ids(query('exploration', { cat: 'stat.ML' })), ['2106.00005']);
+});
+
+test('authors are found by name; every word of the query must match', () => {
+  const { query } = engine();
+  assert.deepEqual(ids(query('Ada Lovelace')), ['2106.00002', '2106.00004']);
+  assert.deepEqual(ids(query('lovelace robot')), ['2106.00004']);
+  assert.deepEqual(ids(query('lovelace sutton')), []);
+});
+
+test('an arXiv id or link goes straight to the paper; an unknown one says so', () => {
+  const { query } = engine();
+  assert.equal(query('2106.00003').goto, 'papers/2106.00003.html');
+  assert.equal(query('https://arxiv.org/abs/2106.00003v2').goto, 'papers/2106.00003.html');
+  assert.equal(query('arxiv.org/pdf/2106.00003.pdf').goto, 'papers/2106.00003.html');
+  assert.equal(query('2199.99999').missingId, '2199.99999');
+});
+
+test('the window filter keeps papers announced within it, counted back from the newest day', () => {
+  const { query } = engine();
+  assert.deepEqual(ids(query('lovelace', { win: 'week' })), ['2106.00002']);
+  assert.deepEqual(ids(query('lovelace', { win: 'year' })), ['2106.00002', '2106.00004']);
+  // A filter alone lists the window's papers by score.
+  assert.deepEqual(ids(query('', { win: 'week' })), ['2106.00002', '2106.00005', '2106.00001', '2106.00003']);
+});
+
+test('a query loads only the buckets of its words and the chunks of its results', () => {
+  const many: SearchEntry[] = [];
+  for (let i = 0; i < 3000; i++)
+    many.push(
+      entry(`2106.${String(10000 + i)}`, i, {
+        title: `Paper ${i} about topic${i % 97} and method${i % 89}`,
+        abstract: `Words w${i} x${i % 13} y${i % 7} and more text about diffusion${i % 5}.`,
+      }),
+    );
+  const index = buildSearchIndex(many);
+  assert.ok(index.buckets > 1, `${index.buckets} buckets`);
+  const e = searchEngineOver(index.files);
+  const r = e.query('topic5');
+  assert.ok(r.hits.length > 0);
+  const buckets = e.loaded.files.filter((f) => /\/b\d+\.js$/.test(f));
+  assert.equal(buckets.length, 1, e.loaded.files.join(' '));
+  assert.equal(buckets[0], `assets/search/b${bucketOf(keyOf('topic5'), index.buckets)}.js`);
+});
+
+test('the tokeniser splits at punctuation, lowers case, strips accents and drops stopwords', () => {
+  assert.deepEqual(tokens('The Transformer-based ViT of Gödel'), ['transformer', 'based', 'vit', 'godel']);
+});
+
+test('the built site indexes HF TL;DRs and keywords from the enrichments', () => {
+  const p = paper('2106.00042', { title: 'Plain Title', abstract: 'Plain abstract.' });
+  const enrichment: PaperEnrichment = {
+    paperId: '2106.00042',
+    status: 'ok',
+    aiSummary: 'A zygomorphic summary.',
+    aiKeywords: ['quokka'],
+    fetchedAt: '2021-06-10T00:00:00Z',
+  };
+  const model: SiteModel = {
+    days: [
+      {
+        day: '2021-06-09',
+        categoriesKey: 'cs',
+        horizon: '',
+        digest: digest('2021-06-09', [ranked(1, p, [post('x', '1', 40, 40)])]),
+      },
+    ],
+    enrichments: new Map([['2106.00042', enrichment]]),
+  };
+  const files = buildSite(model, { baseUrl: 'https://example.org/' });
+  const { query } = searchEngineOver(files);
+  assert.deepEqual(ids(query('zygomorphic')), ['2106.00042']);
+  assert.deepEqual(ids(query('quokka')), ['2106.00042']);
+});
