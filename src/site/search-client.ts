@@ -5,10 +5,10 @@
  * words and the detail chunks of the results shown. Plain ES5-style code; results are drawn
  * with textContent, never innerHTML, so a title cannot become markup.
  */
-import { CHUNK_SIZE, SEARCH_DIR, STOPWORDS } from './search-index.js';
+import { BITMAP_DIGITS, CHUNK_SIZE, SEARCH_DIR, STOPWORDS } from './search-index.js';
 
 /** Results drawn per page of results ("Show more" draws the next ones). */
-export const RESULTS_PAGE = 20;
+export const RESULTS_PAGE = 10;
 
 /** The engine, usable without a DOM: `new HotpapersSearchEngine(meta, load)`. */
 export const SEARCH_ENGINE_JS = `(function (root) {
@@ -30,15 +30,30 @@ export const SEARCH_ENGINE_JS = `(function (root) {
   }
   function keyOf(t) { return /^[#@~]/.test(t) ? t : t.slice(0, 3); }
   function slug(s) { var r = s.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\\.+/, '_'); return r === '' ? '_' : r; }
-  /** Decode a posting list into doc → field. */
-  function decode(s, into, weight, exact) {
-    var n = 0, parts = s.split(',');
-    for (var i = 0; i < parts.length; i++) {
-      var v = parseInt(parts[i], 36);
+  var DIGIT = new Uint8Array(128);
+  for (var di = 0; di < 64; di++) DIGIT[${JSON.stringify(BITMAP_DIGITS)}.charCodeAt(di)] = di;
+  /** Decode a posting list (see encodePostings) into arr[doc] = best weight (typed array, 0 = absent). */
+  function decode(s, arr, mul) {
+    var w0 = WEIGHT[0] * mul;
+    if (s.charCodeAt(0) === 33) {
+      var bar = s.indexOf('|');
+      for (var c = 1; c < bar; c++) {
+        var bits = DIGIT[s.charCodeAt(c)];
+        if (!bits) continue;
+        var base = (c - 1) * 6;
+        for (var k = 0; k < 6; k++) if (bits & (1 << k) && arr[base + k] < w0) arr[base + k] = w0;
+      }
+      s = s.slice(bar + 1);
+      if (s === '') return;
+    }
+    var n = 0, start = 0, len = s.length;
+    for (var i = 0; i <= len; i++) {
+      if (i < len && s.charCodeAt(i) !== 44) continue;
+      var v = parseInt(s.slice(start, i), 36);
+      start = i + 1;
       n += v >> 2;
-      var w = WEIGHT[v & 3] * (exact ? 2 : 1) * weight;
-      var had = into.get(n);
-      if (had === undefined || had < w) into.set(n, w);
+      var w = WEIGHT[v & 3] * mul;
+      if (arr[n] < w) arr[n] = w;
     }
   }
   function Engine(meta, load) {
@@ -107,32 +122,36 @@ export const SEARCH_ENGINE_JS = `(function (root) {
         cb(hit ? { goto: 'papers/' + slug(p.id) + '.html', hits: [] } : { hits: [], missingId: p.id });
         return;
       }
-      var maps = [];
+      var docs = self.meta.docs, arrays = [];
       for (var r = 0; r < p.required.length; r++) {
-        var m = new Map(), list = self.bucket(p.required[r])[p.required[r]];
-        if (list) decode(list, m, 0, false);
-        maps.push(m);
+        var ra = new Float32Array(docs), list = self.bucket(p.required[r])[p.required[r]];
+        if (list) decode(list, ra, 1);
+        arrays.push(ra);
       }
       for (var t = 0; t < p.terms.length; t++) {
-        var term = p.terms[t], b = self.bucket(keyOf(term)), tm = new Map();
+        var term = p.terms[t], b = self.bucket(keyOf(term)), ta = new Float32Array(docs);
         for (var tok in b) {
-          if (tok === term) decode(b[tok], tm, 1, true);
-          else if (term.length >= 3 && tok.lastIndexOf(term, 0) === 0) decode(b[tok], tm, 1, false);
+          if (tok === term) decode(b[tok], ta, 2);
+          else if (term.length >= 3 && tok.lastIndexOf(term, 0) === 0) decode(b[tok], ta, 1);
         }
-        maps.push(tm);
+        arrays.push(ta);
       }
-      maps.sort(function (a, b) { return a.size - b.size; });
-      var hits = [];
-      maps[0].forEach(function (w, doc) {
-        var sum = w;
-        for (var j = 1; j < maps.length; j++) {
-          var o = maps[j].get(doc);
-          if (o === undefined) return;
+      // Relevance, then doc number (= score order) in one sortable key per hit.
+      var keys = new Float64Array(docs), count = 0, SPAN = 2097152;
+      for (var d = 0; d < docs; d++) {
+        var sum = 0;
+        for (var j = 0; j < arrays.length; j++) {
+          var o = arrays[j][d];
+          if (!o) { sum = -1; break; }
           sum += o;
         }
-        hits.push([doc, sum]);
-      });
-      hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+        if (sum > 0) keys[count++] = sum * SPAN + (SPAN - 1 - d);
+      }
+      var sorted = keys.subarray(0, count).sort(), hits = new Array(count);
+      for (var h = 0; h < count; h++) {
+        var key = sorted[count - 1 - h], rel = Math.floor(key / SPAN);
+        hits[h] = [SPAN - 1 - (key - rel * SPAN), rel];
+      }
       cb({ hits: hits });
     });
   };

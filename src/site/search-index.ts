@@ -15,7 +15,7 @@ export const SEARCH_DIR = 'assets/search';
 /** Site path of the index's meta script (bucket count, chunk size, categories, windows). */
 export const SEARCH_META_PATH = `${SEARCH_DIR}/meta.js`;
 /** Papers per details chunk: the first page of results loads a few of these. */
-export const CHUNK_SIZE = 32;
+export const CHUNK_SIZE = 16;
 /** Average bucket weight aimed at, in bytes: sets the number of buckets. */
 const BUCKET_TARGET_BYTES = 12_000;
 
@@ -38,17 +38,19 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 
 /** Lower case, accents removed: what both sides compare. */
 export function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '');
+  const lower = text.toLowerCase();
+  // Most text is ASCII: skip the (slow) Unicode normalisation when it cannot change anything.
+  return ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** The searchable words of a text: normalised, split at anything but letters and digits, stopwords out. */
 export function tokens(text: string): string[] {
-  return normalise(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t !== '' && !STOPWORDS.has(t));
+  const norm = normalise(text);
+  // Same split either way: in ASCII text, letters and digits are [a-z0-9] once lower-cased.
+  const parts = norm.split(ASCII.test(norm) ? /[^a-z0-9]+/ : /[^\p{L}\p{N}]+/u);
+  return parts.filter((t) => t !== '' && !STOPWORDS.has(t));
 }
 
 /** The bucket of a key: FNV-1a over its UTF-16 code units (the client computes the same). */
@@ -97,6 +99,40 @@ function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
 }
 
+/** The 64 digits of the bitmap form (JSON-safe, no escaping). */
+export const BITMAP_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function deltas(list: readonly number[]): string {
+  let prev = 0;
+  return list
+    .map((v) => {
+      const n = v >> 2;
+      const out = ((n - prev) * 4 + (v & 3)).toString(36);
+      prev = n;
+      return out;
+    })
+    .join(',');
+}
+
+/**
+ * A posting list (doc × 4 + field, ascending) as text: base-36 deltas of the doc number with
+ * the field in the low two bits; or, when shorter (words in most abstracts), `!` + a bitmap of
+ * the docs (six per digit, as abstract hits) + `|` + the deltas of the docs with a stronger field.
+ */
+export function encodePostings(list: readonly number[], docs: number): string {
+  const plain = deltas(list);
+  const digits = Math.ceil(docs / 6);
+  if (plain.length <= digits) return plain;
+  const bits = new Uint8Array(digits);
+  for (const v of list) {
+    const n = v >> 2;
+    bits[(n / 6) | 0]! |= 1 << (n % 6);
+  }
+  let map = '';
+  for (const b of bits) map += BITMAP_DIGITS[b];
+  return `!${map.replace(/A+$/, '')}|${deltas(list.filter((v) => (v & 3) !== 0))}`;
+}
+
 /** Build every file of the index from the papers (each once). */
 export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
   const docs = [...entries].sort(
@@ -105,15 +141,29 @@ export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
   let newest = '';
   for (const e of docs) if (e.day > newest) newest = e.day;
 
-  // token → postings (doc number × 4 + best field), doc numbers ascending.
-  const postings = new Map<string, number[]>();
+  // token → postings (doc number × 4 + best field), doc numbers ascending. Tokens get numbers,
+  // so each occurrence costs one Map lookup (this runs for every word of every abstract).
+  const tokenIds = new Map<string, number>();
+  const lists: number[][] = [];
+  const lastDoc: number[] = [];
   const catCounts = new Map<string, number>();
-  docs.forEach((e, n) => {
-    const best = new Map<string, number>();
-    const add = (token: string, field: number) => {
-      const had = best.get(token);
-      if (had === undefined || had < field) best.set(token, field);
-    };
+  let n = 0;
+  const add = (token: string, field: number) => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = lists.length;
+      tokenIds.set(token, id);
+      lists.push([]);
+      lastDoc.push(-1);
+    }
+    const list = lists[id]!;
+    if (lastDoc[id] !== n) {
+      lastDoc[id] = n;
+      list.push(n * 4 + field);
+    } else if ((list[list.length - 1]! & 3) < field) list[list.length - 1] = n * 4 + field;
+  };
+  for (; n < docs.length; n++) {
+    const e = docs[n]!;
     for (const t of tokens(e.paper.abstract)) add(t, FIELD.abstract);
     if (e.summary) for (const t of tokens(e.summary)) add(t, FIELD.summary);
     for (const k of e.keywords ?? []) for (const t of tokens(k)) add(t, FIELD.summary);
@@ -126,26 +176,12 @@ export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
     add(`@${normalise(e.paper.id)}`, FIELD.title);
     const age = newest ? daysBetween(newest, e.day) : 0;
     for (const w of SEARCH_WINDOWS) if (age < w.days) add(`~${w.key}`, FIELD.abstract);
-    for (const [t, f] of best) {
-      const list = postings.get(t);
-      const v = n * 4 + f;
-      if (list) list.push(v);
-      else postings.set(t, [v]);
-    }
-  });
+  }
 
-  // Posting lists as base-36 deltas of the doc number, with the field in the low two bits.
   const encoded = new Map<string, string>();
   let total = 0;
-  for (const [t, list] of postings) {
-    let prev = 0;
-    const parts = list.map((v) => {
-      const n = v >> 2;
-      const out = ((n - prev) * 4 + (v & 3)).toString(36);
-      prev = n;
-      return out;
-    });
-    const s = parts.join(',');
+  for (const [t, id] of tokenIds) {
+    const s = encodePostings(lists[id]!, docs.length);
     encoded.set(t, s);
     total += s.length + t.length + 6;
   }

@@ -3,7 +3,7 @@
  * query, counting the bytes each query makes the browser load.
  */
 import { runInNewContext } from 'node:vm';
-import { SEARCH_ENGINE_JS, SEARCH_JS } from './search-client.js';
+import { RESULTS_PAGE, SEARCH_ENGINE_JS, SEARCH_JS } from './search-client.js';
 import { SEARCH_META_PATH } from './search-index.js';
 
 /** One query's outcome. */
@@ -45,7 +45,7 @@ export function searchEngineOver(files: ReadonlyMap<string, string | Buffer>) {
     done();
   });
   /** The query's result and the details of its first `page` hits (synchronous: files are in memory). */
-  const query = (q: string, opts: { cat?: string; win?: string } = {}, page = 20) => {
+  const query = (q: string, opts: { cat?: string; win?: string } = {}, page = RESULTS_PAGE) => {
     let result: VmResult = { hits: [] };
     engine.search(q, opts, (r) => {
       result = r;

@@ -157,3 +157,22 @@ test('the built site indexes HF TL;DRs and keywords from the enrichments', () =>
   assert.deepEqual(ids(query('zygomorphic')), ['2106.00042']);
   assert.deepEqual(ids(query('quokka')), ['2106.00042']);
 });
+
+test('a word in most papers is stored as a bitmap and still ranks title hits first', () => {
+  const many: SearchEntry[] = [];
+  for (let i = 0; i < 200; i++)
+    many.push(
+      entry(`2106.${String(20000 + i)}`, 1000 - i, {
+        title: i === 150 ? 'Common in the title' : `Paper ${i}`,
+        abstract: i % 10 === 3 ? 'rare words only' : 'common words everywhere',
+      }),
+    );
+  const index = buildSearchIndex(many);
+  const bucket = [...index.files].find(([, v]) => v.includes('"common":"!'));
+  assert.ok(bucket, 'bitmap form used');
+  const r = searchEngineOver(index.files).query('common');
+  assert.equal(r.hits.length, 180);
+  assert.equal(r.docs[0]![0], '2106.20150');
+  assert.equal(r.docs[1]![0], '2106.20000');
+  assert.ok(!ids(r).includes('2106.20003'));
+});

@@ -1,0 +1,192 @@
+/**
+ * DESIGN §9: search at 3,000 days — the first query loads < 200 KB and answers < 100 ms. A
+ * synthetic archive of 3,000 mailing days (5–40 ranked papers a day, ~66,000 papers) with
+ * abstracts of ~150 words drawn from a Zipf-distributed vocabulary of 40,000 words (so common
+ * words are common and rare ones rare, as in real abstracts) is indexed by the site's builder;
+ * each query then runs in a fresh engine (the shipped script, in Node's vm, on the same V8 as
+ * Chromium), counting every byte the page would load for it: the search script, the meta
+ * script, the buckets of its words and the detail chunks of its first page of results.
+ */
+import { buildSearchIndex, type SearchEntry } from '../src/site/search-index.js';
+import { searchEngineOver } from '../src/site/search-vm.js';
+import { seededRandom } from '../src/standins/random.js';
+import type { Paper } from '../src/types.js';
+
+const DAYS = 3000;
+const VOCAB = 40_000;
+const CATS = [
+  'cs.LG',
+  'cs.CL',
+  'cs.CV',
+  'cs.AI',
+  'stat.ML',
+  'cs.RO',
+  'cs.CR',
+  'cs.IR',
+  'cs.NE',
+  'cs.DS',
+  'cs.SE',
+  'cs.HC',
+];
+const CAT_WEIGHTS = [30, 20, 20, 12, 6, 4, 3, 2, 1, 1, 0.5, 0.5];
+/** English letter frequencies (per mille), so word beginnings spread as in real text. */
+const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz';
+const LETTER_FREQ = [
+  127, 91, 82, 75, 70, 67, 63, 61, 60, 43, 40, 28, 28, 24, 24, 22, 20, 20, 19, 15, 10, 8, 2, 2, 1, 1,
+];
+/** Real words placed at Zipf ranks, so the queries below hit lists of realistic lengths. */
+const PLANTED: Array<[string, number]> = [
+  ['model', 3],
+  ['learning', 5],
+  ['diffusion', 60],
+  ['vision', 40],
+  ['exploration', 400],
+  ['selectivity', 3000],
+  ['vit', 900],
+  ['lora', 1500],
+];
+
+function mailingDays(n: number): string[] {
+  const out: string[] = [];
+  const d = new Date(Date.UTC(2026, 10, 27));
+  while (out.length < n) {
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
+    d.setUTCDate(d.getUTCDate() - 1);
+  }
+  return out;
+}
+
+/** The synthetic papers of 3,000 days, each once, with its day, rank and score. */
+export function syntheticSearchEntries(days = DAYS): SearchEntry[] {
+  const rnd = seededRandom(11);
+  const vocab: string[] = [];
+  const seen = new Set<string>();
+  const freqTotal = LETTER_FREQ.reduce((a, b) => a + b, 0);
+  const letter = () => {
+    let x = rnd() * freqTotal;
+    for (let i = 0; i < LETTERS.length; i++) {
+      x -= LETTER_FREQ[i]!;
+      if (x <= 0) return LETTERS[i]!;
+    }
+    return 'e';
+  };
+  const word = () => {
+    let w = '';
+    const n = 3 + Math.floor(rnd() * 5) + Math.floor(rnd() * 4);
+    for (let i = 0; i < n; i++) w += letter();
+    return w;
+  };
+  while (vocab.length < VOCAB) {
+    const w = word();
+    if (!seen.has(w)) {
+      seen.add(w);
+      vocab.push(w);
+    }
+  }
+  for (const [w, r] of PLANTED) vocab[r] = w;
+  // Zipf (s = 1) by inverse transform over the cumulative harmonic weights.
+  const cum = new Float64Array(VOCAB);
+  let total = 0;
+  for (let i = 0; i < VOCAB; i++) {
+    total += 1 / (i + 1);
+    cum[i] = total;
+  }
+  const zipf = () => {
+    const x = rnd() * total;
+    let lo = 0;
+    let hi = VOCAB - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocab[lo]!;
+  };
+  const words = (n: number) => Array.from({ length: n }, zipf).join(' ');
+  const catTotal = CAT_WEIGHTS.reduce((a, b) => a + b, 0);
+  const cat = () => {
+    let x = rnd() * catTotal;
+    for (let i = 0; i < CATS.length; i++) {
+      x -= CAT_WEIGHTS[i]!;
+      if (x <= 0) return CATS[i]!;
+    }
+    return CATS[0]!;
+  };
+  const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+  const names = Array.from({ length: 20_000 }, () => `${cap(word())} ${cap(word())}`);
+  const out: SearchEntry[] = [];
+  mailingDays(days).forEach((day, d) => {
+    const n = 5 + Math.floor(rnd() * 36);
+    const scores = Array.from({ length: n }, () => Math.floor(50 + 3000 * rnd() ** 3)).sort((a, b) => b - a);
+    for (let i = 0; i < n; i++) {
+      const id = `${day.slice(2, 4)}${day.slice(5, 7)}.${String((d % 20) * 1000 + i).padStart(5, '0')}`;
+      const cats = [cat(), cat(), cat()]
+        .slice(0, 1 + Math.floor(rnd() * 3))
+        .filter((c, k, a) => a.indexOf(c) === k);
+      const paper: Paper = {
+        id,
+        version: 1,
+        title: words(6 + Math.floor(rnd() * 7)),
+        abstract: words(120 + Math.floor(rnd() * 80)),
+        authors: Array.from(
+          { length: 2 + Math.floor(rnd() * 8) },
+          () => names[Math.floor(rnd() * names.length)]!,
+        ),
+        categories: cats,
+        primaryCategory: cats[0]!,
+        announceType: 'new',
+        method: 'rss',
+      };
+      out.push({ paper, day, rank: i + 1, score: scores[i]! });
+    }
+  });
+  return out;
+}
+
+/** Print the index's size, its first-load bytes and query times at 3,000 days. */
+export async function benchSearch(): Promise<void> {
+  const t0 = performance.now();
+  const entries = syntheticSearchEntries();
+  const t1 = performance.now();
+  const index = buildSearchIndex(entries);
+  const t2 = performance.now();
+  let bytes = 0;
+  let largest = 0;
+  for (const [path, data] of index.files) {
+    bytes += Buffer.byteLength(data);
+    if (path.includes('/b')) largest = Math.max(largest, Buffer.byteLength(data));
+  }
+  console.log(
+    `search index: ${DAYS} days, ${index.docs.toLocaleString('en-US')} papers, ${index.files.size} files, ${(bytes / 1e6).toFixed(1)} MB in all (${index.buckets} buckets, largest ${(largest / 1e3).toFixed(0)} KB); synthetic data ${((t1 - t0) / 1e3).toFixed(1)} s, index built in ${((t2 - t1) / 1e3).toFixed(1)} s`,
+  );
+  const author = entries[1234]!.paper.authors[0]!;
+  const queries = [
+    'ViT',
+    'lora',
+    'cs.RO',
+    'diffusion model',
+    'learning',
+    'selectivity',
+    author,
+    entries[4321]!.paper.id,
+    `https://arxiv.org/abs/${entries[99]!.paper.id}v2`,
+  ];
+  let worstBytes = 0;
+  let worstMs = 0;
+  for (const q of queries) {
+    const engine = searchEngineOver(index.files);
+    const before = engine.loaded.bytes;
+    const start = performance.now();
+    const r = engine.query(q);
+    const ms = performance.now() - start;
+    worstBytes = Math.max(worstBytes, engine.loaded.bytes);
+    worstMs = Math.max(worstMs, ms);
+    console.log(
+      `  first query ${JSON.stringify(q).padEnd(38)} ${r.goto ? `→ ${r.goto}` : `${r.hits.length.toLocaleString('en-US')} hits`}; loads ${(engine.loaded.bytes / 1e3).toFixed(0)} KB (page ${(before / 1e3).toFixed(0)} KB + ${engine.loaded.files.length - 1} index files), answers in ${ms.toFixed(1)} ms`,
+    );
+  }
+  console.log(
+    `search at ${DAYS} days: first query loads at most ${(worstBytes / 1e3).toFixed(0)} KB (budget 200 KB) and answers in at most ${worstMs.toFixed(0)} ms (budget 100 ms; in-memory files, so network time is not included)`,
+  );
+}
