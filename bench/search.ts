@@ -174,19 +174,23 @@ export async function benchSearch(): Promise<void> {
   ];
   let worstBytes = 0;
   let worstMs = 0;
+  let worstCpu = 0;
   for (const q of queries) {
     const engine = searchEngineOver(index.files);
     const before = engine.loaded.bytes;
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const r = engine.query(q);
     const ms = performance.now() - start;
+    const cpuMs = process.cpuUsage(cpu).user / 1000;
     worstBytes = Math.max(worstBytes, engine.loaded.bytes);
     worstMs = Math.max(worstMs, ms);
+    worstCpu = Math.max(worstCpu, cpuMs);
     console.log(
-      `  first query ${JSON.stringify(q).padEnd(38)} ${r.goto ? `→ ${r.goto}` : `${r.hits.length.toLocaleString('en-US')} hits`}; loads ${(engine.loaded.bytes / 1e3).toFixed(0)} KB (page ${(before / 1e3).toFixed(0)} KB + ${engine.loaded.files.length - 1} index files), answers in ${ms.toFixed(1)} ms`,
+      `  first query ${JSON.stringify(q).padEnd(38)} ${r.goto ? `→ ${r.goto}` : `${r.hits.length.toLocaleString('en-US')} hits`}; loads ${(engine.loaded.bytes / 1e3).toFixed(0)} KB (page ${(before / 1e3).toFixed(0)} KB + ${engine.loaded.files.length - 1} index files), answers in ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(0)} ms CPU`,
     );
   }
   console.log(
-    `search at ${DAYS} days: first query loads at most ${(worstBytes / 1e3).toFixed(0)} KB (budget 200 KB) and answers in at most ${worstMs.toFixed(0)} ms (budget 100 ms; in-memory files, so network time is not included)`,
+    `search at ${DAYS} days: first query loads at most ${(worstBytes / 1e3).toFixed(0)} KB (budget 200 KB) and answers in at most ${worstMs.toFixed(0)} ms wall, ${worstCpu.toFixed(0)} ms CPU (budget 100 ms; files in memory, so no network time; a shared machine makes wall time noisy)`,
   );
 }

@@ -76,6 +76,11 @@ th:first-child,td:first-child{text-align:left}
 .months{columns:12rem;padding-left:1.2rem}
 .results{padding-left:1.4rem}
 .results li{margin:.6rem 0}
+.windows{display:flex;flex-wrap:wrap;gap:.3rem .5rem;list-style:none;margin:.4rem 0;padding:0}
+.windows a{display:inline-block;min-height:24px;padding:.1rem .6rem;border:1px solid var(--line);border-radius:999px;text-decoration:none}
+.windows a[aria-current]{background:var(--accent);color:var(--bg);border-color:var(--accent)}
+.bar{display:inline-block;width:5rem;height:.5rem;background:var(--line);border-radius:3px;vertical-align:middle;overflow:hidden}
+.bar>span{display:block;height:100%;background:var(--accent)}
 .health{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.9rem}
 .katex{font-size:1.05em}
 .js .nojs{display:none}

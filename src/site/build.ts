@@ -5,6 +5,7 @@
 import { categoryLabel } from '../arxiv/category-names.js';
 import type { RankedPaper } from '../types.js';
 import { CSS_PATH, katexAssets, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
+import { formatInstant } from './cards.js';
 import { escapeHtml } from './escape.js';
 import { atomFeed, type FeedItem, type FeedSpec, jsonFeed, rssFeed } from './feeds.js';
 import {
@@ -17,11 +18,23 @@ import {
   type PageContext,
 } from './fragments.js';
 import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './layout.js';
-import { archiveBody, categoriesBody, categoryBody, indexBody, monthBody, searchBody } from './lists.js';
-import { type FeedKind, paths, type SiteDay, type SiteModel } from './model.js';
+import {
+  archiveBody,
+  categoriesBody,
+  categoryBody,
+  indexBody,
+  monthBody,
+  searchBody,
+  type WindowLinks,
+  windowBody,
+  windowNav,
+  windowTitle,
+} from './lists.js';
+import { type FeedKind, paths, relativeUrl, type SiteDay, type SiteModel } from './model.js';
 import { dayBody, paperBody } from './pages.js';
 import { SEARCH_JS } from './search-client.js';
 import { buildSearchIndex, SEARCH_META_PATH, type SearchEntry } from './search-index.js';
+import { byScore, groupByWindow, risingPapers, type WindowKind, windowOf, windowPaths } from './windows.js';
 
 export interface BuildOptions {
   /** Absolute base URL of the published site (feeds and canonical links only; pages link relatively). */
@@ -37,6 +50,8 @@ export interface BuildOptions {
   categoryPageSize?: number;
   /** Posts shown under each paper on a day page (default 2; all are on the paper page). */
   dayPosts?: number;
+  /** Papers per window page (top of a week, month, year, all time; default 100). */
+  windowSize?: number;
 }
 
 /** Every file of the site, by site path (e.g. `days/2021-06-09.html`). */
@@ -68,6 +83,7 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
   const siteTitle = options.siteTitle ?? 'Hot Papers';
   const liveEmbeds = options.liveEmbeds ?? false;
   const shell: ShellContext & { liveEmbeds: boolean } = { siteTitle, baseUrl, liveEmbeds };
+  const windowSize = Math.max(1, options.windowSize ?? 100);
   const ctx: PageContext = {
     siteTitle,
     baseUrl,
@@ -90,6 +106,19 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
   };
 
   const days = newestFirst(model.days);
+  // The windows of the newest day: "This week", "This month" in the navigation.
+  const newestDay = days[0]?.day;
+  const windowLinks: WindowLinks = newestDay
+    ? {
+        week: windowPaths.window(windowOf('week', newestDay)),
+        month: windowPaths.window(windowOf('month', newestDay)),
+        year: windowPaths.window(windowOf('year', newestDay)),
+        all: windowPaths.window({ kind: 'all', key: 'all' }),
+        rising: windowPaths.rising(),
+      }
+    : {};
+  shell.thisWeek = windowLinks.week;
+  shell.thisMonth = windowLinks.month;
 
   // Papers: every ranking of each, newest day first; categories: each paper once, at its latest ranking.
   const appearances = new Map<string, Appearance[]>();
@@ -142,7 +171,7 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
       path: paths.index(page),
       title: page === 1 ? siteTitle : `${siteTitle}, page ${page}`,
       description: 'The new arXiv papers people are talking about, day by day.',
-      body: indexBody(days.slice((page - 1) * perPage, page * perPage), page, indexPages),
+      body: indexBody(days.slice((page - 1) * perPage, page * perPage), page, indexPages, windowLinks),
       section: 'latest',
     });
   }
@@ -181,6 +210,39 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
       json: paths.categoryFeed(cat, 'json'),
       label: `${siteTitle} in ${cat}`,
     };
+    const catWindows: WindowLinks = newestDay
+      ? {
+          week: windowPaths.category(cat, 'week'),
+          month: windowPaths.category(cat, 'month'),
+          year: windowPaths.category(cat, 'year'),
+          all: windowPaths.category(cat, 'all'),
+        }
+      : {};
+    for (const kind of ['week', 'month', 'year', 'all'] as const) {
+      if (!newestDay) break;
+      const current = windowOf(kind, newestDay).key;
+      const items = list.filter((a) => kind === 'all' || windowOf(kind, a.day.day).key === current);
+      items.sort(byScore);
+      const path = windowPaths.category(cat, kind);
+      emit({
+        path,
+        title: windowTitle(kind, current, cat),
+        description: topTitles(
+          items.slice(0, 3).map((a) => a.ranked),
+          3,
+        ),
+        body: windowBody({
+          path,
+          title: windowTitle(kind, current, categoryLabel(cat)),
+          leadHtml: `${num(items.length)} ranked paper${items.length === 1 ? '' : 's'} listed in ${escapeHtml(cat)}${kind === 'all' ? '' : ' in this period'}, each once, by score${items.length > windowSize ? ` (the top ${num(windowSize)} shown)` : ''}. <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
+          items: items.slice(0, windowSize),
+          nav: catWindows,
+          current: kind,
+        }),
+        section: 'categories',
+        feeds,
+      });
+    }
     for (let page = 1; page <= pages; page++) {
       emit({
         path: paths.category(cat, page),
@@ -192,6 +254,7 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
           pages,
           list.length,
           pageSize,
+          windowNav(paths.category(cat, page), catWindows),
         ),
         section: 'categories',
         feeds,
@@ -200,6 +263,80 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
     writeFeeds(sink, categoryFeed(cat, list, feedItems, baseUrl, siteTitle), (k) =>
       paths.categoryFeed(cat, k),
     );
+  }
+
+  // Time windows: each paper once, at its latest ranking, by score.
+  const latest = [...appearances.values()].map((l) => l[0]!);
+  const kinds: WindowKind[] = ['week', 'month', 'year'];
+  for (const kind of kinds) {
+    const groups = groupByWindow(latest, kind);
+    groups.forEach(([key, list], i) => {
+      const path = windowPaths.window({ kind, key });
+      const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
+        g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
+      emit({
+        path,
+        title: windowTitle(kind, key),
+        description: topTitles(
+          list.slice(0, 3).map((a) => a.ranked),
+          3,
+        ),
+        body: windowBody({
+          path,
+          title: windowTitle(kind, key),
+          leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > windowSize ? ` (the top ${num(windowSize)} shown)` : ''}; with the day each was ranked and its rank that day.`,
+          items: list.slice(0, windowSize),
+          nav: windowLinks,
+          current: path === windowLinks[kind] ? kind : undefined,
+          older: link(groups[i + 1]),
+          newer: link(groups[i - 1]),
+        }),
+        section: path === windowLinks.week ? 'week' : path === windowLinks.month ? 'month' : 'top',
+      });
+    });
+  }
+  if (newestDay) {
+    const all = [...latest].sort(byScore);
+    const allPath = windowPaths.window({ kind: 'all', key: 'all' });
+    emit({
+      path: allPath,
+      title: windowTitle('all', 'all'),
+      description: topTitles(
+        all.slice(0, 3).map((a) => a.ranked),
+        3,
+      ),
+      body: windowBody({
+        path: allPath,
+        title: windowTitle('all', 'all'),
+        leadHtml: `The ${num(Math.min(windowSize, all.length))} highest-scoring of ${num(all.length)} ranked papers, each once, with the day each was ranked and its rank that day.`,
+        items: all.slice(0, windowSize),
+        nav: windowLinks,
+        current: 'all',
+      }),
+      section: 'top',
+    });
+    const rising = risingPapers(latest, (id) => model.papers?.get(id)?.history);
+    const risingPath = windowPaths.rising();
+    emit({
+      path: risingPath,
+      title: 'Rising papers',
+      description: 'The recent papers whose engagement grew most over the last 24 hours.',
+      body: windowBody({
+        path: risingPath,
+        title: 'Rising papers',
+        leadHtml:
+          rising.length > 0
+            ? `Papers of the last ten days whose engagement (reposts + likes, Hacker News points, Hugging Face upvotes) grew most over the 24 hours before the newest stored snapshot (${escapeHtml(formatInstant(rising[0]!.growth.at))} at the latest).`
+            : 'No paper of the last ten days has two snapshots of its counts yet, so none can be said to be rising.',
+        items: rising.map((r) => r.appearance),
+        notes: new Map(
+          rising.map((r) => [r.appearance.ranked.paper.id, `+${num(r.growth.gain)} in the last 24 h`]),
+        ),
+        nav: windowLinks,
+        current: 'rising',
+      }),
+      section: 'top',
+    });
   }
 
   // Site feeds of the days.

@@ -10,9 +10,12 @@ export interface ShellContext {
   baseUrl: string;
   /** Posts are the providers' widgets (the footer must not promise "no third-party script"). */
   liveEmbeds?: boolean;
+  /** Site paths of the current week's and month's top papers (the navigation links them). */
+  thisWeek?: string;
+  thisMonth?: string;
 }
 
-export type Section = 'latest' | 'archive' | 'categories' | 'search' | 'none';
+export type Section = 'latest' | 'week' | 'month' | 'top' | 'archive' | 'categories' | 'search' | 'none';
 
 export interface PageSpec {
   /** Site path of the page, e.g. `days/2021-06-09.html`. */
@@ -100,6 +103,8 @@ export function renderPage(spec: PageSpec, ctx: ShellContext): string {
     `<a class="brand" href="${to(paths.index())}">${escapeHtml(ctx.siteTitle)}</a>`,
     '<nav aria-label="Site"><ul>',
     nav('latest', paths.index(), 'Latest'),
+    ctx.thisWeek ? nav('week', ctx.thisWeek, 'This week') : '',
+    ctx.thisMonth ? nav('month', ctx.thisMonth, 'This month') : '',
     nav('archive', paths.archive(), 'Archive'),
     nav('categories', paths.categories(), 'Categories'),
     nav('search', paths.search(), 'Search'),

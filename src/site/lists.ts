@@ -4,6 +4,7 @@ import { escapeHtml } from './escape.js';
 import { type Appearance, horizonBadge, longDay, longMonth, num, plural } from './fragments.js';
 import { renderMath } from './math.js';
 import { paths, relativeUrl, type SiteDay } from './model.js';
+import { weekDays } from './windows.js';
 
 /** Top papers shown per day in lists. */
 const TOP = 5;
@@ -48,11 +49,16 @@ function pager(
 }
 
 /** The body of index page `page` (1-based) of `pages`, listing `days`. */
-export function indexBody(days: readonly SiteDay[], page: number, pages: number): string {
+export function indexBody(
+  days: readonly SiteDay[],
+  page: number,
+  pages: number,
+  windows: WindowLinks = {},
+): string {
   const from = paths.index(page);
   const intro =
     page === 1
-      ? '<h1>Hot arXiv papers</h1><p class="lead">The new arXiv papers people are talking about, day by day, ranked by the posts that link them on X, Bluesky, Hacker News and Hugging Face.</p>'
+      ? `<h1>Hot arXiv papers</h1><p class="lead">The new arXiv papers people are talking about, day by day, ranked by the posts that link them on X, Bluesky, Hacker News and Hugging Face.</p>${windowNav(from, windows)}`
       : `<h1>Hot arXiv papers, page ${page}</h1>`;
   if (days.length === 0) return `${intro}<p>No days yet: run <code>hotpapers post</code> to rank a day.</p>`;
   return [
@@ -110,6 +116,7 @@ export function categoryBody(
   pages: number,
   total: number,
   pageSize = 100,
+  windowsHtml = '',
 ): string {
   const from = paths.category(cat, page);
   const to = (p: string) => escapeHtml(relativeUrl(from, p));
@@ -122,6 +129,7 @@ export function categoryBody(
   return [
     `<h1>${escapeHtml(categoryLabel(cat))}</h1>`,
     `<p class="lead">${num(total)} ranked paper${total === 1 ? '' : 's'} listed in <a href="${escapeHtml(`https://arxiv.org/list/${encodeURIComponent(cat)}/recent`)}">${escapeHtml(cat)}</a>, newest first. <a href="${to(paths.categories())}">All categories</a>.</p>`,
+    windowsHtml,
     `<ol class="results" start="${(page - 1) * pageSize + 1}">${list}</ol>`,
     pager(from, page, pages, (n) => paths.category(cat, n), 'newer', 'older'),
   ].join('');
@@ -144,4 +152,85 @@ export function searchBody(papers: number): string {
     '<ol id="results" class="results"></ol>',
     '<p><button type="button" id="more" hidden>Show more results</button></p>',
   ].join('');
+}
+
+/** Links between the window pages: the current week, month, year, all time and rising. */
+export interface WindowLinks {
+  week?: string;
+  month?: string;
+  year?: string;
+  all?: string;
+  rising?: string;
+}
+
+/** The row of window links, the current one marked. */
+export function windowNav(from: string, links: WindowLinks, current?: keyof WindowLinks): string {
+  const labels: Array<[keyof WindowLinks, string]> = [
+    ['week', 'This week'],
+    ['month', 'This month'],
+    ['year', 'This year'],
+    ['all', 'All time'],
+    ['rising', 'Rising'],
+  ];
+  const items = labels
+    .filter(([k]) => links[k])
+    .map(
+      ([k, label]) =>
+        `<li><a href="${escapeHtml(relativeUrl(from, links[k]!))}"${k === current ? ' aria-current="page"' : ''}>${label}</a></li>`,
+    );
+  return items.length > 0
+    ? `<ul class="windows" aria-label="Top papers by period">${items.join('')}</ul>`
+    : '';
+}
+
+/** What a window page shows. */
+export interface WindowPage {
+  /** Site path of the page. */
+  path: string;
+  /** Heading, plain text. */
+  title: string;
+  /** Lead paragraph, HTML. */
+  leadHtml: string;
+  items: readonly Appearance[];
+  /** Extra text per item (rising: the growth), plain text, by paper id. */
+  notes?: ReadonlyMap<string, string>;
+  nav: WindowLinks;
+  current?: keyof WindowLinks;
+  /** Previous and next windows of the same kind (older, newer): [label, path]. */
+  older?: [string, string];
+  newer?: [string, string];
+}
+
+/** The body of a window page: its papers by score, each with its day and its rank that day. */
+export function windowBody(w: WindowPage): string {
+  const from = w.path;
+  const to = (p: string) => escapeHtml(relativeUrl(from, p));
+  const max = w.items.reduce((m, a) => Math.max(m, a.ranked.score), 0) || 1;
+  const list = w.items
+    .map((a) => {
+      const note = w.notes?.get(a.ranked.paper.id);
+      return `<li><a href="${to(paths.paper(a.ranked.paper.id))}">${renderMath(a.ranked.paper.title)}</a><div class="muted">${note ? `<b>${escapeHtml(note)}</b> · ` : ''}score ${num(a.ranked.score)} <span class="bar" aria-hidden="true"><span style="width:${Math.max(2, Math.round((100 * a.ranked.score) / max))}%"></span></span> · #${a.ranked.rank} on <a href="${to(paths.day(a.day.day))}">${escapeHtml(a.day.day)}</a> · ${escapeHtml(a.ranked.paper.categories.slice(0, 3).join(' '))}</div></li>`;
+    })
+    .join('');
+  const pager =
+    w.older || w.newer
+      ? `<nav aria-label="Other periods"><ul class="pager">${w.older ? `<li><a rel="prev" href="${to(w.older[1])}">&larr; ${escapeHtml(w.older[0])}</a></li>` : '<li></li>'}${w.newer ? `<li><a rel="next" href="${to(w.newer[1])}">${escapeHtml(w.newer[0])} &rarr;</a></li>` : '<li></li>'}</ul></nav>`
+      : '';
+  return [
+    `<h1>${escapeHtml(w.title)}</h1>`,
+    windowNav(from, w.nav, w.current),
+    `<p class="lead">${w.leadHtml}</p>`,
+    list ? `<ol class="results">${list}</ol>` : '<p>No ranked paper in this period.</p>',
+    pager,
+  ].join('');
+}
+
+/** The heading of a window page: `Top papers of the week 2021-W23 (7–13 June 2021)`. */
+export function windowTitle(kind: 'week' | 'month' | 'year' | 'all', key: string, category?: string): string {
+  const where = category ? ` in ${category}` : '';
+  if (kind === 'all') return `Top papers of all time${where}`;
+  if (kind === 'year') return `Top papers of ${key}${where}`;
+  if (kind === 'month') return `Top papers of ${longMonth(key)}${where}`;
+  const [monday, sunday] = weekDays(key);
+  return `Top papers of the week ${longDay(monday).replace(/^\w+ /, '')} to ${longDay(sunday).replace(/^\w+ /, '')}${where}`;
 }

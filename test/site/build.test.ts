@@ -340,3 +340,35 @@ test('every page carries Open Graph and Twitter card tags with absolute URLs', (
   // Hostile titles are escaped in attributes too.
   assert.ok(!paper.includes('content="<script'), 'escaped');
 });
+
+test('window pages list each paper once by score across days, with its day and rank; nav links this week and month', () => {
+  const files = buildSite(modelOf(sampleDigests()), { baseUrl: BASE });
+  // 2021-06-08 to 2021-06-10 are all in ISO week 2021-W23.
+  const week = text(files, 'top/week-2021-W23.html');
+  const order = [...week.matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]);
+  // Scores 275, 145, 71, 65 (ranked 2021-06-08), 60: days interleave.
+  assert.deepEqual(order, ['2106.00001', 'hep-th_9901001', '2106.00002', '2106.00009', '2106.00003']);
+  const scores = [...week.matchAll(/score ([\d,]+) <span class="bar"/g)].map((m) =>
+    Number(m[1]!.replace(/,/g, '')),
+  );
+  assert.deepEqual(
+    scores,
+    [...scores].sort((a, b) => b - a),
+  );
+  assert.match(week, /#1 on <a href="\.\.\/days\/2021-06-10\.html">2021-06-10<\/a>/);
+  for (const path of ['top/month-2021-06.html', 'top/year-2021.html', 'top/all.html', 'top/rising.html'])
+    assert.ok(files.has(path), path);
+  assert.deepEqual(
+    [...text(files, 'top/all.html').matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]),
+    order,
+  );
+  const index = text(files, 'index.html');
+  assert.ok(index.includes('<a href="top/week-2021-W23.html">This week</a>'), 'nav: this week');
+  assert.ok(index.includes('<a href="top/month-2021-06.html">This month</a>'), 'nav: this month');
+  const cat = text(files, 'categories/cs.LG-top-week.html');
+  assert.deepEqual(
+    [...cat.matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]),
+    order.filter((id) => text(files, `papers/${id}.html`).includes('categories/cs.LG.html')),
+  );
+  assert.ok(text(files, 'categories/cs.LG.html').includes('href="../categories/cs.LG-top-month.html"'));
+});
