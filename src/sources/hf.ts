@@ -79,6 +79,8 @@ export interface HfRaw {
   projectPage?: string;
   arxivPublishedAt?: string;
   submittedOnDailyAt?: string;
+  /** The item's thumbnail (paper enrichment falls back to it). */
+  thumbnail?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ export function postFromDailyItem(item: unknown, date: string): Post | null {
   const arxivPublished = firstString(paper.publishedAt, it.publishedAt);
   if (arxivPublished) raw.arxivPublishedAt = arxivPublished;
   if (typeof paper.submittedOnDailyAt === 'string') raw.submittedOnDailyAt = paper.submittedOnDailyAt;
+  if (typeof it.thumbnail === 'string' && it.thumbnail !== '') raw.thumbnail = it.thumbnail;
   return {
     source: 'hf',
     id,

@@ -4,12 +4,14 @@
  * `GET /api/papers/{id}` (404 for papers HF does not know). Dates without data answer `[]`;
  * dates listed in `notFoundDates` answer 404. Failures are switchable. Point HF_API_URL at `apiUrl`.
  */
-import type { HfDailyItem } from '../sources/hf.js';
+import type { HfDailyItem, HfPaper } from '../sources/hf.js';
 import { type Handler, type RecordedRequest, type Reply, type StandIn, startStandIn } from './server.js';
 
 export interface HfStandInData {
   /** Daily Papers items by date (YYYY-MM-DD), in the order HF lists them. */
   days: Record<string, HfDailyItem[]>;
+  /** Paper pages HF has beyond those on Daily Papers (`/api/papers/{id}`); every other id is a 404. */
+  papers?: HfPaper[];
 }
 
 export interface HfStandInOptions {
@@ -84,13 +86,13 @@ export function hfHandler(data: HfStandInData, options: HfStandInOptions = {}): 
       const item = Object.values(data.days)
         .flat()
         .find((it) => it.paper.id === id);
-      if (!item)
+      // The paper object, as in a Daily Papers item (research §11.4).
+      const page = item
+        ? { ...item.paper, numComments: item.numComments ?? 0 }
+        : data.papers?.find((p) => p.id === id);
+      if (!page)
         return { status: 404, headers: JSON_TYPE, body: JSON.stringify({ error: 'Paper not found' }) };
-      return {
-        status: 200,
-        headers: JSON_TYPE,
-        body: JSON.stringify({ ...item.paper, numComments: item.numComments ?? 0 }),
-      };
+      return { status: 200, headers: JSON_TYPE, body: JSON.stringify(page) };
     }
     return { status: 404, headers: JSON_TYPE, body: JSON.stringify({ error: 'Not Found' }) };
   };

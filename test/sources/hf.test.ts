@@ -76,6 +76,7 @@ test('postFromDailyItem - id, paper URL as the link, title, submitter, upvotes a
       githubStars: 1234,
       arxivPublishedAt: '2026-08-19T17:59:58.000Z',
       submittedOnDailyAt: '2026-08-20T04:12:33.000Z',
+      thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2608.12345.png',
     },
   });
   assert.equal(
