@@ -26,12 +26,12 @@ a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{o
 .skip:focus{left:1rem;top:.5rem;z-index:10;background:var(--bg);padding:.4rem .8rem;border:2px solid var(--accent)}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .site-head{border-bottom:1px solid var(--line)}
-.bar,main,.site-foot{max-width:54rem;margin:0 auto;padding:.75rem 1rem}
-.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem}
+.bar,main,.site-foot{max-width:62rem;margin:0 auto;padding:.75rem 1rem}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}
 .brand{font-weight:700;font-size:1.15rem;color:var(--fg);text-decoration:none}
-.bar nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0}
+.bar nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem .9rem;margin:0;padding:0}
 .find{display:flex;gap:.35rem;margin-left:auto}
-input[type=search]{font:inherit;min-width:0;width:14rem;max-width:100%;padding:.3rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+input[type=search]{font:inherit;min-width:0;width:11rem;max-width:100%;padding:.3rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
 button{font:inherit;padding:.3rem .7rem;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg);cursor:pointer}
 h1{font-size:1.6rem;line-height:1.25;margin:.75rem 0 .5rem}
 h2{font-size:1.25rem;line-height:1.3;margin:1.5rem 0 .4rem}
@@ -39,12 +39,27 @@ h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 .lead,.muted,.authors,.meta,.counts,.note,.site-foot{color:var(--muted)}
 .badge{display:inline-block;font-size:.8rem;font-weight:600;padding:.05rem .45rem;border-radius:999px;border:1px solid var(--line);background:var(--card);color:var(--fg);vertical-align:middle}
 .papers{list-style:none;margin:0;padding:0}
-.paper{border-top:1px solid var(--line);padding:.5rem 0 1rem}
-.paper h2{margin-top:.6rem}
+.paper{border-top:1px solid var(--line);padding:.45rem 0 .5rem}
+.paper::after{content:"";display:table;clear:both}
+.paper h2{font-size:1.1rem;margin:.15rem 0}
 .paper h2 .n{color:var(--muted);font-weight:600}
-.stats{margin:.3rem 0;font-size:.95rem}
+.thumb{float:right;width:120px;height:auto;margin:.2rem 0 .2rem .8rem;border-radius:4px;background:var(--card)}
+.stats{margin:.1rem 0;font-size:.92rem}
 .stats b{font-variant-numeric:tabular-nums}
-.links{margin:.3rem 0;font-size:.95rem}
+.stats .sb{margin:0 .4rem}
+.why{font-size:.85rem;color:var(--muted)}
+.tldr{margin:.15rem 0}
+.paper details{margin:.15rem 0}
+.paper summary{display:list-item;color:var(--fg);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.paper details[open] summary{white-space:normal}
+.paper details[open] summary{margin-bottom:.2rem}
+.top{margin:.1rem 0;font-size:.88rem;display:-webkit-box;-webkit-line-clamp:1;-webkit-box-orient:vertical;overflow:hidden}
+.top.gone{font-style:italic}
+.paper .links{margin:0;font-size:.9rem;line-height:1.6}
+.au{color:var(--muted)}
+summary{cursor:pointer;min-height:24px}
+.links{margin:.3rem 0;font-size:.95rem;line-height:1.9}
+.links a,.pager a,.bar nav a,.cats a{display:inline-block;min-height:24px;min-width:24px}
 .cats{display:inline-flex;flex-wrap:wrap;gap:.3rem;list-style:none;margin:0;padding:0}
 .cats a{font-size:.85rem;padding:0 .4rem;border:1px solid var(--line);border-radius:4px;text-decoration:none}
 .abstract{margin:.5rem 0}
@@ -64,8 +79,9 @@ th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:right}
 th:first-child,td:first-child{text-align:left}
 .table-wrap{overflow-x:auto}
 .chart{margin:.75rem 0}
-.chart svg{display:block;width:100%;max-width:600px;height:auto;aspect-ratio:600/150}
-.chart .axis{stroke:var(--line);stroke-width:1}
+.chart svg{display:block;width:100%;max-width:600px;height:auto;aspect-ratio:600/170}
+.chart .axis{stroke:var(--muted);stroke-width:1}
+.chart .grid{stroke:var(--line);stroke-width:1;stroke-dasharray:3 3}
 .chart .line{fill:none;stroke:var(--accent);stroke-width:2}
 .chart .dot{fill:var(--accent)}
 .chart .lbl{fill:var(--muted);font-size:11px}
@@ -79,8 +95,11 @@ th:first-child,td:first-child{text-align:left}
 .windows{display:flex;flex-wrap:wrap;gap:.3rem .5rem;list-style:none;margin:.4rem 0;padding:0}
 .windows a{display:inline-block;min-height:24px;padding:.1rem .6rem;border:1px solid var(--line);border-radius:999px;text-decoration:none}
 .windows a[aria-current]{background:var(--accent);color:var(--bg);border-color:var(--accent)}
-.bar{display:inline-block;width:5rem;height:.5rem;background:var(--line);border-radius:3px;vertical-align:middle;overflow:hidden}
-.bar>span{display:block;height:100%;background:var(--accent)}
+.sb{display:inline-block;width:4rem;height:.5rem;border-radius:3px;vertical-align:middle;background:linear-gradient(90deg,var(--accent) var(--w),var(--line) 0)}
+.dayhead{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 1rem}
+.dayhead .pager,.dayhead .health{margin:.3rem 0}
+.breakdown th,.breakdown td{padding:.3rem .35rem}
+.breakdown tbody th{font-weight:600}
 .health{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.9rem}
 .katex{font-size:1.05em}
 .js .nojs{display:none}

@@ -90,6 +90,7 @@ export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: Sit
     liveEmbeds,
     dayPosts: options.dayPosts ?? 2,
     embeds: model.embeds ?? new Map(),
+    enrichments: model.enrichments,
   };
   let usesMath = false;
   const mainFeeds = {

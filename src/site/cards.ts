@@ -151,3 +151,22 @@ export function linkify(text: string): string {
   out += escapeHtml(text.slice(last));
   return out.replace(/\r?\n/g, '<br>');
 }
+
+/** A post as one compact line (the day page's top post): author (linking the post), source, clipped text. */
+export function compactPost(post: CardPost, embed: EmbedRecord | undefined, maxText = 110): string {
+  const deleted = embed?.status === 'unavailable';
+  const source = SOURCE_NAMES[post.source] ?? post.source;
+  const name = post.authorName?.trim();
+  const handle = post.authorHandle?.trim();
+  const who = escapeHtml(name || (handle ? `@${handle}` : 'unknown author'));
+  const url = safeHttpUrl(post.url);
+  const full = post.text.trim();
+  const text = clipText(full, maxText);
+  return [
+    `<p class="top${deleted ? ' gone' : ''}">`,
+    url ? `<a href="${escapeHtml(url)}" rel="nofollow ugc">${who}</a>` : `<b>${who}</b>`,
+    ` on ${escapeHtml(source)}${deleted ? ' (since deleted)' : ''}`,
+    text ? `: ${linkify(text)}${text.length < full.length ? '&hellip;' : ''}` : '',
+    '</p>',
+  ].join('');
+}

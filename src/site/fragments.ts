@@ -1,6 +1,14 @@
 /** HTML fragments shared by several pages: dates, authors, counts, links, categories. */
 import { categoryName } from '../arxiv/category-names.js';
-import type { Paper, RankedPaper } from '../types.js';
+import {
+  type Paper,
+  type PaperEnrichment,
+  type RankedPaper,
+  SOURCE_IDS,
+  type SourceId,
+  type SourceTotals,
+} from '../types.js';
+import type { CardPost } from './cards.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import type { EmbedRecord, SiteDay } from './model.js';
 import { paths, relativeUrl } from './model.js';
@@ -13,6 +21,18 @@ export interface PageContext {
   /** Posts shown under each paper on a day page. */
   dayPosts: number;
   embeds: ReadonlyMap<string, EmbedRecord>;
+  /** What Hugging Face says of each paper (TL;DR, code, project page). */
+  enrichments?: ReadonlyMap<string, PaperEnrichment>;
+  /** Site path and size of each paper's thumbnail (WebP made at build time). */
+  thumbs?: ReadonlyMap<string, Thumb>;
+}
+
+/** A paper's thumbnail as served by the site. */
+export interface Thumb {
+  /** Site path, e.g. `thumbs/2106.04554.webp`. */
+  path: string;
+  width: number;
+  height: number;
 }
 
 /** One ranking of a paper: the day it was ranked and its entry that day. */
@@ -117,4 +137,103 @@ export function horizonBadge(horizon: string): string {
   return horizon
     ? ` <span class="badge" title="Counts as of ${escapeHtml(horizon)} after the announcement">counts at ${escapeHtml(horizon)}</span>`
     : '';
+}
+
+const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|et al|vs|etc|Fig|Eq|Sec|cf|resp|approx|Dr|Mr|Ms|No))\.$/i;
+
+/** The first sentence of a text (an abstract): up to the first `.`, `!` or `?` that ends a sentence. */
+export function firstSentence(text: string): string {
+  const re = /[.!?](?=\s+[A-Z0-9(["'$]|$)/g;
+  for (const m of text.matchAll(re)) {
+    const upTo = text.slice(0, m.index + 1);
+    if (ABBREVIATIONS.test(upTo)) continue;
+    // A decimal point or an initial ("J. Smith") is not a sentence end.
+    if (/\b[A-Z]\.$/.test(upTo)) continue;
+    return upTo;
+  }
+  return text;
+}
+
+/** A paper's one-line TL;DR: Hugging Face's AI summary when known, else the abstract's first sentence. */
+export function tldrOf(paper: Paper, enrichment?: PaperEnrichment): { text: string; fromHf: boolean } {
+  const hf = enrichment?.aiSummary?.trim();
+  if (hf) return { text: hf, fromHf: true };
+  return { text: firstSentence(paper.abstract), fromHf: false };
+}
+
+/** Short display name of each source (the day page's counts line). */
+export const SOURCE_SHORT: Record<SourceId, string> = { x: 'X', bluesky: 'Bluesky', hn: 'HN', hf: 'HF' };
+
+/** A source's counts in its own words: `45 reposts + 150 likes`, `80 points`, `12 upvotes`. */
+function totalsText(source: SourceId, t: SourceTotals): string {
+  if (source === 'hn') return `${plural(t.likes, 'point')}`;
+  if (source === 'hf') return plural(t.likes, 'upvote');
+  return `${plural(t.reposts, 'repost')} + ${plural(t.likes, 'like')}`;
+}
+
+/**
+ * The line beside a score that says what it is: the counts of each source and its weight
+ * (`= X 45 reposts + 150 likes, HN 80 points; weights 1`), with a link to the paper's breakdown.
+ */
+export function scoreWhyHtml(
+  r: RankedPaper,
+  weights: Partial<Record<SourceId, number>> | undefined,
+  breakdownHref: string,
+): string {
+  const parts: string[] = [];
+  const ws = new Set<number>();
+  for (const s of SOURCE_IDS) {
+    const t = r.bySource[s];
+    if (!t || t.posts === 0) continue;
+    const w = weights?.[s] ?? 1;
+    ws.add(w);
+    parts.push(`${SOURCE_SHORT[s]} ${totalsText(s, t)}${w === 1 ? '' : ` (× ${num(w)})`}`);
+  }
+  const weightNote = ws.size === 1 && ws.has(1) ? '; weights 1' : '';
+  const text = parts.length > 0 ? `= ${parts.join(', ')}${weightNote}` : '= no counted posts';
+  return `<span class="why">${escapeHtml(text)} <a href="${escapeHtml(breakdownHref)}">breakdown</a></span>`;
+}
+
+/** The score as a bar relative to `max` (decorative: an empty element; the number is beside it). */
+export function scoreBar(score: number, max: number): string {
+  const pct = Math.max(2, Math.min(100, Math.round((100 * score) / (max || 1))));
+  return `<i class="sb" style="--w:${pct}%"></i>`;
+}
+
+/** The paper's links out: arXiv, PDF, code (with stars), project page, HF, HN thread, alphaXiv. */
+export function linksOutHtml(
+  paper: Paper,
+  enrichment: PaperEnrichment | undefined,
+  posts: readonly CardPost[],
+  extra = '',
+): string {
+  const id = encodeURI(paper.id);
+  const pdf = safeHttpUrl(paper.pdfUrl) ?? `https://arxiv.org/pdf/${id}`;
+  const a = (href: string, text: string, label?: string) =>
+    `<a href="${escapeHtml(href)}"${label ? ` aria-label="${escapeHtml(label)}"` : ''}>${text}</a>`;
+  const links = [a(absUrl(paper.id), 'arXiv'), a(pdf, 'PDF')];
+  const repo = enrichment?.githubRepo ? safeHttpUrl(enrichment.githubRepo) : undefined;
+  if (repo) {
+    const stars = enrichment?.githubStars;
+    links.push(
+      a(
+        repo,
+        `Code${typeof stars === 'number' ? ` &#9733;&#8239;${num(stars)}` : ''}`,
+        `Code repository${typeof stars === 'number' ? `, ${num(stars)} stars` : ''}`,
+      ),
+    );
+  }
+  const project = enrichment?.projectPage ? safeHttpUrl(enrichment.projectPage) : undefined;
+  if (project) links.push(a(project, 'Project page'));
+  if (!paper.id.includes('/'))
+    links.push(a(`https://huggingface.co/papers/${id}`, 'Hugging Face', 'Hugging Face paper page'));
+  let hn: CardPost | undefined;
+  for (const p of posts) if (p.source === 'hn' && (!hn || p.metrics.likes > hn.metrics.likes)) hn = p;
+  const hnUrl = hn ? safeHttpUrl(hn.url) : undefined;
+  if (hn && hnUrl) links.push(a(hnUrl, `HN thread (${plural(hn.metrics.replies, 'comment')})`));
+  links.push(a(`https://www.alphaxiv.org/abs/${id}`, 'alphaXiv'));
+  if (paper.doi && /^10\.\S+$/.test(paper.doi))
+    links.push(a(`https://doi.org/${encodeURI(paper.doi)}`, 'DOI'));
+  if (extra) links.push(extra);
+  return `<p class="links">${links.join(' · ')}</p>`;
 }

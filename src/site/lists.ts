@@ -1,7 +1,7 @@
 /** The list pages: latest days (paginated), monthly archive, categories, and the search page. */
 import { categoryLabel, categoryName } from '../arxiv/category-names.js';
 import { escapeHtml } from './escape.js';
-import { type Appearance, horizonBadge, longDay, longMonth, num, plural } from './fragments.js';
+import { type Appearance, horizonBadge, longDay, longMonth, num, plural, scoreBar } from './fragments.js';
 import { renderMath } from './math.js';
 import { paths, relativeUrl, type SiteDay } from './model.js';
 import { weekDays } from './windows.js';
@@ -209,7 +209,7 @@ export function windowBody(w: WindowPage): string {
   const list = w.items
     .map((a) => {
       const note = w.notes?.get(a.ranked.paper.id);
-      return `<li><a href="${to(paths.paper(a.ranked.paper.id))}">${renderMath(a.ranked.paper.title)}</a><div class="muted">${note ? `<b>${escapeHtml(note)}</b> · ` : ''}score ${num(a.ranked.score)} <span class="bar" aria-hidden="true"><span style="width:${Math.max(2, Math.round((100 * a.ranked.score) / max))}%"></span></span> · #${a.ranked.rank} on <a href="${to(paths.day(a.day.day))}">${escapeHtml(a.day.day)}</a> · ${escapeHtml(a.ranked.paper.categories.slice(0, 3).join(' '))}</div></li>`;
+      return `<li><a href="${to(paths.paper(a.ranked.paper.id))}">${renderMath(a.ranked.paper.title)}</a><div class="muted">${note ? `<b>${escapeHtml(note)}</b> · ` : ''}score ${num(a.ranked.score)} ${scoreBar(a.ranked.score, max)} · #${a.ranked.rank} on <a href="${to(paths.day(a.day.day))}">${escapeHtml(a.day.day)}</a> · ${escapeHtml(a.ranked.paper.categories.slice(0, 3).join(' '))}</div></li>`;
     })
     .join('');
   const pager =

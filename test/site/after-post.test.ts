@@ -28,7 +28,9 @@ test('after a post run, the site has index, day and paper pages and feeds that p
   for (const r of ranked) assert.ok(existsSync(join(out, `papers/${r.paper.id}.html`)), r.paper.id);
   const top = readFileSync(join(out, `papers/${ranked[0]!.paper.id}.html`), 'utf8');
   assert.ok(top.includes(`<h2>Posts (${ranked[0]!.posts.length})</h2>`));
-  assert.ok(top.includes('<figure class="chart">'), 'the stored snapshot gives a chart');
+  // One run stores one snapshot: the page says so instead of drawing a one-dot chart.
+  assert.ok(!top.includes('<figure class="chart">'), 'no chart from a single snapshot');
+  assert.ok(top.includes('One snapshot so far'), 'the single snapshot is stated');
   assert.ok(!/<script/i.test(day), 'static cards: no script on a day page');
 
   const parser = new XMLParser({ ignoreAttributes: false });

@@ -157,19 +157,31 @@ test('a day page shows counts, links, categories, abstract, top posts, source he
   const files = buildSite(modelOf(sampleDigests()), { baseUrl: BASE });
   const day = text(files, 'days/2021-06-09.html');
   assert.ok(day.includes('<h1>Hot papers of Wednesday 9 June 2021</h1>'));
+  // Score, its bar, and one line saying what it is (counts and weights) linking the breakdown.
   assert.ok(
     day.includes(
-      'score <b>275</b> · 45 reposts · 150 likes · Hacker News 80 points, 1 comment · 3 posts · 3 accounts',
+      '<p class="stats"><b>275</b><i class="sb" style="--w:100%"></i><span class="why">= X 40 reposts + 120 likes, Bluesky 5 reposts + 30 likes, HN 80 points; weights 1 <a href="../papers/2106.00001.html#breakdown">breakdown</a></span></p>',
     ),
+    day,
   );
   assert.ok(
     day.includes(
-      '<a href="https://arxiv.org/abs/2106.00001">arXiv abs</a> · <a href="https://arxiv.org/pdf/2106.00001v1">pdf</a>',
+      '<p class="links"><span class="au">Grace Hopper, Edsger Dijkstra et al.</span> · <a href="https://arxiv.org/abs/2106.00001">arXiv</a> · <a href="https://arxiv.org/pdf/2106.00001">PDF</a> · <a href="https://example.org/hn/1003">HN (1 comment)</a> · <a href="../categories/cs.CL.html" title="Computation and Language">cs.CL</a></p>',
     ),
   );
-  assert.ok(day.includes('<a href="../categories/cs.CL.html" title="Computation and Language">cs.CL</a>'));
-  assert.ok(day.includes(RARE_WORD));
-  assert.ok(day.includes('class="post"'));
+  // The TL;DR (the first sentence) is the summary of the collapsed abstract; a one-sentence abstract is just the TL;DR.
+  assert.ok(
+    day.includes(
+      '<details><summary>We study the problem of 2106.00002.</summary>Our method improves the baseline.</details>',
+    ),
+  );
+  assert.match(day, /<p class="tldr">We show that attention costs .*zymurgical/);
+  // The top post, one line, its author linking to it.
+  assert.ok(
+    day.includes(
+      '<p class="top"><a href="https://x.com/someone/status/1001" rel="nofollow ugc">User 1001</a> on X: Great paper!',
+    ),
+  );
   assert.ok(day.includes('<li class="warn">Hacker News: failed (hn: HTTP 503 from hn.algolia.com)</li>'));
   assert.ok(day.includes('<a rel="prev" href="../days/2021-06-08.html">&larr; 2021-06-08</a>'));
   assert.ok(day.includes('<a rel="next" href="../days/2021-06-10.html">2021-06-10 &rarr;</a>'));
@@ -213,15 +225,36 @@ test('a paper page lists every post (store extras too), the chart, the breakdown
   assert.equal((page.match(/<article class="post/g) ?? []).length, 4);
   assert.ok(page.includes('More posts in the store (1)'));
   assert.ok(page.includes('Found later'));
-  assert.ok(page.includes('<svg viewBox="0 0 600 150" width="600" height="150" role="img"'));
+  assert.ok(page.includes('<svg viewBox="0 0 600 170" width="600" height="170" role="img"'));
+  // Axes: the unit, and round formatted ticks (275 → an axis up to 500).
+  assert.ok(page.includes('>reposts + likes (points, upvotes)</text>'));
+  assert.ok(page.includes('text-anchor="end">500</text>'));
+  // +N in the last 24 h: both snapshots fall within the day before the last one, so all 275 is growth.
+  assert.ok(page.includes('<b>+275</b> in the last 24 h'));
   assert.ok(
     page.includes('went from 10 at 2021-06-09 06:00 UTC to 275 at 2021-06-09 18:00 UTC over 2 snapshots'),
   );
+  // The breakdown: sources as columns (fits a phone), figures as rows, a total that is the score.
   assert.ok(
     page.includes(
-      '<th scope="row">X</th><td>1</td><td>40</td><td>120</td><td>1</td><td>160</td><td>1</td><td>160</td>',
+      '<thead><tr><td></td><th scope="col">X</th><th scope="col">Bluesky</th><th scope="col">Hacker News</th><th scope="col">Total</th></tr></thead>',
     ),
   );
+  assert.ok(
+    page.includes(
+      '<tr><th scope="row">Adds</th><td><b>160</b></td><td><b>35</b></td><td><b>80</b></td><td><b>275</b></td></tr>',
+    ),
+  );
+  assert.ok(page.includes('<h2 id="breakdown">Score breakdown</h2>'));
+  // Links out and authors linking to a search for them.
+  assert.ok(
+    page.includes(
+      '<a href="https://huggingface.co/papers/2106.00001" aria-label="Hugging Face paper page">Hugging Face</a>',
+    ),
+  );
+  assert.ok(page.includes('<a href="https://www.alphaxiv.org/abs/2106.00001">alphaXiv</a>'));
+  assert.ok(page.includes('<a href="https://example.org/hn/1003">HN thread (1 comment)</a>'));
+  assert.ok(page.includes('<a href="../search.html?q=Grace%20Hopper">Grace Hopper</a>'));
   assert.ok(page.includes('adds 160 to the score (160 × weight 1)'));
   assert.ok(
     page.includes(
@@ -279,13 +312,14 @@ test('the heaviest seed day (24 papers, real abstracts, math and posts) builds a
       ),
     ),
   );
-  const html = text(
-    buildSite(modelOf([digest(seed.day, papers)]), { baseUrl: BASE }),
-    `days/${seed.day}.html`,
-  );
+  const files = buildSite(modelOf([digest(seed.day, papers)]), { baseUrl: BASE });
+  const html = text(files, `days/${seed.day}.html`);
   const size = Buffer.byteLength(html);
   assert.equal((html.match(/<li class="paper"/g) ?? []).length, 24);
-  assert.ok((html.match(/<span class="katex">/g) ?? []).length >= 3, 'the seed day has math');
+  const math = [...files].filter(
+    ([p, v]) => p.startsWith('papers/') && v.toString().includes('<span class="katex">'),
+  );
+  assert.ok(math.length >= 2, 'the seed day has math (whole abstracts on the paper pages)');
   assert.ok(size < 100_000, `day page is ${size} bytes`);
 });
 
@@ -348,7 +382,7 @@ test('window pages list each paper once by score across days, with its day and r
   const order = [...week.matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]);
   // Scores 275, 145, 71, 65 (ranked 2021-06-08), 60: days interleave.
   assert.deepEqual(order, ['2106.00001', 'hep-th_9901001', '2106.00002', '2106.00009', '2106.00003']);
-  const scores = [...week.matchAll(/score ([\d,]+) <span class="bar"/g)].map((m) =>
+  const scores = [...week.matchAll(/score ([\d,]+) <i class="sb"/g)].map((m) =>
     Number(m[1]!.replace(/,/g, '')),
   );
   assert.deepEqual(
@@ -371,4 +405,54 @@ test('window pages list each paper once by score across days, with its day and r
     order.filter((id) => text(files, `papers/${id}.html`).includes('categories/cs.LG.html')),
   );
   assert.ok(text(files, 'categories/cs.LG.html').includes('href="../categories/cs.LG-top-month.html"'));
+});
+
+test('a paper page links its code with stars, its project page and HF TL;DR; one snapshot draws no chart', () => {
+  const [d1] = sampleDigests();
+  const model = modelOf([d1!], {
+    papers: new Map([
+      [
+        '2106.00002',
+        {
+          posts: [],
+          history: [
+            { at: '2021-06-09T06:00:00Z', engagement: 71, reposts: 21, likes: 50, replies: 0, posts: 2 },
+          ],
+        },
+      ],
+    ]),
+    enrichments: new Map([
+      [
+        '2106.00002',
+        {
+          paperId: '2106.00002',
+          status: 'ok' as const,
+          githubRepo: 'https://github.com/example/robust',
+          githubStars: 1234,
+          projectPage: 'https://example.org/robust',
+          aiSummary: 'Graphs, but robust.',
+          fetchedAt: '2021-06-10T00:00:00Z',
+        },
+      ],
+    ]),
+  });
+  const files = buildSite(model, { baseUrl: BASE });
+  const page = text(files, 'papers/2106.00002.html');
+  assert.ok(
+    page.includes(
+      '<a href="https://github.com/example/robust" aria-label="Code repository, 1,234 stars">Code &#9733;&#8239;1,234</a>',
+    ),
+  );
+  assert.ok(page.includes('<a href="https://example.org/robust">Project page</a>'));
+  assert.ok(page.includes('Graphs, but robust.'));
+  assert.ok(!page.includes('<svg'), 'no one-dot chart');
+  assert.ok(page.includes('One snapshot so far'));
+  const day = text(files, 'days/2021-06-09.html');
+  // On the day page the HF summary is the TL;DR and the code link carries its stars.
+  assert.ok(
+    day.includes(
+      '<summary><span class="vh">TL;DR: </span>Graphs, but robust.</summary><b>Abstract.</b> We study',
+    ),
+  );
+  assert.ok(day.includes('<a href="https://github.com/example/robust">code &#9733;1,234</a>'));
 });
