@@ -14,18 +14,30 @@ interface ExplainFlags {
 
 /** What the action needs, loaded when it runs (help stays light). */
 async function load() {
-  const [config, ids, explain, score, db, digests, listings, posts, shared] = await Promise.all([
+  const [config, ids, explain, score, db, digests, enrichment, listings, posts, shared] = await Promise.all([
     import('../../config/load.js'),
     import('../../match/ids.js'),
     import('../../rank/explain.js'),
     import('../../rank/score.js'),
     import('../../store/db.js'),
     import('../../store/digests.js'),
+    import('../../store/enrichment.js'),
     import('../../store/listings.js'),
     import('../../store/posts.js'),
     import('../shared.js'),
   ]);
-  return { ...config, ...ids, ...explain, ...score, ...db, ...digests, ...listings, ...posts, ...shared };
+  return {
+    ...config,
+    ...ids,
+    ...explain,
+    ...score,
+    ...db,
+    ...digests,
+    ...enrichment,
+    ...listings,
+    ...posts,
+    ...shared,
+  };
 }
 
 /** Register `hotpapers explain`. */
@@ -57,6 +69,7 @@ export function register(program: Command): void {
         explainPaper,
         explainPaperJson,
         loadDigest,
+        loadEnrichments,
         loadListing,
         loadPostsForPapers,
         nowOf,
@@ -95,11 +108,17 @@ export function register(program: Command): void {
         const scored = scoreAll({ papers: [paper], posts, weights, thresholds })[0]!;
         const rank = digest?.papers.find((p) => p.paper.id === id)?.rank;
         const explained = { ...scored, rank };
+        // HF's paper page as `post` stored it: shown, never scored.
+        const enrichment = loadEnrichments(db, [id]).get(id);
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify(explainPaperJson(id, explained, weights), null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(explainPaperJson(id, explained, weights, enrichment), null, 2)}\n`,
+          );
         } else {
           const header = [`counts as of ${asOf}; sources: ${sources.join(', ') || 'none'}`];
-          process.stdout.write(`${[...explainPaper(id, explained, weights), ...header].join('\n')}\n`);
+          process.stdout.write(
+            `${[...explainPaper(id, explained, weights, enrichment), ...header].join('\n')}\n`,
+          );
         }
       } finally {
         db.close();
