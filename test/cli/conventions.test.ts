@@ -99,7 +99,9 @@ test('a day before arXiv or not announced yet is refused with the nearest day', 
 });
 
 test('--log-format json: usage errors and failed runs are JSON lines on stderr', async () => {
-  const usage = await runCli(['papers', '--date', '2021-06-09', '--log-format', 'json', '--bogus'], env(), { cwd: dir });
+  const usage = await runCli(['papers', '--date', '2021-06-09', '--log-format', 'json', '--bogus'], env(), {
+    cwd: dir,
+  });
   assert.equal(usage.code, 2);
   const line = JSON.parse(usage.stderr.trim()) as Record<string, unknown>;
   assert.equal(line.level, 'error');
