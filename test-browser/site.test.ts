@@ -128,7 +128,10 @@ test('keyboard: the skip link comes first, focus is visible, links are reachable
   assert.equal(next.tag, 'A');
   assert.ok(next.inMain, 'after the skip link, Tab moves into the main content');
   assert.equal(next.outline, 'solid');
-  assert.equal(next.text, '← 2021-06-08');
+  assert.equal(next.text, 'How ranked');
+  await page.keyboard.press('Tab');
+  const pager = (await page.evaluate(focused)) as typeof skip;
+  assert.equal(pager.text, '← 2021-06-08');
   // Enter on a focused link follows it.
   await Promise.all([page.waitForURL('**/days/2021-06-08.html'), page.keyboard.press('Enter')]);
   await ctx.close();

@@ -174,7 +174,17 @@ test('papers takes --quiet, --db and --json; post --json prints a summary', asyn
   assert.equal(summary.exitCode, 0);
 
   const site = await runCli(
-    ['site', '--json', '--quiet', '--db', papersDb, '--out', join(dir, 'public')],
+    [
+      'site',
+      '--json',
+      '--quiet',
+      '--db',
+      papersDb,
+      '--out',
+      join(dir, 'public'),
+      '--base-url',
+      'https://example.org/',
+    ],
     env(),
     {
       cwd: dir,

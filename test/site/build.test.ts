@@ -6,16 +6,7 @@ import { parseSeedPost } from '../../src/demo/seed.js';
 import { buildSite, type SiteFiles } from '../../src/site/build.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
 import type { DayDigest } from '../../src/types.js';
-import {
-  digest,
-  JS_LINK_TEXT,
-  paper,
-  post,
-  RARE_WORD,
-  ranked,
-  sampleDigests,
-  XSS_TITLE,
-} from './fixtures.js';
+import { digest, JS_LINK_TEXT, paper, post, ranked, sampleDigests, XSS_TITLE } from './fixtures.js';
 
 const BASE = 'https://example.org/hot/';
 
