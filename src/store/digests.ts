@@ -49,3 +49,35 @@ export function loadDigest(
     markdownSha256: row.markdown_sha256 ?? undefined,
   };
 }
+
+/** One stored digest row without its JSON: enough to choose a row per day and see that it changed. */
+export interface DigestRow {
+  day: string;
+  categoriesKey: string;
+  horizon: string;
+  observedAt: string;
+  writtenAt: string;
+  markdownSha256?: string;
+}
+
+/** Every digest row's key and dates, read from an index (the digest JSON is not touched). */
+export function listDigestRows(db: Db): DigestRow[] {
+  const rows = db
+    .prepare('SELECT day, categories, horizon, observed_at, written_at, markdown_sha256 FROM digests')
+    .all() as Array<{
+    day: string;
+    categories: string;
+    horizon: string;
+    observed_at: string;
+    written_at: string;
+    markdown_sha256: string | null;
+  }>;
+  return rows.map((r) => ({
+    day: r.day,
+    categoriesKey: r.categories,
+    horizon: r.horizon,
+    observedAt: r.observed_at,
+    writtenAt: r.written_at,
+    markdownSha256: r.markdown_sha256 ?? undefined,
+  }));
+}

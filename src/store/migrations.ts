@@ -129,4 +129,10 @@ export const MIGRATIONS: readonly string[] = [
     fetched_at TEXT NOT NULL
   );
   `,
+  // 3: a covering index of the digests' keys and dates, so the site lists the days without
+  // reading each row's digest (stored after them, on overflow pages).
+  `
+  CREATE INDEX IF NOT EXISTS digests_listing
+    ON digests(day, categories, horizon, observed_at, written_at, markdown_sha256);
+  `,
 ];

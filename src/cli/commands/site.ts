@@ -12,6 +12,7 @@ interface SiteFlags {
   categories?: string;
   horizon?: string;
   liveEmbeds?: boolean;
+  full?: boolean;
   quiet?: boolean;
 }
 
@@ -22,7 +23,8 @@ export function register(program: Command): void {
     .description(
       'build the static website (days, papers, categories, archive, search) and its feeds from the store',
     )
-    .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)');
+    .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
+    .option('--full', 'render and write every file, ignoring what the previous build left');
   withSiteFlags(command)
     .option('--quiet', 'no summary on stderr')
     .action(async (flags: SiteFlags) => {
@@ -37,7 +39,8 @@ export function register(program: Command): void {
         },
       });
       const log = createLogger({ quiet: config.quiet });
-      // Pages stream into a temporary folder that replaces the site only once all are written.
+      // The next generation is written beside the site (unchanged files hard-linked from it),
+      // then replaces it whole.
       const result = await generateSiteToDir(
         {
           db: config.db,
@@ -45,6 +48,7 @@ export function register(program: Command): void {
           liveEmbeds: flags.liveEmbeds ?? false,
           categories: chosenCategories(config).join(','),
           horizon: flags.horizon,
+          full: flags.full ?? false,
         },
         config.siteDir,
       );
@@ -52,7 +56,7 @@ export function register(program: Command): void {
       for (const w of result.warnings) log.warn(w);
       const ms = Math.round(performance.now() - started);
       log.info(
-        `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${(written.bytes / 1e6).toFixed(1)} MB) → ${written.dir} in ${ms} ms`,
+        `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged) → ${written.dir} in ${ms} ms`,
       );
       process.stdout.write(`${written.dir}\n`);
     });
