@@ -1,9 +1,11 @@
-/** `hotpapers serve`: preview the site on localhost, rebuilt whenever the store changes. */
+/** `hotpapers serve`: preview the site on localhost, rebuilt after each finished run. */
+import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { chosenCategories, loadConfig } from '../../config/load.js';
 import { HotpapersError } from '../../errors.js';
-import { generateSite } from '../../site/generate.js';
+import { generationBuilder } from '../../site/rebuild.js';
 import { startSiteServer } from '../../site/server.js';
+import { finishedWorkSignature } from '../../store/runs.js';
 import { createLogger } from '../../util/log.js';
 import { withSiteFlags } from '../shared.js';
 
@@ -21,7 +23,7 @@ interface ServeFlags {
 export function register(program: Command): void {
   const command = program
     .command('serve')
-    .description('preview the website on 127.0.0.1, rebuilt when the store changes (Ctrl-C stops)')
+    .description('preview the website on 127.0.0.1, rebuilt after each finished run (Ctrl-C stops)')
     .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)');
   withSiteFlags(command)
     .option('--quiet', 'no rebuild messages on stderr')
@@ -40,25 +42,43 @@ export function register(program: Command): void {
       });
       const log = createLogger({ quiet: config.quiet });
       const liveEmbeds = flags.liveEmbeds ?? false;
-      const build = () => {
-        const result = generateSite({
-          db: config.db,
-          baseUrl: config.baseUrl,
-          liveEmbeds,
-          categories: chosenCategories(config).join(','),
-          horizon: flags.horizon,
-        });
-        for (const w of result.warnings) log.warn(w);
-        return result.files;
+      const options = {
+        db: config.db,
+        baseUrl: config.baseUrl,
+        liveEmbeds,
+        categories: chosenCategories(config).join(','),
+        horizon: flags.horizon,
       };
+      // Each generation is built in a worker thread from the one served now (unchanged files
+      // hard-linked), and served once whole.
+      const generations = generationBuilder(options, (w) => log.warn(w));
+      const build = () => generations.build();
+      // React to a finished run (or a digest written outside any run), not to each write of one.
+      let store: Database.Database | undefined;
+      const signature = () => {
+        try {
+          store ??= new Database(config.db, { readonly: true, fileMustExist: true });
+          return finishedWorkSignature(store, Date.now()) ?? last;
+        } catch {
+          store?.close();
+          store = undefined;
+          return last;
+        }
+      };
+      let last = '-';
       const server = await startSiteServer({
         build,
-        watch: [config.db, `${config.db}-wal`],
+        signature: () => {
+          last = signature();
+          return last;
+        },
         port,
         strictCsp: !liveEmbeds,
         log,
       });
-      process.stderr.write(`serve: ${server.url} (watching ${config.db}; Ctrl-C stops)\n`);
+      process.stderr.write(
+        `serve: ${server.url} (rebuilt after each finished run on ${config.db}; Ctrl-C stops)\n`,
+      );
       process.stdout.write(`${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -66,5 +86,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
       await server.close();
+      store?.close();
+      generations.close();
     });
 }
