@@ -368,7 +368,8 @@ export function buildGeneration(
     }
     const fragment = Buffer.from(docs.join('\n'));
     fragments.set(dayName, fragment);
-    put(`${FRAGMENTS}/${dayName}.txt`, fragment, `d:${dayName}`);
+    // A copy: the writer may take over (detach) the Buffer it is given.
+    put(`${FRAGMENTS}/${dayName}.txt`, Buffer.from(fragment), `d:${dayName}`);
   }
   if (failed.size > 0) {
     // Unreadable days are left out; the pagers next to them must skip them too.

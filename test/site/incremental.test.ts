@@ -108,6 +108,9 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   assert.deepEqual(rewritten, expected);
   assert.deepEqual([...second.writtenPaths].sort(), expected);
   // Sanity of that set: the new pages are in it, an old day's and an old paper's pages are not.
+  const search = readFileSync(join(out, 'assets/search-index.js'), 'utf8');
+  for (const id of ['2106.11111', '2106.00001', '2105.00004'])
+    assert.ok(search.includes(`papers/${id}.html`), id);
   for (const p of ['days/2021-06-11.html', 'papers/2106.11111.html', 'index.html', 'atom.xml'])
     assert.ok(expected.includes(p), p);
   assert.ok(expected.includes('days/2021-06-10.html'), 'the previous newest day gains a "newer" link');
