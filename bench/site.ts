@@ -189,6 +189,8 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
     [
       "baseURL = 'https://example.org/'",
       "title = 'Hot Papers'",
+      // The synthetic days are dated up to 2030: Hugo skips future pages unless told.
+      'buildFuture = true',
       // The same page size and feed length as ours, in the keys this Hugo version reads.
       ...(version >= 128 ? [] : ['paginate = 10']),
       ...(version >= 114 ? [] : [`rssLimit = ${FEED_ITEMS}`]),
