@@ -1,13 +1,6 @@
 /** `hotpapers serve`: preview the site on localhost, rebuilt after each finished run. */
-import Database from 'better-sqlite3';
 import type { Command } from 'commander';
-import { chosenCategories, loadConfig } from '../../config/load.js';
-import { HotpapersError } from '../../errors.js';
-import { generationBuilder } from '../../site/rebuild.js';
-import { startSiteServer } from '../../site/server.js';
-import { finishedWorkSignature } from '../../store/runs.js';
-import { createLogger } from '../../util/log.js';
-import { withSiteFlags } from '../shared.js';
+import { examples, quietOption, wholeNumber, withSiteFlags } from '../options.js';
 
 interface ServeFlags {
   port?: string;
@@ -17,6 +10,7 @@ interface ServeFlags {
   horizon?: string;
   liveEmbeds?: boolean;
   quiet?: boolean;
+  logFormat?: 'human' | 'json';
 }
 
 /** Register `hotpapers serve`. */
@@ -24,23 +18,38 @@ export function register(program: Command): void {
   const command = program
     .command('serve')
     .description('preview the website on 127.0.0.1, rebuilt after each finished run (Ctrl-C stops)')
-    .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)');
+    .option(
+      '--port <n>',
+      'port to listen on (default 8080; 0 picks a free one)',
+      wholeNumber('serve', '--port', 0, 65535),
+    );
   withSiteFlags(command)
-    .option('--quiet', 'no rebuild messages on stderr')
+    .addOption(quietOption('no rebuild messages on stderr'))
+    .addHelpText('after', examples(['hotpapers serve', 'hotpapers serve --port 0 --live-embeds']))
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? 8080 : Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new HotpapersError('serve', `--port must be a port number, got "${flags.port}"`);
-      }
-      const config = loadConfig({
-        flags: {
-          baseUrl: flags.baseUrl,
-          db: flags.db,
-          categories: flags.categories,
-          quiet: flags.quiet ? true : undefined,
-        },
+      const [
+        { chosenCategories },
+        { generationBuilder },
+        { startSiteServer },
+        { finishedWorkSignature },
+        { default: Database },
+        { configOf, loggerFor },
+      ] = await Promise.all([
+        import('../../config/load.js'),
+        import('../../site/rebuild.js'),
+        import('../../site/server.js'),
+        import('../../store/runs.js'),
+        import('better-sqlite3'),
+        import('../shared.js'),
+      ]);
+      const config = configOf({
+        baseUrl: flags.baseUrl,
+        db: flags.db,
+        categories: flags.categories,
+        quiet: flags.quiet ? true : undefined,
       });
-      const log = createLogger({ quiet: config.quiet });
+      const log = loggerFor(flags, config);
       const liveEmbeds = flags.liveEmbeds ?? false;
       const options = {
         db: config.db,
@@ -52,26 +61,22 @@ export function register(program: Command): void {
       // Each generation is built in a worker thread from the one served now (unchanged files
       // hard-linked), and served once whole.
       const generations = generationBuilder(options, (w) => log.warn(w));
-      const build = () => generations.build();
       // React to a finished run (or a digest written outside any run), not to each write of one.
-      let store: Database.Database | undefined;
+      let store: InstanceType<typeof Database> | undefined;
+      let last = '-';
       const signature = () => {
         try {
           store ??= new Database(config.db, { readonly: true, fileMustExist: true });
-          return finishedWorkSignature(store, Date.now()) ?? last;
+          last = finishedWorkSignature(store, Date.now()) ?? last;
         } catch {
           store?.close();
           store = undefined;
-          return last;
         }
+        return last;
       };
-      let last = '-';
       const server = await startSiteServer({
-        build,
-        signature: () => {
-          last = signature();
-          return last;
-        },
+        build: () => generations.build(),
+        signature,
         port,
         strictCsp: !liveEmbeds,
         log,

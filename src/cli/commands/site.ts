@@ -1,9 +1,6 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
 import type { Command } from 'commander';
-import { chosenCategories, loadConfig } from '../../config/load.js';
-import { generateSiteToDir } from '../../site/generate.js';
-import { createLogger } from '../../util/log.js';
-import { withSiteFlags } from '../shared.js';
+import { examples, jsonOption, quietOption, withSiteFlags } from '../options.js';
 
 interface SiteFlags {
   out?: string;
@@ -14,6 +11,8 @@ interface SiteFlags {
   liveEmbeds?: boolean;
   full?: boolean;
   quiet?: boolean;
+  json?: boolean;
+  logFormat?: 'human' | 'json';
 }
 
 /** Register `hotpapers site`. */
@@ -26,19 +25,31 @@ export function register(program: Command): void {
     .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
     .option('--full', 'render and write every file, ignoring what the previous build left');
   withSiteFlags(command)
-    .option('--quiet', 'no summary on stderr')
+    .addOption(quietOption('no summary on stderr'))
+    .addOption(jsonOption('print a JSON summary (days, papers, files, bytes, folder) on stdout'))
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers site --base-url https://example.org/hotpapers/',
+        'hotpapers site --out public --json',
+      ]),
+    )
     .action(async (flags: SiteFlags) => {
       const started = performance.now();
-      const config = loadConfig({
-        flags: {
-          siteDir: flags.out,
-          baseUrl: flags.baseUrl,
-          db: flags.db,
-          categories: flags.categories,
-          quiet: flags.quiet ? true : undefined,
-        },
+      const [{ chosenCategories }, { generateSiteToDir }, { configOf, loggerFor, printJson }] =
+        await Promise.all([
+          import('../../config/load.js'),
+          import('../../site/generate.js'),
+          import('../shared.js'),
+        ]);
+      const config = configOf({
+        siteDir: flags.out,
+        baseUrl: flags.baseUrl,
+        db: flags.db,
+        categories: flags.categories,
+        quiet: flags.quiet ? true : undefined,
       });
-      const log = createLogger({ quiet: config.quiet });
+      const log = loggerFor(flags, config);
       // The next generation is written beside the site (unchanged files hard-linked from it),
       // then replaces it whole.
       const result = await generateSiteToDir(
@@ -58,6 +69,18 @@ export function register(program: Command): void {
       log.info(
         `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged) → ${written.dir} in ${ms} ms`,
       );
-      process.stdout.write(`${written.dir}\n`);
+      if (flags.json) {
+        printJson({
+          dir: written.dir,
+          days: result.days,
+          papers: result.papers,
+          files: written.files,
+          bytes: written.bytes,
+          warnings: result.warnings,
+          ms,
+        });
+      } else {
+        process.stdout.write(`${written.dir}\n`);
+      }
     });
 }
