@@ -126,6 +126,9 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** Files a generation writes on the calling thread before a worker thread takes over. */
+const SYNC_WRITES = 400;
+
 /** Unwritten kilobytes the builder may run ahead of the worker before it waits (bounds memory). */
 const MAX_PENDING_KB = 8 * 1024;
 
@@ -294,7 +297,10 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
   const made = new Set<string>([temp]);
   const shared = new SharedArrayBuffer(4);
   const pending = new Int32Array(shared);
-  const worker = new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+  // The first files are written here (an incremental build writes few: no thread to start);
+  // past SYNC_WRITES a worker thread takes over, so a full build renders while files are written.
+  let worker: Worker | undefined;
+  let syncWrites = 0;
   let done = false;
   let previous: Manifest | undefined;
   try {
@@ -302,12 +308,15 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
   } catch {
     previous = undefined;
   }
-  const finish = () =>
-    new Promise<string | null>((resolvePromise, reject) => {
-      worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
-      worker.once('error', reject);
-      worker.postMessage({ end: true });
-    }).finally(() => worker.terminate());
+  const finish = async (): Promise<string | null> => {
+    const w = worker;
+    if (!w) return null;
+    return new Promise<string | null>((resolvePromise, reject) => {
+      w.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
+      w.once('error', reject);
+      w.postMessage({ end: true });
+    }).finally(() => w.terminate());
+  };
   const drop = () => rmSync(temp, { recursive: true, force: true });
   return {
     temp,
@@ -323,6 +332,22 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       const target = safeJoin(temp, path);
       const bytes = Array.isArray(data) ? data.reduce((n, c) => n + c.length, 0) : data.length;
+      sizes.set(path, bytes);
+      if (!worker && syncWrites < SYNC_WRITES) {
+        syncWrites++;
+        try {
+          const folder = dirname(target);
+          if (!made.has(folder)) {
+            mkdirSync(folder, { recursive: true });
+            made.add(folder);
+          }
+          writeFileSync(target, Array.isArray(data) ? Buffer.concat(data) : data);
+        } catch (error) {
+          throw asSiteError(error, `cannot write ${path}`);
+        }
+        return;
+      }
+      worker ??= new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
       const cost = Math.ceil(bytes / 1024) + 1;
       for (let now = Atomics.load(pending, 0); now > MAX_PENDING_KB; now = Atomics.load(pending, 0)) {
         Atomics.wait(pending, 0, now, 100);
@@ -330,7 +355,6 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
       Atomics.add(pending, 0, cost);
       const own = !Array.isArray(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
       worker.postMessage({ target, data, cost }, own ? [(data as Buffer).buffer as ArrayBuffer] : []);
-      sizes.set(path, bytes);
     },
     keep(path) {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
