@@ -6,7 +6,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { listDigestRows, loadDigest } from '../store/digests.js';
+import { listDigestRows, readDigest } from '../store/digests.js';
 import type { DayDigest, SourceId } from '../types.js';
 import {
   type EmbedRecord,
@@ -65,23 +65,19 @@ function guard<T>(fn: () => T): T {
 function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: string[] } {
   const rows = listDigestRows(db);
   const rank = (r: (typeof rows)[number]) =>
-    (r.categoriesKey === options.categories ? 0 : 10) +
+    (r.categories === options.categories ? 0 : 10) +
     (r.horizon === (options.horizon ?? '') ? 0 : r.horizon === '' ? 1 : 2);
   rows.sort((a, b) =>
-    a.day < b.day
-      ? 1
-      : a.day > b.day
-        ? -1
-        : rank(a) - rank(b) || (a.categoriesKey < b.categoriesKey ? -1 : 1),
+    a.day < b.day ? 1 : a.day > b.day ? -1 : rank(a) - rank(b) || (a.categories < b.categories ? -1 : 1),
   );
   const refs: DayRef[] = [];
   for (const r of rows) {
     if (refs.length > 0 && refs[refs.length - 1]!.day === r.day) continue;
     refs.push({
       day: r.day,
-      categoriesKey: r.categoriesKey,
+      categoriesKey: r.categories,
       horizon: r.horizon,
-      fingerprint: [r.categoriesKey, r.horizon, r.observedAt, r.writtenAt, r.markdownSha256 ?? ''].join('|'),
+      fingerprint: [r.categories, r.horizon, r.observedAt, r.writtenAt, r.markdownSha256 ?? ''].join('|'),
     });
   }
   return { refs, warnings: [] };
@@ -90,21 +86,14 @@ function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: str
 function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   let digest: DayDigest | undefined;
   try {
-    digest = loadDigest(db, ref.day, ref.categoriesKey, ref.horizon);
+    // The store rehydrates the digest (format 2 refers to posts and papers by key).
+    digest = readDigest(db, ref.day, ref.categoriesKey, ref.horizon);
     if (!digest) throw new Error('the row is gone');
     if (!Array.isArray(digest.papers)) throw new Error('no papers array');
   } catch (error) {
     return `site: digest of ${ref.day} (${ref.categoriesKey}${ref.horizon ? `, ${ref.horizon}` : ''}) is not readable (${(error as Error).message}); left out`;
   }
-  // loadDigest adds the Markdown's path and hash; the site shows neither.
-  const {
-    path: _path,
-    markdownSha256: _sha,
-    ...plain
-  } = digest as DayDigest & {
-    path?: string;
-    markdownSha256?: string;
-  };
+  const plain = digest;
   shareShownPosts(plain);
   const day = {
     day: ref.day,
