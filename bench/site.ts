@@ -388,6 +388,23 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
   writeHugoSite(hugoRoot, days.map(syntheticDay), minor);
   const ours = join(dir, 'race-public');
   const env = { ...process.env, HOTPAPERS_BASE_URL: BASE_URL };
+  // Our side runs as the package does (compiled JavaScript, `bin: dist/cli/main.js`), compiled
+  // here into node_modules/.cache so its imports resolve; tsx if the compiler is not there.
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const dist = join(root, 'node_modules', '.cache', 'hotpapers-bench-dist');
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      dist,
+    ],
+    { encoding: 'utf8' },
+  );
+  const compiled = tsc.status === 0;
+  const ourCommand = compiled ? [join(dist, 'cli', 'main.js')] : ['--import', 'tsx', MAIN];
   const oursRuns: Array<{ wallMs: number; peakMb?: number }> = [];
   const hugoRuns: Array<{ wallMs: number; peakMb?: number }> = [];
   for (let i = 0; i < RACE_RUNS; i++) {
@@ -396,7 +413,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
     oursRuns.push(
       wholeProcess(
         process.execPath,
-        ['--import', 'tsx', MAIN, 'site', '--full', '--quiet', '--out', ours, '--db', db],
+        [...ourCommand, 'site', '--full', '--quiet', '--out', ours, '--db', db],
         env,
       ),
     );
@@ -412,13 +429,14 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
   const rss = readFileSync(join(hugoRoot, 'public', 'index.xml'), 'utf8').split('<item>').length - 1;
   console.log(`site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}:`);
   console.log(
-    `  hotpapers site --full (node + tsx start-up included): wall ${s1(a)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
+    `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
   );
   console.log(
     `  ${versionText.split(' ').slice(0, 2).join(' ')} (minimal theme, no math; feeds limited to ${FEED_ITEMS} items, its RSS has ${rss}): wall ${s1(b)}, peak RSS ${peak(hugoRuns)}; ${hugoFiles.files} files, ${(hugoFiles.bytes / 1e6).toFixed(1)} MB`,
   );
   console.log(`  hotpapers / hugo wall time: ${(a / b).toFixed(2)} (goal ≤ 0.5)`);
   rmSync(ours, { recursive: true, force: true });
+  rmSync(dist, { recursive: true, force: true });
 }
 
 // Child mode: one timed build of the store into the folder, figures as JSON on stdout.
