@@ -274,7 +274,6 @@ test('axe-core: no serious or critical violation on any page type, 1280 and 390 
     'top/week-2021-W24.html',
     'top/month-2021-06.html',
     'top/all.html',
-    'top/rising.html',
     'search.html?q=robot',
     '404.html',
   ];

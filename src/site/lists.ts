@@ -1,15 +1,15 @@
 /** The list pages: latest days (paginated), monthly archive, categories, and the search page. */
 import { categoryLabel, categoryName } from '../arxiv/category-names.js';
 import { escapeHtml } from './escape.js';
-import { type Appearance, horizonBadge, longDay, longMonth, num, plural, scoreBar } from './fragments.js';
+import { horizonBadge, longDay, longMonth, num, plural, scoreBar } from './fragments.js';
 import { renderMath } from './math.js';
-import { paths, relativeUrl, type SiteDay } from './model.js';
+import { type ListAppearance, type ListDay, paths, relativeUrl } from './model.js';
 import { weekDays } from './windows.js';
 
 /** Top papers shown per day in lists. */
 const TOP = 5;
 
-function dayEntry(day: SiteDay, from: string, top: number): string {
+function dayEntry(day: ListDay, from: string, top: number): string {
   const d = day.digest;
   const to = (p: string) => escapeHtml(relativeUrl(from, p));
   const titles = d.papers
@@ -50,7 +50,7 @@ function pager(
 
 /** The body of index page `page` (1-based) of `pages`, listing `days`. */
 export function indexBody(
-  days: readonly SiteDay[],
+  days: readonly ListDay[],
   page: number,
   pages: number,
   windows: WindowLinks = {},
@@ -69,7 +69,7 @@ export function indexBody(
 }
 
 /** The body of the archive index: one link per month with its number of days. */
-export function archiveBody(months: ReadonlyArray<[string, SiteDay[]]>): string {
+export function archiveBody(months: ReadonlyArray<[string, ListDay[]]>): string {
   const from = paths.archive();
   const items = months
     .map(
@@ -81,7 +81,7 @@ export function archiveBody(months: ReadonlyArray<[string, SiteDay[]]>): string 
 }
 
 /** The body of a month page: every day of the month with all its ranked papers. */
-export function monthBody(month: string, days: readonly SiteDay[]): string {
+export function monthBody(month: string, days: readonly ListDay[]): string {
   const from = paths.month(month);
   return [
     `<h1>${escapeHtml(longMonth(month))}</h1>`,
@@ -111,7 +111,7 @@ export function categoriesBody(categories: ReadonlyArray<[string, number]>): str
 /** The body of page `page` of a category: its ranked papers, newest day first. */
 export function categoryBody(
   cat: string,
-  items: readonly Appearance[],
+  items: readonly ListAppearance[],
   page: number,
   pages: number,
   total: number,
@@ -191,7 +191,7 @@ export interface WindowPage {
   title: string;
   /** Lead paragraph, HTML. */
   leadHtml: string;
-  items: readonly Appearance[];
+  items: readonly ListAppearance[];
   /** Extra text per item (rising: the growth), plain text, by paper id. */
   notes?: ReadonlyMap<string, string>;
   nav: WindowLinks;

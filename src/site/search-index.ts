@@ -70,7 +70,7 @@ export function keyOf(token: string): string {
 
 /** One paper to index (its latest ranking). */
 export interface SearchEntry {
-  paper: Paper;
+  paper: Pick<Paper, 'id' | 'title' | 'abstract' | 'authors' | 'categories'>;
   /** Day of its latest ranking, YYYY-MM-DD. */
   day: string;
   rank: number;

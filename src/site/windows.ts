@@ -3,8 +3,13 @@
  * all time (each paper once, at its latest ranking, ordered by score), and "rising": the papers
  * whose engagement grew most over the last 24 hours of snapshots. Pure: plain data in and out.
  */
-import type { Appearance } from './fragments.js';
 import { type EngagementPoint, slug } from './model.js';
+
+/** What a window needs of a ranking: its day and the paper's id, rank and score. */
+export interface Ranking {
+  day: { day: string };
+  ranked: { rank: number; score: number; paper: { id: string } };
+}
 
 export type WindowKind = 'week' | 'month' | 'year' | 'all';
 
@@ -60,7 +65,7 @@ export function windowOf(kind: WindowKind, day: string): TimeWindow {
 }
 
 /** Order: score descending, then the earlier ranking day, then id (stable across builds). */
-export function byScore(a: Appearance, b: Appearance): number {
+export function byScore(a: Ranking, b: Ranking): number {
   return (
     b.ranked.score - a.ranked.score ||
     (a.day.day < b.day.day ? -1 : a.day.day > b.day.day ? 1 : 0) ||
@@ -72,11 +77,11 @@ export function byScore(a: Appearance, b: Appearance): number {
  * Group each paper (given once, at its latest ranking) into the windows of `kind` by the day
  * of that ranking; each window's papers ordered by score. Keys newest first.
  */
-export function groupByWindow(
-  latest: readonly Appearance[],
+export function groupByWindow<A extends Ranking>(
+  latest: readonly A[],
   kind: WindowKind,
-): Array<[string, Appearance[]]> {
-  const groups = new Map<string, Appearance[]>();
+): Array<[string, A[]]> {
+  const groups = new Map<string, A[]>();
   for (const a of latest) {
     const key = windowOf(kind, a.day.day).key;
     const list = groups.get(key);
@@ -121,8 +126,8 @@ export function growthLast24h(history: readonly EngagementPoint[], until?: strin
 }
 
 /** A rising paper: its latest ranking and its growth. */
-export interface Rising {
-  appearance: Appearance;
+export interface Rising<A extends Ranking = Ranking> {
+  appearance: A;
   growth: Growth;
 }
 
@@ -130,12 +135,12 @@ export interface Rising {
  * The papers ranked on the newest `recentDays` days whose engagement grew most over the 24 h
  * before the newest snapshot of any of them (the site's "now", never the clock).
  */
-export function risingPapers(
-  latest: readonly Appearance[],
+export function risingPapers<A extends Ranking>(
+  latest: readonly A[],
   historyOf: (id: string) => readonly EngagementPoint[] | undefined,
   recentDays = 10,
   limit = 50,
-): Rising[] {
+): Array<Rising<A>> {
   const days = [...new Set(latest.map((a) => a.day.day))].sort().reverse().slice(0, recentDays);
   const recent = new Set(days);
   const candidates = latest.filter((a) => recent.has(a.day.day));
@@ -146,7 +151,7 @@ export function risingPapers(
     if (at > now) now = at;
   }
   if (!now) return [];
-  const out: Rising[] = [];
+  const out: Array<Rising<A>> = [];
   for (const a of candidates) {
     const g = growthLast24h(historyOf(a.ranked.paper.id) ?? [], now);
     if (g && g.gain > 0) out.push({ appearance: a, growth: g });

@@ -381,7 +381,7 @@ test('window pages list each paper once by score across days, with its day and r
     [...scores].sort((a, b) => b - a),
   );
   assert.match(week, /#1 on <a href="\.\.\/days\/2021-06-10\.html">2021-06-10<\/a>/);
-  for (const path of ['top/month-2021-06.html', 'top/year-2021.html', 'top/all.html', 'top/rising.html'])
+  for (const path of ['top/month-2021-06.html', 'top/year-2021.html', 'top/all.html'])
     assert.ok(files.has(path), path);
   assert.deepEqual(
     [...text(files, 'top/all.html').matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]),
