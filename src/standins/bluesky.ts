@@ -57,6 +57,7 @@ export function blueskyHandler(data: BlueskyStandInData, options: BlueskyStandIn
   let issued = 0;
   let searches = 0;
   let remaining = RATE_LIMIT;
+  let lastSearch: { key: string; hits: BlueskyPostView[] } | undefined;
 
   const issue = () => {
     issued++;
@@ -172,7 +173,10 @@ export function blueskyHandler(data: BlueskyStandInData, options: BlueskyStandIn
         } catch (error) {
           return xrpcError(400, 'BadRequest', (error as Error).message);
         }
-        const hits = searchPosts(data.posts, query);
+        // Paging asks the same query again and again: keep the last result list.
+        const key = JSON.stringify({ ...query, now: undefined, n: data.posts.length });
+        if (lastSearch?.key !== key) lastSearch = { key, hits: searchPosts(data.posts, query) };
+        const hits = lastSearch.hits;
         const start = Math.max(0, offset);
         const page = hits.slice(start, start + size);
         // A cursor only while the page is full and the next one stays within the window;
