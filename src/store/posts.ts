@@ -63,8 +63,8 @@ interface PostRow {
 }
 
 /**
- * Every stored post of `sources` linked to one of `paperIds`, with its latest counts observed
- * at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
+ * Every stored post of `sources` linked to one of `paperIds` and not deleted by `asOf`, with
+ * its latest counts observed at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
  * takes its earliest later snapshot (a horizon run that started after its horizon).
  */
 export function loadPostsForPapers(
@@ -82,6 +82,9 @@ export function loadPostsForPapers(
            linked AS (
              SELECT pp.source, pp.post_id, json_group_array(pp.paper_id) AS paper_ids
              FROM post_papers pp JOIN ids ON ids.id = pp.paper_id JOIN srcs ON srcs.s = pp.source
+             -- A post deleted by then no longer counts.
+             WHERE NOT EXISTS (SELECT 1 FROM post_deletions d
+                               WHERE d.source = pp.source AND d.post_id = pp.post_id AND d.deleted_at <= @asOf)
              GROUP BY pp.source, pp.post_id
            ),
            latest AS (

@@ -1,0 +1,94 @@
+/**
+ * The listener's side of the store: its resume cursor, the posts it hears of being deleted,
+ * and the stored posts of a day that `post` re-reads. Cursor and posts are written in the same
+ * transaction by the caller, so a saved cursor never runs ahead of what is stored.
+ */
+import type { SourceId } from '../types.js';
+import type { Db } from './db.js';
+import { putEmbed } from './posts.js';
+
+/** The stream name of Bluesky's Jetstream in `stream_cursors`. */
+export const JETSTREAM = 'jetstream';
+
+/** The saved cursor (unix microseconds) of `stream`, if any. */
+export function getStreamCursor(db: Db, stream: string): number | undefined {
+  const row = db.prepare('SELECT time_us FROM stream_cursors WHERE stream = ?').get(stream) as
+    | { time_us: number | bigint }
+    | undefined;
+  return row === undefined ? undefined : Number(row.time_us);
+}
+
+/** Save `stream`'s cursor; it never moves back (a replay with overlap re-reads older events). */
+export function saveStreamCursor(db: Db, stream: string, timeUs: number, updatedAt: string): void {
+  db.prepare(`
+    INSERT INTO stream_cursors (stream, time_us, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (stream) DO UPDATE SET
+      time_us = max(stream_cursors.time_us, excluded.time_us), updated_at = excluded.updated_at`).run(
+    stream,
+    timeUs,
+    updatedAt,
+  );
+}
+
+/** True when a listener has ever saved a cursor in this store. */
+export function hasStreamCursor(db: Db, stream: string): boolean {
+  return getStreamCursor(db, stream) !== undefined;
+}
+
+/**
+ * Record that stored posts were deleted (or are no longer served) at `deletedAt`. Ids of posts
+ * not in the store are ignored; the first recorded deletion is kept. The cached embed becomes
+ * `unavailable`, so pages that showed the post say it has since been deleted. Returns how many
+ * stored posts were marked.
+ */
+export function recordDeletions(
+  db: Db,
+  source: SourceId,
+  postIds: readonly string[],
+  deletedAt: string,
+  how: 'stream' | 'refresh',
+): number {
+  const known = db.prepare('SELECT 1 FROM posts WHERE source = ? AND id = ?');
+  const mark = db.prepare(`
+    INSERT INTO post_deletions (source, post_id, deleted_at, how) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, post_id) DO UPDATE SET
+      deleted_at = min(post_deletions.deleted_at, excluded.deleted_at)`);
+  let marked = 0;
+  db.transaction(() => {
+    for (const id of postIds) {
+      if (!known.get(source, id)) continue;
+      mark.run(source, id, deletedAt, how);
+      putEmbed(db, source, id, null, deletedAt);
+      marked++;
+    }
+  })();
+  return marked;
+}
+
+/** When a stored post was recorded deleted, if it was. */
+export function deletedAt(db: Db, source: SourceId, postId: string): string | undefined {
+  const row = db
+    .prepare('SELECT deleted_at FROM post_deletions WHERE source = ? AND post_id = ?')
+    .get(source, postId) as { deleted_at: string } | undefined;
+  return row?.deleted_at;
+}
+
+/** Ids of the stored posts of `source` that link one of `paperIds` and are not deleted by `asOf`. */
+export function storedPostIds(
+  db: Db,
+  source: SourceId,
+  paperIds: readonly string[],
+  asOf: string,
+): string[] {
+  if (paperIds.length === 0) return [];
+  const rows = db
+    .prepare(`
+      SELECT DISTINCT pp.post_id AS id
+      FROM post_papers pp JOIN json_each(@ids) ids ON ids.value = pp.paper_id
+      WHERE pp.source = @source
+        AND NOT EXISTS (SELECT 1 FROM post_deletions d
+                        WHERE d.source = pp.source AND d.post_id = pp.post_id AND d.deleted_at <= @asOf)
+      ORDER BY pp.post_id`)
+    .all({ ids: JSON.stringify(paperIds), source, asOf }) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
