@@ -225,7 +225,8 @@ async function collectAll(
         const result = await source.collect(papers, { ...ctx, storedPostIds: stored });
         const matched = matchPosts(result.posts, dayIds);
         savePosts(db, matched, nowIso);
-        if (result.gone && result.gone.length > 0) recordDeletions(db, source.id, result.gone, nowIso, 'refresh');
+        if (result.gone && result.gone.length > 0)
+          recordDeletions(db, source.id, result.gone, nowIso, 'refresh');
         for (const note of result.notes) ctx.log.warn(note);
         const suspicious = matched.length === 0 && papers.length > 0;
         return {

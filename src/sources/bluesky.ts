@@ -195,7 +195,10 @@ function addEmbedLinks(embed: unknown, add: (uri: unknown) => void): void {
 }
 
 function stripScheme(url: string): string {
-  return url.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '');
+  return url
+    .replace(/^https?:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '');
 }
 
 /** Web address of a post: https://bsky.app/profile/{handle or did}/post/{rkey}. */
@@ -510,7 +513,10 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
             const span = olderPart.until - olderPart.since;
             if (span >= 2 * MIN_HALVING_MS) {
               const middle = olderPart.since + Math.floor(span / 2);
-              pending.unshift({ since: olderPart.since, until: middle }, { since: middle, until: olderPart.until });
+              pending.unshift(
+                { since: olderPart.since, until: middle },
+                { since: middle, until: olderPart.until },
+              );
               break;
             }
           }
@@ -521,7 +527,8 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
           const next = page.cursor;
           if (next !== undefined && next !== cursor) {
             const nextOffset = Number(next);
-            const fits = !Number.isInteger(nextOffset) || nextOffset + BLUESKY_PAGE_SIZE <= BLUESKY_SEARCH_WINDOW;
+            const fits =
+              !Number.isInteger(nextOffset) || nextOffset + BLUESKY_PAGE_SIZE <= BLUESKY_SEARCH_WINDOW;
             if (fits) {
               cursor = next;
               continue;
@@ -532,7 +539,8 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
           const atMark =
             next !== undefined
               ? next !== cursor
-              : page.posts.length === BLUESKY_PAGE_SIZE && offset + BLUESKY_PAGE_SIZE >= BLUESKY_SEARCH_WINDOW;
+              : page.posts.length === BLUESKY_PAGE_SIZE &&
+                offset + BLUESKY_PAGE_SIZE >= BLUESKY_SEARCH_WINDOW;
           if (atMark) {
             if (Number.isFinite(oldest) && olderPart.until < current.until) pending.unshift(olderPart);
             else outcome.truncated = true;
@@ -568,11 +576,19 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
     const links = [...found.values()].flatMap((p) => p.links).join('\n');
     const uncovered = papers.filter((p) => !links.includes(p.id));
     const chosen = uncovered.slice(0, fallbackMax);
-    const bounds = { since: new Date(window.since).toISOString(), until: new Date(window.until).toISOString() };
+    const bounds = {
+      since: new Date(window.since).toISOString(),
+      until: new Date(window.until).toISOString(),
+    };
     let asked = 0;
     for (const paper of chosen) {
       // Free text: finds the posts that show the id in their text (a link shown in full).
-      const url = searchUrl(ctx, { q: paper.id, ...bounds, sort: 'latest', limit: String(BLUESKY_PAGE_SIZE) });
+      const url = searchUrl(ctx, {
+        q: paper.id,
+        ...bounds,
+        sort: 'latest',
+        limit: String(BLUESKY_PAGE_SIZE),
+      });
       let page: BlueskyPage;
       try {
         page = parseSearchPosts(await authedGetJson(ctx, url), describeTarget('GET', url));
@@ -593,7 +609,11 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
   }
 
   /** Re-read stored posts by AT-URI on the public AppView; returns the URIs it no longer serves. */
-  async function refresh(ctx: SourceContext, uris: readonly string[], found: Map<string, Post>): Promise<string[]> {
+  async function refresh(
+    ctx: SourceContext,
+    uris: readonly string[],
+    found: Map<string, Post>,
+  ): Promise<string[]> {
     const gone: string[] = [];
     const base = ctx.config.blueskyAppviewUrl.replace(/\/+$/, '');
     for (let i = 0; i < uris.length; i += BLUESKY_GET_POSTS_BATCH) {
@@ -601,7 +621,11 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
       const query = new URLSearchParams();
       for (const uri of batch) query.append('uris', uri);
       const url = `${base}/app.bsky.feed.getPosts?${query.toString()}`;
-      const response = await ctx.http.request({ service: 'bluesky', url, headers: { accept: 'application/json' } });
+      const response = await ctx.http.request({
+        service: 'bluesky',
+        url,
+        headers: { accept: 'application/json' },
+      });
       const posts = parseGetPosts(
         parseJsonBody('bluesky', response, describeTarget('GET', url)),
         describeTarget('GET', url),

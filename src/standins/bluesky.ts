@@ -487,7 +487,8 @@ function domainOf(link: string): string {
 function normaliseUrl(link: string): string {
   try {
     const u = new URL(link);
-    for (const key of [...u.searchParams.keys()]) if (/^utm_|^fbclid$|^gclid$/.test(key)) u.searchParams.delete(key);
+    for (const key of [...u.searchParams.keys()])
+      if (/^utm_|^fbclid$|^gclid$/.test(key)) u.searchParams.delete(key);
     u.searchParams.sort();
     const query = u.searchParams.toString();
     const path = u.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
@@ -501,7 +502,11 @@ function normaliseUrl(link: string): string {
 // getPosts (lexicon app.bsky.feed.getPosts): up to 25 AT-URIs, no login on the public AppView;
 // posts that are deleted or unavailable are simply absent from the answer.
 
-function getPosts(posts: readonly BlueskyPostView[], query: URLSearchParams, options: BlueskyStandInOptions): Reply {
+function getPosts(
+  posts: readonly BlueskyPostView[],
+  query: URLSearchParams,
+  options: BlueskyStandInOptions,
+): Reply {
   const uris = query.getAll('uris');
   const error = (message: string): Reply => ({
     status: 400,
@@ -509,7 +514,8 @@ function getPosts(posts: readonly BlueskyPostView[], query: URLSearchParams, opt
     body: JSON.stringify({ error: 'InvalidRequest', message }),
   });
   if (uris.length === 0) return error('Error: Params must have the property "uris"');
-  if (uris.length > GET_POSTS_MAX) return error(`Error: uris must not have more than ${GET_POSTS_MAX} elements`);
+  if (uris.length > GET_POSTS_MAX)
+    return error(`Error: uris must not have more than ${GET_POSTS_MAX} elements`);
   const bad = uris.findIndex((u) => !/^at:\/\/[^/]+\/app\.bsky\.feed\.post\/[^/]+$/.test(u));
   if (bad >= 0) return error(`Error: uris/${bad} must be a valid at-uri`);
   const gone = new Set(options.gone ?? []);

@@ -3,7 +3,7 @@
  * and the stored posts of a day that `post` re-reads. Cursor and posts are written in the same
  * transaction by the caller, so a saved cursor never runs ahead of what is stored.
  */
-import type { SourceId } from '../types.js';
+import type { Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
 import { putEmbed } from './posts.js';
 
@@ -74,12 +74,7 @@ export function deletedAt(db: Db, source: SourceId, postId: string): string | un
 }
 
 /** Ids of the stored posts of `source` that link one of `paperIds` and are not deleted by `asOf`. */
-export function storedPostIds(
-  db: Db,
-  source: SourceId,
-  paperIds: readonly string[],
-  asOf: string,
-): string[] {
+export function storedPostIds(db: Db, source: SourceId, paperIds: readonly string[], asOf: string): string[] {
   if (paperIds.length === 0) return [];
   const rows = db
     .prepare(`
@@ -91,4 +86,49 @@ export function storedPostIds(
       ORDER BY pp.post_id`)
     .all({ ids: JSON.stringify(paperIds), source, asOf }) as Array<{ id: string }>;
   return rows.map((r) => r.id);
+}
+
+/**
+ * Store a post heard on the stream with the ids it links (listed papers or not yet: `post`
+ * finds it through post_papers once the day's listing has the paper) and zero counts at
+ * `observedAt`. Idempotent: a replayed event changes nothing, and what a count refresh learned
+ * (handle, counts) is never overwritten. An update (`replaceLinks`) also drops ids it no longer links.
+ */
+export function saveStreamPost(
+  db: Db,
+  post: Post,
+  paperIds: readonly string[],
+  observedAt: string,
+  replaceLinks = false,
+): void {
+  db.prepare(`
+    INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
+    VALUES (@source, @id, @authorId, NULL, NULL, @url, @text, @createdAt, @links, @raw, @seen, @seen)
+    ON CONFLICT (source, id) DO UPDATE SET
+      text = excluded.text, links = excluded.links,
+      first_seen = min(posts.first_seen, excluded.first_seen),
+      last_seen = max(posts.last_seen, excluded.last_seen)`).run({
+    source: post.source,
+    id: post.id,
+    authorId: post.authorId ?? null,
+    url: post.url,
+    text: post.text,
+    createdAt: post.createdAt ?? null,
+    links: JSON.stringify(post.links),
+    raw: post.raw === undefined ? null : JSON.stringify(post.raw),
+    seen: observedAt,
+  });
+  if (replaceLinks) unlinkPost(db, post.source, post.id, paperIds);
+  const link = db.prepare('INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)');
+  for (const id of paperIds) link.run(post.source, post.id, id);
+  db.prepare(`
+    INSERT OR IGNORE INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes)
+    VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, post.id, observedAt);
+}
+
+/** Drop a stored post's links to papers other than `keep` (an edit removed them). */
+export function unlinkPost(db: Db, source: SourceId, postId: string, keep: readonly string[] = []): void {
+  db.prepare(`
+    DELETE FROM post_papers WHERE source = ? AND post_id = ?
+      AND paper_id NOT IN (SELECT value FROM json_each(?))`).run(source, postId, JSON.stringify(keep));
 }

@@ -82,7 +82,8 @@ async function searchRaw(s: { apiUrl: string }, params: Record<string, string>) 
   };
 }
 
-const rkeys = (posts: BlueskyPostView[] | undefined) => (posts ?? []).map((p) => p.uri.split('/').pop()).sort();
+const rkeys = (posts: BlueskyPostView[] | undefined) =>
+  (posts ?? []).map((p) => p.uri.split('/').pop()).sort();
 
 // The commonest way a paper is shared: a few words and a link card.
 const CARD_ONLY = blueskyPost({
@@ -273,7 +274,10 @@ test('collect - a day over 10,000 posts is read whole by narrowing the window (n
   // Every answer was a success: no query needed an offset past the window.
   const sweeps = s.requests.filter((r) => r.path.endsWith('searchPosts'));
   assert.ok(sweeps.length >= 120 && sweeps.length <= 125, `${sweeps.length} pages`);
-  assert.ok(result.notes.some((n) => /arxiv\.org \d+ pages in 2 windows, 12000 posts/.test(n)), result.notes.join(' | '));
+  assert.ok(
+    result.notes.some((n) => /arxiv\.org \d+ pages in 2 windows, 12000 posts/.test(n)),
+    result.notes.join(' | '),
+  );
 });
 
 test('collect - with hitsTotal over 10,000 the window is halved up front', async (t) => {
