@@ -126,7 +126,11 @@ export function cronLine(workDir = '/srv/hotpapers'): string {
  * Bluesky listener, a long-running service restarted whenever it stops (it resumes from its
  * cursor; SIGTERM, systemd's stop signal, saves it).
  */
-export function systemdUnits(workDir = '/srv/hotpapers'): { service: string; timer: string; listener: string } {
+export function systemdUnits(workDir = '/srv/hotpapers'): {
+  service: string;
+  timer: string;
+  listener: string;
+} {
   return {
     service: `# /etc/systemd/system/hotpapers.service
 [Unit]

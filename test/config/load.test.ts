@@ -132,7 +132,10 @@ test('loadConfig - Bluesky listener and AppView endpoints (DESIGN §3)', () => {
   assert.equal(c.blueskyJetstreamUrl, 'wss://jetstream2.us-east.bsky.network/subscribe');
   assert.equal(c.blueskyAppviewUrl, 'https://public.api.bsky.app/xrpc');
   const set = loadConfig({
-    env: { BLUESKY_JETSTREAM_URL: 'ws://127.0.0.1:9/subscribe', BLUESKY_APPVIEW_URL: 'http://127.0.0.1:9/xrpc' },
+    env: {
+      BLUESKY_JETSTREAM_URL: 'ws://127.0.0.1:9/subscribe',
+      BLUESKY_APPVIEW_URL: 'http://127.0.0.1:9/xrpc',
+    },
     cwd: dir,
   });
   assert.equal(set.blueskyJetstreamUrl, 'ws://127.0.0.1:9/subscribe');
@@ -153,7 +156,9 @@ test('enabledSources - Bluesky without a login when the listener feeds the store
   assert.deepEqual(enabledSources(none, { blueskyListener: true }), ['bluesky', 'hn', 'hf']);
   assert.deepEqual(enabledSources(none, { blueskyListener: false }), ['hn', 'hf']);
   // Chosen explicitly without an app password: refresh only, not an error; half a login is one.
-  assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'bluesky' }, cwd: dir })), ['bluesky']);
+  assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'bluesky' }, cwd: dir })), [
+    'bluesky',
+  ]);
   throwsWith(
     () => loadConfig({ env: { HOTPAPERS_SOURCES: 'bluesky', BLUESKY_HANDLE: 'a.bsky.social' }, cwd: dir }),
     /HOTPAPERS_SOURCES includes bluesky but BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are not both set/,

@@ -42,7 +42,7 @@ test('Bluesky contract - searchPosts: a card-only post, facets by byte offsets, 
   assert.equal(card?.url, 'https://bsky.app/profile/mlreader.bsky.social/post/3mbx7k2cardq2');
   assert.equal(alt?.url, 'https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur/post/3mbx5yalt0001');
   assert.equal(
-    (card?.raw as Record<string, unknown>).viewer,
+    (card!.raw as Record<string, unknown>).viewer,
     undefined,
     'the caller’s viewer state is not kept',
   );
