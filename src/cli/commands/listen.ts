@@ -4,19 +4,15 @@
  * Runs until SIGTERM/SIGINT, then saves its last batch and cursor and exits 0.
  */
 import { type Command, Option } from 'commander';
-import { loadConfig } from '../../config/load.js';
-import { HotpapersError } from '../../errors.js';
-import { isoOfTimeUs } from '../../listen/jetstream.js';
-import { DEFAULT_OVERLAP_US, runListener } from '../../listen/listener.js';
-import { openStore } from '../../store/db.js';
-import { createLogger, type LogFormat } from '../../util/log.js';
+import { dbOption, examples, logFormatOption, quietOption } from '../options.js';
+import { UsageError } from '../usage.js';
 
 interface ListenFlags {
   db?: string;
-  overlap?: string;
-  saveInterval?: string;
+  overlap: string;
+  saveInterval: string;
   quiet?: boolean;
-  logFormat?: string;
+  logFormat?: 'human' | 'json';
 }
 
 /** Register `hotpapers listen`. */
@@ -24,27 +20,32 @@ export function register(program: Command): void {
   program
     .command('listen')
     .description('follow Bluesky (Jetstream) and store every post linking an arXiv paper; runs until stopped')
-    .addOption(new Option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)'))
+    .addOption(dbOption())
     .addOption(
-      new Option('--overlap <seconds>', 'replay this much before the saved cursor on start').default(
-        String(DEFAULT_OVERLAP_US / 1_000_000),
-      ),
+      new Option('--overlap <seconds>', 'replay this much before the saved cursor on start (default 5)')
+        .argParser(seconds('--overlap', 0))
+        .default('5'),
     )
     .addOption(
-      new Option('--save-interval <seconds>', 'longest time between two saves of posts and cursor').default(
-        '1',
-      ),
+      new Option(
+        '--save-interval <seconds>',
+        'longest time between two saves of posts and cursor (default 1)',
+      )
+        .argParser(seconds('--save-interval', 0.01))
+        .default('1'),
     )
-    .addOption(new Option('--quiet', 'warnings only on stderr'))
-    .addOption(new Option('--log-format <format>', 'human or json').choices(['human', 'json']))
+    .addOption(quietOption('warnings only on stderr'))
+    .addOption(logFormatOption())
+    .addHelpText('after', examples(['hotpapers listen', 'hotpapers listen --db /srv/hotpapers/hotpapers.db']))
     .action(async (flags: ListenFlags) => {
-      const config = loadConfig({ flags: { db: flags.db, quiet: flags.quiet ? true : undefined } });
-      const log = createLogger({
-        quiet: config.quiet,
-        format: (flags.logFormat as LogFormat | undefined) ?? 'human',
-      });
-      const overlap = seconds(flags.overlap, '--overlap', 0);
-      const saveInterval = seconds(flags.saveInterval, '--save-interval', 0.01);
+      const [{ isoOfTimeUs }, { runListener }, { openStore }, { configOf, loggerFor }] = await Promise.all([
+        import('../../listen/jetstream.js'),
+        import('../../listen/listener.js'),
+        import('../../store/db.js'),
+        import('../shared.js'),
+      ]);
+      const config = configOf({ db: flags.db, quiet: flags.quiet ? true : undefined });
+      const log = loggerFor(flags, config);
       const db = openStore(config.db);
       const controller = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
@@ -59,8 +60,8 @@ export function register(program: Command): void {
           db,
           log,
           signal: controller.signal,
-          overlapUs: Math.round(overlap * 1_000_000),
-          flushMs: Math.round(saveInterval * 1000),
+          overlapUs: Math.round(Number(flags.overlap) * 1_000_000),
+          flushMs: Math.round(Number(flags.saveInterval) * 1000),
         });
         log.info(
           `listen: stopped after ${stats.events} events: ${stats.stored} posts linking papers stored, ${stats.deleted} deletions recorded${
@@ -75,10 +76,13 @@ export function register(program: Command): void {
     });
 }
 
-function seconds(value: string | undefined, flag: string, min: number): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < min) {
-    throw new HotpapersError('listen', `${flag} must be a number of seconds ≥ ${min}, got "${value}"`);
-  }
-  return n;
+/** Parser of a number-of-seconds flag, at least `min`; a bad value is a usage error (exit 2). */
+function seconds(flag: string, min: number): (value: string) => string {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min) {
+      throw new UsageError('listen', `${flag} must be a number of seconds ≥ ${min}, got "${value}"`);
+    }
+    return value.trim();
+  };
 }
