@@ -79,8 +79,8 @@ export function storedPostIds(db: Db, source: SourceId, paperIds: readonly strin
   const rows = db
     .prepare(`
       SELECT DISTINCT pp.post_id AS id
-      FROM post_papers pp JOIN json_each(@ids) ids ON ids.value = pp.paper_id
-      WHERE pp.source = @source
+      FROM post_papers pp INDEXED BY post_papers_paper
+      WHERE pp.paper_id IN (SELECT value FROM json_each(@ids)) AND pp.source = @source
         AND NOT EXISTS (SELECT 1 FROM post_deletions d
                         WHERE d.source = pp.source AND d.post_id = pp.post_id AND d.deleted_at <= @asOf)
       ORDER BY pp.post_id`)
