@@ -32,6 +32,8 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['BLUESKY_JETSTREAM_URL', 'Jetstream endpoint `hotpapers listen` follows (no login)'],
   ['BLUESKY_APPVIEW_URL', 'public AppView for Bluesky count refreshes (no login)'],
   ['HN_API_URL, HF_API_URL', 'Hacker News (Algolia) and Hugging Face endpoints'],
+  ['BLUESKY_JETSTREAM_URL', 'Jetstream endpoint that `hotpapers listen` consumes'],
+  ['BLUESKY_APPVIEW_URL', 'public AppView for Bluesky count refreshes (no login)'],
   ['DEBUG=hotpapers', 'print stack traces of errors'],
 ];
 
