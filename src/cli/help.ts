@@ -29,8 +29,6 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['ARXIV_API_URL, ARXIV_RSS_URL, ARXIV_CATCHUP_URL', 'arXiv endpoints'],
   ['X_API_URL, X_OEMBED_URL', 'X endpoints'],
   ['BLUESKY_API_URL, BLUESKY_OEMBED_URL', 'Bluesky endpoints'],
-  ['BLUESKY_JETSTREAM_URL', 'Jetstream endpoint `hotpapers listen` follows (no login)'],
-  ['BLUESKY_APPVIEW_URL', 'public AppView for Bluesky count refreshes (no login)'],
   ['HN_API_URL, HF_API_URL', 'Hacker News (Algolia) and Hugging Face endpoints'],
   ['BLUESKY_JETSTREAM_URL', 'Jetstream endpoint that `hotpapers listen` consumes'],
   ['BLUESKY_APPVIEW_URL', 'public AppView for Bluesky count refreshes (no login)'],
