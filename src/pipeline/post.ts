@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { NoMailingError } from '../arxiv/catchup.js';
 import { getDayListing } from '../arxiv/listing.js';
+import { NoMailingError } from '../arxiv/no-mailing.js';
 import { announcementOf, assertDay } from '../arxiv/schedule.js';
 import { chosenCategories, enabledSources, nowOf, thresholdsOf, weightsOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -200,6 +200,8 @@ async function postDay(
     markdownSha256: createHash('sha256').update(markdown).digest('hex'),
     path,
     writtenAt: new Date().toISOString(),
+    // The digest refers to each post's snapshot by key: the instant its counts were read from.
+    observedAt: observationsOf(matched),
   });
   log.info(
     `post: ${papers.length} papers listed, ${matched.length} posts found, ${ranked.length} papers ranked → ${path}${written ? '' : ' (unchanged)'}`,
@@ -314,6 +316,13 @@ function newestObservation(matched: readonly MatchedPost[], fallback: Date): Dat
   let newest = '';
   for (const m of matched) if (m.observedAt && m.observedAt > newest) newest = m.observedAt;
   return newest ? new Date(newest) : fallback;
+}
+
+/** `source:id` → the snapshot instant each loaded post's counts come from. */
+function observationsOf(matched: readonly MatchedPost[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of matched) if (m.observedAt) out.set(postKey(m.post), m.observedAt);
+  return out;
 }
 
 /** One line naming the source: its own HotpapersError message, or an internal error. */
