@@ -5,6 +5,7 @@
  * counting. Waits use the real clock, never HOTPAPERS_NOW.
  */
 import { HotpapersError, oneLine } from '../errors.js';
+import type { Logger } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { describeTarget, HttpError, NetworkError } from './errors.js';
 import { backoffMs, RETRYABLE_STATUSES, serverDelayMs } from './retry.js';
@@ -40,7 +41,14 @@ export interface HttpOptions {
   fetch: typeof fetch;
   /** Called before each attempt, for progress and request counting by callers. */
   onAttempt?: (info: { service: string; method: string; host: string; attempt: number }) => void;
+  /** Attempts for a host name that does not resolve: offline, more tries only cost time. */
+  dnsAttempts: number;
+  /** Where the line announcing each retry goes ("… retrying in 2.0 s (2/4)"); none when unset. */
+  log?: Pick<Logger, 'info'>;
 }
+
+/** Resolver failures: the name does not resolve (ENOTFOUND) or the resolver is unreachable (EAI_AGAIN). */
+const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 export interface RequestSpec {
   /** Names the service in errors: `arxiv`, `x`, `bluesky`, `hn`, `hf`. */
@@ -77,6 +85,7 @@ const DEFAULTS: HttpOptions = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
   fetch: (...args) => fetch(...args),
+  dnsAttempts: 2,
 };
 
 interface Lane {
@@ -160,18 +169,33 @@ export class HttpClient {
         }
         const wait =
           asked ?? backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
+        this.announceRetry(spec.service, `HTTP ${response.status} for ${target}`, wait, attempt, maxAttempts);
         await this.options.sleep(wait);
         continue;
       }
-      if (outcome.error.code === 'ABORTED' || attempt >= maxAttempts) {
+      const dns = DNS_CODES.has(outcome.error.code);
+      const limit = dns ? Math.min(maxAttempts, this.options.dnsAttempts) : maxAttempts;
+      if (outcome.error.code === 'ABORTED' || attempt >= limit) {
         throw new NetworkError(spec.service, outcome.error.code, outcome.error.what, target, attempt, {
           cause: outcome.error.cause,
+          hint: dns ? 'are you offline?' : undefined,
         });
       }
-      await this.options.sleep(
-        backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random),
-      );
+      const wait = backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
+      this.announceRetry(spec.service, `${outcome.error.what} for ${target}`, wait, attempt, limit);
+      await this.options.sleep(wait);
     }
+  }
+
+  /** One line per retry, so a slow or failing service is visible while it is retried. */
+  private announceRetry(service: string, what: string, waitMs: number, attempt: number, limit: number): void {
+    const seconds = waitMs < 10_000 ? (waitMs / 1000).toFixed(1) : String(Math.round(waitMs / 1000));
+    this.options.log?.info(`${service}: ${what}; retrying in ${seconds} s (${attempt + 1}/${limit})`, {
+      service,
+      attempt: attempt + 1,
+      attempts: limit,
+      waitMs,
+    });
   }
 
   /** GET a body as text. */
@@ -196,7 +220,7 @@ export class HttpClient {
     | { kind: 'error'; error: { code: string; what: string; cause: unknown } }
   > {
     const lane = this.lane(laneKey);
-    await this.acquire(lane);
+    const reserved = await this.acquire(lane);
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
     try {
       this.counts.set(host, (this.counts.get(host) ?? 0) + 1);
@@ -220,7 +244,10 @@ export class HttpClient {
         },
       };
     } catch (error) {
-      return { kind: 'error', error: describeFailure(error, host, timeoutMs) };
+      const failure = describeFailure(error, host, timeoutMs);
+      // An unresolved name sent nothing: the service's pacing slot is given back.
+      if (DNS_CODES.has(failure.code) && lane.nextStart === reserved) lane.nextStart = Date.now();
+      return { kind: 'error', error: failure };
     } finally {
       this.release(lane);
     }
@@ -236,7 +263,8 @@ export class HttpClient {
     return lane;
   }
 
-  private async acquire(lane: Lane): Promise<void> {
+  /** Wait for a slot in the lane; resolves to the lane's next start this request reserved. */
+  private async acquire(lane: Lane): Promise<number> {
     while (lane.active >= Math.max(1, lane.policy.concurrency)) {
       await new Promise<void>((resolve) => lane.waiters.push(resolve));
     }
@@ -244,7 +272,9 @@ export class HttpClient {
     const now = Date.now();
     const start = Math.max(now, lane.nextStart);
     lane.nextStart = start + lane.policy.minIntervalMs;
+    const reserved = lane.nextStart;
     if (start > now) await this.options.sleep(start - now);
+    return reserved;
   }
 
   private release(lane: Lane): void {

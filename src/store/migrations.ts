@@ -140,51 +140,10 @@ export const MIGRATIONS: readonly Migration[] = [
   (db: Db) => {
     compactStoredDigests(db);
   },
-  // 4: links, snapshots and listing rows keyed by their primary key alone (WITHOUT ROWID): one
-  // B-tree each instead of a table and a copy of its key, smaller and faster to insert into.
-  // Only child tables are rebuilt, so no foreign key is checked on the way.
+  // 4: a covering index of the digests' keys and dates, so the site lists the days and sees which
+  // changed without reading each row's digest (stored before the dates, on overflow pages).
   `
-  CREATE TABLE post_papers_v4 (
-    source TEXT NOT NULL,
-    post_id TEXT NOT NULL,
-    paper_id TEXT NOT NULL,
-    PRIMARY KEY (source, post_id, paper_id),
-    FOREIGN KEY (source, post_id) REFERENCES posts(source, id)
-  ) WITHOUT ROWID;
-  INSERT INTO post_papers_v4 (source, post_id, paper_id) SELECT source, post_id, paper_id FROM post_papers;
-  DROP TABLE post_papers;
-  ALTER TABLE post_papers_v4 RENAME TO post_papers;
-  CREATE INDEX post_papers_paper ON post_papers(paper_id);
-
-  CREATE TABLE snapshots_v4 (
-    source TEXT NOT NULL,
-    post_id TEXT NOT NULL,
-    observed_at TEXT NOT NULL,
-    reposts INTEGER NOT NULL,
-    likes INTEGER NOT NULL,
-    replies INTEGER NOT NULL,
-    quotes INTEGER NOT NULL,
-    PRIMARY KEY (source, post_id, observed_at),
-    FOREIGN KEY (source, post_id) REFERENCES posts(source, id)
-  ) WITHOUT ROWID;
-  INSERT INTO snapshots_v4 (source, post_id, observed_at, reposts, likes, replies, quotes)
-    SELECT source, post_id, observed_at, reposts, likes, replies, quotes FROM snapshots;
-  DROP TABLE snapshots;
-  ALTER TABLE snapshots_v4 RENAME TO snapshots;
-
-  CREATE TABLE listings_v4 (
-    day TEXT NOT NULL,
-    categories TEXT NOT NULL,
-    paper_id TEXT NOT NULL REFERENCES papers(id),
-    announce_type TEXT NOT NULL,
-    method TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    PRIMARY KEY (day, categories, paper_id)
-  ) WITHOUT ROWID;
-  INSERT INTO listings_v4 (day, categories, paper_id, announce_type, method, fetched_at)
-    SELECT day, categories, paper_id, announce_type, method, fetched_at FROM listings;
-  DROP TABLE listings;
-  ALTER TABLE listings_v4 RENAME TO listings;
-  CREATE INDEX listings_paper ON listings(paper_id);
+  CREATE INDEX IF NOT EXISTS digests_listing
+    ON digests(day, categories, horizon, observed_at, written_at, markdown_sha256);
   `,
 ];

@@ -81,7 +81,9 @@ test('a pipeline day is stored by key and loads back as saved, later snapshots n
     path: 'p.md',
     markdownSha256: undefined,
   });
-  assert.deepEqual(listDigestRows(db), [{ day: DAY, categories: 'cs,stat.ML', horizon: '' }]);
+  assert.deepEqual(listDigestRows(db), [
+    { day: DAY, categories: 'cs,stat.ML', horizon: '', observedAt: AT, writtenAt: AT },
+  ]);
   db.close();
 });
 
