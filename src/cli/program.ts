@@ -3,7 +3,8 @@
  * this file wires them up and turns errors into one stderr line and a non-zero exit.
  */
 import { Command, CommanderError } from 'commander';
-import { HotpapersError, oneLine } from '../errors.js';
+import { HotpapersError, userErrorLine } from '../errors.js';
+import { redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { loadCommands } from './commands/index.js';
 
@@ -44,8 +45,8 @@ export function reportError(error: unknown): number {
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.stderr.write(`hotpapers: internal error: ${oneLine(message)}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
+  // A file or store error names its path and cause; anything else is an internal error (redacted).
+  process.stderr.write(`${userErrorLine(error)}\n`);
   return 1;
 }
