@@ -99,8 +99,11 @@ export function abortReason(signal: AbortSignal): string {
  */
 export function publicFailure(detail: string | undefined): string {
   if (!detail) return 'failed';
-  const target = / (?:for|on) (?:GET|POST) ([A-Za-z0-9.-]+(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)\//.exec(detail);
-  const host = target ? ` from ${target[1]}` : '';
+  const hostPattern = '([A-Za-z0-9.-]+(?::\\d+)?|\\[[0-9a-fA-F:]+\\](?::\\d+)?)';
+  const target = new RegExp(
+    ` (?:for|on) (?:GET|POST) ${hostPattern}/| from ${hostPattern}(?:[\\s);,]|$)`,
+  ).exec(detail);
+  const host = target ? ` from ${target[1] ?? target[2]}` : '';
   const status = /^[a-z-]+: HTTP (\d{3})\b/.exec(detail);
   if (status) return `HTTP ${status[1]}${host}`;
   if (/deadline/.test(detail)) return `stopped at its deadline${host}`;

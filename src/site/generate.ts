@@ -1,5 +1,6 @@
 /** Store file → built site: the glue the `site` and `serve` commands share. */
 import { existsSync } from 'node:fs';
+import { StoreError } from '../errors.js';
 import { openStore } from '../store/db.js';
 import { type BuildOptions, buildSiteInto, type SiteFiles, type SiteSink } from './build.js';
 import { loadSiteModel } from './load.js';
@@ -56,6 +57,33 @@ export function generateSiteInto(options: GenerateOptions, sink: SiteSink): Omit
 }
 
 /**
+ * Throw a one-line StoreError when `db` does not exist (it is not created) or holds no day,
+ * so `site` leaves an existing site as it was.
+ */
+export function assertStoreHasDays(db: string): void {
+  if (db === ':memory:') return;
+  if (!existsSync(db)) {
+    throw new StoreError(
+      'site',
+      `no store at ${db} (set HOTPAPERS_DB or --db, or run hotpapers post first); the site was left as it was`,
+    );
+  }
+  const store = openStore(db);
+  let days: number;
+  try {
+    days = (store.prepare('SELECT COUNT(*) AS n FROM digests').get() as { n: number }).n;
+  } finally {
+    store.close();
+  }
+  if (days === 0) {
+    throw new StoreError(
+      'site',
+      `the store ${db} holds no day yet (run hotpapers post first); the site was left as it was`,
+    );
+  }
+}
+
+/**
  * Read the store, build the site and replace `outDir` with it atomically; a worker thread
  * writes the files while the next pages are rendered. What `hotpapers site` runs.
  */
@@ -63,6 +91,8 @@ export async function generateSiteToDir(
   options: GenerateOptions,
   outDir: string,
 ): Promise<Omit<GenerateResult, 'files'> & { written: WriteResult }> {
+  // A wrong store path must not replace a site built before with an empty one.
+  assertStoreHasDays(options.db);
   const writer = openThreadedSiteWriter(outDir);
   let stats: Omit<GenerateResult, 'files'>;
   try {
