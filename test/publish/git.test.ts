@@ -390,11 +390,17 @@ test('credentialArgs - the token goes only to the publish remote host, only over
   assert.equal(fill(repo, 'protocol=http\nhost=git.example.org'), null);
   // A remote over plain http is trusted only on loopback (test servers).
   assert.equal(fill('http://git.example.org/me/blog.git', 'protocol=http\nhost=git.example.org'), null);
-  assert.match(fill('http://127.0.0.1:8080/blog.git', 'protocol=http\nhost=127.0.0.1:8080') ?? '', /^password=/m);
+  assert.match(
+    fill('http://127.0.0.1:8080/blog.git', 'protocol=http\nhost=127.0.0.1:8080') ?? '',
+    /^password=/m,
+  );
   assert.equal(fill('http://127.0.0.1:8080/blog.git', 'protocol=http\nhost=127.0.0.1:9090'), null);
   // Local paths and ssh remotes never get the helper.
   assert.equal(credentialArgs(e, '/srv/blog.git').join(' ').includes('credential.helper'), false);
-  assert.equal(credentialArgs(e, 'git@github.com:me/blog.git').join(' ').includes('credential.helper'), false);
+  assert.equal(
+    credentialArgs(e, 'git@github.com:me/blog.git').join(' ').includes('credential.helper'),
+    false,
+  );
 });
 
 test('maskSecrets / displayRepo', () => {
