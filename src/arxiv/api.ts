@@ -7,9 +7,11 @@
 import type { Config } from '../config/schema.js';
 import { clip, HotpapersError } from '../errors.js';
 import type { HttpClient, LanePolicy } from '../http/client.js';
+import { describeTarget } from '../http/errors.js';
+import { backoffMs, serverDelayMs } from '../http/retry.js';
 import type { Paper } from '../types.js';
 import type { Logger } from '../util/log.js';
-import { type ApiEntry, apiErrorMessage, parseApiFeed } from './atom.js';
+import { type ApiEntry, type ApiPage, apiErrorMessage, parseApiFeed } from './atom.js';
 import { apiCategoryQuery, inChosen } from './categories.js';
 import { announceTypeFor, mergePapers } from './merge.js';
 import { submissionWindow } from './schedule.js';
@@ -78,14 +80,57 @@ export interface MethodResult {
   notes: string[];
 }
 
-async function fetchPage(req: ApiListingRequest, url: string) {
-  const response = await req.http.request({ service: 'arxiv', url, lane: ARXIV_LANE, acceptStatuses: [400] });
-  if (response.status === 400) {
-    const message =
-      apiErrorMessage(response.text) ?? (clip(response.text.replace(/<[^>]*>/g, ' '), 100) || 'no message');
-    throw new HotpapersError('arxiv', `API rejected the query (HTTP 400): ${message}`);
+/**
+ * The page's feed when a 406 carries a valid Atom query feed (one with `totalResults`, no error
+ * entry), else undefined: since September 2026 export.arxiv.org intermittently answers 406,
+ * sometimes with the feed it meant to send.
+ */
+export function feedOf406(body: string): ApiPage | undefined {
+  try {
+    const page = parseApiFeed(body);
+    return page.totalResults === undefined ? undefined : page;
+  } catch {
+    return undefined;
   }
-  return parseApiFeed(response.text);
+}
+
+async function fetchPage(req: ApiListingRequest, url: string): Promise<ApiPage> {
+  const { maxAttempts, retryBaseMs, retryCapMs, maxServerWaitMs, random, sleep } = req.http.options;
+  // A 406 is retried like a 503 (the HTTP layer's attempts and capped backoff); each try goes
+  // through the HTTP layer, so the arXiv lane's pacing and its own retries still apply.
+  for (let attempt = 1; ; attempt++) {
+    const response = await req.http.request({
+      service: 'arxiv',
+      url,
+      lane: ARXIV_LANE,
+      acceptStatuses: [400, 406],
+    });
+    if (response.status === 400) {
+      const message =
+        apiErrorMessage(response.text) ?? (clip(response.text.replace(/<[^>]*>/g, ' '), 100) || 'no message');
+      throw new HotpapersError('arxiv', `API rejected the query (HTTP 400): ${message}`);
+    }
+    if (response.status !== 406) return parseApiFeed(response.text);
+    const target = describeTarget('GET', url);
+    const page = feedOf406(response.text);
+    if (page) {
+      req.log.warn(`arxiv: HTTP 406 Not Acceptable for ${target} came with a valid Atom feed; using it`);
+      return page;
+    }
+    if (attempt >= maxAttempts) {
+      throw new HotpapersError(
+        'arxiv',
+        `HTTP 406 Not Acceptable for ${target} (after ${attempt} attempts, no usable feed)`,
+      );
+    }
+    const asked = serverDelayMs(response.headers, Date.now());
+    const wait =
+      asked !== undefined && asked <= maxServerWaitMs
+        ? asked
+        : backoffMs(attempt, retryBaseMs, retryCapMs, random);
+    req.log.warn(`arxiv: HTTP 406 Not Acceptable for ${target} (attempt ${attempt}); retrying`);
+    await sleep(wait);
+  }
 }
 
 /** List mailing D through the API's submittedDate window. */

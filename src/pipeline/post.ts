@@ -12,6 +12,7 @@ import { chosenCategories, enabledSources, nowOf, thresholdsOf, weightsOf } from
 import type { Config } from '../config/schema.js';
 import { trimEmbed } from '../embeds/oembed.js';
 import { sanitizeEmbed } from '../embeds/sanitize.js';
+import { enrichRanked } from '../enrich/hf-papers.js';
 import { HotpapersError, userErrorLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { deadlineSignal } from '../http/errors.js';
@@ -159,6 +160,10 @@ async function postDay(
   const ranked = rankDay({ papers, posts: matched, weights, thresholds });
   // The counts shown are those of this run (now); for a horizon, the newest snapshot used.
   const observedAt = options.horizon ? newestObservation(matched, asOf) : asOf;
+
+  // 3b. Hugging Face paper pages of the ranked papers (links out, TL;DR, thumbnail): cached, never fatal.
+  const hf = { enabled: sourceIds.includes('hf'), hfApiUrl: config.hfApiUrl };
+  await enrichRanked({ ...hf, db, http, paperIds: ranked.map((r) => r.paper.id), now, log });
 
   // 4. Embeds for the shown posts only, cached in the store.
   const cutShort: Array<{ source: SourceId; note: string }> = [];

@@ -2,7 +2,13 @@
  * The per-paper "why": each post's contribution, per-source subtotals, the weights in use and
  * a total that equals the paper's score (peers.md §6.2 item 6). Pure formatting of a scored paper.
  */
-import { type RankedPaper, type ScoredPost, SOURCE_IDS, type SourceId } from '../types.js';
+import {
+  type PaperEnrichment,
+  type RankedPaper,
+  type ScoredPost,
+  SOURCE_IDS,
+  type SourceId,
+} from '../types.js';
 import { type Weights, weightOf } from './score.js';
 
 /** What explain needs of a scored paper. */
@@ -47,6 +53,8 @@ export interface PaperExplanation {
   subtotals: SourceSubtotal[];
   /** Σ weighted over the posts: equals `score`. */
   total: number;
+  /** What Hugging Face's paper page says of it (stored by `post`), when asked; never scored. */
+  enrichment?: PaperEnrichment;
 }
 
 /** Numbers as people read them: integers plain, fractions to at most 3 decimals. */
@@ -65,6 +73,7 @@ export function explainPaperJson(
   paperId: string,
   scored: ExplainablePaper,
   weights: Weights,
+  enrichment?: PaperEnrichment,
 ): PaperExplanation {
   if (scored.paper.id !== paperId)
     throw new RangeError(`explain: scored paper is ${scored.paper.id}, not ${paperId}`);
@@ -111,7 +120,26 @@ export function explainPaperJson(
   if (scored.rank !== undefined) out.rank = scored.rank;
   if (scored.uniqueAccounts !== undefined) out.uniqueAccounts = scored.uniqueAccounts;
   if (scored.selfPromotionPosts !== undefined) out.selfPromotionPosts = scored.selfPromotionPosts;
+  if (enrichment) {
+    if (enrichment.paperId !== paperId)
+      throw new RangeError(`explain: enrichment is of ${enrichment.paperId}, not ${paperId}`);
+    out.enrichment = enrichment;
+  }
   return out;
+}
+
+/** The enrichment as human lines (none when HF was never asked). */
+export function enrichmentLines(e: PaperEnrichment | undefined): string[] {
+  if (!e) return [];
+  if (e.status === 'unknown') return [`hugging face: no paper page (asked ${e.fetchedAt})`];
+  const lines = [`hugging face: paper page (asked ${e.fetchedAt})`];
+  if (e.aiSummary) lines.push(`  tl;dr: ${e.aiSummary}`);
+  if (e.githubRepo)
+    lines.push(`  code: ${e.githubRepo}${e.githubStars !== undefined ? ` (${e.githubStars} stars)` : ''}`);
+  if (e.projectPage) lines.push(`  project: ${e.projectPage}`);
+  if (e.aiKeywords?.length) lines.push(`  keywords: ${e.aiKeywords.join(', ')}`);
+  if (e.thumbnail) lines.push(`  thumbnail: ${e.thumbnail}`);
+  return lines;
 }
 
 function figures(p: PostContribution): string {
@@ -125,8 +153,13 @@ function figures(p: PostContribution): string {
 }
 
 /** The explanation as human lines: header, one line per post, subtotals, weights, total. */
-export function explainPaper(paperId: string, scored: ExplainablePaper, weights: Weights): string[] {
-  const e = explainPaperJson(paperId, scored, weights);
+export function explainPaper(
+  paperId: string,
+  scored: ExplainablePaper,
+  weights: Weights,
+  enrichment?: PaperEnrichment,
+): string[] {
+  const e = explainPaperJson(paperId, scored, weights, enrichment);
   const lines: string[] = [];
   lines.push(`${e.id} ${e.title}`);
   const facts = [`score ${formatNumber(e.score)}`];
@@ -149,5 +182,6 @@ export function explainPaper(paperId: string, scored: ExplainablePaper, weights:
     );
   }
   lines.push(`total: ${formatNumber(e.total)}`);
+  lines.push(...enrichmentLines(e.enrichment));
   return lines;
 }

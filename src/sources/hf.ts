@@ -4,7 +4,8 @@
  * itself (the batch goes public at 00:00–01:00 UTC on D) and, for late submissions, D+1. So the
  * source reads the lists of D and D+1 (never a date after "now"), joins them on `paper.id` with
  * the day's papers, and reports each joined entry as one "post" whose score is its upvotes.
- * Two requests a day; `/papers/{id}` is never called per paper.
+ * Pages are read until an empty one (two requests a date on a normal day). The per-paper
+ * `/papers/{id}` enrichment is not a source: see src/enrich/hf-papers.ts.
  */
 import { ParseError } from '../errors.js';
 import { parseJsonBody } from '../http/client.js';
@@ -27,7 +28,10 @@ export interface HfUser {
   _id?: string;
   avatarUrl?: string;
   fullname?: string;
+  /** Handle; 2026 items may carry only `user`. */
   name?: string;
+  /** Handle, in the 2026 shape (`submittedOnDailyBy.user`), often without `name`. */
+  user?: string;
   type?: string;
   isPro?: boolean;
   [key: string]: unknown;
@@ -54,7 +58,7 @@ export interface HfPaper {
 
 export interface HfDailyItem {
   paper: HfPaper;
-  /** When the paper entered Daily Papers. */
+  /** The arXiv publication time (= `paper.publishedAt`), not when the paper entered Daily Papers. */
   publishedAt?: string;
   title?: string;
   summary?: string;
@@ -75,6 +79,8 @@ export interface HfRaw {
   projectPage?: string;
   arxivPublishedAt?: string;
   submittedOnDailyAt?: string;
+  /** The item's thumbnail (paper enrichment falls back to it). */
+  thumbnail?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,24 +100,30 @@ export function postFromDailyItem(item: unknown, date: string): Post | null {
   // HF ids carry no version; strip one anyway so the key matches the listing's.
   const id = rawId.replace(/v\d+$/i, '');
   if (!paper || id === '') return null;
-  const by = it.submittedBy ?? paper.submittedOnDailyBy;
+  // The paper's own submitter record first: 2026 items name the handle there in `user`.
+  const by = submitter(paper.submittedOnDailyBy) ?? submitter(it.submittedBy);
+  const handle = firstString(by?.name, by?.user);
   const url = hfPaperUrl(id);
   const raw: HfRaw = { date };
   if (typeof paper.githubRepo === 'string' && paper.githubRepo !== '') raw.githubRepo = paper.githubRepo;
   if (typeof paper.githubStars === 'number') raw.githubStars = paper.githubStars;
   if (typeof paper.projectPage === 'string' && paper.projectPage !== '') raw.projectPage = paper.projectPage;
-  if (typeof paper.publishedAt === 'string') raw.arxivPublishedAt = paper.publishedAt;
+  const arxivPublished = firstString(paper.publishedAt, it.publishedAt);
+  if (arxivPublished) raw.arxivPublishedAt = arxivPublished;
   if (typeof paper.submittedOnDailyAt === 'string') raw.submittedOnDailyAt = paper.submittedOnDailyAt;
+  if (typeof it.thumbnail === 'string' && it.thumbnail !== '') raw.thumbnail = it.thumbnail;
   return {
     source: 'hf',
     id,
     authorId: typeof by?._id === 'string' ? by._id : undefined,
-    authorHandle: typeof by?.name === 'string' && by.name !== '' ? by.name : undefined,
+    authorHandle: handle,
     authorName: typeof by?.fullname === 'string' && by.fullname !== '' ? by.fullname : undefined,
     url,
     links: [url],
     text: collapseWhitespace(firstString(paper.title, it.title) ?? ''),
-    createdAt: iso(it.publishedAt) ?? iso(paper.submittedOnDailyAt),
+    // The post is the paper's entry into Daily Papers (`submittedOnDailyAt`), not its arXiv
+    // publication (`publishedAt`, top level and on `paper`); without it, the listed date.
+    createdAt: iso(paper.submittedOnDailyAt) ?? iso(`${date}T00:00:00Z`),
     metrics: { reposts: 0, likes: count(paper.upvotes), replies: count(it.numComments), quotes: 0 },
     raw,
   };
@@ -154,11 +166,15 @@ export function createHfSource(options: HfSourceOptions = {}): Source {
   const maxPages = options.maxPages ?? HF_MAX_PAGES;
 
   /** Every entry listed for one date; a 404 means "none that day". */
-  async function readDate(ctx: SourceContext, date: string): Promise<{ posts: Post[]; requests: number }> {
+  async function readDate(
+    ctx: SourceContext,
+    date: string,
+  ): Promise<{ posts: Post[]; requests: number; capped: boolean }> {
     const posts: Post[] = [];
     const seen = new Set<string>();
     let requests = 0;
-    for (let p = 0; p < maxPages; p++) {
+    for (let p = 0; ; p++) {
+      if (p >= maxPages) return { posts, requests, capped: true };
       const params = new URLSearchParams({ date, limit: String(pageSize), p: String(p) });
       const url = `${ctx.config.hfApiUrl.replace(/\/+$/, '')}/daily_papers?${params.toString()}`;
       const target = describeTarget('GET', url);
@@ -178,10 +194,11 @@ export function createHfSource(options: HfSourceOptions = {}): Source {
         posts.push(post);
         fresh++;
       }
-      // A short page is the last; a page of repeats means `p` was ignored.
-      if (page.length < pageSize || fresh === 0) break;
+      // Only an empty page ends the list: HF may serve fewer than `limit` items on a page that
+      // is not the last. A page of repeats means `p` was ignored.
+      if (page.length === 0 || fresh === 0) break;
     }
-    return { posts, requests };
+    return { posts, requests, capped: false };
   }
 
   return {
@@ -193,8 +210,10 @@ export function createHfSource(options: HfSourceOptions = {}): Source {
       const dates = hfDatesFor(ctx.day, ctx.now);
       let listed = 0;
       let requests = 0;
+      const capped: string[] = [];
       for (const date of dates) {
         const read = await readDate(ctx, date);
+        if (read.capped) capped.push(date);
         requests += read.requests;
         listed += read.posts.length;
         for (const post of read.posts) {
@@ -204,6 +223,10 @@ export function createHfSource(options: HfSourceOptions = {}): Source {
       const notes = [
         `hf: ${listed} Daily Papers entries on ${dates.join(', ')} (${requests} requests), ${found.size} of them from this day`,
       ];
+      if (capped.length > 0)
+        notes.push(
+          `hf: stopped after ${maxPages} pages on ${capped.join(', ')}; later entries were not read`,
+        );
       return { posts: [...found.values()], notes };
     },
 
@@ -225,6 +248,10 @@ function iso(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function submitter(value: unknown): HfUser | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as HfUser) : undefined;
 }
 
 function firstString(...values: unknown[]): string | undefined {

@@ -115,6 +115,14 @@ const tweetSchema = z.looseObject({
   created_at: z.string().optional(),
   lang: z.string().optional(),
   entities: z.looseObject({ urls: z.array(urlEntity).optional() }).optional(),
+  // A post over 280 characters: `text` and `entities` cover only the truncated part; the whole
+  // text and all its links are here (sent only when `tweet.fields` asks for `note_tweet`).
+  note_tweet: z
+    .looseObject({
+      text: z.string().optional(),
+      entities: z.looseObject({ urls: z.array(urlEntity).optional() }).optional(),
+    })
+    .optional(),
   public_metrics: publicMetrics.optional(),
   referenced_tweets: z.array(z.looseObject({ type: z.string(), id: z.string() })).optional(),
 });
@@ -189,6 +197,20 @@ export function parseSearchPage(json: unknown): XSearchPage {
     ...(nextToken ? { nextToken } : {}),
     errors: body.errors ?? [],
   };
+}
+
+/**
+ * Every expanded link of a tweet, in order, once each: the union of `entities.urls` (which
+ * covers only the first 280 characters of a long post) and `note_tweet.entities.urls`.
+ */
+export function tweetLinks(tweet: XTweet): string[] {
+  const links: string[] = [];
+  for (const entity of [...(tweet.entities?.urls ?? []), ...(tweet.note_tweet?.entities?.urls ?? [])]) {
+    for (const link of [entity.expanded_url, entity.unwound_url]) {
+      if (link && !links.includes(link)) links.push(link);
+    }
+  }
+  return links;
 }
 
 /** One line describing an `errors` entry, for messages. */

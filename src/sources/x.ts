@@ -15,12 +15,14 @@ import {
   parseSearchPage,
   searchEndpoint,
   searchStartTime,
+  tweetLinks,
   type XSearchEndpoint,
   type XTweet,
   type XUser,
 } from './x-query.js';
 
-const TWEET_FIELDS = 'public_metrics,created_at,entities,author_id,lang,referenced_tweets';
+/** `note_tweet` carries the full text and links of posts over 280 characters (not sent otherwise). */
+export const TWEET_FIELDS = 'public_metrics,created_at,entities,author_id,lang,referenced_tweets,note_tweet';
 const PAGE_MAX = 100;
 const PAGE_MIN = 10;
 
@@ -67,18 +69,15 @@ export function tweetUrl(username: string | undefined, id: string): string {
 
 /** Build a Post from a v2 tweet and its author (from `includes.users`). */
 export function tweetToPost(tweet: XTweet, user: XUser | undefined): Post {
-  const links: string[] = [];
-  for (const entity of tweet.entities?.urls ?? []) {
-    for (const link of [entity.expanded_url, entity.unwound_url]) {
-      if (link && !links.includes(link)) links.push(link);
-    }
-  }
+  const links = tweetLinks(tweet);
+  // A long post's `text` is cut short; its note_tweet holds the whole text.
+  const fullText = tweet.note_tweet?.text || tweet.text;
   const m = tweet.public_metrics ?? {};
   const post: Post = {
     source: 'x',
     id: tweet.id,
     url: tweetUrl(user?.username, tweet.id),
-    text: unescapeTweetText(tweet.text),
+    text: unescapeTweetText(fullText),
     links,
     metrics: {
       reposts: m.retweet_count ?? 0,

@@ -226,6 +226,12 @@ export interface ArxivApiOptions {
   emptyOnce?: number[];
   /** Answer `start` offsets with a page that repeats these papers (the same paper on two pages). */
   extraOnPage?: Record<number, StandInPaper[]>;
+  /**
+   * The first `times` requests answer 406 Not Acceptable, as export.arxiv.org does
+   * intermittently since September 2026: with the feed it would have sent (`withFeed`), or
+   * with an HTML error page.
+   */
+  notAcceptable?: { times: number; withFeed?: boolean };
 }
 
 /** A handler answering /api/query like export.arxiv.org. */
@@ -247,8 +253,16 @@ export function arxivApiHandler(papers: readonly StandInPaper[], options: ArxivA
       page = [];
     }
     page = [...page, ...(options.extraOnPage?.[start] ?? [])];
+    const refused = options.notAcceptable && index < options.notAcceptable.times;
+    if (refused && !options.notAcceptable?.withFeed) {
+      return {
+        status: 406,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<html><head><title>406 Not Acceptable</title></head><body><h1>Not Acceptable</h1></body></html>',
+      };
+    }
     return {
-      status: 200,
+      status: refused ? 406 : 200,
       headers: { 'content-type': 'application/atom+xml; charset=utf-8' },
       body: atomFeedXml(page, { query, start, maxResults, total: selected.length }),
     };

@@ -4,12 +4,14 @@
  * `GET /api/papers/{id}` (404 for papers HF does not know). Dates without data answer `[]`;
  * dates listed in `notFoundDates` answer 404. Failures are switchable. Point HF_API_URL at `apiUrl`.
  */
-import type { HfDailyItem } from '../sources/hf.js';
+import type { HfDailyItem, HfPaper } from '../sources/hf.js';
 import { type Handler, type RecordedRequest, type Reply, type StandIn, startStandIn } from './server.js';
 
 export interface HfStandInData {
   /** Daily Papers items by date (YYYY-MM-DD), in the order HF lists them. */
   days: Record<string, HfDailyItem[]>;
+  /** Paper pages HF has beyond those on Daily Papers (`/api/papers/{id}`); every other id is a 404. */
+  papers?: HfPaper[];
 }
 
 export interface HfStandInOptions {
@@ -84,13 +86,13 @@ export function hfHandler(data: HfStandInData, options: HfStandInOptions = {}): 
       const item = Object.values(data.days)
         .flat()
         .find((it) => it.paper.id === id);
-      if (!item)
+      // The paper object, as in a Daily Papers item (research §11.4).
+      const page = item
+        ? { ...item.paper, numComments: item.numComments ?? 0 }
+        : data.papers?.find((p) => p.id === id);
+      if (!page)
         return { status: 404, headers: JSON_TYPE, body: JSON.stringify({ error: 'Paper not found' }) };
-      return {
-        status: 200,
-        headers: JSON_TYPE,
-        body: JSON.stringify({ ...item.paper, numComments: item.numComments ?? 0 }),
-      };
+      return { status: 200, headers: JSON_TYPE, body: JSON.stringify(page) };
     }
     return { status: 404, headers: JSON_TYPE, body: JSON.stringify({ error: 'Not Found' }) };
   };
@@ -124,6 +126,10 @@ export interface HfItemSpec {
   authors?: string[];
   githubRepo?: string;
   githubStars?: number;
+  projectPage?: string;
+  /** `2026` (default): outer `publishedAt` is the arXiv time and `paper.submittedOnDailyBy`
+   * names the handle in `user` only; `2025`: the older generated-model shape with `name`. */
+  shape?: '2025' | '2026';
 }
 
 /** A Daily Papers item in the generated-model shape, for fixtures and the demo. */
@@ -136,6 +142,21 @@ export function hfDailyItem(spec: HfItemSpec): HfDailyItem {
     type: 'user',
     isPro: true,
   };
+  const shape = spec.shape ?? '2026';
+  const handle = spec.submitter ?? 'akhaliq';
+  const onDailyBy =
+    shape === '2026'
+      ? {
+          _id: submitter._id,
+          avatarUrl: submitter.avatarUrl,
+          fullname: submitter.fullname,
+          user: handle,
+          type: 'user',
+          isPro: true,
+        }
+      : { ...submitter, user: handle };
+  const arxivPublished =
+    spec.publishedAt ?? new Date(Date.parse(spec.submittedAt) - 10 * 3600_000).toISOString();
   const paper: HfDailyItem['paper'] = {
     id: spec.id,
     authors: (spec.authors ?? ['Jane Researcher']).map((name, i) => ({
@@ -144,9 +165,9 @@ export function hfDailyItem(spec: HfItemSpec): HfDailyItem {
       hidden: false,
     })),
     discussionId: `66c4${spec.id.replace(/\D/g, '')}`,
-    publishedAt: spec.publishedAt ?? new Date(Date.parse(spec.submittedAt) - 10 * 3600_000).toISOString(),
+    publishedAt: arxivPublished,
     submittedOnDailyAt: spec.submittedAt,
-    submittedOnDailyBy: submitter,
+    submittedOnDailyBy: onDailyBy,
     title: spec.title,
     summary: `Abstract of ${spec.title}.`,
     upvotes: spec.upvotes,
@@ -159,9 +180,11 @@ export function hfDailyItem(spec: HfItemSpec): HfDailyItem {
     paper.githubRepo = spec.githubRepo;
     paper.githubStars = spec.githubStars ?? 0;
   }
+  if (spec.projectPage) paper.projectPage = spec.projectPage;
   return {
     paper,
-    publishedAt: spec.submittedAt,
+    // 2026: the arXiv time (as on `paper`); the 2025 model documented the Daily Papers time here.
+    publishedAt: shape === '2026' ? arxivPublished : spec.submittedAt,
     title: spec.title,
     summary: `Abstract of ${spec.title}.`,
     thumbnail: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${spec.id}.png`,

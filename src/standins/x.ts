@@ -3,7 +3,7 @@
  * formats (response shape, problem JSON, rate-limit headers) from a fixed set of tweets, with
  * switches for the failures the source must survive. Used by tests, the bench and the demo.
  */
-import { queryIds, type XTweet, type XUser } from '../sources/x-query.js';
+import { queryIds, tweetLinks, type XTweet, type XUser } from '../sources/x-query.js';
 import { escapeHtml } from '../util/text.js';
 import { type Handler, type RecordedRequest, type Reply, type StandIn, startStandIn } from './server.js';
 
@@ -102,6 +102,43 @@ export function fakeTweet(spec: {
   return tweet;
 }
 
+/** Characters X shows of a long post in `text`; the rest is only in `note_tweet`. */
+export const X_TEXT_CUT = 280;
+
+/**
+ * A raw v2 long post (over 280 characters): `prose`, then one t.co link per entry of `links`.
+ * As X sends it, `text` is the first 280 characters (ending in an ellipsis) and
+ * `entities.urls` holds only the links inside them; `note_tweet` has the whole text and every
+ * link. With a long enough `prose`, every link is past the cut.
+ */
+export function fakeLongTweet(spec: Parameters<typeof fakeTweet>[0] & { prose: string }): XTweet {
+  const links = spec.links ?? [];
+  const tco = links.map((_, i) => `https://t.co/n${spec.id}${i}`);
+  const full = `${spec.prose} ${tco.join(' ')}`.trim();
+  const chars = [...full];
+  const urls = links.map((link, i) => {
+    // Offsets count code points, as X's do.
+    const start = [...full.slice(0, full.indexOf(tco[i]!))].length;
+    return {
+      start,
+      end: start + tco[i]!.length,
+      url: tco[i]!,
+      expanded_url: link,
+      display_url: link.replace(/^https?:\/\//, '').slice(0, 26),
+    };
+  });
+  const tweet = fakeTweet({ ...spec, links: [], text: full });
+  if (chars.length <= X_TEXT_CUT) {
+    if (urls.length > 0) tweet.entities = { urls };
+    return tweet;
+  }
+  tweet.text = `${chars.slice(0, X_TEXT_CUT - 1).join('')}…`;
+  const visible = urls.filter((u) => u.end <= X_TEXT_CUT - 1);
+  if (visible.length > 0) tweet.entities = { urls: visible };
+  tweet.note_tweet = { text: full, entities: { urls } };
+  return tweet;
+}
+
 /** An oEmbed response body in publish.twitter.com's shape. */
 export function oembedBody(
   url: string,
@@ -145,13 +182,10 @@ export function fakeOembedHtml(tweet: XTweet, user: XUser | undefined): string {
 const ARXIV_ID = /(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})/g;
 const ARXIV_SHAPED = /^(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})$/;
 
-function tweetLinks(tweet: XTweet): string[] {
-  const out: string[] = [];
-  for (const u of tweet.entities?.urls ?? []) {
-    if (u.expanded_url) out.push(u.expanded_url);
-    if (u.unwound_url) out.push(u.unwound_url);
-  }
-  return out;
+function withoutNoteTweet(tweet: XTweet): XTweet {
+  if (!tweet.note_tweet) return tweet;
+  const { note_tweet: _dropped, ...rest } = tweet;
+  return rest;
 }
 
 /** Newest first, as X returns search results; ids are decimal strings. */
@@ -347,7 +381,9 @@ export function xStandInHandler(data: XStandInData, options: XStandInOptions = {
     if (offset + maxResults < all.length) meta['next_token'] = encodeToken(offset + maxResults);
     const body: Record<string, unknown> = {};
     if (page.length > 0) {
-      body['data'] = page;
+      // Like X, send a long post's note_tweet only when tweet.fields asks for it.
+      const fields = (req.query.get('tweet.fields') ?? '').split(',');
+      body['data'] = fields.includes('note_tweet') ? page : page.map(withoutNoteTweet);
       const authors = [...new Set(page.map((t) => t.author_id).filter((a): a is string => Boolean(a)))];
       const found = authors.map((a) => users.get(a)).filter((u): u is XUser => Boolean(u));
       if (found.length > 0) body['includes'] = { users: found };

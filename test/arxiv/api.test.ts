@@ -238,3 +238,81 @@ test('fetchApiListing - HTML instead of XML is a one-line arxiv error', async (t
   }));
   await assert.rejects(run(), { message: 'arxiv: got HTML where the API Atom feed was expected' });
 });
+
+test('fetchApiListing - a 406 without a feed is retried like a 503, then the day lists', async (t) => {
+  const server = await startStandIn(arxivApiHandler(API_PAPERS, { notAcceptable: { times: 1 } }));
+  t.after(() => server.close());
+  const waits: number[] = [];
+  const warnings: string[] = [];
+  const http = new HttpClient({
+    retryBaseMs: 5,
+    maxAttempts: 3,
+    lanes: { arxiv: { minIntervalMs: 0, concurrency: 1 } },
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  const { papers } = await fetchApiListing({
+    day: DAY,
+    categories: CHOSEN,
+    config: { arxivApiUrl: `${server.url}/api/query` },
+    http,
+    log: { ...silentLogger, warn: (m) => warnings.push(m) },
+  });
+  assert.deepEqual(
+    papers.map((p) => p.id),
+    EXPECTED_IDS,
+  );
+  assert.equal(server.requests.length, 2);
+  assert.equal(waits.length, 1, 'one backoff before the second try');
+  assert.ok(waits[0]! > 0 && waits[0]! <= 5);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /^arxiv: HTTP 406 Not Acceptable for GET .*\/api\/query \(attempt 1\); retrying$/,
+  );
+});
+
+test('fetchApiListing - a 406 carrying a valid Atom feed is used, and logged as such', async (t) => {
+  const server = await startStandIn(
+    arxivApiHandler(API_PAPERS, { notAcceptable: { times: 1, withFeed: true } }),
+  );
+  t.after(() => server.close());
+  const warnings: string[] = [];
+  const { papers } = await fetchApiListing({
+    day: DAY,
+    categories: CHOSEN,
+    config: { arxivApiUrl: `${server.url}/api/query` },
+    http: client(),
+    log: { ...silentLogger, warn: (m) => warnings.push(m) },
+  });
+  assert.deepEqual(
+    papers.map((p) => p.id),
+    EXPECTED_IDS,
+  );
+  assert.equal(server.requests.length, 1, 'the feed of the 406 was used: no second request');
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /^arxiv: HTTP 406 Not Acceptable for GET .* came with a valid Atom feed; using it$/,
+  );
+});
+
+test('fetchApiListing - 406 every time fails with one line after the attempts', async (t) => {
+  const { server, run } = await listWith(t, arxivApiHandler(API_PAPERS, { notAcceptable: { times: 99 } }));
+  await assert.rejects(run(), {
+    message: /^arxiv: HTTP 406 Not Acceptable for GET .*\/api\/query \(after 3 attempts, no usable feed\)$/,
+  });
+  assert.equal(server.requests.length, 3, 'capped at the HTTP layer attempts');
+});
+
+test('fetchApiListing - a 406 whose body is an error feed is not a listing', async (t) => {
+  let n = 0;
+  const ok = arxivApiHandler(API_PAPERS);
+  const { server, run } = await listWith(t, (req, i) =>
+    n++ === 0 ? { ...apiErrorReply('try again later'), status: 406 } : ok(req, i),
+  );
+  const { papers } = await run();
+  assert.equal(papers.length, EXPECTED_IDS.length);
+  assert.equal(server.requests.length, 2);
+});

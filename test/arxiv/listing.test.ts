@@ -234,3 +234,25 @@ test('getDayListing - stores a fetched listing and reuses it; --refresh asks aga
     EXPECTED_IDS.length,
   );
 });
+
+test('fetchListing - a day older than 90 days whose API answers 406 once still lists', async (t) => {
+  const env = await arxiv(t, { api: arxivApiHandler(API_PAPERS, { notAcceptable: { times: 1 } }) });
+  const listing = await fetchListing({
+    day: DAY,
+    categories: CHOSEN,
+    config: env.config,
+    http: env.http,
+    now: new Date('2021-12-01T12:00:00Z'),
+    log: env.log,
+  });
+  assert.equal(listing.method, 'api', 'the API is the only method for an old day');
+  assert.deepEqual(
+    listing.papers.map((p) => p.id),
+    EXPECTED_IDS,
+  );
+  assert.deepEqual(
+    env.server.requests.map((r) => r.path),
+    ['/api/query', '/api/query'],
+  );
+  assert.ok(env.warnings.some((w) => /HTTP 406 Not Acceptable .*retrying/.test(w)));
+});

@@ -140,6 +140,24 @@ describe('post with four sources', () => {
     assert.match(explain.stdout, /score 80\b/);
     assert.match(explain.stdout, /^total: 80$/m);
     assert.match(explain.stdout, /bluesky @carol\.bsky\.social .*= 50 × 1 = 50/);
+    assert.match(explain.stdout, /^hugging face: no paper page \(asked 2021-06-10T12:00:00\.000Z\)$/m);
+
+    // Every ranked paper was looked up on HF's paper pages: Gamma is there, the others are not.
+    assert.equal(hf.requests.filter((r) => r.path.startsWith('/api/papers/')).length, 3);
+    const json = await runCli(['explain', '--date', DAY, '2106.00003', '--json'], {
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+    });
+    assert.equal(json.code, 0, json.stderr);
+    const explained = JSON.parse(json.stdout) as { total: number; enrichment?: Record<string, unknown> };
+    assert.equal(explained.total, 90);
+    assert.deepEqual(explained.enrichment, {
+      paperId: '2106.00003',
+      status: 'ok',
+      aiSummary: 'One-sentence summary.',
+      aiKeywords: ['keyword'],
+      thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2106.00003.png',
+      fetchedAt: '2021-06-10T12:00:00.000Z',
+    });
   });
 
   it('with X working and Bluesky, HN and HF unreachable, still writes the post and exits 0', async (t) => {

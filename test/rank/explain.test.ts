@@ -108,6 +108,39 @@ describe('explain', () => {
     assert.equal(lines.at(-1), 'total: 0');
   });
 
+  it('shows HF enrichment beside the score, never in it', () => {
+    const enrichment = {
+      paperId: PAPER.id,
+      status: 'ok' as const,
+      githubRepo: 'https://github.com/org/repo',
+      githubStars: 12,
+      aiSummary: 'Transformers, surveyed.',
+      aiKeywords: ['transformers', 'survey'],
+      fetchedAt: '2021-06-10T12:00:00.000Z',
+    };
+    const e = explainPaperJson(PAPER.id, scored!, weights, enrichment);
+    assert.deepEqual(e.enrichment, enrichment);
+    assert.equal(e.total, scored!.score);
+    const lines = explainPaper(PAPER.id, scored!, weights, enrichment);
+    assert.deepEqual(lines.slice(-5), [
+      `total: ${scored!.score}`,
+      'hugging face: paper page (asked 2021-06-10T12:00:00.000Z)',
+      '  tl;dr: Transformers, surveyed.',
+      '  code: https://github.com/org/repo (12 stars)',
+      '  keywords: transformers, survey',
+    ]);
+    const unknown = { paperId: PAPER.id, status: 'unknown' as const, fetchedAt: '2021-06-10T12:00:00.000Z' };
+    assert.equal(
+      explainPaper(PAPER.id, scored!, weights, unknown).at(-1),
+      'hugging face: no paper page (asked 2021-06-10T12:00:00.000Z)',
+    );
+    assert.equal(explainPaperJson(PAPER.id, scored!, weights).enrichment, undefined);
+    assert.throws(
+      () => explainPaperJson(PAPER.id, scored!, weights, { ...unknown, paperId: '1' }),
+      /enrichment is of 1/,
+    );
+  });
+
   it('formats numbers', () => {
     assert.equal(formatNumber(3), '3');
     assert.equal(formatNumber(0.1 + 0.2), '0.3');

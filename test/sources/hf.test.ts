@@ -68,7 +68,7 @@ test('postFromDailyItem - id, paper URL as the link, title, submitter, upvotes a
     url: 'https://huggingface.co/papers/2608.12345',
     links: ['https://huggingface.co/papers/2608.12345'],
     text: 'Sparse Attention at Scale',
-    createdAt: '2026-08-20T04:12:33.404Z',
+    createdAt: '2026-08-20T04:12:33.000Z',
     metrics: { reposts: 0, likes: 57, replies: 3, quotes: 0 },
     raw: {
       date: '2026-08-20',
@@ -76,6 +76,7 @@ test('postFromDailyItem - id, paper URL as the link, title, submitter, upvotes a
       githubStars: 1234,
       arxivPublishedAt: '2026-08-19T17:59:58.000Z',
       submittedOnDailyAt: '2026-08-20T04:12:33.000Z',
+      thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2608.12345.png',
     },
   });
   assert.equal(
@@ -115,18 +116,20 @@ test('collect - reads D and D+1 and joins on the day papers', async (t) => {
     s.requests.map((r) => [r.path, r.query.get('date'), r.query.get('limit'), r.query.get('p')]),
     [
       ['/api/daily_papers', '2026-08-20', '100', '0'],
+      ['/api/daily_papers', '2026-08-20', '100', '1'],
       ['/api/daily_papers', '2026-08-21', '100', '0'],
+      ['/api/daily_papers', '2026-08-21', '100', '1'],
     ],
   );
   assert.ok(
     result.notes.includes(
-      'hf: 5 Daily Papers entries on 2026-08-20, 2026-08-21 (2 requests), 3 of them from this day',
+      'hf: 5 Daily Papers entries on 2026-08-20, 2026-08-21 (4 requests), 3 of them from this day',
     ),
     result.notes.join(' | '),
   );
 });
 
-test('collect - pages with p while full pages come back', async (t) => {
+test('collect - pages with p until an empty page', async (t) => {
   const items = Array.from({ length: 5 }, (_, i) =>
     hfDailyItem({ id: `2608.2000${i}`, title: `P${i}`, upvotes: i, submittedAt: '2026-08-20T05:00:00.000Z' }),
   );
@@ -140,8 +143,80 @@ test('collect - pages with p while full pages come back', async (t) => {
   assert.equal(result.posts.length, 5);
   assert.deepEqual(
     s.requests.map((r) => r.query.get('p')),
-    ['0', '1', '2'],
+    ['0', '1', '2', '3'],
   );
+});
+
+test('collect - a short page is not the last: HF may serve fewer than limit', async (t) => {
+  const items = Array.from({ length: 5 }, (_, i) =>
+    hfDailyItem({ id: `2608.3000${i}`, title: `P${i}`, upvotes: i, submittedAt: '2026-08-20T05:00:00.000Z' }),
+  );
+  // The server caps pages at 2 whatever limit asks: every page is short of our 100.
+  const s = await startHfStandIn({ days: { '2026-08-20': items } }, { maxLimit: 2 });
+  t.after(() => s.close());
+  const { ctx } = context(s.apiUrl, new Date('2026-08-20T20:00:00Z'));
+  const result = await createHfSource().collect(
+    items.map((it) => paper(it.paper.id)),
+    ctx,
+  );
+  assert.equal(result.posts.length, 5);
+  assert.deepEqual(
+    s.requests.map((r) => r.query.get('p')),
+    ['0', '1', '2', '3'],
+  );
+});
+
+test('collect - a date with more pages than the cap says so in a note', async (t) => {
+  const items = Array.from({ length: 6 }, (_, i) =>
+    hfDailyItem({ id: `2608.4000${i}`, title: `P${i}`, upvotes: i, submittedAt: '2026-08-20T05:00:00.000Z' }),
+  );
+  const s = await startHfStandIn({ days: { '2026-08-20': items } });
+  t.after(() => s.close());
+  const { ctx } = context(s.apiUrl, new Date('2026-08-20T20:00:00Z'));
+  const result = await createHfSource({ pageSize: 2, maxPages: 2 }).collect(
+    items.map((it) => paper(it.paper.id)),
+    ctx,
+  );
+  assert.equal(result.posts.length, 4);
+  assert.ok(result.notes.includes('hf: stopped after 2 pages on 2026-08-20; later entries were not read'));
+});
+
+test('postFromDailyItem - 2026 shape: time from submittedOnDailyAt, handle from submittedOnDailyBy.user', () => {
+  const item = hfDailyItem({
+    id: '2611.01234',
+    title: 'T',
+    upvotes: 9,
+    submitter: 'janer',
+    submitterFullname: 'Jane R',
+    submittedAt: '2026-11-25T03:00:00.000Z',
+    publishedAt: '2026-11-24T15:00:00.000Z',
+  });
+  assert.equal(item.publishedAt, '2026-11-24T15:00:00.000Z', 'the stand-in serves the 2026 shape');
+  assert.equal(item.paper.submittedOnDailyBy?.name, undefined);
+  const post = postFromDailyItem(item, '2026-11-25')!;
+  assert.equal(post.createdAt, '2026-11-25T03:00:00.000Z');
+  assert.equal(post.authorHandle, 'janer');
+  assert.equal(post.authorName, 'Jane R');
+  assert.equal((post.raw as Record<string, unknown>).arxivPublishedAt, '2026-11-24T15:00:00.000Z');
+  // The 2025 shape (with `name`) still reads.
+  const old = postFromDailyItem(
+    hfDailyItem({
+      id: '2611.01235',
+      title: 'T',
+      upvotes: 1,
+      submitter: 'ak',
+      submittedAt: '2026-11-25T03:00:00.000Z',
+      shape: '2025',
+    }),
+    '2026-11-25',
+  )!;
+  assert.equal(old.authorHandle, 'ak');
+  // Without submittedOnDailyAt: the listed date, never the arXiv time.
+  const bare = postFromDailyItem(
+    { paper: { id: '2611.01236', publishedAt: '2026-11-20T00:00:00Z' }, publishedAt: '2026-11-20T00:00:00Z' },
+    '2026-11-25',
+  )!;
+  assert.equal(bare.createdAt, '2026-11-25T00:00:00.000Z');
 });
 
 test('collect - a server that ignores p stops after a page of repeats', async (t) => {
@@ -163,7 +238,7 @@ test('collect - 404 for a date means no entries that day, not a failure', async 
   const { ctx } = context(s.apiUrl);
   const result = await createHfSource().collect(PAPERS, ctx);
   assert.deepEqual(ids(result.posts), ['2608.12345', '2608.12377']);
-  assert.equal(s.requests.length, 2);
+  assert.equal(s.requests.length, 3, 'D read to its empty page; the 404 of D+1 ends that date at once');
 });
 
 test('collect - empty arrays are no entries', async (t) => {

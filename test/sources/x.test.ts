@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { describe, it, type TestContext } from 'node:test';
 import { configSchema } from '../../src/config/schema.js';
 import { HttpClient, type HttpOptions } from '../../src/http/client.js';
+import { matchPosts } from '../../src/match/match.js';
 import type { SourceContext } from '../../src/sources/source.js';
 import { createXSource, isRetweet, tweetToPost } from '../../src/sources/x.js';
 import { parseSearchPage, X_QUERY_LIMIT, type XTweet, type XUser } from '../../src/sources/x-query.js';
 import {
+  fakeLongTweet,
   fakeTweet,
   startXStandIn,
+  X_TEXT_CUT,
   type XStandIn,
   type XStandInData,
   type XStandInOptions,
@@ -130,7 +133,7 @@ describe('X source: collect', () => {
       assert.equal(req.query.get('max_results'), '100');
       assert.equal(
         req.query.get('tweet.fields'),
-        'public_metrics,created_at,entities,author_id,lang,referenced_tweets',
+        'public_metrics,created_at,entities,author_id,lang,referenced_tweets,note_tweet',
       );
       assert.equal(req.query.get('expansions'), 'author_id');
       assert.equal(req.query.get('user.fields'), 'username,name');
@@ -176,6 +179,88 @@ describe('X source: collect', () => {
     assert.notEqual(reqs[2]!.query.get('next_token'), reqs[1]!.query.get('next_token'));
     assert.equal(result.posts.length, 250);
     assert.equal(new Set(result.posts.map((p) => p.id)).size, 250);
+  });
+
+  it('a long post whose only arXiv link is past the 280-character cut counts for its paper', async (t) => {
+    const prose = `We have been working on this for two years. ${'It scales, it is simple, and it beats every baseline we tried. '.repeat(5)}Paper:`;
+    const long = fakeLongTweet({
+      id: '300',
+      authorId: '10',
+      prose,
+      links: ['https://arxiv.org/abs/2106.04530'],
+      reposts: 12,
+      likes: 80,
+    });
+    // The stand-in holds the post as X does: the link is only in note_tweet.
+    assert.ok(prose.length > X_TEXT_CUT);
+    assert.equal(long.entities, undefined, 'no link inside the visible part');
+    assert.equal(long.note_tweet?.entities?.urls?.[0]?.expanded_url, 'https://arxiv.org/abs/2106.04530');
+    const server = await standIn(t, { tweets: [long], users });
+    const result = await createXSource().collect(papers, context(server));
+    for (const req of searches(server)) {
+      assert.ok(req.query.get('tweet.fields')!.split(',').includes('note_tweet'), 'asks for note_tweet');
+    }
+    assert.equal(result.posts.length, 1);
+    const post = result.posts[0]!;
+    assert.deepEqual(post.links, ['https://arxiv.org/abs/2106.04530']);
+    assert.equal(post.text, long.note_tweet!.text, 'the whole text, not the truncated one');
+    const matched = matchPosts(result.posts, new Set(paperIds));
+    assert.deepEqual(
+      matched.map((m) => [m.post.id, m.paperIds]),
+      [['300', ['2106.04530']]],
+    );
+  });
+
+  it('the stand-in sends note_tweet only when tweet.fields asks for it, as X does', async (t) => {
+    const long = fakeLongTweet({
+      id: '301',
+      authorId: '10',
+      prose: 'x'.repeat(300),
+      links: ['https://arxiv.org/abs/2106.04531'],
+    });
+    const server = await standIn(t, { tweets: [long], users });
+    const ask = async (fields: string) => {
+      const url = `${server.apiUrl}/tweets/search/recent?query=${encodeURIComponent('url:"2106.04531"')}&tweet.fields=${fields}`;
+      const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return parseSearchPage(await response.json());
+    };
+    const without = await ask('entities,public_metrics');
+    assert.equal(
+      without.tweets.length,
+      1,
+      'url: matches the full text, so the post is returned (and billed)',
+    );
+    assert.equal(without.tweets[0]!.note_tweet, undefined);
+    assert.deepEqual(
+      tweetToPost(without.tweets[0]!, undefined).links,
+      [],
+      'without note_tweet the link is lost',
+    );
+    const withNote = await ask('entities,public_metrics,note_tweet');
+    assert.deepEqual(tweetToPost(withNote.tweets[0]!, undefined).links, ['https://arxiv.org/abs/2106.04531']);
+  });
+
+  it('a long post with links before and after the cut keeps both, once each', () => {
+    const long = fakeLongTweet({
+      id: '302',
+      authorId: '10',
+      prose: `Code https://t.co/early and ${'y'.repeat(300)}`,
+      links: ['https://arxiv.org/abs/2106.04532'],
+    });
+    // A link inside the visible part is in both entities and note_tweet.
+    long.entities = {
+      urls: [{ start: 5, end: 23, url: 'https://t.co/early', expanded_url: 'https://github.com/a/b' }],
+    };
+    long.note_tweet!.entities!.urls!.unshift({
+      start: 5,
+      end: 23,
+      url: 'https://t.co/early',
+      expanded_url: 'https://github.com/a/b',
+    });
+    assert.deepEqual(tweetToPost(long, undefined).links, [
+      'https://github.com/a/b',
+      'https://arxiv.org/abs/2106.04532',
+    ]);
   });
 
   it('drops retweet objects, whose engagement belongs to the original', async (t) => {

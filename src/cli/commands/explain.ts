@@ -7,6 +7,7 @@ import { explainPaper, explainPaperJson } from '../../rank/explain.js';
 import { scoreAll } from '../../rank/score.js';
 import { openStore } from '../../store/db.js';
 import { loadDigest } from '../../store/digests.js';
+import { loadEnrichments } from '../../store/enrichment.js';
 import { categoriesKey, loadListing } from '../../store/listings.js';
 import { loadPostsForPapers } from '../../store/posts.js';
 import { configFromFlags, requireDate } from '../shared.js';
@@ -59,11 +60,17 @@ export function register(program: Command): void {
         const scored = scoreAll({ papers: [paper], posts, weights, thresholds })[0]!;
         const rank = digest?.papers.find((p) => p.paper.id === id)?.rank;
         const explained = { ...scored, rank };
+        // HF's paper page as `post` stored it: shown, never scored.
+        const enrichment = loadEnrichments(db, [id]).get(id);
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify(explainPaperJson(id, explained, weights), null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(explainPaperJson(id, explained, weights, enrichment), null, 2)}\n`,
+          );
         } else {
           const header = [`counts as of ${asOf}; sources: ${sources.join(', ') || 'none'}`];
-          process.stdout.write(`${[...explainPaper(id, explained, weights), ...header].join('\n')}\n`);
+          process.stdout.write(
+            `${[...explainPaper(id, explained, weights, enrichment), ...header].join('\n')}\n`,
+          );
         }
       } finally {
         db.close();
