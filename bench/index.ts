@@ -2,7 +2,7 @@
  * `npm run bench`: prints the figures of DESIGN §9 — requests made, CPU time, wall time and
  * peak memory — for each part. Tests never assert on time; this is where time is measured.
  * Each part runs in its own process so its peak memory is its own.
- * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site).
+ * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site, startup).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   x: async () => (await import('./x-search.js')).benchXSearch(),
   pipeline: async () => (await import('./pipeline.js')).benchPipeline(),
   site: async () => (await import('./site.js')).benchSite(),
+  startup: async () => (await import('./startup.js')).benchStartup(),
 };
 
 const args = process.argv.slice(2);

@@ -16,18 +16,12 @@ import { ARXIV_LANE } from './api.js';
 import { collapse, splitVersionedId } from './atom.js';
 import { inChosen, isArxivCategory } from './categories.js';
 import { mergePapers, pdfUrlOf } from './merge.js';
+import { NoMailingError } from './no-mailing.js';
 
 /** Pages are cut at this many items (arxiv-browse CATCHUP_LIMIT); we stop well after. */
 const MAX_PAGES = 20;
 
-/** arXiv had no mailing on the day asked for (a holiday, or a deferred mailing). */
-export class NoMailingError extends HotpapersError {
-  readonly day: string;
-  constructor(day: string, detail: string) {
-    super('arxiv', `no mailing on ${day} (${detail})`);
-    this.day = day;
-  }
-}
+export { NoMailingError };
 
 /** One item of a catchup page. */
 export type CatchupItem = Omit<Paper, 'method'>;

@@ -11,7 +11,7 @@ import { loadListing, saveListing } from '../store/listings.js';
 import type { ListingMethod, Paper } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { fetchApiListing, type MethodResult } from './api.js';
-import { fetchCatchupListing, NoMailingError } from './catchup.js';
+import { NoMailingError } from './no-mailing.js';
 import { fetchRssListing } from './rss.js';
 import { announcementOf, assertDay, daysBetween, etDate, isMailingDay, weekdayName } from './schedule.js';
 
@@ -67,7 +67,11 @@ function checkDay(day: string, categories: readonly string[], now: Date): void {
 async function runMethod(method: ListingMethod, req: ListingRequest): Promise<MethodResult> {
   const base = { day: req.day, categories: req.categories, http: req.http, log: req.log };
   if (method === 'rss') return fetchRssListing({ ...base, config: req.config });
-  if (method === 'catchup') return fetchCatchupListing({ ...base, config: req.config });
+  if (method === 'catchup') {
+    // Loaded only when a catchup page is read: it brings cheerio, the heaviest module of a run.
+    const { fetchCatchupListing } = await import('./catchup.js');
+    return fetchCatchupListing({ ...base, config: req.config });
+  }
   return fetchApiListing({ ...base, config: req.config });
 }
 

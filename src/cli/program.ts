@@ -1,52 +1,98 @@
 /**
- * The `hotpapers` program. Each command lives in its own module under commands/;
- * this file wires them up and turns errors into one stderr line and a non-zero exit.
+ * The `hotpapers` program. Each command lives in its own module under commands/, which defines
+ * its flags and help without loading its implementation (imported when the action runs); this
+ * file wires them up and turns errors into one stderr line (JSON under --log-format json) and
+ * an exit code: 0 done, 1 the run could not complete, 2 usage error.
  */
 import { Command, CommanderError } from 'commander';
-import { HotpapersError, userErrorLine } from '../errors.js';
+import { HotpapersError, oneLine, userErrorLine } from '../errors.js';
+import { createLogger, type LogFormat } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { loadCommands } from './commands/index.js';
+import { programEpilog } from './help.js';
+import { EXIT, UsageError } from './usage.js';
+
+const HELP_HINT = '(run hotpapers --help for usage)';
 
 /** Build the program with the command `name` (or every command, for help). */
-export async function buildProgram(name?: string): Promise<Command> {
+export async function buildProgram(name?: string, format: LogFormat = 'human'): Promise<Command> {
   const program = new Command();
   program
     .name('hotpapers')
     .description('Which new arXiv papers people are talking about.')
     .version(VERSION)
-    .showHelpAfterError('(run hotpapers --help for usage)')
-    .exitOverride();
-  for (const register of await loadCommands(name)) register(program);
+    .exitOverride()
+    .addHelpText('after', programEpilog);
+  if (format === 'json') {
+    // The error is printed once, as JSON, by reportError.
+    program.configureOutput({ outputError: () => {} });
+  } else {
+    program.showHelpAfterError(HELP_HINT);
+  }
+  const onlyVersion = name === '--version' || name === '-V';
+  if (!onlyVersion) for (const register of await loadCommands(name)) register(program);
   return program;
 }
 
 /** Run the CLI with `argv` (node, script, ...args); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  const format = logFormatOf(argv);
   try {
-    // Only the named command's modules are loaded; help and unknown names load them all.
-    const program = await buildProgram(argv[2]);
+    // Only the named command's definition is loaded; help and unknown names load them all.
+    const program = await buildProgram(argv[2], format);
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, format);
   }
 }
 
-/** Print an error as one line (stack only under DEBUG=hotpapers) and pick the exit code. */
-export function reportError(error: unknown): number {
+/** The --log-format asked for on the command line, known before parsing so usage errors follow it. */
+export function logFormatOf(argv: readonly string[]): LogFormat {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (arg === '--log-format=json' || (arg === '--log-format' && argv[i + 1] === 'json')) return 'json';
+  }
+  return 'human';
+}
+
+/** The exit code of an error: 2 for usage errors, 1 for everything else. */
+export function exitCodeOf(error: unknown): number {
   if (error instanceof CommanderError) {
-    // Commander already printed its message (help, version, usage errors).
-    return error.exitCode;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    // `help CMD` exits 0; help shown because no command was given exits non-zero.
+    if (error.code === 'commander.help' && error.exitCode === 0) return EXIT.ok;
+    // Unknown option or command, missing or invalid value, no command at all.
+    return EXIT.usage;
+  }
+  return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+}
+
+/** Print an error as one line (stack only under DEBUG=hotpapers) and pick the exit code. */
+export function reportError(error: unknown, format: LogFormat = 'human'): number {
+  const code = exitCodeOf(error);
+  if (error instanceof CommanderError) {
+    // In human format commander already printed its message (help, version, usage errors).
+    if (format === 'json' && code !== EXIT.ok) {
+      jsonError(error.message.replace(/^error: /, ''), { exitCode: code, code: error.code });
+    }
+    return code;
   }
   const debug = /hotpapers/.test(process.env.DEBUG ?? '');
-  if (error instanceof HotpapersError) {
-    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
-  // A file or store error names its path and cause; anything else is an internal error (redacted).
-  process.stderr.write(`${userErrorLine(error)}\n`);
-  return 1;
+  // Ours as is; a file or store error names its path and cause; anything else is an internal error (redacted).
+  const message = userErrorLine(error);
+  if (format === 'json') {
+    const service = error instanceof HotpapersError ? error.service : 'hotpapers';
+    jsonError(message, { exitCode: code, service });
+  } else {
+    process.stderr.write(`${message}\n`);
+  }
+  return code;
+}
+
+function jsonError(message: string, fields: Record<string, unknown>): void {
+  createLogger({ format: 'json' }).error(oneLine(message), fields);
 }

@@ -1,101 +1,60 @@
-/** Helpers shared by the commands: flags → config, logger, summaries. */
-import { Option } from 'commander';
-import { assertDay } from '../arxiv/schedule.js';
-import { loadConfig } from '../config/load.js';
+/**
+ * Helpers the commands' actions share at run time: flags → config, logger, checked dates,
+ * summaries. Actions import this module when they run; the flag definitions are in options.ts.
+ */
+import { type LoadOptions, loadConfig, nowOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { HotpapersError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import type { PostRunResult } from '../pipeline/post.js';
 import type { SourceHealth } from '../types.js';
-import { createLogger, type LogFormat, type Logger } from '../util/log.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { assertMailingDay } from './dates.js';
+import type { CommonFlags } from './options.js';
+import { UsageError } from './usage.js';
 
-/** Options every pipeline command takes, as commander parses them. */
-export interface CommonFlags {
-  categories?: string;
-  out?: string;
-  db?: string;
-  quiet?: boolean;
-  strict?: boolean;
-  minPaperScore?: string;
-  minPostScore?: string;
-  maxPosts?: string;
-  maxXReads?: string;
-  logFormat?: string;
-}
+export type { CommonFlags } from './options.js';
 
-/** Add the pipeline flags (thresholds, categories, output, logging) to a command. */
-export function withPipelineFlags<T extends { addOption(o: Option): T }>(command: T): T {
-  return command
-    .addOption(
-      new Option('--categories <list>', 'comma list of arXiv categories/archives (default cs,stat.ML)'),
-    )
-    .addOption(new Option('--out <dir>', 'folder for the Markdown post (default content/posts)'))
-    .addOption(new Option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)'))
-    .addOption(new Option('--min-paper-score <n>', 'list papers scoring at least n (default 50)'))
-    .addOption(new Option('--min-post-score <n>', 'embed posts scoring at least n (default 25)'))
-    .addOption(new Option('--max-posts <n>', 'embed at most n posts per paper (default 10)'))
-    .addOption(
-      new Option('--max-x-reads <n>', 'stop reading X posts after n (reads cost money; default 10000)'),
-    )
-    .addOption(new Option('--strict', 'exit non-zero when any source fails'))
-    .addOption(new Option('--quiet', 'no progress or summary on stderr (warnings still shown)'))
-    .addOption(new Option('--log-format <format>', 'human or json').choices(['human', 'json']));
-}
-
-/** Add the flags `site` and `serve` share (where the data comes from, what the pages show). */
-export function withSiteFlags<T extends { addOption(o: Option): T }>(command: T): T {
-  return command
-    .addOption(
-      new Option(
-        '--base-url <url>',
-        'absolute URL the site is published at, for feeds and canonical links (HOTPAPERS_BASE_URL)',
-      ),
-    )
-    .addOption(new Option('--db <file>', 'SQLite store (default HOTPAPERS_DB or ./hotpapers.db)'))
-    .addOption(
-      new Option('--categories <list>', 'prefer the days ranked for these categories (default cs,stat.ML)'),
-    )
-    .addOption(
-      new Option('--horizon <age>', 'show the fixed-horizon counts of each day when stored').choices([
-        '24h',
-        '72h',
-      ]),
-    )
-    .addOption(
-      new Option(
-        '--live-embeds',
-        "show posts with the providers' widgets (sanitised) instead of static cards",
-      ),
-    );
+/** The validated config with these flag values on top; a bad flag value is a usage error (exit 2). */
+export function configOf(flags: NonNullable<LoadOptions['flags']>): Config {
+  try {
+    return loadConfig({ flags });
+  } catch (error) {
+    // loadConfig names where a bad value came from; a flag's is the command line's fault.
+    if (error instanceof ConfigError && /^config: --[a-z]/.test(error.message)) {
+      throw new UsageError('config', error.message.replace(/^config: /, ''));
+    }
+    throw error;
+  }
 }
 
 /** Build the validated config from the environment, the config file and these flags. */
 export function configFromFlags(flags: CommonFlags): Config {
-  return loadConfig({
-    flags: {
-      categories: flags.categories,
-      outDir: flags.out,
-      db: flags.db,
-      quiet: flags.quiet ? true : undefined,
-      strict: flags.strict ? true : undefined,
-      minPaperScore: flags.minPaperScore,
-      minPostScore: flags.minPostScore,
-      maxPosts: flags.maxPosts,
-      maxXReads: flags.maxXReads,
-    },
+  return configOf({
+    categories: flags.categories,
+    outDir: flags.out,
+    db: flags.db,
+    quiet: flags.quiet ? true : undefined,
+    strict: flags.strict ? true : undefined,
+    minPaperScore: flags.minPaperScore,
+    minPostScore: flags.minPostScore,
+    maxPosts: flags.maxPosts,
+    maxXReads: flags.maxXReads,
   });
 }
 
 /** The logger for a command's flags. */
-export function loggerFor(flags: CommonFlags, config?: Config): Logger {
-  return createLogger({
-    quiet: flags.quiet ?? config?.quiet,
-    format: (flags.logFormat as LogFormat | undefined) ?? 'human',
-  });
+export function loggerFor(flags: Pick<CommonFlags, 'quiet' | 'logFormat'>, config?: Config): Logger {
+  return createLogger({ quiet: flags.quiet ?? config?.quiet, format: flags.logFormat ?? 'human' });
 }
 
-/** The mailing date given by --date: present, and a calendar day (the schedule's own check). */
-export function requireDate(value: string | undefined, command: string): string {
-  if (!value) throw new HotpapersError(command, 'missing --date YYYY-MM-DD');
-  return assertDay(value, command);
+/** The --date of `command`, checked against the mailing calendar at the config's "now" (exit 2 if not). */
+export function checkedDay(day: string, config: Config, command: string): string {
+  return assertMailingDay(day, nowOf(config), command);
+}
+
+/** Print a command's JSON result on stdout, one document. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** One line per source for the end-of-run summary. */
@@ -106,4 +65,24 @@ export function healthLines(health: readonly SourceHealth[]): string[] {
     if (h.status === 'suspicious') return `  ${h.source}: suspicious — ${h.detail ?? ''} (${counts})`;
     return `  ${h.source}: ${h.status} (${counts})`;
   });
+}
+
+/** The JSON summary of one day's post (`post --json`, `run --json`). */
+export function runSummaryJson(result: PostRunResult) {
+  const d = result.digest;
+  return {
+    day: result.day,
+    path: result.path,
+    written: result.written,
+    categories: d.categories,
+    observedAt: d.observedAt,
+    horizon: d.horizon ?? null,
+    listed: d.listed,
+    postsFound: d.postsFound,
+    ranked: d.papers.length,
+    papers: d.papers.map((p) => ({ rank: p.rank, id: p.paper.id, title: p.paper.title, score: p.score })),
+    requests: result.requests,
+    sources: result.health,
+    exitCode: result.exitCode,
+  };
 }

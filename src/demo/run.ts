@@ -14,9 +14,9 @@ import { arxivApiHandler, type StandInPaper } from '../standins/arxiv.js';
 import { startStandIn } from '../standins/server.js';
 import { startXStandIn, type XStandInData } from '../standins/x.js';
 import type { Logger } from '../util/log.js';
+import { DEMO_DAY, DEMO_NOW } from './day.js';
 
-export const DEMO_DAY = '2021-06-09';
-export const DEMO_NOW = '2021-06-10T18:07:48Z';
+export { DEMO_DAY, DEMO_NOW };
 
 /** Folder of the bundled demo data (works from src/ under tsx and from dist/). */
 export function demoDataDir(): string {
@@ -89,4 +89,15 @@ export async function runDemo(options: DemoOptions): Promise<PostRunResult> {
     await Promise.all([arxiv.close(), x.close()]);
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+/** What to do after the demo: build the site from the same store, then preview it (one line). */
+export function nextStepLine(db?: string): string {
+  const store = db ? ` --db ${shellWord(db)}` : '';
+  return `next: npx hotpapers site${store}, then npx hotpapers serve${store} (open the printed URL)`;
+}
+
+/** A path as one shell word (quoted when it holds anything but safe characters). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

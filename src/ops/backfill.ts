@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { NoMailingError } from '../arxiv/catchup.js';
+import { NoMailingError } from '../arxiv/no-mailing.js';
 import { assertDay, mailingDaysBetween } from '../arxiv/schedule.js';
 import { chosenCategories } from '../config/load.js';
 import type { Config } from '../config/schema.js';

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { NoMailingError } from '../arxiv/catchup.js';
 import { getDayListing } from '../arxiv/listing.js';
+import { NoMailingError } from '../arxiv/no-mailing.js';
 import { announcementOf, assertDay } from '../arxiv/schedule.js';
 import { chosenCategories, enabledSources, nowOf, thresholdsOf, weightsOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';

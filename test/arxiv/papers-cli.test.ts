@@ -138,7 +138,7 @@ test('papers: malformed XML exits non-zero with one arxiv line and no stack', as
 test('papers: a bad date is one line naming the command', async (t) => {
   const { server, env, dir } = await setup(t, arxivApiHandler(API_PAPERS));
   const run = await cli(['papers', '--date', '2021-06-31'], env, dir);
-  assert.equal(run.code, 1);
-  assert.equal(run.stderr, 'papers: date must be a calendar day as YYYY-MM-DD, got "2021-06-31"\n');
+  assert.equal(run.code, 2, 'a usage error');
+  assert.equal(run.stderr, 'papers: --date must be a calendar day as YYYY-MM-DD, got "2021-06-31"\n');
   assert.equal(server.requests.length, 0);
 });

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chooseDay } from '../../src/cli/commands/run.js';
+import { chooseDay } from '../../src/cli/daily.js';
 import { startStandIn } from '../../src/standins/server.js';
 import {
   bareRepo,
@@ -187,7 +187,7 @@ test('run --with-site --publish --publish-site - builds the site and publishes i
   assert.equal(commitsOf(remote).length, 1);
 
   const lone = await runCli(runArgs(dir, '--date', '2021-06-09', '--publish', '--publish-site'), dir, env);
-  assert.equal(lone.code, 1);
+  assert.equal(lone.code, 2, 'a usage error');
   assert.equal(lone.stderr, 'run: --publish-site needs --publish and --with-site\n');
 });
 
@@ -197,10 +197,11 @@ test('chooseDay - --date checked; default the latest mailing, or with --horizon 
   assert.equal(chooseDay({}, now), '2021-06-10');
   assert.equal(chooseDay({}, new Date('2021-06-13T12:00:00Z')), '2021-06-11', 'on a weekend, Friday');
   assert.equal(chooseDay({ horizon: '24h' }, new Date('2021-06-10T00:30:00Z')), '2021-06-09');
-  assert.throws(() => chooseDay({ date: '2021-06-12' }, now), {
-    message: 'run: 2021-06-12 is a Saturday; arXiv mails Monday to Friday',
+  assert.throws(() => chooseDay({ date: '2021-06-05' }, now), {
+    message:
+      'run: --date 2021-06-05 is a Saturday; arXiv mails Monday to Friday: try 2021-06-04 (Friday) or 2021-06-07 (Monday)',
   });
   assert.throws(() => chooseDay({ date: '2021-13-01' }, now), {
-    message: 'run: date must be a calendar day as YYYY-MM-DD, got "2021-13-01"',
+    message: 'run: --date must be a calendar day as YYYY-MM-DD, got "2021-13-01"',
   });
 });

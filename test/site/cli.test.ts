@@ -87,7 +87,7 @@ test('hotpapers site reads HOTPAPERS_BASE_URL and HOTPAPERS_SITE_DIR, and report
       cwd: dir,
     },
   );
-  assert.equal(bad.status, 1);
+  assert.equal(bad.status, 2, 'a bad flag value is a usage error');
   assert.equal(bad.stderr, 'config: --base-url must be an http(s) URL, got "javascript:alert(1)"\n');
 });
 

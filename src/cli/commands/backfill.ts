@@ -4,19 +4,12 @@
  * posts at the end in one commit.
  */
 import { type Command, Option } from 'commander';
-import { assertDay } from '../../arxiv/schedule.js';
-import { HotpapersError } from '../../errors.js';
-import { backfill } from '../../ops/backfill.js';
 import type { Horizon } from '../../ops/horizon.js';
-import { withLock } from '../../ops/lock.js';
-import { createProgress } from '../../ops/progress.js';
-import { checkPublishTarget, publishPosts } from '../../ops/publish.js';
-import type { LogFormat } from '../../util/log.js';
-import { type CommonFlags, configFromFlags, loggerFor, withPipelineFlags } from '../shared.js';
+import { type CommonFlags, calendarDay, examples, withPipelineFlags } from '../options.js';
 
 interface BackfillFlags extends CommonFlags {
-  from?: string;
-  to?: string;
+  from: string;
+  to: string;
   horizon?: Horizon;
   refresh?: boolean;
   publish?: boolean;
@@ -27,8 +20,8 @@ export function register(program: Command): void {
   const command = program
     .command('backfill')
     .description('write the post of every mailing day from --from to --to (weekends skipped; resumable)')
-    .option('--from <YYYY-MM-DD>', 'first day')
-    .option('--to <YYYY-MM-DD>', 'last day (inclusive)')
+    .requiredOption('--from <YYYY-MM-DD>', 'required: first day', calendarDay('backfill', '--from'))
+    .requiredOption('--to <YYYY-MM-DD>', 'required: last day, inclusive', calendarDay('backfill', '--to'))
     .addOption(
       new Option('--horizon <age>', 'counts as of 24h or 72h after each announcement').choices([
         '24h',
@@ -36,20 +29,41 @@ export function register(program: Command): void {
       ]),
     )
     .option('--refresh', 're-run days already complete and re-fetch their listings')
-    .option('--publish', 'at the end, commit the posts of the range to HOTPAPERS_PUBLISH_REPO and push');
+    .option('--publish', 'at the end, commit the posts of the range to HOTPAPERS_PUBLISH_REPO and push')
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers backfill --from 2026-06-01 --to 2026-06-30',
+        'hotpapers backfill --from 2026-06-01 --to 2026-06-30 --horizon 72h --publish',
+      ]),
+    );
   withPipelineFlags(command).action(async (flags: BackfillFlags) => {
-    if (!flags.from) throw new HotpapersError('backfill', 'missing --from YYYY-MM-DD');
-    if (!flags.to) throw new HotpapersError('backfill', 'missing --to YYYY-MM-DD');
-    const from = assertDay(flags.from, 'backfill');
-    const to = assertDay(flags.to, 'backfill');
-    const config = configFromFlags(flags);
-    const log = loggerFor(flags, config);
+    const [
+      { nowOf },
+      { backfill },
+      { withLock },
+      { createProgress },
+      { checkPublishTarget, publishPosts },
+      shared,
+    ] = await Promise.all([
+      import('../../config/load.js'),
+      import('../../ops/backfill.js'),
+      import('../../ops/lock.js'),
+      import('../../ops/progress.js'),
+      import('../../ops/publish.js'),
+      import('../shared.js'),
+    ]);
+    const { assertMailingRange } = await import('../dates.js');
+    const { from, to } = flags;
+    const config = shared.configFromFlags(flags);
+    assertMailingRange(from, to, nowOf(config), 'backfill');
+    const log = shared.loggerFor(flags, config);
     if (flags.publish) checkPublishTarget(config);
     const label = `backfill ${from}..${to}${flags.horizon ? ` ${flags.horizon}` : ''}`;
     await withLock(config.db, label, async () => {
       const progress = createProgress({
         log,
-        format: flags.logFormat as LogFormat | undefined,
+        format: flags.logFormat,
         quiet: flags.quiet ?? config.quiet,
       });
       const result = await backfill({
@@ -64,6 +78,7 @@ export function register(program: Command): void {
       log.info(
         `backfill: ${result.paths.length} posts for ${result.days.length} mailing days (${result.ran.length} run, ${result.skipped.length} already complete${holidays})`,
       );
+      let commit: string | null = null;
       if (flags.publish && result.paths.length > 0) {
         const published = await publishPosts({
           config,
@@ -77,7 +92,9 @@ export function register(program: Command): void {
             ? `backfill: published ${published.commit?.slice(0, 12)}`
             : 'backfill: nothing new to publish',
         );
+        commit = published.committed ? (published.commit ?? null) : null;
       }
+      if (flags.json) shared.printJson({ from, to, ...result, published: commit });
     });
   });
 }

@@ -1,22 +1,43 @@
 /** `hotpapers explain --date D ID`: why a paper has its score, post by post. */
 import type { Command } from 'commander';
-import { chosenCategories, enabledSources, nowOf, thresholdsOf, weightsOf } from '../../config/load.js';
-import { HotpapersError } from '../../errors.js';
-import { canonicalId } from '../../match/ids.js';
-import { explainPaper, explainPaperJson } from '../../rank/explain.js';
-import { scoreAll } from '../../rank/score.js';
-import { openStore } from '../../store/db.js';
-import { loadDigest } from '../../store/digests.js';
-import { loadEnrichments } from '../../store/enrichment.js';
-import { categoriesKey, loadListing } from '../../store/listings.js';
-import { loadPostsForPapers } from '../../store/posts.js';
-import { configFromFlags, requireDate } from '../shared.js';
+import { clip, HotpapersError } from '../../errors.js';
+import { dateOption, dbOption, examples, jsonOption, logFormatOption } from '../options.js';
+import { UsageError } from '../usage.js';
 
 interface ExplainFlags {
-  date?: string;
+  date: string;
   categories?: string;
   db?: string;
   json?: boolean;
+  logFormat?: 'human' | 'json';
+}
+
+/** What the action needs, loaded when it runs (help stays light). */
+async function load() {
+  const [config, ids, explain, score, db, digests, enrichment, listings, posts, shared] = await Promise.all([
+    import('../../config/load.js'),
+    import('../../match/ids.js'),
+    import('../../rank/explain.js'),
+    import('../../rank/score.js'),
+    import('../../store/db.js'),
+    import('../../store/digests.js'),
+    import('../../store/enrichment.js'),
+    import('../../store/listings.js'),
+    import('../../store/posts.js'),
+    import('../shared.js'),
+  ]);
+  return {
+    ...config,
+    ...ids,
+    ...explain,
+    ...score,
+    ...db,
+    ...digests,
+    ...enrichment,
+    ...listings,
+    ...posts,
+    ...shared,
+  };
 }
 
 /** Register `hotpapers explain`. */
@@ -25,15 +46,42 @@ export function register(program: Command): void {
     .command('explain')
     .description("show each post's contribution to a paper's score, per source, with the weights and flags")
     .argument('<id>', 'arXiv id, e.g. 2106.04554')
-    .option('--date <YYYY-MM-DD>', 'the mailing date the paper was announced on')
+    .addOption(dateOption('explain', 'the mailing date the paper was announced on', true))
     .option('--categories <list>', 'category set of the stored day (default cs,stat.ML)')
-    .option('--db <file>', 'SQLite store')
-    .option('--json', 'print the explanation as JSON')
-    .action((rawId: string, flags: ExplainFlags) => {
-      const day = requireDate(flags.date, 'explain');
+    .addOption(dbOption())
+    .addOption(jsonOption('print the explanation as JSON'))
+    .addOption(logFormatOption())
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers explain --date 2021-06-09 2106.04554',
+        'hotpapers explain --date 2021-06-09 2106.04554 --json',
+      ]),
+    )
+    .action(async (rawId: string, flags: ExplainFlags) => {
+      const {
+        canonicalId,
+        categoriesKey,
+        checkedDay,
+        chosenCategories,
+        configFromFlags,
+        enabledSources,
+        explainPaper,
+        explainPaperJson,
+        loadDigest,
+        loadEnrichments,
+        loadListing,
+        loadPostsForPapers,
+        nowOf,
+        openStore,
+        scoreAll,
+        thresholdsOf,
+        weightsOf,
+      } = await load();
       const id = canonicalId(rawId);
-      if (!id) throw new HotpapersError('explain', `"${rawId}" is not an arXiv id`);
+      if (!id) throw new UsageError('explain', `"${clip(rawId, 40)}" is not an arXiv id`);
       const config = configFromFlags(flags);
+      const day = checkedDay(flags.date, config, 'explain');
       const categories = chosenCategories(config);
       const db = openStore(config.db);
       try {

@@ -13,8 +13,9 @@ import {
   type InstallMode,
   systemdUnits,
 } from '../../ops/workflow.js';
-import { writeFileAtomic } from '../../util/atomic.js';
 import { VERSION } from '../../version.js';
+import { examples, quietOption } from '../options.js';
+import { UsageError } from '../usage.js';
 
 export const WORKFLOW_PATH = join('.github', 'workflows', 'hotpapers.yml');
 
@@ -26,6 +27,7 @@ export interface InitFlags {
   schedule?: string;
   horizon?: '24h' | '72h';
   dir?: string;
+  quiet?: boolean;
 }
 
 /** Register `hotpapers init`. */
@@ -42,9 +44,14 @@ export function register(program: Command): void {
       new Option('--horizon <age>', 'fixed horizon of the daily post (default 24h)').choices(['24h', '72h']),
     )
     .option('--dir <path>', 'working folder for --cron/--systemd (default the current folder)')
+    .addOption(quietOption('no messages on stderr'))
+    .addHelpText(
+      'after',
+      examples(['hotpapers init --github-actions', 'hotpapers init --cron --dir /srv/hotpapers | crontab -']),
+    )
     .action(async (flags: InitFlags) => {
       const done = await init(flags, process.cwd());
-      for (const line of done.messages) process.stderr.write(`${line}\n`);
+      if (!flags.quiet) for (const line of done.messages) process.stderr.write(`${line}\n`);
       if (done.stdout) process.stdout.write(done.stdout);
     });
 }
@@ -58,12 +65,12 @@ export interface InitOutcome {
 /** The work of `hotpapers init` in folder `cwd` (exported for tests). */
 export async function init(flags: InitFlags, cwd: string): Promise<InitOutcome> {
   if (!flags.githubActions && !flags.cron && !flags.systemd) {
-    throw new HotpapersError('init', 'choose what to set up: --github-actions, --cron or --systemd');
+    throw new UsageError('init', 'choose what to set up: --github-actions, --cron or --systemd');
   }
   const out: InitOutcome = { messages: [], stdout: '' };
   if (flags.githubActions) {
     if (flags.schedule !== undefined && !isCron(flags.schedule)) {
-      throw new HotpapersError(
+      throw new UsageError(
         'init',
         `--schedule must be a cron expression of five fields, got "${flags.schedule}"`,
       );
@@ -73,6 +80,7 @@ export async function init(flags: InitFlags, cwd: string): Promise<InitOutcome> 
       throw new HotpapersError('init', `${WORKFLOW_PATH} exists; use --force to overwrite it`);
     }
     const text = githubWorkflow({ install: installMode(cwd), cron: flags.schedule, horizon: flags.horizon });
+    const { writeFileAtomic } = await import('../../util/atomic.js');
     const written = await writeFileAtomic(path, text);
     out.messages.push(`init: ${written ? 'wrote' : 'kept (unchanged)'} ${WORKFLOW_PATH}`);
   }

@@ -4,19 +4,17 @@
  */
 import type { Command } from 'commander';
 import type { Listing } from '../../arxiv/listing.js';
-import { getDayListing } from '../../arxiv/listing.js';
-import { assertDay } from '../../arxiv/schedule.js';
-import { chosenCategories, loadConfig, nowOf } from '../../config/load.js';
-import { createHttpFromConfig } from '../../http/from-config.js';
-import { openStore } from '../../store/db.js';
 import type { Paper } from '../../types.js';
-import { createLogger } from '../../util/log.js';
+import { dateOption, dbOption, examples, jsonOption, logFormatOption, quietOption } from '../options.js';
 
 interface PapersOptions {
   date: string;
   categories?: string;
   refresh?: boolean;
   json?: boolean;
+  db?: string;
+  quiet?: boolean;
+  logFormat?: 'human' | 'json';
 }
 
 /** The JSON shape printed by `papers --json`, one object per paper. */
@@ -60,17 +58,47 @@ export function register(program: Command): void {
   program
     .command('papers')
     .description('list the arXiv papers announced on a mailing day (its new and cross-listed papers)')
-    .requiredOption(
-      '--date <YYYY-MM-DD>',
-      'mailing date (Monday to Friday; announced 20:00 US Eastern the evening before)',
+    .addOption(
+      dateOption(
+        'papers',
+        'mailing date (Monday to Friday; announced 20:00 US Eastern the evening before)',
+        true,
+      ),
     )
     .option('--categories <list>', 'comma list of archives or categories (default cs,stat.ML)')
     .option('--refresh', 'fetch the listing again even when the store has it')
-    .option('--json', 'print the papers as a JSON array on stdout')
+    .addOption(dbOption())
+    .addOption(jsonOption('print the papers as a JSON array on stdout'))
+    .addOption(quietOption('no notes or summary on stderr'))
+    .addOption(logFormatOption())
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers papers --date 2026-06-09',
+        'hotpapers papers --date 2026-06-09 --categories cs.CL --json',
+      ]),
+    )
     .action(async (options: PapersOptions) => {
-      const day = assertDay(options.date, 'papers');
-      const config = loadConfig({ flags: { categories: options.categories } });
-      const log = createLogger({ quiet: config.quiet });
+      const [
+        { getDayListing },
+        { chosenCategories, nowOf },
+        { createHttpFromConfig },
+        { openStore },
+        shared,
+      ] = await Promise.all([
+        import('../../arxiv/listing.js'),
+        import('../../config/load.js'),
+        import('../../http/from-config.js'),
+        import('../../store/db.js'),
+        import('../shared.js'),
+      ]);
+      const config = shared.configOf({
+        categories: options.categories,
+        db: options.db,
+        quiet: options.quiet ? true : undefined,
+      });
+      const day = shared.checkedDay(options.date, config, 'papers');
+      const log = shared.loggerFor(options, config);
       const http = createHttpFromConfig(config);
       const db = openStore(config.db);
       try {
@@ -85,7 +113,7 @@ export function register(program: Command): void {
         });
         for (const note of listing.notes) log.info(`note: ${note}`);
         log.info(summary(listing));
-        if (options.json) process.stdout.write(`${JSON.stringify(listing.papers.map(paperJson), null, 2)}\n`);
+        if (options.json) shared.printJson(listing.papers.map(paperJson));
         else process.stdout.write(renderPapersTable(listing, process.stdout.columns || 110));
       } finally {
         db.close();

@@ -1,17 +1,9 @@
 /** `hotpapers post`: rank one mailing day and write its lumen post. */
 import { type Command, Option } from 'commander';
-import { runPost } from '../../pipeline/post.js';
-import {
-  type CommonFlags,
-  configFromFlags,
-  healthLines,
-  loggerFor,
-  requireDate,
-  withPipelineFlags,
-} from '../shared.js';
+import { type CommonFlags, dateOption, examples, withPipelineFlags } from '../options.js';
 
 interface PostFlags extends CommonFlags {
-  date?: string;
+  date: string;
   refresh?: boolean;
   horizon?: '24h' | '72h';
 }
@@ -21,17 +13,27 @@ export function register(program: Command): void {
   const command = program
     .command('post')
     .description('list a mailing day, gather posts, rank the papers and write D---Hot-Papers.md')
-    .option('--date <YYYY-MM-DD>', 'the arXiv mailing date')
+    .addOption(dateOption('post', 'the arXiv mailing date', true))
     .option('--refresh', 're-fetch the listing even when the store has it')
     .addOption(
       new Option('--horizon <age>', 'show the counts as of 24h or 72h after the announcement').choices([
         '24h',
         '72h',
       ]),
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers post --date 2026-06-09',
+        'hotpapers post --date 2026-06-09 --horizon 24h --out blog/posts',
+        'hotpapers post --date 2026-06-09 --json --quiet',
+      ]),
     );
   withPipelineFlags(command).action(async (flags: PostFlags) => {
-    const day = requireDate(flags.date, 'post');
+    const [{ runPost }, { configFromFlags, checkedDay, healthLines, loggerFor, printJson, runSummaryJson }] =
+      await Promise.all([import('../../pipeline/post.js'), import('../shared.js')]);
     const config = configFromFlags(flags);
+    const day = checkedDay(flags.date, config, 'post');
     const log = loggerFor(flags, config);
     const result = await runPost({ config, day, log, refresh: flags.refresh, horizon: flags.horizon });
     const d = result.digest;
@@ -50,7 +52,8 @@ export function register(program: Command): void {
         ...healthLines(result.health),
       ].join('\n'),
     );
-    process.stdout.write(`${result.path}\n`);
+    if (flags.json) printJson(runSummaryJson(result));
+    else process.stdout.write(`${result.path}\n`);
     process.exitCode = result.exitCode;
   });
 }

@@ -1,11 +1,6 @@
 /** `hotpapers serve`: preview the site on localhost, rebuilt whenever the store changes. */
 import type { Command } from 'commander';
-import { chosenCategories, loadConfig } from '../../config/load.js';
-import { HotpapersError } from '../../errors.js';
-import { generateSite } from '../../site/generate.js';
-import { startSiteServer } from '../../site/server.js';
-import { createLogger } from '../../util/log.js';
-import { withSiteFlags } from '../shared.js';
+import { examples, quietOption, wholeNumber, withSiteFlags } from '../options.js';
 
 interface ServeFlags {
   port?: string;
@@ -15,6 +10,7 @@ interface ServeFlags {
   horizon?: string;
   liveEmbeds?: boolean;
   quiet?: boolean;
+  logFormat?: 'human' | 'json';
 }
 
 /** Register `hotpapers serve`. */
@@ -22,23 +18,30 @@ export function register(program: Command): void {
   const command = program
     .command('serve')
     .description('preview the website on 127.0.0.1, rebuilt when the store changes (Ctrl-C stops)')
-    .option('--port <n>', 'port to listen on (default 8080; 0 picks a free one)');
+    .option(
+      '--port <n>',
+      'port to listen on (default 8080; 0 picks a free one)',
+      wholeNumber('serve', '--port', 0, 65535),
+    );
   withSiteFlags(command)
-    .option('--quiet', 'no rebuild messages on stderr')
+    .addOption(quietOption('no rebuild messages on stderr'))
+    .addHelpText('after', examples(['hotpapers serve', 'hotpapers serve --port 0 --live-embeds']))
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? 8080 : Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new HotpapersError('serve', `--port must be a port number, got "${flags.port}"`);
-      }
-      const config = loadConfig({
-        flags: {
-          baseUrl: flags.baseUrl,
-          db: flags.db,
-          categories: flags.categories,
-          quiet: flags.quiet ? true : undefined,
-        },
+      const [{ chosenCategories }, { generateSite }, { startSiteServer }, { configOf, loggerFor }] =
+        await Promise.all([
+          import('../../config/load.js'),
+          import('../../site/generate.js'),
+          import('../../site/server.js'),
+          import('../shared.js'),
+        ]);
+      const config = configOf({
+        baseUrl: flags.baseUrl,
+        db: flags.db,
+        categories: flags.categories,
+        quiet: flags.quiet ? true : undefined,
       });
-      const log = createLogger({ quiet: config.quiet });
+      const log = loggerFor(flags, config);
       const liveEmbeds = flags.liveEmbeds ?? false;
       const build = () => {
         const result = generateSite({

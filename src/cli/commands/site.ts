@@ -1,9 +1,6 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
 import type { Command } from 'commander';
-import { chosenCategories, loadConfig } from '../../config/load.js';
-import { generateSiteToDir } from '../../site/generate.js';
-import { createLogger } from '../../util/log.js';
-import { withSiteFlags } from '../shared.js';
+import { examples, jsonOption, quietOption, withSiteFlags } from '../options.js';
 
 interface SiteFlags {
   out?: string;
@@ -13,6 +10,8 @@ interface SiteFlags {
   horizon?: string;
   liveEmbeds?: boolean;
   quiet?: boolean;
+  json?: boolean;
+  logFormat?: 'human' | 'json';
 }
 
 /** Register `hotpapers site`. */
@@ -24,19 +23,31 @@ export function register(program: Command): void {
     )
     .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)');
   withSiteFlags(command)
-    .option('--quiet', 'no summary on stderr')
+    .addOption(quietOption('no summary on stderr'))
+    .addOption(jsonOption('print a JSON summary (days, papers, files, bytes, folder) on stdout'))
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers site --base-url https://example.org/hotpapers/',
+        'hotpapers site --out public --json',
+      ]),
+    )
     .action(async (flags: SiteFlags) => {
       const started = performance.now();
-      const config = loadConfig({
-        flags: {
-          siteDir: flags.out,
-          baseUrl: flags.baseUrl,
-          db: flags.db,
-          categories: flags.categories,
-          quiet: flags.quiet ? true : undefined,
-        },
+      const [{ chosenCategories }, { generateSiteToDir }, { configOf, loggerFor, printJson }] =
+        await Promise.all([
+          import('../../config/load.js'),
+          import('../../site/generate.js'),
+          import('../shared.js'),
+        ]);
+      const config = configOf({
+        siteDir: flags.out,
+        baseUrl: flags.baseUrl,
+        db: flags.db,
+        categories: flags.categories,
+        quiet: flags.quiet ? true : undefined,
       });
-      const log = createLogger({ quiet: config.quiet });
+      const log = loggerFor(flags, config);
       // Pages stream into a temporary folder that replaces the site only once all are written.
       const result = await generateSiteToDir(
         {
@@ -54,6 +65,18 @@ export function register(program: Command): void {
       log.info(
         `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${(written.bytes / 1e6).toFixed(1)} MB) → ${written.dir} in ${ms} ms`,
       );
-      process.stdout.write(`${written.dir}\n`);
+      if (flags.json) {
+        printJson({
+          dir: written.dir,
+          days: result.days,
+          papers: result.papers,
+          files: written.files,
+          bytes: written.bytes,
+          warnings: result.warnings,
+          ms,
+        });
+      } else {
+        process.stdout.write(`${written.dir}\n`);
+      }
     });
 }
