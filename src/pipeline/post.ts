@@ -209,6 +209,8 @@ async function postDay(
     markdownSha256: createHash('sha256').update(markdown).digest('hex'),
     path,
     writtenAt: new Date().toISOString(),
+    // The digest refers to each post's snapshot by key: the instant its counts were read from.
+    observedAt: observationsOf(matched),
   });
   log.info(
     `post: ${papers.length} papers listed, ${matched.length} posts found, ${ranked.length} papers ranked → ${path}${written ? '' : ' (unchanged)'}`,
@@ -349,6 +351,13 @@ function newestObservation(matched: readonly MatchedPost[], fallback: Date): Dat
   let newest = '';
   for (const m of matched) if (m.observedAt && m.observedAt > newest) newest = m.observedAt;
   return newest ? new Date(newest) : fallback;
+}
+
+/** `source:id` → the snapshot instant each loaded post's counts come from. */
+function observationsOf(matched: readonly MatchedPost[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of matched) if (m.observedAt) out.set(postKey(m.post), m.observedAt);
+  return out;
 }
 
 /** One line naming the source: its own HotpapersError message, a file error, or an internal error (redacted). */

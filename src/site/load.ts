@@ -4,6 +4,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { listDigestRows, readDigest } from '../store/digests.js';
 import type { DayDigest, SourceId } from '../types.js';
 import {
   type EmbedRecord,
@@ -48,7 +49,7 @@ export function loadSiteModel(db: Db, options: LoadOptions = {}): LoadResult {
 
 function load(db: Db, options: LoadOptions): LoadResult {
   const warnings: string[] = [];
-  const rows = db.prepare('SELECT day, categories, horizon FROM digests').all() as DigestRow[];
+  const rows: DigestRow[] = listDigestRows(db);
   const rank = (r: DigestRow) =>
     (r.categories === options.categories ? 0 : 10) +
     (r.horizon === (options.horizon ?? '') ? 0 : r.horizon === '' ? 1 : 2);
@@ -56,16 +57,15 @@ function load(db: Db, options: LoadOptions): LoadResult {
     a.day < b.day ? 1 : a.day > b.day ? -1 : rank(a) - rank(b) || (a.categories < b.categories ? -1 : 1),
   );
 
-  // One digest at a time (each JSON text is garbage once parsed): a day takes its first readable row.
-  const text = db
-    .prepare('SELECT digest FROM digests WHERE day = ? AND categories = ? AND horizon = ?')
-    .pluck();
+  // One digest at a time, rehydrated by the store: a day takes its first readable row.
   const days: SiteDay[] = [];
   for (const row of rows) {
     if (days.length > 0 && days[days.length - 1]!.day === row.day) continue;
     let digest: DayDigest;
     try {
-      digest = JSON.parse(text.get(row.day, row.categories, row.horizon) as string) as DayDigest;
+      const read = readDigest(db, row.day, row.categories, row.horizon);
+      if (!read) throw new Error('no row');
+      digest = read;
       if (!digest || !Array.isArray(digest.papers)) throw new Error('no papers array');
     } catch (error) {
       warnings.push(

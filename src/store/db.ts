@@ -44,9 +44,10 @@ export function migrate(db: Db): void {
     );
   }
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version - 1]!;
+    const step = MIGRATIONS[version - 1]!;
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${version}`);
     })();
   }

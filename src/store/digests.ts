@@ -1,16 +1,65 @@
-/** The digests table: the ranked result of each written day, as JSON. */
-import type { DayDigest } from '../types.js';
+/**
+ * The digests table: the ranked result of each written day. A digest refers to its posts and
+ * papers by key (format 2, see README "Digest format") and is rehydrated from the posts,
+ * snapshots and papers tables on load, so a day costs a few hundred bytes per ranked paper
+ * instead of a copy of every post. A row written before format 2 (a whole DayDigest as JSON)
+ * still loads as it is.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { StoreError } from '../errors.js';
+import { postKey } from '../match/match.js';
+import { postScore, weightOf } from '../rank/score.js';
+import type { DayDigest, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import type { Db } from './db.js';
+import { type PaperRow, rowToPaper } from './listings.js';
 
 export interface DigestMeta {
   categoriesKey: string;
   markdownSha256?: string;
   path?: string;
   writtenAt: string;
+  /**
+   * The snapshot instant each post's counts were read from (`source:id` → observed_at), as the
+   * pipeline loaded them. Posts it names are stored by key without a check; without it each
+   * post is matched against its stored snapshots and kept whole when none reproduces it.
+   */
+  observedAt?: ReadonlyMap<string, string>;
+}
+
+/** A stored digest row's key. */
+export interface DigestRowKey {
+  day: string;
+  categories: string;
+  horizon: string;
+}
+
+/** A post by key: [source, id, index into `times`, self-promotion 0/1]. */
+type PostRef = [SourceId, string, number, 0 | 1];
+
+/** A ranked paper by key; `paper` is inline only when the papers table would not give it back. */
+interface CompactPaper extends Omit<RankedPaper, 'paper' | 'posts' | 'shown'> {
+  id: string;
+  paper?: Paper;
+  /** A post the store would not give back exactly is kept whole. */
+  posts: Array<PostRef | ScoredPost>;
+  /** Indexes into `posts` (a shown post not among them is kept whole). */
+  shown: Array<number | ScoredPost>;
+}
+
+interface CompactDigest extends Omit<DayDigest, 'papers'> {
+  format: 2;
+  /** The distinct snapshot instants the posts' counts come from. */
+  times: string[];
+  papers: CompactPaper[];
 }
 
 /** Store (or replace) the digest of a day for its category set and horizon. */
 export function saveDigest(db: Db, digest: DayDigest, meta: DigestMeta): void {
+  const compact = compactDigest(db, digest, meta.categoriesKey, meta.observedAt);
+  writeRow(db, digest, meta, JSON.stringify(compact));
+}
+
+function writeRow(db: Db, digest: DayDigest, meta: DigestMeta, text: string): void {
   db.prepare(`
     INSERT INTO digests (day, categories, horizon, observed_at, digest, markdown_sha256, path, written_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -21,14 +70,14 @@ export function saveDigest(db: Db, digest: DayDigest, meta: DigestMeta): void {
     meta.categoriesKey,
     digest.horizon ?? '',
     digest.observedAt,
-    JSON.stringify(digest),
+    text,
     meta.markdownSha256 ?? null,
     meta.path ?? null,
     meta.writtenAt,
   );
 }
 
-/** The stored digest of a day, if any. */
+/** The stored digest of a day, if any, rehydrated, with the post file's path and hash. */
 export function loadDigest(
   db: Db,
   day: string,
@@ -44,8 +93,265 @@ export function loadDigest(
     | undefined;
   if (!row) return undefined;
   return {
-    ...(JSON.parse(row.digest) as DayDigest),
+    ...parseDigest(db, row.digest, categoriesKey),
     path: row.path ?? undefined,
     markdownSha256: row.markdown_sha256 ?? undefined,
   };
+}
+
+/** The stored digest of a day, rehydrated, without the file's path and hash (the site's read). */
+export function readDigest(db: Db, day: string, categoriesKey: string, horizon = ''): DayDigest | undefined {
+  const text = db
+    .prepare('SELECT digest FROM digests WHERE day = ? AND categories = ? AND horizon = ?')
+    .pluck()
+    .get(day, categoriesKey, horizon) as string | undefined;
+  return text === undefined ? undefined : parseDigest(db, text, categoriesKey);
+}
+
+/** Every stored digest row's key (day, categories, horizon), newest day first. */
+export function listDigestRows(db: Db): DigestRowKey[] {
+  return db
+    .prepare('SELECT day, categories, horizon FROM digests ORDER BY day DESC, categories, horizon')
+    .all() as DigestRowKey[];
+}
+
+/** Parse a stored digest text: format 2 is rehydrated from the store, an older one returned as is. */
+export function parseDigest(db: Db, text: string, categoriesKey: string): DayDigest {
+  const parsed = JSON.parse(text) as DayDigest | CompactDigest;
+  if (!parsed || !Array.isArray(parsed.papers)) throw new Error('no papers array');
+  if ((parsed as CompactDigest).format !== 2) return parsed as DayDigest;
+  return rehydrate(db, parsed as CompactDigest, categoriesKey);
+}
+
+// ------------------------------------------------------------------ compacting
+
+/** The digest by key: each post as a reference when the store gives it back exactly. */
+function compactDigest(
+  db: Db,
+  digest: DayDigest,
+  catKey: string,
+  observedAt: ReadonlyMap<string, string> | undefined,
+): CompactDigest {
+  const { papers, ...header } = digest;
+  const times: string[] = [];
+  const timeIndex = new Map<string, number>();
+  const timeOf = (t: string): number => {
+    let i = timeIndex.get(t);
+    if (i === undefined) {
+      i = times.length;
+      times.push(t);
+      timeIndex.set(t, i);
+    }
+    return i;
+  };
+  const stored = storedPapers(
+    db,
+    papers.map((r) => r.paper.id),
+    digest.day,
+    catKey,
+  );
+  const matcher = observedAt ? undefined : snapshotMatcher(db, digest);
+  const out: CompactPaper[] = papers.map((r) => {
+    const { paper, posts, shown, ...figures } = r;
+    const index = new Map<ScoredPost, number>();
+    const refs = posts.map((p, i): PostRef | ScoredPost => {
+      index.set(p, i);
+      const known = observedAt?.get(postKey(p));
+      const at = known ?? matcher?.(p, digest.weights);
+      return at === undefined ? p : [p.source, p.id, timeOf(at), p.selfPromotion ? 1 : 0];
+    });
+    const shownRefs = shown.map((p) => {
+      const i = index.get(p) ?? posts.findIndex((q) => sameJson(p, q));
+      return i >= 0 ? i : p;
+    });
+    const entry: CompactPaper = { ...figures, id: paper.id, posts: refs, shown: shownRefs };
+    const back = stored.get(paper.id);
+    if (!back || !sameJson(back, paper)) entry.paper = paper;
+    return entry;
+  });
+  return { format: 2, ...header, times, papers: out };
+}
+
+/**
+ * For a digest written without the pipeline's observation map (an old row, a hand-made one):
+ * the instant of a stored snapshot that, with the stored post, gives this ScoredPost back.
+ */
+function snapshotMatcher(
+  db: Db,
+  digest: DayDigest,
+): (p: ScoredPost, weights: DayDigest['weights']) => string | undefined {
+  const snaps = db.prepare(
+    'SELECT observed_at, reposts, likes, replies, quotes FROM snapshots WHERE source = ? AND post_id = ? ORDER BY observed_at DESC',
+  );
+  const postRow = db.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE source = ? AND id = ?`);
+  return (p, weights) => {
+    const row = postRow.get(p.source, p.id) as PostRow | undefined;
+    if (!row) return undefined;
+    const candidates = snaps.all(p.source, p.id) as Array<Metrics & { observed_at: string }>;
+    // The newest snapshot at or before the digest's instant first: the one the run used.
+    candidates.sort((a, b) => rankTime(a.observed_at) - rankTime(b.observed_at));
+    for (const s of candidates) {
+      const again = scoredFrom(row, s, p.selfPromotion, weights);
+      if (sameJson(again, p)) return s.observed_at;
+    }
+    return undefined;
+  };
+  function rankTime(t: string): number {
+    return t <= digest.observedAt ? 0 : 1;
+  }
+}
+
+/** JSON-equal: what a JSON round trip would make equal (undefined keys dropped). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+}
+
+// ------------------------------------------------------------------ rehydrating
+
+const POST_COLUMNS = 'source, id, url, author_id, author_handle, author_name, text, created_at';
+
+interface PostRow {
+  source: SourceId;
+  id: string;
+  url: string;
+  author_id: string | null;
+  author_handle: string | null;
+  author_name: string | null;
+  text: string;
+  created_at: string | null;
+}
+
+/** A ScoredPost as a JSON round trip of the ranking's object would give it (no undefined keys). */
+function scoredFrom(
+  row: PostRow,
+  m: Metrics,
+  selfPromotion: boolean,
+  weights: DayDigest['weights'],
+): ScoredPost {
+  const metrics: Metrics = { reposts: m.reposts, likes: m.likes, replies: m.replies, quotes: m.quotes };
+  const post: ScoredPost = { source: row.source, id: row.id, url: row.url } as ScoredPost;
+  if (row.author_id !== null) post.authorId = row.author_id;
+  if (row.author_handle !== null) post.authorHandle = row.author_handle;
+  if (row.author_name !== null) post.authorName = row.author_name;
+  post.text = row.text;
+  if (row.created_at !== null) post.createdAt = row.created_at;
+  post.metrics = metrics;
+  const score = postScore({ source: row.source, metrics });
+  post.score = score;
+  post.weighted = score * weightOf(weights, row.source);
+  post.selfPromotion = selfPromotion;
+  return post;
+}
+
+/** The papers of `ids` as the store gives them back for a day's listing (announce type, method). */
+function storedPapers(db: Db, ids: readonly string[], day: string, catKey: string): Map<string, Paper> {
+  const out = new Map<string, Paper>();
+  if (ids.length === 0) return out;
+  // json_each drives the join (CROSS JOIN fixes the order): one primary-key lookup per id.
+  const rows = db
+    .prepare(`
+      SELECT pa.*, li.announce_type, li.method
+      FROM json_each(?) AS j CROSS JOIN papers pa ON pa.id = j.value
+      LEFT JOIN listings li ON li.day = ? AND li.categories = ? AND li.paper_id = pa.id`)
+    .all(JSON.stringify(ids), day, catKey) as PaperRow[];
+  for (const row of rows) out.set(row.id, rowToPaper(row));
+  return out;
+}
+
+function rehydrate(db: Db, compact: CompactDigest, catKey: string): DayDigest {
+  const { format: _format, times, papers, ...header } = compact;
+  const wanted: Array<[SourceId, string, string]> = [];
+  const seen = new Set<string>();
+  const paperIds: string[] = [];
+  for (const r of papers) {
+    if (!r.paper) paperIds.push(r.id);
+    for (const p of r.posts) {
+      if (!Array.isArray(p)) continue;
+      const key = `${p[0]}:${p[1]}@${p[2]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      wanted.push([p[0], p[1], times[p[2]]!]);
+    }
+  }
+  const stored = storedPapers(db, paperIds, compact.day, catKey);
+  const rows =
+    wanted.length === 0
+      ? []
+      : (db
+          .prepare(`
+            SELECT p.source, p.id, p.url, p.author_id, p.author_handle, p.author_name, p.text, p.created_at,
+                   s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+            FROM json_each(?) AS j
+            CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
+            JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2`)
+          .all(JSON.stringify(wanted)) as Array<PostRow & Metrics & { observed_at: string }>);
+  const byKey = new Map<string, PostRow & Metrics>();
+  for (const row of rows) byKey.set(`${row.source}:${row.id}@${row.observed_at}`, row);
+
+  const out: RankedPaper[] = papers.map((r) => {
+    const { id, paper: inline, posts: refs, shown, ...figures } = r;
+    const paper = inline ?? stored.get(id);
+    if (!paper)
+      throw new StoreError('store', `digest of ${compact.day} refers to paper ${id}, not in the store`);
+    const posts = refs.map((ref) => {
+      if (!Array.isArray(ref)) return ref;
+      const at = times[ref[2]]!;
+      const row = byKey.get(`${ref[0]}:${ref[1]}@${at}`);
+      if (!row) {
+        throw new StoreError(
+          'store',
+          `digest of ${compact.day} refers to post ${ref[0]}:${ref[1]} observed ${at}, not in the store`,
+        );
+      }
+      return scoredFrom(row, row, ref[3] === 1, compact.weights);
+    });
+    return {
+      ...figures,
+      paper,
+      posts,
+      shown: shown.map((i) => (typeof i === 'number' ? posts[i]! : i)),
+    } as RankedPaper;
+  });
+  return { ...header, papers: out } as DayDigest;
+}
+
+// ------------------------------------------------------------------ migration
+
+/**
+ * Rewrite every digest row stored whole (before format 2) by key, keeping it whole when the
+ * compact form would not load back deep-equal to it. Used by the schema migration.
+ */
+export function compactStoredDigests(db: Db): { compacted: number; kept: number } {
+  const rows = db
+    .prepare(
+      "SELECT day, categories, horizon, digest FROM digests WHERE json_extract(digest, '$.format') IS NOT 2",
+    )
+    .all() as Array<DigestRowKey & { digest: string }>;
+  const update = db.prepare('UPDATE digests SET digest = ? WHERE day = ? AND categories = ? AND horizon = ?');
+  let compacted = 0;
+  let kept = 0;
+  for (const row of rows) {
+    let old: DayDigest;
+    try {
+      old = JSON.parse(row.digest) as DayDigest;
+      if (!old || !Array.isArray(old.papers)) throw new Error('no papers array');
+    } catch {
+      kept++; // Unreadable: left exactly as it was (the site reports it).
+      continue;
+    }
+    const text = JSON.stringify(compactDigest(db, old, row.categories, undefined));
+    let same = false;
+    try {
+      same = isDeepStrictEqual(parseDigest(db, text, row.categories), old);
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      kept++;
+      continue;
+    }
+    update.run(text, row.day, row.categories, row.horizon);
+    compacted++;
+  }
+  return { compacted, kept };
 }

@@ -1,8 +1,14 @@
 /**
  * Versioned schema migrations. Never edit a shipped entry: append a new one. Entry N brings
- * the schema to user_version N.
+ * the schema to user_version N: SQL, or a function for a change of data SQL cannot express.
  */
-export const MIGRATIONS: readonly string[] = [
+import type { Db } from './db.js';
+import { compactStoredDigests } from './digests.js';
+
+/** One schema step: SQL run as a script, or a function given the open store (same transaction). */
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   // 1: papers, listings, runs, posts, links, snapshots, embeds.
   `
   CREATE TABLE papers (
@@ -129,4 +135,9 @@ export const MIGRATIONS: readonly string[] = [
     fetched_at TEXT NOT NULL
   );
   `,
+  // 3: digests refer to posts, snapshots and papers by key (format 2) instead of copying them;
+  // a row the compact form would not give back deep-equal stays whole.
+  (db: Db) => {
+    compactStoredDigests(db);
+  },
 ];

@@ -75,28 +75,33 @@ export function loadPostsForPapers(
   options: { fallbackAfter?: boolean } = {},
 ): MatchedPost[] {
   if (paperIds.length === 0 || sources.length === 0) return [];
+  // The id and source lists are materialised (IN (SELECT …) builds a temporary index) and
+  // drive the joins, so the work is bounded by the day's own links, not by the store's history.
   const rows = db
     .prepare(`
-      WITH ids(id) AS (SELECT value FROM json_each(@ids)),
-           srcs(s) AS (SELECT value FROM json_each(@sources)),
-           linked AS (
+      WITH linked AS MATERIALIZED (
              SELECT pp.source, pp.post_id, json_group_array(pp.paper_id) AS paper_ids
-             FROM post_papers pp JOIN ids ON ids.id = pp.paper_id JOIN srcs ON srcs.s = pp.source
+             FROM post_papers pp INDEXED BY post_papers_paper
+             WHERE pp.paper_id IN (SELECT value FROM json_each(@ids))
+               AND pp.source IN (SELECT value FROM json_each(@sources))
              GROUP BY pp.source, pp.post_id
            ),
-           latest AS (
-             SELECT s.source, s.post_id,
-                    coalesce(max(CASE WHEN s.observed_at <= @asOf THEN s.observed_at END),
-                             CASE WHEN @fallback = 1 THEN min(s.observed_at) END) AS observed_at
-             FROM snapshots s JOIN linked l ON l.source = s.source AND l.post_id = s.post_id
-             GROUP BY s.source, s.post_id
+           latest AS MATERIALIZED (
+             SELECT l.source, l.post_id, l.paper_ids,
+                    coalesce(
+                      (SELECT max(s.observed_at) FROM snapshots s
+                       WHERE s.source = l.source AND s.post_id = l.post_id AND s.observed_at <= @asOf),
+                      CASE WHEN @fallback = 1 THEN
+                        (SELECT min(s.observed_at) FROM snapshots s WHERE s.source = l.source AND s.post_id = l.post_id)
+                      END) AS observed_at
+             FROM linked l
            )
       SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
-             l.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
-      FROM linked l
-      JOIN latest t ON t.source = l.source AND t.post_id = l.post_id AND t.observed_at IS NOT NULL
-      JOIN snapshots s ON s.source = t.source AND s.post_id = t.post_id AND s.observed_at = t.observed_at
-      JOIN posts p ON p.source = l.source AND p.id = l.post_id
+             t.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      FROM latest t
+      CROSS JOIN snapshots s ON s.source = t.source AND s.post_id = t.post_id AND s.observed_at = t.observed_at
+      CROSS JOIN posts p ON p.source = t.source AND p.id = t.post_id
+      WHERE t.observed_at IS NOT NULL
       ORDER BY p.source, p.id`)
     .all({
       ids: JSON.stringify(paperIds),

@@ -1,0 +1,244 @@
+/**
+ * Issue 9's store figures, on the path a user runs:
+ * - a store of DAYS world-size days (1,500 papers, 3,300 heavy-tailed X posts a day) written
+ *   through the store's own save functions, and its growth per day (file size after a WAL
+ *   checkpoint, and after VACUUM);
+ * - the CPU of the real `post` command (node dist/cli/main.js, a whole process) for one more
+ *   day against the loopback arXiv and X stand-ins, on that store ÷ on an empty store,
+ *   interleaved, median of RUNS pairs (goal ≤ 1.2).
+ * `npm run bench -- store`; BENCH_STORE_DAYS / BENCH_STORE_RUNS shrink it while developing.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { announcementOf, nextMailing } from '../src/arxiv/schedule.js';
+import { matchPosts, postKey } from '../src/match/match.js';
+import { DEFAULT_THRESHOLDS, rankDay } from '../src/rank/score.js';
+import { tweetToPost } from '../src/sources/x.js';
+import { arxivApiHandler } from '../src/standins/arxiv.js';
+import { startStandIn } from '../src/standins/server.js';
+import { standInToPaper, type WorldDay, worldDay } from '../src/standins/world.js';
+import { fakeOembedHtml, startXStandIn } from '../src/standins/x.js';
+import { type Db, openStore } from '../src/store/db.js';
+import { saveDigest } from '../src/store/digests.js';
+import { categoriesKey, saveListing } from '../src/store/listings.js';
+import { loadPostsForPapers, putEmbed, savePosts } from '../src/store/posts.js';
+import type { DayDigest } from '../src/types.js';
+
+const DAYS = Number(process.env.BENCH_STORE_DAYS ?? 40);
+const RUNS = Number(process.env.BENCH_STORE_RUNS ?? 5);
+const PAPERS = 1500;
+const POSTS = 3300;
+const FIRST_DAY = '2026-01-05';
+const CATEGORIES = ['cs', 'stat.ML'];
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The instant a day's run observes its counts: 22 hours after the announcement. */
+function nowOf(day: string): string {
+  return new Date(announcementOf(day).getTime() + 22 * 3_600_000).toISOString();
+}
+
+/** One day into the store as `post` would leave it: listing, posts, snapshots, embeds of shown posts, digest. */
+function writeDay(db: Db, day: string, world: WorldDay): void {
+  const now = nowOf(day);
+  const papers = world.papers.map(standInToPaper);
+  saveListing(db, { day, categories: CATEGORIES, method: 'api', papers, notes: [] }, now);
+  const users = new Map(world.users.map((u) => [u.id, u]));
+  const posts = world.tweets.map((t) => tweetToPost(t, users.get(t.author_id ?? '')));
+  const ids = new Set(papers.map((p) => p.id));
+  savePosts(db, matchPosts(posts, ids), now);
+  const matched = loadPostsForPapers(db, [...ids], now, ['x']);
+  const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };
+  const ranked = rankDay({ papers, posts: matched, weights, thresholds: DEFAULT_THRESHOLDS });
+  const tweets = new Map(world.tweets.map((t) => [t.id, t]));
+  for (const r of ranked)
+    for (const p of r.shown) {
+      const tweet = tweets.get(p.id)!;
+      putEmbed(db, 'x', p.id, fakeOembedHtml(tweet, users.get(tweet.author_id ?? '')), now);
+    }
+  const digest: DayDigest = {
+    day,
+    categories: CATEGORIES,
+    observedAt: now,
+    announcedAt: announcementOf(day).toISOString(),
+    ageHours: 22,
+    weights,
+    thresholds: DEFAULT_THRESHOLDS,
+    listed: papers.length,
+    postsFound: matched.length,
+    papers: ranked,
+    health: [{ source: 'x', status: 'ok', posts: matched.length, requests: 40 }],
+  };
+  saveDigest(db, digest, {
+    categoriesKey: categoriesKey(CATEGORIES),
+    path: `content/posts/${day}---Hot-Papers.md`,
+    writtenAt: now,
+    observedAt: new Map(matched.map((m) => [postKey(m.post), m.observedAt!])),
+  });
+}
+
+function fileSize(path: string): number {
+  return statSync(path).size;
+}
+
+/** Build the history store; prints its growth per day. Returns the day after the last. */
+function buildHistory(path: string): string {
+  const t0 = performance.now();
+  const db = openStore(path);
+  let day = FIRST_DAY;
+  const sizes: number[] = [];
+  try {
+    for (let i = 0; i < DAYS; i++) {
+      writeDay(db, day, worldDay({ day, papers: PAPERS, posts: POSTS }));
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      sizes.push(fileSize(path));
+      day = nextMailing(day);
+    }
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  const vacuumed = fileSize(path);
+  const last = sizes.slice(-10);
+  const perDayLast = (last[last.length - 1]! - last[0]!) / Math.max(1, last.length - 1);
+  console.log(
+    `history: ${DAYS} days × ${PAPERS} papers × ${POSTS} X posts written through saveListing/savePosts/putEmbed/saveDigest in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `store growth: ${(vacuumed / DAYS / 1e6).toFixed(2)} MB/day after VACUUM (${(vacuumed / 1e6).toFixed(1)} MB for ${DAYS} days); ${(perDayLast / 1e6).toFixed(2)} MB/day over the last ${last.length - 1} days before VACUUM (goal ≤ 2.5 MB)`,
+  );
+  const db2 = openStore(path);
+  const tables = db2
+    .prepare(
+      'SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE aggregate = 1 GROUP BY name ORDER BY bytes DESC LIMIT 8',
+    )
+    .all() as Array<{ name: string; bytes: number }>;
+  db2.close();
+  console.log(
+    `largest tables/indexes per day: ${tables.map((t) => `${t.name} ${(t.bytes / DAYS / 1e3).toFixed(0)} KB`).join(', ')}`,
+  );
+  return day;
+}
+
+interface Usage {
+  cpuMs: number;
+  maxRssMb: number;
+}
+
+/** Run `hotpapers post` as its own process; its CPU and peak memory as the process reports them. */
+function runPost(env: Record<string, string>, day: string, out: string, usageFile: string): Promise<Usage> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        new URL('./usage-report.mjs', import.meta.url).href,
+        join(ROOT, 'dist', 'cli', 'main.js'),
+        'post',
+        '--date',
+        day,
+        '--out',
+        out,
+        '--quiet',
+      ],
+      {
+        env: { ...process.env, ...env, HOTPAPERS_BENCH_USAGE: usageFile },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0)
+        return reject(new Error(`post exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      resolve(JSON.parse(readFileSync(usageFile, 'utf8')) as Usage);
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Print the store figures. */
+export async function benchStore(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-bench-store-'));
+  try {
+    console.log('building dist/ (the post command runs from it)…');
+    const build = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
+    if (build.status !== 0) throw new Error('build failed');
+    const history = join(dir, 'history.db');
+    const day = buildHistory(history);
+
+    const world = worldDay({ day, papers: PAPERS, posts: POSTS });
+    const now = nowOf(day);
+    const arxiv = await startStandIn(arxivApiHandler(world.papers));
+    const x = await startXStandIn(
+      { tweets: world.tweets, users: world.users },
+      { generateOembed: true, clock: () => Date.parse(now) },
+    );
+    try {
+      const env = {
+        ARXIV_API_URL: `${arxiv.url}/api/query`,
+        ARXIV_LISTING: 'api',
+        ARXIV_DELAY_MS: '0',
+        X_BEARER_TOKEN: x.token,
+        X_API_URL: x.apiUrl,
+        X_OEMBED_URL: x.oembedUrl,
+        HOTPAPERS_SOURCES: 'x',
+        HOTPAPERS_NOW: now,
+        HOTPAPERS_CATEGORIES: CATEGORIES.join(','),
+      };
+      const full: Usage[] = [];
+      const empty: Usage[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        // Interleaved, each on a fresh copy: the full store with DAYS days, then an empty one.
+        const fullDb = join(dir, `full-${i}.db`);
+        copyFileSync(history, fullDb);
+        full.push(
+          await runPost(
+            { ...env, HOTPAPERS_DB: fullDb },
+            day,
+            join(dir, `out-f${i}`),
+            join(dir, `u-f${i}.json`),
+          ),
+        );
+        rmSync(fullDb, { force: true });
+        rmSync(`${fullDb}-wal`, { force: true });
+        const emptyDb = join(dir, `empty-${i}.db`);
+        empty.push(
+          await runPost(
+            { ...env, HOTPAPERS_DB: emptyDb },
+            day,
+            join(dir, `out-e${i}`),
+            join(dir, `u-e${i}.json`),
+          ),
+        );
+        rmSync(emptyDb, { force: true });
+      }
+      const f = median(full.map((u) => u.cpuMs));
+      const e = median(empty.map((u) => u.cpuMs));
+      console.log(
+        `post ${day} (1,500 papers, ${POSTS} X posts, whole process from dist/, loopback stand-ins), CPU ms, on the ${DAYS}-day store: ${full.map((u) => u.cpuMs.toFixed(0)).join(', ')}; on an empty store: ${empty.map((u) => u.cpuMs.toFixed(0)).join(', ')}`,
+      );
+      console.log(
+        `post CPU ratio, ${DAYS}-day store / empty store (medians of ${RUNS}): ${f.toFixed(0)} / ${e.toFixed(0)} ms = ${(f / e).toFixed(2)} (goal ≤ 1.2); peak RSS ${median(full.map((u) => u.maxRssMb)).toFixed(0)} / ${median(empty.map((u) => u.maxRssMb)).toFixed(0)} MB`,
+      );
+    } finally {
+      await Promise.all([arxiv.close(), x.close()]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

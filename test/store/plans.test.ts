@@ -1,0 +1,154 @@
+/**
+ * Every query a `post` run makes (and the digest reads) is bounded by the day's own data: each
+ * statement the real pipeline prepares, on a store with history, is run through EXPLAIN QUERY
+ * PLAN, and none may SCAN a history-sized table or SEARCH it without a selective key.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { nextMailing } from '../../src/arxiv/schedule.js';
+import { loadConfig } from '../../src/config/load.js';
+import { runPost } from '../../src/pipeline/post.js';
+import { arxivApiHandler } from '../../src/standins/arxiv.js';
+import { startStandIn } from '../../src/standins/server.js';
+import { worldDay } from '../../src/standins/world.js';
+import { startXStandIn } from '../../src/standins/x.js';
+import { type Db, openStore } from '../../src/store/db.js';
+import { loadDigest, readDigest } from '../../src/store/digests.js';
+import { silentLogger } from '../../src/util/log.js';
+
+/** Per history table, the columns a lookup must constrain to touch only a day's rows. */
+const SELECTIVE: Record<string, string[]> = {
+  posts: ['id'],
+  post_papers: ['paper_id', 'post_id'],
+  snapshots: ['post_id'],
+  embeds: ['post_id'],
+  listings: ['day', 'paper_id'],
+  listing_days: ['day'],
+  papers: ['id'],
+  digests: ['day'],
+  paper_enrichment: ['paper_id'],
+};
+
+/** Alias → table for every `FROM`/`JOIN` of a statement. */
+function aliases(sql: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of sql.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?/gi)) {
+    const table = m[1]!;
+    out.set(table, table);
+    const alias = m[2];
+    if (
+      alias &&
+      !/^(ON|WHERE|USING|INDEXED|JOIN|CROSS|LEFT|INNER|SET|VALUES|GROUP|ORDER|SELECT)$/i.test(alias)
+    )
+      out.set(alias, table);
+  }
+  return out;
+}
+
+/** The plan lines of `sql` that read more than the day's rows of a history table. */
+export function unboundedSteps(db: Db, sql: string, params: unknown[]): string[] {
+  const names = aliases(sql);
+  const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as [])) as Array<{ detail: string }>;
+  const bad: string[] = [];
+  for (const { detail } of plan) {
+    const m = /^(SCAN|SEARCH) (\w+)(?:.*\((.*)\))?/.exec(detail);
+    if (!m) continue;
+    const table = names.get(m[2]!) ?? m[2]!;
+    const keys = SELECTIVE[table];
+    if (!keys) continue;
+    if (m[1] === 'SCAN') bad.push(detail);
+    else if (!keys.some((k) => new RegExp(`\\b${k}[=<>]`).test(m[3] ?? ''))) bad.push(detail);
+  }
+  return bad;
+}
+
+/** Wrap `db.prepare` to record each statement with the arguments of its first execution. */
+function recordStatements(db: Db): Map<string, unknown[]> {
+  const seen = new Map<string, unknown[]>();
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: unknown }).prepare = (sql: string) => {
+    const stmt = prepare(sql);
+    return new Proxy(stmt, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (['run', 'get', 'all', 'iterate'].includes(String(prop)) && !seen.has(sql)) seen.set(sql, args);
+          const result = value.apply(target, args);
+          return result === target ? new Proxy(target, this) : result;
+        };
+      },
+    });
+  };
+  return seen;
+}
+
+test('the checker catches the unmaterialised id list the store used to have', () => {
+  const db = openStore(':memory:');
+  const old = `
+    WITH ids(id) AS (SELECT value FROM json_each(?)), srcs(s) AS (SELECT value FROM json_each(?))
+    SELECT pp.source, pp.post_id FROM post_papers pp JOIN ids ON ids.id = pp.paper_id JOIN srcs ON srcs.s = pp.source`;
+  assert.notDeepEqual(unboundedSteps(db, old, ['["1"]', '["x"]']), []);
+  assert.notDeepEqual(unboundedSteps(db, 'SELECT count(*) FROM posts', []), []);
+  db.close();
+});
+
+test('every statement of a post run on a store with history uses a day-bounded plan', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-plans-'));
+  const db = openStore(join(dir, 'hp.db'));
+  t.after(() => db.close());
+  let day = '2026-01-05';
+  const run = async (record: boolean) => {
+    const world = worldDay({ day, papers: 30, posts: 80, users: 20 });
+    const now = new Date(Date.parse(`${day}T12:00:00Z`)).toISOString();
+    const arxiv = await startStandIn(arxivApiHandler(world.papers));
+    const x = await startXStandIn(
+      { tweets: world.tweets, users: world.users },
+      { generateOembed: true, clock: () => Date.parse(now) },
+    );
+    try {
+      const config = loadConfig({
+        cwd: dir,
+        env: {
+          ARXIV_API_URL: `${arxiv.url}/api/query`,
+          ARXIV_LISTING: 'api',
+          ARXIV_DELAY_MS: '0',
+          X_BEARER_TOKEN: x.token,
+          X_API_URL: x.apiUrl,
+          X_OEMBED_URL: x.oembedUrl,
+          HOTPAPERS_SOURCES: 'x',
+          HOTPAPERS_NOW: now,
+          HOTPAPERS_MIN_PAPER_SCORE: '1',
+          HOTPAPERS_MIN_POST_SCORE: '1',
+        },
+        flags: {},
+      });
+      const seen = record ? recordStatements(db) : undefined;
+      await runPost({ config, day, log: silentLogger, db, outDir: join(dir, 'posts') });
+      await runPost({ config, day, log: silentLogger, db, outDir: join(dir, 'posts'), horizon: '24h' });
+      loadDigest(db, day, 'cs,stat.ML');
+      readDigest(db, day, 'cs,stat.ML', '24h');
+      return seen;
+    } finally {
+      await Promise.all([arxiv.close(), x.close()]);
+    }
+  };
+  for (let i = 0; i < 3; i++) {
+    await run(false);
+    day = nextMailing(day);
+  }
+  const seen = (await run(true))!;
+  const statements = [...seen].filter(([sql]) => /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT)/i.test(sql));
+  assert.ok(statements.length >= 10, `${statements.length} statements recorded`);
+  assert.ok(statements.some(([sql]) => /post_papers/.test(sql)));
+  assert.ok(statements.some(([sql]) => /FROM digests/.test(sql)));
+  const failures: string[] = [];
+  for (const [sql, args] of statements) {
+    for (const step of unboundedSteps(db, sql, args))
+      failures.push(`${step}\n  in: ${sql.trim().slice(0, 160)}`);
+  }
+  assert.deepEqual(failures, []);
+});
