@@ -52,7 +52,7 @@ export async function runDaily(o: DailyOptions): Promise<number> {
   } else {
     log.info(`run: ${day}`);
   }
-  const http = createHttpFromConfig(config);
+  const http = createHttpFromConfig(config, { log });
   let result: Awaited<ReturnType<typeof runPost>>;
   try {
     result = await runPost({ config, day, log, horizon, refresh: flags.refresh, http });

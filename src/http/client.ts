@@ -12,6 +12,7 @@
  */
 import { HotpapersError, oneLine } from '../errors.js';
 import { cleanRemoteText, stripJsonControlEscapes } from '../util/control.js';
+import type { Logger } from '../util/log.js';
 import { registerSecret } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import {
@@ -57,7 +58,14 @@ export interface HttpOptions {
   fetch: typeof fetch;
   /** Called before each attempt, for progress and request counting by callers. */
   onAttempt?: (info: { service: string; method: string; host: string; attempt: number }) => void;
+  /** Attempts for a host name that does not resolve: offline, more tries only cost time. */
+  dnsAttempts: number;
+  /** Where the line announcing each retry goes ("… retrying in 2.0 s (2/4)"); none when unset. */
+  log?: Pick<Logger, 'info'>;
 }
+
+/** Resolver failures: the name does not resolve (ENOTFOUND) or the resolver is unreachable (EAI_AGAIN). */
+const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 export interface RequestSpec {
   /** Names the service in errors: `arxiv`, `x`, `bluesky`, `hn`, `hf`. */
@@ -111,6 +119,7 @@ const DEFAULTS: HttpOptions = {
     }),
   random: Math.random,
   fetch: (...args) => fetch(...args),
+  dnsAttempts: 2,
 };
 
 interface Lane {
@@ -223,22 +232,39 @@ export class HttpClient {
         }
         const wait =
           asked ?? backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
+        this.announceRetry(spec.service, `HTTP ${response.status} for ${target}`, wait, attempt, maxAttempts);
         await pause(wait);
         continue;
       }
       if (signal?.aborted) throw deadline();
-      if (outcome.error.code === 'ABORTED' || attempt >= maxAttempts) {
+      const dns = DNS_CODES.has(outcome.error.code);
+      const limit = dns ? Math.min(maxAttempts, this.options.dnsAttempts) : maxAttempts;
+      if (outcome.error.code === 'ABORTED' || attempt >= limit) {
         throw new NetworkError(spec.service, outcome.error.code, outcome.error.what, target, attempt, {
           cause: outcome.error.cause,
+          hint: dns ? 'are you offline?' : undefined,
         });
       }
-      await pause(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random));
+      const wait = backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
+      this.announceRetry(spec.service, `${outcome.error.what} for ${target}`, wait, attempt, limit);
+      await pause(wait);
     }
   }
 
   private signalOf(spec: RequestSpec): AbortSignal | undefined {
     if (spec.signal && this.scope) return AbortSignal.any([this.scope, spec.signal]);
     return spec.signal ?? this.scope;
+  }
+
+  /** One line per retry, so a slow or failing service is visible while it is retried. */
+  private announceRetry(service: string, what: string, waitMs: number, attempt: number, limit: number): void {
+    const seconds = waitMs < 10_000 ? (waitMs / 1000).toFixed(1) : String(Math.round(waitMs / 1000));
+    this.options.log?.info(`${service}: ${what}; retrying in ${seconds} s (${attempt + 1}/${limit})`, {
+      service,
+      attempt: attempt + 1,
+      attempts: limit,
+      waitMs,
+    });
   }
 
   /** GET a body as text. */
@@ -265,7 +291,7 @@ export class HttpClient {
     | { kind: 'fatal'; error: HotpapersError }
   > {
     const lane = this.lane(laneKey);
-    await this.acquire(lane, signal);
+    const reserved = await this.acquire(lane, signal);
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
     const credentialed =
       (spec.secrets?.length ?? 0) > 0 ||
@@ -357,7 +383,10 @@ export class HttpClient {
           error: new DeadlineError(spec.service, abortReason(signal), describeTarget(method, spec.url)),
         };
       }
-      return { kind: 'error', error: describeFailure(error, host, timeoutMs) };
+      const failure = describeFailure(error, host, timeoutMs);
+      // An unresolved name sent nothing: the service's pacing slot is given back.
+      if (DNS_CODES.has(failure.code) && lane.nextStart === reserved) lane.nextStart = Date.now();
+      return { kind: 'error', error: failure };
     } finally {
       this.release(lane);
     }
@@ -373,7 +402,8 @@ export class HttpClient {
     return lane;
   }
 
-  private async acquire(lane: Lane, signal?: AbortSignal): Promise<void> {
+  /** Wait for a slot in the lane (or the deadline); resolves to the lane's next start this request reserved. */
+  private async acquire(lane: Lane, signal?: AbortSignal): Promise<number> {
     while (lane.active >= Math.max(1, lane.policy.concurrency)) {
       await new Promise<void>((resolve) => {
         lane.waiters.push(resolve);
@@ -391,11 +421,13 @@ export class HttpClient {
       if (signal?.aborted) break;
     }
     lane.active++;
-    if (signal?.aborted) return;
+    if (signal?.aborted) return lane.nextStart;
     const now = Date.now();
     const start = Math.max(now, lane.nextStart);
     lane.nextStart = start + lane.policy.minIntervalMs;
+    const reserved = lane.nextStart;
     if (start > now) await this.options.sleep(start - now, signal);
+    return reserved;
   }
 
   private release(lane: Lane): void {

@@ -45,10 +45,11 @@ export class NetworkError extends HotpapersError {
     what: string,
     target: string,
     attempts: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    super(service, `${what} for ${target}${tries}`, options);
+    const hint = options?.hint ? ` — ${options.hint}` : '';
+    super(service, `${what} for ${target}${tries}${hint}`, { cause: options?.cause });
     this.code = code;
     this.attempts = attempts;
   }

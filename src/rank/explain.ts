@@ -57,9 +57,11 @@ export interface PaperExplanation {
   enrichment?: PaperEnrichment;
 }
 
-/** Numbers as people read them: integers plain, fractions to at most 3 decimals. */
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+
+/** Numbers as people read them: thousands separated, fractions to at most 3 decimals (12,345.679). */
 export function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+  return NUMBER.format(n);
 }
 
 function authorOf(post: ScoredPost): string {
@@ -135,7 +137,9 @@ export function enrichmentLines(e: PaperEnrichment | undefined): string[] {
   const lines = [`hugging face: paper page (asked ${e.fetchedAt})`];
   if (e.aiSummary) lines.push(`  tl;dr: ${e.aiSummary}`);
   if (e.githubRepo)
-    lines.push(`  code: ${e.githubRepo}${e.githubStars !== undefined ? ` (${e.githubStars} stars)` : ''}`);
+    lines.push(
+      `  code: ${e.githubRepo}${e.githubStars !== undefined ? ` (${formatNumber(e.githubStars)} stars)` : ''}`,
+    );
   if (e.projectPage) lines.push(`  project: ${e.projectPage}`);
   if (e.aiKeywords?.length) lines.push(`  keywords: ${e.aiKeywords.join(', ')}`);
   if (e.thumbnail) lines.push(`  thumbnail: ${e.thumbnail}`);
@@ -145,10 +149,10 @@ export function enrichmentLines(e: PaperEnrichment | undefined): string[] {
 function figures(p: PostContribution): string {
   const what =
     p.source === 'hn'
-      ? `${p.likes} points`
+      ? `${formatNumber(p.likes)} points`
       : p.source === 'hf'
-        ? `${p.likes} upvotes`
-        : `${p.reposts} reposts + ${p.likes} likes`;
+        ? `${formatNumber(p.likes)} upvotes`
+        : `${formatNumber(p.reposts)} reposts + ${formatNumber(p.likes)} likes`;
   return `${what} = ${formatNumber(p.score)}`;
 }
 
@@ -164,7 +168,7 @@ export function explainPaper(
   lines.push(`${e.id} ${e.title}`);
   const facts = [`score ${formatNumber(e.score)}`];
   if (e.rank !== undefined && e.rank > 0) facts.unshift(`rank ${e.rank}`);
-  if (e.uniqueAccounts !== undefined) facts.push(`${e.uniqueAccounts} unique accounts`);
+  if (e.uniqueAccounts !== undefined) facts.push(`${formatNumber(e.uniqueAccounts)} unique accounts`);
   if (e.selfPromotionPosts) facts.push(`${e.selfPromotionPosts} self-promotion posts`);
   lines.push(facts.join(', '));
   lines.push(`weights: ${SOURCE_IDS.map((s) => `${s}=${formatNumber(e.weights[s])}`).join(' ')}`);
@@ -178,7 +182,7 @@ export function explainPaper(
   }
   for (const s of e.subtotals) {
     lines.push(
-      `subtotal ${s.source}: ${s.posts} posts, score ${formatNumber(s.score)} × ${formatNumber(s.weight)} = ${formatNumber(s.weighted)}`,
+      `subtotal ${s.source}: ${formatNumber(s.posts)} posts, score ${formatNumber(s.score)} × ${formatNumber(s.weight)} = ${formatNumber(s.weighted)}`,
     );
   }
   lines.push(`total: ${formatNumber(e.total)}`);

@@ -13,6 +13,11 @@ it('demo writes the 2021-06-09 post, matching the seed but for the documented di
   assert.equal(result.code, 0, result.stderr);
   const path = join(dir, 'posts', '2021-06-09---Hot-Papers.md');
   assert.equal(result.stdout.trim(), path, 'prints the path of the post');
+  // It ends by naming the next step, with the same store.
+  assert.equal(
+    result.stderr.trim().split('\n').at(-1),
+    `next: npx hotpapers site --db ${join(dir, 'hp.db')}, then npx hotpapers serve --db ${join(dir, 'hp.db')} (open the printed URL)`,
+  );
   const ours = readFileSync(path, 'utf8');
   const seed = readFileSync(join(SEED_DIR, '2021-06-09---Hot-Papers.md'), 'utf8');
   assert.equal(normaliseAllowed(ours), normaliseAllowed(seed));

@@ -141,8 +141,32 @@ describe('explain', () => {
     );
   });
 
-  it('formats numbers', () => {
+  it('formats numbers with thousands separators and at most 3 decimals', () => {
     assert.equal(formatNumber(3), '3');
     assert.equal(formatNumber(0.1 + 0.2), '0.3');
+    assert.equal(formatNumber(12345), '12,345');
+    assert.equal(formatNumber(1234567.891234), '1,234,567.891');
+    assert.equal(formatNumber(-2500.5), '-2,500.5');
+  });
+
+  it('prints large counts with separators', () => {
+    const post = {
+      source: 'x' as const,
+      id: '1',
+      url: 'https://x.com/a/status/1',
+      authorHandle: 'a',
+      metrics: { reposts: 12000, likes: 45000, replies: 0 },
+      score: 57000,
+      weighted: 57000,
+      selfPromotion: false,
+    };
+    const lines = explainPaper(
+      '2106.00001',
+      { paper: { id: '2106.00001', title: 'T' }, score: 57000, posts: [post], shown: [] } as never,
+      {},
+    );
+    assert.ok(lines.includes('score 57,000'), lines.join('\n'));
+    assert.match(lines.join('\n'), /x @a 1: 12,000 reposts \+ 45,000 likes = 57,000 × 1 = 57,000/);
+    assert.ok(lines.includes('total: 57,000'));
   });
 });

@@ -40,6 +40,7 @@ export function register(program: Command): void {
   withPipelineFlags(command).action(async (flags: BackfillFlags) => {
     const [
       { nowOf },
+      { createHttpFromConfig },
       { backfill },
       { withLock },
       { createProgress },
@@ -47,6 +48,7 @@ export function register(program: Command): void {
       shared,
     ] = await Promise.all([
       import('../../config/load.js'),
+      import('../../http/from-config.js'),
       import('../../ops/backfill.js'),
       import('../../ops/lock.js'),
       import('../../ops/progress.js'),
@@ -71,6 +73,7 @@ export function register(program: Command): void {
         from,
         to,
         progress,
+        http: createHttpFromConfig(config, { log }),
         horizon: flags.horizon,
         refresh: flags.refresh,
       });

@@ -99,7 +99,7 @@ export function register(program: Command): void {
       });
       const day = shared.checkedDay(options.date, config, 'papers');
       const log = shared.loggerFor(options, config);
-      const http = createHttpFromConfig(config);
+      const http = createHttpFromConfig(config, { log });
       const db = openStore(config.db);
       try {
         const listing = await getDayListing(db, {

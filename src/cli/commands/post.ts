@@ -30,12 +30,20 @@ export function register(program: Command): void {
       ]),
     );
   withPipelineFlags(command).action(async (flags: PostFlags) => {
-    const [{ runPost }, { configFromFlags, checkedDay, healthLines, loggerFor, printJson, runSummaryJson }] =
-      await Promise.all([import('../../pipeline/post.js'), import('../shared.js')]);
+    const [
+      { runPost },
+      { createHttpFromConfig },
+      { configFromFlags, checkedDay, healthLines, loggerFor, printJson, runSummaryJson },
+    ] = await Promise.all([
+      import('../../pipeline/post.js'),
+      import('../../http/from-config.js'),
+      import('../shared.js'),
+    ]);
     const config = configFromFlags(flags);
     const day = checkedDay(flags.date, config, 'post');
     const log = loggerFor(flags, config);
-    const result = await runPost({ config, day, log, refresh: flags.refresh, horizon: flags.horizon });
+    const http = createHttpFromConfig(config, { log });
+    const result = await runPost({ config, day, log, http, refresh: flags.refresh, horizon: flags.horizon });
     const d = result.digest;
     log.info(
       [
