@@ -35,6 +35,8 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['X_API_URL, X_OEMBED_URL', 'X endpoints'],
   ['BLUESKY_API_URL, BLUESKY_OEMBED_URL', 'Bluesky endpoints'],
   ['HN_API_URL, HF_API_URL', 'Hacker News (Algolia) and Hugging Face endpoints'],
+  ['BLUESKY_JETSTREAM_URL', 'Jetstream endpoint that `hotpapers listen` consumes'],
+  ['BLUESKY_APPVIEW_URL', 'public AppView for Bluesky count refreshes (no login)'],
   ['DEBUG=hotpapers', 'print stack traces of errors'],
 ];
 

@@ -23,6 +23,15 @@ it('demo writes the 2021-06-09 post, matching the seed but for the documented di
   assert.equal(normaliseAllowed(ours), normaliseAllowed(seed));
   assert.match(ours, /^date: 2021-06-10T18:07:48\.000Z$/m);
   assert.equal(ours.match(/\(06\/10\/2021 18:07:48\)$/gm)?.length, 24);
+  // --json --quiet: the summary on stdout, nothing on stderr.
+  const json = await runCli(
+    ['demo', '--out', join(dir, 'posts'), '--db', join(dir, 'hp.db'), '--json', '--quiet'],
+    {},
+  );
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stderr, '');
+  const summary = JSON.parse(json.stdout) as { path: string; ranked: number; written: boolean };
+  assert.deepEqual([summary.path, summary.ranked, summary.written], [path, 24, false]);
   // Every embed of the seed is there, byte for byte.
   const embeds = (text: string) => text.match(/^<blockquote[\s\S]*?<\/script>$/gm) ?? [];
   assert.deepEqual(embeds(ours), embeds(seed));

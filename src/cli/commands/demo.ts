@@ -1,7 +1,7 @@
 /** `hotpapers demo` (= `npm start`): the whole pipeline on the bundled sample day, offline. */
 import type { Command } from 'commander';
 import { DEMO_DAY } from '../../demo/day.js';
-import { dbOption, examples, quietOption } from '../options.js';
+import { dbOption, examples, jsonOption, quietOption } from '../options.js';
 
 /** Register `hotpapers demo`. */
 export function register(program: Command): void {
@@ -13,9 +13,15 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder for the Markdown post', 'content/posts')
     .addOption(dbOption())
     .addOption(quietOption('no progress, summary or next step on stderr'))
+    .addOption(jsonOption('print the run summary as JSON on stdout instead of the post path'))
     .addHelpText('after', examples(['npm start', 'hotpapers demo --out /tmp/posts --db /tmp/demo.db']))
-    .action(async (flags: { out: string; db?: string; quiet?: boolean }) => {
-      const [{ resolve }, { nextStepLine, runDemo }, { createLogger }, { healthLines }] = await Promise.all([
+    .action(async (flags: { out: string; db?: string; quiet?: boolean; json?: boolean }) => {
+      const [
+        { resolve },
+        { nextStepLine, runDemo },
+        { createLogger },
+        { healthLines, printJson, runSummaryJson },
+      ] = await Promise.all([
         import('node:path'),
         import('../../demo/run.js'),
         import('../../util/log.js'),
@@ -30,6 +36,7 @@ export function register(program: Command): void {
           nextStepLine(flags.db),
         ].join('\n'),
       );
-      process.stdout.write(`${resolve(result.path)}\n`);
+      if (flags.json) printJson(runSummaryJson({ ...result, path: resolve(result.path) }));
+      else process.stdout.write(`${resolve(result.path)}\n`);
     });
 }
