@@ -51,7 +51,10 @@ export async function publishPosts(options: PublishPostsOptions): Promise<Publis
     repo,
     branch: options.config.publishBranch,
     files,
-    trees: options.siteDir ? [{ source: options.siteDir, target: basename(resolve(options.siteDir)) }] : [],
+    // The site engine's manifest and search fragments stay out of the published site.
+    trees: options.siteDir
+      ? [{ source: options.siteDir, target: basename(resolve(options.siteDir)), exclude: ['.hotpapers'] }]
+      : [],
     message: options.message,
     workDir: publishWorkDir(options.config),
     env: options.env,

@@ -25,6 +25,8 @@ export interface PublishFile {
 export interface PublishTree {
   source: string;
   target: string;
+  /** Names of entries at the top of `source` not to publish (a builder's private state). */
+  exclude?: string[];
 }
 
 export interface PublishOptions {
@@ -75,7 +77,7 @@ export async function publishPost(options: PublishOptions): Promise<PublishResul
       await writeFileAtomic(join(options.workDir, repoPath(file.path)), file.content);
     }
     for (const tree of options.trees ?? []) {
-      await mirrorTree(tree.source, join(options.workDir, repoPath(tree.target)));
+      await mirrorTree(tree.source, join(options.workDir, repoPath(tree.target)), tree.exclude);
     }
     const paths = [...options.files.map((f) => f.path), ...(options.trees ?? []).map((t) => t.target)];
     await git(['add', '-A', '--', ...paths]);
@@ -284,15 +286,16 @@ function repoPath(path: string): string {
 }
 
 /** Replace `target` with a copy of `source` (byte-identical files end up unchanged in git). */
-async function mirrorTree(source: string, target: string): Promise<void> {
+async function mirrorTree(source: string, target: string, exclude: readonly string[] = []): Promise<void> {
   if (!existsSync(source)) throw new HotpapersError('publish', `folder to publish does not exist: ${source}`);
   await rm(target, { recursive: true, force: true });
-  await copyTree(source, target);
+  await copyTree(source, target, exclude);
 }
 
-async function copyTree(from: string, to: string): Promise<void> {
+async function copyTree(from: string, to: string, exclude: readonly string[] = []): Promise<void> {
   await mkdir(to, { recursive: true });
   for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (exclude.includes(entry.name)) continue;
     const src = join(from, entry.name);
     const dst = join(to, entry.name);
     if (entry.isDirectory()) await copyTree(src, dst);

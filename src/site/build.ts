@@ -1,7 +1,34 @@
 /**
- * The site builder: a pure function from the model to every file of the site (path → content).
- * No clock and no store: the same model gives the same bytes, so tests build from plain data.
+ * The site engine: builds the next generation of the site from a source (the store, or a plain
+ * model in tests), a slice at a time, redoing only what changed since the generation it replaces.
+ *
+ * How it works:
+ * - Each day is a slice: its digest (read through the source, one at a time) and the store's
+ *   extras for its papers. DAY producers render from a slice: the day page, the day's search
+ *   fragment, and the pages of the papers whose latest ranking is that day.
+ * - From each slice the engine keeps a small ListDay (the day's head and, per ranked paper, id,
+ *   title, authors, categories, rank, score). LIST producers render every list page (index,
+ *   archive and months, categories and their pages and feeds, site feeds, search, 404, assets)
+ *   from those ListDays alone, newest first, on every build: they never see a whole digest.
+ * - The manifest (`.hotpapers/manifest.json` in the site) keeps the ListDays, each day's
+ *   fingerprint (its digest row's key and dates), the store's high-water marks and, per file,
+ *   a content hash and its owner (`d:DAY`, `p:PAPER` or a list page). The next build reloads only
+ *   the days whose row changed or appeared (and their neighbours, whose pager links change), the
+ *   latest day of each paper the store gained posts, snapshots or embeds for, and renders every
+ *   list page; a file whose hash is unchanged is hard-linked from the previous generation (same
+ *   inode and mtime) instead of written. A change of the templates, the version or the options
+ *   (the engine fingerprint) discards the manifest: everything is rebuilt and written.
+ * - The generation is written beside the live site and swapped in whole (write.ts), so a reader
+ *   always sees a whole site and a build that dies leaves the old one.
+ *
+ * Adding a page kind: a page made from one day (and its papers) is a DAY producer; a page made
+ * from many days is a LIST producer, reading `lists.days` (newest first) or the per-paper and
+ * per-category views; put what it needs of a day into `listDay()` if it is not there yet.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RankedPaper } from '../types.js';
 import { CSS_PATH, katexAssets, SEARCH_INDEX_PATH, SEARCH_JS, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
@@ -17,9 +44,17 @@ import {
 } from './fragments.js';
 import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './layout.js';
 import { archiveBody, categoriesBody, categoryBody, indexBody, monthBody, searchBody } from './lists.js';
-import { type FeedKind, paths, type SiteDay, type SiteModel } from './model.js';
+import {
+  type FeedKind,
+  type ListAppearance,
+  type ListDay,
+  type ListPaper,
+  paths,
+  type SiteModel,
+} from './model.js';
 import { dayBody, paperBody } from './pages.js';
-import { type SearchDoc, searchDoc, searchIndexScript } from './search.js';
+import { searchDoc } from './search.js';
+import { type DaySlice, modelSource, type SiteSource, type StoreMarks } from './source.js';
 
 export interface BuildOptions {
   /** Absolute base URL of the published site (feeds and canonical links only; pages link relatively). */
@@ -35,6 +70,8 @@ export interface BuildOptions {
   categoryPageSize?: number;
   /** Posts shown under each paper on a day page (default 2; all are on the paper page). */
   dayPosts?: number;
+  /** Extra input of the engine fingerprint (tests use it to stand for a template change). */
+  templateTag?: string;
 }
 
 /** Every file of the site, by site path (e.g. `days/2021-06-09.html`). */
@@ -42,210 +79,559 @@ export type SiteFiles = Map<string, string | Buffer>;
 
 /** Site path of the marker that tells the writer a folder holds a hotpapers site. */
 export const SITE_MARKER = '.hotpapers-site';
+/** Site path of the engine's manifest (what the next build compares against). */
+export const MANIFEST_PATH = '.hotpapers/manifest.json';
+/** Folder of the per-day search fragments (one JSON array of docs per line of `paperId\tdoc`). */
+const FRAGMENTS = '.hotpapers/search';
 
-/**
- * Receives each file of the site once it is built (a Map, or a writer streaming to disk). The sink
- * owns what it receives: the builder never reuses a Buffer it has handed over.
- */
-export type SiteSink = (path: string, data: string | Buffer) => void;
+/** A ListDay with the fingerprint of the digest row it was made from. */
+export type ManifestDay = ListDay & { fingerprint: string };
 
-/** Build the whole site from the model, as a Map of site path → content. */
+/** What a generation remembers for the next build. */
+export interface Manifest {
+  version: 1;
+  engine: string;
+  marks: StoreMarks;
+  /** Newest first. */
+  days: ManifestDay[];
+  /** Site path → [content hash, owner, uses math (1) or not (0)]. */
+  files: Record<string, [string, string, 0 | 1]>;
+}
+
+/** Where a generation goes: files written fresh, or kept from the previous generation. */
+export interface GenerationOutput {
+  /** The previous generation's manifest, if any. */
+  previous?: Manifest;
+  /** A file of the previous generation (undefined when missing). */
+  readPrevious(path: string): Buffer | undefined;
+  /** Write a file of this generation (a list of chunks is written in order). */
+  write(path: string, data: Buffer | Buffer[]): void;
+  /** Keep the previous generation's file unchanged (a hard link); false when it is missing. */
+  keep(path: string): boolean;
+}
+
+/** What a build did. */
+export interface BuildStats {
+  days: number;
+  papers: number;
+  /** True when nothing of the previous generation could be reused. */
+  full: boolean;
+  /** Days whose digest was read. */
+  daysLoaded: number;
+  /** Files rendered, written fresh, kept (linked) from the previous generation. */
+  rendered: number;
+  fresh: number;
+  kept: number;
+  /** Site paths written fresh (for tests and the log). */
+  writtenPaths: string[];
+  warnings: string[];
+}
+
+/** Thrown when the previous generation lacks a file its manifest lists (the caller builds in full). */
+export class StaleGenerationError extends Error {}
+
+/** Build the whole site from a model, in memory (tests, small tools). */
 export function buildSite(model: SiteModel, options: BuildOptions): SiteFiles {
   const files: SiteFiles = new Map();
-  buildSiteInto(model, options, (path, data) => files.set(path, data));
+  buildGeneration(modelSource(model), options, {
+    readPrevious: () => undefined,
+    write: (path, data) => files.set(path, Array.isArray(data) ? Buffer.concat(data) : data),
+    keep: () => false,
+  });
+  files.delete(MANIFEST_PATH);
+  for (const path of [...files.keys()]) if (path.startsWith(`${FRAGMENTS}/`)) files.delete(path);
   return files;
 }
 
+interface Config {
+  baseUrl: string;
+  siteTitle: string;
+  liveEmbeds: boolean;
+  dayPosts: number;
+  perPage: number;
+  feedItems: number;
+  pageSize: number;
+}
+
+let sourcesHash: string | undefined;
+
+/** Hash of the site's own modules (templates included) and the package version: changes rebuild all. */
+function codeFingerprint(): string {
+  if (sourcesHash) return sourcesHash;
+  const hash = createHash('sha1');
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const name of readdirSync(here).sort())
+    if (/\.(ts|js)$/.test(name)) hash.update(name).update(readFileSync(join(here, name)));
+  try {
+    hash.update(readFileSync(join(here, '../../package.json')));
+  } catch {}
+  sourcesHash = hash.digest('base64');
+  return sourcesHash;
+}
+
+const sha = (data: Buffer | Buffer[]) => {
+  const hash = createHash('sha1');
+  for (const chunk of Array.isArray(data) ? data : [data]) hash.update(chunk);
+  return hash.digest('base64');
+};
+
 /**
- * Build the whole site from the model, handing each file to `sink` as soon as it is made, so a
- * writer need not hold the whole site in memory (~100 MB for 300 days).
+ * Build the next generation into `out`, reusing the previous one where its manifest says nothing
+ * changed. Throws StaleGenerationError when a kept file is missing from the previous generation.
  */
-export function buildSiteInto(model: SiteModel, options: BuildOptions, sink: SiteSink): void {
+export function buildGeneration(
+  source: SiteSource,
+  options: BuildOptions,
+  out: GenerationOutput,
+): BuildStats {
   const parsed = new URL(options.baseUrl);
-  const baseUrl = parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`;
-  const siteTitle = options.siteTitle ?? 'Hot Papers';
-  const liveEmbeds = options.liveEmbeds ?? false;
-  const shell: ShellContext & { liveEmbeds: boolean } = { siteTitle, baseUrl, liveEmbeds };
-  const ctx: PageContext = {
-    siteTitle,
-    baseUrl,
-    liveEmbeds,
+  const cfg: Config = {
+    baseUrl: parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`,
+    siteTitle: options.siteTitle ?? 'Hot Papers',
+    liveEmbeds: options.liveEmbeds ?? false,
     dayPosts: options.dayPosts ?? 2,
-    embeds: model.embeds ?? new Map(),
+    perPage: Math.max(1, options.daysPerPage ?? 10),
+    feedItems: Math.max(1, options.feedItems ?? 30),
+    pageSize: Math.max(1, options.categoryPageSize ?? 100),
   };
-  let usesMath = false;
+  const engine = sha(Buffer.from(JSON.stringify([codeFingerprint(), cfg, options.templateTag ?? ''])));
+  const prev = out.previous?.engine === engine && out.previous.version === 1 ? out.previous : undefined;
+  const stats: BuildStats = {
+    days: 0,
+    papers: 0,
+    full: prev === undefined,
+    daysLoaded: 0,
+    rendered: 0,
+    fresh: 0,
+    kept: 0,
+    writtenPaths: [],
+    warnings: [],
+  };
+  const files: Manifest['files'] = {};
+  const shell: ShellContext & { liveEmbeds: boolean } = {
+    siteTitle: cfg.siteTitle,
+    baseUrl: cfg.baseUrl,
+    liveEmbeds: cfg.liveEmbeds,
+  };
   const mainFeeds = {
     atom: paths.feed('atom'),
     rss: paths.feed('rss'),
     json: paths.feed('json'),
-    label: siteTitle,
+    label: cfg.siteTitle,
   };
-  const emit = (spec: PageSpec) => {
+
+  /** Hand a rendered file over: kept when the previous generation has the same bytes, else written. */
+  const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const hash = sha(bytes);
+    stats.rendered++;
+    const before = prev?.files[path];
+    if (before && before[0] === hash && !(path in files)) {
+      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+      stats.kept++;
+    } else {
+      out.write(path, bytes);
+      stats.fresh++;
+      stats.writtenPaths.push(path);
+    }
+    files[path] = [hash, owner, math ? 1 : 0];
+  };
+  const emit = (spec: PageSpec, owner: string) => {
     const math = spec.body.includes('class="katex"');
-    usesMath ||= math;
-    // Pages are kept as UTF-8 bytes: a third of the memory of strings, and nothing for the GC to move.
-    sink(spec.path, Buffer.from(renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell)));
+    put(spec.path, renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell), owner, math);
   };
 
-  const days = newestFirst(model.days);
+  // 1. The days, what changed since the previous generation, what the store gained.
+  const listed = source.days();
+  stats.warnings.push(...listed.warnings);
+  let refs = listed.refs;
+  const prevDays = new Map((prev?.days ?? []).map((d) => [d.day, d]));
+  const prevNav = navOf(prev?.days.map((d) => d.day) ?? []);
+  const changes = source.changes(prev?.marks);
 
-  // Papers: every ranking of each, newest day first; categories: each paper once, at its latest ranking.
-  const appearances = new Map<string, Appearance[]>();
-  for (const day of days) {
+  const summaries = new Map<string, ManifestDay>();
+  const contentChanged = new Set<string>();
+  const reload = new Set<string>();
+  const planReload = () => {
+    const nav = navOf(refs.map((r) => r.day));
+    for (const r of refs) {
+      const before = prevDays.get(r.day);
+      if (!before || before.fingerprint !== r.fingerprint || r.fingerprint === '') {
+        contentChanged.add(r.day);
+        reload.add(r.day);
+      } else if (prevNav.get(r.day)?.join() !== nav.get(r.day)?.join()) reload.add(r.day);
+    }
+  };
+  planReload();
+
+  // Papers whose pages may change: those ranked on changed or removed days, and the store's.
+  const live = new Set(refs.map((r) => r.day));
+  const touched = new Set<string>();
+  for (const d of prev?.days ?? [])
+    if (!live.has(d.day) || contentChanged.has(d.day))
+      for (const r of d.digest.papers) touched.add(r.paper.id);
+  if (changes.papers !== 'all') for (const id of changes.papers) touched.add(id);
+
+  // Every paper's rankings, newest first, from the kept days (reloaded days are added as read).
+  const appearances = new Map<string, ListAppearance[]>();
+  const addAppearances = (day: ListDay) => {
     for (const ranked of day.digest.papers) {
       const list = appearances.get(ranked.paper.id);
-      if (list) list.push({ day, ranked });
-      else appearances.set(ranked.paper.id, [{ day, ranked }]);
+      const entry = { day, ranked };
+      if (!list) appearances.set(ranked.paper.id, [entry]);
+      else {
+        let i = 0;
+        while (i < list.length && list[i]!.day.day > day.day) i++;
+        list.splice(i, 0, entry);
+      }
     }
+  };
+  for (const r of refs) {
+    if (reload.has(r.day)) continue;
+    const kept = prevDays.get(r.day)!;
+    summaries.set(r.day, kept);
+    addAppearances(kept);
   }
-  const byCategory = new Map<string, Appearance[]>();
-  for (const list of appearances.values()) {
-    const latest = list[0]!;
-    for (const cat of new Set(latest.ranked.paper.categories)) {
-      const entries = byCategory.get(cat);
-      if (entries) entries.push(latest);
-      else byCategory.set(cat, [latest]);
-    }
-  }
-  for (const entries of byCategory.values())
-    entries.sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank);
 
-  // Day pages.
-  days.forEach((day, i) => {
-    emit({
-      path: paths.day(day.day),
-      title: `Hot papers of ${longDay(day.day)}${day.horizon ? ` (counts at ${day.horizon})` : ''}`,
-      description: topTitles(day.digest.papers, 3),
-      body: dayBody(day, { newer: days[i - 1], older: days[i + 1] }, ctx),
-      section: 'latest',
-    });
+  const ctxOf = (slice: DaySlice): PageContext => ({
+    siteTitle: cfg.siteTitle,
+    baseUrl: cfg.baseUrl,
+    liveEmbeds: cfg.liveEmbeds,
+    dayPosts: cfg.dayPosts,
+    embeds: slice.embeds,
   });
+  const renderedPapers = new Set<string>();
+  const renderPaper = (ranked: RankedPaper, slice: DaySlice, ctx: PageContext) => {
+    const id = ranked.paper.id;
+    const list = appearances.get(id) ?? [];
+    const latest: Appearance = { day: slice.day, ranked };
+    const older = list.filter((a) => a.day.day < slice.day.day);
+    const paper = ranked.paper;
+    emit(
+      {
+        path: paths.paper(id),
+        title: paper.title,
+        description: `${authorsText(paper.authors, 5)}. Ranked #${ranked.rank} on ${slice.day.day}.`,
+        body: paperBody([latest, ...older], slice.papers.get(id), ctx),
+      },
+      `p:${id}`,
+    );
+    renderedPapers.add(id);
+  };
 
-  // Paper pages.
-  for (const [id, list] of appearances) {
-    const paper = list[0]!.ranked.paper;
-    emit({
-      path: paths.paper(id),
-      title: paper.title,
-      description: `${authorsText(paper.authors, 5)}. Ranked #${list[0]!.ranked.rank} on ${list[0]!.day.day}.`,
-      body: paperBody(list, model.papers?.get(id), ctx),
-    });
+  // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.
+  const fragments = new Map<string, Buffer>();
+  const refOf = new Map(refs.map((r) => [r.day, r]));
+  const failed = new Set<string>();
+  /** The pager each day page was rendered with (to redo those next to a day left out). */
+  const navUsed = new Map<string, string>();
+  const renderDay = (slice: DaySlice, nav: [string | undefined, string | undefined]) => {
+    const day = slice.day;
+    navUsed.set(day.day, nav.join());
+    emit(
+      {
+        path: paths.day(day.day),
+        title: `Hot papers of ${longDay(day.day)}${day.horizon ? ` (counts at ${day.horizon})` : ''}`,
+        description: topTitles(day.digest.papers, 3),
+        body: dayBody(
+          day,
+          { newer: nav[0] ? { day: nav[0] } : undefined, older: nav[1] ? { day: nav[1] } : undefined },
+          ctxOf(slice),
+        ),
+        section: 'latest',
+      },
+      `d:${day.day}`,
+    );
+  };
+  const navNow = navOf(refs.map((r) => r.day));
+  for (const dayName of [...reload].sort()) {
+    const ref = refOf.get(dayName)!;
+    const slice = source.loadDay(ref);
+    stats.daysLoaded++;
+    if (typeof slice === 'string') {
+      stats.warnings.push(slice);
+      failed.add(dayName);
+      continue;
+    }
+    const summary = { ...listDay(slice.day), fingerprint: ref.fingerprint };
+    summaries.set(dayName, summary);
+    addAppearances(summary);
+    const ctx = ctxOf(slice);
+    renderDay(slice, navNow.get(dayName)!);
+    const docs: string[] = [];
+    for (const r of slice.day.digest.papers) {
+      docs.push(`${r.paper.id}\t${JSON.stringify(searchDoc(r.paper, dayName))}`);
+      if (!contentChanged.has(dayName) && !touched.has(r.paper.id)) continue;
+      touched.add(r.paper.id);
+      // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
+      if (appearances.get(r.paper.id)![0]!.day.day === dayName) renderPaper(r, slice, ctx);
+    }
+    const fragment = Buffer.from(docs.join('\n'));
+    fragments.set(dayName, fragment);
+    // A copy: the writer may take over (detach) the Buffer it is given.
+    put(`${FRAGMENTS}/${dayName}.txt`, Buffer.from(fragment), `d:${dayName}`);
+  }
+  if (failed.size > 0) {
+    // Unreadable days are left out; the pagers next to them must skip them too.
+    refs = refs.filter((r) => !failed.has(r.day));
+    const nav = navOf(refs.map((r) => r.day));
+    for (const r of refs) {
+      const want = nav.get(r.day)!;
+      const had = navUsed.get(r.day) ?? prevNav.get(r.day)?.join();
+      if (had === want.join()) continue;
+      const slice = source.loadDay(r);
+      stats.daysLoaded++;
+      if (typeof slice !== 'string') renderDay(slice, want);
+    }
   }
 
+  // 3. Touched papers whose latest ranking is on a day not reloaded: read that day for them.
+  const byLatest = new Map<string, string[]>();
+  for (const id of touched) {
+    if (renderedPapers.has(id)) continue;
+    const latest = appearances.get(id)?.[0];
+    if (!latest || failed.has(latest.day.day)) continue;
+    const list = byLatest.get(latest.day.day) ?? [];
+    list.push(id);
+    byLatest.set(latest.day.day, list);
+  }
+  for (const [dayName, ids] of [...byLatest].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const slice = source.loadDay(refOf.get(dayName)!);
+    stats.daysLoaded++;
+    if (typeof slice === 'string') {
+      stats.warnings.push(slice);
+      continue;
+    }
+    const wanted = new Set(ids);
+    const ctx = ctxOf(slice);
+    for (const r of slice.day.digest.papers) if (wanted.has(r.paper.id)) renderPaper(r, slice, ctx);
+  }
+
+  // 4. Every list page, from the ListDays alone.
+  const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
+  const liveDays = new Set(days.map((d) => d.day));
+  listPages(days, appearances, cfg, emit, put);
+  // The search index: each paper once, from the fragment of its latest day.
+  const chunks: Buffer[] = [Buffer.from('window.HOTPAPERS_SEARCH={"version":1,"docs":[')];
+  let docCount = 0;
+  for (const d of days) {
+    const fragment = fragments.get(d.day) ?? out.readPrevious(`${FRAGMENTS}/${d.day}.txt`);
+    if (fragment === undefined) throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
+    if (!fragments.has(d.day)) {
+      if (!out.keep(`${FRAGMENTS}/${d.day}.txt`))
+        throw new StaleGenerationError(`${d.day}: fragment missing`);
+      files[`${FRAGMENTS}/${d.day}.txt`] = prev!.files[`${FRAGMENTS}/${d.day}.txt`]!;
+    }
+    const kept: string[] = [];
+    for (const line of fragment.toString().split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab < 0) continue;
+      if (appearances.get(line.slice(0, tab))?.[0]?.day.day !== d.day) continue;
+      kept.push(line.slice(tab + 1));
+    }
+    if (kept.length === 0) continue;
+    chunks.push(Buffer.from(`${docCount > 0 ? ',' : ''}${kept.join(',')}`));
+    docCount += kept.length;
+  }
+  chunks.push(Buffer.from(']};\n'));
+  put(SEARCH_INDEX_PATH, chunks, '');
+  put(SEARCH_JS_PATH, SEARCH_JS, '');
+  emit(
+    {
+      path: paths.search(),
+      title: 'Search',
+      body: searchBody(docCount),
+      section: 'search',
+      noHeaderSearch: true,
+      // The small script runs first (it marks the page as scripted before the body is drawn);
+      // the index is deferred, so it is ready before the script's DOMContentLoaded handler.
+      scripts: [{ src: SEARCH_JS_PATH }, { src: SEARCH_INDEX_PATH, defer: true }],
+    },
+    '',
+  );
+
+  // 5. Keep the previous generation's day and paper files nothing above replaced.
+  if (prev) {
+    for (const [path, entry] of Object.entries(prev.files)) {
+      if (path in files) continue;
+      const owner = entry[1];
+      const alive = owner.startsWith('d:')
+        ? liveDays.has(owner.slice(2))
+        : owner.startsWith('p:') && appearances.has(owner.slice(2)) && !failedOnly(owner.slice(2));
+      if (!alive) continue;
+      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+      stats.kept++;
+      files[path] = entry;
+    }
+  }
+  function failedOnly(id: string): boolean {
+    return (appearances.get(id) ?? []).every((a) => failed.has(a.day.day));
+  }
+
+  // 6. Assets and the marker; KaTeX only when some page of the site uses math.
+  put(CSS_PATH, SITE_CSS, '');
+  if (Object.values(files).some((f) => f[2] === 1))
+    for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
+  put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
+
+  const manifest: Manifest = { version: 1, engine, marks: changes.marks, days, files };
+  out.write(MANIFEST_PATH, Buffer.from(JSON.stringify(manifest)));
+  stats.days = days.length;
+  stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
+  return stats;
+}
+
+/** Newer and older neighbour of each day in a newest-first list. */
+function navOf(order: readonly string[]): Map<string, [string | undefined, string | undefined]> {
+  const nav = new Map<string, [string | undefined, string | undefined]>();
+  order.forEach((d, i) => {
+    nav.set(d, [order[i - 1], order[i + 1]]);
+  });
+  return nav;
+}
+
+/** What list pages keep of a day (plain data, stored in the manifest). */
+function listDay(day: DaySlice['day']): ListDay {
+  const d = day.digest;
+  return {
+    day: day.day,
+    categoriesKey: day.categoriesKey,
+    horizon: day.horizon,
+    digest: {
+      categories: d.categories,
+      observedAt: d.observedAt,
+      ...(d.announcedAt ? { announcedAt: d.announcedAt } : {}),
+      listed: d.listed,
+      postsFound: d.postsFound,
+      papers: d.papers.map((r) => ({
+        rank: r.rank,
+        score: r.score,
+        paper: {
+          id: r.paper.id,
+          title: r.paper.title,
+          authors: r.paper.authors,
+          categories: r.paper.categories,
+          primaryCategory: r.paper.primaryCategory,
+        },
+      })),
+    },
+  };
+}
+
+type Emit = (spec: PageSpec, owner: string) => void;
+type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?: boolean) => void;
+
+/** The LIST producers: index, archive and months, categories with their pages and feeds, site feeds, 404. */
+function listPages(
+  days: readonly ListDay[],
+  appearances: ReadonlyMap<string, ListAppearance[]>,
+  cfg: Config,
+  emit: Emit,
+  put: Put,
+): void {
   // Index pages.
-  const perPage = Math.max(1, options.daysPerPage ?? 10);
-  const indexPages = Math.max(1, Math.ceil(days.length / perPage));
+  const indexPages = Math.max(1, Math.ceil(days.length / cfg.perPage));
   for (let page = 1; page <= indexPages; page++) {
-    emit({
-      path: paths.index(page),
-      title: page === 1 ? siteTitle : `${siteTitle}, page ${page}`,
-      description: 'The new arXiv papers people are talking about, day by day.',
-      body: indexBody(days.slice((page - 1) * perPage, page * perPage), page, indexPages),
-      section: 'latest',
-    });
+    emit(
+      {
+        path: paths.index(page),
+        title: page === 1 ? cfg.siteTitle : `${cfg.siteTitle}, page ${page}`,
+        description: 'The new arXiv papers people are talking about, day by day.',
+        body: indexBody(days.slice((page - 1) * cfg.perPage, page * cfg.perPage), page, indexPages),
+        section: 'latest',
+      },
+      '',
+    );
   }
 
   // Monthly archive.
-  const months = new Map<string, SiteDay[]>();
+  const months = new Map<string, ListDay[]>();
   for (const day of days) {
     const m = day.day.slice(0, 7);
     const list = months.get(m);
     if (list) list.push(day);
     else months.set(m, [day]);
   }
-  emit({ path: paths.archive(), title: 'Archive', body: archiveBody([...months]), section: 'archive' });
-  for (const [m, list] of months) {
-    emit({ path: paths.month(m), title: longMonth(m), body: monthBody(m, list), section: 'archive' });
-  }
+  emit({ path: paths.archive(), title: 'Archive', body: archiveBody([...months]), section: 'archive' }, '');
+  for (const [m, list] of months)
+    emit({ path: paths.month(m), title: longMonth(m), body: monthBody(m, list), section: 'archive' }, '');
 
-  // Categories, each with its feeds.
+  // Categories: each paper once, at its latest ranking, newest day first (days are newest first).
+  const byCategory = new Map<string, ListAppearance[]>();
+  for (const day of days) {
+    for (const ranked of day.digest.papers) {
+      const latest = appearances.get(ranked.paper.id)?.[0];
+      if (!latest || latest.day !== day || latest.ranked !== ranked) continue;
+      for (const cat of new Set(ranked.paper.categories)) {
+        const entries = byCategory.get(cat);
+        if (entries) entries.push(latest);
+        else byCategory.set(cat, [latest]);
+      }
+    }
+  }
+  for (const entries of byCategory.values())
+    entries.sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank);
   const catList = [...byCategory].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  emit({
-    path: paths.categories(),
-    title: 'Categories',
-    body: categoriesBody(catList.map(([c, list]) => [c, list.length])),
-    section: 'categories',
-  });
-  const pageSize = Math.max(1, options.categoryPageSize ?? 100);
-  const feedItems = Math.max(1, options.feedItems ?? 30);
+  emit(
+    {
+      path: paths.categories(),
+      title: 'Categories',
+      body: categoriesBody(catList.map(([c, list]) => [c, list.length])),
+      section: 'categories',
+    },
+    '',
+  );
   for (const [cat, list] of catList) {
-    const pages = Math.max(1, Math.ceil(list.length / pageSize));
+    const pages = Math.max(1, Math.ceil(list.length / cfg.pageSize));
     const feeds = {
       atom: paths.categoryFeed(cat, 'atom'),
       rss: paths.categoryFeed(cat, 'rss'),
       json: paths.categoryFeed(cat, 'json'),
-      label: `${siteTitle} in ${cat}`,
+      label: `${cfg.siteTitle} in ${cat}`,
     };
     for (let page = 1; page <= pages; page++) {
-      emit({
-        path: paths.category(cat, page),
-        title: page === 1 ? cat : `${cat}, page ${page}`,
-        body: categoryBody(
-          cat,
-          list.slice((page - 1) * pageSize, page * pageSize),
-          page,
-          pages,
-          list.length,
-          pageSize,
-        ),
-        section: 'categories',
-        feeds,
-      });
+      emit(
+        {
+          path: paths.category(cat, page),
+          title: page === 1 ? cat : `${cat}, page ${page}`,
+          body: categoryBody(
+            cat,
+            list.slice((page - 1) * cfg.pageSize, page * cfg.pageSize),
+            page,
+            pages,
+            list.length,
+            cfg.pageSize,
+          ),
+          section: 'categories',
+          feeds,
+        },
+        '',
+      );
     }
-    writeFeeds(sink, categoryFeed(cat, list, feedItems, baseUrl, siteTitle), (k) =>
+    writeFeeds(put, categoryFeed(cat, list, cfg.feedItems, cfg.baseUrl, cfg.siteTitle), (k) =>
       paths.categoryFeed(cat, k),
     );
   }
 
   // Site feeds of the days.
-  writeFeeds(sink, daysFeed(days.slice(0, feedItems), baseUrl, siteTitle), paths.feed);
+  writeFeeds(put, daysFeed(days.slice(0, cfg.feedItems), cfg.baseUrl, cfg.siteTitle), paths.feed);
 
-  // Search.
-  const docs: SearchDoc[] = [];
-  for (const list of appearances.values()) docs.push(searchDoc(list[0]!.ranked.paper, list[0]!.day.day));
-  sink(SEARCH_INDEX_PATH, searchIndexScript(docs));
-  sink(SEARCH_JS_PATH, SEARCH_JS);
-  emit({
-    path: paths.search(),
-    title: 'Search',
-    body: searchBody(docs.length),
-    section: 'search',
-    noHeaderSearch: true,
-    // The small script runs first (it marks the page as scripted before the body is drawn);
-    // the index is deferred, so it is ready before the script's DOMContentLoaded handler.
-    scripts: [{ src: SEARCH_JS_PATH }, { src: SEARCH_INDEX_PATH, defer: true }],
-  });
-
-  emit({
-    path: '404.html',
-    title: 'Not found',
-    body: `<h1>Not found</h1><p>No page here. Try the <a href="index.html">latest days</a> or the <a href="${escapeHtml(paths.archive())}">archive</a>.</p>`,
-    section: 'none',
-  });
-
-  sink(CSS_PATH, SITE_CSS);
-  // Copies: the sink owns its Buffers (a writer may transfer them), the cached originals stay intact.
-  if (usesMath) for (const [path, data] of katexAssets()) sink(path, Buffer.from(data));
-  sink(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n');
+  emit(
+    {
+      path: '404.html',
+      title: 'Not found',
+      body: `<h1>Not found</h1><p>No page here. Try the <a href="index.html">latest days</a> or the <a href="${escapeHtml(paths.archive())}">archive</a>.</p>`,
+      section: 'none',
+    },
+    '',
+  );
 }
 
 function compareDesc(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
 }
 
-/** Days newest first, one row per day (the first given wins). */
-function newestFirst(days: readonly SiteDay[]): SiteDay[] {
-  const seen = new Set<string>();
-  const out: SiteDay[] = [];
-  for (const d of [...days].sort((a, b) => compareDesc(a.day, b.day))) {
-    if (seen.has(d.day)) continue;
-    seen.add(d.day);
-    out.push(d);
-  }
-  return out;
-}
-
-function topTitles(papers: readonly RankedPaper[], n: number): string {
+function topTitles(papers: readonly ListPaper[], n: number): string {
   return papers
     .slice(0, n)
     .map((r) => r.paper.title)
@@ -259,7 +645,7 @@ function instant(iso: string | undefined, day: string): string {
   return new Date(Number.isNaN(t) ? 0 : t).toISOString();
 }
 
-function papersHtml(papers: readonly RankedPaper[], baseUrl: string): string {
+function papersHtml(papers: readonly ListPaper[], baseUrl: string): string {
   const items = papers.map(
     (r) =>
       `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(authorsText(r.paper.authors, 5))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
@@ -268,8 +654,8 @@ function papersHtml(papers: readonly RankedPaper[], baseUrl: string): string {
 }
 
 function dayItem(
-  day: SiteDay,
-  papers: readonly RankedPaper[],
+  day: ListDay,
+  papers: readonly ListPaper[],
   baseUrl: string,
   title: string,
   idSuffix = '',
@@ -314,7 +700,7 @@ function feedSpec(
   };
 }
 
-function daysFeed(days: readonly SiteDay[], baseUrl: string, siteTitle: string): FeedSpec {
+function daysFeed(days: readonly ListDay[], baseUrl: string, siteTitle: string): FeedSpec {
   const items = days.map((d) =>
     dayItem(
       d,
@@ -335,12 +721,12 @@ function daysFeed(days: readonly SiteDay[], baseUrl: string, siteTitle: string):
 
 function categoryFeed(
   cat: string,
-  list: readonly Appearance[],
+  list: readonly ListAppearance[],
   max: number,
   baseUrl: string,
   siteTitle: string,
 ): FeedSpec {
-  const byDay = new Map<string, { day: SiteDay; papers: RankedPaper[] }>();
+  const byDay = new Map<string, { day: ListDay; papers: ListPaper[] }>();
   for (const a of list) {
     const entry = byDay.get(a.day.day);
     if (entry) entry.papers.push(a.ranked);
@@ -359,8 +745,8 @@ function categoryFeed(
   );
 }
 
-function writeFeeds(sink: SiteSink, spec: FeedSpec, pathOf: (k: FeedKind) => string): void {
-  sink(pathOf('atom'), atomFeed(spec));
-  sink(pathOf('rss'), rssFeed(spec));
-  sink(pathOf('json'), jsonFeed(spec));
+function writeFeeds(put: Put, spec: FeedSpec, pathOf: (k: FeedKind) => string): void {
+  put(pathOf('atom'), atomFeed(spec), '');
+  put(pathOf('rss'), rssFeed(spec), '');
+  put(pathOf('json'), jsonFeed(spec), '');
 }

@@ -1,10 +1,19 @@
 /** Store file → built site: the glue the `site` and `serve` commands share. */
 import { existsSync } from 'node:fs';
 import { StoreError } from '../errors.js';
-import { openStore } from '../store/db.js';
-import { type BuildOptions, buildSiteInto, type SiteFiles, type SiteSink } from './build.js';
-import { loadSiteModel } from './load.js';
-import { openThreadedSiteWriter, type WriteResult } from './write.js';
+import { type Db, openStore } from '../store/db.js';
+import {
+  type BuildOptions,
+  type BuildStats,
+  buildGeneration,
+  type GenerationOutput,
+  MANIFEST_PATH,
+  type SiteFiles,
+  StaleGenerationError,
+} from './build.js';
+import { storeSource } from './load.js';
+import { modelSource, type SiteSource } from './source.js';
+import { openGeneration, type WriteResult } from './write.js';
 
 export interface GenerateOptions extends BuildOptions {
   /** Path of the SQLite store. */
@@ -13,6 +22,8 @@ export interface GenerateOptions extends BuildOptions {
   categories?: string;
   /** Preferred horizon (`24h`, `72h`). */
   horizon?: string;
+  /** Ignore the previous generation: render and write every file. */
+  full?: boolean;
 }
 
 export interface GenerateResult {
@@ -22,39 +33,44 @@ export interface GenerateResult {
   warnings: string[];
 }
 
-/** Read the store at `options.db` and build the site in memory; a missing store gives an empty site and a warning. */
-export function generateSite(options: GenerateOptions): GenerateResult {
-  const files: SiteFiles = new Map();
-  const stats = generateSiteInto(options, (path, data) => files.set(path, data));
-  return { files, ...stats };
-}
+const NO_STORE = (db: string) => `site: no store at ${db} yet (run hotpapers post first)`;
 
-/** Read the store and hand each built file to `sink` (the `site` command streams them to disk). */
-export function generateSiteInto(options: GenerateOptions, sink: SiteSink): Omit<GenerateResult, 'files'> {
-  if (options.db !== ':memory:' && !existsSync(options.db)) {
-    buildSiteInto({ days: [] }, options, sink);
-    return {
-      days: 0,
-      papers: 0,
-      warnings: [`site: no store at ${options.db} yet (run hotpapers post first)`],
-    };
-  }
-  const db = openStore(options.db);
-  let loaded: ReturnType<typeof loadSiteModel>;
+/** Open the source (a missing store is an empty site and a warning), run `fn`, close the store. */
+function withSource<T>(options: GenerateOptions, fn: (source: SiteSource, warnings: string[]) => T): T {
+  if (options.db !== ':memory:' && !existsSync(options.db))
+    return fn(modelSource({ days: [] }), [NO_STORE(options.db)]);
+  const db: Db = openStore(options.db);
   try {
-    loaded = loadSiteModel(db, {
-      categories: options.categories,
-      horizon: options.horizon,
-      embedHtml: options.liveEmbeds,
-    });
+    return fn(
+      storeSource(db, {
+        categories: options.categories,
+        horizon: options.horizon,
+        embedHtml: options.liveEmbeds,
+      }),
+      [],
+    );
   } finally {
     db.close();
   }
-  const { model, warnings } = loaded;
-  buildSiteInto(model, options, sink);
-  const papers = new Set(model.days.flatMap((d) => d.digest.papers.map((r) => r.paper.id))).size;
-  return { days: model.days.length, papers, warnings };
 }
+
+/** Read the store at `options.db` and build the whole site in memory (tests, small stores). */
+export function generateSite(options: GenerateOptions): GenerateResult {
+  const files: SiteFiles = new Map();
+  const output: GenerationOutput = {
+    readPrevious: () => undefined,
+    write: (path, data) => files.set(path, Array.isArray(data) ? Buffer.concat(data) : data),
+    keep: () => false,
+  };
+  const stats = withSource(options, (source, warnings) => {
+    const s = buildGeneration(source, options, output);
+    return { ...s, warnings: [...warnings, ...s.warnings] };
+  });
+  for (const path of [...files.keys()]) if (path.startsWith('.hotpapers/')) files.delete(path);
+  return { files, days: stats.days, papers: stats.papers, warnings: stats.warnings };
+}
+
+export type GenerationResult = BuildStats & { written: WriteResult };
 
 /**
  * Throw a one-line StoreError when `db` does not exist (it is not created) or holds no day,
@@ -84,22 +100,46 @@ export function assertStoreHasDays(db: string): void {
 }
 
 /**
- * Read the store, build the site and replace `outDir` with it atomically; a worker thread
- * writes the files while the next pages are rendered. What `hotpapers site` runs.
+ * Read the store and write the next generation of the site, reusing the previous one's unchanged
+ * files. With `into`, the generation goes to that folder (the caller switches to it, as `serve`
+ * does) from the one at `from`; otherwise it replaces `outDir` atomically (what `hotpapers site` runs).
  */
 export async function generateSiteToDir(
   options: GenerateOptions,
   outDir: string,
-): Promise<Omit<GenerateResult, 'files'> & { written: WriteResult }> {
-  // A wrong store path must not replace a site built before with an empty one.
-  assertStoreHasDays(options.db);
-  const writer = openThreadedSiteWriter(outDir);
-  let stats: Omit<GenerateResult, 'files'>;
+  place: { from?: string; into?: string } = {},
+): Promise<GenerationResult> {
+  // Replacing a site: a wrong store path must not replace the site built before with an empty one.
+  if (!place.into) assertStoreHasDays(options.db);
+  const missing = options.db !== ':memory:' && !existsSync(options.db);
+  const db = missing ? undefined : openStore(options.db);
+  const warnings = missing ? [NO_STORE(options.db)] : [];
+  const source = db
+    ? storeSource(db, {
+        categories: options.categories,
+        horizon: options.horizon,
+        embedHtml: options.liveEmbeds,
+      })
+    : modelSource({ days: [] });
   try {
-    stats = generateSiteInto(options, writer.add);
-  } catch (error) {
-    await writer.abort();
-    throw error;
+    for (let attempt = 0; ; attempt++) {
+      const generation = openGeneration(outDir, place);
+      // A full build, or one whose previous generation turned out incomplete, ignores the manifest.
+      if (options.full || attempt > 0) generation.previous = undefined;
+      let stats: BuildStats;
+      try {
+        stats = buildGeneration(source, options, generation);
+      } catch (error) {
+        await generation.abort();
+        if (error instanceof StaleGenerationError && attempt === 0) continue;
+        throw error;
+      }
+      const written = await generation.commit();
+      return { ...stats, warnings: [...warnings, ...stats.warnings], written };
+    }
+  } finally {
+    db?.close();
   }
-  return { ...stats, written: await writer.commit() };
 }
+
+export { MANIFEST_PATH };

@@ -1,13 +1,13 @@
 /** The list pages: latest days (paginated), monthly archive, categories, and the search page. */
 import { escapeHtml } from './escape.js';
-import { type Appearance, horizonBadge, longDay, longMonth, num, plural } from './fragments.js';
+import { horizonBadge, longDay, longMonth, num, plural } from './fragments.js';
 import { renderMath } from './math.js';
-import { paths, relativeUrl, type SiteDay } from './model.js';
+import { type ListAppearance, type ListDay, paths, relativeUrl } from './model.js';
 
 /** Top papers shown per day in lists. */
 const TOP = 5;
 
-function dayEntry(day: SiteDay, from: string, top: number): string {
+function dayEntry(day: ListDay, from: string, top: number): string {
   const d = day.digest;
   const to = (p: string) => escapeHtml(relativeUrl(from, p));
   const titles = d.papers
@@ -47,7 +47,7 @@ function pager(
 }
 
 /** The body of index page `page` (1-based) of `pages`, listing `days`. */
-export function indexBody(days: readonly SiteDay[], page: number, pages: number): string {
+export function indexBody(days: readonly ListDay[], page: number, pages: number): string {
   const from = paths.index(page);
   const intro =
     page === 1
@@ -62,7 +62,7 @@ export function indexBody(days: readonly SiteDay[], page: number, pages: number)
 }
 
 /** The body of the archive index: one link per month with its number of days. */
-export function archiveBody(months: ReadonlyArray<[string, SiteDay[]]>): string {
+export function archiveBody(months: ReadonlyArray<[string, ListDay[]]>): string {
   const from = paths.archive();
   const items = months
     .map(
@@ -74,7 +74,7 @@ export function archiveBody(months: ReadonlyArray<[string, SiteDay[]]>): string 
 }
 
 /** The body of a month page: every day of the month with all its ranked papers. */
-export function monthBody(month: string, days: readonly SiteDay[]): string {
+export function monthBody(month: string, days: readonly ListDay[]): string {
   const from = paths.month(month);
   return [
     `<h1>${escapeHtml(longMonth(month))}</h1>`,
@@ -104,7 +104,7 @@ export function categoriesBody(categories: ReadonlyArray<[string, number]>): str
 /** The body of page `page` of a category: its ranked papers, newest day first. */
 export function categoryBody(
   cat: string,
-  items: readonly Appearance[],
+  items: readonly ListAppearance[],
   page: number,
   pages: number,
   total: number,

@@ -1,6 +1,8 @@
 /**
- * Store → site model. The only module of the site with SQL: it reads the digests (one row per
- * day), the posts linking their ranked papers, those posts' snapshots and their cached embeds.
+ * Store → site, a day at a time. The only module of the site with SQL: it lists the digest rows
+ * (through src/store/digests.ts), reads one day's digest, the posts linking its papers, their
+ * snapshots and cached embeds, and tells what the store gained since an earlier build. Every
+ * query is bounded by one day's data or by the rows added since that build.
  */
 import { StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
@@ -15,6 +17,7 @@ import {
   type SiteModel,
   type SnapshotRow,
 } from './model.js';
+import type { DayRef, DaySlice, SiteSource, StoreChanges, StoreMarks } from './source.js';
 
 export interface LoadOptions {
   /** Preferred categories key (e.g. `cs,stat.ML`); days stored only under another key still show. */
@@ -25,87 +28,93 @@ export interface LoadOptions {
   embedHtml?: boolean;
 }
 
-export interface LoadResult {
-  model: SiteModel;
-  /** One line per digest row that could not be read (left out of the site). */
-  warnings: string[];
+/** The append-only tables whose new rows can change a paper's page, and how a row finds its papers. */
+const MARKED: ReadonlyArray<{ table: string; papers: string }> = [
+  { table: 'post_papers', papers: 'SELECT paper_id FROM post_papers WHERE rowid > ?' },
+  {
+    table: 'snapshots',
+    papers:
+      'SELECT pp.paper_id FROM snapshots s JOIN post_papers pp ON pp.source = s.source AND pp.post_id = s.post_id WHERE s.rowid > ?',
+  },
+  {
+    table: 'embeds',
+    papers:
+      'SELECT pp.paper_id FROM embeds e JOIN post_papers pp ON pp.source = e.source AND pp.post_id = e.post_id WHERE e.rowid > ?',
+  },
+];
+
+/** The store as the site engine's source. */
+export function storeSource(db: Db, options: LoadOptions = {}): SiteSource {
+  return {
+    days: () => guard(() => listDays(db, options)),
+    loadDay: (ref) => guard(() => loadDay(db, ref, options)),
+    changes: (marks) => guard(() => changesSince(db, marks)),
+  };
 }
 
-interface DigestRow {
-  day: string;
-  categories: string;
-  horizon: string;
-}
-
-/** Read the site model from the store. */
-export function loadSiteModel(db: Db, options: LoadOptions = {}): LoadResult {
+function guard<T>(fn: () => T): T {
   try {
-    return load(db, options);
+    return fn();
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw new StoreError('site', `cannot read the store (${(error as Error).message})`, { cause: error });
   }
 }
 
-function load(db: Db, options: LoadOptions): LoadResult {
-  const warnings: string[] = [];
-  const rows: DigestRow[] = listDigestRows(db);
-  const rank = (r: DigestRow) =>
+/** A row per day: the preferred categories key first, then the preferred horizon, then ''. */
+function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: string[] } {
+  const rows = listDigestRows(db);
+  const rank = (r: (typeof rows)[number]) =>
     (r.categories === options.categories ? 0 : 10) +
     (r.horizon === (options.horizon ?? '') ? 0 : r.horizon === '' ? 1 : 2);
   rows.sort((a, b) =>
     a.day < b.day ? 1 : a.day > b.day ? -1 : rank(a) - rank(b) || (a.categories < b.categories ? -1 : 1),
   );
-
-  // One digest at a time, rehydrated by the store: a day takes its first readable row.
-  const days: SiteDay[] = [];
-  for (const row of rows) {
-    if (days.length > 0 && days[days.length - 1]!.day === row.day) continue;
-    let digest: DayDigest;
-    try {
-      const read = readDigest(db, row.day, row.categories, row.horizon);
-      if (!read) throw new Error('no row');
-      digest = read;
-      if (!digest || !Array.isArray(digest.papers)) throw new Error('no papers array');
-    } catch (error) {
-      warnings.push(
-        `site: digest of ${row.day} (${row.categories}${row.horizon ? `, ${row.horizon}` : ''}) is not readable (${(error as Error).message}); left out`,
-      );
-      continue;
-    }
-    shareShownPosts(digest);
-    days.push({
-      day: row.day,
-      categoriesKey: row.categories,
-      horizon: row.horizon,
-      digest: { ...digest, health: digest.health ?? [] },
+  const refs: DayRef[] = [];
+  for (const r of rows) {
+    if (refs.length > 0 && refs[refs.length - 1]!.day === r.day) continue;
+    refs.push({
+      day: r.day,
+      categoriesKey: r.categories,
+      horizon: r.horizon,
+      fingerprint: [r.categories, r.horizon, r.observedAt, r.writtenAt, r.markdownSha256 ?? ''].join('|'),
     });
   }
+  return { refs, warnings: [] };
+}
 
-  // Posts each paper's digests already list (with their text): the store adds only the others.
-  const listed = new Map<string, Set<string>>();
-  for (const d of days) {
-    for (const r of d.digest.papers) {
-      const keys = listed.get(r.paper.id) ?? new Set<string>();
-      for (const p of r.posts ?? []) keys.add(postKey(p));
-      listed.set(r.paper.id, keys);
-    }
+function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
+  let digest: DayDigest | undefined;
+  try {
+    // The store rehydrates the digest (format 2 refers to posts and papers by key).
+    digest = readDigest(db, ref.day, ref.categoriesKey, ref.horizon);
+    if (!digest) throw new Error('the row is gone');
+    if (!Array.isArray(digest.papers)) throw new Error('no papers array');
+  } catch (error) {
+    return `site: digest of ${ref.day} (${ref.categoriesKey}${ref.horizon ? `, ${ref.horizon}` : ''}) is not readable (${(error as Error).message}); left out`;
   }
-  const idsJson = JSON.stringify([...listed.keys()]);
+  const plain = digest;
+  shareShownPosts(plain);
+  const day = {
+    day: ref.day,
+    categoriesKey: ref.categoriesKey,
+    horizon: ref.horizon,
+    digest: { ...plain, health: plain.health ?? [] },
+  };
 
+  // The day's papers, their stored links and snapshots: one indexed query each, for this day only.
+  const ids = JSON.stringify(day.digest.papers.map((r) => r.paper.id));
   const links = db
-    .prepare(`
-      WITH ids(id) AS (SELECT value FROM json_each(?))
-      SELECT pp.paper_id, pp.source, pp.post_id FROM post_papers pp JOIN ids ON ids.id = pp.paper_id`)
-    .all(idsJson) as Array<{ paper_id: string; source: SourceId; post_id: string }>;
-
+    .prepare(
+      'SELECT paper_id, source, post_id FROM post_papers WHERE paper_id IN (SELECT value FROM json_each(?))',
+    )
+    .all(ids) as Array<{ paper_id: string; source: SourceId; post_id: string }>;
   const snapRows = db
     .prepare(`
-      WITH ids(id) AS (SELECT value FROM json_each(?)),
-           linked AS (SELECT DISTINCT pp.source, pp.post_id FROM post_papers pp JOIN ids ON ids.id = pp.paper_id)
-      SELECT s.source, s.post_id, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
-      FROM snapshots s JOIN linked l ON l.source = s.source AND l.post_id = s.post_id`)
-    .all(idsJson) as Array<{
+      SELECT DISTINCT s.source, s.post_id, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      FROM post_papers pp JOIN snapshots s ON s.source = pp.source AND s.post_id = pp.post_id
+      WHERE pp.paper_id IN (SELECT value FROM json_each(?))`)
+    .all(ids) as Array<{
     source: string;
     post_id: string;
     observed_at: string;
@@ -114,7 +123,6 @@ function load(db: Db, options: LoadOptions): LoadResult {
     replies: number;
     quotes: number;
   }>;
-
   const snapshotsByPost = new Map<string, SnapshotRow[]>();
   for (const s of snapRows) {
     const key = postKey({ source: s.source, id: s.post_id });
@@ -131,29 +139,30 @@ function load(db: Db, options: LoadOptions): LoadResult {
     else snapshotsByPost.set(key, [row]);
   }
 
-  // Every paper's history from all its stored posts; the text only of posts its digests lack.
+  // Posts the day's digest lists (with their text) per paper: the store adds only the others.
+  const listed = new Map<string, Set<string>>();
+  for (const r of day.digest.papers) listed.set(r.paper.id, new Set((r.posts ?? []).map(postKey)));
+
+  const postRow = db.prepare(
+    'SELECT source, id, url, author_handle, author_name, text, created_at FROM posts WHERE source = ? AND id = ?',
+  );
   const papers = new Map<string, PaperExtras>();
   const paperSnapshots = new Map<string, SnapshotRow[]>();
-  const unlisted: Array<{ paper: string; source: SourceId; id: string }> = [];
+  const wanted = new Set<string>();
   for (const l of links) {
     const key = postKey({ source: l.source, id: l.post_id });
+    wanted.add(key);
     const all = paperSnapshots.get(l.paper_id) ?? [];
     for (const s of snapshotsByPost.get(key) ?? []) all.push(s);
     paperSnapshots.set(l.paper_id, all);
-    if (!papers.has(l.paper_id)) papers.set(l.paper_id, { posts: [], history: [] });
-    if (!listed.get(l.paper_id)?.has(key))
-      unlisted.push({ paper: l.paper_id, source: l.source, id: l.post_id });
-  }
-  const postRows =
-    unlisted.length === 0
-      ? []
-      : (db
-          .prepare(`
-            WITH wanted(source, id) AS (
-              SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
-            SELECT p.source, p.id, p.url, p.author_handle, p.author_name, p.text, p.created_at
-            FROM wanted w JOIN posts p ON p.source = w.source AND p.id = w.id`)
-          .all(JSON.stringify(unlisted.map((u) => [u.source, u.id]))) as Array<{
+    let extras = papers.get(l.paper_id);
+    if (!extras) {
+      extras = { posts: [], history: [] };
+      papers.set(l.paper_id, extras);
+    }
+    if (listed.get(l.paper_id)?.has(key)) continue;
+    const r = postRow.get(l.source, l.post_id) as
+      | {
           source: SourceId;
           id: string;
           url: string;
@@ -161,16 +170,13 @@ function load(db: Db, options: LoadOptions): LoadResult {
           author_name: string | null;
           text: string;
           created_at: string | null;
-        }>);
-  const byKey = new Map(postRows.map((r) => [postKey(r), r]));
-  for (const u of unlisted) {
-    const key = postKey(u);
-    const r = byKey.get(key);
+        }
+      | undefined;
     if (!r) continue;
     let latest: SnapshotRow | undefined;
     for (const s of snapshotsByPost.get(key) ?? [])
       if (!latest || s.observedAt > latest.observedAt) latest = s;
-    papers.get(u.paper)!.posts.push({
+    extras.posts.push({
       source: r.source,
       id: r.id,
       url: r.url,
@@ -195,21 +201,62 @@ function load(db: Db, options: LoadOptions): LoadResult {
     );
   }
 
-  // Embeds of every post a page may show: those the digests list and those linked in the store.
-  const wanted = new Set<string>(snapshotsByPost.keys());
-  for (const r of postRows) wanted.add(postKey(r));
+  // Embeds of every post the day's pages may show: those the digest lists and those linked in the store.
   for (const keys of listed.values()) for (const k of keys) wanted.add(k);
-  const embedRows = db
-    .prepare(`SELECT source, post_id, status, ${options.embedHtml ? 'html' : 'NULL AS html'} FROM embeds`)
-    .all() as Array<{ source: string; post_id: string; status: string; html: string | null }>;
+  const embedRow = db.prepare(
+    `SELECT status, ${options.embedHtml ? 'html' : 'NULL'} AS html FROM embeds WHERE source = ? AND post_id = ?`,
+  );
   const embeds = new Map<string, EmbedRecord>();
-  for (const e of embedRows) {
-    const key = postKey({ source: e.source, id: e.post_id });
-    if (!wanted.has(key)) continue;
-    embeds.set(key, { status: e.status === 'unavailable' ? 'unavailable' : 'ok', html: e.html ?? undefined });
+  for (const key of wanted) {
+    const colon = key.indexOf(':');
+    const e = embedRow.get(key.slice(0, colon), key.slice(colon + 1)) as
+      | { status: string; html: string | null }
+      | undefined;
+    if (e)
+      embeds.set(key, {
+        status: e.status === 'unavailable' ? 'unavailable' : 'ok',
+        html: e.html ?? undefined,
+      });
   }
+  return { day, papers, embeds };
+}
 
+/**
+ * The whole model at once, a day at a time through the source (tests and small tools; the site
+ * engine itself never holds it). A paper's extras come from its latest day.
+ */
+export function loadSiteModel(db: Db, options: LoadOptions = {}): { model: SiteModel; warnings: string[] } {
+  const source = storeSource(db, options);
+  const { refs, warnings } = source.days();
+  const days: SiteDay[] = [];
+  const papers = new Map<string, PaperExtras>();
+  const embeds = new Map<string, EmbedRecord>();
+  for (const ref of refs) {
+    const slice = source.loadDay(ref);
+    if (typeof slice === 'string') {
+      warnings.push(slice);
+      continue;
+    }
+    days.push(slice.day);
+    for (const [id, extras] of slice.papers) if (!papers.has(id)) papers.set(id, extras);
+    for (const [key, embed] of slice.embeds) embeds.set(key, embed);
+  }
   return { model: { days, papers, embeds }, warnings };
+}
+
+/** Papers with rows added since `marks` (rowids of append-only tables; each query walks only new rows). */
+function changesSince(db: Db, marks: StoreMarks | undefined): StoreChanges {
+  const now: StoreMarks = {};
+  for (const { table } of MARKED)
+    now[table] = (db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number | null) ?? 0;
+  if (!marks || MARKED.some(({ table }) => typeof marks[table] !== 'number' || marks[table]! > now[table]!))
+    return { marks: now, papers: 'all' };
+  const papers = new Set<string>();
+  for (const { table, papers: sql } of MARKED) {
+    if (marks[table] === now[table]) continue;
+    for (const id of db.prepare(sql).pluck().all(marks[table]) as string[]) papers.add(id);
+  }
+  return { marks: now, papers };
 }
 
 /** JSON repeats each shown post inside `posts`; point `shown` at those objects to halve the memory. */

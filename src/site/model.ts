@@ -2,7 +2,7 @@
  * The site's input: plain data read from the store (or built by hand in tests), plus the
  * pure helpers that derive what pages need from it (paths, engagement history).
  */
-import type { DayDigest } from '../types.js';
+import type { DayDigest, Paper } from '../types.js';
 import type { CardPost } from './cards.js';
 
 /** One day shown on the site: the digest row chosen for that mailing day. */
@@ -14,6 +14,32 @@ export interface SiteDay {
   /** '' for counts as observed, `24h` / `72h` for a fixed-horizon row. */
   horizon: string;
   digest: DayDigest;
+}
+
+/** What list pages need of a ranked paper (the engine keeps this much per paper between builds). */
+export interface ListPaper {
+  rank: number;
+  score: number;
+  paper: Pick<Paper, 'id' | 'title' | 'authors' | 'categories' | 'primaryCategory'>;
+}
+
+/**
+ * What list pages (index, archive, categories, feeds) need of a day: its digest's head and a
+ * ListPaper per ranked paper. A SiteDay is one; the engine keeps these, never whole digests.
+ */
+export interface ListDay {
+  day: string;
+  categoriesKey: string;
+  horizon: string;
+  digest: Pick<DayDigest, 'categories' | 'observedAt' | 'announcedAt' | 'listed' | 'postsFound'> & {
+    papers: ListPaper[];
+  };
+}
+
+/** One ranking of a paper as list pages see it (an Appearance is one). */
+export interface ListAppearance {
+  day: ListDay;
+  ranked: ListPaper;
 }
 
 /** A post from the store that links a paper (also those the day's ranking did not count), with its latest counts. */

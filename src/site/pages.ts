@@ -18,12 +18,12 @@ import {
   statsHtml,
 } from './fragments.js';
 import { renderMath } from './math.js';
-import { type PaperExtras, paths, postKey, relativeUrl, type SiteDay } from './model.js';
+import { type ListAppearance, type PaperExtras, paths, postKey, relativeUrl, type SiteDay } from './model.js';
 
 /** Neighbouring days of a day page (site paths and dates). */
 export interface DayNav {
-  newer?: SiteDay;
-  older?: SiteDay;
+  newer?: { day: string };
+  older?: { day: string };
 }
 
 /** The body of a day page. */
@@ -73,7 +73,7 @@ export function dayBody(day: SiteDay, nav: DayNav, ctx: PageContext): string {
 function dayPager(nav: DayNav, from: string): string {
   if (!nav.newer && !nav.older) return '';
   // Entities keep pages ASCII: one-byte strings build and encode faster.
-  const link = (day: SiteDay | undefined, rel: string, before: string, after: string) =>
+  const link = (day: { day: string } | undefined, rel: string, before: string, after: string) =>
     day
       ? `<li><a rel="${rel}" href="${escapeHtml(relativeUrl(from, paths.day(day.day)))}">${before}${escapeHtml(day.day)}${after}</a></li>`
       : '<li></li>';
@@ -103,9 +103,12 @@ function howRanked(day: SiteDay): string {
   return `<p class="note">How ranked: a post scores its reposts + likes (Hacker News points, Hugging Face upvotes); a paper scores the sum of its posts' scores times the source weight (${escapeHtml(weights)}). Papers scoring at least ${num(t?.minPaperScore ?? 0)} with a PDF are listed; posts scoring at least ${num(t?.minPostScore ?? 0)} are shown.</p>`;
 }
 
-/** The body of a paper page, from its appearances (newest first) and what the store adds. */
+/**
+ * The body of a paper page, from its appearances (newest first: the latest in full, the others
+ * as list entries) and what the store adds.
+ */
 export function paperBody(
-  appearances: readonly Appearance[],
+  appearances: readonly [Appearance, ...ListAppearance[]],
   extras: PaperExtras | undefined,
   ctx: PageContext,
 ): string {

@@ -1,21 +1,29 @@
 /**
- * The preview server: serves the latest build from memory on loopback and rebuilds when the
- * watched files (the store and its WAL) change, polling their mtime and size with a debounce.
+ * The preview server: serves the latest build on loopback (from memory, or from a generation
+ * folder on disk read asynchronously) and rebuilds when the polled signature changes. The build
+ * runs off the request path (the serve command builds in a worker thread); requests keep being
+ * answered from the previous site until the new one is whole, then switch at once.
  * A rebuild that fails keeps the previous site and is logged.
  */
 import { statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { HotpapersError } from '../errors.js';
 import { type Logger, silentLogger } from '../util/log.js';
 import type { SiteFiles } from './build.js';
 
+/** A built site: its files in memory, or the folder of a whole generation on disk. */
+export type SiteContent = SiteFiles | { dir: string };
+
 export interface ServeOptions {
-  /** Builds the site (called at start and after every change). */
-  build: () => SiteFiles | Promise<SiteFiles>;
-  /** Files whose changes trigger a rebuild. */
+  /** Builds the site (called at start and after every change); should not block the event loop. */
+  build: () => SiteContent | Promise<SiteContent>;
+  /** Files whose changes (mtime, size) trigger a rebuild. */
   watch?: string[];
+  /** Polled instead of `watch`: a rebuild follows each change of the string it returns. */
+  signature?: () => string;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -31,6 +39,10 @@ export interface SiteServer {
   port: number;
   /** Completed builds so far (1 after start). */
   builds(): number;
+  /** Whether a rebuild is running now. */
+  building(): boolean;
+  /** Polls of the signature so far. */
+  polls(): number;
   /** Rebuild now. */
   rebuild(): Promise<void>;
   close(): Promise<void>;
@@ -55,6 +67,7 @@ export async function startSiteServer(options: ServeOptions): Promise<SiteServer
   const log = options.log ?? silentLogger;
   let files = await options.build();
   let builds = 1;
+  let polls = 0;
   let building: Promise<void> | undefined;
 
   const rebuild = async () => {
@@ -78,7 +91,12 @@ export async function startSiteServer(options: ServeOptions): Promise<SiteServer
     return building;
   };
 
-  const server = createServer((req, res) => handle(req, res, files, options.strictCsp ?? true));
+  const server = createServer((req, res) => {
+    handle(req, res, files, options.strictCsp ?? true).catch((error: Error) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`server error (${error.message})\n`);
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -93,21 +111,30 @@ export async function startSiteServer(options: ServeOptions): Promise<SiteServer
   const port = (server.address() as AddressInfo).port;
 
   // Poll the watched files; a change (re)starts the debounce timer, which then rebuilds.
-  const signature = () =>
-    (options.watch ?? [])
-      .map((f) => {
-        try {
-          const s = statSync(f);
-          return `${s.mtimeMs}:${s.size}`;
-        } catch {
-          return '-';
-        }
-      })
-      .join('|');
+  const signature =
+    options.signature ??
+    (() =>
+      (options.watch ?? [])
+        .map((f) => {
+          try {
+            const s = statSync(f);
+            return `${s.mtimeMs}:${s.size}`;
+          } catch {
+            return '-';
+          }
+        })
+        .join('|'));
   let last = signature();
   let debounce: NodeJS.Timeout | undefined;
   const poll = setInterval(() => {
-    const now = signature();
+    polls++;
+    let now: string;
+    try {
+      now = signature();
+    } catch (error) {
+      log.warn(`serve: cannot read the store (${(error as Error).message})`);
+      return;
+    }
     if (now === last) return;
     last = now;
     clearTimeout(debounce);
@@ -119,6 +146,8 @@ export async function startSiteServer(options: ServeOptions): Promise<SiteServer
     url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
     port,
     builds: () => builds,
+    building: () => building !== undefined,
+    polls: () => polls,
     rebuild,
     async close() {
       clearInterval(poll);
@@ -130,7 +159,12 @@ export async function startSiteServer(options: ServeOptions): Promise<SiteServer
   };
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, files: SiteFiles, strictCsp: boolean): void {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  content: SiteContent,
+  strictCsp: boolean,
+): Promise<void> {
   const headers: Record<string, string> = {
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-cache',
@@ -150,17 +184,31 @@ function handle(req: IncomingMessage, res: ServerResponse, files: SiteFiles, str
     return;
   }
   if (path === '' || path.endsWith('/')) path += 'index.html';
-  let body = files.get(path);
-  if (body === undefined && files.has(`${path}/index.html`)) {
+  // Dot files and folders (the marker, the engine's manifest) and `..` are never served.
+  const hidden = path.split('/').some((part) => part.startsWith('.') || part === '');
+  let body = hidden ? undefined : await get(content, path);
+  if (body === undefined && !hidden && (await get(content, `${path}/index.html`)) !== undefined) {
     res.writeHead(301, { ...headers, Location: `/${path}/` }).end();
     return;
   }
   let status = 200;
-  if (body === undefined || path.startsWith('.')) {
+  if (body === undefined) {
     status = 404;
     path = '404.html';
-    body = files.get(path) ?? 'not found\n';
+    body = (await get(content, path)) ?? 'not found\n';
   }
   res.writeHead(status, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** A file of the site (undefined when there is none). */
+async function get(content: SiteContent, path: string): Promise<string | Buffer | undefined> {
+  if (content instanceof Map) return content.get(path);
+  try {
+    const full = join(content.dir, path);
+    if (!(await stat(full)).isFile()) return undefined;
+    return await readFile(full);
+  } catch {
+    return undefined;
+  }
 }

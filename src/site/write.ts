@@ -8,12 +8,23 @@
  * kernel time, which then overlaps the rendering instead of adding to it).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
-import { SITE_MARKER, type SiteFiles } from './build.js';
+import { type GenerationOutput, MANIFEST_PATH, type Manifest, SITE_MARKER, type SiteFiles } from './build.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -93,7 +104,7 @@ export function openSiteWriter(outDir: string): SiteWriter {
 // The worker: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
 const pending = new Int32Array(workerData.pending);
 const made = new Set();
@@ -104,13 +115,19 @@ parentPort.on('message', (m) => {
     try {
       const folder = dirname(m.target);
       if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
-      writeFileSync(m.target, m.data);
+      if (Array.isArray(m.data)) {
+        const fd = openSync(m.target, 'w');
+        try { for (const chunk of m.data) writeSync(fd, chunk); } finally { closeSync(fd); }
+      } else writeFileSync(m.target, m.data);
     } catch (error) { failure = String(error && error.message || error); }
   }
   Atomics.sub(pending, 0, m.cost);
   Atomics.notify(pending, 0);
 });
 `;
+
+/** Files a generation writes on the calling thread before a worker thread takes over. */
+const SYNC_WRITES = 400;
 
 /** Unwritten kilobytes the builder may run ahead of the worker before it waits (bounds memory). */
 const MAX_PENDING_KB = 8 * 1024;
@@ -256,4 +273,135 @@ function safeJoin(root: string, path: string): string {
   if (!target.startsWith(root + sep))
     throw new HotpapersError('site', `refusing to write outside the site: ${path}`);
   return target;
+}
+
+/** A generation being written beside the live site; `commit` swaps it in whole. */
+export interface Generation extends GenerationOutput {
+  /** Absolute path of the folder the generation is written into. */
+  readonly temp: string;
+  commit(): Promise<WriteResult>;
+  abort(): Promise<void>;
+}
+
+/**
+ * Start the next generation of the site at `outDir` (or, with `into`, of a folder the caller
+ * manages: then `commit` only finishes the writes). Unchanged files of the previous generation
+ * (`from`, default `outDir`) are hard-linked; new ones are written by a worker thread.
+ */
+export function openGeneration(outDir: string, opts: { from?: string; into?: string } = {}): Generation {
+  const job = opts.into ? undefined : prepare(outDir);
+  const temp = opts.into ? resolve(opts.into) : job!.temp;
+  if (opts.into) mkdirSync(temp, { recursive: true });
+  const from = resolve(opts.from ?? outDir);
+  const sizes = new Map<string, number>();
+  const made = new Set<string>([temp]);
+  const shared = new SharedArrayBuffer(4);
+  const pending = new Int32Array(shared);
+  // The first files are written here (an incremental build writes few: no thread to start);
+  // past SYNC_WRITES a worker thread takes over, so a full build renders while files are written.
+  let worker: Worker | undefined;
+  let syncWrites = 0;
+  let done = false;
+  let previous: Manifest | undefined;
+  try {
+    previous = JSON.parse(readFileSync(join(from, MANIFEST_PATH), 'utf8')) as Manifest;
+  } catch {
+    previous = undefined;
+  }
+  const finish = async (): Promise<string | null> => {
+    const w = worker;
+    if (!w) return null;
+    return new Promise<string | null>((resolvePromise, reject) => {
+      w.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
+      w.once('error', reject);
+      w.postMessage({ end: true });
+    }).finally(() => w.terminate());
+  };
+  const drop = () => rmSync(temp, { recursive: true, force: true });
+  return {
+    temp,
+    previous,
+    readPrevious(path) {
+      try {
+        return readFileSync(safeJoin(from, path));
+      } catch {
+        return undefined;
+      }
+    },
+    write(path, data) {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      const target = safeJoin(temp, path);
+      const bytes = Array.isArray(data) ? data.reduce((n, c) => n + c.length, 0) : data.length;
+      sizes.set(path, bytes);
+      if (!worker && syncWrites < SYNC_WRITES) {
+        syncWrites++;
+        try {
+          const folder = dirname(target);
+          if (!made.has(folder)) {
+            mkdirSync(folder, { recursive: true });
+            made.add(folder);
+          }
+          writeFileSync(target, Array.isArray(data) ? Buffer.concat(data) : data);
+        } catch (error) {
+          throw asSiteError(error, `cannot write ${path}`);
+        }
+        return;
+      }
+      worker ??= new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+      const cost = Math.ceil(bytes / 1024) + 1;
+      for (let now = Atomics.load(pending, 0); now > MAX_PENDING_KB; now = Atomics.load(pending, 0)) {
+        Atomics.wait(pending, 0, now, 100);
+      }
+      Atomics.add(pending, 0, cost);
+      const own = !Array.isArray(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+      worker.postMessage({ target, data, cost }, own ? [(data as Buffer).buffer as ArrayBuffer] : []);
+    },
+    keep(path) {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      const target = safeJoin(temp, path);
+      const folder = dirname(target);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
+      const source = safeJoin(from, path);
+      try {
+        linkSync(source, target);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return false;
+        // A file system without hard links: a copy keeps the content (not the inode).
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') copyFileSync(source, target);
+        else throw asSiteError(error, `cannot link ${path} into the new site`);
+      }
+      sizes.set(path, 0);
+      return true;
+    },
+    async commit() {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      done = true;
+      let failure: string | null;
+      try {
+        failure = await finish();
+      } catch (error) {
+        failure = (error as Error).message;
+      }
+      if (failure !== null) {
+        drop();
+        throw new HotpapersError('site', `cannot write ${opts.into ?? outDir} (${failure})`);
+      }
+      if (!job) {
+        let bytes = 0;
+        for (const n of sizes.values()) bytes += n;
+        return { dir: temp, files: sizes.size, bytes };
+      }
+      return swap(job, sizes);
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      await finish().catch(() => null);
+      drop();
+    },
+  };
 }

@@ -140,4 +140,10 @@ export const MIGRATIONS: readonly Migration[] = [
   (db: Db) => {
     compactStoredDigests(db);
   },
+  // 4: a covering index of the digests' keys and dates, so the site lists the days and sees which
+  // changed without reading each row's digest (stored before the dates, on overflow pages).
+  `
+  CREATE INDEX IF NOT EXISTS digests_listing
+    ON digests(day, categories, horizon, observed_at, written_at, markdown_sha256);
+  `,
 ];

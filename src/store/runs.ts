@@ -104,3 +104,25 @@ export function recentRuns(
     health: r.health ? (JSON.parse(r.health) as SourceHealth[]) : [],
   }));
 }
+
+/**
+ * A string that changes when a run finishes or a digest is written outside any run, and stays the
+ * same while a run is in progress (runs started in the last `staleMs` and not ended), so a
+ * watcher reacts once per finished run, not to its intermediate writes.
+ */
+export function finishedWorkSignature(db: Db, nowMs: number, staleMs = 30 * 60_000): string | undefined {
+  const since = new Date(nowMs - staleMs).toISOString();
+  const running = db
+    .prepare("SELECT count(*) FROM runs WHERE status = 'running' AND started_at > ?")
+    .pluck()
+    .get(since) as number;
+  if (running > 0) return undefined;
+  const runs = db.prepare("SELECT max(id) FROM runs WHERE status != 'running'").pluck().get() as
+    | number
+    | null;
+  const digests = db.prepare('SELECT count(*) AS n, max(written_at) AS w FROM digests').get() as {
+    n: number;
+    w: string | null;
+  };
+  return `${runs ?? 0}|${digests.n}|${digests.w ?? ''}`;
+}

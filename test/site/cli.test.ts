@@ -45,7 +45,10 @@ test('hotpapers site --out DIR writes index, day and paper pages and feeds that 
   );
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout.trim(), out);
-  assert.match(run.stderr, /^site: 3 days, 5 papers, \d+ files \([\d.]+ MB\) → .+public in \d+ ms$/m);
+  assert.match(
+    run.stderr,
+    /^site: 3 days, 5 papers, \d+ files \(\d+ written, [\d.]+ MB; 0 unchanged\) → .+public in \d+ ms$/m,
+  );
   for (const p of [
     'index.html',
     'days/2021-06-09.html',

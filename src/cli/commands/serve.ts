@@ -1,4 +1,4 @@
-/** `hotpapers serve`: preview the site on localhost, rebuilt whenever the store changes. */
+/** `hotpapers serve`: preview the site on localhost, rebuilt after each finished run. */
 import type { Command } from 'commander';
 import { examples, quietOption, wholeNumber, withSiteFlags } from '../options.js';
 
@@ -17,7 +17,7 @@ interface ServeFlags {
 export function register(program: Command): void {
   const command = program
     .command('serve')
-    .description('preview the website on 127.0.0.1, rebuilt when the store changes (Ctrl-C stops)')
+    .description('preview the website on 127.0.0.1, rebuilt after each finished run (Ctrl-C stops)')
     .option(
       '--port <n>',
       'port to listen on (default 8080; 0 picks a free one)',
@@ -28,13 +28,21 @@ export function register(program: Command): void {
     .addHelpText('after', examples(['hotpapers serve', 'hotpapers serve --port 0 --live-embeds']))
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? 8080 : Number(flags.port);
-      const [{ chosenCategories }, { generateSite }, { startSiteServer }, { configOf, loggerFor }] =
-        await Promise.all([
-          import('../../config/load.js'),
-          import('../../site/generate.js'),
-          import('../../site/server.js'),
-          import('../shared.js'),
-        ]);
+      const [
+        { chosenCategories },
+        { generationBuilder },
+        { startSiteServer },
+        { finishedWorkSignature },
+        { default: Database },
+        { configOf, loggerFor },
+      ] = await Promise.all([
+        import('../../config/load.js'),
+        import('../../site/rebuild.js'),
+        import('../../site/server.js'),
+        import('../../store/runs.js'),
+        import('better-sqlite3'),
+        import('../shared.js'),
+      ]);
       const config = configOf({
         baseUrl: flags.baseUrl,
         db: flags.db,
@@ -43,25 +51,39 @@ export function register(program: Command): void {
       });
       const log = loggerFor(flags, config);
       const liveEmbeds = flags.liveEmbeds ?? false;
-      const build = () => {
-        const result = generateSite({
-          db: config.db,
-          baseUrl: config.baseUrl,
-          liveEmbeds,
-          categories: chosenCategories(config).join(','),
-          horizon: flags.horizon,
-        });
-        for (const w of result.warnings) log.warn(w);
-        return result.files;
+      const options = {
+        db: config.db,
+        baseUrl: config.baseUrl,
+        liveEmbeds,
+        categories: chosenCategories(config).join(','),
+        horizon: flags.horizon,
+      };
+      // Each generation is built in a worker thread from the one served now (unchanged files
+      // hard-linked), and served once whole.
+      const generations = generationBuilder(options, (w) => log.warn(w));
+      // React to a finished run (or a digest written outside any run), not to each write of one.
+      let store: InstanceType<typeof Database> | undefined;
+      let last = '-';
+      const signature = () => {
+        try {
+          store ??= new Database(config.db, { readonly: true, fileMustExist: true });
+          last = finishedWorkSignature(store, Date.now()) ?? last;
+        } catch {
+          store?.close();
+          store = undefined;
+        }
+        return last;
       };
       const server = await startSiteServer({
-        build,
-        watch: [config.db, `${config.db}-wal`],
+        build: () => generations.build(),
+        signature,
         port,
         strictCsp: !liveEmbeds,
         log,
       });
-      process.stderr.write(`serve: ${server.url} (watching ${config.db}; Ctrl-C stops)\n`);
+      process.stderr.write(
+        `serve: ${server.url} (rebuilt after each finished run on ${config.db}; Ctrl-C stops)\n`,
+      );
       process.stdout.write(`${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -69,5 +91,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
       await server.close();
+      store?.close();
+      generations.close();
     });
 }

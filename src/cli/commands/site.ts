@@ -9,6 +9,7 @@ interface SiteFlags {
   categories?: string;
   horizon?: string;
   liveEmbeds?: boolean;
+  full?: boolean;
   quiet?: boolean;
   json?: boolean;
   logFormat?: 'human' | 'json';
@@ -21,7 +22,8 @@ export function register(program: Command): void {
     .description(
       'build the static website (days, papers, categories, archive, search) and its feeds from the store',
     )
-    .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)');
+    .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
+    .option('--full', 'render and write every file, ignoring what the previous build left');
   withSiteFlags(command)
     .addOption(quietOption('no summary on stderr'))
     .addOption(jsonOption('print a JSON summary (days, papers, files, bytes, folder) on stdout'))
@@ -48,7 +50,8 @@ export function register(program: Command): void {
         quiet: flags.quiet ? true : undefined,
       });
       const log = loggerFor(flags, config);
-      // Pages stream into a temporary folder that replaces the site only once all are written.
+      // The next generation is written beside the site (unchanged files hard-linked from it),
+      // then replaces it whole.
       const result = await generateSiteToDir(
         {
           db: config.db,
@@ -56,6 +59,7 @@ export function register(program: Command): void {
           liveEmbeds: flags.liveEmbeds ?? false,
           categories: chosenCategories(config).join(','),
           horizon: flags.horizon,
+          full: flags.full ?? false,
         },
         config.siteDir,
       );
@@ -63,7 +67,7 @@ export function register(program: Command): void {
       for (const w of result.warnings) log.warn(w);
       const ms = Math.round(performance.now() - started);
       log.info(
-        `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${(written.bytes / 1e6).toFixed(1)} MB) → ${written.dir} in ${ms} ms`,
+        `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged) → ${written.dir} in ${ms} ms`,
       );
       if (flags.json) {
         printJson({

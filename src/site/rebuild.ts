@@ -1,0 +1,78 @@
+/** Building a site generation in a worker thread, so a server keeps answering meanwhile. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { HotpapersError } from '../errors.js';
+import type { GenerateOptions } from './generate.js';
+
+export interface OffThreadResult {
+  warnings: string[];
+  days: number;
+  fresh: number;
+  kept: number;
+}
+
+/** Build the generation of `options` into the folder `into`, reusing `from`, in a worker thread. */
+export function buildOffThread(
+  options: GenerateOptions,
+  from: string | undefined,
+  into: string,
+): Promise<OffThreadResult> {
+  // From the TypeScript sources (development, tests) the worker registers tsx itself first:
+  // Node 20 does not carry the parent's loader hooks into a worker reliably.
+  const dev = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./rebuild-worker.${dev ? 'ts' : 'js'}`, import.meta.url).href;
+  const tsx = dev ? import.meta.resolve('tsx/esm/api') : undefined;
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads');
+    (async () => {
+      if (workerData.tsx) (await import(workerData.tsx)).register();
+      await import(workerData.entry);
+    })().catch((error) => { throw error; });`,
+    { eval: true, workerData: { options, from, into, entry, tsx }, execArgv: [] },
+  );
+  return new Promise<OffThreadResult>((resolve, reject) => {
+    worker.once('message', (m: { ok: boolean; error?: string } & OffThreadResult) => {
+      if (m.ok) resolve(m);
+      else reject(new HotpapersError('serve', m.error ?? 'the rebuild failed'));
+    });
+    worker.once('error', (error) => reject(new HotpapersError('serve', `rebuild failed (${error.message})`)));
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new HotpapersError('serve', `the rebuild worker exited with ${code}`));
+    });
+  }).finally(() => void worker.terminate());
+}
+
+/** Successive generations of a site in a private folder, each built off-thread from the last. */
+export interface GenerationBuilder {
+  /** Build the next generation; resolves to its folder once it is whole. */
+  build(): Promise<{ dir: string }>;
+  /** Remove every generation. */
+  close(): void;
+}
+
+/** A builder for `serve`: the generation served stays until the next one is whole. */
+export function generationBuilder(
+  options: GenerateOptions,
+  onWarning: (line: string) => void = () => {},
+): GenerationBuilder {
+  const root = mkdtempSync(join(tmpdir(), 'hotpapers-serve-'));
+  let current: string | undefined;
+  let n = 0;
+  return {
+    async build() {
+      const into = join(root, `g${++n}`);
+      const result = await buildOffThread(options, current, into);
+      for (const w of result.warnings) onWarning(w);
+      const old = current;
+      current = into;
+      // Requests already reading the old generation finish first (an open file outlives its unlink).
+      if (old) setTimeout(() => rmSync(old, { recursive: true, force: true }), 10_000).unref();
+      return { dir: into };
+    },
+    close() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Where the site engine reads from: a list of days, then one day at a time with what the store
+ * knows of that day's papers. The store implements it (load.ts); a plain model does too (tests
+ * and the pure `buildSite`), always as a full build.
+ */
+import type { EmbedRecord, PaperExtras, SiteDay, SiteModel } from './model.js';
+
+/** A day the site shows: the digest row chosen for it, and a fingerprint of that row. */
+export interface DayRef {
+  day: string;
+  categoriesKey: string;
+  horizon: string;
+  /** Changes whenever the row is rewritten ('' when unknown: such a source only builds in full). */
+  fingerprint: string;
+}
+
+/** One day read in full: its digest, and the store's extras for its papers and posts. */
+export interface DaySlice {
+  day: SiteDay;
+  /** Per paper id of the day. */
+  papers: ReadonlyMap<string, PaperExtras>;
+  /** Per post key of every post the day's pages may show. */
+  embeds: ReadonlyMap<string, EmbedRecord>;
+}
+
+/** High-water marks of the store's append-only tables at a build (rowids). */
+export type StoreMarks = Record<string, number>;
+
+/** What the store gained since a build: papers whose posts, snapshots or embeds changed. */
+export interface StoreChanges {
+  marks: StoreMarks;
+  /** Papers to re-render; 'all' when the marks are missing or unusable. */
+  papers: ReadonlySet<string> | 'all';
+}
+
+/** The engine's view of the store. */
+export interface SiteSource {
+  /** One ref per day, newest first, and a line per row that had to be skipped. */
+  days(): { refs: DayRef[]; warnings: string[] };
+  /** Read one day in full; a string is a warning (the digest is not readable). */
+  loadDay(ref: DayRef): DaySlice | string;
+  /** What changed since `marks` (an earlier build's). */
+  changes(marks: StoreMarks | undefined): StoreChanges;
+}
+
+/** A source over an in-memory model (every build from it is a full one). */
+export function modelSource(model: SiteModel): SiteSource {
+  const byDay = new Map<string, SiteDay>();
+  for (const d of [...model.days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0)))
+    if (!byDay.has(d.day)) byDay.set(d.day, d);
+  const empty = new Map<string, PaperExtras>();
+  return {
+    days: () => ({
+      refs: [...byDay.values()].map((d) => ({
+        day: d.day,
+        categoriesKey: d.categoriesKey,
+        horizon: d.horizon,
+        fingerprint: '',
+      })),
+      warnings: [],
+    }),
+    loadDay: (ref) => ({
+      day: byDay.get(ref.day)!,
+      papers: model.papers ?? empty,
+      embeds: model.embeds ?? new Map(),
+    }),
+    changes: () => ({ marks: {}, papers: 'all' }),
+  };
+}

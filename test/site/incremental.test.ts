@@ -1,0 +1,211 @@
+/** The incremental site engine: what a second build rewrites, keeps, and how a crash leaves the site. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { MANIFEST_PATH } from '../../src/site/build.js';
+import { generateSiteToDir } from '../../src/site/generate.js';
+import { openStore } from '../../src/store/db.js';
+import type { DayDigest } from '../../src/types.js';
+import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hotpapers-site-incr-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const BASE = 'https://example.org/';
+
+/** `n` weekdays of two papers each, ending 2021-05-28 (older than the sample days). */
+function moreDays(n: number): DayDigest[] {
+  const out: DayDigest[] = [];
+  const d = new Date(Date.UTC(2021, 4, 28));
+  let k = 0;
+  while (out.length < n) {
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) {
+      const day = d.toISOString().slice(0, 10);
+      const cats = k % 2 === 0 ? ['cs.LG'] : ['cs.CV', 'cs.LG'];
+      out.push(
+        digest(day, [
+          ranked(1, paper(`2105.${String(k * 2).padStart(5, '0')}`, { categories: cats }), [
+            post('x', `a${k}`, 30, 90),
+          ]),
+          ranked(2, paper(`2105.${String(k * 2 + 1).padStart(5, '0')}`), [post('bluesky', `b${k}`, 5, 60)]),
+        ]),
+      );
+      k++;
+    }
+    d.setUTCDate(d.getUTCDate() - 1);
+  }
+  return out;
+}
+
+function makeStore(name: string, digests: DayDigest[]): string {
+  const path = join(dir, name);
+  const db = openStore(path);
+  fillStore(db, digests);
+  db.close();
+  return path;
+}
+
+/** Every file of a folder: site path → "inode:mtime" and its bytes. */
+function snapshot(root: string): Map<string, { id: string; bytes: Buffer }> {
+  const out = new Map<string, { id: string; bytes: Buffer }>();
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const s = statSync(full);
+    out.set(full.slice(root.length + 1), { id: `${s.ino}:${s.mtimeMs}`, bytes: readFileSync(full) });
+  }
+  return out;
+}
+
+const newDay = digest('2021-06-11', [
+  ranked(1, paper('2106.11111', { title: 'A brand new paper', categories: ['cs.CV'] }), [
+    post('x', '9001', 50, 150),
+  ]),
+]);
+
+test('one new day rewrites exactly the files whose content changed, and the result equals a full build', async () => {
+  const db = makeStore('incr.db', [...sampleDigests(), ...moreDays(30)]);
+  const out = join(dir, 'public');
+  const first = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(first.full, true);
+  const before = snapshot(out);
+
+  // Nothing changed: nothing but the manifest is written, no digest is read.
+  const again = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(again.full, false);
+  assert.equal(again.daysLoaded, 0);
+  assert.deepEqual(again.writtenPaths, []);
+  const same = snapshot(out);
+  for (const [path, f] of before) if (path !== MANIFEST_PATH) assert.equal(same.get(path)?.id, f.id, path);
+
+  // One new day.
+  const handle = openStore(db);
+  fillStore(handle, [newDay]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  // The new day and its older neighbour (whose pager now links it); nothing else is read.
+  assert.equal(second.daysLoaded, 2);
+  const after2 = snapshot(out);
+
+  // What a full build of the new store gives, from scratch.
+  const fullOut = join(dir, 'public-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  const full = snapshot(fullOut);
+  const names = (m: Map<string, unknown>) => [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
+  assert.deepEqual(names(after2), names(full), 'the same files as a full build');
+  for (const [path, f] of full) {
+    if (path === MANIFEST_PATH) continue;
+    assert.ok(after2.get(path)!.bytes.equals(f.bytes), `${path}: same bytes as a full build`);
+  }
+
+  // Rewritten (new inode or mtime) = exactly the files that are new or whose bytes changed.
+  const expected = names(full).filter((p) => !before.get(p)?.bytes.equals(full.get(p)!.bytes));
+  const rewritten = names(after2).filter((p) => before.get(p)?.id !== after2.get(p)!.id);
+  assert.deepEqual(rewritten, expected);
+  assert.deepEqual([...second.writtenPaths].sort(), expected);
+  // Sanity of that set: the new pages are in it, an old day's and an old paper's pages are not.
+  const search = readFileSync(join(out, 'assets/search-index.js'), 'utf8');
+  for (const id of ['2106.11111', '2106.00001', '2105.00004'])
+    assert.ok(search.includes(`papers/${id}.html`), id);
+  for (const p of ['days/2021-06-11.html', 'papers/2106.11111.html', 'index.html', 'atom.xml'])
+    assert.ok(expected.includes(p), p);
+  assert.ok(expected.includes('days/2021-06-10.html'), 'the previous newest day gains a "newer" link');
+  for (const p of ['days/2021-06-09.html', 'papers/2106.00001.html', 'papers/2105.00004.html', 'site.css'])
+    assert.ok(!expected.includes(p), p);
+  assert.ok(expected.length < before.size / 4, `${expected.length} of ${before.size} files rewritten`);
+});
+
+test('a post found later for an old paper rewrites that paper page only (and the lists)', async () => {
+  const db = makeStore('late.db', [...sampleDigests(), ...moreDays(5)]);
+  const out = join(dir, 'public-late');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const handle = openStore(db);
+  handle
+    .prepare(`INSERT INTO posts (source, id, author_handle, url, text, links, first_seen, last_seen)
+    VALUES ('bluesky', 'late', 'late.bsky.social', 'https://bsky.app/profile/late/post/1', 'Late post', '[]', 'x', 'x')`)
+    .run();
+  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late', '2106.00002')").run();
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html']);
+  assert.ok(readFileSync(join(out, 'papers/2106.00002.html'), 'utf8').includes('Late post'));
+});
+
+test('a template or version change rebuilds and rewrites every file', async () => {
+  const db = makeStore('tpl.db', [...sampleDigests(), ...moreDays(5)]);
+  const out = join(dir, 'public-tpl');
+  await generateSiteToDir({ db, baseUrl: BASE, templateTag: 'a' }, out);
+  const before = snapshot(out);
+  const second = await generateSiteToDir({ db, baseUrl: BASE, templateTag: 'b' }, out);
+  assert.equal(second.full, true);
+  assert.equal(second.kept, 0);
+  const after2 = snapshot(out);
+  for (const [path, f] of after2) assert.notEqual(before.get(path)?.id, f.id, `${path} is written anew`);
+  // Other options (the base URL) are part of the fingerprint too.
+  const third = await generateSiteToDir({ db, baseUrl: 'https://other.example/', templateTag: 'b' }, out);
+  assert.equal(third.full, true);
+});
+
+test('a previous site missing a file it lists is rebuilt in full, not half-reused', async () => {
+  const db = makeStore('stale.db', [...sampleDigests(), ...moreDays(3)]);
+  const out = join(dir, 'public-stale');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  rmSync(join(out, 'papers/2106.00001.html'));
+  const handle = openStore(db);
+  fillStore(handle, [newDay]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, true);
+  assert.ok(existsSync(join(out, 'papers/2106.00001.html')));
+});
+
+test('a build killed mid-way leaves the old site whole; the next build cleans up and succeeds', async () => {
+  // Big enough that the build is still running when its temporary folder appears.
+  const db = makeStore('crash.db', [...sampleDigests(), ...moreDays(400)]);
+  const out = join(dir, 'public-crash');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const before = snapshot(out);
+  const handle = openStore(db);
+  fillStore(handle, [newDay]);
+  handle.close();
+
+  const main = join(import.meta.dirname, '../../src/cli/main.ts');
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), main, 'site', '--full', '--out', out, '--db', db, '--quiet'],
+    { stdio: 'ignore', env: { ...process.env, HOTPAPERS_BASE_URL: BASE } },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Kill it once its next generation has files in it (it is writing), before it can swap.
+  let killed = false;
+  while (!killed) {
+    const temp = readdirSync(dir).find((n) => n.startsWith('.public-crash.site-'));
+    if (temp && existsSync(join(dir, temp, 'papers'))) {
+      child.kill('SIGKILL');
+      killed = true;
+    } else if (child.exitCode !== null) break;
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  await exited;
+  assert.ok(killed, 'the build was killed while writing');
+  const still = snapshot(out);
+  assert.deepEqual([...still.keys()].sort(), [...before.keys()].sort());
+  for (const [path, f] of before) assert.ok(still.get(path)!.bytes.equals(f.bytes), path);
+  assert.ok(
+    readdirSync(dir).some((n) => n.startsWith('.public-crash.site-')),
+    'the dead build left its folder',
+  );
+
+  const next = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(next.full, false);
+  assert.ok(existsSync(join(out, 'days/2021-06-11.html')));
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.startsWith('.public-crash.')),
+    [],
+    'leftovers removed',
+  );
+});
