@@ -2,7 +2,8 @@
  * `npm run bench`: prints the figures of DESIGN §9 — requests made, CPU time, wall time and
  * peak memory — for each part. Tests never assert on time; this is where time is measured.
  * Each part runs in its own process so its peak memory is its own.
- * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site, startup, store).
+ * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site, startup, store,
+ * bluesky).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   site: async () => (await import('./site.js')).benchSite(),
   startup: async () => (await import('./startup.js')).benchStartup(),
   store: async () => (await import('./store.js')).benchStore(),
+  bluesky: async () => (await import('./bluesky.js')).benchBluesky(),
 };
 
 const args = process.argv.slice(2);

@@ -46,6 +46,7 @@ Examples:
   $ hotpapers explain --date 2026-06-09 2606.01234
   $ hotpapers site && hotpapers serve       # build the site, preview it on 127.0.0.1:8080
   $ hotpapers run --with-site --publish     # the daily job
+  $ hotpapers listen                        # keep Bluesky posts linking papers (runs until stopped)
   $ hotpapers help post                     # the flags of one command
 
 Exit codes:

@@ -81,19 +81,26 @@ function checkCredentials(config: Config): void {
   if (chosen.includes('x') && !config.xBearerToken) {
     throw new ConfigError('HOTPAPERS_SOURCES includes x but X_BEARER_TOKEN is not set');
   }
-  if (chosen.includes('bluesky') && !(config.blueskyHandle && config.blueskyAppPassword)) {
+  // Bluesky without an app password still refreshes the counts of the posts `hotpapers listen`
+  // stored; only a half-given login is an error.
+  if (chosen.includes('bluesky') && Boolean(config.blueskyHandle) !== Boolean(config.blueskyAppPassword)) {
     throw new ConfigError(
       'HOTPAPERS_SOURCES includes bluesky but BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are not both set',
     );
   }
 }
 
-/** The sources a run uses: HOTPAPERS_SOURCES, else every credentialed source plus the free ones. */
-export function enabledSources(config: Config): SourceId[] {
+/**
+ * The sources a run uses: HOTPAPERS_SOURCES, else every credentialed source plus the free ones.
+ * Bluesky also counts as credentialed when `hotpapers listen` feeds the store (`blueskyListener`):
+ * the counts of its posts are refreshed without a login.
+ */
+export function enabledSources(config: Config, state: { blueskyListener?: boolean } = {}): SourceId[] {
   if (config.sources) return [...config.sources];
   return SOURCE_IDS.filter((id) => {
     if (id === 'x') return Boolean(config.xBearerToken);
-    if (id === 'bluesky') return Boolean(config.blueskyHandle && config.blueskyAppPassword);
+    if (id === 'bluesky')
+      return Boolean(config.blueskyHandle && config.blueskyAppPassword) || state.blueskyListener === true;
     return true;
   });
 }

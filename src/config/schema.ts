@@ -10,6 +10,11 @@ const url = z
   .trim()
   .url('must be an http(s) URL')
   .refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL');
+const wsUrl = z
+  .string()
+  .trim()
+  .url('must be a ws(s) URL')
+  .refine((v) => /^wss?:\/\//i.test(v), 'must be a ws(s) URL');
 const nonNegInt = z.coerce
   .number({ message: 'must be a number' })
   .int('must be an integer')
@@ -99,6 +104,8 @@ export const ENV_NAMES = {
   blueskyAppPassword: 'BLUESKY_APP_PASSWORD',
   blueskyApiUrl: 'BLUESKY_API_URL',
   blueskyOembedUrl: 'BLUESKY_OEMBED_URL',
+  blueskyJetstreamUrl: 'BLUESKY_JETSTREAM_URL',
+  blueskyAppviewUrl: 'BLUESKY_APPVIEW_URL',
   hnApiUrl: 'HN_API_URL',
   hfApiUrl: 'HF_API_URL',
   sources: 'HOTPAPERS_SOURCES',
@@ -140,6 +147,8 @@ export const configSchema = z
     blueskyAppPassword: optionalSecret,
     blueskyApiUrl: url.default('https://bsky.social/xrpc'),
     blueskyOembedUrl: url.default('https://embed.bsky.app/oembed'),
+    blueskyJetstreamUrl: wsUrl.default('wss://jetstream2.us-east.bsky.network/subscribe'),
+    blueskyAppviewUrl: url.default('https://public.api.bsky.app/xrpc'),
     hnApiUrl: url.default('https://hn.algolia.com/api/v1'),
     hfApiUrl: url.default('https://huggingface.co/api'),
     /** Unset means: every source whose credentials are present, plus the free ones. */

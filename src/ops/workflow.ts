@@ -121,8 +121,16 @@ export function cronLine(workDir = '/srv/hotpapers'): string {
   ].join('\n');
 }
 
-/** A systemd service and timer (user or system units), run at 18:30 US Eastern on weekdays. */
-export function systemdUnits(workDir = '/srv/hotpapers'): { service: string; timer: string } {
+/**
+ * The systemd units: the daily service and its timer (18:30 US Eastern on weekdays), and the
+ * Bluesky listener, a long-running service restarted whenever it stops (it resumes from its
+ * cursor; SIGTERM, systemd's stop signal, saves it).
+ */
+export function systemdUnits(workDir = '/srv/hotpapers'): {
+  service: string;
+  timer: string;
+  listener: string;
+} {
   return {
     service: `# /etc/systemd/system/hotpapers.service
 [Unit]
@@ -148,6 +156,27 @@ RandomizedDelaySec=120
 
 [Install]
 WantedBy=timers.target
+`,
+    listener: `# /etc/systemd/system/hotpapers-listen.service
+[Unit]
+Description=hotpapers: follow Bluesky (Jetstream) and store the posts linking arXiv papers
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=simple
+WorkingDirectory=${workDir}
+# Needs no login; BLUESKY_JETSTREAM_URL and HOTPAPERS_DB may be set here.
+EnvironmentFile=-${workDir}/hotpapers.env
+ExecStart=/usr/bin/env hotpapers listen --log-format json
+# SIGTERM saves the cursor; a crash or a reboot resumes from the last one saved.
+KillSignal=SIGTERM
+TimeoutStopSec=30
+Restart=always
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
 `,
   };
 }

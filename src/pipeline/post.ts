@@ -27,6 +27,7 @@ import { saveDigest } from '../store/digests.js';
 import { categoriesKey } from '../store/listings.js';
 import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
+import { hasStreamCursor, JETSTREAM, recordDeletions, storedPostIds } from '../store/stream.js';
 import type { DayDigest, MatchedPost, Paper, ScoredPost, SourceHealth } from '../types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
@@ -130,7 +131,7 @@ async function postDay(
   // 2. Sources, each failing on its own.
   const announcedAt = announcementOf(day);
   const ctx: SourceContext = { http, config, now, day, announcedAt, log };
-  const sourceIds = enabledSources(config);
+  const sourceIds = enabledSources(config, { blueskyListener: hasStreamCursor(db, JETSTREAM) });
   const sources = sourceIds.map((id) => createSource(id));
   const dayIds = new Set(papers.map((p) => p.id));
   const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http);
@@ -225,9 +226,14 @@ async function collectAll(
     sources.map(async (source): Promise<SourceHealth> => {
       const before = http.totalRequests();
       try {
-        const result = await source.collect(papers, ctx);
+        // Bluesky re-reads the counts of its stored posts (earlier runs, the listener) by id.
+        const stored =
+          source.id === 'bluesky' ? storedPostIds(db, source.id, [...dayIds], nowIso) : undefined;
+        const result = await source.collect(papers, { ...ctx, storedPostIds: stored });
         const matched = matchPosts(result.posts, dayIds);
         savePosts(db, matched, nowIso);
+        if (result.gone && result.gone.length > 0)
+          recordDeletions(db, source.id, result.gone, nowIso, 'refresh');
         for (const note of result.notes) ctx.log.warn(note);
         const suspicious = matched.length === 0 && papers.length > 0;
         return {

@@ -1,24 +1,51 @@
 /**
- * Bluesky source (research/social-sources.md §3): an app-password session, then a domain sweep
- * of `app.bsky.feed.searchPosts` over the day's window, with a bounded per-paper fallback when
- * the sweep is cut short. Posts are returned as found; the pipeline matches them through `links`.
+ * Bluesky source (research/social-sources.md §3, §11.2): an app-password session, then a sweep
+ * of `app.bsky.feed.searchPosts` per arXiv link domain over the day's window, and a refresh of
+ * the counts of stored posts (found earlier or by `hotpapers listen`) with
+ * `app.bsky.feed.getPosts` on the public AppView, which needs no login.
  *
- * Request budget per run: 1 createSession (the session is kept by the source object, so a
- * backfill reuses it), ⌈posts / 100⌉ search pages for `arxiv.org` plus usually one for
- * `alphaxiv.org`, and at most BLUESKY_FALLBACK_MAX per-paper searches when the sweep fails.
- * `huggingface.co` is not swept: most of its links are models and datasets, and the hf source
- * covers HF paper pages.
+ * Search semantics (the search service, bluesky-social/indigo `search/`): free text in `q` is
+ * matched against a post's text and image alt text only, so `q=arxiv.org` misses the commonest
+ * way papers are shared, a link card under a few words. Links (facets and cards) are matched by
+ * the `domain:HOST` token (host without `www.`: `export.arxiv.org` is its own domain), and a
+ * `q` of filter tokens only matches every post passing them. A query can page through 10,000
+ * results at most, so a window with more is split: halved when `hitsTotal` says so up front,
+ * else narrowed to what is older than the oldest post read once the window's results run out.
+ *
+ * Request budget per run: 1 createSession (kept by the source object across a backfill's days),
+ * per domain ⌈posts / 100⌉ pages plus one per extra window (at most BLUESKY_MAX_PAGES), at most
+ * BLUESKY_FALLBACK_MAX per-paper searches when the sweep is refused, and ⌈stored posts not found
+ * by search / 25⌉ getPosts requests. `huggingface.co` is not swept: most of its links are models
+ * and datasets, and the hf source covers HF paper pages.
  */
 import { HotpapersError, ParseError } from '../errors.js';
 import { parseJsonBody } from '../http/client.js';
 import { describeTarget, HttpError } from '../http/errors.js';
-import type { Post } from '../types.js';
+import type { Paper, Post } from '../types.js';
 import type { Source, SourceContext } from './source.js';
 
-/** Link domains swept, in order. `arxiv.org` also covers `www.` and `export.` hosts. */
-export const BLUESKY_SWEEP_DOMAINS: readonly string[] = ['arxiv.org', 'alphaxiv.org'];
-/** Pages read per domain sweep (100 posts each) before giving up on the rest. */
-export const BLUESKY_MAX_PAGES = 40;
+/**
+ * Link domains swept, in order: the index's domain of a link is its host without `www.`, so
+ * each arXiv host and mirror whose paper pages people share is its own domain.
+ */
+export const BLUESKY_SWEEP_DOMAINS: readonly string[] = [
+  'arxiv.org',
+  'export.arxiv.org',
+  'browse.arxiv.org',
+  'alphaxiv.org',
+  'ar5iv.labs.arxiv.org',
+  'ar5iv.org',
+];
+/** Pages read per domain (100 posts each, every window included) before giving up on the rest. */
+export const BLUESKY_MAX_PAGES = 300;
+/** Results one query can page through: offset + page size may not exceed it. */
+export const BLUESKY_SEARCH_WINDOW = 10_000;
+/** Posts per search page (the AppView's maximum). */
+export const BLUESKY_PAGE_SIZE = 100;
+/** A window is not halved below this span; it is narrowed instead. */
+const MIN_HALVING_MS = 60_000;
+/** AT-URIs per getPosts request (lexicon app.bsky.feed.getPosts). */
+export const BLUESKY_GET_POSTS_BATCH = 25;
 /** Per-paper searches allowed when the sweep fails or finds nothing. */
 export const BLUESKY_FALLBACK_MAX = 50;
 /**
@@ -114,25 +141,64 @@ export interface BlueskyPage {
 
 const LINK_FACET = 'app.bsky.richtext.facet#link';
 
-/** Every link a PostView carries: facet links, the record's external embed and the view's. */
-export function extractBlueskyLinks(view: BlueskyPostView): string[] {
+/** URLs written out in a post's text that name a paper host (posted without a link facet). */
+const TEXT_PAPER_URL =
+  /(?:https?:\/\/)?(?:[a-z0-9-]+\.)*(?:arxiv\.org|alphaxiv\.org|ar5iv\.org|xxx\.lanl\.gov|scirate\.com|huggingface\.co|hf\.co)\/[^\s<>"'()]+/gi;
+
+/**
+ * Every link a post record carries: facet links, the link card (`embed.external`), a card beside
+ * a quote (`recordWithMedia.media.external`) and paper URLs written out in the text (a shortened
+ * display such as `arxiv.org/abs/2608.1…` is left out). A quoted post (`embed.record`) is only a
+ * reference: its links are the quoted post's, counted on its own.
+ */
+export function extractRecordLinks(record: unknown): string[] {
   const links: string[] = [];
   const add = (uri: unknown) => {
-    if (typeof uri === 'string' && uri.trim() !== '' && !links.includes(uri.trim())) links.push(uri.trim());
+    if (typeof uri !== 'string') return;
+    const trimmed = uri.trim();
+    if (trimmed !== '' && !links.includes(trimmed)) links.push(trimmed);
   };
-  for (const facet of asArray(view.record?.facets)) {
+  if (!isObject(record)) return links;
+  for (const facet of asArray(record.facets)) {
     for (const feature of asArray((facet as BlueskyFacet | null)?.features)) {
       const f = feature as BlueskyFacetFeature | null;
       if (f && f.$type === LINK_FACET) add(f.uri);
     }
   }
-  for (const embed of [view.record?.embed, view.embed]) {
-    add(embed?.external?.uri);
-    // recordWithMedia keeps the link card under `media`; the quoted record's links are the
-    // quoted post's, which is counted on its own.
-    add(embed?.media?.external?.uri);
+  addEmbedLinks(record.embed, add);
+  if (typeof record.text === 'string') {
+    for (const m of record.text.matchAll(TEXT_PAPER_URL)) {
+      const shown = m[0];
+      if (/(?:\.\.\.|…)$/.test(shown)) continue;
+      const url = /^https?:/i.test(shown) ? shown : `https://${shown}`;
+      const covered = links.some((l) => stripScheme(l) === stripScheme(url));
+      if (!covered) add(url);
+    }
   }
   return links;
+}
+
+/** Every link a PostView carries: its record's links and its embed view's card. */
+export function extractBlueskyLinks(view: BlueskyPostView): string[] {
+  const links = extractRecordLinks(view.record);
+  addEmbedLinks(view.embed, (uri) => {
+    if (typeof uri === 'string' && uri.trim() !== '' && !links.includes(uri.trim())) links.push(uri.trim());
+  });
+  return links;
+}
+
+function addEmbedLinks(embed: unknown, add: (uri: unknown) => void): void {
+  if (!isObject(embed)) return;
+  if (isObject(embed.external)) add(embed.external.uri);
+  // recordWithMedia keeps the link card under `media`.
+  if (isObject(embed.media) && isObject(embed.media.external)) add(embed.media.external.uri);
+}
+
+function stripScheme(url: string): string {
+  return url
+    .replace(/^https?:\/\//i, '')
+    .replace(/^www\./i, '')
+    .replace(/\/+$/, '');
 }
 
 /** Web address of a post: https://bsky.app/profile/{handle or did}/post/{rkey}. */
@@ -191,6 +257,19 @@ export function parseSearchPosts(body: unknown, target: string): BlueskyPage {
   const cursor = typeof body.cursor === 'string' && body.cursor !== '' ? body.cursor : undefined;
   const hitsTotal = typeof body.hitsTotal === 'number' ? body.hitsTotal : undefined;
   return { posts, cursor, hitsTotal };
+}
+
+/** Parse a getPosts body (`{posts: PostView[]}`); throws ParseError on a wrong shape. */
+export function parseGetPosts(body: unknown, target: string): Post[] {
+  if (!isObject(body) || !Array.isArray(body.posts)) {
+    throw new ParseError('bluesky', `unexpected response for ${target}: no "posts" array`);
+  }
+  const posts: Post[] = [];
+  for (const item of body.posts) {
+    const post = postFromView(item);
+    if (post) posts.push(post);
+  }
+  return posts;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,12 +393,40 @@ export interface BlueskySourceOptions {
 interface SweepOutcome {
   pages: number;
   added: number;
+  /** Time windows queried (more than one when the domain had over 10,000 posts). */
+  windows: number;
   /** Set when a 4xx (other than auth) cut the sweep short. */
   stoppedBy?: HttpError;
   capped: boolean;
+  /** Posts left unread because a window could not be split further. */
+  truncated: boolean;
 }
 
-/** The Bluesky source (needs BLUESKY_HANDLE and BLUESKY_APP_PASSWORD). */
+/** A time window of the sweep, in epoch milliseconds: since inclusive, until exclusive. */
+interface Window {
+  since: number;
+  until: number;
+}
+
+/** The searchPosts parameters of one sweep page: filter tokens in `q`, repeated as parameters. */
+export function sweepParams(domain: string, window: Window, cursor?: string): Record<string, string> {
+  const since = new Date(window.since).toISOString();
+  const until = new Date(window.until).toISOString();
+  // The app documents the q tokens; the lexicon the parameters. The search service takes both
+  // (parameters first), so the same filters are sent both ways.
+  const params: Record<string, string> = {
+    q: `domain:${domain} since:${since} until:${until}`,
+    domain,
+    since,
+    until,
+    sort: 'latest',
+    limit: String(BLUESKY_PAGE_SIZE),
+  };
+  if (cursor) params.cursor = cursor;
+  return params;
+}
+
+/** The Bluesky source: search needs BLUESKY_HANDLE and BLUESKY_APP_PASSWORD, the count refresh nothing. */
 export function createBlueskySource(options: BlueskySourceOptions = {}): Source {
   const domains = options.domains ?? BLUESKY_SWEEP_DOMAINS;
   const maxPages = options.maxPages ?? BLUESKY_MAX_PAGES;
@@ -350,106 +457,230 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
     return `${xrpcBase(ctx)}/app.bsky.feed.searchPosts?${new URLSearchParams(params).toString()}`;
   }
 
-  return {
-    id: 'bluesky',
-
-    async collect(papers, ctx) {
-      const found = new Map<string, Post>();
-      const notes: string[] = [];
-      const since = ctx.announcedAt;
-      const until = new Date(Math.min(ctx.now.getTime(), since.getTime() + BLUESKY_WINDOW_MS));
-      if (until.getTime() <= since.getTime()) {
-        notes.push(`bluesky: nothing to search, "now" (${ctx.now.toISOString()}) is before the announcement`);
-        return { posts: [], notes };
+  /** Search every domain over the window, then per paper when the sweep was refused. */
+  async function search(
+    papers: readonly Paper[],
+    ctx: SourceContext,
+    window: Window,
+    found: Map<string, Post>,
+    notes: string[],
+  ): Promise<void> {
+    const keep = (posts: readonly Post[]) => {
+      let fresh = 0;
+      for (const post of posts) {
+        if (!found.has(post.id)) fresh++;
+        found.set(post.id, post);
       }
-      const window = { since: since.toISOString(), until: until.toISOString() };
+      return fresh;
+    };
 
-      const sweep = async (domain: string): Promise<SweepOutcome> => {
-        const outcome: SweepOutcome = { pages: 0, added: 0, capped: false };
+    const sweep = async (domain: string): Promise<SweepOutcome> => {
+      const outcome: SweepOutcome = { pages: 0, added: 0, windows: 0, capped: false, truncated: false };
+      const pending: Window[] = [window];
+      while (pending.length > 0) {
+        const current = pending.shift()!;
+        outcome.windows++;
         let cursor: string | undefined;
+        let read = 0;
+        let oldest = Number.POSITIVE_INFINITY;
+        let first = true;
         while (true) {
           if (outcome.pages >= maxPages) {
             outcome.capped = true;
-            break;
+            return outcome;
           }
-          const params: Record<string, string> = {
-            q: domain,
-            domain,
-            ...window,
-            sort: 'latest',
-            limit: '100',
-          };
-          if (cursor) params.cursor = cursor;
-          const url = searchUrl(ctx, params);
+          const url = searchUrl(ctx, sweepParams(domain, current, cursor));
           let page: BlueskyPage;
           try {
             page = parseSearchPosts(await authedGetJson(ctx, url), describeTarget('GET', url));
           } catch (error) {
             if (isNonAuthClientError(error)) {
               outcome.stoppedBy = error;
-              break;
+              return outcome;
             }
             throw error;
           }
           outcome.pages++;
-          let fresh = 0;
+          outcome.added += keep(page.posts);
+          read += page.posts.length;
           for (const post of page.posts) {
-            if (!found.has(post.id)) {
-              found.set(post.id, post);
-              fresh++;
-            }
+            const at = post.createdAt ? Date.parse(post.createdAt) : Number.NaN;
+            if (at < oldest) oldest = at;
           }
-          outcome.added += fresh;
-          if (!page.cursor || fresh === 0 || page.cursor === cursor) break;
-          cursor = page.cursor;
-        }
-        return outcome;
-      };
-
-      const summaries: string[] = [];
-      let cutShort: HttpError | undefined;
-      for (const domain of domains) {
-        const outcome = await sweep(domain);
-        summaries.push(
-          `${domain} ${outcome.pages} page${outcome.pages === 1 ? '' : 's'}, ${outcome.added} posts`,
-        );
-        if (outcome.capped) notes.push(`bluesky: sweep of ${domain} stopped at ${maxPages} pages`);
-        if (outcome.stoppedBy) {
-          cutShort ??= outcome.stoppedBy;
-          notes.push(
-            `bluesky: sweep of ${domain} cut short after ${outcome.pages} pages (${outcome.stoppedBy.message})`,
-          );
-        }
-      }
-      notes.push(`bluesky: swept ${summaries.join('; ')}`);
-
-      const needFallback = papers.length > 0 && (cutShort !== undefined || found.size === 0);
-      if (needFallback) {
-        const links = [...found.values()].flatMap((p) => p.links).join('\n');
-        const uncovered = papers.filter((p) => !links.includes(p.id));
-        const chosen = uncovered.slice(0, fallbackMax);
-        let asked = 0;
-        for (const paper of chosen) {
-          const url = searchUrl(ctx, { q: paper.id, ...window, sort: 'latest', limit: '100' });
-          let page: BlueskyPage;
-          try {
-            page = parseSearchPosts(await authedGetJson(ctx, url), describeTarget('GET', url));
-          } catch (error) {
-            // Search refused both ways and nothing found: the source failed, say why.
-            if (isNonAuthClientError(error) && (asked > 0 || found.size > 0)) {
-              notes.push(`bluesky: per-paper search stopped (${error.message})`);
+          const olderPart: Window = { since: current.since, until: Math.min(current.until, oldest + 1) };
+          if (first && page.hitsTotal !== undefined && page.hitsTotal > BLUESKY_SEARCH_WINDOW) {
+            // More than one query can page through: split what this page did not cover.
+            const span = olderPart.until - olderPart.since;
+            if (span >= 2 * MIN_HALVING_MS) {
+              const middle = olderPart.since + Math.floor(span / 2);
+              pending.unshift(
+                { since: olderPart.since, until: middle },
+                { since: middle, until: olderPart.until },
+              );
               break;
             }
-            throw error;
           }
-          asked++;
-          for (const post of page.posts) if (!found.has(post.id)) found.set(post.id, post);
+          first = false;
+          // Offset of this page: the cursor is an offset in practice; if not, count what was read.
+          const numeric = Number(cursor ?? '0');
+          const offset = Number.isInteger(numeric) ? numeric : read - page.posts.length;
+          const next = page.cursor;
+          if (next !== undefined && next !== cursor) {
+            const nextOffset = Number(next);
+            const fits =
+              !Number.isInteger(nextOffset) || nextOffset + BLUESKY_PAGE_SIZE <= BLUESKY_SEARCH_WINDOW;
+            if (fits) {
+              cursor = next;
+              continue;
+            }
+          }
+          // The window's results ran out. Below the 10,000 mark that is its end; at the mark the
+          // service gives no further cursor, so what is older than the oldest post read is queried anew.
+          const atMark =
+            next !== undefined
+              ? next !== cursor
+              : page.posts.length === BLUESKY_PAGE_SIZE &&
+                offset + BLUESKY_PAGE_SIZE >= BLUESKY_SEARCH_WINDOW;
+          if (atMark) {
+            if (Number.isFinite(oldest) && olderPart.until < current.until) pending.unshift(olderPart);
+            else outcome.truncated = true;
+          }
+          break;
         }
+      }
+      return outcome;
+    };
+
+    const summaries: string[] = [];
+    let cutShort: HttpError | undefined;
+    for (const domain of domains) {
+      const outcome = await sweep(domain);
+      const windows = outcome.windows > 1 ? ` in ${outcome.windows} windows` : '';
+      summaries.push(
+        `${domain} ${outcome.pages} page${outcome.pages === 1 ? '' : 's'}${windows}, ${outcome.added} posts`,
+      );
+      if (outcome.capped) notes.push(`bluesky: sweep of ${domain} stopped at ${maxPages} pages`);
+      if (outcome.truncated)
+        notes.push(`bluesky: sweep of ${domain} left posts unread (over 10,000 in one instant)`);
+      if (outcome.stoppedBy) {
+        cutShort ??= outcome.stoppedBy;
         notes.push(
-          `bluesky: per-paper search for ${asked} of ${uncovered.length} papers${uncovered.length > chosen.length ? ` (limit ${fallbackMax})` : ''}`,
+          `bluesky: sweep of ${domain} cut short after ${outcome.pages} pages (${outcome.stoppedBy.message})`,
         );
       }
-      return { posts: [...found.values()], notes };
+    }
+    notes.push(`bluesky: swept ${summaries.join('; ')}`);
+
+    const needFallback = papers.length > 0 && (cutShort !== undefined || found.size === 0);
+    if (!needFallback) return;
+    const links = [...found.values()].flatMap((p) => p.links).join('\n');
+    const uncovered = papers.filter((p) => !links.includes(p.id));
+    const chosen = uncovered.slice(0, fallbackMax);
+    const bounds = {
+      since: new Date(window.since).toISOString(),
+      until: new Date(window.until).toISOString(),
+    };
+    let asked = 0;
+    for (const paper of chosen) {
+      // Free text: finds the posts that show the id in their text (a link shown in full).
+      const url = searchUrl(ctx, {
+        q: paper.id,
+        ...bounds,
+        sort: 'latest',
+        limit: String(BLUESKY_PAGE_SIZE),
+      });
+      let page: BlueskyPage;
+      try {
+        page = parseSearchPosts(await authedGetJson(ctx, url), describeTarget('GET', url));
+      } catch (error) {
+        // Search refused both ways and nothing found: the source failed, say why.
+        if (isNonAuthClientError(error) && (asked > 0 || found.size > 0)) {
+          notes.push(`bluesky: per-paper search stopped (${error.message})`);
+          break;
+        }
+        throw error;
+      }
+      asked++;
+      keep(page.posts);
+    }
+    notes.push(
+      `bluesky: per-paper search for ${asked} of ${uncovered.length} papers${uncovered.length > chosen.length ? ` (limit ${fallbackMax})` : ''}`,
+    );
+  }
+
+  /** Re-read stored posts by AT-URI on the public AppView; returns the URIs it no longer serves. */
+  async function refresh(
+    ctx: SourceContext,
+    uris: readonly string[],
+    found: Map<string, Post>,
+  ): Promise<string[]> {
+    const gone: string[] = [];
+    const base = ctx.config.blueskyAppviewUrl.replace(/\/+$/, '');
+    for (let i = 0; i < uris.length; i += BLUESKY_GET_POSTS_BATCH) {
+      const batch = uris.slice(i, i + BLUESKY_GET_POSTS_BATCH);
+      const query = new URLSearchParams();
+      for (const uri of batch) query.append('uris', uri);
+      const url = `${base}/app.bsky.feed.getPosts?${query.toString()}`;
+      const response = await ctx.http.request({
+        service: 'bluesky',
+        url,
+        headers: { accept: 'application/json' },
+      });
+      const posts = parseGetPosts(
+        parseJsonBody('bluesky', response, describeTarget('GET', url)),
+        describeTarget('GET', url),
+      );
+      const served = new Set<string>();
+      for (const post of posts) {
+        served.add(post.id);
+        found.set(post.id, post);
+      }
+      // A post the AppView does not return is deleted, or its author's account is gone.
+      for (const uri of batch) if (!served.has(uri)) gone.push(uri);
+    }
+    return gone;
+  }
+
+  return {
+    id: 'bluesky',
+
+    async collect(papers, ctx) {
+      const found = new Map<string, Post>();
+      const notes: string[] = [];
+      const stored = [...new Set(ctx.storedPostIds ?? [])];
+      const canSearch = Boolean(ctx.config.blueskyHandle && ctx.config.blueskyAppPassword);
+      // Without a login search is impossible; without a store (no storedPostIds given) there is
+      // nothing to refresh either.
+      if (!canSearch && ctx.storedPostIds === undefined) {
+        throw new HotpapersError('bluesky', 'BLUESKY_HANDLE and BLUESKY_APP_PASSWORD must both be set');
+      }
+
+      const since = ctx.announcedAt.getTime();
+      const until = Math.min(ctx.now.getTime(), since + BLUESKY_WINDOW_MS);
+      if (!canSearch) {
+        notes.push('bluesky: no app password (BLUESKY_HANDLE, BLUESKY_APP_PASSWORD): search skipped');
+      } else if (until <= since) {
+        notes.push(`bluesky: nothing to search, "now" (${ctx.now.toISOString()}) is before the announcement`);
+      } else {
+        await search(papers, ctx, { since, until }, found, notes);
+      }
+
+      // Counts of the stored posts search did not return, each post once.
+      const toRefresh = stored.filter((id) => !found.has(id));
+      let gone: string[] = [];
+      if (toRefresh.length > 0) {
+        try {
+          gone = await refresh(ctx, toRefresh, found);
+          notes.push(
+            `bluesky: refreshed the counts of ${toRefresh.length - gone.length} stored posts${gone.length > 0 ? `, ${gone.length} deleted or unavailable` : ''}`,
+          );
+        } catch (error) {
+          // Without search results the refresh is the source: its failure is the source's.
+          if (found.size === 0) throw error;
+          notes.push(`bluesky: count refresh failed, stored counts kept (${oneLineMessage(error)})`);
+        }
+      }
+      return { posts: [...found.values()], notes, gone };
     },
 
     async embed(post, ctx) {
@@ -466,6 +697,10 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+function oneLineMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
 
 function xrpcBase(ctx: SourceContext): string {
   return ctx.config.blueskyApiUrl.replace(/\/+$/, '');

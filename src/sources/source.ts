@@ -18,6 +18,12 @@ export interface SourceContext {
   /** When the day's papers became public (20:00 US Eastern the evening before `day`). */
   announcedAt: Date;
   log: Logger;
+  /**
+   * Ids of this source's posts already in the store that link the day's papers (found by an
+   * earlier run or by `hotpapers listen`) and are not known to be deleted: a source that can
+   * re-read counts by id refreshes them.
+   */
+  storedPostIds?: readonly string[];
 }
 
 /** What a source found. */
@@ -26,6 +32,8 @@ export interface SourceResult {
   posts: Post[];
   /** Remarks worth showing the user (e.g. "stopped at --max-x-reads"). */
   notes: string[];
+  /** Ids of stored posts the service no longer serves (deleted or unavailable). */
+  gone?: string[];
 }
 
 /** A social source. */

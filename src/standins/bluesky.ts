@@ -1,6 +1,7 @@
 /**
  * Loopback stand-in for Bluesky: the XRPC methods the source uses (createSession,
- * refreshSession, searchPosts with cursor/hitsTotal and RateLimit-* headers) and the embed
+ * refreshSession, searchPosts with the search service's query semantics, cursor, hitsTotal, the
+ * 10,000-result window and RateLimit-* headers; getPosts as the public AppView serves it) and the embed
  * service's oEmbed endpoint (with its `provider_url: "Bluesky Social"` quirk), in the wire
  * formats of research/social-sources.md §3, plus switchable failures.
  *
@@ -29,6 +30,10 @@ export interface BlueskyStandInOptions {
   rateLimit?: { times: number; resetInSeconds: number };
   /** Posts per page at most, whatever `limit` asks (forces paging). */
   pageSize?: number;
+  /** Report hitsTotal above 10,000 too (the lexicon allows a rounded figure; the open service omits it). */
+  countAll?: boolean;
+  /** AT-URIs of posts getPosts no longer returns (deleted or taken down). */
+  gone?: readonly string[];
   /** Consulted first; return a reply to inject any other behaviour. */
   override?: (req: RecordedRequest, index: number) => Reply | undefined;
 }
@@ -52,6 +57,7 @@ export function blueskyHandler(data: BlueskyStandInData, options: BlueskyStandIn
   let issued = 0;
   let searches = 0;
   let remaining = RATE_LIMIT;
+  let lastSearch: { key: string; hits: BlueskyPostView[] } | undefined;
 
   const issue = () => {
     issued++;
@@ -142,22 +148,43 @@ export function blueskyHandler(data: BlueskyStandInData, options: BlueskyStandIn
             body: 'Request forbidden by administrative rules.',
           };
         }
-        const q = req.query.get('q');
+        const q = req.query.get('q')?.trim();
         if (!q) return xrpcError(400, 'InvalidRequest', 'Error: Params must have the property "q"');
         const limit = Number(req.query.get('limit') ?? '25');
         if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
           return xrpcError(400, 'InvalidRequest', 'Error: limit must be between 1 and 100');
         }
-        const hits = searchPosts(data.posts, req.query);
         const offset = cursor ? Number(cursor) : 0;
-        if (!Number.isInteger(offset) || offset < 0)
-          return xrpcError(400, 'BadQueryString', 'invalid cursor');
+        if (!Number.isInteger(offset)) {
+          return xrpcError(400, 'InvalidRequest', `invalid value for 'cursor': ${cursor}`);
+        }
+        // The search service refuses to page deeper than 10,000 results (indigo search/query.go,
+        // handlers.go): a cursor past it is a 400, offset + size past it fails the query.
+        if (offset > SEARCH_WINDOW) {
+          return xrpcError(400, 'InvalidRequest', "invalid value for 'cursor' (can't paginate so deep)");
+        }
         const size = Math.min(limit, options.pageSize ?? limit);
-        const page = hits.slice(offset, offset + size);
-        const next = offset + size < hits.length ? String(offset + size) : undefined;
+        if (offset + size > SEARCH_WINDOW) {
+          return xrpcError(500, 'InternalServerError', 'disallowed size/offset parameters');
+        }
+        let query: PostQuery;
+        try {
+          query = postQuery(q, req.query, data.posts, Date.now());
+        } catch (error) {
+          return xrpcError(400, 'BadRequest', (error as Error).message);
+        }
+        // Paging asks the same query again and again: keep the last result list.
+        const key = JSON.stringify({ ...query, now: undefined, n: data.posts.length });
+        if (lastSearch?.key !== key) lastSearch = { key, hits: searchPosts(data.posts, query) };
+        const hits = lastSearch.hits;
+        const start = Math.max(0, offset);
+        const page = hits.slice(start, start + size);
+        // A cursor only while the page is full and the next one stays within the window;
+        // hitsTotal only when the index counted exactly (it stops counting at 10,000).
+        const next = page.length === size && start + size < SEARCH_WINDOW ? String(start + size) : undefined;
         const body = JSON.stringify({
           ...(next ? { cursor: next } : {}),
-          hitsTotal: hits.length,
+          ...(hits.length <= SEARCH_WINDOW || options.countAll ? { hitsTotal: hits.length } : {}),
           posts: page,
         });
         return {
@@ -166,6 +193,9 @@ export function blueskyHandler(data: BlueskyStandInData, options: BlueskyStandIn
           body: options.malformedSearch ? body.slice(0, Math.max(1, Math.floor(body.length / 2))) : body,
         };
       }
+
+      case '/xrpc/app.bsky.feed.getPosts':
+        return getPosts(data.posts, req.query, options);
 
       case '/oembed':
         return oembed(data.posts, req.query);
@@ -186,78 +216,325 @@ export async function startBlueskyStandIn(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Search semantics, approximated: every `q` term must occur in the text or a link; `domain`
-// and `url` filter on links (facets and embeds); `since` inclusive, `until` exclusive, on sortAt.
+// Search semantics, after the open-source search service (bluesky-social/indigo `search/`:
+// parse_query.go, query.go, transform.go, url.go), the documented behaviour of searchPosts:
+// - `q` is split on spaces outside quotes; `domain:`, `http(s)://…`, `from:`, `mentions:`/`to:`,
+//   `lang:`, `since:`/`until:`, `#tag` and `@handle` tokens become filters, the rest is free
+//   text; with no free text left the query is `*` (every post passing the filters);
+// - free text (AND of terms, `-term`, `a | b`, "quoted phrases") is matched against the post's
+//   text and image alt text only, never against its links;
+// - links are the facet links and the link card (`embed.external.uri`) of the record; their
+//   index domain is the host without `www.`, their url a lossy normalisation;
+// - the HTTP parameters `domain`, `url`, `since`, `until`, `author`, `lang` win over q tokens;
+// - `since` (inclusive) and `until` (exclusive) bound the record's createdAt; posts are sorted
+//   newest first by createdAt, and posts dated in the future are left out.
 
-function searchPosts(posts: readonly BlueskyPostView[], query: URLSearchParams): BlueskyPostView[] {
-  const terms = (query.get('q') ?? '')
-    .toLowerCase()
-    .split(/\s+/)
-    .map((t) => t.replace(/^"|"$/g, ''))
-    .filter(Boolean);
-  const domain = query.get('domain')?.toLowerCase();
-  const url = query.get('url');
-  const since = parseBound(query.get('since'));
-  const until = parseBound(query.get('until'));
-  const sortAt = (p: BlueskyPostView) =>
-    Math.min(Date.parse(p.record.createdAt ?? p.indexedAt), Date.parse(p.indexedAt));
-  return posts
-    .filter((post) => {
-      const links = linksOf(post);
-      const haystack = `${post.record.text ?? ''}\n${links.join('\n')}`.toLowerCase();
-      if (!terms.every((t) => haystack.includes(t))) return false;
-      if (domain && !links.some((l) => hostOf(l) === domain || hostOf(l).endsWith(`.${domain}`)))
-        return false;
-      if (url && !links.some((l) => normaliseUrl(l) === normaliseUrl(url))) return false;
-      const at = sortAt(post);
-      if (since !== undefined && at < since) return false;
-      if (until !== undefined && at >= until) return false;
-      return true;
-    })
-    .sort((a, b) => sortAt(b) - sortAt(a) || a.uri.localeCompare(b.uri));
+/** Results a query can page through: offset + page size may not exceed it. */
+export const SEARCH_WINDOW = 10_000;
+
+/** A parsed searchPosts query: free-text clauses and filters. */
+export interface PostQuery {
+  /** AND of clauses; each clause is an OR of alternatives; `*` alone matches everything. */
+  clauses: Array<{ negate: boolean; anyOf: string[][] }>;
+  domain?: string;
+  url?: string;
+  since?: number;
+  until?: number;
+  author?: string;
+  mentions?: string;
+  lang?: string;
+  tags: string[];
+  now: number;
 }
 
-/** Links the server indexes: facet link URIs and external embeds, written independently of the source. */
-function linksOf(post: BlueskyPostView): string[] {
-  const out: string[] = [];
-  const walk = (value: unknown, depth: number) => {
-    if (depth > 6 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const v of value) walk(v, depth + 1);
-      return;
+/** Parse `q` and the HTTP parameters the way the search service does (parameters win). */
+export function postQuery(
+  raw: string,
+  params: URLSearchParams,
+  posts: readonly BlueskyPostView[],
+  now: number,
+): PostQuery {
+  const query: PostQuery = { clauses: [], tags: [], now };
+  const resolve = (handle: string) =>
+    posts.find((p) => p.author.handle.toLowerCase() === handle.replace(/^@/, '').toLowerCase())?.author.did;
+  const free: string[] = [];
+  for (const part of splitOutsideQuotes(raw)) {
+    if (part.startsWith('"')) {
+      free.push(part);
+      continue;
     }
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'uri' && typeof v === 'string' && /^https?:\/\//.test(v)) out.push(v);
-      else if (k !== 'record' || depth === 0) walk(v, depth + 1);
+    if (part.startsWith('#') && part.length > 1) {
+      query.tags.push(part.slice(1).toLowerCase());
+      continue;
     }
+    if (part.startsWith('@') && part.length > 1) {
+      const did = resolve(part);
+      if (did) query.mentions = did;
+      continue;
+    }
+    const colon = part.indexOf(':');
+    if (colon < 0) {
+      free.push(part);
+      continue;
+    }
+    const key = part.slice(0, colon);
+    const value = part.slice(colon + 1);
+    switch (key) {
+      case 'did':
+        continue;
+      case 'from':
+      case 'to':
+      case 'mentions': {
+        const did = resolve(value);
+        if (did && key === 'from') query.author = did;
+        else if (did) query.mentions = did;
+        continue;
+      }
+      case 'http':
+      case 'https':
+        query.url = part;
+        continue;
+      case 'domain':
+        query.domain = value;
+        continue;
+      case 'lang':
+        query.lang = value.toLowerCase();
+        continue;
+      case 'since':
+      case 'until': {
+        // Lenient in q: a token that is no date is dropped.
+        const ms = parseDatetime(value);
+        if (ms !== undefined) query[key] = ms;
+        continue;
+      }
+      default:
+        free.push(part);
+    }
+  }
+  query.clauses = freeTextClauses(free.join(' ') || '*');
+
+  // HTTP parameters take priority over the tokens of q; a malformed datetime is a 400.
+  for (const key of ['since', 'until'] as const) {
+    const value = params.get(key);
+    if (!value) continue;
+    const ms = parseDatetime(value);
+    if (ms === undefined) throw new Error(`invalid Datetime for '${key}': ${value}`);
+    query[key] = ms;
+  }
+  const domain = params.get('domain');
+  if (domain) query.domain = domain;
+  const url = params.get('url');
+  if (url) query.url = url;
+  const lang = params.get('lang');
+  if (lang) query.lang = lang.toLowerCase();
+  const author = params.get('author');
+  if (author) query.author = author.startsWith('did:') ? author : (resolve(author) ?? author);
+  const mentions = params.get('mentions');
+  if (mentions) query.mentions = mentions.startsWith('did:') ? mentions : (resolve(mentions) ?? mentions);
+  return query;
+}
+
+function splitOutsideQuotes(raw: string): string[] {
+  const parts: string[] = [];
+  let quoted = false;
+  let current = '';
+  for (const ch of raw) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === ' ' && !quoted) {
+      if (current) parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current) parts.push(current);
+  return parts;
+}
+
+/** simple_query_string with AND as default: `-` negates, `|` ORs, quotes make phrases. */
+function freeTextClauses(text: string): PostQuery['clauses'] {
+  if (text.trim() === '*') return [];
+  const clauses: PostQuery['clauses'] = [];
+  const parts = splitOutsideQuotes(text);
+  for (let i = 0; i < parts.length; i++) {
+    let part = parts[i]!;
+    if (part === '|') continue;
+    const negate = part.startsWith('-') && part.length > 1;
+    if (negate) part = part.slice(1);
+    const anyOf = [analyse(part.replace(/^"|"$/g, ''))];
+    while (parts[i + 1] === '|' && parts[i + 2] !== undefined) {
+      anyOf.push(analyse(parts[i + 2]!.replace(/^"|"$/g, '')));
+      i += 2;
+    }
+    if (anyOf.every((a) => a.length === 0)) continue;
+    clauses.push({ negate, anyOf });
+  }
+  return clauses;
+}
+
+/** Standard-analyser-like tokens: lower-cased words, dots kept inside them (`arxiv.org`). */
+function analyse(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[._'][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+function containsPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
+  if (phrase.length === 0) return true;
+  outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (tokens[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** What the index holds of a post (transform.go): text + alt text, links, dates, tags. */
+interface IndexedPost {
+  tokens: string[];
+  urls: string[];
+  domains: string[];
+  createdAt: number;
+  did: string;
+  mentions: string[];
+  langs: string[];
+  tags: string[];
+}
+
+const indexed = new WeakMap<BlueskyPostView, IndexedPost>();
+
+function indexPost(post: BlueskyPostView): IndexedPost {
+  let doc = indexed.get(post);
+  if (!doc) {
+    doc = buildIndexedPost(post);
+    indexed.set(post, doc);
+  }
+  return doc;
+}
+
+function buildIndexedPost(post: BlueskyPostView): IndexedPost {
+  const record = post.record;
+  const alts: string[] = [];
+  const embed = record.embed;
+  if (embed?.$type === 'app.bsky.embed.images') {
+    for (const image of (embed.images ?? []) as Array<{ alt?: unknown }>) {
+      if (typeof image?.alt === 'string' && image.alt) alts.push(image.alt);
+    }
+  }
+  const links: string[] = [];
+  const mentions: string[] = [];
+  for (const facet of record.facets ?? []) {
+    for (const feature of facet.features ?? []) {
+      if (feature.$type === 'app.bsky.richtext.facet#link' && typeof feature.uri === 'string')
+        links.push(feature.uri);
+      if (feature.$type === 'app.bsky.richtext.facet#mention' && typeof feature.did === 'string')
+        mentions.push(feature.did);
+    }
+  }
+  // Only a top-level link card is indexed: a card beside a quote (recordWithMedia) is not.
+  if (embed?.$type === 'app.bsky.embed.external' && typeof embed.external?.uri === 'string')
+    links.push(embed.external.uri);
+  const text = record.text ?? '';
+  return {
+    tokens: analyse([text, ...alts].join('\n')),
+    urls: links.map(normaliseUrl),
+    domains: links.map(domainOf).filter(Boolean),
+    createdAt: Date.parse(record.createdAt ?? ''),
+    did: post.author.did,
+    mentions,
+    langs: (record.langs ?? []).map((l) => l.toLowerCase()),
+    tags: [...text.matchAll(/\B#([A-Za-z]+)\b/g)].map((m) => m[1]!.toLowerCase()),
   };
-  walk({ facets: post.record.facets, embed: post.record.embed }, 0);
-  walk({ embed: post.embed }, 0);
-  return out;
 }
 
-function parseBound(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+/** The posts a query matches, newest first (by the record's createdAt). */
+export function searchPosts(posts: readonly BlueskyPostView[], query: PostQuery): BlueskyPostView[] {
+  const hits: Array<{ post: BlueskyPostView; at: number }> = [];
+  for (const post of posts) {
+    const doc = indexPost(post);
+    if (Number.isNaN(doc.createdAt) || doc.createdAt > query.now) continue;
+    if (query.since !== undefined && doc.createdAt < query.since) continue;
+    if (query.until !== undefined && doc.createdAt >= query.until) continue;
+    if (query.domain && !doc.domains.includes(query.domain.toLowerCase())) continue;
+    if (query.url && !doc.urls.includes(normaliseUrl(query.url))) continue;
+    if (query.author && doc.did !== query.author) continue;
+    if (query.mentions && !doc.mentions.includes(query.mentions)) continue;
+    if (query.lang && !doc.langs.some((l) => l.split('-')[0] === query.lang)) continue;
+    if (!query.tags.every((t) => doc.tags.includes(t))) continue;
+    const textMatches = query.clauses.every(
+      (c) => c.anyOf.some((phrase) => containsPhrase(doc.tokens, phrase)) !== c.negate,
+    );
+    if (!textMatches) continue;
+    hits.push({ post, at: doc.createdAt });
+  }
+  return hits.sort((a, b) => b.at - a.at || a.post.uri.localeCompare(b.post.uri)).map((h) => h.post);
+}
+
+/** A datetime with a time zone, or a bare date (UTC midnight); undefined otherwise. */
+function parseDatetime(value: string): number | undefined {
+  const v = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return Date.parse(`${v}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(v)) return undefined;
+  const ms = Date.parse(v);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function hostOf(link: string): string {
+/** The index's domain of a link: its host, lower-cased, without `www.`. */
+function domainOf(link: string): string {
   try {
-    return new URL(link).hostname.toLowerCase();
+    return new URL(link).hostname.toLowerCase().replace(/^www\./, '');
   } catch {
     return '';
   }
 }
 
+/** Lossy URL normalisation (url.go): no scheme difference, no www., no fragment, no trailing slash, no tracking. */
 function normaliseUrl(link: string): string {
   try {
     const u = new URL(link);
-    return `${u.hostname.toLowerCase().replace(/^www\./, '')}${u.pathname.replace(/\/+$/, '')}`;
+    for (const key of [...u.searchParams.keys()])
+      if (/^utm_|^fbclid$|^gclid$/.test(key)) u.searchParams.delete(key);
+    u.searchParams.sort();
+    const query = u.searchParams.toString();
+    const path = u.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+    return `${u.hostname.toLowerCase().replace(/^www\./, '')}${path}${query ? `?${query}` : ''}`;
   } catch {
     return link;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// getPosts (lexicon app.bsky.feed.getPosts): up to 25 AT-URIs, no login on the public AppView;
+// posts that are deleted or unavailable are simply absent from the answer.
+
+function getPosts(
+  posts: readonly BlueskyPostView[],
+  query: URLSearchParams,
+  options: BlueskyStandInOptions,
+): Reply {
+  const uris = query.getAll('uris');
+  const error = (message: string): Reply => ({
+    status: 400,
+    headers: JSON_TYPE,
+    body: JSON.stringify({ error: 'InvalidRequest', message }),
+  });
+  if (uris.length === 0) return error('Error: Params must have the property "uris"');
+  if (uris.length > GET_POSTS_MAX)
+    return error(`Error: uris must not have more than ${GET_POSTS_MAX} elements`);
+  const bad = uris.findIndex((u) => !/^at:\/\/[^/]+\/app\.bsky\.feed\.post\/[^/]+$/.test(u));
+  if (bad >= 0) return error(`Error: uris/${bad} must be a valid at-uri`);
+  const gone = new Set(options.gone ?? []);
+  const byUri = new Map(posts.map((p) => [p.uri, p]));
+  const found: BlueskyPostView[] = [];
+  for (const uri of uris) {
+    const post = byUri.get(uri);
+    if (post && !gone.has(uri) && !found.includes(post)) found.push(post);
+  }
+  // The public AppView serves no viewer state.
+  return {
+    status: 200,
+    headers: JSON_TYPE,
+    body: JSON.stringify({ posts: found.map(({ viewer: _viewer, ...rest }) => rest) }),
+  };
+}
+
+/** URIs per getPosts request at most. */
+export const GET_POSTS_MAX = 25;
 
 // ---------------------------------------------------------------------------------------------
 // oEmbed (bskyweb embedr): JSON only; 403 for `!no-unauthenticated` authors; 404 unknown post.
@@ -332,6 +609,8 @@ export interface BlueskyPostSpec {
   langs?: string[];
   /** Author self-labels, e.g. `!no-unauthenticated`. */
   authorLabels?: string[];
+  /** Alt text of an attached image (a post without a link card). */
+  alt?: string;
 }
 
 /** A PostView in the searchPosts shape, for fixtures and the demo. */
@@ -398,6 +677,12 @@ export function blueskyPost(spec: BlueskyPostSpec): BlueskyPostView {
         media: { $type: 'app.bsky.embed.external#view', external },
       };
     }
+  }
+  if (spec.alt !== undefined && !record.embed) {
+    record.embed = {
+      $type: 'app.bsky.embed.images',
+      images: [{ alt: spec.alt, image: blobRef(), aspectRatio: { width: 1200, height: 800 } }],
+    };
   }
   return {
     uri,

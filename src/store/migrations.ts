@@ -146,4 +146,21 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX IF NOT EXISTS digests_listing
     ON digests(day, categories, horizon, observed_at, written_at, markdown_sha256);
   `,
+  // 5: the Jetstream listener's resume point, and the posts known to be deleted.
+  `
+  CREATE TABLE stream_cursors (
+    stream TEXT PRIMARY KEY,          -- 'jetstream'
+    time_us INTEGER NOT NULL,         -- time_us of the newest event whose effects are stored
+    updated_at TEXT NOT NULL          -- real clock
+  );
+
+  -- A deleted post stops counting from deleted_at on; its stored copy stays for the record.
+  CREATE TABLE post_deletions (
+    source TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,         -- the delete event's time, or the run that found it gone
+    how TEXT NOT NULL,                -- stream | refresh
+    PRIMARY KEY (source, post_id)
+  );
+  `,
 ];

@@ -63,8 +63,8 @@ interface PostRow {
 }
 
 /**
- * Every stored post of `sources` linked to one of `paperIds`, with its latest counts observed
- * at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
+ * Every stored post of `sources` linked to one of `paperIds` and not deleted by `asOf`, with
+ * its latest counts observed at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
  * takes its earliest later snapshot (a horizon run that started after its horizon).
  */
 export function loadPostsForPapers(
@@ -84,6 +84,9 @@ export function loadPostsForPapers(
              FROM post_papers pp INDEXED BY post_papers_paper
              WHERE pp.paper_id IN (SELECT value FROM json_each(@ids))
                AND pp.source IN (SELECT value FROM json_each(@sources))
+               -- A post deleted by then no longer counts.
+               AND NOT EXISTS (SELECT 1 FROM post_deletions d
+                               WHERE d.source = pp.source AND d.post_id = pp.post_id AND d.deleted_at <= @asOf)
              GROUP BY pp.source, pp.post_id
            ),
            latest AS MATERIALIZED (

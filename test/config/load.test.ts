@@ -125,3 +125,42 @@ test('loadConfig - weights from the environment', () => {
     /HOTPAPERS_WEIGHTS must look like/,
   );
 });
+
+test('loadConfig - Bluesky listener and AppView endpoints (DESIGN §3)', () => {
+  const dir = emptyDir();
+  const c = loadConfig({ env: {}, cwd: dir });
+  assert.equal(c.blueskyJetstreamUrl, 'wss://jetstream2.us-east.bsky.network/subscribe');
+  assert.equal(c.blueskyAppviewUrl, 'https://public.api.bsky.app/xrpc');
+  const set = loadConfig({
+    env: {
+      BLUESKY_JETSTREAM_URL: 'ws://127.0.0.1:9/subscribe',
+      BLUESKY_APPVIEW_URL: 'http://127.0.0.1:9/xrpc',
+    },
+    cwd: dir,
+  });
+  assert.equal(set.blueskyJetstreamUrl, 'ws://127.0.0.1:9/subscribe');
+  assert.equal(set.blueskyAppviewUrl, 'http://127.0.0.1:9/xrpc');
+  throwsWith(
+    () => loadConfig({ env: { BLUESKY_JETSTREAM_URL: 'https://jetstream.example/subscribe' }, cwd: dir }),
+    /^config: BLUESKY_JETSTREAM_URL must be a ws\(s\) URL, got "https:\/\/jetstream\.example\/subscribe"$/,
+  );
+  throwsWith(
+    () => loadConfig({ env: { BLUESKY_APPVIEW_URL: 'wss://x.example' }, cwd: dir }),
+    /^config: BLUESKY_APPVIEW_URL must be an http\(s\) URL/,
+  );
+});
+
+test('enabledSources - Bluesky without a login when the listener feeds the store', () => {
+  const dir = emptyDir();
+  const none = loadConfig({ env: {}, cwd: dir });
+  assert.deepEqual(enabledSources(none, { blueskyListener: true }), ['bluesky', 'hn', 'hf']);
+  assert.deepEqual(enabledSources(none, { blueskyListener: false }), ['hn', 'hf']);
+  // Chosen explicitly without an app password: refresh only, not an error; half a login is one.
+  assert.deepEqual(enabledSources(loadConfig({ env: { HOTPAPERS_SOURCES: 'bluesky' }, cwd: dir })), [
+    'bluesky',
+  ]);
+  throwsWith(
+    () => loadConfig({ env: { HOTPAPERS_SOURCES: 'bluesky', BLUESKY_HANDLE: 'a.bsky.social' }, cwd: dir }),
+    /HOTPAPERS_SOURCES includes bluesky but BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are not both set/,
+  );
+});

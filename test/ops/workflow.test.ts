@@ -154,7 +154,7 @@ test('init - without a target says what to choose; --cron and --systemd print re
   const units = systemdUnits('/srv/hp');
   assert.deepEqual(await init({ cron: true, systemd: true, dir: '/srv/hp' }, dir), {
     messages: [],
-    stdout: `${cronLine('/srv/hp')}\n${units.service}\n${units.timer}`,
+    stdout: `${cronLine('/srv/hp')}\n${units.service}\n${units.timer}\n${units.listener}`,
   });
 });
 
@@ -171,4 +171,15 @@ test('cronLine / systemdUnits - 18:30 US Eastern on weekdays, run --publish', ()
     /^ExecStart=\/usr\/bin\/env hotpapers run --publish --horizon 24h --log-format json$/m,
   );
   assert.match(units.service, /^WorkingDirectory=\/srv\/hp$/m);
+});
+
+test('systemdUnits - the listener runs for good, restarts, and is stopped with SIGTERM', () => {
+  const { listener } = systemdUnits('/srv/hp');
+  assert.match(listener, /^# \/etc\/systemd\/system\/hotpapers-listen\.service$/m);
+  assert.match(listener, /^Type=simple$/m);
+  assert.match(listener, /^ExecStart=\/usr\/bin\/env hotpapers listen --log-format json$/m);
+  assert.match(listener, /^Restart=always$/m);
+  assert.match(listener, /^KillSignal=SIGTERM$/m);
+  assert.match(listener, /^WorkingDirectory=\/srv\/hp$/m);
+  assert.match(listener, /^WantedBy=multi-user\.target$/m);
 });

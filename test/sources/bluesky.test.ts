@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { type Config, configSchema } from '../../src/config/schema.js';
 import { HttpClient } from '../../src/http/client.js';
 import {
+  BLUESKY_SWEEP_DOMAINS,
   type BlueskyPostView,
   blueskyPostUrl,
   createBlueskySource,
@@ -146,47 +147,49 @@ test('parseSearchPosts - reads cursor and hitsTotal, rejects bodies without post
   });
 });
 
-test('collect - one session, domain sweeps follow the cursor over the day window', async (t) => {
+test('collect - one session, a domain: sweep per arXiv host over the day window, following cursors', async (t) => {
   const s = await startBlueskyStandIn(data(), { pageSize: 2 });
   t.after(() => s.close());
   const { ctx } = context(s.apiUrl, s.oembedUrl);
   const result = await createBlueskySource().collect(PAPERS, ctx);
 
-  // Post 5 predates the announcement; every other fixture post is returned, once.
+  // Post 5 predates the announcement; the card beside a quote (carol) is not in the search
+  // index (only the listener sees it); the card-only post (bob) is found through its link.
   assert.deepEqual(ids(result.posts), [
     'at://did:plc:abc123xyz/app.bsky.feed.post/3lxyzabc2k2a',
     'at://did:plc:bob456def/app.bsky.feed.post/3lbobcard001',
-    'at://did:plc:carol789ghi/app.bsky.feed.post/3lcarolqm002',
     'at://did:plc:dave000jkl/app.bsky.feed.post/3ldavetwo003',
     'at://did:plc:fay222pqr/app.bsky.feed.post/3lfayhide005',
   ]);
-  const carol = result.posts.find((p) => p.authorHandle === 'carol.bsky.social');
-  assert.deepEqual(carol?.links, ['https://www.alphaxiv.org/abs/2608.12400']);
 
-  // createSession, then 2 pages of arxiv.org (4 posts, 2 a page), then alphaxiv.org.
-  assert.deepEqual(paths(s.requests), [
-    'com.atproto.server.createSession',
-    'app.bsky.feed.searchPosts',
-    'app.bsky.feed.searchPosts',
-    'app.bsky.feed.searchPosts',
-  ]);
+  // createSession, then 3 pages of arxiv.org (4 posts, 2 a page: a full page carries a
+  // cursor), then one page for every other domain.
+  const searches = s.requests.filter((r) => r.path.endsWith('searchPosts'));
+  assert.equal(paths(s.requests)[0], 'com.atproto.server.createSession');
+  assert.equal(s.requests.length, 1 + searches.length);
+  assert.deepEqual(
+    searches.map((r) => r.query.get('domain')),
+    ['arxiv.org', 'arxiv.org', 'arxiv.org', ...BLUESKY_SWEEP_DOMAINS.slice(1)],
+  );
   const login = s.requests[0]!;
   assert.equal(login.method, 'POST');
   assert.equal(login.headers['content-type'], 'application/json');
   assert.deepEqual(JSON.parse(login.body), { identifier: HANDLE, password: PASSWORD });
-  const [first, second, alpha] = s.requests.slice(1);
-  assert.equal(first?.query.get('q'), 'arxiv.org');
-  assert.equal(first?.query.get('domain'), 'arxiv.org');
+  const [first, second, third] = searches;
+  assert.equal(
+    first?.query.get('q'),
+    'domain:arxiv.org since:2026-08-20T00:00:00.000Z until:2026-08-21T12:00:00.000Z',
+  );
   assert.equal(first?.query.get('since'), '2026-08-20T00:00:00.000Z');
   assert.equal(first?.query.get('until'), '2026-08-21T12:00:00.000Z');
   assert.equal(first?.query.get('sort'), 'latest');
   assert.equal(first?.query.get('limit'), '100');
   assert.equal(first?.query.get('cursor'), null);
   assert.equal(second?.query.get('cursor'), '2');
-  assert.equal(alpha?.query.get('domain'), 'alphaxiv.org');
+  assert.equal(third?.query.get('cursor'), '4');
   assert.match(String(first?.headers.authorization), /^Bearer ey/);
   assert.ok(
-    result.notes.some((n) => n.includes('arxiv.org 2 pages, 4 posts')),
+    result.notes.some((n) => n.includes('arxiv.org 3 pages, 4 posts')),
     result.notes.join(' | '),
   );
   assertNoPassword(s.requests, ...result.notes);
@@ -207,14 +210,14 @@ test('collect - an expired session is refreshed once and the search repeated onc
   t.after(() => s.close());
   const { ctx } = context(s.apiUrl, s.oembedUrl);
   const result = await createBlueskySource().collect(PAPERS, ctx);
-  assert.equal(result.posts.length, 5);
-  assert.deepEqual(paths(s.requests), [
+  assert.equal(result.posts.length, 4);
+  assert.deepEqual(paths(s.requests).slice(0, 4), [
     'com.atproto.server.createSession',
     'app.bsky.feed.searchPosts',
     'com.atproto.server.refreshSession',
     'app.bsky.feed.searchPosts',
-    'app.bsky.feed.searchPosts',
   ]);
+  assert.equal(paths(s.requests).filter((p) => p.endsWith('Session')).length, 2);
   const refresh = s.requests[2]!;
   assert.equal(refresh.method, 'POST');
   // The refresh carries the refresh token, and the repeated search the new access token.
@@ -234,7 +237,7 @@ test('collect - a dead refresh token means a new login, still one retry', async 
   t.after(() => s.close());
   const { ctx } = context(s.apiUrl, s.oembedUrl);
   const result = await createBlueskySource().collect(PAPERS, ctx);
-  assert.equal(result.posts.length, 5);
+  assert.equal(result.posts.length, 4);
   assert.deepEqual(paths(s.requests).slice(0, 5), [
     'com.atproto.server.createSession',
     'app.bsky.feed.searchPosts',
@@ -280,7 +283,7 @@ test('collect - a wrong app password is one line naming the settings, never the 
   assert.equal(s.requests.length, 1, 'a 401 is not retried');
 });
 
-test('collect - missing credentials fail before any request', async (t) => {
+test('collect - missing credentials, no store: fails before any request', async (t) => {
   const s = await startBlueskyStandIn(data());
   t.after(() => s.close());
   const { ctx } = context(s.apiUrl, s.oembedUrl, { blueskyAppPassword: undefined });
@@ -301,8 +304,11 @@ test('collect - search refused (403) everywhere fails with one line', async (t) 
     );
     return true;
   });
-  // Two sweeps refused on their first page, one per-paper probe refused: then it stops.
-  assert.equal(paths(s.requests).filter((p) => p.endsWith('searchPosts')).length, 3);
+  // Every domain's sweep refused on its first page, one per-paper probe refused: then it stops.
+  assert.equal(
+    paths(s.requests).filter((p) => p.endsWith('searchPosts')).length,
+    BLUESKY_SWEEP_DOMAINS.length + 1,
+  );
 });
 
 test('collect - a sweep cut short by a 403 on the cursor falls back to bounded per-paper searches', async (t) => {
@@ -311,27 +317,31 @@ test('collect - a sweep cut short by a 403 on the cursor falls back to bounded p
   const { ctx } = context(s.apiUrl, s.oembedUrl);
   const result = await createBlueskySource({ fallbackMax: 3 }).collect(PAPERS, ctx);
   const searches = s.requests.filter((r) => r.path.endsWith('searchPosts'));
-  // arxiv.org page 1, its cursor page (403), alphaxiv.org page 1, then 3 per-paper searches.
-  assert.equal(searches.length, 6);
-  const perPaper = searches.slice(3);
-  // Papers already linked by swept posts are skipped: 12411 (the newest post) and 12400 (alphaxiv).
+  // arxiv.org page 1, its cursor page (403), one page for each other domain, then 3 per-paper searches.
+  const sweeps = 2 + BLUESKY_SWEEP_DOMAINS.length - 1;
+  assert.equal(searches.length, sweeps + 3);
+  const perPaper = searches.slice(sweeps);
+  // The paper linked by the swept post (12411, the newest) is skipped.
   assert.deepEqual(
     perPaper.map((r) => r.query.get('q')),
-    ['2608.12345', '2608.12377', '2608.12500'],
+    ['2608.12345', '2608.12377', '2608.12400'],
   );
   for (const r of perPaper) {
     assert.equal(r.query.get('domain'), null);
     assert.equal(r.query.get('cursor'), null);
   }
-  assert.ok(result.posts.some((p) => p.links.includes('https://arxiv.org/pdf/2608.12377v2')));
-  assert.ok(result.posts.some((p) => p.links.includes('https://arxiv.org/abs/2608.12345')));
-  assert.ok(result.posts.some((p) => p.links.includes('https://arxiv.org/abs/2608.12411')));
+  // Free text matches text only: the newest post showing 2608.12345 is found (one page of
+  // one post), the card-only post of 2608.12377 is not.
+  assert.deepEqual(ids(result.posts), [
+    'at://did:plc:abc123xyz/app.bsky.feed.post/3lxyzabc2k2a',
+    'at://did:plc:dave000jkl/app.bsky.feed.post/3ldavetwo003',
+  ]);
   assert.ok(
     result.notes.some((n) => /cut short after 1 pages \(bluesky: HTTP 403/.test(n)),
     result.notes.join(' | '),
   );
   assert.ok(
-    result.notes.some((n) => n.includes('per-paper search for 3 of 3 papers')),
+    result.notes.some((n) => n.includes('per-paper search for 3 of 4 papers (limit 3)')),
     result.notes.join(' | '),
   );
 });
@@ -342,7 +352,10 @@ test('collect - a sweep that finds nothing tries the papers one by one, within t
   const { ctx } = context(s.apiUrl, s.oembedUrl);
   const result = await createBlueskySource({ fallbackMax: 2 }).collect(PAPERS, ctx);
   assert.deepEqual(result.posts, []);
-  assert.equal(s.requests.filter((r) => r.path.endsWith('searchPosts')).length, 4);
+  assert.equal(
+    s.requests.filter((r) => r.path.endsWith('searchPosts')).length,
+    BLUESKY_SWEEP_DOMAINS.length + 2,
+  );
   assert.ok(result.notes.some((n) => n.includes('per-paper search for 2 of 5 papers (limit 2)')));
 });
 
@@ -364,7 +377,7 @@ test('collect - 429 waits until RateLimit-Reset, then carries on', async (t) => 
   t.after(() => s.close());
   const { ctx, waits } = context(s.apiUrl, s.oembedUrl);
   const result = await createBlueskySource().collect(PAPERS, ctx);
-  assert.equal(result.posts.length, 5);
+  assert.equal(result.posts.length, 4);
   assert.equal(waits.length, 1);
   // Reset is epoch seconds 4 s ahead of the stand-in's clock: the wait is 3–4 s, not the 5 ms backoff.
   assert.ok(waits[0]! > 2900 && waits[0]! <= 4000, `waited ${waits[0]} ms`);

@@ -14,6 +14,7 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [string, () => Promise<{ re
   ['serve', () => import('./serve.js')],
   ['run', () => import('./run.js')],
   ['backfill', () => import('./backfill.js')],
+  ['listen', () => import('./listen.js')],
   ['init', () => import('./init.js')],
   ['demo', () => import('./demo.js')],
 ];

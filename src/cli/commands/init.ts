@@ -1,6 +1,7 @@
 /**
  * `hotpapers init`: set up unattended daily runs. `--github-actions` writes the workflow;
- * `--cron` and `--systemd` print a crontab line or systemd units to install by hand.
+ * `--cron` and `--systemd` print a crontab line or systemd units to install by hand (with
+ * `--systemd`, also the service that runs `hotpapers listen`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ export function register(program: Command): void {
     .description('set up daily runs: a GitHub Actions workflow, a cron line or systemd units')
     .option('--github-actions', `write ${WORKFLOW_PATH} (runs daily, caches the store, publishes the post)`)
     .option('--cron', 'print a crontab line')
-    .option('--systemd', 'print a systemd service and timer')
+    .option('--systemd', 'print the systemd service and timer, and the Bluesky listener service')
     .option('--force', 'overwrite an existing workflow file')
     .option('--schedule <cron>', `UTC cron expression of the workflow (default "${DEFAULT_CRON}")`)
     .addOption(
@@ -88,7 +89,7 @@ export async function init(flags: InitFlags, cwd: string): Promise<InitOutcome> 
   if (flags.cron) out.stdout += `${cronLine(dir)}\n`;
   if (flags.systemd) {
     const units = systemdUnits(dir);
-    out.stdout += `${units.service}\n${units.timer}`;
+    out.stdout += `${units.service}\n${units.timer}\n${units.listener}`;
   }
   return out;
 }
