@@ -3,7 +3,7 @@
  * peak memory — for each part. Tests never assert on time; this is where time is measured.
  * Each part runs in its own process so its peak memory is its own.
  * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site, startup, store,
- * bluesky).
+ * bluesky, enrich).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   startup: async () => (await import('./startup.js')).benchStartup(),
   store: async () => (await import('./store.js')).benchStore(),
   bluesky: async () => (await import('./bluesky.js')).benchBluesky(),
+  enrich: async () => (await import('./enrich.js')).benchEnrich(),
 };
 
 const args = process.argv.slice(2);

@@ -22,6 +22,7 @@ import { HotpapersError, ParseError } from '../errors.js';
 import { parseJsonBody } from '../http/client.js';
 import { describeTarget, HttpError } from '../http/errors.js';
 import type { Paper, Post } from '../types.js';
+import { registerSecret } from '../util/redact.js';
 import type { Source, SourceContext } from './source.js';
 
 /**
@@ -349,6 +350,8 @@ async function createSession(ctx: SourceContext): Promise<Session> {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ identifier: blueskyHandle.replace(/^@/, ''), password: blueskyAppPassword }),
+    // Masked wherever an answer repeats it; never sent across a redirect to another origin.
+    secrets: [blueskyAppPassword],
     // The hint replaces the body in the message: nothing the server echoes can leak.
     hintForStatus: (status) => (status === 400 || status === 401 ? CREDENTIAL_HINT : undefined),
   });
@@ -378,6 +381,8 @@ function readSession(body: unknown, url: string): Session {
       `unexpected response for ${describeTarget('POST', url)}: no session tokens`,
     );
   }
+  // Secrets from here on: masked wherever a service echoes them back.
+  registerSecret(body.accessJwt, body.refreshJwt);
   return { accessJwt: body.accessJwt, refreshJwt: body.refreshJwt, did: body.did };
 }
 
@@ -608,13 +613,14 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
     );
   }
 
-  /** Re-read stored posts by AT-URI on the public AppView; returns the URIs it no longer serves. */
+  /** Re-read stored posts by AT-URI on the public AppView: the URIs it no longer serves, and how many went unanswered. */
   async function refresh(
     ctx: SourceContext,
     uris: readonly string[],
     found: Map<string, Post>,
-  ): Promise<string[]> {
+  ): Promise<{ gone: string[]; unanswered: number }> {
     const gone: string[] = [];
+    let unanswered = 0;
     const base = ctx.config.blueskyAppviewUrl.replace(/\/+$/, '');
     for (let i = 0; i < uris.length; i += BLUESKY_GET_POSTS_BATCH) {
       const batch = uris.slice(i, i + BLUESKY_GET_POSTS_BATCH);
@@ -635,10 +641,16 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
         served.add(post.id);
         found.set(post.id, post);
       }
-      // A post the AppView does not return is deleted, or its author's account is gone.
+      // A post the AppView does not return is deleted, or its author's account is gone. A batch
+      // of several that comes back empty looks like the AppView's trouble, not 25 deletions:
+      // those posts keep their stored counts and are asked again next run.
+      if (served.size === 0 && batch.length > 1) {
+        unanswered += batch.length;
+        continue;
+      }
       for (const uri of batch) if (!served.has(uri)) gone.push(uri);
     }
-    return gone;
+    return { gone, unanswered };
   }
 
   return {
@@ -670,9 +682,11 @@ export function createBlueskySource(options: BlueskySourceOptions = {}): Source 
       let gone: string[] = [];
       if (toRefresh.length > 0) {
         try {
-          gone = await refresh(ctx, toRefresh, found);
+          const outcome = await refresh(ctx, toRefresh, found);
+          gone = outcome.gone;
+          const refreshed = toRefresh.length - gone.length - outcome.unanswered;
           notes.push(
-            `bluesky: refreshed the counts of ${toRefresh.length - gone.length} stored posts${gone.length > 0 ? `, ${gone.length} deleted or unavailable` : ''}`,
+            `bluesky: refreshed the counts of ${refreshed} stored posts${gone.length > 0 ? `, ${gone.length} deleted or unavailable` : ''}${outcome.unanswered > 0 ? `; getPosts returned nothing for ${outcome.unanswered} (not taken as deleted)` : ''}`,
           );
         } catch (error) {
           // Without search results the refresh is the source: its failure is the source's.

@@ -5,13 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError } from '../errors.js';
+import { noteStorePath, StoreError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
 /** Open (creating if needed) the store at `path` and bring its schema up to date. */
 export function openStore(path: string): Db {
+  noteStorePath(path);
   let db: Db;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -265,7 +265,7 @@ test('fetchApiListing - a 406 without a feed is retried like a 503, then the day
   );
   assert.equal(server.requests.length, 2);
   assert.equal(waits.length, 1, 'one backoff before the second try');
-  assert.ok(waits[0]! > 0 && waits[0]! <= 5);
+  assert.ok(waits[0]! > 0 && waits[0]! <= 5, `backoff within the first step, got ${waits[0]}`);
   assert.equal(warnings.length, 1);
   assert.match(
     warnings[0]!,

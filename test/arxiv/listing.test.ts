@@ -254,5 +254,8 @@ test('fetchListing - a day older than 90 days whose API answers 406 once still l
     env.server.requests.map((r) => r.path),
     ['/api/query', '/api/query'],
   );
-  assert.ok(env.warnings.some((w) => /HTTP 406 Not Acceptable .*retrying/.test(w)));
+  assert.ok(
+    env.warnings.some((w) => /HTTP 406 Not Acceptable .*retrying/.test(w)),
+    'a warning names the 406 and the retry',
+  );
 });

@@ -12,7 +12,7 @@ import { blueskyPost, startBlueskyStandIn } from '../../src/standins/bluesky.js'
 import { hfDailyItem, startHfStandIn } from '../../src/standins/hf.js';
 import { hnStory, startHnStandIn } from '../../src/standins/hn.js';
 import { closedPort, startStandIn } from '../../src/standins/server.js';
-import { fakeTweet, startXStandIn } from '../../src/standins/x.js';
+import { fakeLongTweet, fakeTweet, startXStandIn } from '../../src/standins/x.js';
 import { runCli } from '../helpers/cli.js';
 
 const DAY = '2021-06-09';
@@ -158,6 +158,44 @@ describe('post with four sources', () => {
       thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2106.00003.png',
       fetchedAt: '2021-06-10T12:00:00.000Z',
     });
+  });
+
+  it('a long X post whose only arXiv link is past the 280-character cut ranks its paper', async (t) => {
+    const arxiv = await startStandIn(arxivApiHandler(PAPERS));
+    const long = fakeLongTweet({
+      id: '2001',
+      authorId: '1',
+      prose: `A thread-length take on Beta. ${'It is careful, it is clear, and the ablations answer every question I had. '.repeat(4)}Read it:`,
+      links: [abs(2)],
+      likes: 70,
+      reposts: 4,
+      createdAt: '2021-06-09T09:00:00.000Z',
+    });
+    const x = await startXStandIn(
+      { tweets: [long], users: [{ id: '1', username: 'alice', name: 'Alice' }] },
+      { generateOembed: true, clock: () => Date.parse(NOW) },
+    );
+    t.after(async () => {
+      await Promise.all([arxiv.close(), x.close()]);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'hp-sources-'));
+    const result = await runCli(['post', '--date', DAY, '--out', dir], {
+      ARXIV_API_URL: `${arxiv.url}/api/query`,
+      ARXIV_LISTING: 'api',
+      ARXIV_DELAY_MS: '0',
+      X_BEARER_TOKEN: x.token,
+      X_API_URL: x.apiUrl,
+      X_OEMBED_URL: x.oembedUrl,
+      HOTPAPERS_SOURCES: 'x',
+      HOTPAPERS_NOW: NOW,
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const search = x.requests.find((r) => r.path.endsWith('/tweets/search/recent'))!;
+    assert.match(search.query.get('tweet.fields') ?? '', /(^|,)note_tweet(,|$)/);
+    const post = readFileSync(join(dir, `${DAY}---Hot-Papers.md`), 'utf8');
+    assert.deepEqual(post.match(/^# \d+\. .*$/gm), ['# 1. Beta']);
+    assert.match(post, /^- retweets: 4, favorites: 70 /m);
   });
 
   it('with X working and Bluesky, HN and HF unreachable, still writes the post and exits 0', async (t) => {

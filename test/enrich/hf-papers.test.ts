@@ -200,7 +200,7 @@ test('enrichPapers - a bad body fails that paper only; HF down stops asking and 
     log: two.log,
     concurrency: 1,
   });
-  assert.ok(report2);
+  assert.ok(report2, 'enrichment ran');
   assert.equal(report2.failures.length, 1);
   assert.deepEqual(report2.skipped, ['2611.01002', UNKNOWN]);
   assert.equal(

@@ -170,7 +170,7 @@ test('a day page shows counts, links, categories, abstract, top posts, source he
   assert.ok(day.includes('<a href="../categories/cs.CL.html">cs.CL</a>'));
   assert.ok(day.includes(RARE_WORD));
   assert.ok(day.includes('class="post"'));
-  assert.ok(day.includes('<li class="warn">Hacker News: failed (hn: HTTP 503 from hn.algolia.com)</li>'));
+  assert.ok(day.includes('<li class="warn">Hacker News: failed (HTTP 503 from hn.algolia.com)</li>'));
   assert.ok(day.includes('<a rel="prev" href="../days/2021-06-08.html">&larr; 2021-06-08</a>'));
   assert.ok(day.includes('<a rel="next" href="../days/2021-06-10.html">2021-06-10 &rarr;</a>'));
   assert.ok(!day.includes('counts at 24h'));

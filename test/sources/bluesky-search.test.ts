@@ -343,3 +343,33 @@ test('collect - search results and refreshed posts are merged, each post once', 
   assert.ok(idsSeen.includes(CARD_ONLY.uri) && idsSeen.includes(TEXT_ONLY.uri));
   assert.deepEqual(result.gone, []);
 });
+
+test('collect - a getPosts batch that comes back empty is not taken as 25 deletions', async (t) => {
+  const stored = Array.from({ length: 26 }, (_, i) =>
+    blueskyPost({
+      rkey: `3batch${i}`,
+      handle: `b${i}.bsky.social`,
+      text: 'hi',
+      createdAt: '2026-08-20T12:00:00.000Z',
+      link: 'https://arxiv.org/abs/2608.50001',
+      linkIn: 'facet',
+    }),
+  );
+  // The AppView answers the first batch with no posts at all (an outage, not 25 deletions).
+  const s = await standIn(stored, { gone: stored.slice(0, 25).map((p) => p.uri) });
+  t.after(() => s.close());
+  const ctx = {
+    ...context(s, { blueskyHandle: undefined, blueskyAppPassword: undefined }),
+    storedPostIds: stored.map((p) => p.uri),
+  };
+  const result = await createBlueskySource().collect([paper('2608.50001')], ctx);
+  assert.deepEqual(result.gone, []);
+  assert.deepEqual(
+    result.posts.map((p) => p.id),
+    [stored[25]!.uri],
+  );
+  assert.ok(
+    result.notes.some((n) => n.includes('getPosts returned nothing for 25 (not taken as deleted)')),
+    result.notes.join(' | '),
+  );
+});

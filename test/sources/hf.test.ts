@@ -178,7 +178,10 @@ test('collect - a date with more pages than the cap says so in a note', async (t
     ctx,
   );
   assert.equal(result.posts.length, 4);
-  assert.ok(result.notes.includes('hf: stopped after 2 pages on 2026-08-20; later entries were not read'));
+  assert.ok(
+    result.notes.includes('hf: stopped after 2 pages on 2026-08-20; later entries were not read'),
+    result.notes.join(' | '),
+  );
 });
 
 test('postFromDailyItem - 2026 shape: time from submittedOnDailyAt, handle from submittedOnDailyBy.user', () => {
