@@ -8,6 +8,7 @@ import {
   buildGeneration,
   type GenerationOutput,
   MANIFEST_PATH,
+  mapOutput,
   type SiteFiles,
   StaleGenerationError,
 } from './build.js';
@@ -57,11 +58,7 @@ function withSource<T>(options: GenerateOptions, fn: (source: SiteSource, warnin
 /** Read the store at `options.db` and build the whole site in memory (tests, small stores). */
 export function generateSite(options: GenerateOptions): GenerateResult {
   const files: SiteFiles = new Map();
-  const output: GenerationOutput = {
-    readPrevious: () => undefined,
-    write: (path, data) => files.set(path, Array.isArray(data) ? Buffer.concat(data) : data),
-    keep: () => false,
-  };
+  const output: GenerationOutput = mapOutput(files);
   const stats = withSource(options, (source, warnings) => {
     const s = buildGeneration(source, options, output);
     return { ...s, warnings: [...warnings, ...s.warnings] };
