@@ -41,7 +41,7 @@ function nowOf(day: string): string {
 }
 
 /** One day into the store as `post` would leave it: listing, posts, snapshots, embeds of shown posts, digest. */
-function writeDay(db: Db, day: string, world: WorldDay): void {
+function writeDay(db: Db, day: string, world: WorldDay): { wholeDigestBytes: number } {
   const now = nowOf(day);
   const papers = world.papers.map(standInToPaper);
   saveListing(db, { day, categories: CATEGORIES, method: 'api', papers, notes: [] }, now);
@@ -77,6 +77,7 @@ function writeDay(db: Db, day: string, world: WorldDay): void {
     writtenAt: now,
     observedAt: new Map(matched.map((m) => [postKey(m.post), m.observedAt!])),
   });
+  return { wholeDigestBytes: Buffer.byteLength(JSON.stringify(digest)) };
 }
 
 function fileSize(path: string): number {
@@ -89,9 +90,10 @@ function buildHistory(path: string): string {
   const db = openStore(path);
   let day = FIRST_DAY;
   const sizes: number[] = [];
+  let whole = 0;
   try {
     for (let i = 0; i < DAYS; i++) {
-      writeDay(db, day, worldDay({ day, papers: PAPERS, posts: POSTS }));
+      whole += writeDay(db, day, worldDay({ day, papers: PAPERS, posts: POSTS })).wholeDigestBytes;
       db.pragma('wal_checkpoint(TRUNCATE)');
       sizes.push(fileSize(path));
       day = nextMailing(day);
@@ -111,6 +113,10 @@ function buildHistory(path: string): string {
     `store growth: ${(vacuumed / DAYS / 1e6).toFixed(2)} MB/day after VACUUM (${(vacuumed / 1e6).toFixed(1)} MB for ${DAYS} days); ${(perDayLast / 1e6).toFixed(2)} MB/day over the last ${last.length - 1} days before VACUUM (goal ≤ 2.5 MB)`,
   );
   const db2 = openStore(path);
+  const byKey = db2.prepare('SELECT sum(length(digest)) FROM digests').pluck().get() as number;
+  console.log(
+    `digests: ${(byKey / DAYS / 1e3).toFixed(0)} KB/day by key (format 2); the same days stored whole (before) would be ${(whole / DAYS / 1e3).toFixed(0)} KB/day`,
+  );
   const tables = db2
     .prepare(
       'SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE aggregate = 1 GROUP BY name ORDER BY bytes DESC LIMIT 8',

@@ -24,6 +24,11 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
     'HOTPAPERS_HTTP_TIMEOUT_MS, HOTPAPERS_HTTP_ATTEMPTS, HOTPAPERS_RETRY_BASE_MS, HOTPAPERS_MAX_WAIT_S',
     'per-attempt timeout, attempts, retry back-off, longest Retry-After honoured',
   ],
+  [
+    'HOTPAPERS_SOURCE_DEADLINE_S, HOTPAPERS_EMBED_DEADLINE_S, HOTPAPERS_EMBED_MAX_FAILURES',
+    'deadline of each source (600) and of the embeds (120), embed failures in a row before giving up (3)',
+  ],
+  ['HOTPAPERS_MAX_RESPONSE_MB', 'size cap of any one response (default 50)'],
   ['ARXIV_LISTING', 'auto, api, rss or catchup: how the listing is found'],
   ['ARXIV_DELAY_MS', 'spacing between arXiv requests (default 3000)'],
   ['ARXIV_API_URL, ARXIV_RSS_URL, ARXIV_CATCHUP_URL', 'arXiv endpoints'],

@@ -5,8 +5,9 @@
  * an exit code: 0 done, 1 the run could not complete, 2 usage error.
  */
 import { Command, CommanderError } from 'commander';
-import { HotpapersError, oneLine } from '../errors.js';
+import { HotpapersError, oneLine, userErrorLine } from '../errors.js';
 import { createLogger, type LogFormat } from '../util/log.js';
+import { redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
 import { loadCommands } from './commands/index.js';
 import { programEpilog } from './help.js';
@@ -80,11 +81,9 @@ export function reportError(error: unknown, format: LogFormat = 'human'): number
     return code;
   }
   const debug = /hotpapers/.test(process.env.DEBUG ?? '');
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  const message =
-    error instanceof HotpapersError
-      ? error.message
-      : `hotpapers: internal error: ${oneLine(error instanceof Error ? error.message : String(error))}`;
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
+  // Ours as is; a file or store error names its path and cause; anything else is an internal error (redacted).
+  const message = userErrorLine(error);
   if (format === 'json') {
     const service = error instanceof HotpapersError ? error.service : 'hotpapers';
     jsonError(message, { exitCode: code, service });

@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, clipInput } from '../errors.js';
 import { SOURCE_IDS, type SourceId, type Thresholds } from '../types.js';
+import { registerSecret, registerSecretsFromEnv } from '../util/redact.js';
 import { type Config, configSchema, ENV_NAMES, SECRET_KEYS } from './schema.js';
 
 export const CONFIG_FILE = 'hotpapers.config.json';
@@ -45,6 +46,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
   }
 
+  // Known before anything is sent, so the redactor masks them in whatever comes back.
+  registerSecretsFromEnv(env);
+  for (const key of SECRET_KEYS) if (typeof merged[key] === 'string') registerSecret(merged[key] as string);
+
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -53,7 +58,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (issue.code === 'unrecognized_keys') {
       throw new ConfigError(`${CONFIG_FILE} has unknown setting "${issue.keys.join('", "')}"`);
     }
-    const got = SECRET_KEYS.has(key) || !(key in merged) ? '' : `, got ${JSON.stringify(merged[key])}`;
+    const got =
+      SECRET_KEYS.has(key) || !(key in merged) ? '' : `, got ${clipInput(JSON.stringify(merged[key]))}`;
     throw new ConfigError(`${where} ${issue.message}${got}`);
   }
   const config = parsed.data;

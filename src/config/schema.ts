@@ -126,6 +126,10 @@ export const ENV_NAMES = {
   httpAttempts: 'HOTPAPERS_HTTP_ATTEMPTS',
   retryBaseMs: 'HOTPAPERS_RETRY_BASE_MS',
   maxWaitS: 'HOTPAPERS_MAX_WAIT_S',
+  sourceDeadlineS: 'HOTPAPERS_SOURCE_DEADLINE_S',
+  embedDeadlineS: 'HOTPAPERS_EMBED_DEADLINE_S',
+  embedMaxFailures: 'HOTPAPERS_EMBED_MAX_FAILURES',
+  maxResponseMb: 'HOTPAPERS_MAX_RESPONSE_MB',
 } as const;
 
 /** Settings whose values are never printed. */
@@ -178,6 +182,14 @@ export const configSchema = z
     httpAttempts: posInt.default(4),
     retryBaseMs: nonNegInt.default(1000),
     maxWaitS: nonNegInt.default(900),
+    /** Overall deadline of each source's collection. */
+    sourceDeadlineS: posInt.default(600),
+    /** Overall deadline of the embed stage. */
+    embedDeadlineS: posInt.default(120),
+    /** Consecutive failures after which the embed stage stops asking a provider. */
+    embedMaxFailures: posInt.default(3),
+    /** Size cap of any one response. */
+    maxResponseMb: posInt.default(50),
     strict: z.boolean().default(false),
     quiet: z.boolean().default(false),
   })

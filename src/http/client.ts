@@ -3,11 +3,26 @@
  * with capped exponential backoff and jitter, server-requested waits (`Retry-After`,
  * rate-limit reset headers), per-lane pacing and concurrency, the User-Agent, and request
  * counting. Waits use the real clock, never HOTPAPERS_NOW.
+ *
+ * It also holds the security rules every caller gets for free: a response is read up to a
+ * size cap while it streams (never retried when too large); a request carrying a credential
+ * (an Authorization header, or `secrets` in its body) follows redirects within its origin
+ * only; credentials sent are registered with the redactor; control characters are removed
+ * from every body; and an AbortSignal (a stage's deadline) cuts every wait short.
  */
 import { HotpapersError, oneLine } from '../errors.js';
+import { cleanRemoteText, stripJsonControlEscapes } from '../util/control.js';
 import type { Logger } from '../util/log.js';
+import { registerSecret } from '../util/redact.js';
 import { VERSION } from '../version.js';
-import { describeTarget, HttpError, NetworkError } from './errors.js';
+import {
+  abortReason,
+  DeadlineError,
+  describeTarget,
+  FatalResponseError,
+  HttpError,
+  NetworkError,
+} from './errors.js';
 import { backoffMs, RETRYABLE_STATUSES, serverDelayMs } from './retry.js';
 
 export const USER_AGENT = `hotpapers/${VERSION} (+https://github.com/hotpapers/hotpapers)`;
@@ -31,12 +46,14 @@ export interface HttpOptions {
   retryCapMs: number;
   /** Longest server-requested wait we accept; a longer one fails the request at once. */
   maxServerWaitMs: number;
+  /** Largest response body read, in bytes; a larger one fails at once (not retried). */
+  maxResponseBytes: number;
   /** Policy of lanes not named in `lanes`. */
   defaultLane: LanePolicy;
   /** Named lanes. */
   lanes: Record<string, LanePolicy>;
-  /** Replaceable for tests. */
-  sleep: (ms: number) => Promise<void>;
+  /** Replaceable for tests; the signal (when given) ends the wait early. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   fetch: typeof fetch;
   /** Called before each attempt, for progress and request counting by callers. */
@@ -64,6 +81,12 @@ export interface RequestSpec {
   /** Extra words for the error of a failed status (e.g. "check X_BEARER_TOKEN"). */
   hintForStatus?: (status: number) => string | undefined;
   timeoutMs?: number;
+  /** Secret values in the body (a password): registered with the redactor; the request is credentialed. */
+  secrets?: readonly string[];
+  /** Overall deadline: aborts the request and every wait for it (DeadlineError). */
+  signal?: AbortSignal;
+  /** Size cap of this response, overriding the client's. */
+  maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -80,9 +103,20 @@ const DEFAULTS: HttpOptions = {
   retryBaseMs: 1_000,
   retryCapMs: 30_000,
   maxServerWaitMs: 15 * 60_000,
+  maxResponseBytes: 50 * 1024 * 1024,
   defaultLane: { minIntervalMs: 0, concurrency: 4 },
   lanes: {},
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
   random: Math.random,
   fetch: (...args) => fetch(...args),
   dnsAttempts: 2,
@@ -95,14 +129,31 @@ interface Lane {
   waiters: Array<() => void>;
 }
 
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
 /** A configured HTTP client. Create one per run and share it. */
 export class HttpClient {
   readonly options: HttpOptions;
-  private readonly lanes = new Map<string, Lane>();
-  private readonly counts = new Map<string, number>();
+  private lanes = new Map<string, Lane>();
+  private counts = new Map<string, number>();
+  /** Deadline of every request made through this view (see `withSignal`). */
+  private scope: AbortSignal | undefined;
 
   constructor(options: Partial<HttpOptions> = {}) {
     this.options = { ...DEFAULTS, ...options, lanes: { ...DEFAULTS.lanes, ...options.lanes } };
+  }
+
+  /**
+   * A view of this client whose every request is bound to `signal` (a stage's deadline); it
+   * shares the lanes, pacing and request counts.
+   */
+  withSignal(signal: AbortSignal): HttpClient {
+    const view = new HttpClient(this.options);
+    view.lanes = this.lanes;
+    view.counts = this.counts;
+    view.scope = this.scope ? AbortSignal.any([this.scope, signal]) : signal;
+    return view;
   }
 
   /** Requests made so far, per host (every attempt counts). */
@@ -139,8 +190,20 @@ export class HttpClient {
     }
     const laneKey = spec.lane ?? host;
     const { maxAttempts } = this.options;
+    const signal = this.signalOf(spec);
+    const deadline = () => new DeadlineError(spec.service, abortReason(signal!), target);
+    const pause = async (ms: number) => {
+      await this.options.sleep(ms, signal);
+      if (signal?.aborted) throw deadline();
+    };
+    // The credentials this request carries are masked wherever an answer repeats them.
+    const auth = Object.entries(spec.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+    if (auth) registerSecret(auth.replace(/^\s*[A-Za-z]+\s+/, ''), auth);
+    if (spec.secrets) registerSecret(...spec.secrets);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(spec, method, host, laneKey, attempt);
+      if (signal?.aborted) throw deadline();
+      const outcome = await this.attempt(spec, method, host, laneKey, attempt, signal);
+      if (outcome.kind === 'fatal') throw outcome.error;
       if (outcome.kind === 'response') {
         const { response } = outcome;
         if (
@@ -170,9 +233,10 @@ export class HttpClient {
         const wait =
           asked ?? backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
         this.announceRetry(spec.service, `HTTP ${response.status} for ${target}`, wait, attempt, maxAttempts);
-        await this.options.sleep(wait);
+        await pause(wait);
         continue;
       }
+      if (signal?.aborted) throw deadline();
       const dns = DNS_CODES.has(outcome.error.code);
       const limit = dns ? Math.min(maxAttempts, this.options.dnsAttempts) : maxAttempts;
       if (outcome.error.code === 'ABORTED' || attempt >= limit) {
@@ -183,8 +247,13 @@ export class HttpClient {
       }
       const wait = backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs, this.options.random);
       this.announceRetry(spec.service, `${outcome.error.what} for ${target}`, wait, attempt, limit);
-      await this.options.sleep(wait);
+      await pause(wait);
     }
+  }
+
+  private signalOf(spec: RequestSpec): AbortSignal | undefined {
+    if (spec.signal && this.scope) return AbortSignal.any([this.scope, spec.signal]);
+    return spec.signal ?? this.scope;
   }
 
   /** One line per retry, so a slow or failing service is visible while it is retried. */
@@ -215,35 +284,105 @@ export class HttpClient {
     host: string,
     laneKey: string,
     attempt: number,
+    signal: AbortSignal | undefined,
   ): Promise<
     | { kind: 'response'; response: HttpResponse }
     | { kind: 'error'; error: { code: string; what: string; cause: unknown } }
+    | { kind: 'fatal'; error: HotpapersError }
   > {
     const lane = this.lane(laneKey);
-    const reserved = await this.acquire(lane);
+    const reserved = await this.acquire(lane, signal);
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
+    const credentialed =
+      (spec.secrets?.length ?? 0) > 0 ||
+      Object.keys(spec.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
     try {
+      if (signal?.aborted) {
+        return {
+          kind: 'fatal',
+          error: new DeadlineError(spec.service, abortReason(signal), describeTarget(method, spec.url)),
+        };
+      }
       this.counts.set(host, (this.counts.get(host) ?? 0) + 1);
       this.options.onAttempt?.({ service: spec.service, method, host, attempt });
-      const response = await this.options.fetch(spec.url, {
-        method,
-        headers: { 'user-agent': USER_AGENT, accept: '*/*', ...spec.headers },
-        body: spec.body,
-        redirect: 'follow',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
-      return {
-        kind: 'response',
-        response: {
-          status: response.status,
-          headers: response.headers,
-          text,
-          url: response.url || spec.url,
-          contentType: response.headers.get('content-type') ?? '',
-        },
-      };
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const fetchSignal = signal ? AbortSignal.any([timeout, signal]) : timeout;
+      let url = spec.url;
+      let currentMethod: string = method;
+      let body = spec.body;
+      for (let hop = 0; ; hop++) {
+        const response = await this.options.fetch(url, {
+          method: currentMethod,
+          headers: { 'user-agent': USER_AGENT, accept: '*/*', ...spec.headers },
+          body,
+          // A credential must never reach another origin: redirects are followed here, by hand.
+          redirect: credentialed ? 'manual' : 'follow',
+          signal: fetchSignal,
+        });
+        if (credentialed && REDIRECTS.has(response.status) && response.headers.get('location')) {
+          await response.body?.cancel().catch(() => {});
+          const from = new URL(url);
+          const next = new URL(response.headers.get('location')!, from);
+          const target = describeTarget(method, spec.url);
+          if (next.origin !== from.origin) {
+            return {
+              kind: 'fatal',
+              error: new FatalResponseError(
+                spec.service,
+                `HTTP ${response.status} for ${target} redirects to another origin (${next.host}); not followed, the request carries credentials`,
+              ),
+            };
+          }
+          if (hop >= MAX_REDIRECTS) {
+            return {
+              kind: 'fatal',
+              error: new FatalResponseError(
+                spec.service,
+                `more than ${MAX_REDIRECTS} redirects for ${target}`,
+              ),
+            };
+          }
+          // As fetch does: 303 (and 301/302 after a POST) continue as a GET without the body.
+          if (
+            response.status === 303 ||
+            ((response.status === 301 || response.status === 302) && currentMethod === 'POST')
+          ) {
+            currentMethod = 'GET';
+            body = undefined;
+          }
+          url = next.href;
+          continue;
+        }
+        const contentType = response.headers.get('content-type') ?? '';
+        const cap = spec.maxBytes ?? this.options.maxResponseBytes;
+        const raw = await readCapped(response, cap);
+        if (raw === null) {
+          return {
+            kind: 'fatal',
+            error: new FatalResponseError(
+              spec.service,
+              `response for ${describeTarget(method, spec.url)} is larger than the ${formatBytes(cap)} cap (HOTPAPERS_MAX_RESPONSE_MB); not read further`,
+            ),
+          };
+        }
+        return {
+          kind: 'response',
+          response: {
+            status: response.status,
+            headers: response.headers,
+            text: cleanRemoteText(raw, contentType),
+            url: response.url || url,
+            contentType,
+          },
+        };
+      }
     } catch (error) {
+      if (signal?.aborted) {
+        return {
+          kind: 'fatal',
+          error: new DeadlineError(spec.service, abortReason(signal), describeTarget(method, spec.url)),
+        };
+      }
       const failure = describeFailure(error, host, timeoutMs);
       // An unresolved name sent nothing: the service's pacing slot is given back.
       if (DNS_CODES.has(failure.code) && lane.nextStart === reserved) lane.nextStart = Date.now();
@@ -263,17 +402,31 @@ export class HttpClient {
     return lane;
   }
 
-  /** Wait for a slot in the lane; resolves to the lane's next start this request reserved. */
-  private async acquire(lane: Lane): Promise<number> {
+  /** Wait for a slot in the lane (or the deadline); resolves to the lane's next start this request reserved. */
+  private async acquire(lane: Lane, signal?: AbortSignal): Promise<number> {
     while (lane.active >= Math.max(1, lane.policy.concurrency)) {
-      await new Promise<void>((resolve) => lane.waiters.push(resolve));
+      await new Promise<void>((resolve) => {
+        lane.waiters.push(resolve);
+        // A deadline ends the wait for a place too; the slot then passes to the next waiter.
+        signal?.addEventListener(
+          'abort',
+          () => {
+            const i = lane.waiters.indexOf(resolve);
+            if (i >= 0) lane.waiters.splice(i, 1);
+            resolve();
+          },
+          { once: true },
+        );
+      });
+      if (signal?.aborted) break;
     }
     lane.active++;
+    if (signal?.aborted) return lane.nextStart;
     const now = Date.now();
     const start = Math.max(now, lane.nextStart);
     lane.nextStart = start + lane.policy.minIntervalMs;
     const reserved = lane.nextStart;
-    if (start > now) await this.options.sleep(start - now);
+    if (start > now) await this.options.sleep(start - now, signal);
     return reserved;
   }
 
@@ -285,7 +438,8 @@ export class HttpClient {
 
 /** Parse a JSON body or fail with `<service>: expected JSON …`. */
 export function parseJsonBody<T>(service: string, response: HttpResponse, target: string): T {
-  const body = response.text;
+  // Escapes that decode to control characters go before parsing (the raw ones went on receipt).
+  const body = stripJsonControlEscapes(response.text);
   if (body.trim() === '')
     throw new HotpapersError(service, `empty body where JSON was expected for ${target}`);
   try {
@@ -340,4 +494,35 @@ const STATUS_TEXT: Record<number, string> = {
 
 function statusText(status: number): string {
   return STATUS_TEXT[status] ?? '';
+}
+
+/** Read a body as UTF-8 text, stopping as soon as it passes `cap` bytes (then null). */
+async function readCapped(response: Response, cap: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > cap) {
+    await response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+function formatBytes(n: number): string {
+  const mb = n / (1024 * 1024);
+  return mb >= 1 ? `${Math.round(mb * 10) / 10} MB` : `${n} bytes`;
 }

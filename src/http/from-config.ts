@@ -10,6 +10,7 @@ export function createHttpFromConfig(config: Config, overrides: Partial<HttpOpti
     maxAttempts: config.httpAttempts,
     retryBaseMs: config.retryBaseMs,
     maxServerWaitMs: config.maxWaitS * 1000,
+    maxResponseBytes: config.maxResponseMb * 1024 * 1024,
     ...overrides,
     // arXiv's terms: one request at a time, ARXIV_DELAY_MS apart, across all its hosts.
     lanes: {

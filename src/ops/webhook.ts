@@ -46,7 +46,8 @@ export function webhookPayload(digest: DayDigest, topN = 10): SlackPayload {
   const lines = top.map(
     (e) => `${e.rank}. ${e.paper.title} (score ${e.score}) https://arxiv.org/abs/${e.paper.id}`,
   );
-  return { text: [summary, ...lines].join('\n'), blocks };
+  // Slack parses `text` as mrkdwn too: escaped, a title's `<!channel>` or `<https://evil|click>` stays text.
+  return { text: escapeMrkdwn([summary, ...lines].join('\n')), blocks };
 }
 
 /** POST the payload to a Slack-compatible webhook; errors name the host only. */

@@ -13,8 +13,9 @@ import type { Config } from '../config/schema.js';
 import { trimEmbed } from '../embeds/oembed.js';
 import { sanitizeEmbed } from '../embeds/sanitize.js';
 import { enrichRanked } from '../enrich/hf-papers.js';
-import { HotpapersError, oneLine } from '../errors.js';
+import { HotpapersError, userErrorLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
+import { deadlineSignal } from '../http/errors.js';
 import { createHttpFromConfig } from '../http/from-config.js';
 import { matchPosts, postKey } from '../match/match.js';
 import { horizonInstant } from '../ops/horizon.js';
@@ -28,7 +29,7 @@ import { categoriesKey } from '../store/listings.js';
 import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { hasStreamCursor, JETSTREAM, recordDeletions, storedPostIds } from '../store/stream.js';
-import type { DayDigest, MatchedPost, Paper, ScoredPost, SourceHealth } from '../types.js';
+import type { DayDigest, MatchedPost, Paper, ScoredPost, SourceHealth, SourceId } from '../types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
 
@@ -89,7 +90,7 @@ export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
       status: 'failed',
       endedAt: new Date().toISOString(),
       requests: http.requestsSince(before),
-      detail: error instanceof Error ? oneLine(error.message) : String(error),
+      detail: userErrorLine(error),
     });
     throw error;
   } finally {
@@ -166,6 +167,7 @@ async function postDay(
   await enrichRanked({ ...hf, db, http, paperIds: ranked.map((r) => r.paper.id), now, log });
 
   // 4. Embeds for the shown posts only, cached in the store.
+  const cutShort: Array<{ source: SourceId; note: string }> = [];
   const embeds = await fetchEmbeds(
     ranked.flatMap((r) => r.shown),
     sources,
@@ -173,7 +175,14 @@ async function postDay(
     db,
     nowIso,
     log,
+    cutShort,
   );
+  // What the embed stage cut short goes into the run's health, beside the source it concerns.
+  for (const { source, note } of cutShort) {
+    log.warn(`${source}: ${note}`);
+    const entry = health.find((h) => h.source === source);
+    if (entry) entry.detail = entry.detail ? `${entry.detail}; ${note}` : note;
+  }
 
   // 5. Render and write atomically.
   const digest: DayDigest = {
@@ -225,11 +234,21 @@ async function collectAll(
   const outcomes = await Promise.all(
     sources.map(async (source): Promise<SourceHealth> => {
       const before = http.totalRequests();
+      // Each source has its own overall deadline: every request and wait of it ends there.
+      const seconds = ctx.config.sourceDeadlineS;
+      const signal = deadlineSignal(
+        seconds * 1000,
+        `the ${seconds} s deadline of the ${source.id} source passed`,
+      );
       try {
         // Bluesky re-reads the counts of its stored posts (earlier runs, the listener) by id.
         const stored =
           source.id === 'bluesky' ? storedPostIds(db, source.id, [...dayIds], nowIso) : undefined;
-        const result = await source.collect(papers, { ...ctx, storedPostIds: stored });
+        const result = await source.collect(papers, {
+          ...ctx,
+          http: ctx.http.withSignal(signal),
+          storedPostIds: stored,
+        });
         const matched = matchPosts(result.posts, dayIds);
         savePosts(db, matched, nowIso);
         if (result.gone && result.gone.length > 0)
@@ -268,6 +287,7 @@ async function fetchEmbeds(
   db: Db,
   nowIso: string,
   log: Logger,
+  cutShort: Array<{ source: SourceId; note: string }>,
 ): Promise<Map<string, string>> {
   const bySource = new Map(sources.map((s) => [s.id, s]));
   const unique = new Map<string, ScoredPost>();
@@ -275,13 +295,23 @@ async function fetchEmbeds(
   const out = new Map<string, string>();
   let done = 0;
   log.progress('embeds', 0, unique.size);
+  // One deadline for the whole stage, and a provider that keeps failing is left alone: the
+  // post is written either way, its posts shown without embed.
+  const seconds = ctx.config.embedDeadlineS;
+  const signal = deadlineSignal(seconds * 1000, `the ${seconds} s embed deadline passed`);
+  const embedCtx = { ...ctx, http: ctx.http.withSignal(signal) };
+  const failures = new Map<string, number>();
+  const skipped = new Map<string, number>();
+  const maxFailures = ctx.config.embedMaxFailures;
   for (const [key, post] of unique) {
     const cached = getEmbed(db, post.source, post.id);
     if (cached) {
       if (cached.html) out.set(key, cached.html);
     } else {
       const source = bySource.get(post.source);
-      if (source) {
+      if (source && (signal.aborted || (failures.get(post.source) ?? 0) >= maxFailures)) {
+        skipped.set(post.source, (skipped.get(post.source) ?? 0) + 1);
+      } else if (source) {
         try {
           const raw = await source.embed(
             {
@@ -296,17 +326,26 @@ async function fetchEmbeds(
               links: [],
               metrics: post.metrics,
             },
-            ctx,
+            embedCtx,
           );
-          const html = raw === null ? null : sanitizeEmbed(trimEmbed(raw));
+          // Sanitise first, then trim: what the sanitiser removes must not leave a blank line.
+          const html = raw === null ? null : trimEmbed(sanitizeEmbed(raw));
           putEmbed(db, post.source, post.id, html && html.trim() !== '' ? html : null, nowIso);
           if (html) out.set(key, html);
+          failures.set(post.source, 0);
         } catch (error) {
+          failures.set(post.source, (failures.get(post.source) ?? 0) + 1);
           log.warn(`${failureLine(post.source, error)} (post ${key} shown without embed)`);
         }
       }
     }
     log.progress('embeds', ++done, unique.size);
+  }
+  for (const [source, n] of skipped) {
+    const why = signal.aborted
+      ? `the ${seconds} s embed deadline passed`
+      : `${maxFailures} embed requests in a row failed`;
+    cutShort.push({ source: source as SourceId, note: `embeds: ${why}; ${n} posts shown without embed` });
   }
   return out;
 }
@@ -331,10 +370,9 @@ function observationsOf(matched: readonly MatchedPost[]): Map<string, string> {
   return out;
 }
 
-/** One line naming the source: its own HotpapersError message, or an internal error. */
+/** One line naming the source: its own HotpapersError message, a file error, or an internal error (redacted). */
 function failureLine(source: string, error: unknown): string {
-  if (error instanceof HotpapersError) return error.message;
-  return `${source}: internal error: ${oneLine(error instanceof Error ? error.message : String(error))}`;
+  return userErrorLine(error, source);
 }
 
 function stripService(message: string): string {

@@ -12,6 +12,7 @@ import { isAbsolute, join, normalize, sep } from 'node:path';
 import { HotpapersError, oneLine } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { type Logger, silentLogger } from '../util/log.js';
+import { redact, registerSecretsFromEnv } from '../util/redact.js';
 
 /** A file to put in the repository. */
 export interface PublishFile {
@@ -60,20 +61,12 @@ const GIT_LOCATION_VARS = [
   'GIT_OBJECT_DIRECTORY',
   'GIT_COMMON_DIR',
 ];
-// Values worth masking wherever they appear in git's output.
-const SECRET_ENV = [
-  'HOTPAPERS_GIT_TOKEN',
-  'GITHUB_TOKEN',
-  'GH_TOKEN',
-  'X_BEARER_TOKEN',
-  'BLUESKY_APP_PASSWORD',
-];
 
 /** Commit `files` (and `trees`) to `branch` of `repo` and push; no commit when nothing changed. */
 export async function publishPost(options: PublishOptions): Promise<PublishResult> {
   assertSafeRepo(options.repo);
   const log = options.log ?? silentLogger;
-  const git = gitRunner(options.workDir, options.env ?? {});
+  const git = gitRunner(options.workDir, options.env ?? {}, options.repo);
   const where = `${displayRepo(options.repo)} (${options.branch})`;
   for (const file of options.files) repoPath(file.path);
   for (const tree of options.trees ?? []) repoPath(tree.target);
@@ -143,18 +136,10 @@ export function displayRepo(repo: string): string {
   return repo;
 }
 
-/** Mask anything token-like (and the values of known secret variables) in text from git. */
+/** Mask anything token-like (and the values of known secret variables) in text from git: the one redactor. */
 export function maskSecrets(text: string, env: NodeJS.ProcessEnv = {}): string {
-  let out = text;
-  for (const name of SECRET_ENV) {
-    const value = env[name];
-    if (value && value.length >= 4) out = out.split(value).join('***');
-  }
-  return out
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
-    .replace(/\b(gh[pousr]_|github_pat_|glpat-|xox[abpr]-)[A-Za-z0-9_-]{8,}/g, '$1***')
-    .replace(/\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 ***')
-    .replace(/\b(password|passwd|token|secret|access_token)=[^\s&]+/gi, '$1=***');
+  registerSecretsFromEnv(env);
+  return redact(text);
 }
 
 /** The environment git runs with: the caller's, plus identity, minus anything that moves it elsewhere. */
@@ -176,15 +161,37 @@ export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /**
  * Configuration passed with `-c` on every git call. The helper is shell code that git runs
  * when it needs credentials; it prints the token from the environment at that moment, so the
- * token itself is in no argument, file or URL.
+ * token itself is in no argument, file or URL. It answers only when git asks for the publish
+ * remote's own host over https (plain http only on loopback, for tests): a remote that
+ * redirects elsewhere, or a downgrade to http, gets nothing.
  */
-export function credentialArgs(env: NodeJS.ProcessEnv): string[] {
+export function credentialArgs(env: NodeJS.ProcessEnv, repo: string): string[] {
   const base = ['-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false'];
-  if (!env.HOTPAPERS_GIT_TOKEN) return base;
-  // Shell code, not a template: the \${…} are expanded by sh from the environment when git asks.
-  const helper = `!f() { test "$1" = get || exit 0; echo "username=\${HOTPAPERS_GIT_USERNAME:-x-access-token}"; echo "password=\${HOTPAPERS_GIT_TOKEN}"; }; f`;
+  const allowed = credentialTarget(repo);
+  if (!env.HOTPAPERS_GIT_TOKEN || !allowed) return base;
+  // Shell code, not a template: the \${…} are expanded by sh when git asks. The protocol and
+  // host are checked characters (credentialTarget), safe inside single quotes.
+  const helper =
+    `!f() { test "$1" = get || exit 0; p=; h=; ` +
+    `while IFS= read -r line; do case "$line" in protocol=*) p="\${line#protocol=}";; host=*) h="\${line#host=}";; esac; done; ` +
+    `test "$p" = '${allowed.protocol}' && test "$h" = '${allowed.host}' || exit 0; ` +
+    `echo "username=\${HOTPAPERS_GIT_USERNAME:-x-access-token}"; echo "password=\${HOTPAPERS_GIT_TOKEN}"; }; f`;
   // The empty value first drops helpers from the user's config (a keychain prompt would hang).
   return [...base, '-c', 'credential.helper=', '-c', `credential.helper=${helper}`];
+}
+
+/**
+ * The protocol and host (with its port, as git names it) that may receive the token: the
+ * publish remote's, over https, or over http on a loopback address; null otherwise.
+ */
+export function credentialTarget(repo: string): { protocol: 'https' | 'http'; host: string } | null {
+  const m = /^(https?):\/\/([^/?#@]+)(?:[/?#]|$)/i.exec(repo.trim());
+  if (!m) return null;
+  const protocol = m[1]!.toLowerCase() as 'https' | 'http';
+  const host = m[2]!;
+  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return null;
+  if (protocol === 'http' && !/^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?$/i.test(host)) return null;
+  return { protocol, host };
 }
 
 type Git = (
@@ -192,9 +199,9 @@ type Git = (
   options?: { allowFail?: boolean },
 ) => Promise<{ stdout: string; stderr: string; code: number }>;
 
-function gitRunner(workDir: string, callerEnv: NodeJS.ProcessEnv): Git {
+function gitRunner(workDir: string, callerEnv: NodeJS.ProcessEnv, repo: string): Git {
   const env = gitEnv(callerEnv);
-  const pre = credentialArgs(env);
+  const pre = credentialArgs(env, repo);
   return (args, options = {}) =>
     new Promise((resolve, reject) => {
       execFile(

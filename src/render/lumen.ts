@@ -5,10 +5,14 @@
  * guards that leave every seed byte unchanged: whitespace runs (newlines included) collapse to
  * one space, so a field can never start a new Markdown block or end the front matter; and `<`
  * becomes `&lt;`, so the text can never open an HTML tag in a renderer that passes raw HTML
- * (none of the seed's titles, authors or abstracts contains `<`). Markdown punctuation and
- * `$…$` stay raw: the seed has TeX in titles and the site renders it. The site escapes the
- * same fields itself when it builds HTML from the structured data.
+ * (none of the seed's titles, authors or abstracts contains `<`), which also makes autolinks
+ * (`<http://…>`) inert. Links are escaped minimally: `](` becomes `]\(`, so no inline link or
+ * image can form, and a field that starts a paragraph (authors, abstract) gets its leading `[`
+ * escaped, so it cannot define a link reference. Other Markdown punctuation and `$…$` stay
+ * raw: the seed has TeX in titles and the site renders it. The site escapes the same fields
+ * itself when it builds HTML from the structured data.
  */
+import { trimEmbed } from '../embeds/oembed.js';
 import type { DayDigest, RankedPaper, ScoredPost } from '../types.js';
 import { collapseWhitespace } from '../util/text.js';
 
@@ -18,9 +22,17 @@ export function postFileName(day: string): string {
   return `${day}---Hot-Papers.md`;
 }
 
-/** A field made single-line and tag-free (see the module comment). */
+/** A field made single-line, tag-free and link-free (see the module comment). */
 export function safeText(text: string): string {
-  return collapseWhitespace(text).replace(/</g, '&lt;');
+  return collapseWhitespace(text)
+    .replace(/</g, '&lt;')
+    .replace(/\](?=\()/g, ']\\');
+}
+
+/** safeText for a field that starts a paragraph: it cannot begin a link reference definition either. */
+export function safeParagraph(text: string): string {
+  const safe = safeText(text);
+  return safe.startsWith('[') ? `\\${safe}` : safe;
 }
 
 function instant(observedAt: string): Date {
@@ -93,13 +105,15 @@ export function paperBlock(
   const p = paper.paper;
   const categories = p.categories.map((c) => `[${c}](https://arxiv.org/list/${c}/recent)`).join(' | ');
   let out =
-    `\n# ${paper.rank}. ${safeText(p.title)}\n\n${p.authors.map(safeText).join(', ')}\n\n` +
+    `\n# ${paper.rank}. ${safeText(p.title)}\n\n${safeParagraph(p.authors.map(safeText).join(', '))}\n\n` +
     `- retweets: ${paper.reposts}, favorites: ${paper.likes} (${timestamp})\n` +
     votesLine(paper) +
     `\n- links: [abs](https://arxiv.org/abs/${p.id}) | [pdf](https://arxiv.org/pdf/${p.id})\n` +
-    `- ${categories}\n\n${safeText(p.abstract)}\n\n`;
+    `- ${categories}\n\n${safeParagraph(p.abstract)}\n\n`;
   for (const post of paper.shown) {
-    const html = embedHtml(post)?.trimEnd();
+    // One HTML block: a blank line inside (a cached embed of an older run) would end it.
+    const raw = embedHtml(post);
+    const html = raw === undefined ? undefined : trimEmbed(raw);
     if (html) out += `${html}\n\n`;
   }
   return `${out}\n\n`;

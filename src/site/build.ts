@@ -119,8 +119,14 @@ export interface GenerationOutput {
   previous?: Manifest;
   /** A file of the previous generation (undefined when missing). */
   readPrevious(path: string): Buffer | undefined;
-  /** Write a file of this generation (a list of chunks is written in order). */
-  write(path: string, data: Buffer | Buffer[]): void;
+  /** Write a file of this generation (a list of chunks is written in order); `now`: before returning. */
+  write(path: string, data: Buffer | Buffer[], now?: boolean): void;
+  /** A file of this generation written `now` (undefined when missing). */
+  readCurrent(path: string): Buffer | undefined;
+  /** Append to a file of this generation, now (a large file made a piece at a time). */
+  append(path: string, chunk: Buffer): void;
+  /** Remove a file of this generation. */
+  remove(path: string): void;
   /** Keep the previous generation's file unchanged (a hard link); false when it is missing. */
   keep(path: string): boolean;
 }
@@ -148,14 +154,28 @@ export class StaleGenerationError extends Error {}
 /** Build the whole site from a model, in memory (tests, small tools). */
 export function buildSite(model: SiteModel, options: BuildOptions): SiteFiles {
   const files: SiteFiles = new Map();
-  buildGeneration(modelSource(model), options, {
-    readPrevious: () => undefined,
-    write: (path, data) => files.set(path, Array.isArray(data) ? Buffer.concat(data) : data),
-    keep: () => false,
-  });
+  buildGeneration(modelSource(model), options, mapOutput(files));
   files.delete(MANIFEST_PATH);
   for (const path of [...files.keys()]) if (path.startsWith(`${FRAGMENTS}/`)) files.delete(path);
   return files;
+}
+
+/** A generation kept in a Map (no previous one): for in-memory builds. */
+export function mapOutput(files: SiteFiles): GenerationOutput {
+  return {
+    readPrevious: () => undefined,
+    write: (path, data) => files.set(path, Array.isArray(data) ? Buffer.concat(data) : data),
+    readCurrent: (path) => {
+      const data = files.get(path);
+      return typeof data === 'string' ? Buffer.from(data) : data;
+    },
+    append: (path, chunk) => {
+      const before = files.get(path);
+      files.set(path, before === undefined ? chunk : Buffer.concat([Buffer.from(before), chunk]));
+    },
+    remove: (path) => files.delete(path),
+    keep: () => false,
+  };
 }
 
 interface Config {
@@ -236,7 +256,7 @@ export function buildGeneration(
   };
 
   /** Hand a rendered file over: kept when the previous generation has the same bytes, else written. */
-  const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false) => {
+  const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false, now = false) => {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const hash = sha(bytes);
     stats.rendered++;
@@ -245,7 +265,7 @@ export function buildGeneration(
       if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
       stats.kept++;
     } else {
-      out.write(path, bytes);
+      out.write(path, bytes, now);
       stats.fresh++;
       stats.writtenPaths.push(path);
     }
@@ -342,7 +362,8 @@ export function buildGeneration(
   };
 
   // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.
-  const fragments = new Map<string, Buffer>();
+  /** Days whose search fragment this build wrote (read back for the index). */
+  const fragments = new Set<string>();
   const refOf = new Map(refs.map((r) => [r.day, r]));
   const failed = new Set<string>();
   /** The pager each day page was rendered with (to redo those next to a day left out). */
@@ -403,10 +424,9 @@ export function buildGeneration(
       // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
       if (appearances.get(r.paper.id)![0]!.day.day === dayName) renderPaper(r, slice, ctx);
     }
-    const fragment = Buffer.from(docs.join('\n'));
-    fragments.set(dayName, fragment);
-    // A copy: the writer may take over (detach) the Buffer it is given.
-    put(`${FRAGMENTS}/${dayName}.txt`, Buffer.from(fragment), `d:${dayName}`);
+    // Written now, not kept in memory: the index reads it back at the end.
+    fragments.add(dayName);
+    put(`${FRAGMENTS}/${dayName}.txt`, Buffer.from(docs.join('\n')), `d:${dayName}`, false, true);
   }
   if (failed.size > 0) {
     // Unreadable days are left out; the pagers next to them must skip them too.
@@ -451,12 +471,13 @@ export function buildGeneration(
   // The search index: each paper once, from the fragment of its latest day, sharded (search-index.ts).
   const entries: SearchEntry[] = [];
   for (const d of days) {
-    const fragment = fragments.get(d.day) ?? out.readPrevious(`${FRAGMENTS}/${d.day}.txt`);
+    const path = `${FRAGMENTS}/${d.day}.txt`;
+    const fresh = fragments.has(d.day);
+    const fragment = fresh ? out.readCurrent(path) : out.readPrevious(path);
     if (fragment === undefined) throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
-    if (!fragments.has(d.day)) {
-      if (!out.keep(`${FRAGMENTS}/${d.day}.txt`))
-        throw new StaleGenerationError(`${d.day}: fragment missing`);
-      files[`${FRAGMENTS}/${d.day}.txt`] = prev!.files[`${FRAGMENTS}/${d.day}.txt`]!;
+    if (!fresh) {
+      if (!out.keep(path)) throw new StaleGenerationError(`${d.day}: fragment missing`);
+      files[path] = prev!.files[path]!;
     }
     for (const line of fragment.toString().split('\n')) {
       const tab = line.indexOf('\t');
@@ -507,11 +528,34 @@ export function buildGeneration(
     for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
-  const manifest: Manifest = { version: 1, engine, marks: changes.marks, days, files };
-  out.write(MANIFEST_PATH, Buffer.from(JSON.stringify(manifest)));
+  writeManifest(out, { version: 1, engine, marks: changes.marks, days, files });
   stats.days = days.length;
   stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
   return stats;
+}
+
+/** The manifest as JSON, written a piece at a time (whole, it would be one string of every day). */
+function writeManifest(out: GenerationOutput, m: Manifest): void {
+  out.remove(MANIFEST_PATH);
+  let piece = `{"version":${m.version},"engine":${JSON.stringify(m.engine)},"marks":${JSON.stringify(m.marks)},"days":[`;
+  const flush = (force = false) => {
+    if (!force && piece.length < 1 << 16) return;
+    out.append(MANIFEST_PATH, Buffer.from(piece));
+    piece = '';
+  };
+  m.days.forEach((d, i) => {
+    piece += (i > 0 ? ',' : '') + JSON.stringify(d);
+    flush();
+  });
+  piece += '],"files":{';
+  let first = true;
+  for (const [path, entry] of Object.entries(m.files)) {
+    piece += `${first ? '' : ','}${JSON.stringify(path)}:${JSON.stringify(entry)}`;
+    first = false;
+    flush();
+  }
+  piece += '}}';
+  flush(true);
 }
 
 /** Newer and older neighbour of each day in a newest-first list. */

@@ -1,5 +1,6 @@
 /** Store file → built site: the glue the `site` and `serve` commands share. */
 import { existsSync } from 'node:fs';
+import { StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import {
   type BuildOptions,
@@ -7,6 +8,7 @@ import {
   buildGeneration,
   type GenerationOutput,
   MANIFEST_PATH,
+  mapOutput,
   type SiteFiles,
   StaleGenerationError,
 } from './build.js';
@@ -56,11 +58,7 @@ function withSource<T>(options: GenerateOptions, fn: (source: SiteSource, warnin
 /** Read the store at `options.db` and build the whole site in memory (tests, small stores). */
 export function generateSite(options: GenerateOptions): GenerateResult {
   const files: SiteFiles = new Map();
-  const output: GenerationOutput = {
-    readPrevious: () => undefined,
-    write: (path, data) => files.set(path, Array.isArray(data) ? Buffer.concat(data) : data),
-    keep: () => false,
-  };
+  const output: GenerationOutput = mapOutput(files);
   const stats = withSource(options, (source, warnings) => {
     const s = buildGeneration(source, options, output);
     return { ...s, warnings: [...warnings, ...s.warnings] };
@@ -72,6 +70,33 @@ export function generateSite(options: GenerateOptions): GenerateResult {
 export type GenerationResult = BuildStats & { written: WriteResult };
 
 /**
+ * Throw a one-line StoreError when `db` does not exist (it is not created) or holds no day,
+ * so `site` leaves an existing site as it was.
+ */
+export function assertStoreHasDays(db: string): void {
+  if (db === ':memory:') return;
+  if (!existsSync(db)) {
+    throw new StoreError(
+      'site',
+      `no store at ${db} (set HOTPAPERS_DB or --db, or run hotpapers post first); the site was left as it was`,
+    );
+  }
+  const store = openStore(db);
+  let days: number;
+  try {
+    days = (store.prepare('SELECT COUNT(*) AS n FROM digests').get() as { n: number }).n;
+  } finally {
+    store.close();
+  }
+  if (days === 0) {
+    throw new StoreError(
+      'site',
+      `the store ${db} holds no day yet (run hotpapers post first); the site was left as it was`,
+    );
+  }
+}
+
+/**
  * Read the store and write the next generation of the site, reusing the previous one's unchanged
  * files. With `into`, the generation goes to that folder (the caller switches to it, as `serve`
  * does) from the one at `from`; otherwise it replaces `outDir` atomically (what `hotpapers site` runs).
@@ -81,6 +106,8 @@ export async function generateSiteToDir(
   outDir: string,
   place: { from?: string; into?: string } = {},
 ): Promise<GenerationResult> {
+  // Replacing a site: a wrong store path must not replace the site built before with an empty one.
+  if (!place.into) assertStoreHasDays(options.db);
   const missing = options.db !== ':memory:' && !existsSync(options.db);
   const db = missing ? undefined : openStore(options.db);
   const warnings = missing ? [NO_STORE(options.db)] : [];

@@ -137,14 +137,38 @@ export function slug(text: string): string {
   return s === '' ? '_' : s;
 }
 
+/**
+ * The file name of a category, one-to-one: letters, digits, `.` and `-` stay (not a leading
+ * `.`), every other byte becomes `_HH`. Category names come from arXiv's data, so no name may
+ * reach another's file or the list page: `index` becomes `_index`, and page numbers are
+ * `_pN`; neither `_i…` nor `_p…` is a `_HH` code.
+ */
+export function categoryKey(cat: string): string {
+  let out = '';
+  const bytes = new TextEncoder().encode(cat);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const keep =
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      b === 0x2d ||
+      (b === 0x2e && i > 0);
+    out += keep ? String.fromCharCode(b) : `_${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (out === '') return '_';
+  return /^index$/i.test(out) ? `_${out}` : out;
+}
+
 /** Site paths (relative to the site root) of every page kind. */
 export const paths = {
   index: (page = 1): string => (page <= 1 ? 'index.html' : `page/${page}.html`),
   day: (day: string): string => `days/${slug(day)}.html`,
   paper: (id: string): string => `papers/${slug(id)}.html`,
   categories: (): string => 'categories/index.html',
-  category: (cat: string, page = 1): string => `categories/${slug(cat)}${page <= 1 ? '' : `-${page}`}.html`,
-  categoryFeed: (cat: string, kind: FeedKind): string => `categories/${slug(cat)}.${FEED_EXT[kind]}`,
+  category: (cat: string, page = 1): string =>
+    `categories/${categoryKey(cat)}${page <= 1 ? '' : `_p${page}`}.html`,
+  categoryFeed: (cat: string, kind: FeedKind): string => `categories/${categoryKey(cat)}.${FEED_EXT[kind]}`,
   archive: (): string => 'archive/index.html',
   month: (month: string): string => `archive/${slug(month)}.html`,
   search: (): string => 'search.html',

@@ -1,5 +1,6 @@
 import { categoryName } from '../arxiv/category-names.js';
 /** The day page (a day's ranking) and the paper page (every post, history, score breakdown). */
+import { publicFailure } from '../http/errors.js';
 import {
   type PaperEnrichment,
   type RankedPaper,
@@ -7,6 +8,7 @@ import {
   SOURCE_IDS,
   type SourceId,
 } from '../types.js';
+import { redact } from '../util/redact.js';
 import { clipText, compactPost, formatInstant, renderPost, SOURCE_NAMES } from './cards.js';
 import { engagementChart } from './chart.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
@@ -145,10 +147,13 @@ function healthHtml(health: SiteDay['digest']['health']): string {
   if (health.length === 0) return '';
   const items = health.map((h) => {
     const name = SOURCE_NAMES[h.source] ?? h.source;
+    // A failure shows its status and host only ("HTTP 500 from api.x.com"), never what a service sent.
     const text =
       h.status === 'ok'
         ? `${name}: ${num(h.posts)} posts`
-        : `${name}: ${h.status}${h.detail ? ` (${h.detail})` : ''}`;
+        : h.status === 'failed'
+          ? `${name}: failed (${publicFailure(h.detail)})`
+          : `${name}: ${h.status}${h.detail ? ` (${redact(h.detail)})` : ''}`;
     return `<li${h.status === 'failed' || h.status === 'suspicious' ? ' class="warn"' : ''}>${escapeHtml(text)}</li>`;
   });
   return `<ul class="health" aria-label="Sources this day">${items.join('')}</ul>`;

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   copyFileSync,
   existsSync,
   linkSync,
@@ -328,12 +329,37 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
         return undefined;
       }
     },
-    write(path, data) {
+    readCurrent(path) {
+      try {
+        return readFileSync(safeJoin(temp, path));
+      } catch {
+        return undefined;
+      }
+    },
+    append(path, chunk) {
+      const target = safeJoin(temp, path);
+      try {
+        const folder = dirname(target);
+        if (!made.has(folder)) {
+          mkdirSync(folder, { recursive: true });
+          made.add(folder);
+        }
+        appendFileSync(target, chunk);
+      } catch (error) {
+        throw asSiteError(error, `cannot write ${path}`);
+      }
+      sizes.set(path, (sizes.get(path) ?? 0) + chunk.length);
+    },
+    remove(path) {
+      rmSync(safeJoin(temp, path), { force: true });
+      sizes.delete(path);
+    },
+    write(path, data, now = false) {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       const target = safeJoin(temp, path);
       const bytes = Array.isArray(data) ? data.reduce((n, c) => n + c.length, 0) : data.length;
       sizes.set(path, bytes);
-      if (!worker && syncWrites < SYNC_WRITES) {
+      if (now || (!worker && syncWrites < SYNC_WRITES)) {
         syncWrites++;
         try {
           const folder = dirname(target);

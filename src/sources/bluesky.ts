@@ -22,6 +22,7 @@ import { HotpapersError, ParseError } from '../errors.js';
 import { parseJsonBody } from '../http/client.js';
 import { describeTarget, HttpError } from '../http/errors.js';
 import type { Paper, Post } from '../types.js';
+import { registerSecret } from '../util/redact.js';
 import type { Source, SourceContext } from './source.js';
 
 /**
@@ -349,6 +350,8 @@ async function createSession(ctx: SourceContext): Promise<Session> {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ identifier: blueskyHandle.replace(/^@/, ''), password: blueskyAppPassword }),
+    // Masked wherever an answer repeats it; never sent across a redirect to another origin.
+    secrets: [blueskyAppPassword],
     // The hint replaces the body in the message: nothing the server echoes can leak.
     hintForStatus: (status) => (status === 400 || status === 401 ? CREDENTIAL_HINT : undefined),
   });
@@ -378,6 +381,8 @@ function readSession(body: unknown, url: string): Session {
       `unexpected response for ${describeTarget('POST', url)}: no session tokens`,
     );
   }
+  // Secrets from here on: masked wherever a service echoes them back.
+  registerSecret(body.accessJwt, body.refreshJwt);
   return { accessJwt: body.accessJwt, refreshJwt: body.refreshJwt, did: body.did };
 }
 

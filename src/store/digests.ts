@@ -188,7 +188,7 @@ function compactDigest(
     });
     const entry: CompactPaper = { ...figures, id: paper.id, posts: refs, shown: shownRefs };
     const back = stored.get(paper.id);
-    if (!back || !sameJson(back, paper)) entry.paper = paper;
+    if (!back || !samePaper(back, paper)) entry.paper = paper;
     return entry;
   });
   return { format: 2, ...header, times, papers: out };
@@ -221,6 +221,20 @@ function snapshotMatcher(
   function rankTime(t: string): number {
     return t <= digest.observedAt ? 0 : 1;
   }
+}
+
+/** Papers equal as JSON would compare them (a key holding undefined is no key). */
+function samePaper(a: Paper, b: Paper): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Paper>;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (Array.isArray(x) || Array.isArray(y)) {
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, i) => v !== y[i]))
+        return false;
+    } else if (x !== y) return false;
+  }
+  return true;
 }
 
 /** JSON-equal: what a JSON round trip would make equal (undefined keys dropped). */

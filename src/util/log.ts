@@ -1,8 +1,10 @@
 /**
  * Logging for humans (stderr lines, a progress bar on a TTY) or machines (JSON lines).
- * Nothing here ever receives a secret: callers pass messages built from public data.
+ * Callers pass messages built from public data; every line still passes the redactor, so a
+ * secret a service echoed back cannot reach a log.
  */
 import type { Writable } from 'node:stream';
+import { redact } from './redact.js';
 
 export type LogFormat = 'human' | 'json';
 
@@ -40,12 +42,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const emit = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
     if (options.quiet && level === 'info') return;
     if (format === 'json') {
-      stream.write(`${JSON.stringify({ time: clock().toISOString(), level, msg: message, ...fields })}\n`);
+      stream.write(
+        `${redact(JSON.stringify({ time: clock().toISOString(), level, msg: message, ...fields }))}\n`,
+      );
       return;
     }
     endBar();
     const prefix = level === 'info' ? '' : `${level}: `;
-    stream.write(`${prefix}${message}\n`);
+    stream.write(`${prefix}${redact(message)}\n`);
   };
 
   return {

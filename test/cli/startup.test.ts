@@ -58,7 +58,7 @@ const LIGHT = [
   /^src\/cli\/(main|program|options|help|usage)\.ts$/,
   /^src\/cli\/commands\/[a-z-]+\.ts$/,
   /^src\/(version|errors)\.ts$/,
-  /^src\/util\/(text|log)\.ts$/,
+  /^src\/util\/(text|log|redact)\.ts$/,
   /^src\/ops\/workflow\.ts$/,
   /^src\/demo\/day\.ts$/,
 ];

@@ -60,7 +60,8 @@ test('webhookPayload - top N as text and blocks, with arXiv links and escaped ti
     payload.text,
     [
       'Hot Papers 2021-06-09: top 2 of 3 ranked papers (24h horizon: counts 24 h after the announcement)',
-      '1. Attention <is> all & more (score 900) https://arxiv.org/abs/2106.04554',
+      // Slack reads `text` as mrkdwn too: escaped like the blocks.
+      '1. Attention &lt;is&gt; all &amp; more (score 900) https://arxiv.org/abs/2106.04554',
       '2. Pipes | and stars (score 400) https://arxiv.org/abs/2106.01345',
     ].join('\n'),
   );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -347,7 +347,7 @@ test('publishPost - the token never lands in the clone, and git errors are maske
 
 test('credentialArgs - git gets the token from the environment through its credential helper', () => {
   const e = gitEnv(env({ HOTPAPERS_GIT_TOKEN: TOKEN }));
-  const args = credentialArgs(e);
+  const args = credentialArgs(e, 'https://github.com/me/blog.git');
   assert.equal(args.join(' ').includes(TOKEN), false, 'the token is not in the arguments');
   const out = execFileSync('git', [...args, 'credential', 'fill'], {
     env: e,
@@ -362,7 +362,7 @@ test('credentialArgs - git gets the token from the environment through its crede
     encoding: 'utf8',
   });
   assert.match(custom, /^username=blogbot$/m);
-  assert.deepEqual(credentialArgs(gitEnv(env())), [
+  assert.deepEqual(credentialArgs(gitEnv(env()), 'https://github.com/me/blog.git'), [
     '-c',
     'commit.gpgsign=false',
     '-c',
@@ -370,12 +370,46 @@ test('credentialArgs - git gets the token from the environment through its crede
   ]);
 });
 
+test('credentialArgs - the token goes only to the publish remote host, only over https (http on loopback)', () => {
+  const e = gitEnv(env({ HOTPAPERS_GIT_TOKEN: TOKEN }));
+  /** What git's credential machinery returns for `request` with the helper of `repo`; null when nothing. */
+  const fill = (repo: string, request: string): string | null => {
+    const r = spawnSync('git', [...credentialArgs(e, repo), 'credential', 'fill'], {
+      env: e,
+      input: `${request}\n\n`,
+      encoding: 'utf8',
+    });
+    return r.status === 0 ? r.stdout : null;
+  };
+  const repo = 'https://git.example.org/me/blog.git';
+  assert.match(fill(repo, 'protocol=https\nhost=git.example.org\npath=me/blog.git') ?? '', /^password=/m);
+  // A redirect to another host that answers 401: git asks for that host. Nothing for it.
+  assert.equal(fill(repo, 'protocol=https\nhost=evil.example.net'), null);
+  assert.equal(fill(repo, 'protocol=https\nhost=git.example.org.evil.net'), null);
+  // The same host over plain http (a downgrade): nothing.
+  assert.equal(fill(repo, 'protocol=http\nhost=git.example.org'), null);
+  // A remote over plain http is trusted only on loopback (test servers).
+  assert.equal(fill('http://git.example.org/me/blog.git', 'protocol=http\nhost=git.example.org'), null);
+  assert.match(
+    fill('http://127.0.0.1:8080/blog.git', 'protocol=http\nhost=127.0.0.1:8080') ?? '',
+    /^password=/m,
+  );
+  assert.equal(fill('http://127.0.0.1:8080/blog.git', 'protocol=http\nhost=127.0.0.1:9090'), null);
+  // Local paths and ssh remotes never get the helper.
+  assert.equal(credentialArgs(e, '/srv/blog.git').join(' ').includes('credential.helper'), false);
+  assert.equal(
+    credentialArgs(e, 'git@github.com:me/blog.git').join(' ').includes('credential.helper'),
+    false,
+  );
+});
+
 test('maskSecrets / displayRepo', () => {
   assert.equal(
     maskSecrets(`fatal: unable to access 'https://bot:${TOKEN}@github.com/me/blog.git/': 403`),
     "fatal: unable to access 'https://***@github.com/me/blog.git/': 403",
   );
-  assert.equal(maskSecrets(`token ${TOKEN} refused`), 'token ghp_*** refused');
+  // Masked by its shape, or whole once registered as a secret by an earlier run in this process.
+  assert.match(maskSecrets(`token ${TOKEN} refused`), /^token (ghp_)?\*\*\* refused$/);
   assert.equal(maskSecrets('remote: github_pat_11ABCDEFG0123456789_xyz bad'), 'remote: github_pat_*** bad');
   assert.equal(maskSecrets('password=hunter2&x=1'), 'password=***&x=1');
   assert.equal(

@@ -173,7 +173,7 @@ test('a day page shows counts, links, categories, abstract, top posts, source he
       '<p class="top"><a href="https://x.com/someone/status/1001" rel="nofollow ugc">User 1001</a> on X: Great paper!',
     ),
   );
-  assert.ok(day.includes('<li class="warn">Hacker News: failed (hn: HTTP 503 from hn.algolia.com)</li>'));
+  assert.ok(day.includes('<li class="warn">Hacker News: failed (HTTP 503 from hn.algolia.com)</li>'));
   assert.ok(day.includes('<a rel="prev" href="../days/2021-06-08.html">&larr; 2021-06-08</a>'));
   assert.ok(day.includes('<a rel="next" href="../days/2021-06-10.html">2021-06-10 &rarr;</a>'));
   assert.ok(!day.includes('counts at 24h'));

@@ -1,0 +1,118 @@
+/**
+ * Digest format 2: a day is stored by key and loads back exactly what was saved (as a JSON
+ * round trip of it would), whatever the store learns later.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { matchPosts, postKey } from '../../src/match/match.js';
+import { DEFAULT_THRESHOLDS, rankDay } from '../../src/rank/score.js';
+import { tweetToPost } from '../../src/sources/x.js';
+import { standInToPaper, worldDay } from '../../src/standins/world.js';
+import { type Db, openStore } from '../../src/store/db.js';
+import { listDigestRows, loadDigest, readDigest, saveDigest } from '../../src/store/digests.js';
+import { saveListing } from '../../src/store/listings.js';
+import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
+import type { DayDigest } from '../../src/types.js';
+
+const DAY = '2026-01-05';
+const AT = '2026-01-05T18:00:00.000Z';
+
+/** A ranked day written as the pipeline writes it. */
+function dayInStore(db: Db): { digest: DayDigest; observed: Map<string, string> } {
+  const world = worldDay({ day: DAY, papers: 60, posts: 400, users: 50, seed: 7 });
+  const papers = world.papers.map(standInToPaper);
+  saveListing(db, { day: DAY, categories: ['cs', 'stat.ML'], method: 'api', papers, notes: [] }, AT);
+  const users = new Map(world.users.map((u) => [u.id, u]));
+  const posts = world.tweets.map((t) => tweetToPost(t, users.get(t.author_id ?? '')));
+  savePosts(db, matchPosts(posts, new Set(papers.map((p) => p.id))), AT);
+  const matched = loadPostsForPapers(
+    db,
+    papers.map((p) => p.id),
+    AT,
+    ['x'],
+  );
+  const weights = { x: 1.5, bluesky: 1, hn: 1, hf: 1 };
+  const thresholds = { ...DEFAULT_THRESHOLDS, minPaperScore: 5 };
+  const ranked = rankDay({ papers, posts: matched, weights, thresholds });
+  assert.ok(ranked.length > 5 && ranked.some((r) => r.shown.length > 1));
+  const digest: DayDigest = {
+    day: DAY,
+    categories: ['cs', 'stat.ML'],
+    observedAt: AT,
+    weights,
+    thresholds,
+    listed: papers.length,
+    postsFound: matched.length,
+    papers: ranked,
+    health: [{ source: 'x', status: 'ok', posts: matched.length, requests: 3 }],
+  };
+  return { digest, observed: new Map(matched.map((m) => [postKey(m.post), m.observedAt!])) };
+}
+
+const asJson = (d: DayDigest) => JSON.parse(JSON.stringify(d)) as DayDigest;
+
+test('a pipeline day is stored by key and loads back as saved, later snapshots notwithstanding', () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, path: 'p.md', observedAt: observed });
+  const text = db.prepare('SELECT digest FROM digests').pluck().get() as string;
+  const stored = JSON.parse(text);
+  assert.equal(stored.format, 2);
+  // No post and no paper copied: every post is a key, every paper comes from the store.
+  for (const p of stored.papers) {
+    assert.equal(p.paper, undefined);
+    for (const ref of p.posts) assert.ok(Array.isArray(ref));
+  }
+  assert.ok(text.length * 4 < JSON.stringify(digest).length);
+  // The next day's run observes the same posts with other counts: the day still shows its own.
+  const later = loadPostsForPapers(
+    db,
+    digest.papers.map((r) => r.paper.id),
+    AT,
+    ['x'],
+  ).map((m) => ({
+    ...m,
+    post: { ...m.post, metrics: { ...m.post.metrics, likes: m.post.metrics.likes + 1000 } },
+  }));
+  savePosts(db, later, '2026-01-06T18:00:00.000Z');
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
+  assert.deepStrictEqual(loadDigest(db, DAY, 'cs,stat.ML'), {
+    ...asJson(digest),
+    path: 'p.md',
+    markdownSha256: undefined,
+  });
+  assert.deepEqual(listDigestRows(db), [
+    { day: DAY, categories: 'cs,stat.ML', horizon: '', observedAt: AT, writtenAt: AT },
+  ]);
+  db.close();
+});
+
+test('without the observation map, posts are matched to their snapshots; what the store lacks stays whole', () => {
+  const db = openStore(':memory:');
+  const { digest } = dayInStore(db);
+  // A paper whose listing says something else, and a post the store never saw.
+  const edited = asJson(digest);
+  edited.papers[0]!.paper.title = 'A title the store does not have';
+  const ghost = { ...edited.papers[1]!.posts[0]!, id: '42', text: 'never stored' };
+  edited.papers[1]!.posts.push(ghost);
+  edited.horizon = '24h';
+  saveDigest(db, edited, { categoriesKey: 'cs,stat.ML', writtenAt: AT });
+  const stored = JSON.parse(db.prepare('SELECT digest FROM digests').pluck().get() as string);
+  assert.equal(stored.papers[0].paper.title, 'A title the store does not have');
+  assert.equal(stored.papers[1].paper, undefined);
+  assert.deepEqual(stored.papers[1].posts.at(-1), ghost);
+  assert.ok(Array.isArray(stored.papers[1].posts[0]));
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML', '24h'), edited);
+  db.close();
+});
+
+test('a digest whose post has left the store fails to load with a line naming it', () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
+  const victim = digest.papers[0]!.posts[0]!;
+  db.pragma('foreign_keys = OFF');
+  db.prepare('DELETE FROM snapshots WHERE source = ? AND post_id = ?').run(victim.source, victim.id);
+  assert.throws(() => readDigest(db, DAY, 'cs,stat.ML'), new RegExp(`post x:${victim.id} observed`));
+  db.close();
+});
