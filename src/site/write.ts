@@ -142,12 +142,7 @@ export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
   const worker = new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
   let done = false;
 
-  const finish = () =>
-    new Promise<string | null>((resolvePromise, reject) => {
-      worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
-      worker.once('error', reject);
-      worker.postMessage({ end: true });
-    }).finally(() => worker.terminate());
+  const finish = () => endWorker(worker);
 
   const abort = async () => {
     if (done) return;
@@ -176,12 +171,7 @@ export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      let failure: string | null;
-      try {
-        failure = await finish();
-      } catch (error) {
-        failure = (error as Error).message;
-      }
+      const failure = await writesFailure(finish);
       if (failure !== null) {
         rmSync(job.temp, { recursive: true, force: true });
         throw new HotpapersError('site', `cannot write ${job.dir} (${failure})`);
@@ -235,6 +225,25 @@ function swap(job: Job, sizes: ReadonlyMap<string, number>): WriteResult {
   let bytes = 0;
   for (const n of sizes.values()) bytes += n;
   return { dir: job.dir, files: sizes.size, bytes };
+}
+
+/** Tell a writer thread to finish its queued writes: null when all went well, else why not. */
+async function endWorker(worker: Worker | undefined): Promise<string | null> {
+  if (!worker) return null;
+  return new Promise<string | null>((resolvePromise, reject) => {
+    worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
+    worker.once('error', reject);
+    worker.postMessage({ end: true });
+  }).finally(() => worker.terminate());
+}
+
+/** Wait for the writes to end; a thrown error becomes the failure's message. */
+async function writesFailure(finish: () => Promise<string | null>): Promise<string | null> {
+  try {
+    return await finish();
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function byteLength(data: string | Buffer): number {
@@ -309,15 +318,7 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
   } catch {
     previous = undefined;
   }
-  const finish = async (): Promise<string | null> => {
-    const w = worker;
-    if (!w) return null;
-    return new Promise<string | null>((resolvePromise, reject) => {
-      w.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
-      w.once('error', reject);
-      w.postMessage({ end: true });
-    }).finally(() => w.terminate());
-  };
+  const finish = () => endWorker(worker);
   const drop = () => rmSync(temp, { recursive: true, force: true });
   return {
     temp,
@@ -406,12 +407,7 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      let failure: string | null;
-      try {
-        failure = await finish();
-      } catch (error) {
-        failure = (error as Error).message;
-      }
+      const failure = await writesFailure(finish);
       if (failure !== null) {
         drop();
         throw new HotpapersError('site', `cannot write ${opts.into ?? outDir} (${failure})`);

@@ -250,11 +250,7 @@ export function parseSearchPosts(body: unknown, target: string): BlueskyPage {
   if (!isObject(body) || !Array.isArray(body.posts)) {
     throw new ParseError('bluesky', `unexpected response for ${target}: no "posts" array`);
   }
-  const posts: Post[] = [];
-  for (const item of body.posts) {
-    const post = postFromView(item);
-    if (post) posts.push(post);
-  }
+  const posts = parseGetPosts(body, target);
   const cursor = typeof body.cursor === 'string' && body.cursor !== '' ? body.cursor : undefined;
   const hitsTotal = typeof body.hitsTotal === 'number' ? body.hitsTotal : undefined;
   return { posts, cursor, hitsTotal };
