@@ -185,6 +185,9 @@ test('listen - SIGKILL at random points and restarts: no event lost, nothing sto
     );
   }
   const finalRun = startListen(env, args);
+  // A killed run may already have saved the last cursor: wait for this run to be up (its
+  // signal handlers installed) before the cursor check, or SIGTERM would land during start-up.
+  await waitFor(() => finalRun.stderr().includes('listen: connected'), 'the final connection');
   await waitFor(() => cursorOf(db) === last, 'the last event');
   finalRun.process.kill('SIGTERM');
   const { code } = await finalRun.exited;
