@@ -210,6 +210,24 @@ const sha = (data: Buffer | Buffer[]) => {
   return hash.digest('base64');
 };
 
+function configOf(options: BuildOptions): Config {
+  const parsed = new URL(options.baseUrl);
+  return {
+    baseUrl: parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`,
+    siteTitle: options.siteTitle ?? 'Hot Papers',
+    liveEmbeds: options.liveEmbeds ?? false,
+    dayPosts: options.dayPosts ?? 2,
+    perPage: Math.max(1, options.daysPerPage ?? 10),
+    feedItems: Math.max(1, options.feedItems ?? 30),
+    pageSize: Math.max(1, options.categoryPageSize ?? 100),
+  };
+}
+
+/** The engine fingerprint of a build: its code, templates, version and options (a change rebuilds all). */
+export function engineFingerprint(options: BuildOptions): string {
+  return sha(Buffer.from(JSON.stringify([codeFingerprint(), configOf(options), options.templateTag ?? ''])));
+}
+
 /**
  * Build the next generation into `out`, reusing the previous one where its manifest says nothing
  * changed. Throws StaleGenerationError when a kept file is missing from the previous generation.
@@ -219,17 +237,8 @@ export function buildGeneration(
   options: BuildOptions,
   out: GenerationOutput,
 ): BuildStats {
-  const parsed = new URL(options.baseUrl);
-  const cfg: Config = {
-    baseUrl: parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`,
-    siteTitle: options.siteTitle ?? 'Hot Papers',
-    liveEmbeds: options.liveEmbeds ?? false,
-    dayPosts: options.dayPosts ?? 2,
-    perPage: Math.max(1, options.daysPerPage ?? 10),
-    feedItems: Math.max(1, options.feedItems ?? 30),
-    pageSize: Math.max(1, options.categoryPageSize ?? 100),
-  };
-  const engine = sha(Buffer.from(JSON.stringify([codeFingerprint(), cfg, options.templateTag ?? ''])));
+  const cfg = configOf(options);
+  const engine = engineFingerprint(options);
   const prev = out.previous?.engine === engine && out.previous.version === 1 ? out.previous : undefined;
   const stats: BuildStats = {
     days: 0,
@@ -468,12 +477,14 @@ export function buildGeneration(
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
   listPages(days, appearances, cfg, emit, put);
+
   // The search index: each paper once, from the fragment of its latest day, sharded (search-index.ts).
   const entries: SearchEntry[] = [];
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
     const fresh = fragments.has(d.day);
-    const fragment = fresh ? out.readCurrent(path) : out.readPrevious(path);
+    // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
+    const fragment = (fresh ? out.readCurrent(path) : undefined) ?? out.readPrevious(path);
     if (fragment === undefined) throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
     if (!fresh) {
       if (!out.keep(path)) throw new StaleGenerationError(`${d.day}: fragment missing`);
@@ -487,6 +498,7 @@ export function buildGeneration(
     }
   }
   const index = buildSearchIndex(entries);
+
   for (const [path, data] of index.files) put(path, data, '');
   put(SEARCH_JS_PATH, SEARCH_JS, '');
   emit(
@@ -528,6 +540,8 @@ export function buildGeneration(
     for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
+  // Files of the previous generation that this one no longer has (a folder updated in place keeps them otherwise).
+  if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
   writeManifest(out, { version: 1, engine, marks: changes.marks, days, files });
   stats.days = days.length;
   stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
