@@ -109,8 +109,11 @@ export interface Manifest {
   marks: StoreMarks;
   /** Newest first. */
   days: ManifestDay[];
-  /** Site path → [content hash, owner, uses math (1) or not (0)]. */
-  files: Record<string, [string, string, 0 | 1]>;
+  /**
+   * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
+   * what it was rendered from (the same key: the page is kept without being rendered)].
+   */
+  files: Record<string, [string, string, 0 | 1] | [string, string, 0 | 1, string]>;
 }
 
 /** Where a generation goes: files written fresh, or kept from the previous generation. */
@@ -284,6 +287,24 @@ export function buildGeneration(
     const math = spec.body.includes('class="katex"');
     put(spec.path, renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell), owner, math);
   };
+  // What every page's shell links to (the current week and month): part of each list page's key.
+  const shellKey = () => `${shell.thisWeek ?? ''}|${shell.thisMonth ?? ''}`;
+  /**
+   * A list page made from `key` alone: kept without rendering when the previous generation made
+   * it from the same key (old index, category and window pages do not change once full).
+   */
+  const keyed: Keyed = (path, key, spec) => {
+    const k = sha(Buffer.from(`${shellKey()}\n${key}`));
+    const before = prev?.files[path];
+    if (before && before[3] === k && !(path in files) && out.keep(path)) {
+      stats.kept++;
+      files[path] = before;
+      return;
+    }
+    const page = spec();
+    emit(page, '');
+    files[path]!.push(k);
+  };
 
   // 1. The days, what changed since the previous generation, what the store gained.
   const listed = source.days();
@@ -295,8 +316,8 @@ export function buildGeneration(
   // "This week" / "This month" in the navigation: the windows of the newest day.
   const newestDay = refs[0]?.day;
   if (newestDay) {
-    shell.thisWeek = windowPaths.window(windowOf('week', newestDay));
-    shell.thisMonth = windowPaths.window(windowOf('month', newestDay));
+    shell.thisWeek = windowPaths.current('week');
+    shell.thisMonth = windowPaths.current('month');
   }
 
   const summaries = new Map<string, ManifestDay>();
@@ -476,7 +497,7 @@ export function buildGeneration(
   // 4. Every list page, from the ListDays alone.
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
-  listPages(days, appearances, cfg, emit, put);
+  listPages(days, appearances, cfg, emit, put, keyed);
 
   // The search index: each paper once, from the fragment of its latest day, sharded (search-index.ts).
   const entries: SearchEntry[] = [];
@@ -609,10 +630,17 @@ function listDay(day: DaySlice['day']): ListDay {
   };
 }
 
+/** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
+function dayKey(day: ListDay): string {
+  const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+  return fingerprint ? `${day.day}:${fingerprint}` : `${day.day}:${Math.random()}`;
+}
+
 /** Papers per window page (top of a week, month, year, all time). */
 const WINDOW_SIZE = 100;
 
 type Emit = (spec: PageSpec, owner: string) => void;
+type Keyed = (path: string, key: string, spec: () => PageSpec) => void;
 type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?: boolean) => void;
 
 /** The LIST producers: index, archive and months, categories with their pages and feeds, site feeds, 404. */
@@ -622,6 +650,7 @@ function listPages(
   cfg: Config,
   emit: Emit,
   put: Put,
+  keyed: Keyed,
 ): void {
   // The windows of the newest day (linked from the index, the windows and the navigation).
   const newestDay = days[0]?.day;
@@ -634,24 +663,35 @@ function listPages(
       }
     : {};
 
-  // Index pages.
-  const indexPages = Math.max(1, Math.ceil(days.length / cfg.perPage));
-  for (let page = 1; page <= indexPages; page++) {
-    emit(
-      {
-        path: paths.index(page),
-        title: page === 1 ? cfg.siteTitle : `${cfg.siteTitle}, page ${page}`,
-        description: 'The new arXiv papers people are talking about, day by day.',
-        body: indexBody(
-          days.slice((page - 1) * cfg.perPage, page * cfg.perPage),
-          page,
-          indexPages,
-          windowLinks,
-        ),
-        section: 'latest',
-      },
-      '',
-    );
+  // The index: the newest days, then pages anchored at the oldest day (page 1 holds the oldest
+  // days, page N always the same days once full), so a new day changes the index and the newest
+  // page only. Each page is newest first; "older" goes down to page 1, "newer" up to the index.
+  const perPage = cfg.perPage;
+  const anchored = days.length > perPage ? Math.ceil(days.length / perPage) : 0;
+  /** Newest first: the days of anchored page k (1-based). */
+  const pageDays = (k: number) =>
+    days.slice(Math.max(0, days.length - k * perPage), days.length - (k - 1) * perPage);
+  const olderOfIndex = anchored > 0 ? Math.floor((days.length - 1 - perPage) / perPage) + 1 : undefined;
+  emit(
+    {
+      path: paths.index(),
+      title: cfg.siteTitle,
+      description: 'The new arXiv papers people are talking about, day by day.',
+      body: indexBody(days.slice(0, perPage), { older: olderOfIndex }, windowLinks),
+      section: 'latest',
+    },
+    '',
+  );
+  for (let k = 1; k <= anchored; k++) {
+    const list = pageDays(k);
+    const newer = k < anchored ? k + 1 : 0;
+    keyed(paths.index(k), `${k}|${newer}|${list.map(dayKey).join()}`, () => ({
+      path: paths.index(k),
+      title: `${cfg.siteTitle}, page ${k}`,
+      description: 'The new arXiv papers people are talking about, day by day.',
+      body: indexBody(list, { page: k, newer, older: k > 1 ? k - 1 : undefined }, windowLinks),
+      section: 'latest',
+    }));
   }
 
   // Monthly archive.
@@ -664,7 +704,12 @@ function listPages(
   }
   emit({ path: paths.archive(), title: 'Archive', body: archiveBody([...months]), section: 'archive' }, '');
   for (const [m, list] of months)
-    emit({ path: paths.month(m), title: longMonth(m), body: monthBody(m, list), section: 'archive' }, '');
+    keyed(paths.month(m), list.map(dayKey).join(), () => ({
+      path: paths.month(m),
+      title: longMonth(m),
+      body: monthBody(m, list),
+      section: 'archive',
+    }));
 
   // Categories: each paper once, at its latest ranking, newest day first (days are newest first).
   const byCategory = new Map<string, ListAppearance[]>();
@@ -738,24 +783,39 @@ function listPages(
         '',
       );
     }
-    for (let page = 1; page <= pages; page++) {
-      emit(
-        {
-          path: paths.category(cat, page),
-          title: page === 1 ? categoryLabel(cat) : `${categoryLabel(cat)}, page ${page}`,
-          body: categoryBody(
-            cat,
-            list.slice((page - 1) * cfg.pageSize, page * cfg.pageSize),
-            page,
-            pages,
-            list.length,
-            cfg.pageSize,
-            windowNav(paths.category(cat, page), catWindows),
-          ),
+    // Like the index: the latest papers, then pages anchored at the category's oldest paper.
+    const size = cfg.pageSize;
+    const anchoredPages = list.length > size ? Math.ceil(list.length / size) : 0;
+    emit(
+      {
+        path: paths.category(cat),
+        title: categoryLabel(cat),
+        body: categoryBody(
+          cat,
+          list.slice(0, size),
+          { older: anchoredPages > 0 ? Math.floor((list.length - 1 - size) / size) + 1 : undefined },
+          list.length,
+          windowNav(paths.category(cat), catWindows),
+        ),
+        section: 'categories',
+        feeds,
+      },
+      '',
+    );
+    for (let k = 1; k <= anchoredPages; k++) {
+      const items = list.slice(Math.max(0, list.length - k * size), list.length - (k - 1) * size);
+      const newer = k < anchoredPages ? k + 1 : 0;
+      const path = paths.category(cat, k);
+      keyed(
+        path,
+        `${k}|${newer}|${items.map((a) => `${a.ranked.paper.id}@${dayKey(a.day)}`).join()}`,
+        () => ({
+          path,
+          title: `${categoryLabel(cat)}, page ${k}`,
+          body: categoryBody(cat, items, { page: k, newer, older: k > 1 ? k - 1 : undefined }, list.length),
           section: 'categories',
           feeds,
-        },
-        '',
+        }),
       );
     }
     writeFeeds(put, categoryFeed(cat, list, cfg.feedItems, cfg.baseUrl, cfg.siteTitle), (k) =>
@@ -773,28 +833,37 @@ function listPages(
       const path = windowPaths.window({ kind, key });
       const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
         g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
-      emit(
-        {
-          path,
+      // A past window keeps its papers: kept as it is unless a day of it or its neighbours changed.
+      const inputs = [
+        JSON.stringify(windowLinks),
+        groups[i + 1]?.[0],
+        groups[i - 1]?.[0],
+        list.map((a) => `${a.ranked.paper.id}@${dayKey(a.day)}`).join(),
+      ].join('|');
+      const spec = (at: string): PageSpec => ({
+        path: at,
+        title: windowTitle(kind, key),
+        description: topTitles(
+          list.slice(0, 3).map((a) => a.ranked),
+          3,
+        ),
+        body: windowBody({
+          path: at,
           title: windowTitle(kind, key),
-          description: topTitles(
-            list.slice(0, 3).map((a) => a.ranked),
-            3,
-          ),
-          body: windowBody({
-            path,
-            title: windowTitle(kind, key),
-            leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
-            items: list.slice(0, WINDOW_SIZE),
-            nav: windowLinks,
-            current: path === windowLinks[kind] ? kind : undefined,
-            older: link(groups[i + 1]),
-            newer: link(groups[i - 1]),
-          }),
-          section: path === windowLinks.week ? 'week' : path === windowLinks.month ? 'month' : 'top',
-        },
-        '',
-      );
+          leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
+          items: list.slice(0, WINDOW_SIZE),
+          nav: windowLinks,
+          current: path === windowLinks[kind] ? kind : undefined,
+          older: link(groups[i + 1]),
+          newer: link(groups[i - 1]),
+        }),
+        section: path === windowLinks.week ? 'week' : path === windowLinks.month ? 'month' : 'top',
+      });
+      keyed(path, inputs, () => spec(path));
+      // The navigation of every page links the current week and month at a fixed path, so a new
+      // week changes these two pages, not every page of the site.
+      if ((kind === 'week' || kind === 'month') && path === windowLinks[kind])
+        keyed(windowPaths.current(kind), inputs, () => spec(windowPaths.current(kind)));
     });
   }
   if (newestDay) {

@@ -23,6 +23,8 @@ export interface TimeWindow {
 export const windowPaths = {
   window: (w: TimeWindow): string =>
     w.kind === 'all' ? 'top/all.html' : `top/${w.kind}-${slug(w.key)}.html`,
+  /** The current week or month (of the newest day) at a path that does not change with it. */
+  current: (kind: 'week' | 'month'): string => `top/this-${kind}.html`,
   rising: (): string => 'top/rising.html',
   category: (cat: string, kind: WindowKind): string => `categories/${slug(cat)}-top-${kind}.html`,
 } as const;

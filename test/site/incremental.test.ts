@@ -122,6 +122,23 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   for (const p of ['days/2021-06-09.html', 'papers/2106.00001.html', 'papers/2105.00004.html', 'site.css'])
     assert.ok(!expected.includes(p), p);
   assert.ok(expected.length < before.size / 4, `${expected.length} of ${before.size} files rewritten`);
+  // Pagination is anchored at the oldest day: of the 34 days' index pages (10 a page), only the
+  // newest (page 4) gains the day; full pages, past months and past weeks are not rewritten.
+  assert.ok(expected.includes('page/4.html') && !expected.includes('page/5.html'));
+  for (const p of [
+    'page/1.html',
+    'page/2.html',
+    'page/3.html',
+    'archive/2021-05.html',
+    'top/week-2021-W20.html',
+  ])
+    assert.ok(before.has(p) && !expected.includes(p), p);
+  // The navigation links the current week at a fixed path: day and paper pages keep their bytes.
+  assert.ok(
+    !expected.some(
+      (p) => p.startsWith('days/') && p !== 'days/2021-06-11.html' && p !== 'days/2021-06-10.html',
+    ),
+  );
 });
 
 test('a post found later for an old paper rewrites that paper page only (and the lists)', async () => {
