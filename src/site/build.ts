@@ -740,7 +740,6 @@ function listPages(
     '',
   );
   for (const [cat, list] of catList) {
-    const pages = Math.max(1, Math.ceil(list.length / cfg.pageSize));
     const feeds = {
       atom: paths.categoryFeed(cat, 'atom'),
       rss: paths.categoryFeed(cat, 'rss'),
