@@ -4,6 +4,7 @@
  */
 import type { Db } from './db.js';
 import { compactStoredDigests } from './digests.js';
+import { packStoredAbstracts } from './packed.js';
 
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
@@ -163,4 +164,11 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (source, post_id)
   );
   `,
+  // 6: a day's store growth more than halved. Posts keep only HF's payload extract (the
+  // enrichment reads its thumbnail); the X, Bluesky and HN bodies repeated what the columns hold
+  // and nothing read them. Abstracts are packed with DEFLATE (see packed.ts).
+  (db: Db) => {
+    db.exec("UPDATE posts SET raw = NULL WHERE source <> 'hf' AND raw IS NOT NULL");
+    packStoredAbstracts(db);
+  },
 ];

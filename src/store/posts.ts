@@ -5,11 +5,21 @@
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
 
+/**
+ * What the store keeps of a post's payload as received: HF's small extract (its thumbnail and
+ * links are read back by the paper enrichment); nothing of X, Bluesky and HN, whose fields the
+ * Post already holds (their bodies were half the store's growth and nothing read them).
+ */
+export function keptRaw(post: Pick<Post, 'source' | 'raw'>): string | null {
+  return post.source === 'hf' && post.raw !== undefined ? JSON.stringify(post.raw) : null;
+}
+
 /** Store matched posts, their paper links and a snapshot of their counts at `observedAt`, in one transaction. */
 export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: string): void {
+  // Positional parameters: binding a dozen named ones from an object costs more than the insert.
   const upsertPost = db.prepare(`
     INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
-    VALUES (@source, @id, @authorId, @authorHandle, @authorName, @url, @text, @createdAt, @links, @raw, @seen, @seen)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, id) DO UPDATE SET
       author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
       url = excluded.url, text = excluded.text, created_at = excluded.created_at, links = excluded.links,
@@ -24,19 +34,20 @@ export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: s
       reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`);
   db.transaction(() => {
     for (const { post, paperIds } of matched) {
-      upsertPost.run({
-        source: post.source,
-        id: post.id,
-        authorId: post.authorId ?? null,
-        authorHandle: post.authorHandle ?? null,
-        authorName: post.authorName ?? null,
-        url: post.url,
-        text: post.text,
-        createdAt: post.createdAt ?? null,
-        links: JSON.stringify(post.links),
-        raw: post.raw === undefined ? null : JSON.stringify(post.raw),
-        seen: observedAt,
-      });
+      upsertPost.run(
+        post.source,
+        post.id,
+        post.authorId ?? null,
+        post.authorHandle ?? null,
+        post.authorName ?? null,
+        post.url,
+        post.text,
+        post.createdAt ?? null,
+        JSON.stringify(post.links),
+        keptRaw(post),
+        observedAt,
+        observedAt,
+      );
       for (const paperId of paperIds) link.run(post.source, post.id, paperId);
       const m = post.metrics;
       snapshot.run(post.source, post.id, observedAt, m.reposts, m.likes, m.replies, m.quotes);
