@@ -80,7 +80,10 @@ test('a store of the previous release upgrades in place with every digest loadin
     assert.ok(newBytes * 5 < oldBytes, `${newBytes} bytes by key vs ${oldBytes} whole`);
     // The fixture's posts of every source carried their payload; only HF's extract is left.
     for (const source of ['x', 'bluesky', 'hn', 'hf'])
-      assert.ok(before.posts!.some((p) => p.source === source && p.raw !== null), `${source} had a payload`);
+      assert.ok(
+        before.posts!.some((p) => p.source === source && p.raw !== null),
+        `${source} had a payload`,
+      );
     assert.deepStrictEqual(dump(db), upgraded(before));
     assert.ok(
       before.posts!.some((p) => p.source === 'hf' && p.raw !== null),
@@ -123,9 +126,7 @@ test('a store of the release before packing upgrades: payloads trimmed, abstract
     .run();
   for (const id of ['2603.00001', '2603.00002'])
     old
-      .prepare(
-        "INSERT INTO listings VALUES ('2026-03-03', 'cs', ?, 'new', 'api', '2026-03-03T01:00:00Z')",
-      )
+      .prepare("INSERT INTO listings VALUES ('2026-03-03', 'cs', ?, 'new', 'api', '2026-03-03T01:00:00Z')")
       .run(id);
   old.exec("INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00Z', 2)");
   const tweet = JSON.stringify({ id: '1', text: 'see https://t.co/a', public_metrics: { like_count: 3 } });
@@ -167,5 +168,8 @@ test('a store of the release before packing upgrades: payloads trimmed, abstract
 
 /** The papers of the old store as plain rows, in id order. */
 function loadListingFrom(db: Database.Database): Array<{ id: string; abstract: string }> {
-  return db.prepare('SELECT id, abstract FROM papers ORDER BY id').all() as Array<{ id: string; abstract: string }>;
+  return db.prepare('SELECT id, abstract FROM papers ORDER BY id').all() as Array<{
+    id: string;
+    abstract: string;
+  }>;
 }

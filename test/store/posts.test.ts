@@ -43,7 +43,7 @@ test('savePosts - saving the same posts twice at the same instant adds no rows',
   assert.equal(count('snapshots'), 2);
 });
 
-test('savePosts - of the payloads as received only HF\'s extract is stored', () => {
+test("savePosts - of the payloads as received only HF's extract is stored", () => {
   const db = store();
   const x = post('1', 10, ['2106.04554']);
   x.post.raw = { id: '1', text: 'see arxiv', public_metrics: { like_count: 10 } };
