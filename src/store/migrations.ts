@@ -164,9 +164,9 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (source, post_id)
   );
   `,
-  // 6: a day's store growth more than halved. Posts keep only HF's payload extract (the
-  // enrichment reads its thumbnail); the X, Bluesky and HN bodies repeated what the columns hold
-  // and nothing read them. Abstracts are packed with DEFLATE (see packed.ts).
+  // 6: a day's store growth halved. Posts keep only HF's small payload extract; the X, Bluesky
+  // and HN bodies repeated what the columns hold and nothing read them (posts.ts keptRaw).
+  // Abstracts are packed with DEFLATE (see packed.ts).
   (db: Db) => {
     db.exec("UPDATE posts SET raw = NULL WHERE source <> 'hf' AND raw IS NOT NULL");
     packStoredAbstracts(db);

@@ -6,9 +6,10 @@ import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
 
 /**
- * What the store keeps of a post's payload as received: HF's small extract (its thumbnail and
- * links are read back by the paper enrichment); nothing of X, Bluesky and HN, whose fields the
- * Post already holds (their bodies were half the store's growth and nothing read them).
+ * What the store keeps of a post's payload as received: HF's small extract (Daily Papers date,
+ * GitHub repo and stars, project page, thumbnail: facts no column holds, ~200 bytes a paper);
+ * nothing of X, Bluesky and HN, whose bodies repeat the columns (they were half of a day's
+ * growth, and nothing reads them).
  */
 export function keptRaw(post: Pick<Post, 'source' | 'raw'>): string | null {
   return post.source === 'hf' && post.raw !== undefined ? JSON.stringify(post.raw) : null;
