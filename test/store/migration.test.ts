@@ -2,7 +2,7 @@
  * Upgrading a store written by the release before digest format 2 (fa51622): every digest
  * loads deep-equal to what that release loaded, is stored by key afterwards, and posts,
  * snapshots, embeds, papers and listings read back as before (abstracts packed, and of the
- * posts' payloads only HF's extract kept). And a store of the release before packing (schema 5).
+ * posts' payloads only HF's extract kept). And a store of the release before packing (the schema before migration 7).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 import { listDigestRows, loadDigest, readDigest } from '../../src/store/digests.js';
 import { loadListing } from '../../src/store/listings.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+import { MIGRATIONS, slimPostsAndAbstracts } from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
@@ -105,12 +105,17 @@ test('a store of the previous release upgrades in place with every digest loadin
 });
 
 test('a store of the release before packing upgrades: payloads trimmed, abstracts packed, all else as read before', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'v5.db');
+  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-packing.db');
   // The schema that release left, written as that release wrote its rows.
   const old = new Database(path);
   old.pragma('journal_mode = WAL');
-  for (const step of MIGRATIONS.slice(0, 5)) if (typeof step === 'string') old.exec(step);
-  old.pragma('user_version = 5');
+  const version = MIGRATIONS.indexOf(slimPostsAndAbstracts);
+  assert.ok(version > 0);
+  for (const step of MIGRATIONS.slice(0, version)) {
+    if (typeof step === 'string') old.exec(step);
+    else step(old);
+  }
+  old.pragma(`user_version = ${version}`);
   const abstract = `We study the packing of abstracts. ${'A sentence of an abstract, long enough to pack. '.repeat(12)}`;
   old
     .prepare(
