@@ -195,6 +195,11 @@ export interface EnrichOptions {
   log: Logger;
   /** Paper pages asked at once (default ENRICHMENT_CONCURRENCY). */
   concurrency?: number;
+  /**
+   * Thumbnail of each paper's Daily Papers entry seen by this run's HF source (paper pages often
+   * have none): kept as the enrichment's own field, so nothing depends on a post's stored `raw`.
+   */
+  dailyThumbnails?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -208,9 +213,11 @@ export async function enrichPapers(options: EnrichOptions): Promise<EnrichmentRe
   const cached = new Set(paperIds).size - stale.length;
   log.progress('enrich', 0, stale.length);
   const got = await fetchPaperPages(http, hfApiUrl, stale, now.toISOString(), options.concurrency);
-  // A stored answer stays until a fresh one replaces it; thumbnails HF only gives on Daily
-  // Papers are kept from the HF post when the paper page has none.
-  const fresh = got.fetched.map((e) => withDailyThumbnail(db, e));
+  // A stored answer stays until a fresh one replaces it. A thumbnail HF gives only on Daily
+  // Papers comes from this run's HF entries; one stored before stays when neither has one now.
+  const fresh = got.fetched.map((e) =>
+    withThumbnail(e, options.dailyThumbnails?.get(e.paperId) ?? stored.get(e.paperId)?.thumbnail),
+  );
   saveEnrichments(db, fresh);
   log.progress('enrich', stale.length, stale.length);
   const enrichments = new Map(stored);
@@ -238,19 +245,11 @@ export function describeProblems(report: Pick<EnrichmentReport, 'failures' | 'sk
   return `hf: enrichment incomplete, ${parts.join(', ')}${first}`;
 }
 
-/** The Daily Papers thumbnail stored with the paper's HF post, when the paper page gave none. */
-function withDailyThumbnail(db: Db, e: PaperEnrichment): PaperEnrichment {
-  if (e.status !== 'ok' || e.thumbnail) return e;
-  const row = db.prepare("SELECT raw FROM posts WHERE source = 'hf' AND id = ?").get(e.paperId) as
-    | { raw: string | null }
-    | undefined;
-  if (!row?.raw) return e;
-  try {
-    const thumbnail = httpUrl((JSON.parse(row.raw) as { thumbnail?: unknown }).thumbnail);
-    return thumbnail ? { ...e, thumbnail } : e;
-  } catch {
-    return e;
-  }
+/** `e` with `thumbnail` when the paper page gave none (only for papers HF knows). */
+function withThumbnail(e: PaperEnrichment, thumbnail: string | undefined): PaperEnrichment {
+  if (e.status !== 'ok' || e.thumbnail || !thumbnail) return e;
+  const url = httpUrl(thumbnail);
+  return url ? { ...e, thumbnail: url } : e;
 }
 
 /**

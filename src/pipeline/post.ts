@@ -21,6 +21,7 @@ import { matchPosts, postKey } from '../match/match.js';
 import { horizonInstant } from '../ops/horizon.js';
 import { rankDay } from '../rank/score.js';
 import { postFileName, renderLumen } from '../render/lumen.js';
+import { dailyThumbnails } from '../sources/hf.js';
 import { createSource } from '../sources/index.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import { type Db, openStore } from '../store/db.js';
@@ -135,7 +136,9 @@ async function postDay(
   const sourceIds = enabledSources(config, { blueskyListener: hasStreamCursor(db, JETSTREAM) });
   const sources = sourceIds.map((id) => createSource(id));
   const dayIds = new Set(papers.map((p) => p.id));
-  const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http);
+  // The HF source's Daily Papers thumbnails, for the enrichment (posts keep them only in `raw`).
+  const thumbnails = new Map<string, string>();
+  const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http, thumbnails);
   for (const h of health) {
     const line = `${h.source}: ${h.status}${h.status === 'ok' || h.status === 'suspicious' ? `, ${h.posts} posts, ${h.requests} requests` : ''}${h.detail ? ` (${h.detail})` : ''}`;
     if (h.status === 'failed' || h.status === 'suspicious') log.warn(line);
@@ -164,7 +167,15 @@ async function postDay(
 
   // 3b. Hugging Face paper pages of the ranked papers (links out, TL;DR, thumbnail): cached, never fatal.
   const hf = { enabled: sourceIds.includes('hf'), hfApiUrl: config.hfApiUrl };
-  await enrichRanked({ ...hf, db, http, paperIds: ranked.map((r) => r.paper.id), now, log });
+  await enrichRanked({
+    ...hf,
+    db,
+    http,
+    paperIds: ranked.map((r) => r.paper.id),
+    now,
+    log,
+    dailyThumbnails: thumbnails,
+  });
 
   // 4. Embeds for the shown posts only, cached in the store.
   const cutShort: Array<{ source: SourceId; note: string }> = [];
@@ -228,6 +239,7 @@ async function collectAll(
   db: Db,
   nowIso: string,
   http: HttpClient,
+  thumbnails: Map<string, string>,
 ): Promise<SourceHealth[]> {
   let done = 0;
   ctx.log.progress('sources', 0, sources.length);
@@ -251,6 +263,8 @@ async function collectAll(
         });
         const matched = matchPosts(result.posts, dayIds);
         savePosts(db, matched, nowIso);
+        if (source.id === 'hf')
+          for (const [id, url] of dailyThumbnails(result.posts)) thumbnails.set(id, url);
         if (result.gone && result.gone.length > 0)
           recordDeletions(db, source.id, result.gone, nowIso, 'refresh');
         for (const note of result.notes) ctx.log.warn(note);

@@ -129,6 +129,16 @@ export function postFromDailyItem(item: unknown, date: string): Post | null {
   };
 }
 
+/** The Daily Papers thumbnail of each paper among `posts` (HF posts; others are ignored). */
+export function dailyThumbnails(posts: readonly Post[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const post of posts) {
+    const thumbnail = post.source === 'hf' ? (post.raw as HfRaw | undefined)?.thumbnail : undefined;
+    if (typeof thumbnail === 'string' && thumbnail !== '') out.set(post.id, thumbnail);
+  }
+  return out;
+}
+
 /** Parse a daily_papers body (already JSON-decoded); throws ParseError unless it is an array. */
 export function parseDailyPapers(body: unknown, date: string, target: string): Post[] {
   if (!Array.isArray(body))

@@ -9,7 +9,7 @@ import {
 } from '../../src/enrich/hf-papers.js';
 import { HttpClient } from '../../src/http/client.js';
 import { matchPosts } from '../../src/match/match.js';
-import { postFromDailyItem } from '../../src/sources/hf.js';
+import { dailyThumbnails, postFromDailyItem } from '../../src/sources/hf.js';
 import { hfDailyItem, startHfStandIn } from '../../src/standins/hf.js';
 import { closedPort } from '../../src/standins/server.js';
 import { openStore } from '../../src/store/db.js';
@@ -93,14 +93,24 @@ test('enrichPapers - stores ok and unknown, reuses them within a day, refreshes 
   t.after(() => hf.close());
   const db = openStore(':memory:');
   t.after(() => db.close());
-  // The HF post of the Daily Papers entry is in the store, with its thumbnail.
+  // The run's HF source saw the Daily Papers entry, with its thumbnail; the stored post keeps
+  // no `raw` (a store may trim it): the thumbnail must come from the run, not from the store.
   const post = postFromDailyItem(ON_DAILY, '2026-11-25')!;
-  savePosts(db, matchPosts([post], new Set(['2611.01001'])), AT);
+  savePosts(db, matchPosts([{ ...post, raw: undefined }], new Set(['2611.01001'])), AT);
+  const daily = dailyThumbnails([post]);
   const ids = ['2611.01001', '2611.01002', UNKNOWN];
   const { log, warnings } = capture();
   const client = http();
 
-  const first = await enrichPapers({ db, http: client, hfApiUrl: hf.apiUrl, paperIds: ids, now: NOW, log });
+  const first = await enrichPapers({
+    db,
+    http: client,
+    hfApiUrl: hf.apiUrl,
+    paperIds: ids,
+    now: NOW,
+    log,
+    dailyThumbnails: daily,
+  });
   assert.deepEqual(hf.requests.map((r) => r.path).sort(), [
     '/api/papers/2611.01001',
     '/api/papers/2611.01002',
@@ -142,11 +152,16 @@ test('enrichPapers - stores ok and unknown, reuses them within a day, refreshes 
   assert.equal(second.cached, 3);
   assert.equal(second.enrichments.get(UNKNOWN)?.status, 'unknown');
 
-  // A day on: asked again.
+  // A day on: asked again; without this run's Daily Papers entry the stored thumbnail stays.
   const nextDay = new Date(NOW.getTime() + 24 * 3_600_000);
   await enrichPapers({ db, http: client, hfApiUrl: hf.apiUrl, paperIds: ids, now: nextDay, log });
   assert.equal(hf.requests.length, 6);
   assert.equal(loadEnrichments(db, [UNKNOWN]).get(UNKNOWN)?.fetchedAt, nextDay.toISOString());
+  assert.equal(
+    loadEnrichments(db, ['2611.01001']).get('2611.01001')?.thumbnail,
+    'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2611.01001.png',
+  );
+  assert.equal(loadEnrichments(db, ['2611.01002']).get('2611.01002')?.thumbnail, undefined);
 });
 
 test('enrichPapers - a bad body fails that paper only; HF down stops asking and keeps stored answers', async (t) => {
