@@ -84,9 +84,9 @@ export function dayBody(day: SiteDay, nav: DayNav, ctx: PageContext): string {
       out.push(
         '<li class="paper">',
         // The title beside it names the paper, so the image is decorative (empty alt); those
-        // below the fold (four papers fit above it) load when scrolled to.
+        // below the fold (four papers fit above it) load when scrolled to. No class: 60 times a page.
         thumb
-          ? `<img class="thumb" src="${to(thumb.path)}" width="${thumb.width}" height="${thumb.height}" alt=""${r.rank > ABOVE_FOLD ? ' loading="lazy"' : ''}>`
+          ? `<img src="${to(thumb.path)}" width="${thumb.width}" height="${thumb.height}" alt=""${r.rank > ABOVE_FOLD ? ' loading="lazy"' : ''}>`
           : '',
         `<h2><span class="n">${r.rank}.</span> <a href="${paperUrl}">${renderMath(r.paper.title)}</a></h2>`,
         `<p class="stats"><b>${num(r.score)}</b>${scoreBar(r.score, max)}${scoreWhyHtml(r, d.weights, `${relativeUrl(from, paths.paper(r.paper.id))}#breakdown`)}</p>`,

@@ -70,6 +70,7 @@ export function modelSource(model: SiteModel): SiteSource {
       papers: model.papers ?? empty,
       embeds: model.embeds ?? new Map(),
       enrichments: model.enrichments,
+      thumbs: model.thumbs,
     }),
     changes: () => ({ marks: {}, papers: 'all' }),
   };

@@ -41,7 +41,7 @@ export function loadDayThumbs(
     }
     const size = webpSize(data);
     if (!size) continue;
-    const hash = createHash('sha256').update(data).digest('hex').slice(0, 16);
+    const hash = createHash('sha256').update(data).digest('hex').slice(0, 12);
     out.set(id, { path: `thumbs/${hash}.webp`, width: size.width, height: size.height, data });
   }
   return out;

@@ -20,6 +20,15 @@ export interface ResizeReport {
   failures: string[];
 }
 
+/** The site's WebP copy of an image: THUMB_WIDTH px wide at most, THUMB_QUALITY. */
+export async function makeThumb(image: Buffer): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp(image, { limitInputPixels: 40_000_000 })
+    .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
+    .webp({ quality: THUMB_QUALITY, effort: 4 })
+    .toBuffer();
+}
+
 /** Make the missing WebP copies of every cached original in `thumbDir`. */
 export async function resizeThumbnails(db: Db, thumbDir: string): Promise<ResizeReport> {
   const report: ResizeReport = { made: 0, kept: 0, failures: [] };
@@ -30,15 +39,11 @@ export async function resizeThumbnails(db: Db, thumbDir: string): Promise<Resize
   const missing = cached.filter((t) => !have.has(resizedName(t.file)));
   report.kept = cached.length - missing.length;
   if (missing.length === 0) return report;
-  const { default: sharp } = await import('sharp');
   await mkdir(out, { recursive: true });
   for (const t of missing) {
     const target = join(out, resizedName(t.file));
     try {
-      const data = await sharp(await readFile(join(thumbDir, t.file)), { limitInputPixels: 40_000_000 })
-        .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
-        .webp({ quality: THUMB_QUALITY, effort: 4 })
-        .toBuffer();
+      const data = await makeThumb(await readFile(join(thumbDir, t.file)));
       // Renamed into place: a build that reads it sees a whole file or none.
       const temp = `${target}.${process.pid}.tmp`;
       await writeFile(temp, data);
