@@ -167,6 +167,8 @@ export async function benchSearch(): Promise<void> {
     'cs.RO',
     'diffusion model',
     'learning',
+    'learning model',
+    'lea',
     'selectivity',
     author,
     entries[4321]!.paper.id,
@@ -180,7 +182,7 @@ export async function benchSearch(): Promise<void> {
     const before = engine.loaded.bytes;
     const cpu = process.cpuUsage();
     const start = performance.now();
-    const r = engine.query(q);
+    const { result: r } = engine.run(q);
     const ms = performance.now() - start;
     const cpuMs = process.cpuUsage(cpu).user / 1000;
     worstBytes = Math.max(worstBytes, engine.loaded.bytes);

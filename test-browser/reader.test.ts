@@ -86,10 +86,12 @@ before(async () => {
     digest: d,
   }));
   const enrichments = new Map<string, PaperEnrichment>(big.enrichments.map((e) => [e.paperId, e]));
-  const history = (engagement: number) => [
+  // The lower a paper ranked among the top ten, the more it gained in the last day: the rising
+  // page's order (by gain) is then the reverse of the score order.
+  const history = (engagement: number, i: number) => [
     {
       at: '2021-06-13T18:00:00Z',
-      engagement: Math.floor(engagement / 3),
+      engagement: engagement - 10 * (i + 1),
       reposts: 0,
       likes: 0,
       replies: 0,
@@ -98,7 +100,7 @@ before(async () => {
     { at: '2021-06-14T18:00:00Z', engagement, reposts: 0, likes: 0, replies: 0, posts: 3 },
   ];
   const papers = new Map(
-    big.digest.papers.slice(0, 10).map((r) => [r.paper.id, { posts: [], history: history(r.score) }]),
+    big.digest.papers.slice(0, 10).map((r, i) => [r.paper.id, { posts: [], history: history(r.score, i) }]),
   );
   // Thumbnails for the big day's first eight papers, as the resize step makes them (320 px WebP).
   const thumbs = new Map<string, SiteThumb>();
@@ -166,7 +168,10 @@ test('window pages list papers by score across days, each with its day and its r
   const page = await open(ctx);
   await page.goto(server.url);
   await page.getByRole('link', { name: 'This month' }).first().click();
-  assert.equal(new URL(page.url()).pathname, '/top/month-2021-06.html');
+  // A stable address: it always shows the current month, so a page kept from an older build
+  // never links a past one.
+  assert.equal(new URL(page.url()).pathname, '/top/month.html');
+  assert.match((await page.locator('h1').textContent()) ?? '', /June 2021/);
   const rows = (await page.$$eval('ol.results > li', (els) =>
     els.map((li) => {
       const meta = li.querySelector('.muted')?.textContent ?? '';
@@ -186,6 +191,49 @@ test('window pages list papers by score across days, each with its day and its r
   await page.getByRole('link', { name: 'This week' }).first().click();
   const days = await page.$$eval('ol.results > li .muted a', (els) => els.map((e) => e.textContent));
   assert.ok(days.length > 0 && days.every((d) => d === '2021-06-14'), days.join(' '));
+  await ctx.close();
+});
+
+test('the rising page lists the recent papers by their gain in the last 24 h, linked from the index', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.goto(server.url);
+  await page.getByRole('link', { name: 'Rising' }).first().click();
+  assert.equal(new URL(page.url()).pathname, '/top/rising.html');
+  // Plain data out of the page, parsed here (a helper inside the callback would not survive
+  // the transpiler's renaming).
+  const raw = (await page.$$eval('ol.rising > li', (els) =>
+    els.map((li) => [
+      li.querySelector('.n')?.textContent ?? '',
+      li.querySelector('a')?.getAttribute('href') ?? '',
+      li.querySelector('.muted')?.textContent ?? '',
+    ]),
+  )) as Array<[string, string, string]>;
+  const n = (meta: string, re: RegExp) => Number((re.exec(meta)?.[1] ?? '-1').replace(/,/g, ''));
+  const rows = raw.map(([place, href, meta]) => ({
+    place: Number.parseInt(place, 10),
+    href,
+    gain: n(meta, /\+([\d,]+) in the last 24 h/),
+    now: n(meta, /score now ([\d,]+)/),
+    day: /announced (\d{4}-\d{2}-\d{2})/.exec(meta)?.[1] ?? '',
+    rank: n(meta, /\(#(\d+) that day\)/),
+  }));
+  assert.equal(rows.length, 10);
+  rows.forEach((r, i) => {
+    assert.equal(r.place, i + 1);
+    assert.equal(r.day, '2021-06-14');
+    assert.ok(r.now > 0 && r.rank >= 1, JSON.stringify(r));
+    if (i > 0) assert.ok(rows[i - 1]!.gain >= r.gain, `row ${i} out of order`);
+  });
+  // By gain, not by score: the tenth of the day gained most.
+  assert.deepEqual(
+    rows.map((r) => r.rank),
+    [10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+  );
+  assert.equal(rows[0]!.gain, 100);
+  // The paper link works.
+  await page.locator('ol.rising > li a').first().click();
+  assert.match(new URL(page.url()).pathname, /^\/papers\//);
   await ctx.close();
 });
 
@@ -309,7 +357,8 @@ test('axe-core: no serious or critical violation on any page type, 1280 and 390 
     'archive/index.html',
     'archive/2021-06.html',
     'top/week-2021-W24.html',
-    'top/month-2021-06.html',
+    'top/month.html',
+    'top/rising.html',
     'top/all.html',
     'search.html?q=robot',
     '404.html',

@@ -180,12 +180,24 @@ async function postDay(
   // 3c. Their thumbnails, downloaded once into the folder beside the store (the site resizes them).
   const thumbDir = thumbDirOf(config.db);
   if (enriched && thumbDir) {
-    const urls = ranked.flatMap((r) => enriched.enrichments.get(r.paper.id)?.thumbnail ?? []);
-    if (urls.length > 0) {
+    const papers = new Map<string, string[]>();
+    for (const r of ranked) {
+      const url = enriched.enrichments.get(r.paper.id)?.thumbnail;
+      if (url) papers.set(url, [...(papers.get(url) ?? []), r.paper.id]);
+    }
+    if (papers.size > 0) {
       const { cacheThumbnails } = await import('../thumbs/cache.js');
-      await cacheThumbnails({ db, http, dir: thumbDir, urls, hfApiUrl: config.hfApiUrl, now, log }).catch(
-        (error: unknown) => log.warn(`thumbnails: skipped: ${userErrorLine(error)}`),
-      );
+      const urls = [...papers.keys()];
+      await cacheThumbnails({
+        db,
+        http,
+        dir: thumbDir,
+        urls,
+        papers,
+        hfApiUrl: config.hfApiUrl,
+        now,
+        log,
+      }).catch((error: unknown) => log.warn(`thumbnails: skipped: ${userErrorLine(error)}`));
     }
   }
 

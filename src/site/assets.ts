@@ -92,6 +92,8 @@ th:first-child,td:first-child{text-align:left}
 .months{columns:12rem;padding-left:1.2rem}
 .results{padding-left:1.4rem}
 .results li{margin:.6rem 0}
+.rising{list-style:none;padding-left:0}
+.rising .n{color:var(--muted);font-weight:600}
 .windows{display:flex;flex-wrap:wrap;gap:.3rem .5rem;list-style:none;margin:.4rem 0;padding:0}
 .windows a{display:inline-block;min-height:24px;padding:.1rem .6rem;border:1px solid var(--line);border-radius:999px;text-decoration:none}
 .windows a[aria-current]{background:var(--accent);color:var(--bg);border-color:var(--accent)}

@@ -66,10 +66,11 @@ import {
   type SiteModel,
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
+import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
 import { SEARCH_JS } from './search-client.js';
 import { buildSearchIndex, SEARCH_META_PATH, type SearchEntry } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource, type StoreMarks } from './source.js';
-import { byScore, groupByWindow, type WindowKind, windowOf, windowPaths } from './windows.js';
+import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
 
 export interface BuildOptions {
   /** Absolute base URL of the published site (feeds and canonical links only; pages link relatively). */
@@ -111,6 +112,8 @@ export interface Manifest {
   days: ManifestDay[];
   /** Site path → [content hash, owner, uses math (1) or not (0)]. */
   files: Record<string, [string, string, 0 | 1]>;
+  /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
+  rising?: string;
 }
 
 /** Where a generation goes: files written fresh, or kept from the previous generation. */
@@ -145,6 +148,8 @@ export interface BuildStats {
   kept: number;
   /** Site paths written fresh (for tests and the log). */
   writtenPaths: string[];
+  /** The rising pages: rendered from the snapshots, kept from the previous generation, or none (no day). */
+  rising: 'rendered' | 'kept' | 'none';
   warnings: string[];
 }
 
@@ -240,6 +245,7 @@ export function buildGeneration(
     fresh: 0,
     kept: 0,
     writtenPaths: [],
+    rising: 'none',
     warnings: [],
   };
   const files: Manifest['files'] = {};
@@ -283,24 +289,37 @@ export function buildGeneration(
   const prevDays = new Map((prev?.days ?? []).map((d) => [d.day, d]));
   const prevNav = navOf(prev?.days.map((d) => d.day) ?? []);
   const changes = source.changes(prev?.marks);
-  // "This week" / "This month" in the navigation: the windows of the newest day.
-  const newestDay = refs[0]?.day;
-  if (newestDay) {
-    shell.thisWeek = windowPaths.window(windowOf('week', newestDay));
-    shell.thisMonth = windowPaths.window(windowOf('month', newestDay));
+  // "This week" / "This month" in the navigation: stable pages that always show the current
+  // window, so the shell of every page is the same from one week to the next (a kept day page
+  // never links a past week, and a new week does not rewrite every page).
+  if (refs.length > 0) {
+    shell.thisWeek = windowPaths.current('week');
+    shell.thisMonth = windowPaths.current('month');
   }
 
   const summaries = new Map<string, ManifestDay>();
   const contentChanged = new Set<string>();
   const reload = new Set<string>();
+  // Days ranking a paper whose enrichment changed: their pages show its TL;DR, code and stars.
+  const enrichedDays = new Set<string>();
+  if (changes.enriched && changes.enriched.size > 0)
+    for (const d of prev?.days ?? [])
+      if (d.digest.papers.some((r) => changes.enriched!.has(r.paper.id))) enrichedDays.add(d.day);
   const planReload = () => {
     const nav = navOf(refs.map((r) => r.day));
     for (const r of refs) {
       const before = prevDays.get(r.day);
-      if (!before || before.fingerprint !== r.fingerprint || r.fingerprint === '') {
+      // The store cannot say what changed since the last build: redo every day and paper.
+      if (
+        !before ||
+        before.fingerprint !== r.fingerprint ||
+        r.fingerprint === '' ||
+        changes.papers === 'all'
+      ) {
         contentChanged.add(r.day);
         reload.add(r.day);
-      } else if (prevNav.get(r.day)?.join() !== nav.get(r.day)?.join()) reload.add(r.day);
+      } else if (enrichedDays.has(r.day) || prevNav.get(r.day)?.join() !== nav.get(r.day)?.join())
+        reload.add(r.day);
     }
   };
   planReload();
@@ -485,10 +504,43 @@ export function buildGeneration(
     for (const r of slice.day.digest.papers) if (wanted.has(r.paper.id)) renderPaper(r, slice, ctx);
   }
 
+  /** Keep every file of the previous generation that `owner` made, unchanged. */
+  const keepOwned = (owner: string) => {
+    for (const [path, entry] of Object.entries(prev?.files ?? {})) {
+      if (entry[1] !== owner || path in files) continue;
+      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+      stats.kept++;
+      files[path] = entry;
+    }
+  };
+
   // 4. Every list page, from the ListDays alone.
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
-  listPages(days, appearances, cfg, emit, put);
+  const lists = listPages(days, appearances, cfg, emit, put);
+
+  // The rising pages: redone when their signature changed or the store gained rows for one of
+  // their papers; else kept as they are, without reading a snapshot.
+  let rising: string | undefined;
+  if (days.length > 0) {
+    const candidates = risingCandidates(days, appearances);
+    rising = risingSignature(days, lists.categories);
+    const same =
+      prev?.rising === rising &&
+      changes.papers !== 'all' &&
+      !candidates.some((a) => (changes.papers as ReadonlySet<string>).has(a.ranked.paper.id));
+    stats.rising = same ? 'kept' : 'rendered';
+    if (same) keepOwned(RISING_OWNER);
+    else
+      renderRising(
+        candidates,
+        source.histories(candidates.map((a) => a.ranked.paper.id)),
+        lists.categories,
+        lists.nav,
+        lists.categoryNav,
+        (spec) => emit(spec, RISING_OWNER),
+      );
+  }
   // The search index: each paper once, from the fragment of its latest day, sharded (search-index.ts).
   const entries: SearchEntry[] = [];
   for (const d of days) {
@@ -549,7 +601,14 @@ export function buildGeneration(
     for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
-  writeManifest(out, { version: 1, engine, marks: changes.marks, days, files });
+  writeManifest(out, {
+    version: 1,
+    engine,
+    marks: changes.marks,
+    days,
+    files,
+    ...(rising ? { rising } : {}),
+  });
   stats.days = days.length;
   stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
   return stats;
@@ -558,7 +617,7 @@ export function buildGeneration(
 /** The manifest as JSON, written a piece at a time (whole, it would be one string of every day). */
 function writeManifest(out: GenerationOutput, m: Manifest): void {
   out.remove(MANIFEST_PATH);
-  let piece = `{"version":${m.version},"engine":${JSON.stringify(m.engine)},"marks":${JSON.stringify(m.marks)},"days":[`;
+  let piece = `{"version":${m.version},"engine":${JSON.stringify(m.engine)},"marks":${JSON.stringify(m.marks)},${m.rising ? `"rising":${JSON.stringify(m.rising)},` : ''}"days":[`;
   const flush = (force = false) => {
     if (!force && piece.length < 1 << 16) return;
     out.append(MANIFEST_PATH, Buffer.from(piece));
@@ -622,22 +681,27 @@ const WINDOW_SIZE = 100;
 type Emit = (spec: PageSpec, owner: string) => void;
 type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?: boolean) => void;
 
-/** The LIST producers: index, archive and months, categories with their pages and feeds, site feeds, 404. */
+/**
+ * The LIST producers: index, archive and months, categories with their pages and feeds, site
+ * feeds, 404. Returns the window links and each category's (the rising pages use them).
+ */
 function listPages(
   days: readonly ListDay[],
   appearances: ReadonlyMap<string, ListAppearance[]>,
   cfg: Config,
   emit: Emit,
   put: Put,
-): void {
-  // The windows of the newest day (linked from the index, the windows and the navigation).
+): { nav: WindowLinks; categories: string[]; categoryNav: (cat: string) => WindowLinks } {
+  // The windows of the newest day (linked from the index, the windows and the navigation), by
+  // their stable paths (windowPaths.current).
   const newestDay = days[0]?.day;
   const windowLinks: WindowLinks = newestDay
     ? {
-        week: windowPaths.window(windowOf('week', newestDay)),
-        month: windowPaths.window(windowOf('month', newestDay)),
-        year: windowPaths.window(windowOf('year', newestDay)),
+        week: windowPaths.current('week'),
+        month: windowPaths.current('month'),
+        year: windowPaths.current('year'),
         all: windowPaths.window({ kind: 'all', key: 'all' }),
+        rising: windowPaths.rising(),
       }
     : {};
 
@@ -701,6 +765,16 @@ function listPages(
     },
     '',
   );
+  const categoryNav = (cat: string): WindowLinks =>
+    newestDay
+      ? {
+          week: windowPaths.category(cat, 'week'),
+          month: windowPaths.category(cat, 'month'),
+          year: windowPaths.category(cat, 'year'),
+          all: windowPaths.category(cat, 'all'),
+          rising: windowPaths.categoryRising(cat),
+        }
+      : {};
   for (const [cat, list] of catList) {
     const pages = Math.max(1, Math.ceil(list.length / cfg.pageSize));
     const feeds = {
@@ -709,14 +783,7 @@ function listPages(
       json: paths.categoryFeed(cat, 'json'),
       label: `${cfg.siteTitle} in ${cat}`,
     };
-    const catWindows: WindowLinks = newestDay
-      ? {
-          week: windowPaths.category(cat, 'week'),
-          month: windowPaths.category(cat, 'month'),
-          year: windowPaths.category(cat, 'year'),
-          all: windowPaths.category(cat, 'all'),
-        }
-      : {};
+    const catWindows = categoryNav(cat);
     for (const kind of ['week', 'month', 'year', 'all'] as const) {
       if (!newestDay) break;
       const current = windowOf(kind, newestDay).key;
@@ -773,13 +840,14 @@ function listPages(
   // Time windows: each paper once, at its latest ranking, by score.
   const latest: ListAppearance[] = [];
   for (const list of appearances.values()) if (list[0]) latest.push(list[0]);
-  const kinds: WindowKind[] = ['week', 'month', 'year'];
+  const kinds: Array<'week' | 'month' | 'year'> = ['week', 'month', 'year'];
   for (const kind of kinds) {
     const groups = groupByWindow(latest, kind);
-    groups.forEach(([key, list], i) => {
-      const path = windowPaths.window({ kind, key });
-      const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
-        g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
+    const currentKey = newestDay ? windowOf(kind, newestDay).key : undefined;
+    const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
+      g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
+    const windowPage = (path: string, key: string, list: ListAppearance[], i: number) => {
+      const current = key === currentKey;
       emit(
         {
           path,
@@ -794,15 +862,23 @@ function listPages(
             leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
             items: list.slice(0, WINDOW_SIZE),
             nav: windowLinks,
-            current: path === windowLinks[kind] ? kind : undefined,
-            older: link(groups[i + 1]),
-            newer: link(groups[i - 1]),
+            current: current ? kind : undefined,
+            older: link(i < 0 ? groups[0] : groups[i + 1]),
+            newer: i < 0 ? undefined : link(groups[i - 1]),
           }),
-          section: path === windowLinks.week ? 'week' : path === windowLinks.month ? 'month' : 'top',
+          section: current && kind !== 'year' ? kind : 'top',
         },
         '',
       );
+    };
+    groups.forEach(([key, list], i) => {
+      windowPage(windowPaths.window({ kind, key }), key, list, i);
     });
+    // The stable page of the current window (the newest day's; empty when that day ranks none).
+    if (currentKey) {
+      const i = groups.findIndex((g) => g[0] === currentKey);
+      windowPage(windowPaths.current(kind), currentKey, i < 0 ? [] : groups[i]![1], i);
+    }
   }
   if (newestDay) {
     const all = [...latest].sort(byScore);
@@ -841,6 +917,7 @@ function listPages(
     },
     '',
   );
+  return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
 }
 
 function compareDesc(a: string, b: string): number {

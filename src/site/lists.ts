@@ -234,3 +234,44 @@ export function windowTitle(kind: 'week' | 'month' | 'year' | 'all', key: string
   const [monday, sunday] = weekDays(key);
   return `Top papers of the week ${longDay(monday).replace(/^\w+ /, '')} to ${longDay(sunday).replace(/^\w+ /, '')}${where}`;
 }
+
+/** A paper on a rising page: its latest ranking, its engagement now and its 24-hour gain. */
+export interface RisingItem {
+  appearance: ListAppearance;
+  gain: number;
+  now: number;
+}
+
+/** What a rising page shows. */
+export interface RisingPage {
+  path: string;
+  title: string;
+  /** Lead paragraph, HTML. */
+  leadHtml: string;
+  items: readonly RisingItem[];
+  nav: WindowLinks;
+}
+
+/**
+ * The body of a rising page: papers by their gain over the last 24 h of snapshots, each with its
+ * place, title, the day it was announced (ranked), its score now and the gain.
+ */
+export function risingBody(r: RisingPage): string {
+  const from = r.path;
+  const to = (p: string) => escapeHtml(relativeUrl(from, p));
+  const max = r.items.reduce((m, i) => Math.max(m, i.gain), 0) || 1;
+  const list = r.items
+    .map((item, i) => {
+      const a = item.appearance;
+      return `<li><span class="n">${i + 1}.</span> <a href="${to(paths.paper(a.ranked.paper.id))}">${renderMath(a.ranked.paper.title)}</a><div class="muted"><b>+${num(item.gain)} in the last 24 h</b> ${scoreBar(item.gain, max)} · score now ${num(item.now)} · announced <a href="${to(paths.day(a.day.day))}">${escapeHtml(a.day.day)}</a> (#${a.ranked.rank} that day) · ${escapeHtml(a.ranked.paper.categories.slice(0, 3).join(' '))}</div></li>`;
+    })
+    .join('');
+  return [
+    `<h1>${escapeHtml(r.title)}</h1>`,
+    windowNav(from, r.nav, 'rising'),
+    `<p class="lead">${r.leadHtml}</p>`,
+    list
+      ? `<ol class="results rising">${list}</ol>`
+      : '<p>No paper of the recent days gained in the last 24 h of snapshots.</p>',
+  ].join('');
+}

@@ -7,10 +7,11 @@
 import { StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { listDigestRows, readDigest } from '../store/digests.js';
-import { loadEnrichments } from '../store/enrichment.js';
+import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
 import type { DayDigest, PaperEnrichment, SourceId } from '../types.js';
 import {
   type EmbedRecord,
+  type EngagementPoint,
   engagementHistory,
   type PaperExtras,
   postKey,
@@ -53,7 +54,41 @@ export function storeSource(db: Db, options: LoadOptions = {}): SiteSource {
     days: () => guard(() => listDays(db, options)),
     loadDay: (ref) => guard(() => loadDay(db, ref, options)),
     changes: (marks) => guard(() => changesSince(db, marks)),
+    histories: (ids) => guard(() => histories(db, ids)),
   };
+}
+
+/**
+ * The engagement history of each of `ids` that has snapshots: every snapshot of every post
+ * linking it, summed per instant. One indexed query, bounded by the ids' own links (the rising
+ * page asks for the papers of the recent days only).
+ */
+export function histories(db: Db, ids: readonly string[]): Map<string, EngagementPoint[]> {
+  const rows = db
+    .prepare(`
+      SELECT pp.paper_id, s.source, s.post_id, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      FROM post_papers pp INDEXED BY post_papers_paper
+      JOIN snapshots s ON s.source = pp.source AND s.post_id = pp.post_id
+      WHERE pp.paper_id IN (SELECT value FROM json_each(?))`)
+    .raw()
+    .all(JSON.stringify(ids)) as Array<[string, string, string, string, number, number, number, number]>;
+  const byPaper = new Map<string, SnapshotRow[]>();
+  for (const [paper, source, postId, observedAt, reposts, likes, replies, quotes] of rows) {
+    const row: SnapshotRow = {
+      post: postKey({ source, id: postId }),
+      observedAt,
+      reposts,
+      likes,
+      replies,
+      quotes,
+    };
+    const list = byPaper.get(paper);
+    if (list) list.push(row);
+    else byPaper.set(paper, [row]);
+  }
+  const out = new Map<string, EngagementPoint[]>();
+  for (const [id, list] of byPaper) out.set(id, engagementHistory(list));
+  return out;
 }
 
 function guard<T>(fn: () => T): T {
@@ -255,19 +290,36 @@ export function loadSiteModel(db: Db, options: LoadOptions = {}): { model: SiteM
   return { model: { days, papers, embeds, enrichments }, warnings };
 }
 
-/** Papers with rows added since `marks` (rowids of append-only tables; each query walks only new rows). */
+/** Mark (in StoreMarks) of the enrichment change log. */
+const ENRICHED = 'enrichment_changes';
+
+/**
+ * Papers with rows added since `marks` (rowids of append-only tables; each query walks only new
+ * rows), and papers whose enrichment changed since (their day pages show it too).
+ */
 function changesSince(db: Db, marks: StoreMarks | undefined): StoreChanges {
   const now: StoreMarks = {};
   for (const { table } of MARKED)
     now[table] = (db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number | null) ?? 0;
-  if (!marks || MARKED.some(({ table }) => typeof marks[table] !== 'number' || marks[table]! > now[table]!))
+  now[ENRICHED] = enrichmentMark(db);
+  if (
+    !marks ||
+    [...MARKED.map((m) => m.table), ENRICHED].some(
+      (table) => typeof marks[table] !== 'number' || marks[table]! > now[table]!,
+    )
+  )
     return { marks: now, papers: 'all' };
   const papers = new Set<string>();
   for (const { table, papers: sql } of MARKED) {
     if (marks[table] === now[table]) continue;
     for (const id of db.prepare(sql).pluck().all(marks[table]) as string[]) papers.add(id);
   }
-  return { marks: now, papers };
+  const enriched =
+    marks[ENRICHED] === now[ENRICHED]
+      ? new Set<string>()
+      : new Set(enrichmentChangesSince(db, marks[ENRICHED]!));
+  for (const id of enriched) papers.add(id);
+  return { marks: now, papers, enriched };
 }
 
 /** JSON repeats each shown post inside `posts`; point `shown` at those objects to halve the memory. */

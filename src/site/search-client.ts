@@ -32,9 +32,13 @@ export const SEARCH_ENGINE_JS = `(function (root) {
   function slug(s) { var r = s.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\\.+/, '_'); return r === '' ? '_' : r; }
   var DIGIT = new Uint8Array(128);
   for (var di = 0; di < 64; di++) DIGIT[${JSON.stringify(BITMAP_DIGITS)}.charCodeAt(di)] = di;
-  /** Decode a posting list (see encodePostings) into arr[doc] = best weight (typed array, 0 = absent). */
+  /**
+   * Decode a posting list (see encodePostings) into arr[doc] = best weight (a Uint8Array, 0 =
+   * absent). Digits are read by char code, not parseInt over slices: a common word's list has
+   * thousands of entries, and this runs on the first query, before the JIT has warmed up.
+   */
   function decode(s, arr, mul) {
-    var w0 = WEIGHT[0] * mul;
+    var w0 = WEIGHT[0] * mul, i = 0, len = s.length;
     if (s.charCodeAt(0) === 33) {
       var bar = s.indexOf('|');
       for (var c = 1; c < bar; c++) {
@@ -43,17 +47,17 @@ export const SEARCH_ENGINE_JS = `(function (root) {
         var base = (c - 1) * 6;
         for (var k = 0; k < 6; k++) if (bits & (1 << k) && arr[base + k] < w0) arr[base + k] = w0;
       }
-      s = s.slice(bar + 1);
-      if (s === '') return;
+      i = bar + 1;
+      if (i >= len) return;
     }
-    var n = 0, start = 0, len = s.length;
-    for (var i = 0; i <= len; i++) {
-      if (i < len && s.charCodeAt(i) !== 44) continue;
-      var v = parseInt(s.slice(start, i), 36);
-      start = i + 1;
+    var n = 0, v = 0;
+    for (; i <= len; i++) {
+      var ch = i < len ? s.charCodeAt(i) : 44;
+      if (ch !== 44) { v = v * 36 + (ch <= 57 ? ch - 48 : ch - 87); continue; }
       n += v >> 2;
       var w = WEIGHT[v & 3] * mul;
       if (arr[n] < w) arr[n] = w;
+      v = 0;
     }
   }
   function Engine(meta, load) {
@@ -106,8 +110,9 @@ export const SEARCH_ENGINE_JS = `(function (root) {
     return { terms: terms, required: required };
   };
   /**
-   * Run a query; calls back with {goto} for a known arXiv id, else {hits: [[doc, relevance]…]}
-   * ordered by relevance, then score (the doc number), or {hits: [], missingId} for an unknown id.
+   * Run a query; calls back with {goto} for a known arXiv id, else {hits, rel}: the docs (an
+   * Int32Array) ordered by relevance, then score (the doc number), and their relevance; or
+   * {hits: [], missingId} for an unknown id.
    */
   Engine.prototype.search = function (q, opts, cb) {
     var self = this, p = this.parse(q, opts);
@@ -122,39 +127,57 @@ export const SEARCH_ENGINE_JS = `(function (root) {
         cb(hit ? { goto: 'papers/' + slug(p.id) + '.html', hits: [] } : { hits: [], missingId: p.id });
         return;
       }
-      var docs = self.meta.docs, arrays = [];
+      var docs = self.meta.docs, arrays = [], most = 0;
       for (var r = 0; r < p.required.length; r++) {
-        var ra = new Float32Array(docs), list = self.bucket(p.required[r])[p.required[r]];
+        var ra = new Uint8Array(docs), list = self.bucket(p.required[r])[p.required[r]];
         if (list) decode(list, ra, 1);
         arrays.push(ra);
+        most += WEIGHT[3];
       }
       for (var t = 0; t < p.terms.length; t++) {
-        var term = p.terms[t], b = self.bucket(keyOf(term)), ta = new Float32Array(docs);
+        var term = p.terms[t], b = self.bucket(keyOf(term)), ta = new Uint8Array(docs);
         for (var tok in b) {
           if (tok === term) decode(b[tok], ta, 2);
           else if (term.length >= 3 && tok.lastIndexOf(term, 0) === 0) decode(b[tok], ta, 1);
         }
         arrays.push(ta);
+        most += WEIGHT[3] * 2;
       }
-      // Relevance, then doc number (= score order) in one sortable key per hit.
-      var keys = new Float64Array(docs), count = 0, SPAN = 2097152;
-      for (var d = 0; d < docs; d++) {
-        var sum = 0;
-        for (var j = 0; j < arrays.length; j++) {
-          var o = arrays[j][d];
-          if (!o) { sum = -1; break; }
-          sum += o;
-        }
-        if (sum > 0) keys[count++] = sum * SPAN + (SPAN - 1 - d);
-      }
-      var sorted = keys.subarray(0, count).sort(), hits = new Array(count);
-      for (var h = 0; h < count; h++) {
-        var key = sorted[count - 1 - h], rel = Math.floor(key / SPAN);
-        hits[h] = [SPAN - 1 - (key - rel * SPAN), rel];
-      }
-      cb({ hits: hits });
+      cb(rank(arrays, docs, most));
     });
   };
+  /**
+   * The docs every array holds, by relevance (the sum of their weights), then doc number (=
+   * score order). Relevance takes few small integer values, so a counting sort orders them in
+   * two linear passes: a common word matches most of the site, and comparing tens of thousands
+   * of hits (and making a pair per hit) cost more than everything else of a query.
+   * Returns {hits: Int32Array of docs, best first, rel: their relevance}.
+   */
+  function rank(arrays, docs, most) {
+    var sums = new Uint16Array(docs), counts = new Int32Array(most + 2), count = 0, a0 = arrays[0], m = arrays.length;
+    for (var d = 0; d < docs; d++) {
+      var sum = a0[d];
+      if (!sum) continue;
+      for (var j = 1; j < m; j++) {
+        var o = arrays[j][d];
+        if (!o) { sum = 0; break; }
+        sum += o;
+      }
+      if (sum) { sums[d] = sum; counts[sum]++; count++; }
+    }
+    // Where each relevance's hits start: the highest relevance first.
+    var start = new Int32Array(most + 2), at = 0;
+    for (var v = most + 1; v > 0; v--) { start[v] = at; at += counts[v]; }
+    var hits = new Int32Array(count), rel = new Uint16Array(count);
+    for (var e = 0; e < docs; e++) {
+      var s = sums[e];
+      if (!s) continue;
+      var i = start[s]++;
+      hits[i] = e;
+      rel[i] = s;
+    }
+    return { hits: hits, rel: rel };
+  }
   /** The details of these docs ([id, title, authors, day, score, rank, categories]), loading their chunks. */
   Engine.prototype.docs = function (list, cb) {
     var self = this, chunk = this.meta.chunk, files = [];
@@ -215,8 +238,8 @@ export const SEARCH_UI_JS = `(function () {
   var hits = [], shown = 0, seq = 0;
   function opts() { return { cat: cat.value, win: win.value }; }
   function drawMore(my) {
-    var next = hits.slice(shown, shown + ${RESULTS_PAGE});
-    engine.docs(next.map(function (h) { return h[0]; }), function (docs) {
+    var next = Array.prototype.slice.call(hits, shown, shown + ${RESULTS_PAGE});
+    engine.docs(next, function (docs) {
       if (my !== seq) return;
       for (var k = 0; k < docs.length; k++) {
         var d = docs[k];

@@ -10,8 +10,10 @@ import { SEARCH_META_PATH } from './search-index.js';
 export interface VmResult {
   goto?: string;
   missingId?: string;
-  /** [doc number, relevance], best first. */
-  hits: Array<[number, number]>;
+  /** Doc numbers, best first (an Int32Array from the engine). */
+  hits: ArrayLike<number>;
+  /** Their relevance. */
+  rel?: ArrayLike<number>;
 }
 
 /** Doc details: [id, title, authors, day, score, rank, categories]. */
@@ -44,26 +46,31 @@ export function searchEngineOver(files: ReadonlyMap<string, string | Buffer>) {
     read(path);
     done();
   });
-  /** The query's result and the details of its first `page` hits (synchronous: files are in memory). */
-  const query = (q: string, opts: { cat?: string; win?: string } = {}, page = RESULTS_PAGE) => {
+  /**
+   * What the page does for a query: the search, then the details of its first `page` hits
+   * (synchronous: files are in memory). The engine's own result, untouched (the bench times this).
+   */
+  const run = (q: string, opts: { cat?: string; win?: string } = {}, page = RESULTS_PAGE) => {
     let result: VmResult = { hits: [] };
     engine.search(q, opts, (r) => {
       result = r;
     });
     let docs: Array<VmDoc | null> = [];
-    engine.docs(
-      result.hits.slice(0, page).map((h) => h[0]),
-      (d) => {
-        docs = d;
-      },
-    );
-    // Plain arrays of this realm (the vm's arrays fail deepStrictEqual against ours).
+    engine.docs(Array.prototype.slice.call(result.hits, 0, page) as number[], (d) => {
+      docs = d;
+    });
+    return { result, docs };
+  };
+  /** `run`, as plain arrays of this realm (the vm's arrays fail deepStrictEqual against ours). */
+  const query = (q: string, opts: { cat?: string; win?: string } = {}, page = RESULTS_PAGE) => {
+    const { result, docs } = run(q, opts, page);
     return {
       goto: result.goto,
       missingId: result.missingId,
-      hits: Array.from(result.hits, (h) => [h[0], h[1]] as [number, number]),
+      /** [doc number, relevance], best first. */
+      hits: Array.from(result.hits, (doc, i) => [doc, result.rel?.[i] ?? 0] as [number, number]),
       docs: Array.from(docs, (d) => (d ? ([...d] as VmDoc) : null)).filter((d): d is VmDoc => d !== null),
     };
   };
-  return { query, loaded };
+  return { query, run, loaded };
 }

@@ -4,7 +4,7 @@
  * and the pure `buildSite`), always as a full build.
  */
 import type { PaperEnrichment } from '../types.js';
-import type { EmbedRecord, PaperExtras, SiteDay, SiteModel } from './model.js';
+import type { EmbedRecord, EngagementPoint, PaperExtras, SiteDay, SiteModel } from './model.js';
 import type { SiteThumb } from './thumbs.js';
 
 /** A day the site shows: the digest row chosen for it, and a fingerprint of that row. */
@@ -35,8 +35,10 @@ export type StoreMarks = Record<string, number>;
 /** What the store gained since a build: papers whose posts, snapshots or embeds changed. */
 export interface StoreChanges {
   marks: StoreMarks;
-  /** Papers to re-render; 'all' when the marks are missing or unusable. */
+  /** Papers to re-render; 'all' when the marks are missing or unusable (every page is redone). */
   papers: ReadonlySet<string> | 'all';
+  /** Of those, the papers whose enrichment changed: every day page ranking them shows it. */
+  enriched?: ReadonlySet<string>;
 }
 
 /** The engine's view of the store. */
@@ -47,6 +49,8 @@ export interface SiteSource {
   loadDay(ref: DayRef): DaySlice | string;
   /** What changed since `marks` (an earlier build's). */
   changes(marks: StoreMarks | undefined): StoreChanges;
+  /** The engagement history of each of these papers that has snapshots (the rising page's input). */
+  histories(ids: readonly string[]): ReadonlyMap<string, readonly EngagementPoint[]>;
 }
 
 /** A source over an in-memory model (every build from it is a full one). */
@@ -73,5 +77,13 @@ export function modelSource(model: SiteModel): SiteSource {
       thumbs: model.thumbs,
     }),
     changes: () => ({ marks: {}, papers: 'all' }),
+    histories: (ids) => {
+      const out = new Map<string, readonly EngagementPoint[]>();
+      for (const id of ids) {
+        const history = model.papers?.get(id)?.history;
+        if (history && history.length > 0) out.set(id, history);
+      }
+      return out;
+    },
   };
 }

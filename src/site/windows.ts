@@ -23,8 +23,14 @@ export interface TimeWindow {
 export const windowPaths = {
   window: (w: TimeWindow): string =>
     w.kind === 'all' ? 'top/all.html' : `top/${w.kind}-${slug(w.key)}.html`,
+  /**
+   * The stable page of the current window of a kind (`top/week.html`: always this week). Day
+   * and paper pages link these, so a page kept from an older build never links a past week.
+   */
+  current: (kind: WindowKind): string => `top/${kind}.html`,
   rising: (): string => 'top/rising.html',
   category: (cat: string, kind: WindowKind): string => `categories/${slug(cat)}-top-${kind}.html`,
+  categoryRising: (cat: string): string => `categories/${slug(cat)}-rising.html`,
 } as const;
 
 /** The ISO-8601 week of a day: `2021-06-09` → `2021-W23` (weeks start on Monday). */

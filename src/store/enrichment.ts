@@ -64,3 +64,36 @@ function rowToEnrichment(row: EnrichmentRow): PaperEnrichment {
     fetchedAt: row.fetched_at,
   };
 }
+
+/** The newest enrichment change (0 when none): a mark to pass to enrichmentChangesSince later. */
+export function enrichmentMark(db: Db): number {
+  // AUTOINCREMENT's own high-water mark (a row per such table): it never goes back.
+  return (
+    (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'enrichment_changes'").pluck().get() as
+      | number
+      | undefined) ?? 0
+  );
+}
+
+/**
+ * Papers whose shown enrichment (TL;DR, keywords, code, stars, project page, thumbnail, status)
+ * was stored or changed after `mark` (from enrichmentMark). Walks only the newer changes.
+ */
+export function enrichmentChangesSince(db: Db, mark: number): string[] {
+  return db.prepare('SELECT paper_id FROM enrichment_changes WHERE seq > ?').pluck().all(mark) as string[];
+}
+
+/**
+ * Log `paperIds` as changed (the site redoes their day and paper pages): a thumbnail of theirs
+ * arrived, which their enrichment row does not show.
+ */
+export function markEnrichmentChanged(db: Db, paperIds: readonly string[]): void {
+  const drop = db.prepare('DELETE FROM enrichment_changes WHERE paper_id = ?');
+  const add = db.prepare('INSERT INTO enrichment_changes (paper_id) VALUES (?)');
+  db.transaction(() => {
+    for (const id of new Set(paperIds)) {
+      drop.run(id);
+      add.run(id);
+    }
+  })();
+}

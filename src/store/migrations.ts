@@ -163,7 +163,32 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (source, post_id)
   );
   `,
-  // 6: the thumbnail cache: one row per image URL, downloaded once (the bytes are files beside
+  // 6: a log of enrichment changes, so the site redoes the pages of a paper whose HF data (TL;DR,
+  // code link, stars, project page, thumbnail) changed. Rows are upserted in place, so their
+  // rowids say nothing; this table keeps one row per paper, renumbered (AUTOINCREMENT: never
+  // reused) whenever a shown column changes, and the site asks for the rows above its mark.
+  // (Delete then insert: an upsert's own conflict policy would override an OR REPLACE here.)
+  `
+  CREATE TABLE enrichment_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    paper_id TEXT NOT NULL UNIQUE
+  );
+  INSERT INTO enrichment_changes (paper_id) SELECT paper_id FROM paper_enrichment;
+  CREATE TRIGGER paper_enrichment_added AFTER INSERT ON paper_enrichment BEGIN
+    DELETE FROM enrichment_changes WHERE paper_id = new.paper_id;
+    INSERT INTO enrichment_changes (paper_id) VALUES (new.paper_id);
+  END;
+  CREATE TRIGGER paper_enrichment_changed AFTER UPDATE ON paper_enrichment
+  WHEN old.status IS NOT new.status OR old.github_repo IS NOT new.github_repo
+    OR old.github_stars IS NOT new.github_stars OR old.project_page IS NOT new.project_page
+    OR old.ai_summary IS NOT new.ai_summary OR old.ai_keywords IS NOT new.ai_keywords
+    OR old.thumbnail IS NOT new.thumbnail
+  BEGIN
+    DELETE FROM enrichment_changes WHERE paper_id = new.paper_id;
+    INSERT INTO enrichment_changes (paper_id) VALUES (new.paper_id);
+  END;
+  `,
+  // 7: the thumbnail cache: one row per image URL, downloaded once (the bytes are files beside
   // the store, see src/thumbs/), or the failure remembered with when to try again.
   `
   CREATE TABLE thumbnails (

@@ -10,6 +10,7 @@ import { HotpapersError, oneLine } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { DeadlineError, deadlineSignal, FatalResponseError, HttpError } from '../http/errors.js';
 import type { Db } from '../store/db.js';
+import { markEnrichmentChanged } from '../store/enrichment.js';
 import { loadThumbnails, saveThumbnails, type ThumbnailRecord } from '../store/thumbnails.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
@@ -115,6 +116,8 @@ export interface ThumbnailOptions {
   dir: string;
   /** Image URLs wanted (the ranked papers' thumbnails). */
   urls: readonly string[];
+  /** The papers showing each URL: logged as changed when it arrives, so the site redoes their pages. */
+  papers?: ReadonlyMap<string, readonly string[]>;
   /** HF_API_URL: its origin may serve images too (the stand-in). */
   hfApiUrl: string;
   /** HOTPAPERS_NOW or the clock: retry times are measured from it. */
@@ -220,6 +223,7 @@ export async function cacheThumbnails(options: ThumbnailOptions): Promise<Thumbn
         };
       }
       saveThumbnails(db, [record]);
+      if (record.status === 'ok') markEnrichmentChanged(db, options.papers?.get(url) ?? []);
       log.progress('thumbnails', report.downloaded + report.failures.length, todo.length);
     }
   }

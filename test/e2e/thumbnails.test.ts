@@ -98,10 +98,9 @@ describe('thumbnails', () => {
     assert.equal(site.code, 0, site.stderr);
     const html = pages(out);
     const day = html.get(`days/${DAY}.html`)!;
-    const img =
-      /<img src="\.\.\/(thumbs\/[0-9a-f]{12}\.webp)" width="(\d+)" height="(\d+)" alt="">/.exec(
-        day,
-      );
+    const img = /<img src="\.\.\/(thumbs\/[0-9a-f]{12}\.webp)" width="(\d+)" height="(\d+)" alt="">/.exec(
+      day,
+    );
     assert.ok(img, "the day page shows Alpha's thumbnail, not lazily (first paper, above the fold)");
     const [, path, width, height] = img;
     assert.equal(day.match(/<img /g)?.length, 1, 'Beta has none');

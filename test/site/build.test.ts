@@ -387,9 +387,15 @@ test('window pages list each paper once by score across days, with its day and r
     [...text(files, 'top/all.html').matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]),
     order,
   );
+  // The navigation links the stable pages of the current windows: the same week's list.
   const index = text(files, 'index.html');
-  assert.ok(index.includes('<a href="top/week-2021-W23.html">This week</a>'), 'nav: this week');
-  assert.ok(index.includes('<a href="top/month-2021-06.html">This month</a>'), 'nav: this month');
+  assert.ok(index.includes('<a href="top/week.html">This week</a>'), 'nav: this week');
+  assert.ok(index.includes('<a href="top/month.html">This month</a>'), 'nav: this month');
+  const papersOf = (html: string) =>
+    [...html.matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]);
+  assert.deepEqual(papersOf(text(files, 'top/week.html')), order);
+  assert.deepEqual(papersOf(text(files, 'top/month.html')), papersOf(text(files, 'top/month-2021-06.html')));
+  assert.match(text(files, 'top/week.html'), /<h1>Top papers of the week 7 June 2021 to 13 June 2021<\/h1>/);
   const cat = text(files, 'categories/cs.LG-top-week.html');
   assert.deepEqual(
     [...cat.matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">/g)].map((m) => m[1]),

@@ -176,3 +176,50 @@ test('a word in most papers is stored as a bitmap and still ranks title hits fir
   assert.equal(r.docs[1]![0], '2106.20000');
   assert.ok(!ids(r).includes('2106.20003'));
 });
+
+test('a common word: every match counted, ordered by relevance then score (the counting sort)', () => {
+  // 600 papers; "alpha" in every abstract, in some titles and author names; "beta…" words too.
+  const many: SearchEntry[] = [];
+  for (let i = 0; i < 600; i++)
+    many.push(
+      entry(`2106.${String(30000 + i)}`, 5000 - ((i * 37) % 600), {
+        title: i % 7 === 0 ? `Alpha paper ${i}` : `Paper ${i}`,
+        abstract: `alpha ${i % 3 === 0 ? 'betamax' : i % 3 === 1 ? 'beta' : 'gamma'} words ${i}`,
+        authors: i % 11 === 0 ? ['Ann Alpha'] : ['Bo Chen'],
+      }),
+    );
+  const { query } = engine(many);
+  const r = query('alpha', {}, 600);
+  assert.equal(r.hits.length, 600);
+  const byScore = [...many].sort((a, b) => b.score - a.score || (a.paper.id < b.paper.id ? -1 : 1));
+  const rank = (id: string) => {
+    const p = many.find((e) => e.paper.id === id)!.paper;
+    return p.title.startsWith('Alpha') ? 0 : p.authors[0] === 'Ann Alpha' ? 1 : 2;
+  };
+  // Title hits first, then author hits, then abstract hits, each group by score.
+  const expected = [...byScore].sort((a, b) => rank(a.paper.id) - rank(b.paper.id)).map((e) => e.paper.id);
+  assert.deepEqual(ids(r), expected);
+  for (let i = 1; i < r.hits.length; i++) {
+    const [d0, r0] = r.hits[i - 1]!;
+    const [d1, r1] = r.hits[i]!;
+    assert.ok(r0 > r1 || (r0 === r1 && d0 < d1), `hit ${i}: ${d0}/${r0} then ${d1}/${r1}`);
+  }
+  // A prefix matches both "beta" (whole word, weighs more) and "betamax".
+  const beta = query('beta', {}, 600);
+  assert.equal(beta.hits.length, 400);
+  const exact = new Set(many.filter((_, i) => i % 3 === 1).map((e) => e.paper.id));
+  assert.ok(
+    ids(beta)
+      .slice(0, 200)
+      .every((id) => exact.has(id)),
+  );
+  assert.ok(
+    ids(beta)
+      .slice(200)
+      .every((id) => !exact.has(id)),
+  );
+  // Two words: only papers with both, the title hits of "alpha" first.
+  const both = query('alpha betamax', {}, 600);
+  assert.equal(both.hits.length, 200);
+  assert.equal(rank(ids(both)[0]!), 0);
+});

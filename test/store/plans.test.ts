@@ -11,12 +11,14 @@ import { test } from 'node:test';
 import { nextMailing } from '../../src/arxiv/schedule.js';
 import { loadConfig } from '../../src/config/load.js';
 import { runPost } from '../../src/pipeline/post.js';
+import { histories } from '../../src/site/load.js';
 import { arxivApiHandler } from '../../src/standins/arxiv.js';
 import { startStandIn } from '../../src/standins/server.js';
 import { worldDay } from '../../src/standins/world.js';
 import { startXStandIn } from '../../src/standins/x.js';
 import { type Db, openStore } from '../../src/store/db.js';
 import { loadDigest, readDigest } from '../../src/store/digests.js';
+import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { silentLogger } from '../../src/util/log.js';
 
 /** Per history table, the columns a lookup must constrain to touch only a day's rows. */
@@ -30,6 +32,7 @@ const SELECTIVE: Record<string, string[]> = {
   papers: ['id'],
   digests: ['day'],
   paper_enrichment: ['paper_id'],
+  enrichment_changes: ['rowid', 'seq'],
 };
 
 /** Alias → table for every `FROM`/`JOIN` of a statement. */
@@ -143,10 +146,21 @@ test('every statement of a post run on a store with history uses a day-bounded p
     day = nextMailing(day);
   }
   const seen = (await run(true))!;
+  // The site's per-build reads of the store's newer rows (recorded too): the rising page's
+  // snapshot histories, for the recent days' papers, and the enrichment changes since a build.
+  const ids = loadDigest(db, day, 'cs,stat.ML')!.papers.map((r) => r.paper.id);
+  assert.ok(ids.length > 0);
+  assert.ok(histories(db, ids).size > 0);
+  enrichmentChangesSince(db, enrichmentMark(db) - 1);
   const statements = [...seen].filter(([sql]) => /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT)/i.test(sql));
   assert.ok(statements.length >= 10, `${statements.length} statements recorded`);
   assert.ok(statements.some(([sql]) => /post_papers/.test(sql)));
   assert.ok(statements.some(([sql]) => /FROM digests/.test(sql)));
+  assert.ok(
+    statements.some(([sql]) => /SELECT pp\.paper_id, s\.source/.test(sql)),
+    'the histories',
+  );
+  assert.equal(statements.filter(([sql]) => /enrichment_changes/.test(sql)).length, 2);
   const failures: string[] = [];
   for (const [sql, args] of statements) {
     for (const step of unboundedSteps(db, sql, args))

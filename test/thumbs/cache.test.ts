@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { HttpClient } from '../../src/http/client.js';
 import { hfDailyItem, imageReply, startHfStandIn } from '../../src/standins/hf.js';
 import { openStore } from '../../src/store/db.js';
+import { enrichmentChangesSince } from '../../src/store/enrichment.js';
 import { loadThumbnails, type ThumbnailRecord } from '../../src/store/thumbnails.js';
 import { allowedThumbnailUrl, cacheThumbnails, retryAt, urlsToFetch } from '../../src/thumbs/cache.js';
 import { resizedDir, resizedName } from '../../src/thumbs/files.js';
@@ -239,7 +240,19 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   const dir = mkdtempSync(join(tmpdir(), 'hp-thumbs-'));
   const http = new HttpClient({ sleep: async () => {} });
   const url = `${hf.url}/thumbnails/a.png`;
-  await cacheThumbnails({ db, http, dir, urls: [url], hfApiUrl: hf.apiUrl, now: NOW, log: silentLogger });
+  const papers = new Map([[url, ['2611.00001', '2611.00002']]]);
+  await cacheThumbnails({
+    db,
+    http,
+    dir,
+    urls: [url],
+    papers,
+    hfApiUrl: hf.apiUrl,
+    now: NOW,
+    log: silentLogger,
+  });
+  // The papers showing it are logged as changed: the site redoes their day and paper pages.
+  assert.deepEqual(enrichmentChangesSince(db, 0).sort(), ['2611.00001', '2611.00002']);
   assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, failures: [] });
   const rec = loadThumbnails(db, [url]).get(url);
   assert.equal(rec?.status, 'ok');
