@@ -20,7 +20,7 @@ import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
 const PAPERS = 2000;
 const POSTS = 50_000;
 
-function syntheticDay(): { papers: Paper[]; posts: Post[] } {
+export function syntheticDay(): { papers: Paper[]; posts: Post[] } {
   const rnd = seededRandom(42);
   const papers: Paper[] = Array.from({ length: PAPERS }, (_, i) => ({
     id: `2106.${String(10000 + i)}`,

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { buildSite, type SiteFiles } from '../src/site/build.js';
-import type { SiteDay } from '../src/site/model.js';
+import { paths, type SiteDay } from '../src/site/model.js';
 import { type SiteServer, startSiteServer } from '../src/site/server.js';
 import type { SiteThumb } from '../src/site/thumbs.js';
 import { writeSite } from '../src/site/write.js';
@@ -301,6 +301,17 @@ test('search finds whole words and prefixes, category codes, arXiv ids and autho
   const best = [...inRo].sort((x, y) => y.score - x.score)[0]!;
   assert.equal(ro[0], `papers/${best.paper.id}.html`);
   assert.deepEqual(await search(page, 'locomotion cs.RO'), ['papers/2106.10003.html']);
+  // A common term: ten results, then "Show more" draws the next ten, still by score.
+  const inLg = allDigests
+    .flatMap((d) => d.papers)
+    .filter((r) => r.paper.categories.includes('cs.LG'))
+    .sort((x, y) => y.score - x.score || (x.paper.id < y.paper.id ? -1 : 1))
+    .map((r) => paths.paper(r.paper.id));
+  assert.ok(inLg.length > 20, `${inLg.length} cs.LG papers`);
+  assert.deepEqual(await search(page, 'cs.LG'), inLg.slice(0, 10));
+  await page.click('#more');
+  await page.waitForFunction('document.querySelectorAll("#results li").length > 10');
+  assert.deepEqual(await paperHrefs(page, '#results li > a'), inLg.slice(0, 20));
   assert.deepEqual(await search(page, 'Hedy Lamarr'), ['papers/2106.10001.html', 'papers/2106.10002.html']);
   // Results show the score and the day.
   assert.match(

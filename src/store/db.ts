@@ -28,6 +28,8 @@ export function openStore(path: string): Db {
     // A 32 MB page cache (the default is 2 MB): a day's inserts and lookups stay in memory
     // as the B-trees grow with history.
     db.pragma('cache_size = -32768');
+    // The day's GROUP BY and materialised id lists are temporary B-trees: kept off the disk.
+    db.pragma('temp_store = MEMORY');
     migrate(db);
   } catch (error) {
     db.close();

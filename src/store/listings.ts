@@ -7,13 +7,15 @@ import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
 import { type Db, inTransaction } from './db.js';
+import { packText, unpackText } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
 export interface PaperRow {
   id: string;
   version: number;
   title: string;
-  abstract: string;
+  /** TEXT, or a DEFLATE BLOB (see packed.ts). */
+  abstract: string | Buffer;
   authors: string;
   categories: string;
   primary_category: string;
@@ -43,7 +45,7 @@ export function rowToPaper(row: PaperRow): Paper {
     id: row.id,
     version: row.version,
     title: row.title,
-    abstract: row.abstract,
+    abstract: unpackText(row.abstract),
     authors: JSON.parse(row.authors) as string[],
     categories: JSON.parse(row.categories) as string[],
     primaryCategory: row.primary_category,
@@ -79,7 +81,7 @@ function paperParams(paper: Paper) {
     id: paper.id,
     version: paper.version,
     title: paper.title,
-    abstract: paper.abstract,
+    abstract: packText(paper.abstract),
     authors: JSON.stringify(paper.authors),
     categories: JSON.stringify(paper.categories),
     primary_category: paper.primaryCategory,

@@ -4,6 +4,7 @@
  */
 import type { Db } from './db.js';
 import { compactStoredDigests } from './digests.js';
+import { packStoredAbstracts } from './packed.js';
 
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
@@ -188,7 +189,11 @@ export const MIGRATIONS: readonly Migration[] = [
     INSERT INTO enrichment_changes (paper_id) VALUES (new.paper_id);
   END;
   `,
-  // 7: the thumbnail cache: one row per image URL, downloaded once (the bytes are files beside
+  // 7: a day's store growth halved. Posts keep only HF's small payload extract; the X, Bluesky
+  // and HN bodies repeated what the columns hold and nothing read them (posts.ts keptRaw).
+  // Abstracts are packed with DEFLATE (see packed.ts).
+  slimPostsAndAbstracts,
+  // 8: the thumbnail cache: one row per image URL, downloaded once (the bytes are files beside
   // the store, see src/thumbs/), or the failure remembered with when to try again.
   `
   CREATE TABLE thumbnails (
@@ -206,3 +211,9 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   `,
 ];
+
+/** Migration 7's step (named so its test can build the store of the release before it). */
+export function slimPostsAndAbstracts(db: Db): void {
+  db.exec("UPDATE posts SET raw = NULL WHERE source <> 'hf' AND raw IS NOT NULL");
+  packStoredAbstracts(db);
+}

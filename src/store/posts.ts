@@ -5,11 +5,22 @@
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
 
+/**
+ * What the store keeps of a post's payload as received: HF's small extract (Daily Papers date,
+ * GitHub repo and stars, project page, thumbnail: facts no column holds, ~200 bytes a paper);
+ * nothing of X, Bluesky and HN, whose bodies repeat the columns (they were half of a day's
+ * growth, and nothing reads them).
+ */
+export function keptRaw(post: Pick<Post, 'source' | 'raw'>): string | null {
+  return post.source === 'hf' && post.raw !== undefined ? JSON.stringify(post.raw) : null;
+}
+
 /** Store matched posts, their paper links and a snapshot of their counts at `observedAt`, in one transaction. */
 export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: string): void {
+  // Positional parameters: binding a dozen named ones from an object costs more than the insert.
   const upsertPost = db.prepare(`
     INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
-    VALUES (@source, @id, @authorId, @authorHandle, @authorName, @url, @text, @createdAt, @links, @raw, @seen, @seen)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, id) DO UPDATE SET
       author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
       url = excluded.url, text = excluded.text, created_at = excluded.created_at, links = excluded.links,
@@ -24,19 +35,20 @@ export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: s
       reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`);
   db.transaction(() => {
     for (const { post, paperIds } of matched) {
-      upsertPost.run({
-        source: post.source,
-        id: post.id,
-        authorId: post.authorId ?? null,
-        authorHandle: post.authorHandle ?? null,
-        authorName: post.authorName ?? null,
-        url: post.url,
-        text: post.text,
-        createdAt: post.createdAt ?? null,
-        links: JSON.stringify(post.links),
-        raw: post.raw === undefined ? null : JSON.stringify(post.raw),
-        seen: observedAt,
-      });
+      upsertPost.run(
+        post.source,
+        post.id,
+        post.authorId ?? null,
+        post.authorHandle ?? null,
+        post.authorName ?? null,
+        post.url,
+        post.text,
+        post.createdAt ?? null,
+        JSON.stringify(post.links),
+        keptRaw(post),
+        observedAt,
+        observedAt,
+      );
       for (const paperId of paperIds) link.run(post.source, post.id, paperId);
       const m = post.metrics;
       snapshot.run(post.source, post.id, observedAt, m.reposts, m.likes, m.replies, m.quotes);
@@ -107,20 +119,24 @@ export function loadPostsForPapers(
       CROSS JOIN posts p ON p.source = t.source AND p.id = t.post_id
       WHERE t.observed_at IS NOT NULL
       ORDER BY p.source, p.id`)
-    // Arrays, not objects: a day of 50,000 posts builds its rows a third faster.
+    // Arrays, not objects: a day of 50,000 posts builds its rows a third faster; iterated, so
+    // the rows and the posts made of them are not both held at once.
     .raw()
-    .all({
+    .iterate({
       ids: JSON.stringify(paperIds),
       sources: JSON.stringify(sources),
       asOf,
       fallback: options.fallbackAfter ? 1 : 0,
-    }) as PostRow[];
-  return rows.map((row) => ({
-    post: rowToPost(row),
-    // arXiv ids hold no space: the group_concat separator.
-    paperIds: row[9].split(' ').sort(),
-    observedAt: row[10],
-  }));
+    }) as IterableIterator<PostRow>;
+  const out: MatchedPost[] = [];
+  for (const row of rows)
+    out.push({
+      post: rowToPost(row),
+      // arXiv ids hold no space: the group_concat separator.
+      paperIds: row[9].split(' ').sort(),
+      observedAt: row[10],
+    });
+  return out;
 }
 
 function rowToPost(row: PostRow): Post {

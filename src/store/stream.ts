@@ -5,7 +5,7 @@
  */
 import type { Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { putEmbed } from './posts.js';
+import { keptRaw, putEmbed } from './posts.js';
 
 /** The stream name of Bluesky's Jetstream in `stream_cursors`. */
 export const JETSTREAM = 'jetstream';
@@ -115,7 +115,7 @@ export function saveStreamPost(
     text: post.text,
     createdAt: post.createdAt ?? null,
     links: JSON.stringify(post.links),
-    raw: post.raw === undefined ? null : JSON.stringify(post.raw),
+    raw: keptRaw(post),
     seen: observedAt,
   });
   if (replaceLinks) unlinkPost(db, post.source, post.id, paperIds);

@@ -1,7 +1,8 @@
 /**
  * Upgrading a store written by the release before digest format 2 (fa51622): every digest
  * loads deep-equal to what that release loaded, is stored by key afterwards, and posts,
- * snapshots, embeds, papers and listings are untouched.
+ * snapshots, embeds, papers and listings read back as before (abstracts packed, and of the
+ * posts' payloads only HF's extract kept). And a store of the release before packing (the schema before migration 7).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -11,7 +12,9 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 import { listDigestRows, loadDigest, readDigest } from '../../src/store/digests.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+import { loadListing } from '../../src/store/listings.js';
+import { MIGRATIONS, slimPostsAndAbstracts } from '../../src/store/migrations.js';
+import { unpackText } from '../../src/store/packed.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
 const TABLES = ['papers', 'listings', 'listing_days', 'posts', 'post_papers', 'snapshots', 'embeds', 'runs'];
@@ -34,10 +37,19 @@ function oldLoad(row: OldRow) {
   };
 }
 
-function dump(db: Database.Database): Record<string, unknown[]> {
-  const out: Record<string, unknown[]> = {};
-  for (const t of TABLES) out[t] = db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all();
+/** Every row of TABLES, abstracts unpacked (as every reader sees them). */
+function dump(db: Database.Database): Record<string, Array<Record<string, unknown>>> {
+  const out: Record<string, Array<Record<string, unknown>>> = {};
+  for (const t of TABLES)
+    out[t] = (db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all() as Array<Record<string, unknown>>).map(
+      (row) => (t === 'papers' ? { ...row, abstract: unpackText(row.abstract as string | Buffer) } : row),
+    );
   return out;
+}
+
+/** What the upgrade keeps of the rows: posts other than HF's lose their payload, nothing else changes. */
+function upgraded(rows: Record<string, Array<Record<string, unknown>>>): typeof rows {
+  return { ...rows, posts: rows.posts!.map((p) => (p.source === 'hf' ? p : { ...p, raw: null })) };
 }
 
 test('a store of the previous release upgrades in place with every digest loading as before', () => {
@@ -66,7 +78,21 @@ test('a store of the previous release upgrades in place with every digest loadin
     for (const text of now) assert.equal(JSON.parse(text).format, 2);
     const newBytes = now.reduce((n, t) => n + t.length, 0);
     assert.ok(newBytes * 5 < oldBytes, `${newBytes} bytes by key vs ${oldBytes} whole`);
-    assert.deepStrictEqual(dump(db), before);
+    // The fixture's posts of every source carried their payload; only HF's extract is left.
+    for (const source of ['x', 'bluesky', 'hn', 'hf'])
+      assert.ok(
+        before.posts!.some((p) => p.source === source && p.raw !== null),
+        `${source} had a payload`,
+      );
+    assert.deepStrictEqual(dump(db), upgraded(before));
+    assert.ok(
+      before.posts!.some((p) => p.source === 'hf' && p.raw !== null),
+      'the HF extract (its thumbnail) is kept',
+    );
+    // Long abstracts are packed; each still reads back as before (compared in the dump).
+    assert.ok(
+      (db.prepare("SELECT count(*) FROM papers WHERE typeof(abstract) = 'blob'").pluck().get() as number) > 0,
+    );
     assert.deepEqual(
       listDigestRows(db).map((r) => `${r.day}|${r.categories}|${r.horizon}`),
       [...oldRows]
@@ -77,3 +103,78 @@ test('a store of the previous release upgrades in place with every digest loadin
     db.close();
   }
 });
+
+test('a store of the release before packing upgrades: payloads trimmed, abstracts packed, all else as read before', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-packing.db');
+  // The schema that release left, written as that release wrote its rows.
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  const version = MIGRATIONS.indexOf(slimPostsAndAbstracts);
+  assert.ok(version > 0);
+  for (const step of MIGRATIONS.slice(0, version)) {
+    if (typeof step === 'string') old.exec(step);
+    else step(old);
+  }
+  old.pragma(`user_version = ${version}`);
+  const abstract = `We study the packing of abstracts. ${'A sentence of an abstract, long enough to pack. '.repeat(12)}`;
+  old
+    .prepare(
+      `INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category, published)
+       VALUES (?, 1, ?, ?, '["Ada Author"]', '["cs.LG"]', 'cs.LG', '2026-03-02T10:00:00Z')`,
+    )
+    .run('2603.00001', 'Packed', abstract);
+  old
+    .prepare(
+      `INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+       VALUES ('2603.00002', 2, 'Short', 'Too short to pack.', '[]', '["cs.LG"]', 'cs.LG')`,
+    )
+    .run();
+  for (const id of ['2603.00001', '2603.00002'])
+    old
+      .prepare("INSERT INTO listings VALUES ('2026-03-03', 'cs', ?, 'new', 'api', '2026-03-03T01:00:00Z')")
+      .run(id);
+  old.exec("INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00Z', 2)");
+  const tweet = JSON.stringify({ id: '1', text: 'see https://t.co/a', public_metrics: { like_count: 3 } });
+  const hf = JSON.stringify({ date: '2026-03-03', thumbnail: 'https://cdn.example/2603.00001.png' });
+  const post = old.prepare(
+    `INSERT INTO posts (source, id, url, text, links, raw, first_seen, last_seen)
+     VALUES (?, ?, ?, 'text', '[]', ?, '2026-03-03T12:00:00Z', '2026-03-03T12:00:00Z')`,
+  );
+  post.run('x', '1', 'https://x.com/a/status/1', tweet);
+  post.run('hf', '2603.00001', 'https://huggingface.co/papers/2603.00001', hf);
+  post.run('hn', '9', 'https://news.ycombinator.com/item?id=9', null);
+  const before = loadListingFrom(old);
+  old.close();
+
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    const raws = db.prepare('SELECT source, raw FROM posts ORDER BY source').raw().all();
+    assert.deepEqual(raws, [
+      ['hf', hf],
+      ['hn', null],
+      ['x', null],
+    ]);
+    const types = db.prepare('SELECT id, typeof(abstract) FROM papers ORDER BY id').raw().all();
+    assert.deepEqual(types, [
+      ['2603.00001', 'blob'],
+      ['2603.00002', 'text'],
+    ]);
+    const listing = loadListing(db, '2026-03-03', ['cs']);
+    assert.deepStrictEqual(
+      listing?.papers.map((p) => [p.id, p.abstract]),
+      before.map((r) => [r.id, r.abstract]),
+    );
+    assert.equal(listing?.papers.find((p) => p.id === '2603.00001')?.abstract, abstract);
+  } finally {
+    db.close();
+  }
+});
+
+/** The papers of the old store as plain rows, in id order. */
+function loadListingFrom(db: Database.Database): Array<{ id: string; abstract: string }> {
+  return db.prepare('SELECT id, abstract FROM papers ORDER BY id').all() as Array<{
+    id: string;
+    abstract: string;
+  }>;
+}

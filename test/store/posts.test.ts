@@ -43,6 +43,30 @@ test('savePosts - saving the same posts twice at the same instant adds no rows',
   assert.equal(count('snapshots'), 2);
 });
 
+test("savePosts - of the payloads as received only HF's extract is stored", () => {
+  const db = store();
+  const x = post('1', 10, ['2106.04554']);
+  x.post.raw = { id: '1', text: 'see arxiv', public_metrics: { like_count: 10 } };
+  const hf: MatchedPost = {
+    post: {
+      source: 'hf',
+      id: '2106.04554',
+      url: 'https://huggingface.co/papers/2106.04554',
+      text: 'A paper',
+      links: ['https://huggingface.co/papers/2106.04554'],
+      metrics: { reposts: 0, likes: 7, replies: 0, quotes: 0 },
+      raw: { date: '2021-06-10', thumbnail: 'https://cdn.example/t.png' },
+    },
+    paperIds: ['2106.04554'],
+  };
+  savePosts(db, [x, hf], '2021-06-10T18:07:48.000Z');
+  const raws = db.prepare('SELECT source, raw FROM posts ORDER BY source').raw().all();
+  assert.deepEqual(raws, [
+    ['hf', JSON.stringify(hf.post.raw)],
+    ['x', null],
+  ]);
+});
+
 test('loadPostsForPapers - latest snapshot at or before asOf, only chosen sources and papers', () => {
   const db = store();
   savePosts(
