@@ -175,15 +175,16 @@ function compactDigest(
   const matcher = observedAt ? undefined : snapshotMatcher(db, digest);
   const out: CompactPaper[] = papers.map((r) => {
     const { paper, posts, shown, ...figures } = r;
-    const index = new Map<ScoredPost, number>();
-    const refs = posts.map((p, i): PostRef | ScoredPost => {
-      index.set(p, i);
+    const refs = posts.map((p): PostRef | ScoredPost => {
       const known = observedAt?.get(postKey(p));
       const at = known ?? matcher?.(p, digest.weights);
       return at === undefined ? p : [p.source, p.id, timeOf(at), p.selfPromotion ? 1 : 0];
     });
+    // A shown post is one of the paper's posts (the ranking shares the object, and shows the
+    // best-scored, which come first): found by identity, or failing that as JSON.
     const shownRefs = shown.map((p) => {
-      const i = index.get(p) ?? posts.findIndex((q) => sameJson(p, q));
+      let i = posts.indexOf(p);
+      if (i < 0) i = posts.findIndex((q) => sameJson(p, q));
       return i >= 0 ? i : p;
     });
     const entry: CompactPaper = { ...figures, id: paper.id, posts: refs, shown: shownRefs };

@@ -33,7 +33,7 @@ export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: s
     VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, post_id, observed_at) DO UPDATE SET
       reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`);
-  db.transaction(() => {
+  const save = db.transaction(() => {
     for (const { post, paperIds } of matched) {
       upsertPost.run(
         post.source,
@@ -53,7 +53,17 @@ export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: s
       const m = post.metrics;
       snapshot.run(post.source, post.id, observedAt, m.reposts, m.likes, m.replies, m.quotes);
     }
-  })();
+  });
+  // Each link and snapshot follows its post's own upsert, so the parent row always exists:
+  // the foreign-key check (a lookup of the post per child row) is skipped for this write.
+  // (Inside a caller's transaction the pragma cannot change, and the checks simply run.)
+  const toggle = !db.inTransaction && db.pragma('foreign_keys', { simple: true }) === 1;
+  if (toggle) db.pragma('foreign_keys = OFF');
+  try {
+    save();
+  } finally {
+    if (toggle) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** A row of loadPostsForPapers, in its SELECT order. */

@@ -41,6 +41,9 @@ test('savePosts - saving the same posts twice at the same instant adds no rows',
   assert.equal(count('posts'), 2);
   assert.equal(count('post_papers'), 3);
   assert.equal(count('snapshots'), 2);
+  // The write skips the foreign-key checks for itself only: they are on again, and hold.
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  assert.deepEqual(db.pragma('foreign_key_check'), []);
 });
 
 test("savePosts - of the payloads as received only HF's extract is stored", () => {
