@@ -454,7 +454,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
   const rss = readFileSync(join(hugoRoot, 'public', 'index.xml'), 'utf8').split('<item>').length - 1;
   console.log(`site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}:`);
   console.log(
-    `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
+    `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, CPU ${cpu(oursRuns)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
   );
   console.log(
     `  ${versionText.split(' ').slice(0, 2).join(' ')} (minimal theme, no math; feeds limited to ${FEED_ITEMS} items, its RSS has ${rss}): wall ${s1(b)}, CPU ${cpu(hugoRuns)}, peak RSS ${peak(hugoRuns)}; ${hugoFiles.files} files, ${(hugoFiles.bytes / 1e6).toFixed(1)} MB`,

@@ -68,7 +68,7 @@ import {
 import { dayBody, paperBody } from './pages.js';
 import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
 import { SEARCH_JS } from './search-client.js';
-import { buildSearchIndex, SEARCH_META_PATH, type SearchEntry } from './search-index.js';
+import { SEARCH_META_PATH, type SearchEntry, searchIndexBuilder } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource, type StoreMarks } from './source.js';
 import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
 
@@ -572,7 +572,7 @@ export function buildGeneration(
       );
   }
   // The search index: each paper once, from the fragment of its latest day, sharded (search-index.ts).
-  const entries: SearchEntry[] = [];
+  const searchIndex = searchIndexBuilder();
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
     const fresh = fragments.has(d.day);
@@ -587,12 +587,12 @@ export function buildGeneration(
       const tab = line.indexOf('\t');
       if (tab < 0) continue;
       if (appearances.get(line.slice(0, tab))?.[0]?.day.day !== d.day) continue;
-      entries.push(JSON.parse(line.slice(tab + 1)) as SearchEntry);
+      searchIndex.add(JSON.parse(line.slice(tab + 1)) as SearchEntry);
     }
   }
-  const index = buildSearchIndex(entries);
+  // Each file of the index is handed over as it is made (the whole index is never in memory).
+  const index = searchIndex.finish((path, data) => put(path, data, ''));
 
-  for (const [path, data] of index.files) put(path, data, '');
   put(SEARCH_JS_PATH, SEARCH_JS, '');
   emit(
     {

@@ -102,16 +102,17 @@ function daysBetween(a: string, b: string): number {
 /** The 64 digits of the bitmap form (JSON-safe, no escaping). */
 export const BITMAP_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-function deltas(list: readonly number[]): string {
+function deltas(list: ArrayLike<number>, strongOnly = false): string {
   let prev = 0;
-  return list
-    .map((v) => {
-      const n = v >> 2;
-      const out = ((n - prev) * 4 + (v & 3)).toString(36);
-      prev = n;
-      return out;
-    })
-    .join(',');
+  let out = '';
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    if (strongOnly && (v & 3) === 0) continue;
+    const n = v >> 2;
+    out += `${out === '' ? '' : ','}${((n - prev) * 4 + (v & 3)).toString(36)}`;
+    prev = n;
+  }
+  return out;
 }
 
 /**
@@ -119,113 +120,157 @@ function deltas(list: readonly number[]): string {
  * the field in the low two bits; or, when shorter (words in most abstracts), `!` + a bitmap of
  * the docs (six per digit, as abstract hits) + `|` + the deltas of the docs with a stronger field.
  */
-export function encodePostings(list: readonly number[], docs: number): string {
+export function encodePostings(list: ArrayLike<number>, docs: number): string {
   const plain = deltas(list);
   const digits = Math.ceil(docs / 6);
   if (plain.length <= digits) return plain;
   const bits = new Uint8Array(digits);
-  for (const v of list) {
-    const n = v >> 2;
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i]! >> 2;
     bits[(n / 6) | 0]! |= 1 << (n % 6);
   }
   let map = '';
   for (const b of bits) map += BITMAP_DIGITS[b];
-  return `!${map.replace(/A+$/, '')}|${deltas(list.filter((v) => (v & 3) !== 0))}`;
+  return `!${map.replace(/A+$/, '')}|${deltas(list, true)}`;
 }
 
 /** Build every file of the index from the papers (each once). */
 export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
-  const docs = [...entries].sort(
-    (a, b) => b.score - a.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0),
-  );
-  let newest = '';
-  for (const e of docs) if (e.day > newest) newest = e.day;
+  const builder = searchIndexBuilder();
+  for (const e of entries) builder.add(e);
+  return builder.finish();
+}
 
-  // token → postings (doc number × 4 + best field), doc numbers ascending. Tokens get numbers,
-  // so each occurrence costs one Map lookup (this runs for every word of every abstract).
+/**
+ * The index built a paper at a time, in flat memory: each paper is tokenised as it is added and
+ * only its token numbers and its details line are kept (not its abstract); the posting lists
+ * are then laid out in one typed array, and with `emit` each file is handed over as it is made.
+ */
+export function searchIndexBuilder(): {
+  add(e: SearchEntry): void;
+  finish(emit?: (path: string, data: string) => void): SearchIndex;
+} {
   const tokenIds = new Map<string, number>();
-  const lists: number[][] = [];
-  const lastDoc: number[] = [];
+  const names: string[] = [];
+  const docs: Array<{ chunk: ChunkDoc; tokens: Int32Array }> = [];
   const catCounts = new Map<string, number>();
-  let n = 0;
-  const add = (token: string, field: number) => {
+  const idOf = (token: string) => {
     let id = tokenIds.get(token);
     if (id === undefined) {
-      id = lists.length;
+      id = names.length;
       tokenIds.set(token, id);
-      lists.push([]);
-      lastDoc.push(-1);
+      names.push(token);
     }
-    const list = lists[id]!;
-    if (lastDoc[id] !== n) {
-      lastDoc[id] = n;
-      list.push(n * 4 + field);
-    } else if ((list[list.length - 1]! & 3) < field) list[list.length - 1] = n * 4 + field;
+    return id;
   };
-  for (; n < docs.length; n++) {
-    const e = docs[n]!;
-    for (const t of tokens(e.paper.abstract)) add(t, FIELD.abstract);
-    if (e.summary) for (const t of tokens(e.summary)) add(t, FIELD.summary);
-    for (const k of e.keywords ?? []) for (const t of tokens(k)) add(t, FIELD.summary);
-    for (const a of e.paper.authors) for (const t of tokens(a)) add(t, FIELD.author);
-    for (const t of tokens(e.paper.title)) add(t, FIELD.title);
-    for (const c of new Set(e.paper.categories)) {
-      add(`#${normalise(c)}`, FIELD.title);
-      catCounts.set(c, (catCounts.get(c) ?? 0) + 1);
-    }
-    add(`@${normalise(e.paper.id)}`, FIELD.title);
-    const age = newest ? daysBetween(newest, e.day) : 0;
-    for (const w of SEARCH_WINDOWS) if (age < w.days) add(`~${w.key}`, FIELD.abstract);
-  }
+  return {
+    add(e) {
+      // token number → best field in this paper.
+      const best = new Map<number, number>();
+      const add = (token: string, field: number) => {
+        const id = idOf(token);
+        const had = best.get(id);
+        if (had === undefined || had < field) best.set(id, field);
+      };
+      for (const t of tokens(e.paper.abstract)) add(t, FIELD.abstract);
+      if (e.summary) for (const t of tokens(e.summary)) add(t, FIELD.summary);
+      for (const k of e.keywords ?? []) for (const t of tokens(k)) add(t, FIELD.summary);
+      for (const a of e.paper.authors) for (const t of tokens(a)) add(t, FIELD.author);
+      for (const t of tokens(e.paper.title)) add(t, FIELD.title);
+      for (const c of new Set(e.paper.categories)) {
+        add(`#${normalise(c)}`, FIELD.title);
+        catCounts.set(c, (catCounts.get(c) ?? 0) + 1);
+      }
+      add(`@${normalise(e.paper.id)}`, FIELD.title);
+      const packed = new Int32Array(best.size);
+      let i = 0;
+      for (const [id, field] of best) packed[i++] = id * 4 + field;
+      docs.push({
+        chunk: [
+          e.paper.id,
+          e.paper.title,
+          authorsShort(e.paper.authors),
+          e.day,
+          e.score,
+          e.rank,
+          e.paper.categories.join(' '),
+        ],
+        tokens: packed,
+      });
+    },
+    finish(emit) {
+      const files = new Map<string, string>();
+      const put = emit ?? ((path: string, data: string) => void files.set(path, data));
+      // Papers numbered by score, best first (then by id): a posting list in number order is in score order.
+      docs.sort(
+        (a, b) => b.chunk[4] - a.chunk[4] || (a.chunk[0] < b.chunk[0] ? -1 : a.chunk[0] > b.chunk[0] ? 1 : 0),
+      );
+      let newest = '';
+      for (const d of docs) if (d.chunk[3] > newest) newest = d.chunk[3];
+      const windowIds = SEARCH_WINDOWS.map((w) => idOf(`~${w.key}`));
+      const inWindow = (d: { chunk: ChunkDoc }, w: number) =>
+        (newest ? daysBetween(newest, d.chunk[3]) : 0) < SEARCH_WINDOWS[w]!.days;
 
-  const encoded = new Map<string, string>();
-  let total = 0;
-  for (const [t, id] of tokenIds) {
-    const s = encodePostings(lists[id]!, docs.length);
-    encoded.set(t, s);
-    total += s.length + t.length + 6;
-  }
-  // A power of two, so growing the site changes the count rarely.
-  let buckets = 1;
-  while (buckets * BUCKET_TARGET_BYTES < total) buckets *= 2;
+      // Count each token's papers, then lay every list out in one typed array, in paper order.
+      const counts = new Int32Array(names.length + 1);
+      for (const d of docs) {
+        for (const v of d.tokens) counts[(v >> 2) + 1]!++;
+        windowIds.forEach((id, w) => {
+          if (inWindow(d, w)) counts[id + 1]!++;
+        });
+      }
+      for (let t = 1; t <= names.length; t++) counts[t]! += counts[t - 1]!;
+      const postings = new Int32Array(counts[names.length]!);
+      const next = counts.slice(0, names.length);
+      docs.forEach((d, n) => {
+        for (const v of d.tokens) postings[next[v >> 2]!++] = n * 4 + (v & 3);
+        windowIds.forEach((id, w) => {
+          if (inWindow(d, w)) postings[next[id]!++] = n * 4 + FIELD.abstract;
+        });
+        d.tokens = EMPTY;
+      });
 
-  const byBucket: Array<Array<[string, string]>> = Array.from({ length: buckets }, () => []);
-  for (const [t, s] of encoded) byBucket[bucketOf(keyOf(t), buckets)]!.push([t, s]);
-  const files = new Map<string, string>();
-  byBucket.forEach((list, b) => {
-    list.sort((x, y) => (x[0] < y[0] ? -1 : 1));
-    files.set(
-      `${SEARCH_DIR}/b${b}.js`,
-      `HOTPAPERS_SEARCH_BUCKET(${b},${JSON.stringify(Object.fromEntries(list))});\n`,
-    );
-  });
-  for (let c = 0; c * CHUNK_SIZE < docs.length; c++) {
-    const chunk: ChunkDoc[] = docs
-      .slice(c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE)
-      .map((e) => [
-        e.paper.id,
-        e.paper.title,
-        authorsShort(e.paper.authors),
-        e.day,
-        e.score,
-        e.rank,
-        e.paper.categories.join(' '),
-      ]);
-    files.set(`${SEARCH_DIR}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS(${c},${JSON.stringify(chunk)});\n`);
-  }
-  const categories = [...catCounts]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([c, n]) => [c, categoryName(c) ?? '', n]);
-  const meta = {
-    version: 2,
-    buckets,
-    chunk: CHUNK_SIZE,
-    docs: docs.length,
-    newest,
-    windows: SEARCH_WINDOWS.map((w) => [w.key, w.label]),
-    categories,
+      const encoded: string[] = new Array(names.length);
+      let total = 0;
+      for (let t = 0; t < names.length; t++) {
+        if (counts[t + 1] === counts[t]) continue;
+        encoded[t] = encodePostings(postings.subarray(counts[t]!, counts[t + 1]!), docs.length);
+        total += encoded[t]!.length + names[t]!.length + 6;
+      }
+      // A power of two, so growing the site changes the count rarely.
+      let buckets = 1;
+      while (buckets * BUCKET_TARGET_BYTES < total) buckets *= 2;
+
+      const byBucket: number[][] = Array.from({ length: buckets }, () => []);
+      for (let t = 0; t < names.length; t++)
+        if (encoded[t] !== undefined) byBucket[bucketOf(keyOf(names[t]!), buckets)]!.push(t);
+      byBucket.forEach((list, b) => {
+        list.sort((x, y) => (names[x]! < names[y]! ? -1 : 1));
+        const body = list.map((t) => `${JSON.stringify(names[t])}:${JSON.stringify(encoded[t])}`).join(',');
+        put(`${SEARCH_DIR}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET(${b},{${body}});\n`);
+        for (const t of list) encoded[t] = undefined as unknown as string;
+      });
+      for (let c = 0; c * CHUNK_SIZE < docs.length; c++) {
+        const chunk = docs.slice(c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE).map((d) => d.chunk);
+        put(`${SEARCH_DIR}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS(${c},${JSON.stringify(chunk)});\n`);
+      }
+      const categories = [...catCounts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([c, n]) => [c, categoryName(c) ?? '', n]);
+      const meta = {
+        version: 2,
+        buckets,
+        chunk: CHUNK_SIZE,
+        docs: docs.length,
+        newest,
+        windows: SEARCH_WINDOWS.map((w) => [w.key, w.label]),
+        categories,
+      };
+      // JSON is valid JavaScript (U+2028/2029 included since ES2019); the files are never inlined in HTML.
+      put(SEARCH_META_PATH, `window.HOTPAPERS_SEARCH_META=${JSON.stringify(meta)};\n`);
+      return { files, buckets, docs: docs.length };
+    },
   };
-  // JSON is valid JavaScript (U+2028/2029 included since ES2019); the files are never inlined in HTML.
-  files.set(SEARCH_META_PATH, `window.HOTPAPERS_SEARCH_META=${JSON.stringify(meta)};\n`);
-  return { files, buckets, docs: docs.length };
 }
+
+const EMPTY = new Int32Array(0);
