@@ -2,20 +2,34 @@
  * DESIGN §9: a 60-paper day page < 100 KB of HTML. Builds the realistic 60-paper day of the
  * tests (abstracts of ~1,100 characters, three posts a paper, HF enrichment on a third) and the
  * heaviest seed day, and prints each day page's size, raw and gzipped, with the build time.
+ * Then the thumbnails: the realistic day with a thumbnail for each paper HF enriched (a third),
+ * and for every paper (the worst case), made by the real resize step (`sharp`) from a 1200 × 648
+ * page-like image as HF's social thumbnails are: the HTML they add and the WebP bytes a reader
+ * of the day page downloads.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import sharp from 'sharp';
 import { parseSeedPost } from '../src/demo/seed.js';
 import { buildSite } from '../src/site/build.js';
 import type { SiteModel } from '../src/site/model.js';
+import type { SiteThumb } from '../src/site/thumbs.js';
+import { makeThumb } from '../src/thumbs/resize.js';
+import { webpSize } from '../src/thumbs/webp.js';
 import type { DayDigest, PaperEnrichment } from '../src/types.js';
 import { bigDay } from '../test/site/big-day.js';
 import { digest, paper, post, ranked } from '../test/site/fixtures.js';
 
-function dayPage(name: string, d: DayDigest, enrichments: PaperEnrichment[] = []): void {
+function dayPage(
+  name: string,
+  d: DayDigest,
+  enrichments: PaperEnrichment[] = [],
+  thumbs?: Map<string, SiteThumb>,
+): number {
   const model: SiteModel = {
     days: [{ day: d.day, categoriesKey: 'cs,stat.ML', horizon: '', digest: d }],
     enrichments: new Map(enrichments.map((e) => [e.paperId, e])),
+    thumbs,
   };
   const cpu = process.cpuUsage();
   const files = buildSite(model, { baseUrl: 'https://example.org/' });
@@ -25,12 +39,59 @@ function dayPage(name: string, d: DayDigest, enrichments: PaperEnrichment[] = []
   console.log(
     `day page, ${name}: ${d.papers.length} papers, ${(bytes / 1000).toFixed(1)} KB HTML (budget 100 KB), ${(gzipSync(html).length / 1000).toFixed(1)} KB gzipped; whole site of that day built in ${ms.toFixed(0)} ms CPU`,
   );
+  return bytes;
+}
+
+/** A page-like 1200 × 648 PNG (title, lines of text, a figure), as HF's social thumbnails look. */
+async function socialImage(i: number): Promise<Buffer> {
+  const lines = Array.from(
+    { length: 18 },
+    (_, k) =>
+      `<text x="80" y="${230 + k * 22}" font-size="15" fill="#333">${'Lorem ipsum dolor sit amet consectetur '.repeat(2).slice(0, 40 + ((i * 7 + k * 13) % 30))}</text>`,
+  ).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="648"><rect width="1200" height="648" fill="#fff"/><text x="80" y="120" font-size="44" font-weight="bold" fill="#111">Paper ${i}: a title over two lines of</text><text x="80" y="175" font-size="44" font-weight="bold" fill="#111">large bold type, as on HF</text>${lines}<rect x="760" y="230" width="360" height="300" fill="hsl(${(i * 47) % 360},60%,70%)"/><circle cx="940" cy="380" r="${60 + (i % 5) * 10}" fill="hsl(${(i * 91) % 360},70%,45%)"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Thumbnails of `ids`, through the site's resize step. */
+async function thumbsOf(ids: readonly string[]): Promise<Map<string, SiteThumb>> {
+  const out = new Map<string, SiteThumb>();
+  for (const [i, id] of ids.entries()) {
+    const data = await makeThumb(await socialImage(i));
+    const size = webpSize(data)!;
+    out.set(id, { path: `thumbs/${String(i).padStart(12, '0')}.webp`, ...size, data });
+  }
+  return out;
+}
+
+function thumbFigures(name: string, thumbs: Map<string, SiteThumb>, withHtml: number, without: number): void {
+  const webp = [...thumbs.values()].reduce((n, t) => n + t.data.length, 0);
+  const sizes = [...thumbs.values()].map((t) => `${t.width}×${t.height}`);
+  console.log(
+    `thumbnails, ${name}: ${thumbs.size} on the day page (${[...new Set(sizes)].join(', ')}), ${(webp / 1000).toFixed(1)} KB of WebP (${(webp / thumbs.size / 1000).toFixed(1)} KB each, the first four loaded at once, the rest lazily), +${((withHtml - without) / 1000).toFixed(1)} KB of HTML`,
+  );
 }
 
 /** Print the day page sizes. */
 export async function benchPages(): Promise<void> {
   const big = bigDay();
-  dayPage('realistic 60-paper day', big.digest, big.enrichments);
+  const plain = dayPage('realistic 60-paper day', big.digest, big.enrichments);
+  const enriched = await thumbsOf(big.enrichments.map((e) => e.paperId));
+  const some = dayPage(
+    'realistic 60-paper day, thumbnails for the HF-enriched third',
+    big.digest,
+    big.enrichments,
+    enriched,
+  );
+  thumbFigures('HF-enriched third', enriched, some, plain);
+  const all = await thumbsOf(big.digest.papers.map((r) => r.paper.id));
+  const every = dayPage(
+    'realistic 60-paper day, a thumbnail for every paper',
+    big.digest,
+    big.enrichments,
+    all,
+  );
+  thumbFigures('every paper', all, every, plain);
   const seed = parseSeedPost(readFileSync('test/fixtures/seed/2021-06-09---Hot-Papers.md', 'utf8'));
   const papers = seed.papers.map((sp, i) =>
     ranked(

@@ -13,9 +13,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { buildSite, type SiteFiles } from '../src/site/build.js';
 import { paths, type SiteDay } from '../src/site/model.js';
 import { type SiteServer, startSiteServer } from '../src/site/server.js';
+import type { SiteThumb } from '../src/site/thumbs.js';
 import { writeSite } from '../src/site/write.js';
 import type { DayDigest, PaperEnrichment } from '../src/types.js';
 import { bigDay } from '../test/site/big-day.js';
@@ -100,7 +102,18 @@ before(async () => {
   const papers = new Map(
     big.digest.papers.slice(0, 10).map((r, i) => [r.paper.id, { posts: [], history: history(r.score, i) }]),
   );
-  files = buildSite({ days, enrichments, papers }, { baseUrl: 'https://example.org/hot/' });
+  // Thumbnails for the big day's first eight papers, as the resize step makes them (320 px WebP).
+  const thumbs = new Map<string, SiteThumb>();
+  for (const [i, r] of big.digest.papers.slice(0, 8).entries()) {
+    const data = await sharp({
+      create: { width: 1200, height: 648, channels: 3, background: { r: 30 * i, g: 120, b: 200 } },
+    })
+      .resize({ width: 320 })
+      .webp({ quality: 70 })
+      .toBuffer();
+    thumbs.set(r.paper.id, { path: `thumbs/t${i}.webp`, width: 320, height: 173, data });
+  }
+  files = buildSite({ days, enrichments, papers, thumbs }, { baseUrl: 'https://example.org/hot/' });
   writeSite(files, siteDir);
   server = await startSiteServer({ build: () => files, port: 0 });
   browser = await chromium.launch({
@@ -232,6 +245,30 @@ test('the day page shows at least four papers above the fold at 1280 × 900', as
     els.slice(0, 6).map((e) => e.getBoundingClientRect().bottom),
   )) as number[];
   assert.ok(bottoms[3]! <= 900, `the fourth paper ends at ${bottoms[3]} px`);
+  // Thumbnails come from the site, sized before they load (no layout shift), lazily below the fold.
+  const imgs = (await page.$$eval('li.paper > img', (els) =>
+    els.map((e) => {
+      const box = e.getBoundingClientRect();
+      return {
+        src: (e as unknown as { src: string }).src,
+        lazy: e.getAttribute('loading') === 'lazy',
+        box: [Math.round(box.width), Math.round(box.height)],
+      };
+    }),
+  )) as Array<{ src: string; lazy: boolean; box: number[] }>;
+  assert.equal(imgs.length, 8);
+  assert.deepEqual(
+    imgs.map((i) => i.lazy),
+    [false, false, false, false, true, true, true, true],
+  );
+  for (const i of imgs) {
+    assert.ok(i.src.startsWith(server.url), i.src);
+    assert.deepEqual(i.box, [120, 65]);
+  }
+  await page.waitForFunction(
+    "[...document.querySelectorAll('li.paper > img')].slice(0, 4).every((e) => e.complete && e.naturalWidth === 320)",
+  );
+
   // The abstract is collapsed and opens without script.
   const details = page.locator('li.paper details').first();
   assert.equal(await details.getAttribute('open'), null);

@@ -87,14 +87,33 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** Size cap of this response, overriding the client's. */
   maxBytes?: number;
+  /** Read a successful body as bytes (`HttpResponse.bytes`, `text` empty): images. */
+  binary?: boolean;
+  /** Media types a successful answer must have (`image/png`, …); another one fails at once, unread. */
+  accept?: readonly string[];
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
+  /** The body as text (control characters removed); empty for a binary one. */
   text: string;
+  /** The body as received, when the request asked for `binary` and the answer succeeded. */
+  bytes?: Buffer;
   url: string;
   contentType: string;
+}
+
+/** The image types `getImage` accepts: what browsers show and `sharp` reads. */
+export const IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
+
+/** An image read by `getImage`. */
+export interface HttpImage {
+  bytes: Buffer;
+  /** Its media type, one of IMAGE_TYPES. */
+  contentType: string;
+  /** Where it came from after redirects. */
+  url: string;
 }
 
 const DEFAULTS: HttpOptions = {
@@ -272,6 +291,26 @@ export class HttpClient {
     return (await this.request({ ...extra, service, url })).text;
   }
 
+  /**
+   * GET an image as bytes, with every rule of a text request (retries, pacing, deadlines, the
+   * size cap, redirects); an answer whose type is not one of IMAGE_TYPES is a one-line error.
+   */
+  async getImage(service: string, url: string, extra: Partial<RequestSpec> = {}): Promise<HttpImage> {
+    const response = await this.request({
+      ...extra,
+      service,
+      url,
+      binary: true,
+      accept: IMAGE_TYPES,
+      headers: { accept: IMAGE_TYPES.join(', '), ...extra.headers },
+    });
+    return {
+      bytes: response.bytes ?? Buffer.alloc(0),
+      contentType: mediaType(response.contentType),
+      url: response.url,
+    };
+  }
+
   /** GET and parse JSON; a body that is not JSON is a one-line error naming the service. */
   async getJson<T = unknown>(service: string, url: string, extra: Partial<RequestSpec> = {}): Promise<T> {
     const response = await this.request({ ...extra, service, url });
@@ -354,9 +393,22 @@ export class HttpClient {
           continue;
         }
         const contentType = response.headers.get('content-type') ?? '';
+        const success = response.status >= 200 && response.status < 300;
+        // A wrong type will not change on retry (an HTML error page, a moved image): not read.
+        if (success && spec.accept && !spec.accept.includes(mediaType(contentType))) {
+          await response.body?.cancel().catch(() => {});
+          const got = mediaType(contentType) || 'no content type';
+          return {
+            kind: 'fatal',
+            error: new FatalResponseError(
+              spec.service,
+              `${describeTarget(method, spec.url)} answered ${oneLine(got).slice(0, 80)}, not ${listTypes(spec.accept)}`,
+            ),
+          };
+        }
         const cap = spec.maxBytes ?? this.options.maxResponseBytes;
-        const raw = await readCapped(response, cap);
-        if (raw === null) {
+        const bytes = await readCapped(response, cap);
+        if (bytes === null) {
           return {
             kind: 'fatal',
             error: new FatalResponseError(
@@ -370,7 +422,11 @@ export class HttpClient {
           response: {
             status: response.status,
             headers: response.headers,
-            text: cleanRemoteText(raw, contentType),
+            text:
+              spec.binary && success
+                ? ''
+                : cleanRemoteText(new TextDecoder('utf-8').decode(bytes), contentType),
+            ...(spec.binary && success ? { bytes } : {}),
             url: response.url || url,
             contentType,
           },
@@ -496,17 +552,16 @@ function statusText(status: number): string {
   return STATUS_TEXT[status] ?? '';
 }
 
-/** Read a body as UTF-8 text, stopping as soon as it passes `cap` bytes (then null). */
-async function readCapped(response: Response, cap: number): Promise<string | null> {
+/** Read a body, stopping as soon as it passes `cap` bytes (then null). */
+async function readCapped(response: Response, cap: number): Promise<Buffer | null> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > cap) {
     await response.body?.cancel().catch(() => {});
     return null;
   }
-  if (!response.body) return '';
+  if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
-  const decoder = new TextDecoder('utf-8');
-  const parts: string[] = [];
+  const parts: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -516,10 +571,21 @@ async function readCapped(response: Response, cap: number): Promise<string | nul
       await reader.cancel().catch(() => {});
       return null;
     }
-    parts.push(decoder.decode(value, { stream: true }));
+    parts.push(value);
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+  return Buffer.concat(parts, size);
+}
+
+/** `image/PNG; charset=x` → `image/png`. */
+function mediaType(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/** `image/jpeg, image/png or image/gif`. */
+function listTypes(types: readonly string[]): string {
+  return types.length > 1
+    ? `${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}`
+    : (types[0] ?? '');
 }
 
 function formatBytes(n: number): string {

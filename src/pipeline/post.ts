@@ -30,6 +30,7 @@ import { categoriesKey } from '../store/listings.js';
 import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { hasStreamCursor, JETSTREAM, recordDeletions, storedPostIds } from '../store/stream.js';
+import { thumbDirOf } from '../thumbs/files.js';
 import type { DayDigest, MatchedPost, Paper, ScoredPost, SourceHealth, SourceId } from '../types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../util/log.js';
@@ -170,7 +171,7 @@ async function postDay(
 
   // 3b. Hugging Face paper pages of the ranked papers (links out, TL;DR, thumbnail): cached, never fatal.
   const hf = { enabled: sourceIds.includes('hf'), hfApiUrl: config.hfApiUrl };
-  await enrichRanked({
+  const enriched = await enrichRanked({
     ...hf,
     db,
     http,
@@ -179,6 +180,29 @@ async function postDay(
     log,
     dailyThumbnails: thumbnails,
   });
+  // 3c. Their thumbnails, downloaded once into the folder beside the store (the site resizes them).
+  const thumbDir = thumbDirOf(config.db);
+  if (enriched && thumbDir) {
+    const papers = new Map<string, string[]>();
+    for (const r of ranked) {
+      const url = enriched.enrichments.get(r.paper.id)?.thumbnail;
+      if (url) papers.set(url, [...(papers.get(url) ?? []), r.paper.id]);
+    }
+    if (papers.size > 0) {
+      const { cacheThumbnails } = await import('../thumbs/cache.js');
+      const urls = [...papers.keys()];
+      await cacheThumbnails({
+        db,
+        http,
+        dir: thumbDir,
+        urls,
+        papers,
+        hfApiUrl: config.hfApiUrl,
+        now,
+        log,
+      }).catch((error: unknown) => log.warn(`thumbnails: skipped: ${userErrorLine(error)}`));
+    }
+  }
 
   // 4. Embeds for the shown posts only, cached in the store.
   const cutShort: Array<{ source: SourceId; note: string }> = [];

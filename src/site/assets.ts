@@ -43,7 +43,7 @@ h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 .paper::after{content:"";display:table;clear:both}
 .paper h2{font-size:1.1rem;margin:.15rem 0}
 .paper h2 .n{color:var(--muted);font-weight:600}
-.thumb{float:right;width:120px;height:auto;margin:.2rem 0 .2rem .8rem;border-radius:4px;background:var(--card)}
+.thumb,.paper>img{float:right;width:120px;height:auto;margin:.2rem 0 .2rem .8rem;border-radius:4px;background:var(--card)}
 .stats{margin:.1rem 0;font-size:.92rem}
 .stats b{font-variant-numeric:tabular-nums}
 .stats .sb{margin:0 .4rem}

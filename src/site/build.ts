@@ -360,7 +360,19 @@ export function buildGeneration(
     dayPosts: cfg.dayPosts,
     embeds: slice.embeds,
     enrichments: slice.enrichments,
+    thumbs: slice.thumbs,
   });
+  /** The thumbnail files of `ids` (once per build whoever shows them); the first one's path. */
+  const putThumbs = (slice: DaySlice, ids: readonly string[], owner: string): string | undefined => {
+    let first: string | undefined;
+    for (const id of ids) {
+      const t = slice.thumbs?.get(id);
+      if (!t) continue;
+      first ??= t.path;
+      if (!(t.path in files)) put(t.path, t.data, owner);
+    }
+    return first;
+  };
   const renderedPapers = new Set<string>();
   const renderPaper = (ranked: RankedPaper, slice: DaySlice, ctx: PageContext) => {
     const id = ranked.paper.id;
@@ -368,9 +380,12 @@ export function buildGeneration(
     const latest: Appearance = { day: slice.day, ranked };
     const older = list.filter((a) => a.day.day < slice.day.day);
     const paper = ranked.paper;
+    const image = putThumbs(slice, [id], `p:${id}`);
     emit(
       {
         path: paths.paper(id),
+        image,
+        ogType: 'article',
         title: paper.title,
         description: `${authorsText(paper.authors, 5)}. Ranked #${ranked.rank} on ${slice.day.day}.`,
         body: paperBody([latest, ...older], slice.papers.get(id), ctx),
@@ -390,9 +405,15 @@ export function buildGeneration(
   const renderDay = (slice: DaySlice, nav: [string | undefined, string | undefined]) => {
     const day = slice.day;
     navUsed.set(day.day, nav.join());
+    const image = putThumbs(
+      slice,
+      day.digest.papers.map((r) => r.paper.id),
+      `d:${day.day}`,
+    );
     emit(
       {
         path: paths.day(day.day),
+        image,
         title: `Hot papers of ${longDay(day.day)}${day.horizon ? ` (counts at ${day.horizon})` : ''}`,
         description: topTitles(day.digest.papers, 3),
         body: dayBody(

@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
+import { thumbDirOf } from '../thumbs/files.js';
+import { resizeThumbnails } from '../thumbs/resize.js';
 import {
   type BuildOptions,
   type BuildStats,
@@ -47,6 +49,7 @@ function withSource<T>(options: GenerateOptions, fn: (source: SiteSource, warnin
         categories: options.categories,
         horizon: options.horizon,
         embedHtml: options.liveEmbeds,
+        thumbDir: thumbDirOf(options.db),
       }),
       [],
     );
@@ -116,9 +119,13 @@ export async function generateSiteToDir(
         categories: options.categories,
         horizon: options.horizon,
         embedHtml: options.liveEmbeds,
+        thumbDir: thumbDirOf(options.db),
       })
     : modelSource({ days: [] });
   try {
+    // Thumbnails downloaded since the last build get their small WebP copy (no network).
+    const thumbDir = thumbDirOf(options.db);
+    if (db && thumbDir) warnings.push(...(await resizeThumbnails(db, thumbDir)).failures);
     for (let attempt = 0; ; attempt++) {
       const generation = openGeneration(outDir, place);
       // A full build, or one whose previous generation turned out incomplete, ignores the manifest.

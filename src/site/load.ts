@@ -20,6 +20,7 @@ import {
   type SnapshotRow,
 } from './model.js';
 import type { DayRef, DaySlice, SiteSource, StoreChanges, StoreMarks } from './source.js';
+import { loadDayThumbs } from './thumbs.js';
 
 export interface LoadOptions {
   /** Preferred categories key (e.g. `cs,stat.ML`); days stored only under another key still show. */
@@ -28,6 +29,8 @@ export interface LoadOptions {
   horizon?: string;
   /** Read the embeds' HTML too (live embeds); otherwise only whether each post still exists. */
   embedHtml?: boolean;
+  /** The store's thumbnail folder: papers with a resized thumbnail there show it. */
+  thumbDir?: string;
 }
 
 /** The append-only tables whose new rows can change a paper's page, and how a row finds its papers. */
@@ -258,7 +261,8 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
     db,
     day.digest.papers.map((r) => r.paper.id),
   );
-  return { day, papers, embeds, enrichments };
+  const thumbs = options.thumbDir ? loadDayThumbs(db, options.thumbDir, enrichments) : undefined;
+  return { day, papers, embeds, enrichments, thumbs };
 }
 
 /**

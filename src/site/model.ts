@@ -4,6 +4,7 @@
  */
 import type { DayDigest, Paper, PaperEnrichment } from '../types.js';
 import type { CardPost } from './cards.js';
+import type { SiteThumb } from './thumbs.js';
 
 /** One day shown on the site: the digest row chosen for that mailing day. */
 export interface SiteDay {
@@ -92,6 +93,8 @@ export interface SiteModel {
   embeds?: ReadonlyMap<string, EmbedRecord>;
   /** What Hugging Face says of each paper (TL;DR, keywords, code, project page, thumbnail). */
   enrichments?: ReadonlyMap<string, PaperEnrichment>;
+  /** Each paper's thumbnail as the site serves it (WebP bytes, site path, size). */
+  thumbs?: ReadonlyMap<string, SiteThumb>;
 }
 
 export { postKey } from '../match/match.js';

@@ -38,6 +38,8 @@ export interface DayNav {
 
 /** Characters of abstract (after its first sentence) a day page shows before linking the rest. */
 const DAY_ABSTRACT_CHARS = 460;
+/** Papers of a day page above the fold at 1280 × 900: their thumbnails load at once, the others lazily. */
+const ABOVE_FOLD = 4;
 
 /** `text` cut at the last sentence end within `max` characters (at a word when none). */
 function cutAtSentence(text: string, max: number): string {
@@ -81,8 +83,10 @@ export function dayBody(day: SiteDay, nav: DayNav, ctx: PageContext): string {
       const cut = rest.length < whole.length;
       out.push(
         '<li class="paper">',
+        // The title beside it names the paper, so the image is decorative (empty alt); those
+        // below the fold (four papers fit above it) load when scrolled to. No class: 60 times a page.
         thumb
-          ? `<img class="thumb" src="${to(thumb.path)}" width="${thumb.width}" height="${thumb.height}" alt="" loading="lazy">`
+          ? `<img src="${to(thumb.path)}" width="${thumb.width}" height="${thumb.height}" alt=""${r.rank > ABOVE_FOLD ? ' loading="lazy"' : ''}>`
           : '',
         `<h2><span class="n">${r.rank}.</span> <a href="${paperUrl}">${renderMath(r.paper.title)}</a></h2>`,
         `<p class="stats"><b>${num(r.score)}</b>${scoreBar(r.score, max)}${scoreWhyHtml(r, d.weights, `${relativeUrl(from, paths.paper(r.paper.id))}#breakdown`)}</p>`,
@@ -188,7 +192,7 @@ export function paperBody(
   const out: string[] = [
     `<article><h1>${renderMath(p.title)}</h1>`,
     thumb
-      ? `<img class="thumb" src="${to(thumb.path)}" width="${thumb.width}" height="${thumb.height}" alt="">`
+      ? `<img class="thumb" src="${to(thumb.path)}" width="${thumb.width}" height="${thumb.height}" alt="Thumbnail of the paper (from Hugging Face)">`
       : '',
     `<p class="authors">${authorLinks}</p>`,
     linksOutHtml(p, e, [...r.posts, ...(extras?.posts ?? [])]),

@@ -5,6 +5,7 @@
  */
 import type { PaperEnrichment } from '../types.js';
 import type { EmbedRecord, EngagementPoint, PaperExtras, SiteDay, SiteModel } from './model.js';
+import type { SiteThumb } from './thumbs.js';
 
 /** A day the site shows: the digest row chosen for it, and a fingerprint of that row. */
 export interface DayRef {
@@ -24,6 +25,8 @@ export interface DaySlice {
   embeds: ReadonlyMap<string, EmbedRecord>;
   /** What Hugging Face says of the day's papers (TL;DR, keywords, code, project page). */
   enrichments?: ReadonlyMap<string, PaperEnrichment>;
+  /** Thumbnails of the day's papers that have one (WebP bytes, site path, size). */
+  thumbs?: ReadonlyMap<string, SiteThumb>;
 }
 
 /** High-water marks of the store's append-only tables at a build (rowids). */
@@ -71,6 +74,7 @@ export function modelSource(model: SiteModel): SiteSource {
       papers: model.papers ?? empty,
       embeds: model.embeds ?? new Map(),
       enrichments: model.enrichments,
+      thumbs: model.thumbs,
     }),
     changes: () => ({ marks: {}, papers: 'all' }),
     histories: (ids) => {

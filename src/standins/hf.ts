@@ -3,6 +3,8 @@
  * `GET /api/daily_papers?date&limit&p` answering arrays of Daily Papers items, and
  * `GET /api/papers/{id}` (404 for papers HF does not know). Dates without data answer `[]`;
  * dates listed in `notFoundDates` answer 404. Failures are switchable. Point HF_API_URL at `apiUrl`.
+ * Thumbnails given in `thumbnails` are served as images at `/thumbnails/{id}.png` of the stand-in
+ * (the items' `thumbnail` then points there instead of HF's CDN).
  */
 import type { HfDailyItem, HfPaper } from '../sources/hf.js';
 import { type Handler, type RecordedRequest, type Reply, type StandIn, startStandIn } from './server.js';
@@ -12,6 +14,16 @@ export interface HfStandInData {
   days: Record<string, HfDailyItem[]>;
   /** Paper pages HF has beyond those on Daily Papers (`/api/papers/{id}`); every other id is a 404. */
   papers?: HfPaper[];
+  /**
+   * The thumbnail of a paper id, served at `/thumbnails/{id}.png`: one reply, or replies given in
+   * turn (the last one repeats), e.g. a 503 then the image. See `imageReply`.
+   */
+  thumbnails?: Record<string, Reply | Reply[]>;
+}
+
+/** A 200 answer carrying an image (`type` defaults to PNG). */
+export function imageReply(bytes: Buffer, type = 'image/png'): Reply {
+  return { status: 200, headers: { 'content-type': type, 'cache-control': 'max-age=31536000' }, body: bytes };
 }
 
 export interface HfStandInOptions {
@@ -38,9 +50,25 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
 /** The request handler behind startHfStandIn. */
 export function hfHandler(data: HfStandInData, options: HfStandInOptions = {}): Handler {
+  const served = new Map<string, number>();
+  const withThumbnail = (item: HfDailyItem, host: string | undefined): HfDailyItem =>
+    data.thumbnails?.[item.paper.id] && host
+      ? { ...item, thumbnail: `http://${host}/thumbnails/${encodeURIComponent(item.paper.id)}.png` }
+      : item;
   return (req, index) => {
     const injected = options.override?.(req, index);
     if (injected) return injected;
+    const thumb = /^\/thumbnails\/(.+)\.png$/.exec(req.path);
+    if (thumb) {
+      const id = decodeURIComponent(thumb[1] ?? '');
+      const replies = data.thumbnails?.[id];
+      if (!replies)
+        return { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' };
+      const list = Array.isArray(replies) ? replies : [replies];
+      const n = served.get(id) ?? 0;
+      served.set(id, n + 1);
+      return list[Math.min(n, list.length - 1)]!;
+    }
     if (options.rateLimit && index < options.rateLimit.times) {
       return {
         status: 429,
@@ -72,7 +100,9 @@ export function hfHandler(data: HfStandInData, options: HfStandInOptions = {}): 
         Math.min(Number(req.query.get('limit') ?? '50') || 50, options.maxLimit ?? 100),
       );
       const p = Math.max(0, Number(req.query.get('p') ?? '0') || 0);
-      const items = (data.days[date] ?? []).slice(p * limit, (p + 1) * limit);
+      const items = (data.days[date] ?? [])
+        .slice(p * limit, (p + 1) * limit)
+        .map((it) => withThumbnail(it, req.headers.host));
       const body = JSON.stringify(items);
       return {
         status: 200,

@@ -82,3 +82,18 @@ export function enrichmentMark(db: Db): number {
 export function enrichmentChangesSince(db: Db, mark: number): string[] {
   return db.prepare('SELECT paper_id FROM enrichment_changes WHERE seq > ?').pluck().all(mark) as string[];
 }
+
+/**
+ * Log `paperIds` as changed (the site redoes their day and paper pages): a thumbnail of theirs
+ * arrived, which their enrichment row does not show.
+ */
+export function markEnrichmentChanged(db: Db, paperIds: readonly string[]): void {
+  const drop = db.prepare('DELETE FROM enrichment_changes WHERE paper_id = ?');
+  const add = db.prepare('INSERT INTO enrichment_changes (paper_id) VALUES (?)');
+  db.transaction(() => {
+    for (const id of new Set(paperIds)) {
+      drop.run(id);
+      add.run(id);
+    }
+  })();
+}

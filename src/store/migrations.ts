@@ -193,6 +193,23 @@ export const MIGRATIONS: readonly Migration[] = [
   // and HN bodies repeated what the columns hold and nothing read them (posts.ts keptRaw).
   // Abstracts are packed with DEFLATE (see packed.ts).
   slimPostsAndAbstracts,
+  // 8: the thumbnail cache: one row per image URL, downloaded once (the bytes are files beside
+  // the store, see src/thumbs/), or the failure remembered with when to try again.
+  `
+  CREATE TABLE thumbnails (
+    url TEXT PRIMARY KEY,
+    status TEXT NOT NULL,             -- ok | failed
+    file TEXT,                        -- ok: file name in the thumbnail folder
+    content_type TEXT,                -- ok: image/png, image/jpeg, image/webp, image/gif
+    bytes INTEGER,                    -- ok: size as downloaded
+    width INTEGER,                    -- ok: pixels, as decoded
+    height INTEGER,
+    failures INTEGER NOT NULL DEFAULT 0, -- failed: failures in a row
+    retry_at TEXT,                    -- failed: not asked again before this instant
+    error TEXT,                       -- failed: the one-line reason
+    checked_at TEXT NOT NULL          -- HOTPAPERS_NOW (or the clock) of the last attempt
+  );
+  `,
 ];
 
 /** Migration 7's step (named so its test can build the store of the release before it). */
