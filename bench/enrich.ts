@@ -3,17 +3,24 @@
  * CPU time — through the real store (a file) and the HF stand-in answering 50 ms late, for a
  * cold store, the same day again (everything cached), and the next day (everything refreshed).
  * 60 ranked papers, as on a busy day; 40 are known to HF, 20 answer 404.
+ * Then the thumbnails of the 40 (page-like 1200 × 648 PNGs, as HF's): downloaded by `post` into
+ * the folder beside the store (cold, then again: nothing asked), and resized to WebP by `site`
+ * (cold, then again: nothing made).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { enrichPapers } from '../src/enrich/hf-papers.js';
 import { HttpClient } from '../src/http/client.js';
-import { hfDailyItem, hfHandler } from '../src/standins/hf.js';
+import { hfDailyItem, hfHandler, imageReply } from '../src/standins/hf.js';
 import { startStandIn } from '../src/standins/server.js';
 import { openStore } from '../src/store/db.js';
+import { cacheThumbnails } from '../src/thumbs/cache.js';
+import { resizedDir } from '../src/thumbs/files.js';
+import { resizeThumbnails } from '../src/thumbs/resize.js';
 import { silentLogger } from '../src/util/log.js';
+import { socialImage } from './images.js';
 
 const RANKED = 60;
 const KNOWN = 40;
@@ -32,7 +39,9 @@ export async function benchEnrich(): Promise<void> {
       githubStars: i * 10,
     }),
   );
-  const handler = hfHandler({ days: { '2026-11-25': items } });
+  const images = await Promise.all(ids.slice(0, KNOWN).map((_, i) => socialImage(i)));
+  const thumbnails = Object.fromEntries(ids.slice(0, KNOWN).map((id, i) => [id, imageReply(images[i]!)]));
+  const handler = hfHandler({ days: { '2026-11-25': items }, thumbnails });
   const server = await startStandIn(async (req, index) => ({
     ...(await handler(req, index)),
     delayMs: DELAY_MS,
@@ -64,6 +73,45 @@ export async function benchEnrich(): Promise<void> {
         `${label}: ${http.totalRequests() - before} requests, ${report.cached} cached, ` +
           `wall ${wall.toFixed(0)} ms, CPU ${((used.user + used.system) / 1000).toFixed(0)} ms ` +
           `(stand-in answers ${DELAY_MS} ms late, 4 at a time)`,
+      );
+    }
+    // Thumbnails: the URLs as the Daily Papers items carry them (the stand-in's own).
+    const urls = ids.slice(0, KNOWN).map((id) => `${server.url}/thumbnails/${id}.png`);
+    const thumbDir = join(dir, 'store.db.thumbs');
+    for (const label of ['cold', 'again']) {
+      const before = http.totalRequests();
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      const report = await cacheThumbnails({
+        db,
+        http,
+        dir: thumbDir,
+        urls,
+        hfApiUrl: `${server.url}/api`,
+        now,
+        log: silentLogger,
+      });
+      const wall = performance.now() - t0;
+      const used = process.cpuUsage(cpu);
+      console.log(
+        `thumbnails (post), ${label}: ${urls.length} wanted, ${http.totalRequests() - before} requests, ` +
+          `${report.downloaded} downloaded (${(report.bytes / 1e6).toFixed(2)} MB, ${(report.bytes / Math.max(1, report.downloaded) / 1000).toFixed(0)} KB each), ` +
+          `${report.cached} cached, wall ${wall.toFixed(0)} ms, CPU ${((used.user + used.system) / 1000).toFixed(0)} ms`,
+      );
+    }
+    for (const label of ['cold', 'again']) {
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      const report = await resizeThumbnails(db, thumbDir);
+      const wall = performance.now() - t0;
+      const used = process.cpuUsage(cpu);
+      const out = resizedDir(thumbDir);
+      const sizes = readdirSync(out).map((f) => statSync(join(out, f)).size);
+      const total = sizes.reduce((a, b) => a + b, 0);
+      console.log(
+        `thumbnails (site resize), ${label}: ${report.made} made, ${report.kept} kept, ` +
+          `${(total / 1000).toFixed(1)} KB of WebP (${(total / Math.max(1, sizes.length) / 1000).toFixed(1)} KB each), ` +
+          `wall ${wall.toFixed(0)} ms, CPU ${((used.user + used.system) / 1000).toFixed(0)} ms (sharp's threads included)`,
       );
     }
   } finally {

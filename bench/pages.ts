@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import sharp from 'sharp';
 import { parseSeedPost } from '../src/demo/seed.js';
 import { buildSite } from '../src/site/build.js';
 import type { SiteModel } from '../src/site/model.js';
@@ -19,6 +18,7 @@ import { webpSize } from '../src/thumbs/webp.js';
 import type { DayDigest, PaperEnrichment } from '../src/types.js';
 import { bigDay } from '../test/site/big-day.js';
 import { digest, paper, post, ranked } from '../test/site/fixtures.js';
+import { socialImage } from './images.js';
 
 function dayPage(
   name: string,
@@ -40,17 +40,6 @@ function dayPage(
     `day page, ${name}: ${d.papers.length} papers, ${(bytes / 1000).toFixed(1)} KB HTML (budget 100 KB), ${(gzipSync(html).length / 1000).toFixed(1)} KB gzipped; whole site of that day built in ${ms.toFixed(0)} ms CPU`,
   );
   return bytes;
-}
-
-/** A page-like 1200 × 648 PNG (title, lines of text, a figure), as HF's social thumbnails look. */
-async function socialImage(i: number): Promise<Buffer> {
-  const lines = Array.from(
-    { length: 18 },
-    (_, k) =>
-      `<text x="80" y="${230 + k * 22}" font-size="15" fill="#333">${'Lorem ipsum dolor sit amet consectetur '.repeat(2).slice(0, 40 + ((i * 7 + k * 13) % 30))}</text>`,
-  ).join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="648"><rect width="1200" height="648" fill="#fff"/><text x="80" y="120" font-size="44" font-weight="bold" fill="#111">Paper ${i}: a title over two lines of</text><text x="80" y="175" font-size="44" font-weight="bold" fill="#111">large bold type, as on HF</text>${lines}<rect x="760" y="230" width="360" height="300" fill="hsl(${(i * 47) % 360},60%,70%)"/><circle cx="940" cy="380" r="${60 + (i % 5) * 10}" fill="hsl(${(i * 91) % 360},70%,45%)"/></svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
 /** Thumbnails of `ids`, through the site's resize step. */

@@ -1,6 +1,6 @@
 /** Store file → built site: the glue the `site` and `serve` commands share. */
 import { existsSync } from 'node:fs';
-import { StoreError } from '../errors.js';
+import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
 import { resizeThumbnails } from '../thumbs/resize.js';
@@ -125,7 +125,16 @@ export async function generateSiteToDir(
   try {
     // Thumbnails downloaded since the last build get their small WebP copy (no network).
     const thumbDir = thumbDirOf(options.db);
-    if (db && thumbDir) warnings.push(...(await resizeThumbnails(db, thumbDir)).failures);
+    // Never fatal: without its copies (sharp missing, a full disk) a page goes without thumbnail.
+    if (db && thumbDir)
+      warnings.push(
+        ...(await resizeThumbnails(db, thumbDir).then(
+          (r) => r.failures,
+          (error: unknown) => [
+            `thumbnails: not resized (${oneLine(String((error as Error)?.message ?? error)).slice(0, 120)})`,
+          ],
+        )),
+      );
     for (let attempt = 0; ; attempt++) {
       const generation = openGeneration(outDir, place);
       // A full build, or one whose previous generation turned out incomplete, ignores the manifest.
