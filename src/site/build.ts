@@ -110,8 +110,11 @@ export interface Manifest {
   marks: StoreMarks;
   /** Newest first. */
   days: ManifestDay[];
-  /** Site path → [content hash, owner, uses math (1) or not (0)]. */
-  files: Record<string, [string, string, 0 | 1]>;
+  /**
+   * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
+   * what it was rendered from (the same key: the page is kept without being rendered)].
+   */
+  files: Record<string, [string, string, 0 | 1] | [string, string, 0 | 1, string]>;
   /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
   rising?: string;
 }
@@ -215,6 +218,24 @@ const sha = (data: Buffer | Buffer[]) => {
   return hash.digest('base64');
 };
 
+function configOf(options: BuildOptions): Config {
+  const parsed = new URL(options.baseUrl);
+  return {
+    baseUrl: parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`,
+    siteTitle: options.siteTitle ?? 'Hot Papers',
+    liveEmbeds: options.liveEmbeds ?? false,
+    dayPosts: options.dayPosts ?? 2,
+    perPage: Math.max(1, options.daysPerPage ?? 10),
+    feedItems: Math.max(1, options.feedItems ?? 30),
+    pageSize: Math.max(1, options.categoryPageSize ?? 100),
+  };
+}
+
+/** The engine fingerprint of a build: its code, templates, version and options (a change rebuilds all). */
+export function engineFingerprint(options: BuildOptions): string {
+  return sha(Buffer.from(JSON.stringify([codeFingerprint(), configOf(options), options.templateTag ?? ''])));
+}
+
 /**
  * Build the next generation into `out`, reusing the previous one where its manifest says nothing
  * changed. Throws StaleGenerationError when a kept file is missing from the previous generation.
@@ -224,17 +245,8 @@ export function buildGeneration(
   options: BuildOptions,
   out: GenerationOutput,
 ): BuildStats {
-  const parsed = new URL(options.baseUrl);
-  const cfg: Config = {
-    baseUrl: parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`,
-    siteTitle: options.siteTitle ?? 'Hot Papers',
-    liveEmbeds: options.liveEmbeds ?? false,
-    dayPosts: options.dayPosts ?? 2,
-    perPage: Math.max(1, options.daysPerPage ?? 10),
-    feedItems: Math.max(1, options.feedItems ?? 30),
-    pageSize: Math.max(1, options.categoryPageSize ?? 100),
-  };
-  const engine = sha(Buffer.from(JSON.stringify([codeFingerprint(), cfg, options.templateTag ?? ''])));
+  const cfg = configOf(options);
+  const engine = engineFingerprint(options);
   const prev = out.previous?.engine === engine && out.previous.version === 1 ? out.previous : undefined;
   const stats: BuildStats = {
     days: 0,
@@ -280,6 +292,24 @@ export function buildGeneration(
   const emit = (spec: PageSpec, owner: string) => {
     const math = spec.body.includes('class="katex"');
     put(spec.path, renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell), owner, math);
+  };
+  // What every page's shell links to (the current week and month): part of each list page's key.
+  const shellKey = () => `${shell.thisWeek ?? ''}|${shell.thisMonth ?? ''}`;
+  /**
+   * A list page made from `key` alone: kept without rendering when the previous generation made
+   * it from the same key (old index, category and window pages do not change once full).
+   */
+  const keyed: Keyed = (path, key, spec) => {
+    const k = sha(Buffer.from(`${shellKey()}\n${key}`));
+    const before = prev?.files[path];
+    if (before && before[3] === k && !(path in files) && out.keep(path)) {
+      stats.kept++;
+      files[path] = before;
+      return;
+    }
+    const page = spec();
+    emit(page, '');
+    files[path]!.push(k);
   };
 
   // 1. The days, what changed since the previous generation, what the store gained.
@@ -517,7 +547,7 @@ export function buildGeneration(
   // 4. Every list page, from the ListDays alone.
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
-  const lists = listPages(days, appearances, cfg, emit, put);
+  const lists = listPages(days, appearances, cfg, emit, put, keyed);
 
   // The rising pages: redone when their signature changed or the store gained rows for one of
   // their papers; else kept as they are, without reading a snapshot.
@@ -546,7 +576,8 @@ export function buildGeneration(
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
     const fresh = fragments.has(d.day);
-    const fragment = fresh ? out.readCurrent(path) : out.readPrevious(path);
+    // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
+    const fragment = (fresh ? out.readCurrent(path) : undefined) ?? out.readPrevious(path);
     if (fragment === undefined) throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
     if (!fresh) {
       if (!out.keep(path)) throw new StaleGenerationError(`${d.day}: fragment missing`);
@@ -560,6 +591,7 @@ export function buildGeneration(
     }
   }
   const index = buildSearchIndex(entries);
+
   for (const [path, data] of index.files) put(path, data, '');
   put(SEARCH_JS_PATH, SEARCH_JS, '');
   emit(
@@ -601,6 +633,8 @@ export function buildGeneration(
     for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
+  // Files of the previous generation that this one no longer has (a folder updated in place keeps them otherwise).
+  if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
   writeManifest(out, {
     version: 1,
     engine,
@@ -675,10 +709,17 @@ function listDay(day: DaySlice['day']): ListDay {
   };
 }
 
+/** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
+function dayKey(day: ListDay): string {
+  const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+  return fingerprint ? `${day.day}:${fingerprint}` : `${day.day}:${Math.random()}`;
+}
+
 /** Papers per window page (top of a week, month, year, all time). */
 const WINDOW_SIZE = 100;
 
 type Emit = (spec: PageSpec, owner: string) => void;
+type Keyed = (path: string, key: string, spec: () => PageSpec) => void;
 type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?: boolean) => void;
 
 /**
@@ -691,6 +732,7 @@ function listPages(
   cfg: Config,
   emit: Emit,
   put: Put,
+  keyed: Keyed,
 ): { nav: WindowLinks; categories: string[]; categoryNav: (cat: string) => WindowLinks } {
   // The windows of the newest day (linked from the index, the windows and the navigation), by
   // their stable paths (windowPaths.current).
@@ -705,24 +747,35 @@ function listPages(
       }
     : {};
 
-  // Index pages.
-  const indexPages = Math.max(1, Math.ceil(days.length / cfg.perPage));
-  for (let page = 1; page <= indexPages; page++) {
-    emit(
-      {
-        path: paths.index(page),
-        title: page === 1 ? cfg.siteTitle : `${cfg.siteTitle}, page ${page}`,
-        description: 'The new arXiv papers people are talking about, day by day.',
-        body: indexBody(
-          days.slice((page - 1) * cfg.perPage, page * cfg.perPage),
-          page,
-          indexPages,
-          windowLinks,
-        ),
-        section: 'latest',
-      },
-      '',
-    );
+  // The index: the newest days, then pages anchored at the oldest day (page 1 holds the oldest
+  // days, page N always the same days once full), so a new day changes the index and the newest
+  // page only. Each page is newest first; "older" goes down to page 1, "newer" up to the index.
+  const perPage = cfg.perPage;
+  const anchored = days.length > perPage ? Math.ceil(days.length / perPage) : 0;
+  /** Newest first: the days of anchored page k (1-based). */
+  const pageDays = (k: number) =>
+    days.slice(Math.max(0, days.length - k * perPage), days.length - (k - 1) * perPage);
+  const olderOfIndex = anchored > 0 ? Math.floor((days.length - 1 - perPage) / perPage) + 1 : undefined;
+  emit(
+    {
+      path: paths.index(),
+      title: cfg.siteTitle,
+      description: 'The new arXiv papers people are talking about, day by day.',
+      body: indexBody(days.slice(0, perPage), { older: olderOfIndex }, windowLinks),
+      section: 'latest',
+    },
+    '',
+  );
+  for (let k = 1; k <= anchored; k++) {
+    const list = pageDays(k);
+    const newer = k < anchored ? k + 1 : 0;
+    keyed(paths.index(k), `${k}|${newer}|${list.map(dayKey).join()}`, () => ({
+      path: paths.index(k),
+      title: `${cfg.siteTitle}, page ${k}`,
+      description: 'The new arXiv papers people are talking about, day by day.',
+      body: indexBody(list, { page: k, newer, older: k > 1 ? k - 1 : undefined }, windowLinks),
+      section: 'latest',
+    }));
   }
 
   // Monthly archive.
@@ -735,7 +788,12 @@ function listPages(
   }
   emit({ path: paths.archive(), title: 'Archive', body: archiveBody([...months]), section: 'archive' }, '');
   for (const [m, list] of months)
-    emit({ path: paths.month(m), title: longMonth(m), body: monthBody(m, list), section: 'archive' }, '');
+    keyed(paths.month(m), list.map(dayKey).join(), () => ({
+      path: paths.month(m),
+      title: longMonth(m),
+      body: monthBody(m, list),
+      section: 'archive',
+    }));
 
   // Categories: each paper once, at its latest ranking, newest day first (days are newest first).
   const byCategory = new Map<string, ListAppearance[]>();
@@ -776,7 +834,6 @@ function listPages(
         }
       : {};
   for (const [cat, list] of catList) {
-    const pages = Math.max(1, Math.ceil(list.length / cfg.pageSize));
     const feeds = {
       atom: paths.categoryFeed(cat, 'atom'),
       rss: paths.categoryFeed(cat, 'rss'),
@@ -812,24 +869,39 @@ function listPages(
         '',
       );
     }
-    for (let page = 1; page <= pages; page++) {
-      emit(
-        {
-          path: paths.category(cat, page),
-          title: page === 1 ? categoryLabel(cat) : `${categoryLabel(cat)}, page ${page}`,
-          body: categoryBody(
-            cat,
-            list.slice((page - 1) * cfg.pageSize, page * cfg.pageSize),
-            page,
-            pages,
-            list.length,
-            cfg.pageSize,
-            windowNav(paths.category(cat, page), catWindows),
-          ),
+    // Like the index: the latest papers, then pages anchored at the category's oldest paper.
+    const size = cfg.pageSize;
+    const anchoredPages = list.length > size ? Math.ceil(list.length / size) : 0;
+    emit(
+      {
+        path: paths.category(cat),
+        title: categoryLabel(cat),
+        body: categoryBody(
+          cat,
+          list.slice(0, size),
+          { older: anchoredPages > 0 ? Math.floor((list.length - 1 - size) / size) + 1 : undefined },
+          list.length,
+          windowNav(paths.category(cat), catWindows),
+        ),
+        section: 'categories',
+        feeds,
+      },
+      '',
+    );
+    for (let k = 1; k <= anchoredPages; k++) {
+      const items = list.slice(Math.max(0, list.length - k * size), list.length - (k - 1) * size);
+      const newer = k < anchoredPages ? k + 1 : 0;
+      const path = paths.category(cat, k);
+      keyed(
+        path,
+        `${k}|${newer}|${items.map((a) => `${a.ranked.paper.id}@${dayKey(a.day)}`).join()}`,
+        () => ({
+          path,
+          title: `${categoryLabel(cat)}, page ${k}`,
+          body: categoryBody(cat, items, { page: k, newer, older: k > 1 ? k - 1 : undefined }, list.length),
           section: 'categories',
           feeds,
-        },
-        '',
+        }),
       );
     }
     writeFeeds(put, categoryFeed(cat, list, cfg.feedItems, cfg.baseUrl, cfg.siteTitle), (k) =>
@@ -848,28 +920,33 @@ function listPages(
       g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
     const windowPage = (path: string, key: string, list: ListAppearance[], i: number) => {
       const current = key === currentKey;
-      emit(
-        {
+      // A past window keeps its papers: kept unrendered unless a day of it or a neighbour changed.
+      const inputs = [
+        key,
+        current,
+        i < 0 ? groups[0]?.[0] : groups[i + 1]?.[0],
+        i < 0 ? '' : groups[i - 1]?.[0],
+        list.map((a) => `${a.ranked.paper.id}@${dayKey(a.day)}`).join(),
+      ].join('|');
+      keyed(path, inputs, () => ({
+        path,
+        title: windowTitle(kind, key),
+        description: topTitles(
+          list.slice(0, 3).map((a) => a.ranked),
+          3,
+        ),
+        body: windowBody({
           path,
           title: windowTitle(kind, key),
-          description: topTitles(
-            list.slice(0, 3).map((a) => a.ranked),
-            3,
-          ),
-          body: windowBody({
-            path,
-            title: windowTitle(kind, key),
-            leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
-            items: list.slice(0, WINDOW_SIZE),
-            nav: windowLinks,
-            current: current ? kind : undefined,
-            older: link(i < 0 ? groups[0] : groups[i + 1]),
-            newer: i < 0 ? undefined : link(groups[i - 1]),
-          }),
-          section: current && kind !== 'year' ? kind : 'top',
-        },
-        '',
-      );
+          leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
+          items: list.slice(0, WINDOW_SIZE),
+          nav: windowLinks,
+          current: current ? kind : undefined,
+          older: link(i < 0 ? groups[0] : groups[i + 1]),
+          newer: i < 0 ? undefined : link(groups[i - 1]),
+        }),
+        section: current && kind !== 'year' ? kind : 'top',
+      }));
     };
     groups.forEach(([key, list], i) => {
       windowPage(windowPaths.window({ kind, key }), key, list, i);

@@ -8,6 +8,7 @@ import {
   type BuildOptions,
   type BuildStats,
   buildGeneration,
+  engineFingerprint,
   type GenerationOutput,
   MANIFEST_PATH,
   mapOutput,
@@ -136,9 +137,14 @@ export async function generateSiteToDir(
         )),
       );
     for (let attempt = 0; ; attempt++) {
-      const generation = openGeneration(outDir, place);
-      // A full build, or one whose previous generation turned out incomplete, ignores the manifest.
-      if (options.full || attempt > 0) generation.previous = undefined;
+      // A full build, or one whose previous generation turned out incomplete, ignores the manifest
+      // and writes a whole new folder; otherwise a site of the same engine is updated in place.
+      const fresh = options.full || attempt > 0;
+      const generation = openGeneration(outDir, {
+        ...place,
+        engine: fresh ? undefined : engineFingerprint(options),
+      });
+      if (fresh) generation.previous = undefined;
       let stats: BuildStats;
       try {
         stats = buildGeneration(source, options, generation);

@@ -29,42 +29,50 @@ function dayEntry(day: ListDay, from: string, top: number): string {
   ].join('');
 }
 
+/**
+ * Where a list page sits among its pages: the latest page has no `page`; pages anchored at the
+ * oldest entry are numbered from 1 (the oldest). `newer` 0 is the latest page.
+ */
+export interface PageNav {
+  page?: number;
+  newer?: number;
+  older?: number;
+}
+
 function pager(
   from: string,
-  page: number,
-  pages: number,
-  pathOf: (n: number) => string,
+  nav: PageNav,
+  pathOf: (n?: number) => string,
   newer: string,
   older: string,
 ): string {
-  if (pages <= 1) return '';
-  const to = (n: number) => escapeHtml(relativeUrl(from, pathOf(n)));
+  if (nav.newer === undefined && nav.older === undefined) return '';
+  const to = (n: number) => escapeHtml(relativeUrl(from, pathOf(n === 0 ? undefined : n)));
   return [
     `<nav aria-label="Pages"><ul class="pager">`,
-    page > 1 ? `<li><a rel="prev" href="${to(page - 1)}">&larr; ${newer}</a></li>` : '<li></li>',
-    `<li class="muted">page ${page} of ${pages}</li>`,
-    page < pages ? `<li><a rel="next" href="${to(page + 1)}">${older} &rarr;</a></li>` : '<li></li>',
+    nav.newer !== undefined
+      ? `<li><a rel="prev" href="${to(nav.newer)}">&larr; ${newer}</a></li>`
+      : '<li></li>',
+    `<li class="muted">${nav.page === undefined ? 'latest' : `page ${nav.page}`}</li>`,
+    nav.older !== undefined
+      ? `<li><a rel="next" href="${to(nav.older)}">${older} &rarr;</a></li>`
+      : '<li></li>',
     '</ul></nav>',
   ].join('');
 }
 
-/** The body of index page `page` (1-based) of `pages`, listing `days`. */
-export function indexBody(
-  days: readonly ListDay[],
-  page: number,
-  pages: number,
-  windows: WindowLinks = {},
-): string {
-  const from = paths.index(page);
+/** The body of an index page listing `days` (newest first): the latest (no `nav.page`) or an anchored one. */
+export function indexBody(days: readonly ListDay[], nav: PageNav, windows: WindowLinks = {}): string {
+  const from = paths.index(nav.page);
   const intro =
-    page === 1
+    nav.page === undefined
       ? `<h1>Hot arXiv papers</h1><p class="lead">The new arXiv papers people are talking about, day by day, ranked by the posts that link them on X, Bluesky, Hacker News and Hugging Face.</p>${windowNav(from, windows)}`
-      : `<h1>Hot arXiv papers, page ${page}</h1>`;
+      : `<h1>Hot arXiv papers, page ${nav.page}</h1>`;
   if (days.length === 0) return `${intro}<p>No days yet: run <code>hotpapers post</code> to rank a day.</p>`;
   return [
     intro,
     `<ol class="days">${days.map((d) => dayEntry(d, from, TOP)).join('')}</ol>`,
-    pager(from, page, pages, paths.index, 'newer days', 'older days'),
+    pager(from, nav, paths.index, 'newer days', 'older days'),
   ].join('');
 }
 
@@ -108,17 +116,18 @@ export function categoriesBody(categories: ReadonlyArray<[string, number]>): str
   ].join('');
 }
 
-/** The body of page `page` of a category: its ranked papers, newest day first. */
+/**
+ * The body of a category page: its ranked papers, newest day first; the latest page (no
+ * `nav.page`, with the total and the window links) or one anchored at the oldest paper.
+ */
 export function categoryBody(
   cat: string,
   items: readonly ListAppearance[],
-  page: number,
-  pages: number,
+  nav: PageNav,
   total: number,
-  pageSize = 100,
   windowsHtml = '',
 ): string {
-  const from = paths.category(cat, page);
+  const from = paths.category(cat, nav.page);
   const to = (p: string) => escapeHtml(relativeUrl(from, p));
   const list = items
     .map(
@@ -126,12 +135,21 @@ export function categoryBody(
         `<li><a href="${to(paths.paper(a.ranked.paper.id))}">${renderMath(a.ranked.paper.title)}</a><div class="muted">#${a.ranked.rank} on <a href="${to(paths.day(a.day.day))}">${escapeHtml(a.day.day)}</a> · score ${num(a.ranked.score)}</div></li>`,
     )
     .join('');
+  const head =
+    nav.page === undefined
+      ? [
+          `<h1>${escapeHtml(categoryLabel(cat))}</h1>`,
+          `<p class="lead">${num(total)} ranked paper${total === 1 ? '' : 's'} listed in <a href="${escapeHtml(`https://arxiv.org/list/${encodeURIComponent(cat)}/recent`)}">${escapeHtml(cat)}</a>, newest first. <a href="${to(paths.categories())}">All categories</a>.</p>`,
+          windowsHtml,
+        ]
+      : [
+          `<h1>${escapeHtml(categoryLabel(cat))}, page ${nav.page}</h1>`,
+          `<p class="lead">Ranked papers listed in ${escapeHtml(cat)}, newest first. <a href="${to(paths.category(cat))}">The latest</a> · <a href="${to(paths.categories())}">all categories</a>.</p>`,
+        ];
   return [
-    `<h1>${escapeHtml(categoryLabel(cat))}</h1>`,
-    `<p class="lead">${num(total)} ranked paper${total === 1 ? '' : 's'} listed in <a href="${escapeHtml(`https://arxiv.org/list/${encodeURIComponent(cat)}/recent`)}">${escapeHtml(cat)}</a>, newest first. <a href="${to(paths.categories())}">All categories</a>.</p>`,
-    windowsHtml,
-    `<ol class="results" start="${(page - 1) * pageSize + 1}">${list}</ol>`,
-    pager(from, page, pages, (n) => paths.category(cat, n), 'newer', 'older'),
+    ...head,
+    `<ol class="results">${list}</ol>`,
+    pager(from, nav, (n) => paths.category(cat, n), 'newer', 'older'),
   ].join('');
 }
 

@@ -165,12 +165,14 @@ export function categoryKey(cat: string): string {
 
 /** Site paths (relative to the site root) of every page kind. */
 export const paths = {
-  index: (page = 1): string => (page <= 1 ? 'index.html' : `page/${page}.html`),
+  /** The latest days (no page), or page N of those anchored at the oldest day (1: the oldest). */
+  index: (page?: number): string => (page === undefined ? 'index.html' : `page/${page}.html`),
   day: (day: string): string => `days/${slug(day)}.html`,
   paper: (id: string): string => `papers/${slug(id)}.html`,
   categories: (): string => 'categories/index.html',
-  category: (cat: string, page = 1): string =>
-    `categories/${categoryKey(cat)}${page <= 1 ? '' : `_p${page}`}.html`,
+  /** A category's latest papers (no page), or page N of those anchored at its oldest (1: the oldest). */
+  category: (cat: string, page?: number): string =>
+    `categories/${categoryKey(cat)}${page === undefined ? '' : `_p${page}`}.html`,
   categoryFeed: (cat: string, kind: FeedKind): string => `categories/${categoryKey(cat)}.${FEED_EXT[kind]}`,
   archive: (): string => 'archive/index.html',
   month: (month: string): string => `archive/${slug(month)}.html`,

@@ -285,70 +285,340 @@ function safeJoin(root: string, path: string): string {
   return target;
 }
 
-/** A generation being written beside the live site; `commit` swaps it in whole. */
+/** A generation being written: `commit` makes it the live site (swapped in whole, or renamed in file by file). */
 export interface Generation extends GenerationOutput {
   /** Absolute path of the folder the generation is written into. */
   readonly temp: string;
+  /** Whether the generation updates the live folder in place (only changed files are written). */
+  readonly inPlace: boolean;
   commit(): Promise<WriteResult>;
   abort(): Promise<void>;
 }
 
+/** Folder (site path) of the files an in-place build writes before renaming them over their targets. */
+export const PENDING_DIR = '.hotpapers/pending';
+/** The journal of an in-place build: its renames and removals, written once every new file is whole. */
+export const JOURNAL_PATH = '.hotpapers/journal.json';
+
+interface Journal {
+  /** [pending file name, site path], applied in order. */
+  renames: Array<[string, string]>;
+  /** Site paths to remove once the renames are done. */
+  removals: string[];
+}
+
 /**
- * Start the next generation of the site at `outDir` (or, with `into`, of a folder the caller
- * manages: then `commit` only finishes the writes). Unchanged files of the previous generation
- * (`from`, default `outDir`) are hard-linked; new ones are written by a worker thread.
+ * Start the next generation of the site at `outDir`.
+ * - With `into`, the generation goes to a folder the caller manages (`serve`): unchanged files of
+ *   `from` are hard-linked into it, and `commit` only finishes the writes.
+ * - Into `outDir` whose manifest was made by the same `engine`: in place. Changed files are written
+ *   under `.hotpapers/pending/`, then a journal of renames is written, then each file is renamed
+ *   over its target (and files no longer in the site removed). Unchanged files are not touched, so
+ *   the cost follows the change, not the size of the site. A build that dies before the journal
+ *   leaves the live site as it was; one that dies after it is finished by the next build
+ *   (`recoverSite`), so every file is always whole and the site is consistent once recovered.
+ * - Otherwise (no previous site, another engine, `--full`): every file goes into a fresh folder
+ *   beside `outDir`, which then replaces it by rename.
  */
-export function openGeneration(outDir: string, opts: { from?: string; into?: string } = {}): Generation {
-  const job = opts.into ? undefined : prepare(outDir);
-  const temp = opts.into ? resolve(opts.into) : job!.temp;
-  if (opts.into) mkdirSync(temp, { recursive: true });
-  const from = resolve(opts.from ?? outDir);
+export function openGeneration(
+  outDir: string,
+  opts: { from?: string; into?: string; engine?: string } = {},
+): Generation {
+  if (opts.into) return linkedGeneration(outDir, opts.into, opts.from);
+  const dir = resolve(outDir);
+  if (dir === dirname(dir)) throw new HotpapersError('site', `cannot write the site over ${dir}`);
+  mkdirSync(dirname(dir), { recursive: true });
+  if (existsSync(dir)) {
+    checkReplaceable(dir);
+    removeScratch(dirname(dir), basename(dir));
+    recoverSite(dir);
+  }
+  const previous = readManifest(dir);
+  if (previous && opts.engine !== undefined && previous.engine === opts.engine)
+    return inPlaceGeneration(dir, previous);
+  const unlock = lockSite(dir);
+  let job: Job;
+  try {
+    job = prepare(outDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const sink = fileSink();
+  const sizes = new Map<string, number>();
+  let done = false;
+  return {
+    temp: job.temp,
+    inPlace: false,
+    previous,
+    readPrevious: (path) => readOrUndefined(safeJoin(dir, path)),
+    readCurrent: (path) => readOrUndefined(safeJoin(job.temp, path)),
+    append(path, chunk) {
+      sink.append(safeJoin(job.temp, path), chunk, path);
+      sizes.set(path, (sizes.get(path) ?? 0) + chunk.length);
+    },
+    remove(path) {
+      rmSync(safeJoin(job.temp, path), { force: true });
+      sizes.delete(path);
+    },
+    write(path, data, now = false) {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      sizes.set(path, sink.write(safeJoin(job.temp, path), data, path, now));
+    },
+    keep: () => false,
+    async commit() {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      done = true;
+      try {
+        const failure = await writesFailure(sink.finish);
+        if (failure !== null) {
+          rmSync(job.temp, { recursive: true, force: true });
+          throw new HotpapersError('site', `cannot write ${outDir} (${failure})`);
+        }
+        return swap(job, sizes);
+      } finally {
+        unlock();
+      }
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      await sink.finish().catch(() => null);
+      rmSync(job.temp, { recursive: true, force: true });
+      unlock();
+    },
+  };
+}
+
+/** The manifest of the site at `dir` (undefined when there is none or it does not parse). */
+function readManifest(dir: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, MANIFEST_PATH), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finish or undo what an in-place build that died left in the site at `dir`: with a journal,
+ * every rename and removal it lists is done (those already done are skipped); without one, the
+ * pending files are dropped (the live site was not touched yet).
+ */
+export function recoverSite(dir: string): void {
+  const root = resolve(dir);
+  const journalPath = join(root, JOURNAL_PATH);
+  let journal: Journal | undefined;
+  try {
+    journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
+  } catch {
+    journal = undefined;
+  }
+  if (journal) {
+    try {
+      applyJournal(root, journal);
+    } catch (error) {
+      throw asSiteError(error, `cannot finish the interrupted build of ${root}`);
+    }
+    rmSync(journalPath, { force: true });
+  }
+  rmSync(`${journalPath}.tmp`, { force: true });
+  rmSync(join(root, PENDING_DIR), { recursive: true, force: true });
+}
+
+/** Renames whose pending file is gone were done before; mkdir for targets in new folders. */
+function applyJournal(root: string, journal: Journal, afterRename?: () => void): void {
+  const made = new Set<string>();
+  const pending = join(root, PENDING_DIR);
+  for (const [name, path] of journal.renames) {
+    const target = safeJoin(root, path);
+    const folder = dirname(target);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    try {
+      renameSync(join(pending, name), target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    afterRename?.();
+  }
+  for (const path of journal.removals) rmSync(safeJoin(root, path), { force: true });
+}
+
+/**
+ * Fault points for the crash tests: `HOTPAPERS_SITE_CRASH=before-journal` makes an in-place build
+ * SIGKILL its own process once its new files are written and before its journal is;
+ * `HOTPAPERS_SITE_CRASH=rename:N` after N of its renames (in the middle of applying the journal).
+ */
+function crashPoint(at: 'before-journal' | 'rename'): (() => void) | undefined {
+  const spec = process.env.HOTPAPERS_SITE_CRASH ?? '';
+  const die = () => process.kill(process.pid, 'SIGKILL');
+  if (at === 'before-journal') return spec === 'before-journal' ? die : undefined;
+  const m = /^rename:(\d+)$/.exec(spec);
+  if (!m) return undefined;
+  let done = 0;
+  return () => {
+    if (++done >= Number(m[1])) die();
+  };
+}
+
+/** Order of the renames: pages before the lists that link them, the manifest last. */
+function renameOrder(path: string): number {
+  if (path === MANIFEST_PATH) return 3;
+  if (path.startsWith('papers/') || path.startsWith('assets/') || path.startsWith('.hotpapers/')) return 0;
+  if (path.startsWith('days/')) return 1;
+  return 2;
+}
+
+/** Lock of one site folder: one build writes into it at a time (a lock of a dead process is taken over). */
+function lockSite(dir: string): () => void {
+  const path = join(dirname(dir), `.${basename(dir)}.lock`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
+        throw asSiteError(error, `cannot lock ${dir}`);
+      const holder = Number(readOrUndefined(path)?.toString());
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder))
+        throw new HotpapersError(
+          'site',
+          `another build (pid ${holder}) is writing ${dir}; try again when it ends`,
+        );
+      rmSync(path, { force: true });
+    }
+  }
+}
+
+/** An in-place generation of the site at `dir` (see openGeneration). */
+function inPlaceGeneration(dir: string, previous: Manifest): Generation {
+  const unlock = lockSite(dir);
+  // Recovered again under the lock: another build may have died between the first look and now.
+  recoverSite(dir);
+  const pending = join(dir, PENDING_DIR);
+  mkdirSync(pending, { recursive: true });
+  const sink = fileSink();
+  const names = new Map<string, string>();
+  const removals = new Set<string>();
+  const sizes = new Map<string, number>();
+  let n = 0;
+  let done = false;
+  const nameOf = (path: string) => {
+    safeJoin(dir, path);
+    let name = names.get(path);
+    if (!name) {
+      name = String(n++);
+      names.set(path, name);
+    }
+    removals.delete(path);
+    return join(pending, name);
+  };
+  const end = () => {
+    rmSync(pending, { recursive: true, force: true });
+    unlock();
+  };
+  return {
+    temp: dir,
+    inPlace: true,
+    previous,
+    readPrevious: (path) => readOrUndefined(safeJoin(dir, path)),
+    readCurrent(path) {
+      const name = names.get(path);
+      return name === undefined ? undefined : readOrUndefined(join(pending, name));
+    },
+    append(path, chunk) {
+      sink.append(nameOf(path), chunk, path);
+      sizes.set(path, (sizes.get(path) ?? 0) + chunk.length);
+    },
+    remove(path) {
+      const name = names.get(path);
+      if (name !== undefined) rmSync(join(pending, name), { force: true });
+      names.delete(path);
+      sizes.delete(path);
+      removals.add(path);
+    },
+    write(path, data, now = false) {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      sizes.set(path, sink.write(nameOf(path), data, path, now));
+    },
+    keep(path) {
+      // The file is already in place; the manifest says it is whole (`site --full` rewrites all).
+      sizes.set(path, 0);
+      return true;
+    },
+    async commit() {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      done = true;
+      const failure = await writesFailure(sink.finish);
+      if (failure !== null) {
+        end();
+        throw new HotpapersError('site', `cannot write ${dir} (${failure})`);
+      }
+      const journal: Journal = {
+        renames: [...names]
+          .sort((a, b) => renameOrder(a[0]) - renameOrder(b[0]))
+          .map(([path, name]) => [name, path]),
+        removals: [...removals],
+      };
+      const journalPath = join(dir, JOURNAL_PATH);
+      crashPoint('before-journal')?.();
+      try {
+        writeFileSync(`${journalPath}.tmp`, JSON.stringify(journal));
+        renameSync(`${journalPath}.tmp`, journalPath);
+      } catch (error) {
+        end();
+        throw asSiteError(error, `cannot write ${dir}`);
+      }
+      // From here on the build is committed: a failure leaves the journal for the next build.
+      try {
+        applyJournal(dir, journal, crashPoint('rename'));
+        rmSync(journalPath, { force: true });
+      } catch (error) {
+        unlock();
+        throw asSiteError(error, `cannot update ${dir} (the next build finishes it)`);
+      }
+      end();
+      let bytes = 0;
+      for (const v of sizes.values()) bytes += v;
+      return { dir, files: sizes.size, bytes };
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      await sink.finish().catch(() => null);
+      end();
+    },
+  };
+}
+
+/** A generation in a folder the caller manages, unchanged files hard-linked from `from` (serve). */
+function linkedGeneration(outDir: string, into: string, fromDir: string | undefined): Generation {
+  const temp = resolve(into);
+  mkdirSync(temp, { recursive: true });
+  const from = resolve(fromDir ?? outDir);
+  const sink = fileSink();
   const sizes = new Map<string, number>();
   const made = new Set<string>([temp]);
-  const shared = new SharedArrayBuffer(4);
-  const pending = new Int32Array(shared);
-  // The first files are written here (an incremental build writes few: no thread to start);
-  // past SYNC_WRITES a worker thread takes over, so a full build renders while files are written.
-  let worker: Worker | undefined;
-  let syncWrites = 0;
   let done = false;
-  let previous: Manifest | undefined;
-  try {
-    previous = JSON.parse(readFileSync(join(from, MANIFEST_PATH), 'utf8')) as Manifest;
-  } catch {
-    previous = undefined;
-  }
-  const finish = () => endWorker(worker);
   const drop = () => rmSync(temp, { recursive: true, force: true });
   return {
     temp,
-    previous,
-    readPrevious(path) {
-      try {
-        return readFileSync(safeJoin(from, path));
-      } catch {
-        return undefined;
-      }
-    },
-    readCurrent(path) {
-      try {
-        return readFileSync(safeJoin(temp, path));
-      } catch {
-        return undefined;
-      }
-    },
+    inPlace: false,
+    previous: readManifest(from),
+    readPrevious: (path) => readOrUndefined(safeJoin(from, path)),
+    readCurrent: (path) => readOrUndefined(safeJoin(temp, path)),
     append(path, chunk) {
-      const target = safeJoin(temp, path);
-      try {
-        const folder = dirname(target);
-        if (!made.has(folder)) {
-          mkdirSync(folder, { recursive: true });
-          made.add(folder);
-        }
-        appendFileSync(target, chunk);
-      } catch (error) {
-        throw asSiteError(error, `cannot write ${path}`);
-      }
+      sink.append(safeJoin(temp, path), chunk, path);
       sizes.set(path, (sizes.get(path) ?? 0) + chunk.length);
     },
     remove(path) {
@@ -357,31 +627,7 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
     },
     write(path, data, now = false) {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
-      const target = safeJoin(temp, path);
-      const bytes = Array.isArray(data) ? data.reduce((n, c) => n + c.length, 0) : data.length;
-      sizes.set(path, bytes);
-      if (now || (!worker && syncWrites < SYNC_WRITES)) {
-        syncWrites++;
-        try {
-          const folder = dirname(target);
-          if (!made.has(folder)) {
-            mkdirSync(folder, { recursive: true });
-            made.add(folder);
-          }
-          writeFileSync(target, Array.isArray(data) ? Buffer.concat(data) : data);
-        } catch (error) {
-          throw asSiteError(error, `cannot write ${path}`);
-        }
-        return;
-      }
-      worker ??= new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
-      const cost = Math.ceil(bytes / 1024) + 1;
-      for (let now = Atomics.load(pending, 0); now > MAX_PENDING_KB; now = Atomics.load(pending, 0)) {
-        Atomics.wait(pending, 0, now, 100);
-      }
-      Atomics.add(pending, 0, cost);
-      const own = !Array.isArray(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      worker.postMessage({ target, data, cost }, own ? [(data as Buffer).buffer as ArrayBuffer] : []);
+      sizes.set(path, sink.write(safeJoin(temp, path), data, path, now));
     },
     keep(path) {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
@@ -407,23 +653,76 @@ export function openGeneration(outDir: string, opts: { from?: string; into?: str
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      const failure = await writesFailure(finish);
+      const failure = await writesFailure(sink.finish);
       if (failure !== null) {
         drop();
-        throw new HotpapersError('site', `cannot write ${opts.into ?? outDir} (${failure})`);
+        throw new HotpapersError('site', `cannot write ${into} (${failure})`);
       }
-      if (!job) {
-        let bytes = 0;
-        for (const n of sizes.values()) bytes += n;
-        return { dir: temp, files: sizes.size, bytes };
-      }
-      return swap(job, sizes);
+      let bytes = 0;
+      for (const v of sizes.values()) bytes += v;
+      return { dir: temp, files: sizes.size, bytes };
     },
     async abort() {
       if (done) return;
       done = true;
-      await finish().catch(() => null);
+      await sink.finish().catch(() => null);
       drop();
     },
+  };
+}
+
+/**
+ * Writes files by absolute path: the first SYNC_WRITES on the calling thread (an incremental
+ * build writes few: no thread to start), then by a worker thread, so a full build renders while
+ * its files are written.
+ */
+function fileSink() {
+  const made = new Set<string>();
+  const shared = new SharedArrayBuffer(4);
+  const pending = new Int32Array(shared);
+  let worker: Worker | undefined;
+  let syncWrites = 0;
+  const folderFor = (target: string) => {
+    const folder = dirname(target);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+  };
+  return {
+    /** Write `data` to `target` (`now`: before returning); its size. */
+    write(target: string, data: Buffer | Buffer[], path: string, now: boolean): number {
+      const bytes = Array.isArray(data) ? data.reduce((k, c) => k + c.length, 0) : data.length;
+      if (now || (!worker && syncWrites < SYNC_WRITES)) {
+        syncWrites++;
+        try {
+          folderFor(target);
+          writeFileSync(target, Array.isArray(data) ? Buffer.concat(data) : data);
+        } catch (error) {
+          throw asSiteError(error, `cannot write ${path}`);
+        }
+        return bytes;
+      }
+      worker ??= new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+      const cost = Math.ceil(bytes / 1024) + 1;
+      for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
+        Atomics.wait(pending, 0, k, 100);
+      }
+      Atomics.add(pending, 0, cost);
+      const own = !Array.isArray(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+      worker.postMessage({ target, data, cost }, own ? [(data as Buffer).buffer as ArrayBuffer] : []);
+      return bytes;
+    },
+    /** Append to `target` now. */
+    append(target: string, chunk: Buffer, path: string): void {
+      try {
+        folderFor(target);
+        appendFileSync(target, chunk);
+      } catch (error) {
+        throw asSiteError(error, `cannot write ${path}`);
+      }
+    },
+    /** Wait for the worker's writes: null when all went well, else why not. */
+    finish: () => endWorker(worker),
   };
 }

@@ -314,17 +314,31 @@ test('the heaviest seed day (24 papers, real abstracts, math and posts) builds a
   assert.ok(size < 100_000, `day page is ${size} bytes`);
 });
 
-test('index pages paginate and the build is deterministic', () => {
-  const days = Array.from({ length: 23 }, (_, i) =>
+test('index pages are anchored at the oldest day, so a new day leaves full pages as they were; the build is deterministic', () => {
+  const dayOf = (i: number) =>
     digest(`2021-05-${String(i + 1).padStart(2, '0')}`, [
       ranked(1, paper(`2105.${String(i).padStart(5, '0')}`), [post('x', `p${i}`, 30, 30)]),
-    ]),
-  );
+    ]);
+  const days = Array.from({ length: 23 }, (_, i) => dayOf(i));
   const a = buildSite(modelOf(days), { baseUrl: BASE, daysPerPage: 10 });
-  assert.ok(a.has('page/2.html') && a.has('page/3.html') && !a.has('page/4.html'));
-  assert.ok(text(a, 'page/3.html').includes('page 3 of 3'));
+  // The index shows the newest 10 days; pages 1–3 hold days 1–10, 11–20 and 21–23.
+  assert.ok(a.has('page/1.html') && a.has('page/2.html') && a.has('page/3.html') && !a.has('page/4.html'));
+  const has = (path: string, day: number) =>
+    text(a, path).includes(`days/2021-05-${String(day).padStart(2, '0')}.html`);
+  assert.ok(has('index.html', 23) && has('index.html', 14) && !has('index.html', 13));
+  assert.ok(has('page/1.html', 1) && has('page/1.html', 10) && !has('page/1.html', 11));
+  assert.ok(has('page/3.html', 21) && has('page/3.html', 23) && !has('page/3.html', 20));
+  assert.ok(text(a, 'page/3.html').includes('page 3</li>'));
+  // "Older" from the index goes to the page holding the day after its last one (13: page 2).
   assert.ok(text(a, 'index.html').includes('<a rel="next" href="page/2.html">older days &rarr;</a>'));
-  assert.ok(text(a, 'page/2.html').includes('<a rel="prev" href="../index.html">&larr; newer days</a>'));
+  assert.ok(text(a, 'page/3.html').includes('<a rel="prev" href="../index.html">&larr; newer days</a>'));
+  assert.ok(text(a, 'page/2.html').includes('<a rel="prev" href="../page/3.html">&larr; newer days</a>'));
+  assert.ok(text(a, 'page/2.html').includes('<a rel="next" href="../page/1.html">older days &rarr;</a>'));
+  assert.ok(!text(a, 'page/1.html').includes('rel="next"'), 'page 1 is the oldest');
+  // One more day: pages 1 and 2 are the same files; the index and page 3 change.
+  const c = buildSite(modelOf([...days, dayOf(23)]), { baseUrl: BASE, daysPerPage: 10 });
+  for (const p of ['page/1.html', 'page/2.html']) assert.equal(text(c, p), text(a, p), p);
+  for (const p of ['index.html', 'page/3.html']) assert.notEqual(text(c, p), text(a, p), p);
   const b = buildSite(modelOf([...days].reverse()), { baseUrl: BASE, daysPerPage: 10 });
   assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
   for (const [k, v] of a) assert.equal(v.toString(), b.get(k)?.toString(), k);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
+import { recoverSite } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
 import type { DayDigest } from '../../src/types.js';
 import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
@@ -121,6 +122,23 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   for (const p of ['days/2021-06-09.html', 'papers/2106.00001.html', 'papers/2105.00004.html', 'site.css'])
     assert.ok(!expected.includes(p), p);
   assert.ok(expected.length < before.size / 4, `${expected.length} of ${before.size} files rewritten`);
+  // Pagination is anchored at the oldest day: of the 34 days' index pages (10 a page), only the
+  // newest (page 4) gains the day; full pages, past months and past weeks are not rewritten.
+  assert.ok(expected.includes('page/4.html') && !expected.includes('page/5.html'));
+  for (const p of [
+    'page/1.html',
+    'page/2.html',
+    'page/3.html',
+    'archive/2021-05.html',
+    'top/week-2021-W20.html',
+  ])
+    assert.ok(before.has(p) && !expected.includes(p), p);
+  // The navigation links the current week at a fixed path: day and paper pages keep their bytes.
+  assert.ok(
+    !expected.some(
+      (p) => p.startsWith('days/') && p !== 'days/2021-06-11.html' && p !== 'days/2021-06-10.html',
+    ),
+  );
 });
 
 test('a post found later for an old paper rewrites that paper page only (and the lists)', async () => {
@@ -154,20 +172,63 @@ test('a template or version change rebuilds and rewrites every file', async () =
   assert.equal(third.full, true);
 });
 
-test('a previous site missing a file it lists is rebuilt in full, not half-reused', async () => {
+test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
   const db = makeStore('stale.db', [...sampleDigests(), ...moreDays(3)]);
   const out = join(dir, 'public-stale');
   await generateSiteToDir({ db, baseUrl: BASE }, out);
-  rmSync(join(out, 'papers/2106.00001.html'));
+  // The search index is made from every day's fragment: one missing cannot be reused.
+  rmSync(join(out, '.hotpapers/search/2021-06-09.txt'));
   const handle = openStore(db);
   fillStore(handle, [newDay]);
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, true);
+  assert.ok(existsSync(join(out, '.hotpapers/search/2021-06-09.txt')));
+  // A page removed by hand is not looked for (that would cost a look at every file of the site)...
+  rmSync(join(out, 'papers/2106.00001.html'));
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, false);
+  assert.equal(existsSync(join(out, 'papers/2106.00001.html')), false);
+  // ...and `site --full` writes every file again.
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, out);
   assert.ok(existsSync(join(out, 'papers/2106.00001.html')));
 });
 
-test('a build killed mid-way leaves the old site whole; the next build cleans up and succeeds', async () => {
+const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
+
+/** Run `hotpapers site` in a child process; resolves to its exit code and signal. */
+function siteProcess(
+  out: string,
+  db: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): { child: ReturnType<typeof spawn>; exited: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), MAIN, 'site', ...extra, '--out', out, '--db', db, '--quiet'],
+    { stdio: 'ignore', env: { ...process.env, HOTPAPERS_BASE_URL: BASE, ...env } },
+  );
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited };
+}
+
+/** Bytes of every file but the manifest (a site as a reader sees it). */
+function contents(root: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const [path, f] of snapshot(root)) if (path !== MANIFEST_PATH) out.set(path, f.bytes);
+  return out;
+}
+
+function assertSameSite(actual: string, expected: string): void {
+  const a = contents(actual);
+  const e = contents(expected);
+  assert.deepEqual([...a.keys()].sort(), [...e.keys()].sort());
+  for (const [path, bytes] of e) assert.ok(a.get(path)!.equals(bytes), `${path}: same bytes as a full build`);
+}
+
+test('a full build killed mid-way leaves the old site whole; the next build cleans up and succeeds', async () => {
   // Big enough that the build is still running when its temporary folder appears.
   const db = makeStore('crash.db', [...sampleDigests(), ...moreDays(400)]);
   const out = join(dir, 'public-crash');
@@ -177,13 +238,7 @@ test('a build killed mid-way leaves the old site whole; the next build cleans up
   fillStore(handle, [newDay]);
   handle.close();
 
-  const main = join(import.meta.dirname, '../../src/cli/main.ts');
-  const child = spawn(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), main, 'site', '--full', '--out', out, '--db', db, '--quiet'],
-    { stdio: 'ignore', env: { ...process.env, HOTPAPERS_BASE_URL: BASE } },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, exited } = siteProcess(out, db, ['--full']);
   // Kill it once its next generation has files in it (it is writing), before it can swap.
   let killed = false;
   while (!killed) {
@@ -208,8 +263,58 @@ test('a build killed mid-way leaves the old site whole; the next build cleans up
   assert.equal(next.full, false);
   assert.ok(existsSync(join(out, 'days/2021-06-11.html')));
   assert.deepEqual(
-    readdirSync(dir).filter((n) => n.startsWith('.public-crash.')),
+    readdirSync(dir).filter((n) => n.startsWith('.public-crash.') && !n.endsWith('.lock')),
     [],
     'leftovers removed',
   );
 });
+
+for (const crash of ['before-journal', 'rename:1', 'rename:5']) {
+  test(`an in-place build killed at ${crash} leaves whole files; the next build gives the same site as a full build`, async () => {
+    const name = `inplace-${crash.replace(':', '-')}`;
+    const db = makeStore(`${name}.db`, [...sampleDigests(), ...moreDays(12)]);
+    const out = join(dir, name);
+    await generateSiteToDir({ db, baseUrl: BASE }, out);
+    const before = contents(out);
+    const handle = openStore(db);
+    fillStore(handle, [newDay]);
+    handle.close();
+
+    const { exited } = siteProcess(out, db, [], { HOTPAPERS_SITE_CRASH: crash });
+    const { signal } = await exited;
+    assert.equal(signal, 'SIGKILL', 'the build died at its fault point');
+    // Every file is whole: the old bytes or the new ones, never a part (pending files are apart).
+    const during = contents(out);
+    const fullOut = join(dir, `${name}-full`);
+    await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+    const full = contents(fullOut);
+    let changed = 0;
+    for (const [path, bytes] of during) {
+      if (path.startsWith('.hotpapers/pending/') || path === '.hotpapers/journal.json') continue;
+      const old = before.get(path);
+      const now = full.get(path);
+      assert.ok(bytes.equals(old ?? Buffer.alloc(0)) || (now && bytes.equals(now)), `${path} is whole`);
+      if (!old?.equals(bytes)) changed++;
+    }
+    if (crash === 'before-journal') {
+      assert.equal(changed, 0, 'nothing of the live site was touched before the journal');
+      assert.ok(!existsSync(join(out, '.hotpapers/journal.json')));
+    } else {
+      assert.ok(changed > 0 && existsSync(join(out, '.hotpapers/journal.json')), 'it died while renaming');
+    }
+
+    // Recovery alone finishes the dead build's renames (after the journal) or drops its files (before).
+    recoverSite(out);
+    if (crash === 'before-journal') {
+      const now = contents(out);
+      assert.deepEqual([...now.keys()].sort(), [...before.keys()].sort());
+      for (const [path, bytes] of before) assert.ok(now.get(path)!.equals(bytes), `${path} as before`);
+    } else assertSameSite(out, fullOut);
+    // The next build then gives the site of a full build.
+    const next = await generateSiteToDir({ db, baseUrl: BASE }, out);
+    assert.equal(next.full, false);
+    assertSameSite(out, fullOut);
+    assert.ok(!existsSync(join(out, '.hotpapers/pending')), 'no pending files left');
+    assert.ok(!existsSync(join(out, '.hotpapers/journal.json')), 'no journal left');
+  });
+}

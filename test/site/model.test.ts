@@ -23,7 +23,8 @@ test('paths are file-name safe and relative links climb to the root', () => {
   assert.equal(slug('cs.LG'), 'cs.LG');
   assert.equal(slug('a:b'), 'a_b');
   assert.equal(paths.category('cs.LG', 2), 'categories/cs.LG_p2.html');
-  assert.equal(paths.index(1), 'index.html');
+  assert.equal(paths.index(), 'index.html');
+  assert.equal(paths.index(1), 'page/1.html');
   assert.equal(paths.index(3), 'page/3.html');
   assert.equal(relativeUrl('index.html', 'days/2021-06-09.html'), 'days/2021-06-09.html');
   assert.equal(relativeUrl('days/2021-06-09.html', 'papers/1.html'), '../papers/1.html');
