@@ -14,7 +14,7 @@ import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
 import { saveListing } from '../src/store/listings.js';
-import { loadPostsForPapers, savePosts } from '../src/store/posts.js';
+import { loadPostsForPapers, type SavedPost, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
 
 const PAPERS = 2000;
@@ -89,12 +89,14 @@ export async function benchPipeline(): Promise<void> {
     try {
       const ids = new Set(papers.map((p) => p.id));
       const matched = measure(label('match 50,000 posts to 2,000 papers'), () => matchPosts(posts, ids));
+      // As `post` does: what was saved is taken from here, the rest read back from the store.
+      const saved = new Map<string, SavedPost>();
       measure(label('save the listing, posts, links and snapshots (SQLite)'), () => {
         saveListing(db, { day, categories: ['cs', 'stat.ML'], method: 'api', papers, notes: [] }, observedAt);
-        savePosts(db, matched, observedAt);
+        savePosts(db, matched, observedAt, saved);
       });
-      const loaded = measure(label("load the day's posts back (SQLite)"), () =>
-        loadPostsForPapers(db, [...ids], observedAt, sources),
+      const loaded = measure(label("load the day's posts (SQLite; the run's own from what it saved)"), () =>
+        loadPostsForPapers(db, [...ids], observedAt, sources, { saved }),
       );
       const ranked = measure(label('score and rank'), () =>
         rankDay({ papers, posts: loaded, weights, thresholds: DEFAULT_THRESHOLDS }),

@@ -26,7 +26,7 @@ import { type Db, openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
 import { categoriesKey, saveListing } from '../src/store/listings.js';
 import { packText, unpackText } from '../src/store/packed.js';
-import { loadPostsForPapers, putEmbed, savePosts } from '../src/store/posts.js';
+import { loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../src/store/posts.js';
 import type { DayDigest } from '../src/types.js';
 
 const DAYS = Number(process.env.BENCH_STORE_DAYS ?? 40);
@@ -50,8 +50,9 @@ function writeDay(db: Db, day: string, world: WorldDay): { wholeDigestBytes: num
   const users = new Map(world.users.map((u) => [u.id, u]));
   const posts = world.tweets.map((t) => tweetToPost(t, users.get(t.author_id ?? '')));
   const ids = new Set(papers.map((p) => p.id));
-  savePosts(db, matchPosts(posts, ids), now);
-  const matched = loadPostsForPapers(db, [...ids], now, ['x']);
+  const saved = new Map<string, SavedPost>();
+  savePosts(db, matchPosts(posts, ids), now, saved);
+  const matched = loadPostsForPapers(db, [...ids], now, ['x'], { saved });
   const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };
   const ranked = rankDay({ papers, posts: matched, weights, thresholds: DEFAULT_THRESHOLDS });
   const tweets = new Map(world.tweets.map((t) => [t.id, t]));

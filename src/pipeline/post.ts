@@ -27,7 +27,7 @@ import type { Source, SourceContext } from '../sources/source.js';
 import { type Db, openStore } from '../store/db.js';
 import { saveDigest } from '../store/digests.js';
 import { categoriesKey } from '../store/listings.js';
-import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../store/posts.js';
+import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { hasStreamCursor, JETSTREAM, recordDeletions, storedPostIds } from '../store/stream.js';
 import { thumbDirOf } from '../thumbs/files.js';
@@ -139,7 +139,9 @@ async function postDay(
   const dayIds = new Set(papers.map((p) => p.id));
   // The HF source's Daily Papers thumbnails, for the enrichment (posts keep them only in `raw`).
   const thumbnails = new Map<string, string>();
-  const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http, thumbnails);
+  // What the sources' posts were saved as: the ranking takes those from here, not read back.
+  const saved = new Map<string, SavedPost>();
+  const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http, thumbnails, saved);
   for (const h of health) {
     const line = `${h.source}: ${h.status}${h.status === 'ok' || h.status === 'suspicious' ? `, ${h.posts} posts, ${h.requests} requests` : ''}${h.detail ? ` (${h.detail})` : ''}`;
     if (h.status === 'failed' || h.status === 'suspicious') log.warn(line);
@@ -159,6 +161,7 @@ async function postDay(
   // first counts taken after it, and the digest records their real age.
   const matched = loadPostsForPapers(db, [...dayIds], asOf.toISOString(), sourceIds, {
     fallbackAfter: Boolean(options.horizon),
+    saved,
   });
   const weights = weightsOf(config);
   const thresholds = thresholdsOf(config);
@@ -264,6 +267,7 @@ async function collectAll(
   nowIso: string,
   http: HttpClient,
   thumbnails: Map<string, string>,
+  saved: Map<string, SavedPost>,
 ): Promise<SourceHealth[]> {
   let done = 0;
   ctx.log.progress('sources', 0, sources.length);
@@ -286,7 +290,7 @@ async function collectAll(
           storedPostIds: stored,
         });
         const matched = matchPosts(result.posts, dayIds);
-        savePosts(db, matched, nowIso);
+        savePosts(db, matched, nowIso, saved);
         if (source.id === 'hf')
           for (const [id, url] of dailyThumbnails(result.posts)) thumbnails.set(id, url);
         if (result.gone && result.gone.length > 0)

@@ -15,8 +15,16 @@ export function keptRaw(post: Pick<Post, 'source' | 'raw'>): string | null {
   return post.source === 'hf' && post.raw !== undefined ? JSON.stringify(post.raw) : null;
 }
 
-/** Store matched posts, their paper links and a snapshot of their counts at `observedAt`, in one transaction. */
-export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: string): void {
+/**
+ * Store matched posts, their paper links and a snapshot of their counts at `observedAt`, in one
+ * transaction; with `saved`, record there what was written (for loadPostsForPapers).
+ */
+export function savePosts(
+  db: Db,
+  matched: readonly MatchedPost[],
+  observedAt: string,
+  saved?: Map<string, SavedPost>,
+): void {
   // Positional parameters: binding a dozen named ones from an object costs more than the insert.
   const upsertPost = db.prepare(`
     INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
@@ -64,6 +72,8 @@ export function savePosts(db: Db, matched: readonly MatchedPost[], observedAt: s
   } finally {
     if (toggle) db.pragma('foreign_keys = ON');
   }
+  // Once committed: the last write of a key is what the store holds, as here.
+  if (saved) for (const { post } of matched) saved.set(`${post.source}:${post.id}`, { post, observedAt });
 }
 
 /** A row of loadPostsForPapers, in its SELECT order. */
@@ -85,23 +95,16 @@ type PostRow = [
   quotes: number,
 ];
 
-/**
- * Every stored post of `sources` linked to one of `paperIds` and not deleted by `asOf`, with
- * its latest counts observed at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
- * takes its earliest later snapshot (a horizon run that started after its horizon).
- */
-export function loadPostsForPapers(
-  db: Db,
-  paperIds: readonly string[],
-  asOf: string,
-  sources: readonly SourceId[],
-  options: { fallbackAfter?: boolean } = {},
-): MatchedPost[] {
-  if (paperIds.length === 0 || sources.length === 0) return [];
-  // The id and source lists are materialised (IN (SELECT …) builds a temporary index) and
-  // drive the joins, so the work is bounded by the day's own links, not by the store's history.
-  const rows = db
-    .prepare(`
+/** A post a run saved (savePosts' `saved`): the Post as written and the instant of its snapshot. */
+export interface SavedPost {
+  post: Post;
+  observedAt: string;
+}
+
+// The day's linked posts (ids materialised: IN (SELECT …) builds a temporary index, and they
+// drive the joins, so the work is bounded by the day's own links, not by the store's history),
+// each with the instant of the snapshot its counts come from.
+const LINKED_LATEST = `
       WITH linked AS MATERIALIZED (
              SELECT pp.source, pp.post_id, group_concat(pp.paper_id, ' ') AS paper_ids
              FROM post_papers pp INDEXED BY post_papers_paper
@@ -121,7 +124,32 @@ export function loadPostsForPapers(
                         (SELECT min(s.observed_at) FROM snapshots s WHERE s.source = l.source AND s.post_id = l.post_id)
                       END) AS observed_at
              FROM linked l
-           )
+           )`;
+
+/**
+ * Every stored post of `sources` linked to one of `paperIds` and not deleted by `asOf`, with
+ * its latest counts observed at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
+ * takes its earliest later snapshot (a horizon run that started after its horizon).
+ * With `saved` (what this run's savePosts wrote), a post whose chosen snapshot is the one this
+ * run wrote is taken from there instead of read back: the same fields, as the store gives them.
+ */
+export function loadPostsForPapers(
+  db: Db,
+  paperIds: readonly string[],
+  asOf: string,
+  sources: readonly SourceId[],
+  options: { fallbackAfter?: boolean; saved?: ReadonlyMap<string, SavedPost> } = {},
+): MatchedPost[] {
+  if (paperIds.length === 0 || sources.length === 0) return [];
+  const params = {
+    ids: JSON.stringify(paperIds),
+    sources: JSON.stringify(sources),
+    asOf,
+    fallback: options.fallbackAfter ? 1 : 0,
+  };
+  if (options.saved) return loadWithSaved(db, params, options.saved);
+  const rows = db
+    .prepare(`${LINKED_LATEST}
       SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
              t.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
       FROM latest t
@@ -132,12 +160,7 @@ export function loadPostsForPapers(
     // Arrays, not objects: a day of 50,000 posts builds its rows a third faster; iterated, so
     // the rows and the posts made of them are not both held at once.
     .raw()
-    .iterate({
-      ids: JSON.stringify(paperIds),
-      sources: JSON.stringify(sources),
-      asOf,
-      fallback: options.fallbackAfter ? 1 : 0,
-    }) as IterableIterator<PostRow>;
+    .iterate(params) as IterableIterator<PostRow>;
   const out: MatchedPost[] = [];
   for (const row of rows)
     out.push({
@@ -147,6 +170,72 @@ export function loadPostsForPapers(
       observedAt: row[10],
     });
   return out;
+}
+
+/** loadPostsForPapers given what the run saved: only the posts it did not write are read whole. */
+function loadWithSaved(
+  db: Db,
+  params: Record<string, string | number>,
+  saved: ReadonlyMap<string, SavedPost>,
+): MatchedPost[] {
+  const keys = db
+    .prepare(`${LINKED_LATEST}
+      SELECT source, post_id, paper_ids, observed_at FROM latest
+      WHERE observed_at IS NOT NULL
+      ORDER BY source, post_id`)
+    .raw()
+    .all(params) as Array<[SourceId, string, string, string]>;
+  const out: MatchedPost[] = [];
+  const missing: Array<[SourceId, string, string]> = [];
+  const slots: number[] = [];
+  for (const [source, id, paperIds, observedAt] of keys) {
+    const mine = saved.get(`${source}:${id}`);
+    const sorted = paperIds.split(' ').sort();
+    if (mine && mine.observedAt === observedAt) {
+      out.push({ post: asStored(mine.post), paperIds: sorted, observedAt });
+    } else {
+      // Read below; its place is kept so the order stays the store's.
+      slots.push(out.length);
+      missing.push([source, id, observedAt]);
+      out.push({ post: undefined as unknown as Post, paperIds: sorted, observedAt });
+    }
+  }
+  if (missing.length > 0) {
+    // json_each drives the join (CROSS JOIN fixes the order): primary-key lookups per post.
+    const rows = db
+      .prepare(`
+        SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
+               NULL, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+        FROM json_each(?) AS j
+        CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
+        CROSS JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2
+        ORDER BY j.key`)
+      .raw()
+      .all(JSON.stringify(missing)) as PostRow[];
+    if (rows.length !== missing.length)
+      throw new Error(`${missing.length - rows.length} linked post(s) vanished while the day was read`);
+    rows.forEach((row, i) => {
+      out[slots[i]!]!.post = rowToPost(row);
+    });
+  }
+  return out;
+}
+
+/** A post as savePosts stores it and rowToPost gives it back (no payload, absent fields undefined). */
+function asStored(p: Post): Post {
+  const m = p.metrics;
+  return {
+    source: p.source,
+    id: p.id,
+    authorId: p.authorId ?? undefined,
+    authorHandle: p.authorHandle ?? undefined,
+    authorName: p.authorName ?? undefined,
+    url: p.url,
+    text: p.text,
+    createdAt: p.createdAt ?? undefined,
+    links: [...p.links],
+    metrics: { reposts: m.reposts, likes: m.likes, replies: m.replies, quotes: m.quotes },
+  };
 }
 
 function rowToPost(row: PostRow): Post {

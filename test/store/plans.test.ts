@@ -19,6 +19,7 @@ import { startXStandIn } from '../../src/standins/x.js';
 import { type Db, openStore } from '../../src/store/db.js';
 import { loadDigest, readDigest } from '../../src/store/digests.js';
 import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
+import { savePosts } from '../../src/store/posts.js';
 import { silentLogger } from '../../src/util/log.js';
 
 /** Per history table, the columns a lookup must constrain to touch only a day's rows. */
@@ -131,6 +132,28 @@ test('every statement of a post run on a store with history uses a day-bounded p
         },
         flags: {},
       });
+      if (record) {
+        // A post an earlier run stored (not found again now) on one of the day's papers: read
+        // back whole, where the run's own posts are taken from what it saved.
+        const earlier = new Date(Date.parse(now) - 3_600_000).toISOString();
+        savePosts(
+          db,
+          [
+            {
+              post: {
+                source: 'x',
+                id: '17',
+                url: 'https://x.com/a/status/17',
+                text: 'seen earlier',
+                links: [`https://arxiv.org/abs/${world.papers[0]!.id}`],
+                metrics: { reposts: 1, likes: 30, replies: 0, quotes: 0 },
+              },
+              paperIds: [world.papers[0]!.id],
+            },
+          ],
+          earlier,
+        );
+      }
       const seen = record ? recordStatements(db) : undefined;
       await runPost({ config, day, log: silentLogger, db, outDir: join(dir, 'posts') });
       await runPost({ config, day, log: silentLogger, db, outDir: join(dir, 'posts'), horizon: '24h' });
@@ -156,6 +179,10 @@ test('every statement of a post run on a store with history uses a day-bounded p
   assert.ok(statements.length >= 10, `${statements.length} statements recorded`);
   assert.ok(statements.some(([sql]) => /post_papers/.test(sql)));
   assert.ok(statements.some(([sql]) => /FROM digests/.test(sql)));
+  assert.ok(
+    statements.some(([sql]) => /ORDER BY j\.key/.test(sql)),
+    'the posts of the day a run did not save, read back',
+  );
   assert.ok(
     statements.some(([sql]) => /SELECT pp\.paper_id, s\.source/.test(sql)),
     'the histories',

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { migrate, openStore } from '../../src/store/db.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { getEmbed, loadPostsForPapers, putEmbed, savePosts } from '../../src/store/posts.js';
+import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../../src/store/posts.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
+import { recordDeletions } from '../../src/store/stream.js';
 import type { MatchedPost } from '../../src/types.js';
 
 const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'hp-store-')), 'nested', 'hp.db'));
@@ -128,4 +129,49 @@ test('loadPostsForPapers - fallbackAfter takes the earliest later snapshot when 
   });
   assert.equal(m?.post.metrics.likes, 10);
   assert.equal(m?.observedAt, '2021-06-11T00:00:00.000Z');
+});
+
+test('loadPostsForPapers - with what the run saved, the same posts as read back from the store', () => {
+  const db = store();
+  const day = ['2106.04554', '2106.04560'];
+  const earlier = '2021-06-09T12:00:00.000Z';
+  const now = '2021-06-10T18:07:48.000Z';
+  // An earlier run's post (not saved now), another on a paper of another day.
+  savePosts(db, [post('e1', 3, ['2106.04554']), post('o1', 8, ['2105.00001'])], earlier);
+  // This run: a new post, one seen before with new counts, an HN post with an author id, and
+  // a post later recorded deleted.
+  const hn = post('h1', 40, ['2106.04560', '2106.04554'], 'hn');
+  hn.post.authorId = '';
+  hn.post.createdAt = '2021-06-09T20:00:00Z';
+  hn.post.raw = { objectID: 'h1' };
+  const batch = [
+    post('n1', 12, ['2106.04554']),
+    post('e1', 9, ['2106.04554']),
+    hn,
+    post('d1', 5, ['2106.04560']),
+  ];
+  const saved = new Map<string, SavedPost>();
+  savePosts(db, batch, now, saved);
+  assert.equal(saved.size, 4);
+  recordDeletions(db, 'x', ['d1'], now, 'refresh');
+
+  for (const [asOf, fallbackAfter] of [
+    [now, false],
+    // A horizon before this run: its snapshots are not the ones it wrote, so all are read back.
+    ['2021-06-10T00:00:00.000Z', false],
+    ['2021-06-09T00:00:00.000Z', true],
+  ] as const) {
+    const read = loadPostsForPapers(db, day, asOf, ['x', 'hn'], { fallbackAfter });
+    const mixed = loadPostsForPapers(db, day, asOf, ['x', 'hn'], { fallbackAfter, saved });
+    assert.ok(read.length >= 1, `${asOf}: posts found`);
+    assert.deepStrictEqual(mixed, read, asOf);
+  }
+  const atNow = loadPostsForPapers(db, day, now, ['x', 'hn'], { saved });
+  assert.deepEqual(
+    atNow.map((m) => `${m.post.source}:${m.post.id} ${m.post.metrics.likes} ${m.paperIds.join(',')}`),
+    ['hn:h1 40 2106.04554,2106.04560', 'x:e1 9 2106.04554', 'x:n1 12 2106.04554'],
+  );
+  // The payload is never part of a loaded post, whichever way it came.
+  assert.equal(atNow[0]?.post.raw, undefined);
+  assert.equal('raw' in atNow[0]!.post, false);
 });
