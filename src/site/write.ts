@@ -171,11 +171,7 @@ export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      const failure = await writesFailure(finish);
-      if (failure !== null) {
-        rmSync(job.temp, { recursive: true, force: true });
-        throw new HotpapersError('site', `cannot write ${job.dir} (${failure})`);
-      }
+      await finishWrites(finish, job.dir, () => rmSync(job.temp, { recursive: true, force: true }));
       return swap(job, sizes);
     },
     abort,
@@ -222,9 +218,7 @@ function swap(job: Job, sizes: ReadonlyMap<string, number>): WriteResult {
     throw asSiteError(error, `cannot replace ${job.dir}`);
   }
   if (hadOld) rmSync(old, { recursive: true, force: true });
-  let bytes = 0;
-  for (const n of sizes.values()) bytes += n;
-  return { dir: job.dir, files: sizes.size, bytes };
+  return writeResult(job.dir, sizes);
 }
 
 /** Tell a writer thread to finish its queued writes: null when all went well, else why not. */
@@ -237,13 +231,31 @@ async function endWorker(worker: Worker | undefined): Promise<string | null> {
   }).finally(() => worker.terminate());
 }
 
-/** Wait for the writes to end; a thrown error becomes the failure's message. */
-async function writesFailure(finish: () => Promise<string | null>): Promise<string | null> {
+/**
+ * Wait for the writes to end; when one failed (a thrown error counts), run `cleanup` and throw
+ * one line naming `where`.
+ */
+async function finishWrites(
+  finish: () => Promise<string | null>,
+  where: string,
+  cleanup: () => void,
+): Promise<void> {
+  let failure: string | null;
   try {
-    return await finish();
+    failure = await finish();
   } catch (error) {
-    return (error as Error).message;
+    failure = (error as Error).message;
   }
+  if (failure === null) return;
+  cleanup();
+  throw new HotpapersError('site', `cannot write ${where} (${failure})`);
+}
+
+/** What a writer reports: the folder, its files and the bytes written. */
+function writeResult(dir: string, sizes: ReadonlyMap<string, number>): WriteResult {
+  let bytes = 0;
+  for (const n of sizes.values()) bytes += n;
+  return { dir, files: sizes.size, bytes };
 }
 
 function byteLength(data: string | Buffer): number {
@@ -370,11 +382,7 @@ export function openGeneration(
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
       try {
-        const failure = await writesFailure(sink.finish);
-        if (failure !== null) {
-          rmSync(job.temp, { recursive: true, force: true });
-          throw new HotpapersError('site', `cannot write ${outDir} (${failure})`);
-        }
+        await finishWrites(sink.finish, outDir, () => rmSync(job.temp, { recursive: true, force: true }));
         return swap(job, sizes);
       } finally {
         unlock();
@@ -559,11 +567,7 @@ function inPlaceGeneration(dir: string, previous: Manifest): Generation {
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      const failure = await writesFailure(sink.finish);
-      if (failure !== null) {
-        end();
-        throw new HotpapersError('site', `cannot write ${dir} (${failure})`);
-      }
+      await finishWrites(sink.finish, dir, end);
       const journal: Journal = {
         renames: [...names]
           .sort((a, b) => renameOrder(a[0]) - renameOrder(b[0]))
@@ -588,9 +592,7 @@ function inPlaceGeneration(dir: string, previous: Manifest): Generation {
         throw asSiteError(error, `cannot update ${dir} (the next build finishes it)`);
       }
       end();
-      let bytes = 0;
-      for (const v of sizes.values()) bytes += v;
-      return { dir, files: sizes.size, bytes };
+      return writeResult(dir, sizes);
     },
     async abort() {
       if (done) return;
@@ -653,14 +655,8 @@ function linkedGeneration(outDir: string, into: string, fromDir: string | undefi
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      const failure = await writesFailure(sink.finish);
-      if (failure !== null) {
-        drop();
-        throw new HotpapersError('site', `cannot write ${into} (${failure})`);
-      }
-      let bytes = 0;
-      for (const v of sizes.values()) bytes += v;
-      return { dir: temp, files: sizes.size, bytes };
+      await finishWrites(sink.finish, into, drop);
+      return writeResult(temp, sizes);
     },
     async abort() {
       if (done) return;
