@@ -7,9 +7,7 @@
  * page-like image as HF's social thumbnails are: the HTML they add and the WebP bytes a reader
  * of the day page downloads.
  */
-import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { parseSeedPost } from '../src/demo/seed.js';
 import { buildSite } from '../src/site/build.js';
 import type { SiteModel } from '../src/site/model.js';
 import type { SiteThumb } from '../src/site/thumbs.js';
@@ -17,7 +15,7 @@ import { makeThumb } from '../src/thumbs/resize.js';
 import { webpSize } from '../src/thumbs/webp.js';
 import type { DayDigest, PaperEnrichment } from '../src/types.js';
 import { bigDay } from '../test/site/big-day.js';
-import { digest, paper, post, ranked } from '../test/site/fixtures.js';
+import { seedDay } from '../test/site/fixtures.js';
 import { socialImage } from './images.js';
 
 function dayPage(
@@ -81,30 +79,6 @@ export async function benchPages(): Promise<void> {
     all,
   );
   thumbFigures('every paper', all, every, plain);
-  const seed = parseSeedPost(readFileSync('test/fixtures/seed/2021-06-09---Hot-Papers.md', 'utf8'));
-  const papers = seed.papers.map((sp, i) =>
-    ranked(
-      i + 1,
-      paper(sp.id, {
-        title: sp.title,
-        abstract: sp.abstract,
-        authors: sp.authors,
-        categories: sp.categories,
-      }),
-      sp.embeds.map((e) =>
-        post(
-          'x',
-          e.tweetId,
-          Math.floor(sp.retweets / sp.embeds.length),
-          Math.floor(sp.favorites / sp.embeds.length),
-          {
-            text: e.text,
-            authorName: e.authorName,
-            authorHandle: e.username,
-          },
-        ),
-      ),
-    ),
-  );
-  dayPage('seed 2021-06-09 (real abstracts)', digest(seed.day, papers));
+  const seed = seedDay();
+  dayPage('seed 2021-06-09 (real abstracts)', seed);
 }

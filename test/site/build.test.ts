@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Parser } from 'htmlparser2';
-import { parseSeedPost } from '../../src/demo/seed.js';
 import { buildSite, type SiteFiles } from '../../src/site/build.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
 import type { DayDigest } from '../../src/types.js';
-import { digest, JS_LINK_TEXT, paper, post, ranked, sampleDigests, XSS_TITLE } from './fixtures.js';
+import { digest, JS_LINK_TEXT, paper, post, ranked, sampleDigests, seedDay, XSS_TITLE } from './fixtures.js';
 
 const BASE = 'https://example.org/hot/';
 
@@ -278,32 +276,8 @@ test('live embeds show the sanitised widget HTML; the default never loads a thir
 });
 
 test('the heaviest seed day (24 papers, real abstracts, math and posts) builds a day page under 100 KB', () => {
-  const seed = parseSeedPost(readFileSync('test/fixtures/seed/2021-06-09---Hot-Papers.md', 'utf8'));
-  const papers = seed.papers.map((sp, i) =>
-    ranked(
-      i + 1,
-      paper(sp.id, {
-        title: sp.title,
-        abstract: sp.abstract,
-        authors: sp.authors,
-        categories: sp.categories,
-      }),
-      sp.embeds.map((e) =>
-        post(
-          'x',
-          e.tweetId,
-          Math.floor(sp.retweets / sp.embeds.length),
-          Math.floor(sp.favorites / sp.embeds.length),
-          {
-            text: e.text,
-            authorName: e.authorName,
-            authorHandle: e.username,
-          },
-        ),
-      ),
-    ),
-  );
-  const files = buildSite(modelOf([digest(seed.day, papers)]), { baseUrl: BASE });
+  const seed = seedDay();
+  const files = buildSite(modelOf([seed]), { baseUrl: BASE });
   const html = text(files, `days/${seed.day}.html`);
   const size = Buffer.byteLength(html);
   assert.equal((html.match(/<li class="paper"/g) ?? []).length, 24);

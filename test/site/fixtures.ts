@@ -1,4 +1,6 @@
 /** Plain-data fixtures for the site tests (and the browser tests): digests, posts, a store filler. */
+import { readFileSync } from 'node:fs';
+import { parseSeedPost } from '../../src/demo/seed.js';
 import type { Db } from '../../src/store/db.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId, SourceTotals } from '../../src/types.js';
 
@@ -220,4 +222,36 @@ export function fillStore(db: Db, digests: readonly DayDigest[], catKey = 'cs,st
       );
     }
   })();
+}
+
+/** The seed post of 2021-06-09 (24 papers, real abstracts, math and posts) as a day digest. */
+export function seedDay(): DayDigest {
+  const seed = parseSeedPost(
+    readFileSync(new URL('../fixtures/seed/2021-06-09---Hot-Papers.md', import.meta.url), 'utf8'),
+  );
+  const papers = seed.papers.map((sp, i) =>
+    ranked(
+      i + 1,
+      paper(sp.id, {
+        title: sp.title,
+        abstract: sp.abstract,
+        authors: sp.authors,
+        categories: sp.categories,
+      }),
+      sp.embeds.map((e) =>
+        post(
+          'x',
+          e.tweetId,
+          Math.floor(sp.retweets / sp.embeds.length),
+          Math.floor(sp.favorites / sp.embeds.length),
+          {
+            text: e.text,
+            authorName: e.authorName,
+            authorHandle: e.username,
+          },
+        ),
+      ),
+    ),
+  );
+  return digest(seed.day, papers);
 }
