@@ -11,23 +11,11 @@ import { buildSearchIndex, type SearchEntry } from '../src/site/search-index.js'
 import { searchEngineOver } from '../src/site/search-vm.js';
 import { seededRandom } from '../src/standins/random.js';
 import type { Paper } from '../src/types.js';
+import { mailingDaysBack, SYNTHETIC_CATEGORIES } from './synthetic.js';
 
 const DAYS = 3000;
 const VOCAB = 40_000;
-const CATS = [
-  'cs.LG',
-  'cs.CL',
-  'cs.CV',
-  'cs.AI',
-  'stat.ML',
-  'cs.RO',
-  'cs.CR',
-  'cs.IR',
-  'cs.NE',
-  'cs.DS',
-  'cs.SE',
-  'cs.HC',
-];
+const CATS = SYNTHETIC_CATEGORIES;
 const CAT_WEIGHTS = [30, 20, 20, 12, 6, 4, 3, 2, 1, 1, 0.5, 0.5];
 /** English letter frequencies (per mille), so word beginnings spread as in real text. */
 const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz';
@@ -45,17 +33,6 @@ const PLANTED: Array<[string, number]> = [
   ['vit', 900],
   ['lora', 1500],
 ];
-
-function mailingDays(n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(Date.UTC(2026, 10, 27));
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() - 1);
-  }
-  return out;
-}
 
 /** The synthetic papers of 3,000 days, each once, with its day, rank and score. */
 export function syntheticSearchEntries(days = DAYS): SearchEntry[] {
@@ -116,7 +93,7 @@ export function syntheticSearchEntries(days = DAYS): SearchEntry[] {
   const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
   const names = Array.from({ length: 20_000 }, () => `${cap(word())} ${cap(word())}`);
   const out: SearchEntry[] = [];
-  mailingDays(days).forEach((day, d) => {
+  mailingDaysBack('2026-11-27', days).forEach((day, d) => {
     const n = 5 + Math.floor(rnd() * 36);
     const scores = Array.from({ length: n }, () => Math.floor(50 + 3000 * rnd() ** 3)).sort((a, b) => b - a);
     for (let i = 0; i < n; i++) {

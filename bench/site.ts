@@ -17,6 +17,7 @@ import { openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
 import { savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
+import { mailingDaysBack, SYNTHETIC_CATEGORIES } from './synthetic.js';
 
 /** Store sizes in days (SITE_BENCH_SIZES=30,60,90 for a quick try while developing). */
 const SIZES = (process.env.SITE_BENCH_SIZES ?? '300,1000,3000').split(',').map(Number);
@@ -34,31 +35,11 @@ const WORDS =
   'learning neural network graph transformer attention diffusion model language robust efficient scalable sparse optimal bayesian inference reinforcement policy vision segmentation contrastive representation federated privacy causal kernel gradient descent convergence generalization benchmark dataset retrieval reasoning'.split(
     ' ',
   );
-const CATS = [
-  'cs.LG',
-  'cs.CL',
-  'cs.CV',
-  'cs.AI',
-  'stat.ML',
-  'cs.RO',
-  'cs.CR',
-  'cs.IR',
-  'cs.NE',
-  'cs.DS',
-  'cs.SE',
-  'cs.HC',
-];
+const CATS = SYNTHETIC_CATEGORIES;
 
 /** `n` mailing days (Mon–Fri) going back from 2030-12-31, newest first. */
 export function mailingDays(n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(Date.UTC(2030, 11, 31));
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() - 1);
-  }
-  return out;
+  return mailingDaysBack('2030-12-31', n);
 }
 
 /** The synthetic digest of `day` (the same for a day whatever the store's size). */
