@@ -1,5 +1,5 @@
-import { categoryName } from '../arxiv/category-names.js';
 /** The day page (a day's ranking) and the paper page (every post, history, score breakdown). */
+import { categoryName } from '../arxiv/category-names.js';
 import { publicFailure } from '../http/errors.js';
 import {
   type PaperEnrichment,
