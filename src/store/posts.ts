@@ -330,7 +330,6 @@ function codePointRank(unit: number): number {
 
 /** A post as savePosts stores it and rowToPost gives it back (no payload, absent fields undefined). */
 function asStored(p: Post): Post {
-  const m = p.metrics;
   return {
     source: p.source,
     id: p.id,
@@ -340,9 +339,9 @@ function asStored(p: Post): Post {
     url: p.url,
     text: p.text,
     createdAt: p.createdAt ?? undefined,
-    // Shared, not copied: nothing downstream changes a post's links.
+    // Shared, not copied: nothing downstream changes a post's links or counts.
     links: p.links,
-    metrics: { reposts: m.reposts, likes: m.likes, replies: m.replies, quotes: m.quotes },
+    metrics: p.metrics,
   };
 }
 
