@@ -10,7 +10,7 @@ import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { type PaperRow, rowToPaper } from './listings.js';
+import { type PaperRow, packedByLastListing, rowToPaper } from './listings.js';
 
 export interface DigestMeta {
   categoriesKey: string;
@@ -224,7 +224,7 @@ function packDigest(
   };
   const stored = storedPapers(
     db,
-    papers.map((r) => r.paper.id),
+    papers.map((r) => r.paper),
     digest.day,
     catKey,
   );
@@ -399,10 +399,25 @@ function scoredFrom(
   return post;
 }
 
-/** The papers of `ids` as the store gives them back for a day's listing (announce type, method). */
-function storedPapers(db: Db, ids: readonly string[], day: string, catKey: string): Map<string, Paper> {
+/**
+ * The papers of `ids` as the store gives them back for a day's listing (announce type, method).
+ * Given the papers themselves (`Paper`s, not ids), a stored abstract that is byte for byte what
+ * the latest saveListing packed from the paper's own abstract is that text: it is not inflated.
+ */
+function storedPapers(
+  db: Db,
+  wanted: ReadonlyArray<string | Paper>,
+  day: string,
+  catKey: string,
+): Map<string, Paper> {
   const out = new Map<string, Paper>();
-  if (ids.length === 0) return out;
+  if (wanted.length === 0) return out;
+  const known = new Map<string, string>();
+  const ids = wanted.map((w) => {
+    if (typeof w === 'string') return w;
+    known.set(w.id, w.abstract);
+    return w.id;
+  });
   // json_each drives the join (CROSS JOIN fixes the order): one primary-key lookup per id.
   const rows = db
     .prepare(`
@@ -410,7 +425,14 @@ function storedPapers(db: Db, ids: readonly string[], day: string, catKey: strin
       FROM json_each(?) AS j CROSS JOIN papers pa ON pa.id = j.value
       LEFT JOIN listings li ON li.day = ? AND li.categories = ? AND li.paper_id = pa.id`)
     .all(JSON.stringify(ids), day, catKey) as PaperRow[];
-  for (const row of rows) out.set(row.id, rowToPaper(row));
+  for (const row of rows) {
+    const text = typeof row.abstract === 'string' ? undefined : known.get(row.id);
+    const packed = text === undefined ? undefined : packedByLastListing(text);
+    // Lossless packing: the bytes packText made of a text unpack to that text.
+    if (text !== undefined && Buffer.isBuffer(packed) && packed.equals(row.abstract as Buffer))
+      row.abstract = text;
+    out.set(row.id, rowToPaper(row));
+  }
   return out;
 }
 

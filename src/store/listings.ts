@@ -138,12 +138,26 @@ const UPSERT_PAPER = `
     ${OPTIONAL.map((c) => `${c} = CASE WHEN ${NEWER} THEN COALESCE(excluded.${c}, papers.${c}) ELSE COALESCE(papers.${c}, excluded.${c}) END`).join(',\n    ')}
 `;
 
-function paperParams(paper: Paper) {
+/**
+ * The abstracts the latest saveListing of this process packed, text → stored value: packing is
+ * a DEFLATE per paper, and a reader holding the same text (the day's digest) can then tell a
+ * stored abstract is that text by comparing bytes instead of inflating it.
+ */
+let lastPacked = new Map<string, string | Buffer>();
+
+/** The stored form of `text` if the latest saveListing packed that text (else undefined). */
+export function packedByLastListing(text: string): string | Buffer | undefined {
+  return lastPacked.get(text);
+}
+
+function paperParams(paper: Paper, packed: Map<string, string | Buffer>) {
+  const abstract = packText(paper.abstract);
+  packed.set(paper.abstract, abstract);
   return {
     id: paper.id,
     version: paper.version,
     title: paper.title,
-    abstract: packText(paper.abstract),
+    abstract,
     authors: packList(paper.authors),
     categories: packList(paper.categories),
     primary_category: paper.primaryCategory,
@@ -168,11 +182,13 @@ export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
   const mark = db.prepare(
     'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',
   );
+  const packed = new Map<string, string | Buffer>();
+  lastPacked = packed;
   inTransaction(db, () => {
     clear.run(listing.day, key);
     const ids = new Set<string>();
     for (const paper of listing.papers) {
-      upsert.run(paperParams(paper));
+      upsert.run(paperParams(paper, packed));
       insert.run(listing.day, key, paper.id, paper.announceType, paper.method);
       ids.add(paper.id);
     }

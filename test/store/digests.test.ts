@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import { matchPosts } from '../../src/match/match.js';
 import { DEFAULT_THRESHOLDS, rankDay } from '../../src/rank/score.js';
 import { tweetToPost } from '../../src/sources/x.js';
@@ -18,6 +19,7 @@ import {
   saveDigest,
 } from '../../src/store/digests.js';
 import { saveListing } from '../../src/store/listings.js';
+import { packText } from '../../src/store/packed.js';
 import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
 
@@ -171,6 +173,22 @@ test('a digest stored in format 2 (posts as [source, id, time, self] keys) still
   db.prepare(
     `INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs,stat.ML', '', ?, ?, ?)`,
   ).run(DAY, AT, JSON.stringify(format2), AT);
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
+  db.close();
+});
+
+test('a paper is kept whole when its stored abstract is another text, however it was packed', () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  const [changed, repacked] = digest.papers.map((r) => r.paper);
+  const set = db.prepare('UPDATE papers SET abstract = ? WHERE id = ?');
+  // Another text; and the same text packed another way (plain DEFLATE, as migration 7 packed).
+  set.run(packText(`${changed!.abstract} (revised)`), changed!.id);
+  set.run(deflateRawSync(repacked!.abstract), repacked!.id);
+  saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
+  const stored = JSON.parse(db.prepare('SELECT digest FROM digests').pluck().get() as string);
+  assert.equal(stored.papers[0].paper.id, changed!.id);
+  assert.equal(stored.papers[1].paper, undefined);
   assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
   db.close();
 });
