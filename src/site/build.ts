@@ -67,8 +67,8 @@ import {
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
 import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
-import { SEARCH_JS } from './search-client.js';
 import { buildSearchSegments, rankingDays } from './search-build.js';
+import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource, type StoreMarks } from './source.js';
 import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
@@ -577,7 +577,8 @@ export function buildGeneration(
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
     if (fragments.has(d.day)) continue;
-    if (!prev?.files[path] || !out.keep(path)) throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
+    if (!prev?.files[path] || !out.keep(path))
+      throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
     files[path] = prev.files[path]!;
   }
   const segmentFiles = new Map<string, string[]>();

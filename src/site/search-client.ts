@@ -63,20 +63,37 @@ export const SEARCH_ENGINE_JS = `(function (root) {
     }
   }
   function dayNumber(day) { return Math.floor(Date.parse(day + 'T00:00:00Z') / 864e5); }
-  /** Scores of a segment's papers (x100, so segments of whole and of fractional scores compare); see encodeDescending. */
-  function decodeScores(h, n) {
-    var out = new Float64Array(n), v = h.t, s = h.s, k = h.k, mul = 100 / h.f, pos = 0;
-    function bit() { var b = (DIGIT[s.charCodeAt((pos / 6) | 0)] >> (5 - (pos % 6))) & 1; pos++; return b; }
-    function bits(m) { var x = 0; for (var j = 0; j < m; j++) x = x * 2 + bit(); return x; }
-    if (n > 0) out[0] = v * mul;
-    for (var d = 1; d < n; d++) {
-      var q = 0;
-      while (q < 31 && bit()) q++;
-      v -= q === 31 ? bits(31) : q * Math.pow(2, k) + bits(k);
-      out[d] = v * mul;
-    }
-    return out;
+  /**
+   * A segment's scores (x100, so segments of whole and of fractional scores compare), decoded
+   * as far as asked (see encodeDescending): the results are ordered a page at a time, so most of
+   * a segment's scores are never read. Bits come from a six-bit buffer, inline.
+   */
+  function Scores(h, n) {
+    this.h = h; this.out = new Float64Array(n); this.done = n > 0 ? 1 : 0;
+    this.v = h.t; this.mul = 100 / h.f; this.pk = Math.pow(2, h.k); this.ci = 0; this.buf = 0; this.nb = 0;
+    if (n > 0) this.out[0] = h.t * this.mul;
   }
+  Scores.prototype.at = function (d) {
+    var s = this.h.s, k = this.h.k, ci = this.ci, buf = this.buf, nb = this.nb, v = this.v;
+    for (; this.done <= d; this.done++) {
+      var q = 0;
+      for (;;) {
+        if (nb === 0) { buf = DIGIT[s.charCodeAt(ci++)]; nb = 6; }
+        nb--;
+        if (!((buf >> nb) & 1) || ++q === 31) break;
+      }
+      var low = 0, m = q === 31 ? 31 : k;
+      for (var j = 0; j < m; j++) {
+        if (nb === 0) { buf = DIGIT[s.charCodeAt(ci++)]; nb = 6; }
+        nb--;
+        low = low * 2 + ((buf >> nb) & 1);
+      }
+      v -= q === 31 ? low : q * this.pk + low;
+      this.out[this.done] = v * this.mul;
+    }
+    this.ci = ci; this.buf = buf; this.nb = nb; this.v = v;
+    return this.out[d];
+  };
   function Engine(meta, load) {
     this.meta = meta;
     this.load = load;
@@ -149,9 +166,9 @@ export const SEARCH_ENGINE_JS = `(function (root) {
     return out;
   };
   /**
-   * Run a query; calls back with {goto} for a known arXiv id, else {hits, rel}: the hits (an
-   * Int32Array of segment index << 20 | paper number) ordered by relevance, then score, and
-   * their relevance; or {hits: [], missingId} for an unknown id.
+   * Run a query; calls back with {goto} for a known arXiv id, {missingId} for an unknown one,
+   * else {count, next(n)}: how many papers match, and their next n hits (segment index << 20 |
+   * paper number) ordered by relevance, then score, with their relevance.
    */
   Engine.prototype.search = function (q, opts, cb) {
     var self = this, p = this.parse(q, opts), segs = this.meta.segments, files = [], k, i;
@@ -162,12 +179,12 @@ export const SEARCH_ENGINE_JS = `(function (root) {
       for (i = 0; i < segs.length; i++) if (segs[i][4] >= since) { look.push(segs[i]); files.push(this.bucketFile(segs[i], '@' + p.id)); }
       this.need(files, function () {
         for (var j = 0; j < look.length; j++)
-          if (self.bucket(look[j], '@' + p.id)['@' + p.id]) { cb({ goto: 'papers/' + slug(p.id) + '.html', hits: [] }); return; }
-        cb({ hits: [], missingId: p.id });
+          if (self.bucket(look[j], '@' + p.id)['@' + p.id]) { cb({ goto: 'papers/' + slug(p.id) + '.html', count: 0 }); return; }
+        cb({ count: 0, missingId: p.id });
       });
       return;
     }
-    if (p.terms.length === 0 && p.required.length === 0 && !p.win) { cb({ hits: [] }); return; }
+    if (p.terms.length === 0 && p.required.length === 0 && !p.win) { cb({ count: 0 }); return; }
     var keys = p.required.concat(p.terms), play = this.inWindow(p.win);
     for (i = 0; i < play.length; i++) for (k = 0; k < keys.length; k++) files.push(this.bucketFile(segs[play[i][0]], keyOf(keys[k])));
     this.need(files, function () {
@@ -200,7 +217,7 @@ export const SEARCH_ENGINE_JS = `(function (root) {
         more.push(segDir(seg) + '/h.js');
         if (play[s][1] >= 0) more.push(segDir(seg) + '/w.js');
       }
-      self.need(more, function () { cb(order(self, found, most)); });
+      self.need(more, function () { cb(new Ranked(self, found, most)); });
     });
   };
   /** Each paper's summed weight when every array holds it (else 0); null when none does. */
@@ -221,18 +238,19 @@ export const SEARCH_ENGINE_JS = `(function (root) {
     return hit ? sums : null;
   }
   /**
-   * The hits of every segment, masked and out-of-window papers left out, by relevance (a
-   * counting sort: few small integer values), then score (numeric sort of one float key per
-   * hit: score, then the order met — older segment first, then paper number). A common word
-   * matches most of the site, and comparing tens of thousands of hits with a callback cost
-   * more than everything else of a query.
+   * The hits of every segment, masked and out-of-window papers left out, grouped by relevance
+   * (a counting sort per segment: few small integer values), each group's papers in number
+   * order, which is score order within a segment. Ordering across segments is a merge by score
+   * done a page at a time (next): a common word matches most of the site, and ordering all its
+   * hits up front cost more than everything else of a query. Ties go to the older segment.
    */
-  function order(self, found, most) {
-    var segs = self.meta.segments, count = 0, counts = new Int32Array(most + 2), f, d;
-    var scores = [];
-    for (f = 0; f < found.length; f++) {
-      var seg = segs[found[f][0]], sums = found[f][1], cut = found[f][2], head = self.heads[seg[0]];
-      if (!head) { found[f][1] = new Uint16Array(0); scores.push(null); continue; }
+  function Ranked(self, found, most) {
+    var segs = self.meta.segments, count = 0;
+    this.levels = [];
+    for (var v = 0; v <= most + 1; v++) this.levels.push([]);
+    for (var f = 0; f < found.length; f++) {
+      var seg = segs[found[f][0]], sums = found[f][1], cut = found[f][2], head = self.heads[seg[0]], d;
+      if (!head) continue;
       for (var x = 0; x < head.m.length; x++) sums[head.m[x]] = 0;
       if (cut >= 0) {
         // Days after the segment's first: one digit each, or two in a long segment.
@@ -243,35 +261,38 @@ export const SEARCH_ENGINE_JS = `(function (root) {
           if (base + off < cut) sums[d] = 0;
         }
       }
-      for (d = 0; d < sums.length; d++) if (sums[d]) { counts[sums[d]]++; count++; }
-      scores.push(decodeScores(head, sums.length));
+      var counts = new Int32Array(most + 2), n = 0;
+      for (d = 0; d < sums.length; d++) if (sums[d]) { counts[sums[d]]++; n++; }
+      if (n === 0) continue;
+      count += n;
+      var list = new Int32Array(n), at = new Int32Array(most + 2), o = 0;
+      for (v = most + 1; v > 0; v--) { at[v] = o; o += counts[v]; }
+      var starts = at.slice();
+      for (d = 0; d < sums.length; d++) if (sums[d]) list[at[sums[d]]++] = d;
+      var scores = new Scores(head, sums.length);
+      for (v = most + 1; v > 0; v--)
+        if (counts[v] > 0) this.levels[v].push({ seg: found[f][0], list: list, pos: starts[v], end: starts[v] + counts[v], scores: scores });
     }
-    // Where each relevance's hits start: the highest relevance first.
-    var start = new Int32Array(most + 2), at = 0;
-    for (var v = most + 1; v > 0; v--) { start[v] = at; at += counts[v]; }
-    var ends = start.slice(), keys = new Float64Array(count), met = new Int32Array(count), rel = new Uint16Array(count);
-    var hitOf = new Int32Array(count), n = 0;
-    for (f = 0; f < found.length; f++) {
-      var sm = found[f][1], sc = scores[f];
-      for (d = 0; d < sm.length; d++) {
-        var s = sm[d];
-        if (!s) continue;
-        var i = ends[s]++;
-        met[n] = (found[f][0] << 20) | d;
-        keys[i] = (2147483648 - Math.min(sc[d], 2147483647)) * 2097152 + n;
-        rel[i] = s;
-        n++;
+    this.count = count;
+    this.level = most + 1;
+  }
+  /** The next n hits (segment index << 20 | paper number), best first, and their relevance. */
+  Ranked.prototype.next = function (n) {
+    var hits = [], rel = [];
+    while (hits.length < n && this.level > 0) {
+      var runs = this.levels[this.level], best = null, bestScore = -1;
+      for (var r = 0; r < runs.length; r++) {
+        var run = runs[r];
+        if (run.pos >= run.end) continue;
+        var sc = run.scores.at(run.list[run.pos]);
+        if (sc > bestScore) { best = run; bestScore = sc; }
       }
-    }
-    var hits = new Int32Array(count);
-    for (v = most + 1; v > 0; v--) {
-      if (ends[v] - start[v] < 2) { if (ends[v] > start[v]) hits[start[v]] = met[keys[start[v]] % 2097152]; continue; }
-      var group = keys.subarray(start[v], ends[v]);
-      group.sort();
-      for (var g = 0; g < group.length; g++) hits[start[v] + g] = met[group[g] % 2097152];
+      if (!best) { this.level--; continue; }
+      hits.push((best.seg << 20) | best.list[best.pos++]);
+      rel.push(this.level);
     }
     return { hits: hits, rel: rel };
-  }
+  };
   /** The details of these hits ([id, title, authors, day, score, rank, categories]), loading their chunks. */
   Engine.prototype.docs = function (list, cb) {
     var self = this, chunk = this.meta.chunk, segs = this.meta.segments, files = [], keys = [];
@@ -331,10 +352,10 @@ export const SEARCH_UI_JS = `(function () {
     document.head.appendChild(s);
   }
   var engine = new window.HotpapersSearchEngine(meta, load);
-  var hits = [], shown = 0, seq = 0;
+  var res = { count: 0 }, shown = 0, seq = 0;
   function opts() { return { cat: cat.value, win: win.value }; }
   function drawMore(my) {
-    var next = Array.prototype.slice.call(hits, shown, shown + ${RESULTS_PAGE});
+    var next = res.next ? res.next(${RESULTS_PAGE}).hits : [];
     engine.docs(next, function (docs) {
       if (my !== seq) return;
       for (var k = 0; k < docs.length; k++) {
@@ -349,15 +370,15 @@ export const SEARCH_UI_JS = `(function () {
         list.appendChild(li);
       }
       shown += next.length;
-      moreBtn.hidden = shown >= hits.length;
+      moreBtn.hidden = shown >= res.count;
     });
   }
   function run(query, navigate) {
     var my = ++seq;
-    engine.search(query, opts(), function (res) {
+    engine.search(query, opts(), function (r) {
       if (my !== seq) return;
       while (list.firstChild) list.removeChild(list.firstChild);
-      hits = res.hits; shown = 0; moreBtn.hidden = true;
+      res = r; shown = 0; moreBtn.hidden = true;
       if (res.goto) {
         if (navigate) { location.href = res.goto; return; }
         var li = el('li'), a = el('a', null, 'Open the paper ' + query.trim());
@@ -369,7 +390,7 @@ export const SEARCH_UI_JS = `(function () {
       }
       if (res.missingId) { status.textContent = 'arXiv ' + res.missingId + ' was never ranked here.'; return; }
       if (!query.trim() && !cat.value && !win.value) { status.textContent = ''; return; }
-      status.textContent = hits.length === 0 ? 'No paper matches.' : fmt(hits.length) + (hits.length === 1 ? ' paper matches.' : ' papers match, best first.');
+      status.textContent = res.count === 0 ? 'No paper matches.' : fmt(res.count) + (res.count === 1 ? ' paper matches.' : ' papers match, best first.');
       drawMore(my);
     });
   }

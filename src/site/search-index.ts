@@ -406,7 +406,8 @@ export function segmentBuilder(id: string): {
 export function searchMeta(segments: readonly SegmentSummary[]): string {
   const sorted = [...segments].sort((a, b) => (a.first < b.first ? -1 : 1));
   const catCounts = new Map<string, number>();
-  for (const s of sorted) for (const [c, n] of Object.entries(s.cats)) catCounts.set(c, (catCounts.get(c) ?? 0) + n);
+  for (const s of sorted)
+    for (const [c, n] of Object.entries(s.cats)) catCounts.set(c, (catCounts.get(c) ?? 0) + n);
   const categories = [...catCounts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([c, n]) => [c, categoryName(c) ?? '', n]);
@@ -435,8 +436,8 @@ export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
   for (const e of entries) if (e.day > newest) newest = e.day;
   for (const e of entries) {
     const s = segmentOf(e.day, newest);
-    let m = bySegment.get(s);
-    if (!m) bySegment.set(s, (m = new Map()));
+    const m = bySegment.get(s) ?? new Map<string, SearchEntry>();
+    bySegment.set(s, m);
     const had = m.get(e.paper.id);
     if (!had || had.day < e.day) m.set(e.paper.id, e);
     const r = rankings.get(e.paper.id);

@@ -78,7 +78,8 @@ test('one new day rewrites the same few search files whatever the length of the 
   const open = segmentOf(NEW.day, NEW.day);
   assert.deepEqual(written[0], written[1]);
   assert.ok(written[0]!.includes('assets/search/meta.js'));
-  for (const p of written[0]!) assert.ok(p === 'assets/search/meta.js' || p.startsWith(`assets/search/${open}/`), p);
+  for (const p of written[0]!)
+    assert.ok(p === 'assets/search/meta.js' || p.startsWith(`assets/search/${open}/`), p);
   assert.ok(written[0]!.length >= 4, written[0]!.join(' '));
 });
 
@@ -112,7 +113,13 @@ test('a paper ranked again in a later segment is found once, with its latest ran
   );
 });
 
-function entry(id: string, score: number, dayName: string, title: string, abstract = 'Plain words.'): SearchEntry {
+function entry(
+  id: string,
+  score: number,
+  dayName: string,
+  title: string,
+  abstract = 'Plain words.',
+): SearchEntry {
   return { paper: paper(id, { title, abstract }), day: dayName, rank: 1, score };
 }
 
