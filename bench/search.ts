@@ -9,6 +9,8 @@
  * Then what one new day makes the site rewrite of the index (files and bytes whose content
  * changed) at several history sizes, and what building the index a segment at a time holds.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   buildSearchIndex,
   type SearchEntry,
@@ -168,10 +170,16 @@ export function newDayRewrite(days: number): {
   return { files, bytes, total: after.size, totalBytes };
 }
 
+/** A full garbage collection, when V8 lets us ask for one (the bench runs without --expose-gc). */
+function collect(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 /**
  * The index of `entries` built as the site's full build does, a segment at a time (each file
- * handed over and dropped): the papers of the largest segment and the most heap held above the
- * entries while building, sampled after each segment.
+ * handed over and dropped): the papers of the largest segment and the most heap a segment's
+ * builder holds (measured after a full collection, once its papers are added).
  */
 function segmentAtATime(entries: readonly SearchEntry[]): {
   segments: number;
@@ -185,6 +193,7 @@ function segmentAtATime(entries: readonly SearchEntry[]): {
     const id = segmentOf(e.day, newest);
     bySegment.set(id, [...(bySegment.get(id) ?? []), e]);
   }
+  collect();
   const base = process.memoryUsage().heapUsed;
   let peak = 0;
   let largest = 0;
@@ -192,6 +201,7 @@ function segmentAtATime(entries: readonly SearchEntry[]): {
   for (const [id, list] of bySegment) {
     const builder = segmentBuilder(id);
     for (const e of list) builder.add(e);
+    collect();
     peak = Math.max(peak, process.memoryUsage().heapUsed - base);
     summaries.push(builder.finish(new Set(), () => {}));
     largest = Math.max(largest, list.length);
@@ -212,7 +222,7 @@ export async function benchSearch(): Promise<void> {
   const t1 = performance.now();
   const built = segmentAtATime(entries);
   console.log(
-    `search index built a segment at a time: ${built.segments} segments, the largest ${built.largest.toLocaleString('en-US')} of ${entries.length.toLocaleString('en-US')} papers; heap held while building at most ${built.heapMb.toFixed(0)} MB (sampled, garbage included)`,
+    `search index built a segment at a time: ${built.segments} segments, the largest ${built.largest.toLocaleString('en-US')} of ${entries.length.toLocaleString('en-US')} papers; a segment's builder holds at most ${built.heapMb.toFixed(1)} MB of heap (after a full collection), whatever the number of days`,
   );
   const t2a = performance.now();
   const index = buildSearchIndex(entries);
