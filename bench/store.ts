@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { announcementOf, nextMailing } from '../src/arxiv/schedule.js';
 import { parseSeedPost } from '../src/demo/seed.js';
-import { matchPosts, postKey } from '../src/match/match.js';
+import { matchPosts } from '../src/match/match.js';
 import { DEFAULT_THRESHOLDS, rankDay } from '../src/rank/score.js';
 import { tweetToPost } from '../src/sources/x.js';
 import { arxivApiHandler } from '../src/standins/arxiv.js';
@@ -23,7 +23,7 @@ import { startStandIn } from '../src/standins/server.js';
 import { standInToPaper, type WorldDay, worldDay } from '../src/standins/world.js';
 import { fakeOembedHtml, startXStandIn } from '../src/standins/x.js';
 import { type Db, openStore } from '../src/store/db.js';
-import { saveDigest } from '../src/store/digests.js';
+import { observationsOf, saveDigest } from '../src/store/digests.js';
 import { categoriesKey, saveListing } from '../src/store/listings.js';
 import { packText, unpackText } from '../src/store/packed.js';
 import { loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../src/store/posts.js';
@@ -78,7 +78,7 @@ function writeDay(db: Db, day: string, world: WorldDay): { wholeDigestBytes: num
     categoriesKey: categoriesKey(CATEGORIES),
     path: `content/posts/${day}---Hot-Papers.md`,
     writtenAt: now,
-    observedAt: new Map(matched.map((m) => [postKey(m.post), m.observedAt!])),
+    observedAt: observationsOf(matched),
   });
   return { wholeDigestBytes: Buffer.byteLength(JSON.stringify(digest)) };
 }
