@@ -5,7 +5,7 @@
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
 import { usualPostUrlSql } from './derived.js';
-import { packTime } from './packed.js';
+import { packText, packTime, unpackText } from './packed.js';
 
 /**
  * What the store keeps of a post's payload as received: HF's small extract (Daily Papers date,
@@ -15,6 +15,46 @@ import { packTime } from './packed.js';
  */
 export function keptRaw(post: Pick<Post, 'source' | 'raw'>): string | null {
   return post.source === 'hf' && post.raw !== undefined ? JSON.stringify(post.raw) : null;
+}
+
+/** Common link beginnings, each stored as one control character (see packLinks). */
+const LINK_PREFIXES = [
+  'https://arxiv.org/abs/',
+  'https://arxiv.org/pdf/',
+  'https://huggingface.co/papers/',
+  'https://arxiv.org/',
+  'https://www.alphaxiv.org/abs/',
+  'https://github.com/',
+  'https://',
+  'http://',
+];
+
+/**
+ * A post's links as stored: one per line, a common beginning as one control character
+ * (`https://arxiv.org/abs/2106.04554` in 11 bytes instead of the 36 of its JSON); JSON (rows
+ * written before, and lists a line could not hold) when it starts with `[`.
+ */
+export function packLinks(links: readonly string[]): string {
+  const plain =
+    links.length > 0 &&
+    !links[0]!.startsWith('[') &&
+    links.every((l) => !l.includes('\n') && !(l.charCodeAt(0) <= LINK_PREFIXES.length));
+  if (!plain) return JSON.stringify(links);
+  return links
+    .map((l) => {
+      const i = LINK_PREFIXES.findIndex((p) => l.startsWith(p));
+      return i < 0 ? l : String.fromCharCode(i + 1) + l.slice(LINK_PREFIXES[i]!.length);
+    })
+    .join('\n');
+}
+
+/** A stored value of packLinks back to the links. */
+export function unpackLinks(stored: string): string[] {
+  if (stored.startsWith('[')) return JSON.parse(stored) as string[];
+  return stored.split('\n').map((l) => {
+    const code = l.charCodeAt(0);
+    return code >= 1 && code <= LINK_PREFIXES.length ? LINK_PREFIXES[code - 1]! + l.slice(1) : l;
+  });
 }
 
 // Positional parameters (binding a dozen named ones from an object costs more than the insert),
@@ -44,7 +84,7 @@ function postParams(post: Post): unknown[] {
     post.url,
     post.text,
     post.createdAt === undefined ? null : packTime(post.createdAt),
-    JSON.stringify(post.links),
+    packLinks(post.links),
     keptRaw(post),
   ];
 }
@@ -381,7 +421,7 @@ function rowToPost(row: PostRow): Post {
     url: row[5],
     text: row[6],
     createdAt: row[7] ?? undefined,
-    links: JSON.parse(row[8]) as string[],
+    links: unpackLinks(row[8]),
     metrics,
   };
 }
@@ -398,12 +438,12 @@ export function getEmbed(db: Db, source: SourceId, postId: string): StoredEmbed 
   const row = db
     .prepare('SELECT html, status, fetched_at FROM embeds WHERE source = ? AND post_id = ?')
     .get(source, postId) as
-    | { html: string | null; status: 'ok' | 'unavailable'; fetched_at: string }
+    | { html: string | Buffer | null; status: 'ok' | 'unavailable'; fetched_at: string }
     | undefined;
-  return row ? { html: row.html, status: row.status, fetchedAt: row.fetched_at } : undefined;
+  return row ? { html: unpackText(row.html), status: row.status, fetchedAt: row.fetched_at } : undefined;
 }
 
-/** Cache a post's sanitised embed html (null: the provider says it cannot be embedded). */
+/** Cache a post's sanitised embed html, packed (null: the provider says it cannot be embedded). */
 export function putEmbed(
   db: Db,
   source: SourceId,
@@ -416,7 +456,7 @@ export function putEmbed(
     ON CONFLICT (source, post_id) DO UPDATE SET html = excluded.html, status = excluded.status, fetched_at = excluded.fetched_at`).run(
     source,
     postId,
-    html,
+    html === null ? null : packText(html, 'embed'),
     html === null ? 'unavailable' : 'ok',
     fetchedAt,
   );

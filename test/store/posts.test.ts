@@ -338,3 +338,30 @@ test('every write of posts, links, snapshots and embeds logs the papers it chang
   recordDeletions(db, 'x', ['2'], '2021-06-11T00:00:00.000Z', 'stream');
   assert.deepEqual(log(), ['2106.04554', '2106.04560', '2106.04561']);
 });
+
+test('savePosts - links read back as given, common beginnings stored short', () => {
+  const db = store();
+  const lists = [
+    ['https://arxiv.org/abs/2106.04554', 'https://github.com/org/repo', 'http://example.org/a'],
+    ['https://arxiv.org/pdf/2106.04554v2.pdf', 'https://huggingface.co/papers/2106.04554'],
+    ['https://www.alphaxiv.org/abs/2106.04554', 'https://arxiv.org/html/2106.04554v1#S3'],
+    ['[not json]', 'https://arxiv.org/abs/2106.04554'],
+    ['line\nbreak https://arxiv.org/abs/2106.04554'],
+    ['\u0001starts with a code', 'https://arxiv.org/abs/2106.04554'],
+    ['', 'https://arxiv.org/abs/2106.04554', ''],
+    ['ftp://arxiv.org/abs/2106.04554'],
+  ];
+  const batch = lists.map((links, i) => {
+    const m = post(String(i), 1, ['2106.04554']);
+    m.post.links = links;
+    return m;
+  });
+  savePosts(db, batch, '2021-06-10T18:07:48.000Z');
+  const back = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T18:07:48.000Z', ['x']);
+  assert.deepEqual(
+    back.map((m) => m.post.links),
+    lists,
+  );
+  const stored = db.prepare("SELECT links FROM posts WHERE id = '0'").pluck().get() as string;
+  assert.equal(stored, '\u00012106.04554\n\u0006org/repo\n\u0008example.org/a');
+});
