@@ -10,7 +10,7 @@ import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { type PaperRow, packedByLastListing, rowToPaper } from './listings.js';
+import { type PaperRow, rowToPaper, textsPackedFrom } from './listings.js';
 
 export interface DigestMeta {
   categoriesKey: string;
@@ -401,8 +401,8 @@ function scoredFrom(
 
 /**
  * The papers of `ids` as the store gives them back for a day's listing (announce type, method).
- * Given the papers themselves (`Paper`s, not ids), a stored abstract that is byte for byte what
- * the latest saveListing packed from the paper's own abstract is that text: it is not inflated.
+ * Given the papers themselves (`Paper`s, not ids), a row that holds byte for byte what the latest
+ * saveListing packed from the paper's own title, authors and abstract is not inflated.
  */
 function storedPapers(
   db: Db,
@@ -412,10 +412,10 @@ function storedPapers(
 ): Map<string, Paper> {
   const out = new Map<string, Paper>();
   if (wanted.length === 0) return out;
-  const known = new Map<string, string>();
+  const given = new Map<string, Paper>();
   const ids = wanted.map((w) => {
     if (typeof w === 'string') return w;
-    known.set(w.id, w.abstract);
+    given.set(w.id, w);
     return w.id;
   });
   // json_each drives the join (CROSS JOIN fixes the order): one primary-key lookup per id.
@@ -426,12 +426,8 @@ function storedPapers(
       LEFT JOIN listings li ON li.day = ? AND li.categories = ? AND li.paper_id = pa.id`)
     .all(JSON.stringify(ids), day, catKey) as PaperRow[];
   for (const row of rows) {
-    const text = typeof row.abstract === 'string' ? undefined : known.get(row.id);
-    const packed = text === undefined ? undefined : packedByLastListing(text);
-    // Lossless packing: the bytes packText made of a text unpack to that text.
-    if (text !== undefined && Buffer.isBuffer(packed) && packed.equals(row.abstract as Buffer))
-      row.abstract = text;
-    out.set(row.id, rowToPaper(row));
+    const paper = given.get(row.id);
+    out.set(row.id, rowToPaper(row, paper && textsPackedFrom(row, paper)));
   }
   return out;
 }

@@ -7,14 +7,14 @@ import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
 import { type Db, inTransaction } from './db.js';
-import { packText, unpackText } from './packed.js';
+import { packedAs, packText, unpackText } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
 export interface PaperRow {
   id: string;
   version: number;
   title: string;
-  /** TEXT, or a DEFLATE BLOB (see packed.ts). */
+  /** TEXT, or a DEFLATE BLOB (see packed.ts); with the title and authors (see packPaperTexts). */
   abstract: string | Buffer;
   /** See packList. */
   authors: string;
@@ -101,14 +101,45 @@ function unpackPaperTime(stored: string | Buffer): string {
 /** The last instant toISOString writes with a four-digit year. */
 const MAX_ISO_MS = 253_402_300_799_999;
 
-/** A stored row back to a Paper (announce type and method default to new / api when absent). */
-export function rowToPaper(row: PaperRow): Paper {
+const SEP = '\u0000';
+
+/**
+ * A paper's title, authors and abstract as stored: packed together in `abstract` (title and
+ * authors left empty) when they pack, which the title and names gain from (DEFLATE finds their
+ * words in the abstract and the dictionary); else each in its column, the abstract packed alone.
+ */
+export function packPaperTexts(paper: Pick<Paper, 'title' | 'authors' | 'abstract'>): {
+  title: string;
+  authors: string;
+  abstract: string | Buffer;
+} {
+  const authors = packList(paper.authors);
+  if (!paper.title.includes(SEP) && !authors.includes(SEP)) {
+    const whole = packText(`${paper.title}${SEP}${authors}${SEP}${paper.abstract}`, 'paper');
+    if (typeof whole !== 'string') return { title: '', authors: '', abstract: whole };
+  }
+  return { title: paper.title, authors, abstract: packText(paper.abstract) };
+}
+
+function unpackPaperTexts(row: PaperRow): Pick<Paper, 'title' | 'authors' | 'abstract'> {
+  if (!packedAs(row.abstract, 'paper'))
+    return { title: row.title, authors: unpackList(row.authors), abstract: unpackText(row.abstract) };
+  const [title, authors, ...abstract] = unpackText(row.abstract).split(SEP);
+  return { title: title!, authors: unpackList(authors!), abstract: abstract.join(SEP) };
+}
+
+/**
+ * A stored row back to a Paper (announce type and method default to new / api when absent);
+ * `texts`, when the caller knows them (textsPackedFrom), spare unpacking the row's.
+ */
+export function rowToPaper(
+  row: PaperRow,
+  texts: Pick<Paper, 'title' | 'authors' | 'abstract'> = unpackPaperTexts(row),
+): Paper {
   const paper: Paper = {
     id: row.id,
     version: row.version,
-    title: row.title,
-    abstract: unpackText(row.abstract),
-    authors: unpackList(row.authors),
+    ...texts,
     categories: unpackList(row.categories),
     primaryCategory: row.primary_category,
     announceType: (row.announce_type ?? 'new') as AnnounceType,
@@ -138,27 +169,52 @@ const UPSERT_PAPER = `
     ${OPTIONAL.map((c) => `${c} = CASE WHEN ${NEWER} THEN COALESCE(excluded.${c}, papers.${c}) ELSE COALESCE(papers.${c}, excluded.${c}) END`).join(',\n    ')}
 `;
 
-/**
- * The abstracts the latest saveListing of this process packed, text → stored value: packing is
- * a DEFLATE per paper, and a reader holding the same text (the day's digest) can then tell a
- * stored abstract is that text by comparing bytes instead of inflating it.
- */
-let lastPacked = new Map<string, string | Buffer>();
-
-/** The stored form of `text` if the latest saveListing packed that text (else undefined). */
-export function packedByLastListing(text: string): string | Buffer | undefined {
-  return lastPacked.get(text);
+/** What packPaperTexts made of a paper's texts: the texts given and the columns stored. */
+interface PackedTexts {
+  from: Pick<Paper, 'title' | 'authors' | 'abstract'>;
+  stored: ReturnType<typeof packPaperTexts>;
 }
 
-function paperParams(paper: Paper, packed: Map<string, string | Buffer>) {
-  const abstract = packText(paper.abstract);
-  packed.set(paper.abstract, abstract);
+/**
+ * The papers the latest saveListing of this process packed, by abstract: packing is a DEFLATE
+ * per paper, and a reader holding the same texts (the day's digest) can then tell a stored row
+ * holds them by comparing bytes instead of inflating it.
+ */
+let lastPacked = new Map<string, PackedTexts>();
+
+/**
+ * The paper's title, authors and abstract when `row` stores exactly what the latest saveListing
+ * packed from those very texts (packing is lossless: those bytes unpack to them); else undefined.
+ */
+export function textsPackedFrom(
+  row: PaperRow,
+  paper: Pick<Paper, 'title' | 'authors' | 'abstract'>,
+): Pick<Paper, 'title' | 'authors' | 'abstract'> | undefined {
+  const known = lastPacked.get(paper.abstract);
+  if (!known) return undefined;
+  const { from, stored } = known;
+  const same =
+    from.title === paper.title &&
+    from.authors.length === paper.authors.length &&
+    from.authors.every((a, i) => a === paper.authors[i]) &&
+    row.title === stored.title &&
+    row.authors === stored.authors &&
+    (typeof stored.abstract === 'string'
+      ? row.abstract === stored.abstract
+      : Buffer.isBuffer(row.abstract) && stored.abstract.equals(row.abstract));
+  return same ? { title: paper.title, authors: [...paper.authors], abstract: paper.abstract } : undefined;
+}
+
+function paperParams(paper: Paper, packed: Map<string, PackedTexts>) {
+  const texts = packPaperTexts(paper);
+  packed.set(paper.abstract, {
+    from: { title: paper.title, authors: [...paper.authors], abstract: paper.abstract },
+    stored: texts,
+  });
   return {
     id: paper.id,
     version: paper.version,
-    title: paper.title,
-    abstract,
-    authors: packList(paper.authors),
+    ...texts,
     categories: packList(paper.categories),
     primary_category: paper.primaryCategory,
     comment: paper.comment ?? null,
@@ -182,7 +238,7 @@ export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
   const mark = db.prepare(
     'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',
   );
-  const packed = new Map<string, string | Buffer>();
+  const packed = new Map<string, PackedTexts>();
   lastPacked = packed;
   inTransaction(db, () => {
     clear.run(listing.day, key);
@@ -215,7 +271,7 @@ export function loadListing(db: Db, day: string, categories: readonly string[]):
     day,
     categories: key.split(','),
     method: marker.method,
-    papers: sortListing(rows.map(rowToPaper)),
+    papers: sortListing(rows.map((row) => rowToPaper(row))),
     notes: [`from the store (fetched ${marker.fetched_at} by ${marker.method})`],
   };
 }
