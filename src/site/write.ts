@@ -133,6 +133,12 @@ const SYNC_WRITES = 400;
 /** Unwritten kilobytes the builder may run ahead of the worker before it waits (bounds memory). */
 const MAX_PENDING_KB = 8 * 1024;
 
+/**
+ * The writer thread only copies buffers (kept outside its heap) to files: a small heap is enough,
+ * and V8's default young generation alone would add tens of megabytes to a build's peak memory.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
 /** Like openSiteWriter, but the files are written by a worker thread as they come. */
 export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
   const job = prepare(outDir);
@@ -699,7 +705,12 @@ function fileSink() {
         }
         return bytes;
       }
-      worker ??= new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+      worker ??= new Worker(WORKER, {
+        eval: true,
+        workerData: { pending: shared },
+        execArgv: [],
+        resourceLimits: WORKER_LIMITS,
+      });
       const cost = Math.ceil(bytes / 1024) + 1;
       for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
         Atomics.wait(pending, 0, k, 100);
