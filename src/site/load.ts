@@ -35,19 +35,12 @@ export interface LoadOptions {
   thumbDir?: string;
 }
 
-/** The append-only tables whose new rows can change a paper's page, and how a row finds its papers. */
+/**
+ * The change logs whose new rows can change a paper's page, and how a row finds its papers:
+ * paper_changes (kept by the store's writers of posts, links, snapshots and embeds).
+ */
 const MARKED: ReadonlyArray<{ table: string; papers: string }> = [
-  { table: 'post_papers', papers: 'SELECT paper_id FROM post_papers WHERE rowid > ?' },
-  {
-    table: 'snapshots',
-    papers:
-      'SELECT pp.paper_id FROM snapshots s JOIN post_papers pp ON pp.source = s.source AND pp.post_id = s.post_id WHERE s.rowid > ?',
-  },
-  {
-    table: 'embeds',
-    papers:
-      'SELECT pp.paper_id FROM embeds e JOIN post_papers pp ON pp.source = e.source AND pp.post_id = e.post_id WHERE e.rowid > ?',
-  },
+  { table: 'paper_changes', papers: 'SELECT paper_id FROM paper_changes WHERE seq > ?' },
 ];
 
 /** The store as the site engine's source. */
@@ -315,13 +308,14 @@ export function loadSiteModel(db: Db, options: LoadOptions = {}): { model: SiteM
 const ENRICHED = 'enrichment_changes';
 
 /**
- * Papers with rows added since `marks` (rowids of append-only tables; each query walks only new
- * rows), and papers whose enrichment changed since (their day pages show it too).
+ * Papers with rows added since `marks` (the change logs' highest numbers; each query walks only
+ * new rows), and papers whose enrichment changed since (their day pages show it too).
  */
 function changesSince(db: Db, marks: StoreMarks | undefined): StoreChanges {
   const now: StoreMarks = {};
-  for (const { table } of MARKED)
-    now[table] = (db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get() as number | null) ?? 0;
+  // AUTOINCREMENT's own high-water mark of each log: it never goes back.
+  const mark = db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck();
+  for (const { table } of MARKED) now[table] = (mark.get(table) as number | undefined) ?? 0;
   now[ENRICHED] = enrichmentMark(db);
   if (
     !marks ||

@@ -99,8 +99,9 @@ export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
   const key = categoriesKey(listing.categories);
   const upsert = db.prepare(UPSERT_PAPER);
   const clear = db.prepare('DELETE FROM listings WHERE day = ? AND categories = ?');
+  // fetched_at is the day's (listing_days), not repeated per row.
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO listings (day, categories, paper_id, announce_type, method, fetched_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO listings (day, categories, paper_id, announce_type, method) VALUES (?, ?, ?, ?, ?)',
   );
   const mark = db.prepare(
     'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',
@@ -110,7 +111,7 @@ export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
     const ids = new Set<string>();
     for (const paper of listing.papers) {
       upsert.run(paperParams(paper));
-      insert.run(listing.day, key, paper.id, paper.announceType, paper.method, fetchedAt);
+      insert.run(listing.day, key, paper.id, paper.announceType, paper.method);
       ids.add(paper.id);
     }
     mark.run(listing.day, key, listing.method, fetchedAt, ids.size);

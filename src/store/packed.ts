@@ -37,3 +37,17 @@ export function packStoredAbstracts(db: Db): number {
   }
   return packed;
 }
+
+/** The last instant toISOString writes with a four-digit year (9999-12-31T23:59:59.999Z). */
+const MAX_ISO_MS = 253_402_300_799_999;
+
+/**
+ * An ISO instant as stored (see derived.ts isoTimeSql): milliseconds since the epoch when
+ * `toISOString` gives the same text back, else the text as received. A bigint, so SQLite
+ * stores an INTEGER (a JS number binds as REAL).
+ */
+export function packTime(iso: string): bigint | string {
+  const ms = Date.parse(iso);
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_ISO_MS) return iso;
+  return new Date(ms).toISOString() === iso ? BigInt(ms) : iso;
+}

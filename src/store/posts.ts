@@ -4,6 +4,8 @@
  */
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
+import { usualPostUrlSql } from './derived.js';
+import { packTime } from './packed.js';
 
 /**
  * What the store keeps of a post's payload as received: HF's small extract (Daily Papers date,
@@ -13,6 +15,47 @@ import type { Db } from './db.js';
  */
 export function keptRaw(post: Pick<Post, 'source' | 'raw'>): string | null {
   return post.source === 'hf' && post.raw !== undefined ? JSON.stringify(post.raw) : null;
+}
+
+// Positional parameters (binding a dozen named ones from an object costs more than the insert),
+// in postParams' order then the observation instant twice. The address is kept only when it is
+// not the source's usual one, computed by the very expression of the generated url column.
+// first_seen/last_seen stay NULL (the post's first and last snapshots say them); a row migrated
+// with values its snapshots do not give keeps them, moved by this observation.
+const UPSERT_POST = `
+  INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
+  SELECT s, i, a, h, n, nullif(u, ${usualPostUrlSql('s', 'i', 'h')}), t, c, l, r
+  FROM (SELECT ? AS s, ? AS i, ? AS a, ? AS h, ? AS n, ? AS u, ? AS t, ? AS c, ? AS l, ? AS r) WHERE true
+  ON CONFLICT (source, id) DO UPDATE SET
+    author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
+    own_url = excluded.own_url, text = excluded.text, created = excluded.created, links = excluded.links,
+    raw = excluded.raw,
+    first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, ?) END,
+    last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, ?) END`;
+
+/** A post's values in UPSERT_POST's order. */
+function postParams(post: Post): unknown[] {
+  return [
+    post.source,
+    post.id,
+    post.authorId ?? null,
+    post.authorHandle ?? null,
+    post.authorName ?? null,
+    post.url,
+    post.text,
+    post.createdAt === undefined ? null : packTime(post.createdAt),
+    JSON.stringify(post.links),
+    keptRaw(post),
+  ];
+}
+
+/**
+ * Record that these papers' posts, links, snapshots or embeds changed (the site redoes their
+ * pages): each paper's row in paper_changes is renumbered above every earlier one.
+ */
+export function notePaperChanges(db: Db, paperIds: Iterable<string>): void {
+  const note = db.prepare('REPLACE INTO paper_changes (paper_id) VALUES (?)');
+  for (const id of new Set(paperIds)) note.run(id);
 }
 
 /**
@@ -25,16 +68,7 @@ export function savePosts(
   observedAt: string,
   saved?: Map<string, SavedPost>,
 ): void {
-  // Positional parameters: binding a dozen named ones from an object costs more than the insert.
-  const upsertPost = db.prepare(`
-    INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (source, id) DO UPDATE SET
-      author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
-      url = excluded.url, text = excluded.text, created_at = excluded.created_at, links = excluded.links,
-      raw = excluded.raw,
-      first_seen = min(posts.first_seen, excluded.first_seen),
-      last_seen = max(posts.last_seen, excluded.last_seen)`);
+  const upsertPost = db.prepare(UPSERT_POST);
   const link = db.prepare('INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)');
   const snapshot = db.prepare(`
     INSERT INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes)
@@ -43,24 +77,15 @@ export function savePosts(
       reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`);
   const save = db.transaction(() => {
     for (const { post, paperIds } of matched) {
-      upsertPost.run(
-        post.source,
-        post.id,
-        post.authorId ?? null,
-        post.authorHandle ?? null,
-        post.authorName ?? null,
-        post.url,
-        post.text,
-        post.createdAt ?? null,
-        JSON.stringify(post.links),
-        keptRaw(post),
-        observedAt,
-        observedAt,
-      );
+      upsertPost.run(...postParams(post), observedAt, observedAt);
       for (const paperId of paperIds) link.run(post.source, post.id, paperId);
       const m = post.metrics;
       snapshot.run(post.source, post.id, observedAt, m.reposts, m.likes, m.replies, m.quotes);
     }
+    notePaperChanges(
+      db,
+      matched.flatMap((m) => m.paperIds),
+    );
   });
   // Each link and snapshot follows its post's own upsert, so the parent row always exists:
   // the foreign-key check (a lookup of the post per child row) is skipped for this write.
@@ -288,4 +313,13 @@ export function putEmbed(
     html === null ? 'unavailable' : 'ok',
     fetchedAt,
   );
+  notePaperChanges(db, linkedPapers(db, source, postId));
+}
+
+/** The ids of the papers a stored post links. */
+export function linkedPapers(db: Db, source: SourceId, postId: string): string[] {
+  return db
+    .prepare('SELECT paper_id FROM post_papers WHERE source = ? AND post_id = ?')
+    .pluck()
+    .all(source, postId) as string[];
 }

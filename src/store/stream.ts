@@ -5,7 +5,9 @@
  */
 import type { Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { keptRaw, putEmbed } from './posts.js';
+import { usualPostUrlSql } from './derived.js';
+import { packTime } from './packed.js';
+import { keptRaw, linkedPapers, notePaperChanges, putEmbed } from './posts.js';
 
 /** The stream name of Bluesky's Jetstream in `stream_cursors`. */
 export const JETSTREAM = 'jetstream';
@@ -102,18 +104,20 @@ export function saveStreamPost(
   replaceLinks = false,
 ): void {
   db.prepare(`
-    INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
-    VALUES (@source, @id, @authorId, NULL, NULL, @url, @text, @createdAt, @links, @raw, @seen, @seen)
+    INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
+    SELECT s, i, a, NULL, NULL, nullif(u, ${usualPostUrlSql('s', 'i', 'NULL')}), t, c, l, r
+    FROM (SELECT @source AS s, @id AS i, @authorId AS a, @url AS u, @text AS t, @created AS c, @links AS l,
+                 @raw AS r) WHERE true
     ON CONFLICT (source, id) DO UPDATE SET
       text = excluded.text, links = excluded.links,
-      first_seen = min(posts.first_seen, excluded.first_seen),
-      last_seen = max(posts.last_seen, excluded.last_seen)`).run({
+      first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, @seen) END,
+      last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, @seen) END`).run({
     source: post.source,
     id: post.id,
     authorId: post.authorId ?? null,
     url: post.url,
     text: post.text,
-    createdAt: post.createdAt ?? null,
+    created: post.createdAt === undefined ? null : packTime(post.createdAt),
     links: JSON.stringify(post.links),
     raw: keptRaw(post),
     seen: observedAt,
@@ -124,10 +128,15 @@ export function saveStreamPost(
   db.prepare(`
     INSERT OR IGNORE INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes)
     VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, post.id, observedAt);
+  notePaperChanges(db, paperIds);
 }
 
 /** Drop a stored post's links to papers other than `keep` (an edit removed them). */
 export function unlinkPost(db: Db, source: SourceId, postId: string, keep: readonly string[] = []): void {
+  notePaperChanges(
+    db,
+    linkedPapers(db, source, postId).filter((id) => !keep.includes(id)),
+  );
   db.prepare(`
     DELETE FROM post_papers WHERE source = ? AND post_id = ?
       AND paper_id NOT IN (SELECT value FROM json_each(?))`).run(source, postId, JSON.stringify(keep));

@@ -167,7 +167,7 @@ export function fillStore(db: Db, digests: readonly DayDigest[], catKey = 'cs,st
     db.prepare(`INSERT OR REPLACE INTO papers (id, version, title, abstract, authors, categories, primary_category, pdf_url)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const insPost =
-    db.prepare(`INSERT OR REPLACE INTO posts (source, id, author_handle, author_name, url, text, created_at, links, first_seen, last_seen)
+    db.prepare(`INSERT OR REPLACE INTO posts (source, id, author_handle, author_name, own_url, text, created, links, first_seen, last_seen)
     VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)`);
   const insLink = db.prepare(
     'INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)',

@@ -9,6 +9,7 @@ import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import { recoverSite } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
+import { notePaperChanges } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
 import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
 
@@ -147,10 +148,12 @@ test('a post found later for an old paper rewrites that paper page only (and the
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   const handle = openStore(db);
   handle
-    .prepare(`INSERT INTO posts (source, id, author_handle, url, text, links, first_seen, last_seen)
+    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
     VALUES ('bluesky', 'late', 'late.bsky.social', 'https://bsky.app/profile/late/post/1', 'Late post', '[]', 'x', 'x')`)
     .run();
   handle.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late', '2106.00002')").run();
+  // As the store's writers do (savePosts, saveStreamPost): the paper is logged as changed.
+  notePaperChanges(handle, ['2106.00002']);
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html']);

@@ -52,7 +52,7 @@ test('one digest row per day, newest first, preferring the asked categories and 
 test('a paper gets the stored posts its digests lack and its engagement history from all snapshots', () => {
   const db = store('extras');
   // A post found later, linked in the store but not in the digest.
-  db.prepare(`INSERT INTO posts (source, id, author_handle, url, text, links, first_seen, last_seen)
+  db.prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
     VALUES ('bluesky', 'late', 'late.bsky.social', 'https://bsky.app/profile/late/post/1', 'Late post', '[]', 'x', 'x')`).run();
   db.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late', '2106.00001')").run();
   db.prepare(

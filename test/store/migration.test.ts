@@ -2,7 +2,8 @@
  * Upgrading a store written by the release before digest format 2 (fa51622): every digest
  * loads deep-equal to what that release loaded, is stored by key afterwards, and posts,
  * snapshots, embeds, papers and listings read back as before (abstracts packed, and of the
- * posts' payloads only HF's extract kept). And a store of the release before packing (the schema before migration 7).
+ * posts' payloads only HF's extract kept). And a store of the release before packing (the schema
+ * before migration 7), and one written just before the compact tables (migration 9).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -13,8 +14,9 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 import { listDigestRows, loadDigest, readDigest } from '../../src/store/digests.js';
 import { loadListing } from '../../src/store/listings.js';
-import { MIGRATIONS, slimPostsAndAbstracts } from '../../src/store/migrations.js';
+import { compactTables, MIGRATIONS, slimPostsAndAbstracts } from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
+import { loadPostsForPapers } from '../../src/store/posts.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
 const TABLES = ['papers', 'listings', 'listing_days', 'posts', 'post_papers', 'snapshots', 'embeds', 'runs'];
@@ -37,12 +39,32 @@ function oldLoad(row: OldRow) {
   };
 }
 
-/** Every row of TABLES, abstracts unpacked (as every reader sees them). */
+/**
+ * What a reader reads of each table, in a form both schemas answer: since migration 9 a post's
+ * first_seen/last_seen are its snapshots' first and last instants when not stored, and a
+ * listing row's fetched_at is its day's.
+ */
+const READ: Record<string, string> = {
+  posts: `SELECT source, id, author_id, author_handle, author_name, url, text, created_at, links, raw,
+            coalesce(first_seen, (SELECT min(observed_at) FROM snapshots s WHERE s.source = p.source AND s.post_id = p.id)) AS first_seen,
+            coalesce(last_seen, (SELECT max(observed_at) FROM snapshots s WHERE s.source = p.source AND s.post_id = p.id)) AS last_seen
+          FROM posts p`,
+  listings: `SELECT l.day, l.categories, l.paper_id, l.announce_type, l.method,
+               coalesce(l.fetched_at, d.fetched_at) AS fetched_at
+             FROM listings l LEFT JOIN listing_days d ON d.day = l.day AND d.categories = l.categories`,
+  embeds: 'SELECT source, post_id, html, status, fetched_at FROM embeds',
+};
+
+/** Every row of TABLES as readers see them (abstracts and embeds unpacked). */
 function dump(db: Database.Database): Record<string, Array<Record<string, unknown>>> {
   const out: Record<string, Array<Record<string, unknown>>> = {};
   for (const t of TABLES)
-    out[t] = (db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all() as Array<Record<string, unknown>>).map(
-      (row) => (t === 'papers' ? { ...row, abstract: unpackText(row.abstract as string | Buffer) } : row),
+    out[t] = (
+      db.prepare(`${READ[t] ?? `SELECT * FROM ${t}`} ORDER BY 1, 2, 3`).all() as Array<
+        Record<string, unknown>
+      >
+    ).map((row) =>
+      t === 'papers' ? { ...row, abstract: unpackText(row.abstract as string | Buffer) } : row,
     );
   return out;
 }
@@ -178,3 +200,118 @@ function loadListingFrom(db: Database.Database): Array<{ id: string; abstract: s
     abstract: string;
   }>;
 }
+
+test('a store written just before the compact tables upgrades with every row read back as before', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-compact.db');
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  const version = MIGRATIONS.indexOf(compactTables);
+  assert.ok(version > 0);
+  for (const step of MIGRATIONS.slice(0, version)) {
+    if (typeof step === 'string') old.exec(step);
+    else step(old);
+  }
+  old.pragma(`user_version = ${version}`);
+  // As that release's savePosts, saveStreamPost, putEmbed and saveListing wrote them.
+  old.exec(`
+    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+      VALUES ('2603.00001', 1, 'T', 'A', '[]', '["cs.LG"]', 'cs.LG');
+    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 1);
+    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', '2026-03-03T01:00:00.000Z');
+    INSERT INTO listing_days VALUES ('2026-03-04', 'cs', 'api', '2026-03-04T01:00:00.000Z', 1);
+    INSERT INTO listings VALUES ('2026-03-04', 'cs', '2603.00001', 'new', 'api', '2026-03-03T22:00:00.000Z');
+  `);
+  const insert = old.prepare(`
+    INSERT INTO posts (source, id, author_id, author_handle, author_name, url, text, created_at, links, raw, first_seen, last_seen)
+    VALUES (?, ?, NULL, ?, 'A', ?, 'text', ?, '[]', NULL, ?, ?)`);
+  const link = old.prepare("INSERT INTO post_papers VALUES (?, ?, '2603.00001')");
+  const snap = old.prepare('INSERT INTO snapshots VALUES (?, ?, ?, 1, 2, 3, 4)');
+  const early = '2026-03-03T12:00:00.000Z';
+  const late = '2026-03-04T12:00:00.000Z';
+  const rows: Array<[string, string, string | null, string, string | null, string, string]> = [
+    ['x', '1', 'ada', 'https://twitter.com/ada/status/1', '2026-03-03T10:00:00.123Z', early, late],
+    ['x', '2', null, 'https://twitter.com/i/web/status/2', '2026-03-03T10:00:00Z', early, early],
+    ['x', '3', 'ada', 'https://x.com/ada/status/3', null, early, late],
+    [
+      'bluesky',
+      'at://did:plc:a/app.bsky.feed.post/k1',
+      null,
+      'https://bsky.app/profile/did:plc:a/post/k1',
+      'x',
+      early,
+      late,
+    ],
+    [
+      'bluesky',
+      'at://did:plc:a/app.bsky.feed.post/k2',
+      'b.bsky.social',
+      'https://bsky.app/profile/b.bsky.social/post/k2',
+      '2026-03-03T10:00:00.000+00:00',
+      early,
+      late,
+    ],
+    ['hn', '7', 'pg', 'https://news.ycombinator.com/item?id=7', '1969-12-31T23:59:59.500Z', early, late],
+    // first/last seen its snapshots do not give: kept.
+    [
+      'hf',
+      '2603.00001',
+      null,
+      'https://huggingface.co/papers/2603.00001',
+      '2026-03-03T10:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+      late,
+    ],
+  ];
+  for (const [source, id, handle, url, created, first, last] of rows) {
+    insert.run(source, id, handle, url, created, first, last);
+    link.run(source, id);
+    snap.run(source, id, early);
+    if (last !== early) snap.run(source, id, late);
+  }
+  old
+    .prepare('INSERT INTO embeds VALUES (?, ?, ?, ?, ?)')
+    .run('x', '1', '<blockquote>hi</blockquote>', 'ok', late);
+  const before = dump(old);
+  const sources = ['x', 'bluesky', 'hn', 'hf'] as const;
+  const loadedBefore = loadPostsForPapers(old as never, ['2603.00001'], late, sources);
+  old.close();
+
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepStrictEqual(dump(db), before);
+    assert.deepStrictEqual(loadPostsForPapers(db, ['2603.00001'], late, sources), loadedBefore);
+    assert.equal(loadedBefore.length, rows.length);
+    // What is derivable is no longer stored.
+    const kept = db.prepare('SELECT id, own_url, first_seen, last_seen FROM posts ORDER BY id').raw().all();
+    assert.deepEqual(
+      kept.filter((r) => (r as unknown[]).slice(1).some((v) => v !== null)),
+      [
+        ['2603.00001', null, '2026-03-01T00:00:00.000Z', null],
+        ['3', 'https://x.com/ada/status/3', null, null],
+      ],
+    );
+    const times = db.prepare('SELECT id, typeof(created) FROM posts ORDER BY id').raw().all();
+    assert.deepEqual(times, [
+      ['1', 'integer'],
+      ['2', 'text'],
+      ['2603.00001', 'integer'],
+      ['3', 'null'],
+      ['7', 'text'],
+      ['at://did:plc:a/app.bsky.feed.post/k1', 'text'],
+      ['at://did:plc:a/app.bsky.feed.post/k2', 'text'],
+    ]);
+    assert.deepEqual(db.prepare('SELECT day, fetched_at FROM listings ORDER BY day').raw().all(), [
+      ['2026-03-03', null],
+      ['2026-03-04', '2026-03-03T22:00:00.000Z'],
+    ]);
+    for (const t of ['posts', 'post_papers', 'snapshots', 'embeds', 'listings'])
+      assert.match(
+        db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(t) as string,
+        /WITHOUT ROWID/,
+      );
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
+  } finally {
+    db.close();
+  }
+});

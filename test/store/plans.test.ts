@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { nextMailing } from '../../src/arxiv/schedule.js';
 import { loadConfig } from '../../src/config/load.js';
 import { runPost } from '../../src/pipeline/post.js';
-import { histories } from '../../src/site/load.js';
+import { histories, storeSource } from '../../src/site/load.js';
 import { arxivApiHandler } from '../../src/standins/arxiv.js';
 import { startStandIn } from '../../src/standins/server.js';
 import { worldDay } from '../../src/standins/world.js';
@@ -34,6 +34,7 @@ const SELECTIVE: Record<string, string[]> = {
   digests: ['day'],
   paper_enrichment: ['paper_id'],
   enrichment_changes: ['rowid', 'seq'],
+  paper_changes: ['rowid', 'seq', 'paper_id'],
 };
 
 /** Alias → table for every `FROM`/`JOIN` of a statement. */
@@ -175,7 +176,12 @@ test('every statement of a post run on a store with history uses a day-bounded p
   assert.ok(ids.length > 0);
   assert.ok(histories(db, ids).size > 0);
   enrichmentChangesSince(db, enrichmentMark(db) - 1);
-  const statements = [...seen].filter(([sql]) => /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT)/i.test(sql));
+  // And the papers whose posts changed since a build (the change log's newer rows).
+  const source = storeSource(db);
+  const { marks } = source.changes(undefined);
+  const changed = source.changes({ ...marks, paper_changes: marks.paper_changes! - 5 }).papers;
+  assert.ok(changed !== 'all' && changed.size > 0);
+  const statements = [...seen].filter(([sql]) => /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT|REPLACE)/i.test(sql));
   assert.ok(statements.length >= 10, `${statements.length} statements recorded`);
   assert.ok(statements.some(([sql]) => /post_papers/.test(sql)));
   assert.ok(statements.some(([sql]) => /FROM digests/.test(sql)));
@@ -188,6 +194,8 @@ test('every statement of a post run on a store with history uses a day-bounded p
     'the histories',
   );
   assert.equal(statements.filter(([sql]) => /enrichment_changes/.test(sql)).length, 2);
+  assert.ok(statements.some(([sql]) => /^REPLACE INTO paper_changes/.test(sql)));
+  assert.ok(statements.some(([sql]) => /FROM paper_changes WHERE seq > \?/.test(sql)));
   const failures: string[] = [];
   for (const [sql, args] of statements) {
     for (const step of unboundedSteps(db, sql, args))

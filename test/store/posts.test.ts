@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { migrate, openStore } from '../../src/store/db.js';
+import { isoTimeSql } from '../../src/store/derived.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+import { packTime } from '../../src/store/packed.js';
 import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../../src/store/posts.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
 import { recordDeletions } from '../../src/store/stream.js';
@@ -174,4 +176,117 @@ test('loadPostsForPapers - with what the run saved, the same posts as read back 
   // The payload is never part of a loaded post, whichever way it came.
   assert.equal(atNow[0]?.post.raw, undefined);
   assert.equal('raw' in atNow[0]!.post, false);
+});
+
+/** Posts whose address and creation time are, or are not, what the store can derive. */
+function diversePosts(): MatchedPost[] {
+  const base = { text: 'see', links: ['https://arxiv.org/abs/2106.04554'], paperIds: ['2106.04554'] };
+  const metrics = { reposts: 1, likes: 2, replies: 3, quotes: 4 };
+  const posts: Array<Partial<MatchedPost['post']> & Pick<MatchedPost['post'], 'source' | 'id' | 'url'>> = [
+    { source: 'x', id: '1001', authorHandle: 'ada', url: 'https://twitter.com/ada/status/1001' },
+    { source: 'x', id: '1002', url: 'https://twitter.com/i/web/status/1002' },
+    { source: 'x', id: '1003', authorHandle: 'ada', url: 'https://x.com/ada/status/1003' },
+    { source: 'x', id: '1004', authorHandle: '', url: 'https://twitter.com/i/web/status/1004' },
+    {
+      source: 'bluesky',
+      id: 'at://did:plc:abc/app.bsky.feed.post/3kx',
+      authorHandle: 'ada.bsky.social',
+      url: 'https://bsky.app/profile/ada.bsky.social/post/3kx',
+    },
+    {
+      source: 'bluesky',
+      id: 'at://did:plc:abc/app.bsky.feed.post/3ky',
+      url: 'https://bsky.app/profile/did:plc:abc/post/3ky',
+    },
+    {
+      source: 'bluesky',
+      id: 'at://did:plc:abc/app.bsky.feed.post/3kz',
+      authorHandle: 'handle.invalid',
+      url: 'https://bsky.app/profile/did:plc:abc/post/3kz',
+    },
+    { source: 'bluesky', id: 'not-an-at-uri', url: 'https://bsky.app/profile/x/post/y' },
+    { source: 'hn', id: '4242', url: 'https://news.ycombinator.com/item?id=4242' },
+    { source: 'hn', id: 'a b', url: 'https://news.ycombinator.com/item?id=a%20b' },
+    { source: 'hf', id: '2106.04554', url: 'https://huggingface.co/papers/2106.04554' },
+  ];
+  const times = [
+    '2021-06-09T12:34:56.789Z',
+    '2021-06-09T12:34:56Z',
+    '2021-06-09T12:34:56.000+00:00',
+    '1970-01-01T00:00:00.000Z',
+    '1969-12-31T23:59:59.999Z',
+    '2021-06-09T12:34:56.78Z',
+    'yesterday',
+    '9999-12-31T23:59:59.999Z',
+    '2024-02-29T23:59:59.999Z',
+    undefined,
+    '2021-06-09T00:00:00.001Z',
+  ];
+  return posts.map((p, i) => ({
+    post: {
+      ...p,
+      text: `${base.text} ${i}`,
+      links: base.links,
+      metrics,
+      createdAt: times[i],
+    } as MatchedPost['post'],
+    paperIds: base.paperIds,
+  }));
+}
+
+test('savePosts - every address and creation time reads back as given, derived or not', () => {
+  const db = store();
+  const batch = diversePosts();
+  savePosts(db, batch, '2021-06-10T18:07:48.000Z');
+  const back = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T18:07:48.000Z', [
+    'x',
+    'bluesky',
+    'hn',
+    'hf',
+  ]);
+  const key = (p: { source: string; id: string }) => `${p.source}:${p.id}`;
+  const byKey = new Map(back.map((m) => [key(m.post), m.post]));
+  assert.equal(byKey.size, batch.length);
+  for (const { post: p } of batch) {
+    const got = byKey.get(key(p))!;
+    assert.equal(got.url, p.url, key(p));
+    assert.equal(got.createdAt, p.createdAt, key(p));
+  }
+  // The usual addresses and the canonical instants are the ones left out or made numbers.
+  const kept = db.prepare('SELECT id FROM posts WHERE own_url IS NOT NULL ORDER BY id').pluck().all();
+  assert.deepEqual(kept, ['1003', '1004', 'a b', 'at://did:plc:abc/app.bsky.feed.post/3kz', 'not-an-at-uri']);
+  const numbers = db.prepare("SELECT count(*) FROM posts WHERE typeof(created) = 'integer'").pluck().get();
+  assert.equal(numbers, 5);
+});
+
+test('packTime and the store read back the same instant for many canonical times', () => {
+  const db = store();
+  const read = db.prepare(`SELECT ${isoTimeSql('v')} FROM (SELECT ? AS v)`).pluck();
+  let seed = 7;
+  for (let i = 0; i < 2000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const ms = Math.floor((seed / 2 ** 31) * 253_402_300_799_999);
+    const iso = new Date(ms).toISOString();
+    const packed = packTime(iso);
+    assert.equal(packed, BigInt(ms));
+    assert.equal(read.get(packed), iso);
+  }
+});
+
+test('every write of posts, links, snapshots and embeds logs the papers it changed', () => {
+  const db = store();
+  const log = () => db.prepare('SELECT paper_id FROM paper_changes ORDER BY seq').pluck().all();
+  savePosts(
+    db,
+    [post('1', 10, ['2106.04554', '2106.04560']), post('2', 5, ['2106.04561'])],
+    '2021-06-10T00:00:00.000Z',
+  );
+  assert.deepEqual(log(), ['2106.04554', '2106.04560', '2106.04561']);
+  // A paper changed again moves to the end, keeping one row.
+  putEmbed(db, 'x', '2', '<blockquote>hi</blockquote>', '2021-06-10T00:00:00.000Z');
+  assert.deepEqual(log(), ['2106.04554', '2106.04560', '2106.04561']);
+  putEmbed(db, 'x', '1', null, '2021-06-10T00:00:00.000Z');
+  assert.deepEqual(log(), ['2106.04561', '2106.04554', '2106.04560']);
+  recordDeletions(db, 'x', ['2'], '2021-06-11T00:00:00.000Z', 'stream');
+  assert.deepEqual(log(), ['2106.04554', '2106.04560', '2106.04561']);
 });
