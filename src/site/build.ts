@@ -57,6 +57,13 @@ import {
   windowTitle,
 } from './lists.js';
 import {
+  MANIFEST_PATH,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestDay,
+  writeManifest,
+} from './manifest.js';
+import {
   type FeedKind,
   type ListAppearance,
   type ListDay,
@@ -69,8 +76,10 @@ import { dayBody, paperBody } from './pages.js';
 import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
 import { SEARCH_JS } from './search-client.js';
 import { SEARCH_META_PATH, type SearchEntry, searchIndexBuilder } from './search-index.js';
-import { type DaySlice, modelSource, type SiteSource, type StoreMarks } from './source.js';
+import { type DaySlice, modelSource, type SiteSource } from './source.js';
 import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
+
+export { MANIFEST_PATH, type Manifest, type ManifestDay };
 
 export interface BuildOptions {
   /** Absolute base URL of the published site (feeds and canonical links only; pages link relatively). */
@@ -95,29 +104,8 @@ export type SiteFiles = Map<string, string | Buffer>;
 
 /** Site path of the marker that tells the writer a folder holds a hotpapers site. */
 export const SITE_MARKER = '.hotpapers-site';
-/** Site path of the engine's manifest (what the next build compares against). */
-export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the per-day search fragments (one line `paperId\tSearchEntry JSON` per ranked paper). */
 const FRAGMENTS = '.hotpapers/search';
-
-/** A ListDay with the fingerprint of the digest row it was made from. */
-export type ManifestDay = ListDay & { fingerprint: string };
-
-/** What a generation remembers for the next build. */
-export interface Manifest {
-  version: 1;
-  engine: string;
-  marks: StoreMarks;
-  /** Newest first. */
-  days: ManifestDay[];
-  /**
-   * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
-   * what it was rendered from (the same key: the page is kept without being rendered)].
-   */
-  files: Record<string, [string, string, 0 | 1] | [string, string, 0 | 1, string]>;
-  /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
-  rising?: string;
-}
 
 /** Where a generation goes: files written fresh, or kept from the previous generation. */
 export interface GenerationOutput {
@@ -163,8 +151,8 @@ export class StaleGenerationError extends Error {}
 export function buildSite(model: SiteModel, options: BuildOptions): SiteFiles {
   const files: SiteFiles = new Map();
   buildGeneration(modelSource(model), options, mapOutput(files));
-  files.delete(MANIFEST_PATH);
-  for (const path of [...files.keys()]) if (path.startsWith(`${FRAGMENTS}/`)) files.delete(path);
+  // The engine's own files (manifest, search fragments) are not part of the site.
+  for (const path of [...files.keys()]) if (path.startsWith('.hotpapers/')) files.delete(path);
   return files;
 }
 
@@ -247,7 +235,8 @@ export function buildGeneration(
 ): BuildStats {
   const cfg = configOf(options);
   const engine = engineFingerprint(options);
-  const prev = out.previous?.engine === engine && out.previous.version === 1 ? out.previous : undefined;
+  const prev =
+    out.previous?.engine === engine && out.previous.version === MANIFEST_VERSION ? out.previous : undefined;
   const stats: BuildStats = {
     days: 0,
     papers: 0,
@@ -633,43 +622,28 @@ export function buildGeneration(
     for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
-  // Files of the previous generation that this one no longer has (a folder updated in place keeps them otherwise).
-  if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
-  writeManifest(out, {
-    version: 1,
-    engine,
-    marks: changes.marks,
-    days,
-    files,
-    ...(rising ? { rising } : {}),
-  });
+  writeManifest(
+    {
+      version: MANIFEST_VERSION,
+      engine,
+      marks: changes.marks,
+      days,
+      files,
+      ...(rising ? { rising } : {}),
+    },
+    (id) => appearances.get(id)?.[0]?.day.day,
+    (path, data) => put(path, data, ''),
+    (data) => {
+      // Files of the previous generation that this one no longer has, its slices included (a
+      // folder updated in place keeps them otherwise).
+      if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
+      out.remove(MANIFEST_PATH);
+      out.append(MANIFEST_PATH, data);
+    },
+  );
   stats.days = days.length;
   stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
   return stats;
-}
-
-/** The manifest as JSON, written a piece at a time (whole, it would be one string of every day). */
-function writeManifest(out: GenerationOutput, m: Manifest): void {
-  out.remove(MANIFEST_PATH);
-  let piece = `{"version":${m.version},"engine":${JSON.stringify(m.engine)},"marks":${JSON.stringify(m.marks)},${m.rising ? `"rising":${JSON.stringify(m.rising)},` : ''}"days":[`;
-  const flush = (force = false) => {
-    if (!force && piece.length < 1 << 16) return;
-    out.append(MANIFEST_PATH, Buffer.from(piece));
-    piece = '';
-  };
-  m.days.forEach((d, i) => {
-    piece += (i > 0 ? ',' : '') + JSON.stringify(d);
-    flush();
-  });
-  piece += '],"files":{';
-  let first = true;
-  for (const [path, entry] of Object.entries(m.files)) {
-    piece += `${first ? '' : ','}${JSON.stringify(path)}:${JSON.stringify(entry)}`;
-    first = false;
-    flush();
-  }
-  piece += '}}';
-  flush(true);
 }
 
 /** Newer and older neighbour of each day in a newest-first list. */

@@ -25,7 +25,8 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
-import { type GenerationOutput, MANIFEST_PATH, type Manifest, SITE_MARKER, type SiteFiles } from './build.js';
+import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
+import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -406,11 +407,7 @@ export function openGeneration(
 
 /** The manifest of the site at `dir` (undefined when there is none or it does not parse). */
 function readManifest(dir: string): Manifest | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, MANIFEST_PATH), 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
+  return readSlices((path) => readOrUndefined(safeJoin(dir, path)));
 }
 
 function readOrUndefined(path: string): Buffer | undefined {
