@@ -64,6 +64,7 @@ import {
   writeManifest,
 } from './manifest.js';
 import {
+  compactDay,
   type FeedKind,
   type ListAppearance,
   type ListDay,
@@ -655,10 +656,13 @@ function navOf(order: readonly string[]): Map<string, [string | undefined, strin
   return nav;
 }
 
-/** What list pages keep of a day (plain data, stored in the manifest). */
+/**
+ * What list pages keep of a day (plain data, stored in the manifest): the engine holds one per
+ * day of the history, so it is kept small (authors as one line, category lists shared).
+ */
 function listDay(day: DaySlice['day']): ListDay {
   const d = day.digest;
-  return {
+  return compactDay({
     day: day.day,
     categoriesKey: day.categoriesKey,
     horizon: day.horizon,
@@ -674,13 +678,13 @@ function listDay(day: DaySlice['day']): ListDay {
         paper: {
           id: r.paper.id,
           title: r.paper.title,
-          authors: r.paper.authors,
+          authorsLine: authorsText(r.paper.authors, AUTHORS_SHOWN),
           categories: r.paper.categories,
           primaryCategory: r.paper.primaryCategory,
         },
       })),
     },
-  };
+  });
 }
 
 /** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
@@ -1003,10 +1007,18 @@ function instant(iso: string | undefined, day: string): string {
   return new Date(Number.isNaN(t) ? 0 : t).toISOString();
 }
 
+/** A ranked paper's authors as feeds show them (the first five, "and N more"). */
+function listAuthors(r: ListPaper): string {
+  return r.paper.authorsLine ?? authorsText(r.paper.authors, AUTHORS_SHOWN);
+}
+
+/** Authors a feed names per paper. */
+const AUTHORS_SHOWN = 5;
+
 function papersHtml(papers: readonly ListPaper[], baseUrl: string): string {
   const items = papers.map(
     (r) =>
-      `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(authorsText(r.paper.authors, 5))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
+      `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(listAuthors(r))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
   );
   return `<ol>${items.join('')}</ol>`;
 }

@@ -15,7 +15,7 @@
  */
 
 import type { ListDay } from './model.js';
-import { slug } from './model.js';
+import { compactDay, slug } from './model.js';
 import type { StoreMarks } from './source.js';
 
 /** Site path of the manifest's head (what the next build reads first). */
@@ -136,7 +136,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       const bytes = read(name);
       if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
-      for (const day of slice.days) days.push(day);
+      for (const day of slice.days) days.push(compactDay(day));
       Object.assign(files, slice.files);
       files[name] = entry;
     }
