@@ -7,12 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { matchPosts, postKey } from '../src/match/match.js';
+import { matchPosts } from '../src/match/match.js';
 import { DEFAULT_THRESHOLDS, rankDay } from '../src/rank/score.js';
 import { renderLumen } from '../src/render/lumen.js';
 import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
-import { saveDigest } from '../src/store/digests.js';
+import { observationsOf, saveDigest } from '../src/store/digests.js';
 import { saveListing } from '../src/store/listings.js';
 import { loadPostsForPapers, type SavedPost, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
@@ -117,7 +117,7 @@ export async function benchPipeline(): Promise<void> {
         saveDigest(db, digest, {
           categoriesKey: 'cs,stat.ML',
           writtenAt: observedAt,
-          observedAt: new Map(loaded.map((m) => [postKey(m.post), m.observedAt!])),
+          observedAt: observationsOf(loaded),
         }),
       );
       return { matched: loaded.length, ranked: ranked.length, kb: markdown.length / 1024 };

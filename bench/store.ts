@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { announcementOf, nextMailing } from '../src/arxiv/schedule.js';
 import { parseSeedPost } from '../src/demo/seed.js';
-import { matchPosts, postKey } from '../src/match/match.js';
+import { matchPosts } from '../src/match/match.js';
 import { DEFAULT_THRESHOLDS, rankDay } from '../src/rank/score.js';
 import { tweetToPost } from '../src/sources/x.js';
 import { arxivApiHandler } from '../src/standins/arxiv.js';
@@ -23,7 +23,8 @@ import { startStandIn } from '../src/standins/server.js';
 import { standInToPaper, type WorldDay, worldDay } from '../src/standins/world.js';
 import { fakeOembedHtml, startXStandIn } from '../src/standins/x.js';
 import { type Db, openStore } from '../src/store/db.js';
-import { saveDigest } from '../src/store/digests.js';
+import { DICTIONARY_SEEDS } from '../src/store/dictionaries.js';
+import { observationsOf, saveDigest } from '../src/store/digests.js';
 import { categoriesKey, saveListing } from '../src/store/listings.js';
 import { packText, unpackText } from '../src/store/packed.js';
 import { loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../src/store/posts.js';
@@ -78,26 +79,50 @@ function writeDay(db: Db, day: string, world: WorldDay): { wholeDigestBytes: num
     categoriesKey: categoriesKey(CATEGORIES),
     path: `content/posts/${day}---Hot-Papers.md`,
     writtenAt: now,
-    observedAt: new Map(matched.map((m) => [postKey(m.post), m.observedAt!])),
+    observedAt: observationsOf(matched),
   });
   return { wholeDigestBytes: Buffer.byteLength(JSON.stringify(digest)) };
 }
 
-/** How small packText makes the real abstracts of the seed posts (packed bytes ÷ UTF-8 bytes). */
-function realAbstractRatio(): { ratio: number; count: number } {
+/**
+ * How small packText makes real texts (packed bytes ÷ UTF-8 bytes): the abstracts and the
+ * embedded tweets' oEmbed HTML of the seed posts held out of the dictionaries (dictionaries.ts
+ * is built from the others).
+ */
+function realRatios(): Record<'abstract' | 'embed', { ratio: number; count: number }> {
   const dir = join(ROOT, 'test', 'fixtures', 'seed');
-  let packed = 0;
-  let plain = 0;
-  let count = 0;
+  const sums = { abstract: { packed: 0, plain: 0, count: 0 }, embed: { packed: 0, plain: 0, count: 0 } };
+  const add = (kind: 'abstract' | 'embed', text: string) => {
+    if (text.length === 0) return;
+    const value = packText(text, kind);
+    sums[kind].packed += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    sums[kind].plain += Buffer.byteLength(text);
+    sums[kind].count++;
+  };
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
-    for (const paper of parseSeedPost(readFileSync(join(dir, file), 'utf8')).papers) {
-      const value = packText(paper.abstract);
-      packed += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
-      plain += Buffer.byteLength(paper.abstract);
-      count++;
-    }
+    if (DICTIONARY_SEEDS.some((day) => file.startsWith(day))) continue;
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const paper of parseSeedPost(text).papers) add('abstract', paper.abstract);
+    for (const m of text.matchAll(/<blockquote class="twitter-tweet"[\s\S]*?<\/script>\n*/g))
+      add('embed', m[0]);
   }
-  return { ratio: packed / plain, count };
+  const ratio = (k: 'abstract' | 'embed') => ({
+    ratio: sums[k].packed / sums[k].plain,
+    count: sums[k].count,
+  });
+  return { abstract: ratio('abstract'), embed: ratio('embed') };
+}
+
+/** Stored and plain bytes of a column of packText values. */
+function packedBytes(values: Array<string | Buffer | null>): { stored: number; plain: number } {
+  let stored = 0;
+  let plain = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    stored += typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+    plain += Buffer.byteLength(unpackText(v));
+  }
+  return { stored, plain };
 }
 
 function fileSize(path: string): number {
@@ -142,23 +167,25 @@ export function buildHistory(path: string): string {
       'SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE aggregate = 1 GROUP BY name ORDER BY bytes DESC LIMIT 10',
     )
     .all() as Array<{ name: string; bytes: number }>;
-  // The generator's abstracts draw on a small vocabulary and pack better than real ones: the
-  // growth is also given with the packing ratio of the seed's real abstracts.
-  const abstracts = db2.prepare('SELECT abstract FROM papers').pluck().all() as Array<string | Buffer>;
+  // The generator's abstracts and post texts draw on a small vocabulary and pack better than
+  // real ones: the growth is also given with the packing ratios of real abstracts and embeds.
+  const abstracts = packedBytes(
+    db2.prepare('SELECT abstract FROM papers').pluck().all() as Array<string | Buffer>,
+  );
+  const embeds = packedBytes(
+    db2.prepare('SELECT html FROM embeds').pluck().all() as Array<string | Buffer | null>,
+  );
   db2.close();
-  let stored = 0;
-  let plain = 0;
-  for (const a of abstracts) {
-    stored += typeof a === 'string' ? Buffer.byteLength(a) : a.length;
-    plain += Buffer.byteLength(unpackText(a));
-  }
-  const real = realAbstractRatio();
-  const realPerDay = vacuumed / DAYS + (real.ratio - stored / plain) * (plain / DAYS);
+  const real = realRatios();
+  const extra = (r: { ratio: number }, b: { stored: number; plain: number }) =>
+    (r.ratio - b.stored / b.plain) * b.plain;
+  const realPerDay = (vacuumed + extra(real.abstract, abstracts) + extra(real.embed, embeds)) / DAYS;
   console.log(
     `largest tables/indexes per day: ${tables.map((t) => `${t.name} ${(t.bytes / DAYS / 1e3).toFixed(0)} KB`).join(', ')}`,
   );
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   console.log(
-    `abstracts packed to ${((100 * stored) / plain).toFixed(0)}% here, to ${(100 * real.ratio).toFixed(0)}% for the ${real.count} real abstracts of test/fixtures/seed: with real text, ${(realPerDay / 1e6).toFixed(2)} MB/day (goal ≤ 2.5 MB)`,
+    `packed here: abstracts to ${pct(abstracts.stored / abstracts.plain)}, embeds to ${pct(embeds.stored / embeds.plain)}; the real ones of the seed posts held out of the dictionaries (test/fixtures/seed): ${real.abstract.count} abstracts to ${pct(real.abstract.ratio)}, ${real.embed.count} embeds to ${pct(real.embed.ratio)}: with real text, ${(realPerDay / 1e6).toFixed(2)} MB/day (goal ≤ 2.5 MB)`,
   );
   return day;
 }

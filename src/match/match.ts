@@ -3,8 +3,7 @@
  * that returned a post proves nothing, so a post linking no paper of the day is dropped.
  */
 import type { MatchedPost, Post } from '../types.js';
-import type { ArxivIdRef } from './ids.js';
-import { arxivIdsInLinks, extractArxivIds } from './links.js';
+import { extractArxivIds } from './links.js';
 
 /** The key of a post in maps and caches: `source:id` (ids never repeat within a source). */
 export function postKey(post: { source: string; id: string }): string {
@@ -20,21 +19,24 @@ export function matchPosts(posts: readonly Post[], dayPaperIds: ReadonlySet<stri
   // Keyed per source then id: no key strings to build for 50,000 posts.
   const bySource = new Map<string, Map<string, MatchedPost>>();
   const out: MatchedPost[] = [];
-  // Many posts carry the same link (the abs page of a popular paper): parse each link once.
-  const parsed = new Map<string, ArxivIdRef[]>();
-  const extract = (url: string): ArxivIdRef[] => {
-    let refs = parsed.get(url);
-    if (!refs) {
-      refs = extractArxivIds(url);
-      parsed.set(url, refs);
-    }
-    return refs;
-  };
+  // Many posts carry the same link (the abs page of a popular paper): each link is parsed once,
+  // and kept as the day papers it names.
+  const parsed = new Map<string, readonly string[]>();
   for (const post of posts) {
-    const paperIds: string[] = [];
-    for (const ref of arxivIdsInLinks(post.links, extract))
-      if (dayPaperIds.has(ref.id)) paperIds.push(ref.id);
-    if (paperIds.length === 0) continue;
+    let paperIds: string[] | undefined;
+    for (const url of post.links) {
+      let ids = parsed.get(url);
+      if (ids === undefined) {
+        ids = dayIdsOf(url, dayPaperIds);
+        parsed.set(url, ids);
+      }
+      for (const id of ids) {
+        // In order of first appearance, each once.
+        if (paperIds === undefined) paperIds = [id];
+        else if (!paperIds.includes(id)) paperIds.push(id);
+      }
+    }
+    if (paperIds === undefined) continue;
     let byId = bySource.get(post.source);
     if (!byId) {
       byId = new Map();
@@ -51,4 +53,14 @@ export function matchPosts(posts: readonly Post[], dayPaperIds: ReadonlySet<stri
     for (const id of paperIds) if (!seen.paperIds.includes(id)) seen.paperIds.push(id);
   }
   return out;
+}
+
+const NONE: readonly string[] = [];
+
+/** The day papers a link names (usually none or one). */
+function dayIdsOf(url: string, dayPaperIds: ReadonlySet<string>): readonly string[] {
+  const refs = extractArxivIds(url);
+  if (refs.length === 0) return NONE;
+  const ids = refs.map((r) => r.id).filter((id) => dayPaperIds.has(id));
+  return ids.length === 0 ? NONE : ids;
 }

@@ -25,7 +25,7 @@ import { dailyThumbnails } from '../sources/hf.js';
 import { createSource } from '../sources/index.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import { type Db, openStore } from '../store/db.js';
-import { saveDigest } from '../store/digests.js';
+import { observationsOf, saveDigest } from '../store/digests.js';
 import { categoriesKey } from '../store/listings.js';
 import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
@@ -403,13 +403,6 @@ function newestObservation(matched: readonly MatchedPost[], fallback: Date): Dat
   let newest = '';
   for (const m of matched) if (m.observedAt && m.observedAt > newest) newest = m.observedAt;
   return newest ? new Date(newest) : fallback;
-}
-
-/** `source:id` → the snapshot instant each loaded post's counts come from. */
-function observationsOf(matched: readonly MatchedPost[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of matched) if (m.observedAt) out.set(postKey(m.post), m.observedAt);
-  return out;
 }
 
 /** One line naming the source: its own HotpapersError message, a file error, or an internal error (redacted). */

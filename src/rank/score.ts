@@ -87,6 +87,8 @@ export function isSelfPromotion(
 /** Compare source-native ids: numerically when both are digit strings (tweet ids), else by code unit. */
 export function compareIds(a: string, b: string): number {
   // Called for every tie while sorting tens of thousands of posts: no regex, no new strings.
+  // Of equal length, digit strings compare numerically exactly as they compare by code unit.
+  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0;
   const x = significantDigits(a);
   const y = significantDigits(b);
   if (x >= 0 && y >= 0 && x !== y) return x - y;
@@ -164,6 +166,59 @@ function emptyTotals(): SourceTotals {
 }
 
 /**
+ * Each (source, id) once, a later copy taking the first one's place; grouped by source in order
+ * of first appearance (the order the totals are summed in). Most lists need no change: then
+ * the list itself, without a map.
+ */
+function uniqueBySource(posts: readonly Post[]): readonly Post[] {
+  const sources: SourceId[] = [];
+  const groups: Post[][] = [];
+  let grouped = true;
+  for (const post of posts) {
+    const g = sources.indexOf(post.source);
+    if (g < 0) {
+      sources.push(post.source);
+      groups.push([post]);
+    } else {
+      // A source seen before, after another: the list is not grouped.
+      if (g !== sources.length - 1) grouped = false;
+      groups[g]!.push(post);
+    }
+  }
+  let changed = !grouped;
+  for (let g = 0; g < groups.length; g++) {
+    const deduped = uniqueIds(groups[g]!);
+    if (deduped !== groups[g]) {
+      groups[g] = deduped;
+      changed = true;
+    }
+  }
+  if (!changed) return posts;
+  const out: Post[] = [];
+  for (const group of groups) for (const post of group) out.push(post);
+  return out;
+}
+
+/** One source's posts with each id once, a later copy in the first one's place (the list itself when none repeats). */
+function uniqueIds(posts: Post[]): Post[] {
+  if (posts.length < 2) return posts;
+  if (posts.length <= 16) {
+    // Small lists (most papers): compare pairwise rather than build a map.
+    let repeats = false;
+    for (let i = 1; i < posts.length && !repeats; i++)
+      for (let j = 0; j < i; j++)
+        if (posts[j]!.id === posts[i]!.id) {
+          repeats = true;
+          break;
+        }
+    if (!repeats) return posts;
+  }
+  const byId = new Map<string, Post>();
+  for (const post of posts) byId.set(post.id, post);
+  return byId.size === posts.length ? posts : [...byId.values()];
+}
+
+/**
  * Score one paper from the posts linking it (each (source, id) once; a later copy wins).
  * `rank` is left 0: the caller numbers papers once they are ordered.
  */
@@ -174,17 +229,6 @@ export function scorePaper(
   thresholds: Thresholds,
   normalise: (name: string) => string = normaliseName,
 ): RankedPaper {
-  // Each (source, id) once, a later copy winning; keyed per source to build no key strings.
-  const unique = new Map<SourceId, Map<string, Post>>();
-  for (const post of posts) {
-    let byId = unique.get(post.source);
-    if (!byId) {
-      byId = new Map();
-      unique.set(post.source, byId);
-    }
-    byId.set(post.id, post);
-  }
-
   const authors = new Set(paper.authors.map(normalise));
   const scored: ScoredPost[] = [];
   const bySource: Partial<Record<SourceId, SourceTotals>> = {};
@@ -196,9 +240,7 @@ export function scorePaper(
   const hf = { upvotes: 0, comments: 0 };
   let selfPromotionPosts = 0;
 
-  const deduped: Post[] = [];
-  for (const byId of unique.values()) for (const post of byId.values()) deduped.push(post);
-  for (const post of deduped) {
+  for (const post of uniqueBySource(posts)) {
     const sp = scorePost(
       post,
       weightOf(weights, post.source),
@@ -269,8 +311,10 @@ export function scorePaper(
 export function scoreAll(input: RankInput): RankedPaper[] {
   const postsOf = new Map<string, Post[]>();
   for (const paper of input.papers) postsOf.set(paper.id, []);
-  for (const { post, paperIds } of input.posts) {
-    for (const id of paperIds) postsOf.get(id)?.push(post);
+  const posts = input.posts;
+  for (let i = 0; i < posts.length; i++) {
+    const { post, paperIds } = posts[i]!;
+    for (let k = 0; k < paperIds.length; k++) postsOf.get(paperIds[k]!)?.push(post);
   }
   // The same names recur across papers (one account, many posts): normalise each once.
   const names = new Map<string, string>();

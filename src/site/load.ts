@@ -10,6 +10,7 @@ import { StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { listDigestRows, readDigest } from '../store/digests.js';
 import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
+import { unpackText } from '../store/packed.js';
 import type { DayDigest, PaperEnrichment, SourceId } from '../types.js';
 import {
   type EmbedRecord,
@@ -263,12 +264,13 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   for (const key of wanted) {
     const colon = key.indexOf(':');
     const e = embedRow.get(key.slice(0, colon), key.slice(colon + 1)) as
-      | { status: string; html: string | null }
+      | { status: string; html: string | Buffer | null }
       | undefined;
     if (e)
       embeds.set(key, {
         status: e.status === 'unavailable' ? 'unavailable' : 'ok',
-        html: e.html ?? undefined,
+        // Stored packed (see src/store/packed.ts).
+        html: unpackText(e.html) ?? undefined,
       });
   }
   const enrichments = loadEnrichments(

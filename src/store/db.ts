@@ -21,6 +21,9 @@ export function openStore(path: string): Db {
     throw new StoreError('store', `cannot open ${path} (${(error as Error).message})`, { cause: error });
   }
   try {
+    // 8 KB pages for a new store (an existing one keeps its size): less per-page overhead and
+    // fuller pages for the WITHOUT ROWID tables' rows (a store ~3% smaller than with 4 KB).
+    db.pragma('page_size = 8192');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -1,15 +1,14 @@
 /**
  * The digests table: the ranked result of each written day. A digest refers to its posts and
- * papers by key (format 2, see README "Digest format") and is rehydrated from the posts,
+ * papers by key (format 3, see README "Digest format") and is rehydrated from the posts,
  * snapshots and papers tables on load, so a day costs a few hundred bytes per ranked paper
  * instead of a copy of every post. A row written before format 2 (a whole DayDigest as JSON)
  * still loads as it is.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { StoreError } from '../errors.js';
-import { postKey } from '../match/match.js';
 import { postScore, weightOf } from '../rank/score.js';
-import type { DayDigest, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
+import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import type { Db } from './db.js';
 import { type PaperRow, rowToPaper } from './listings.js';
 
@@ -19,11 +18,29 @@ export interface DigestMeta {
   path?: string;
   writtenAt: string;
   /**
-   * The snapshot instant each post's counts were read from (`source:id` → observed_at), as the
+   * The snapshot instant each post's counts were read from (see observationsOf), as the
    * pipeline loaded them. Posts it names are stored by key without a check; without it each
    * post is matched against its stored snapshots and kept whole when none reproduces it.
    */
-  observedAt?: ReadonlyMap<string, string>;
+  observedAt?: Observations;
+}
+
+/** Per source, per post id: the instant of the snapshot its counts come from. */
+export type Observations = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** The Observations of loaded posts (source → id → observed_at; no key strings to build). */
+export function observationsOf(matched: readonly MatchedPost[]): Observations {
+  const out = new Map<string, Map<string, string>>();
+  for (const { post, observedAt } of matched) {
+    if (observedAt === undefined) continue;
+    let byId = out.get(post.source);
+    if (!byId) {
+      byId = new Map();
+      out.set(post.source, byId);
+    }
+    byId.set(post.id, observedAt);
+  }
+  return out;
 }
 
 /** A stored digest row's key. */
@@ -53,10 +70,40 @@ interface CompactDigest extends Omit<DayDigest, 'papers'> {
   papers: CompactPaper[];
 }
 
+/**
+ * Format 3: a paper's posts as two packed columns, no JSON value per post. `src` holds one
+ * character per post (its source, see SOURCE_CODE; `-` for a post kept whole) and `ids` its id;
+ * what most posts share is left out (observed at `times[0]`, not self-promotion).
+ */
+interface PackedPaper extends Omit<RankedPaper, 'paper' | 'posts' | 'shown'> {
+  id: string;
+  paper?: Paper;
+  src: string;
+  ids: string[];
+  /** Posts observed at another instant than times[0]: flat pairs [post index, index into times]. */
+  at?: number[];
+  /** Indexes of the self-promotion posts. */
+  self?: number[];
+  /** Posts the store would not give back exactly, whole: flat pairs [post index, post]. */
+  whole?: Array<number | ScoredPost>;
+  /** Indexes into the paper's posts (a shown post not among them is kept whole). */
+  shown: Array<number | ScoredPost>;
+}
+
+interface PackedDigest extends Omit<DayDigest, 'papers'> {
+  format: 3;
+  times: string[];
+  papers: PackedPaper[];
+}
+
+/** One character per source in a packed digest; a source not listed here is kept whole. */
+const SOURCE_CODE: Readonly<Record<string, string>> = { x: 'x', bluesky: 'b', hn: 'h', hf: 'f' };
+const CODE_SOURCE: Readonly<Record<string, SourceId>> = { x: 'x', b: 'bluesky', h: 'hn', f: 'hf' };
+
 /** Store (or replace) the digest of a day for its category set and horizon. */
 export function saveDigest(db: Db, digest: DayDigest, meta: DigestMeta): void {
-  const compact = compactDigest(db, digest, meta.categoriesKey, meta.observedAt);
-  writeRow(db, digest, meta, JSON.stringify(compact));
+  const packed = packDigest(db, digest, meta.categoriesKey, meta.observedAt);
+  writeRow(db, digest, meta, JSON.stringify(packed));
 }
 
 function writeRow(db: Db, digest: DayDigest, meta: DigestMeta, text: string): void {
@@ -137,23 +184,25 @@ export function listDigestRows(db: Db): DigestRowStamp[] {
   }));
 }
 
-/** Parse a stored digest text: format 2 is rehydrated from the store, an older one returned as is. */
+/** Parse a stored digest text: formats 2 and 3 are rehydrated from the store, an older one returned as is. */
 export function parseDigest(db: Db, text: string, categoriesKey: string): DayDigest {
-  const parsed = JSON.parse(text) as DayDigest | CompactDigest;
+  const parsed = JSON.parse(text) as DayDigest | CompactDigest | PackedDigest;
   if (!parsed || !Array.isArray(parsed.papers)) throw new Error('no papers array');
-  if ((parsed as CompactDigest).format !== 2) return parsed as DayDigest;
+  const format = (parsed as { format?: unknown }).format;
+  if (format === 3) return rehydrate(db, unpackDigest(parsed as PackedDigest), categoriesKey);
+  if (format !== 2) return parsed as DayDigest;
   return rehydrate(db, parsed as CompactDigest, categoriesKey);
 }
 
 // ------------------------------------------------------------------ compacting
 
-/** The digest by key: each post as a reference when the store gives it back exactly. */
-function compactDigest(
+/** The digest by key (format 3): each post as a key when the store gives it back exactly. */
+function packDigest(
   db: Db,
   digest: DayDigest,
   catKey: string,
-  observedAt: ReadonlyMap<string, string> | undefined,
-): CompactDigest {
+  observed: Observations | undefined,
+): PackedDigest {
   const { papers, ...header } = digest;
   const times: string[] = [];
   const timeIndex = new Map<string, number>();
@@ -172,14 +221,35 @@ function compactDigest(
     digest.day,
     catKey,
   );
-  const matcher = observedAt ? undefined : snapshotMatcher(db, digest);
-  const out: CompactPaper[] = papers.map((r) => {
+  const matcher = observed ? undefined : snapshotMatcher(db, digest);
+  const out: PackedPaper[] = papers.map((r) => {
     const { paper, posts, shown, ...figures } = r;
-    const refs = posts.map((p): PostRef | ScoredPost => {
-      const known = observedAt?.get(postKey(p));
-      const at = known ?? matcher?.(p, digest.weights);
-      return at === undefined ? p : [p.source, p.id, timeOf(at), p.selfPromotion ? 1 : 0];
-    });
+    let src = '';
+    const ids: string[] = [];
+    const at: number[] = [];
+    const self: number[] = [];
+    const whole: Array<number | ScoredPost> = [];
+    for (let i = 0; i < posts.length; i++) {
+      const p = posts[i]!;
+      const code = SOURCE_CODE[p.source];
+      const t =
+        code === undefined
+          ? undefined
+          : observed
+            ? observed.get(p.source)?.get(p.id)
+            : matcher!(p, digest.weights);
+      if (t === undefined) {
+        src += '-';
+        ids.push('');
+        whole.push(i, p);
+        continue;
+      }
+      src += code;
+      ids.push(p.id);
+      const ti = timeOf(t);
+      if (ti !== 0) at.push(i, ti);
+      if (p.selfPromotion) self.push(i);
+    }
     // A shown post is one of the paper's posts (the ranking shares the object, and shows the
     // best-scored, which come first): found by identity, or failing that as JSON.
     const shownRefs = shown.map((p) => {
@@ -187,12 +257,39 @@ function compactDigest(
       if (i < 0) i = posts.findIndex((q) => sameJson(p, q));
       return i >= 0 ? i : p;
     });
-    const entry: CompactPaper = { ...figures, id: paper.id, posts: refs, shown: shownRefs };
+    const entry: PackedPaper = { ...figures, id: paper.id, src, ids, shown: shownRefs };
+    if (at.length > 0) entry.at = at;
+    if (self.length > 0) entry.self = self;
+    if (whole.length > 0) entry.whole = whole;
     const back = stored.get(paper.id);
     if (!back || !samePaper(back, paper)) entry.paper = paper;
     return entry;
   });
-  return { format: 2, ...header, times, papers: out };
+  return { format: 3, ...header, times, papers: out };
+}
+
+/** A format-3 digest in the form of format 2 (posts as [source, id, time, self] keys). */
+function unpackDigest(packed: PackedDigest): CompactDigest {
+  const { format: _format, papers, ...header } = packed;
+  const out = papers.map((r): CompactPaper => {
+    const { src, ids, at, self, whole, ...rest } = r;
+    const posts: Array<PostRef | ScoredPost> = [];
+    for (let i = 0; i < src.length; i++) {
+      const source = CODE_SOURCE[src[i]!];
+      posts.push(source ? [source, ids[i]!, 0, 0] : (undefined as unknown as ScoredPost));
+    }
+    const ref = (i: number): PostRef => {
+      const p = posts[i];
+      if (!Array.isArray(p)) throw new StoreError('store', `digest of ${packed.day}: post ${i} is not a key`);
+      return p;
+    };
+    for (let k = 0; k + 1 < (at?.length ?? 0); k += 2) ref(at![k]!)[2] = at![k + 1]!;
+    for (const i of self ?? []) ref(i)[3] = 1;
+    for (let k = 0; k + 1 < (whole?.length ?? 0); k += 2)
+      posts[whole![k] as number] = whole![k + 1] as ScoredPost;
+    return { ...rest, posts };
+  });
+  return { format: 2, ...header, papers: out };
 }
 
 /**
@@ -376,7 +473,7 @@ export function compactStoredDigests(db: Db): { compacted: number; kept: number 
       kept++; // Unreadable: left exactly as it was (the site reports it).
       continue;
     }
-    const text = JSON.stringify(compactDigest(db, old, row.categories, undefined));
+    const text = JSON.stringify(packDigest(db, old, row.categories, undefined));
     let same = false;
     try {
       same = isDeepStrictEqual(parseDigest(db, text, row.categories), old);

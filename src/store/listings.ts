@@ -16,15 +16,18 @@ export interface PaperRow {
   title: string;
   /** TEXT, or a DEFLATE BLOB (see packed.ts). */
   abstract: string | Buffer;
+  /** See packList. */
   authors: string;
   categories: string;
   primary_category: string;
   comment: string | null;
   journal_ref: string | null;
   doi: string | null;
-  published: string | null;
-  updated: string | null;
-  pdf_url: string | null;
+  /** See packPaperTime. */
+  published: string | Buffer | null;
+  updated: string | Buffer | null;
+  /** See packPdfUrl. */
+  pdf_url: string | Buffer | null;
   announce_type?: string;
   method?: string;
 }
@@ -39,6 +42,65 @@ export function categoriesKey(categories: readonly string[]): string {
   return out.join(',');
 }
 
+// How a paper's row leaves out what it can say shorter; rowToPaper reads both forms back (rows
+// written before hold the plain ones).
+const PDF_VERSION = /^v\d+$/;
+const pdfPrefix = (id: string) => `https://arxiv.org/pdf/${id}`;
+
+/**
+ * A PDF address as stored: `vN` when it is the id's usual arXiv address of version N; an address
+ * that is itself of the form `vN` as a BLOB of its text, so it is not read as the short form.
+ */
+function packPdfUrl(id: string, url: string): string | Buffer {
+  if (PDF_VERSION.test(url)) return Buffer.from(url, 'utf8');
+  const prefix = pdfPrefix(id);
+  return url.startsWith(prefix) && PDF_VERSION.test(url.slice(prefix.length))
+    ? url.slice(prefix.length)
+    : url;
+}
+
+function unpackPdfUrl(id: string, stored: string | Buffer): string {
+  if (typeof stored !== 'string') return stored.toString('utf8');
+  return PDF_VERSION.test(stored) ? pdfPrefix(id) + stored : stored;
+}
+
+/** A list of names or categories as stored: one per line, or JSON (older rows, and lists a line could not hold). */
+function packList(items: readonly string[]): string {
+  const plain = items.length > 0 && !items[0]!.startsWith('[') && items.every((s) => !s.includes('\n'));
+  return plain ? items.join('\n') : JSON.stringify(items);
+}
+
+function unpackList(stored: string): string[] {
+  return stored.startsWith('[') ? (JSON.parse(stored) as string[]) : stored.split('\n');
+}
+
+/**
+ * An instant as stored: a BLOB when it reads back as the same text — 6 bytes of milliseconds
+ * for toISOString's form, 5 bytes of seconds for arXiv's form without them
+ * (`2024-05-01T17:59:59Z`) — else the text. (A BLOB, because the TEXT column would turn a
+ * number into its digits.)
+ */
+function packPaperTime(iso: string): string | Buffer {
+  const ms = Date.parse(iso);
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_ISO_MS) return iso;
+  const canonical = new Date(ms).toISOString();
+  const out = Buffer.alloc(canonical === iso ? 6 : 5);
+  if (canonical === iso) out.writeUIntBE(ms, 0, 6);
+  else if (ms % 1000 === 0 && canonical.replace('.000Z', 'Z') === iso) out.writeUIntBE(ms / 1000, 0, 5);
+  else return iso;
+  return out;
+}
+
+function unpackPaperTime(stored: string | Buffer): string {
+  if (typeof stored === 'string') return stored;
+  return stored.length === 6
+    ? new Date(stored.readUIntBE(0, 6)).toISOString()
+    : new Date(stored.readUIntBE(0, 5) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The last instant toISOString writes with a four-digit year. */
+const MAX_ISO_MS = 253_402_300_799_999;
+
 /** A stored row back to a Paper (announce type and method default to new / api when absent). */
 export function rowToPaper(row: PaperRow): Paper {
   const paper: Paper = {
@@ -46,8 +108,8 @@ export function rowToPaper(row: PaperRow): Paper {
     version: row.version,
     title: row.title,
     abstract: unpackText(row.abstract),
-    authors: JSON.parse(row.authors) as string[],
-    categories: JSON.parse(row.categories) as string[],
+    authors: unpackList(row.authors),
+    categories: unpackList(row.categories),
     primaryCategory: row.primary_category,
     announceType: (row.announce_type ?? 'new') as AnnounceType,
     method: (row.method ?? 'api') as ListingMethod,
@@ -55,9 +117,9 @@ export function rowToPaper(row: PaperRow): Paper {
   if (row.comment !== null) paper.comment = row.comment;
   if (row.journal_ref !== null) paper.journalRef = row.journal_ref;
   if (row.doi !== null) paper.doi = row.doi;
-  if (row.published !== null) paper.published = row.published;
-  if (row.updated !== null) paper.updated = row.updated;
-  if (row.pdf_url !== null) paper.pdfUrl = row.pdf_url;
+  if (row.published !== null) paper.published = unpackPaperTime(row.published);
+  if (row.updated !== null) paper.updated = unpackPaperTime(row.updated);
+  if (row.pdf_url !== null) paper.pdfUrl = unpackPdfUrl(row.id, row.pdf_url);
   return paper;
 }
 
@@ -82,15 +144,15 @@ function paperParams(paper: Paper) {
     version: paper.version,
     title: paper.title,
     abstract: packText(paper.abstract),
-    authors: JSON.stringify(paper.authors),
-    categories: JSON.stringify(paper.categories),
+    authors: packList(paper.authors),
+    categories: packList(paper.categories),
     primary_category: paper.primaryCategory,
     comment: paper.comment ?? null,
     journal_ref: paper.journalRef ?? null,
     doi: paper.doi ?? null,
-    published: paper.published ?? null,
-    updated: paper.updated ?? null,
-    pdf_url: paper.pdfUrl ?? null,
+    published: paper.published === undefined ? null : packPaperTime(paper.published),
+    updated: paper.updated === undefined ? null : packPaperTime(paper.updated),
+    pdf_url: paper.pdfUrl === undefined ? null : packPdfUrl(paper.id, paper.pdfUrl),
   };
 }
 

@@ -1,24 +1,51 @@
 /**
- * Long stored texts (paper abstracts) as raw DEFLATE: an abstract is half its size compressed,
- * and abstracts are most of what a day adds to the store. A value is a BLOB when packed and
+ * Long stored texts (paper abstracts, embed HTML) as DEFLATE: an abstract is about a third of
+ * its size packed with a preset dictionary of real abstracts. A value is a BLOB when packed and
  * TEXT otherwise (short texts, and rows written before packing), so both read back the same.
+ * A packed value is either raw DEFLATE (migration 7's, no dictionary) or one tag byte naming the
+ * dictionary followed by raw DEFLATE with it. Tags have bits 1–2 set: raw DEFLATE never starts
+ * so (that is block type 3, reserved), so the two forms cannot be mistaken for each other.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './db.js';
+import { ABSTRACTS_V1, EMBEDS_V1 } from './dictionaries.js';
+
+/** What a text is, for the choice of dictionary. */
+export type PackKind = 'abstract' | 'embed';
+
+/** Tag byte → dictionary (see dictionaries.ts). Never reuse a tag. */
+const DICTIONARIES = new Map<number, Buffer>([
+  [0x06, Buffer.from(ABSTRACTS_V1, 'utf8')],
+  [0x0e, Buffer.from(EMBEDS_V1, 'utf8')],
+]);
+const TAG: Record<PackKind, number> = { abstract: 0x06, embed: 0x0e };
 
 /** Texts shorter than this stay TEXT: DEFLATE gains too little on them to pay for itself. */
 const MIN_PACKED = 200;
 
-/** `text` as stored: a DEFLATE BLOB when that is smaller, else the text itself. */
-export function packText(text: string): string | Buffer {
+/** `text` as stored: packed with the dictionary of its kind when that is smaller, else the text. */
+export function packText(text: string, kind: PackKind = 'abstract'): string | Buffer {
   if (text.length < MIN_PACKED) return text;
-  const packed = deflateRawSync(text);
-  return packed.length < Buffer.byteLength(text) ? packed : text;
+  const tag = TAG[kind];
+  const body = deflateRawSync(text, { dictionary: DICTIONARIES.get(tag)! });
+  if (body.length + 1 >= Buffer.byteLength(text)) return text;
+  const out = Buffer.allocUnsafe(body.length + 1);
+  out[0] = tag;
+  body.copy(out, 1);
+  return out;
 }
 
-/** A stored value of packText back to its text. */
-export function unpackText(value: string | Buffer | Uint8Array): string {
-  return typeof value === 'string' ? value : inflateRawSync(value).toString('utf8');
+/** A stored value of packText (or NULL) back to its text. */
+export function unpackText(value: string | Buffer | Uint8Array): string;
+export function unpackText(value: string | Buffer | Uint8Array | null): string | null;
+export function unpackText(value: string | Buffer | Uint8Array | null): string | null {
+  if (value === null || typeof value === 'string') return value;
+  const dictionary = (value[0]! & 0x06) === 0x06 ? DICTIONARIES.get(value[0]!) : undefined;
+  if ((value[0]! & 0x06) === 0x06 && !dictionary)
+    throw new Error(`packed with unknown dictionary ${value[0]}`);
+  return dictionary
+    ? inflateRawSync(value.subarray(1), { dictionary }).toString('utf8')
+    : inflateRawSync(value).toString('utf8');
 }
 
 /** Pack every abstract stored as plain text (rows written before packing); the count packed. */

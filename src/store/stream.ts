@@ -7,7 +7,7 @@ import type { Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
 import { usualPostUrlSql } from './derived.js';
 import { packTime } from './packed.js';
-import { keptRaw, linkedPapers, notePaperChanges, putEmbed } from './posts.js';
+import { keptRaw, linkedPapers, notePaperChanges, packLinks, putEmbed } from './posts.js';
 
 /** The stream name of Bluesky's Jetstream in `stream_cursors`. */
 export const JETSTREAM = 'jetstream';
@@ -118,7 +118,7 @@ export function saveStreamPost(
     url: post.url,
     text: post.text,
     created: post.createdAt === undefined ? null : packTime(post.createdAt),
-    links: JSON.stringify(post.links),
+    links: packLinks(post.links),
     raw: keptRaw(post),
     seen: observedAt,
   });

@@ -123,3 +123,54 @@ test('saveListing - all or nothing', () => {
   assert.equal(count(db, 'listing_days'), 0);
   db.close();
 });
+
+test('saveListing / loadListing - every address, instant and list reads back as given, packed or not', () => {
+  const db = openStore(':memory:');
+  const odd: Array<Partial<Paper>> = [
+    {
+      pdfUrl: 'https://arxiv.org/pdf/2106.05001v3',
+      published: '2021-06-07T19:00:00Z',
+      updated: '2021-06-08T01:02:03.456Z',
+    },
+    {
+      pdfUrl: 'https://arxiv.org/pdf/2106.05002',
+      published: '1970-01-01T00:00:00Z',
+      updated: '1971-05-01T00:00:00.250Z',
+    },
+    {
+      pdfUrl: 'http://arxiv.org/pdf/2106.05003v1',
+      published: '2021-06-07T19:00:00+00:00',
+      updated: '2021-06-07T19:00:00.000Z',
+    },
+    {
+      pdfUrl: 'https://arxiv.org/pdf/2106.05004v1x',
+      published: 'June 7',
+      authors: [],
+      categories: ['cs.LG'],
+    },
+    { pdfUrl: 'https://export.arxiv.org/pdf/2106.05005v2', authors: ['[Bracketed] Name', 'B'] },
+    { pdfUrl: 'v2', authors: ['Line\nbreak', 'C'], categories: ['cs.LG', ''] },
+    { authors: [''], published: '9999-12-31T23:59:59Z' },
+  ];
+  const papers = odd.map((extra, i) => paper(`2106.0500${i + 1}`, extra));
+  saveListing(
+    db,
+    { day: '2021-06-09', categories: ['cs'], method: 'api', papers, notes: [] },
+    '2021-06-09T01:00:00Z',
+  );
+  const back = loadListing(db, '2021-06-09', ['cs'])!.papers;
+  for (const p of papers)
+    assert.deepStrictEqual(
+      back.find((b) => b.id === p.id),
+      p,
+      p.id,
+    );
+  // The usual forms are the ones stored shorter.
+  const rows = db
+    .prepare('SELECT id, pdf_url, typeof(published), authors FROM papers ORDER BY id')
+    .raw()
+    .all() as unknown[][];
+  assert.deepEqual(rows[0], ['2106.05001', 'v3', 'blob', 'A. Author\nB. Author']);
+  assert.deepEqual(rows[1]!.slice(1, 3), ['https://arxiv.org/pdf/2106.05002', 'blob']);
+  assert.deepEqual(rows[2]!.slice(1, 3), ['http://arxiv.org/pdf/2106.05003v1', 'text']);
+});

@@ -4,12 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchPosts, postKey } from '../../src/match/match.js';
+import { matchPosts } from '../../src/match/match.js';
 import { DEFAULT_THRESHOLDS, rankDay } from '../../src/rank/score.js';
 import { tweetToPost } from '../../src/sources/x.js';
 import { standInToPaper, worldDay } from '../../src/standins/world.js';
 import { type Db, openStore } from '../../src/store/db.js';
-import { listDigestRows, loadDigest, readDigest, saveDigest } from '../../src/store/digests.js';
+import {
+  listDigestRows,
+  loadDigest,
+  type Observations,
+  observationsOf,
+  readDigest,
+  saveDigest,
+} from '../../src/store/digests.js';
 import { saveListing } from '../../src/store/listings.js';
 import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
@@ -18,7 +25,7 @@ const DAY = '2026-01-05';
 const AT = '2026-01-05T18:00:00.000Z';
 
 /** A ranked day written as the pipeline writes it. */
-function dayInStore(db: Db): { digest: DayDigest; observed: Map<string, string> } {
+function dayInStore(db: Db): { digest: DayDigest; observed: Observations } {
   const world = worldDay({ day: DAY, papers: 60, posts: 400, users: 50, seed: 7 });
   const papers = world.papers.map(standInToPaper);
   saveListing(db, { day: DAY, categories: ['cs', 'stat.ML'], method: 'api', papers, notes: [] }, AT);
@@ -46,7 +53,7 @@ function dayInStore(db: Db): { digest: DayDigest; observed: Map<string, string> 
     papers: ranked,
     health: [{ source: 'x', status: 'ok', posts: matched.length, requests: 3 }],
   };
-  return { digest, observed: new Map(matched.map((m) => [postKey(m.post), m.observedAt!])) };
+  return { digest, observed: observationsOf(matched) };
 }
 
 const asJson = (d: DayDigest) => JSON.parse(JSON.stringify(d)) as DayDigest;
@@ -57,11 +64,13 @@ test('a pipeline day is stored by key and loads back as saved, later snapshots n
   saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, path: 'p.md', observedAt: observed });
   const text = db.prepare('SELECT digest FROM digests').pluck().get() as string;
   const stored = JSON.parse(text);
-  assert.equal(stored.format, 2);
+  assert.equal(stored.format, 3);
   // No post and no paper copied: every post is a key, every paper comes from the store.
   for (const p of stored.papers) {
     assert.equal(p.paper, undefined);
-    for (const ref of p.posts) assert.ok(Array.isArray(ref));
+    assert.equal(p.whole, undefined);
+    assert.match(p.src, /^x+$/);
+    assert.equal(p.ids.length, p.src.length);
   }
   assert.ok(text.length * 4 < JSON.stringify(digest).length);
   // The next day's run observes the same posts with other counts: the day still shows its own.
@@ -100,8 +109,9 @@ test('without the observation map, posts are matched to their snapshots; what th
   const stored = JSON.parse(db.prepare('SELECT digest FROM digests').pluck().get() as string);
   assert.equal(stored.papers[0].paper.title, 'A title the store does not have');
   assert.equal(stored.papers[1].paper, undefined);
-  assert.deepEqual(stored.papers[1].posts.at(-1), ghost);
-  assert.ok(Array.isArray(stored.papers[1].posts[0]));
+  const last = edited.papers[1]!.posts.length - 1;
+  assert.deepEqual(stored.papers[1].whole, [last, ghost]);
+  assert.equal(stored.papers[1].src, `${'x'.repeat(last)}-`);
   assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML', '24h'), edited);
   db.close();
 });
@@ -114,5 +124,53 @@ test('a digest whose post has left the store fails to load with a line naming it
   db.pragma('foreign_keys = OFF');
   db.prepare('DELETE FROM snapshots WHERE source = ? AND post_id = ?').run(victim.source, victim.id);
   assert.throws(() => readDigest(db, DAY, 'cs,stat.ML'), new RegExp(`post x:${victim.id} observed`));
+  db.close();
+});
+
+test('posts observed at another instant and self-promotion posts load back as saved', () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  const target = digest.papers[0]!.posts[1]!;
+  // The same counts seen at an earlier instant too, and the digest says it used that one.
+  const earlier = '2026-01-05T12:00:00.000Z';
+  const again = loadPostsForPapers(db, [digest.papers[0]!.paper.id], AT, ['x']).filter(
+    (m) => m.post.id === target.id,
+  );
+  savePosts(db, again, earlier);
+  const byId = new Map(observed.get('x'));
+  byId.set(target.id, earlier);
+  for (const r of digest.papers) for (const p of r.posts) if (p.id === target.id) p.selfPromotion = true;
+  saveDigest(db, digest, {
+    categoriesKey: 'cs,stat.ML',
+    writtenAt: AT,
+    observedAt: new Map([['x', byId]]),
+  });
+  const stored = JSON.parse(db.prepare('SELECT digest FROM digests').pluck().get() as string);
+  assert.deepEqual(stored.times, [AT, earlier]);
+  assert.deepEqual(stored.papers[0].at, [1, 1]);
+  assert.deepEqual(stored.papers[0].self, [1]);
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
+  db.close();
+});
+
+test('a digest stored in format 2 (posts as [source, id, time, self] keys) still loads', () => {
+  const db = openStore(':memory:');
+  const { digest } = dayInStore(db);
+  const { papers, ...header } = asJson(digest);
+  const format2 = {
+    format: 2,
+    ...header,
+    times: [AT],
+    papers: papers.map(({ paper, posts, shown, ...figures }) => ({
+      ...figures,
+      id: paper.id,
+      posts: posts.map((p) => [p.source, p.id, 0, p.selfPromotion ? 1 : 0]),
+      shown: shown.map((s) => posts.findIndex((p) => p.id === s.id && p.source === s.source)),
+    })),
+  };
+  db.prepare(
+    `INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs,stat.ML', '', ?, ?, ?)`,
+  ).run(DAY, AT, JSON.stringify(format2), AT);
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
   db.close();
 });

@@ -97,7 +97,7 @@ test('a store of the previous release upgrades in place with every digest loadin
     }
     // Every row is now stored by key, and much smaller.
     const now = db.prepare('SELECT digest FROM digests').pluck().all() as string[];
-    for (const text of now) assert.equal(JSON.parse(text).format, 2);
+    for (const text of now) assert.equal(JSON.parse(text).format, 3);
     const newBytes = now.reduce((n, t) => n + t.length, 0);
     assert.ok(newBytes * 5 < oldBytes, `${newBytes} bytes by key vs ${oldBytes} whole`);
     // The fixture's posts of every source carried their payload; only HF's extract is left.

@@ -178,6 +178,54 @@ test('loadPostsForPapers - with what the run saved, the same posts as read back 
   assert.equal('raw' in atNow[0]!.post, false);
 });
 
+test('loadPostsForPapers - with what the run saved, papers the run does not account for are read from the store', () => {
+  const db = store();
+  const day = ['2106.04554', '2106.04560', '2106.04570'];
+  const now = '2021-06-10T18:07:48.000Z';
+  // Written at this very instant by an earlier run (the same HOTPAPERS_NOW), not by this one.
+  savePosts(db, [post('s1', 7, ['2106.04570'])], now);
+  // An earlier save of a post this run saves again with fewer links: the store keeps both.
+  savePosts(db, [post('w1', 2, ['2106.04554', '2106.04560'])], '2021-06-09T00:00:00.000Z');
+  // A post of a source this run does not rank.
+  savePosts(db, [post('b1', 50, ['2106.04560'], 'hn')], now);
+  const saved = new Map<string, SavedPost>();
+  savePosts(
+    db,
+    [
+      post('w1', 20, ['2106.04560']),
+      // Ids that UTF-16 and UTF-8 order differently (SQLite orders by bytes).
+      post('\u{1F600}', 30, ['2106.04554']),
+      post('\uFB01', 31, ['2106.04554']),
+      post('z9', 4, ['2106.04554', '2106.04554']),
+      post('gone', 8, ['2106.04554']),
+    ],
+    now,
+    saved,
+  );
+  recordDeletions(db, 'x', ['gone'], now, 'refresh');
+  const read = loadPostsForPapers(db, day, now, ['x']);
+  const mixed = loadPostsForPapers(db, day, now, ['x'], { saved });
+  assert.deepStrictEqual(mixed, read);
+  assert.deepEqual(
+    mixed.map((m) => `${m.post.id} ${m.post.metrics.likes} ${m.paperIds.join(',')}`),
+    [
+      's1 7 2106.04570',
+      'w1 20 2106.04554,2106.04560',
+      'z9 4 2106.04554',
+      '\uFB01 31 2106.04554',
+      '\u{1F600} 30 2106.04554',
+    ],
+  );
+  // Nothing but the run's own posts: the same again.
+  const clean = store();
+  const mine = new Map<string, SavedPost>();
+  savePosts(clean, [post('a', 1, ['2106.04554']), post('b', 2, ['2106.04560', '2106.04554'])], now, mine);
+  assert.deepStrictEqual(
+    loadPostsForPapers(clean, day, now, ['x'], { saved: mine }),
+    loadPostsForPapers(clean, day, now, ['x']),
+  );
+});
+
 /** Posts whose address and creation time are, or are not, what the store can derive. */
 function diversePosts(): MatchedPost[] {
   const base = { text: 'see', links: ['https://arxiv.org/abs/2106.04554'], paperIds: ['2106.04554'] };
@@ -289,4 +337,31 @@ test('every write of posts, links, snapshots and embeds logs the papers it chang
   assert.deepEqual(log(), ['2106.04561', '2106.04554', '2106.04560']);
   recordDeletions(db, 'x', ['2'], '2021-06-11T00:00:00.000Z', 'stream');
   assert.deepEqual(log(), ['2106.04554', '2106.04560', '2106.04561']);
+});
+
+test('savePosts - links read back as given, common beginnings stored short', () => {
+  const db = store();
+  const lists = [
+    ['https://arxiv.org/abs/2106.04554', 'https://github.com/org/repo', 'http://example.org/a'],
+    ['https://arxiv.org/pdf/2106.04554v2.pdf', 'https://huggingface.co/papers/2106.04554'],
+    ['https://www.alphaxiv.org/abs/2106.04554', 'https://arxiv.org/html/2106.04554v1#S3'],
+    ['[not json]', 'https://arxiv.org/abs/2106.04554'],
+    ['line\nbreak https://arxiv.org/abs/2106.04554'],
+    ['\u0001starts with a code', 'https://arxiv.org/abs/2106.04554'],
+    ['', 'https://arxiv.org/abs/2106.04554', ''],
+    ['ftp://arxiv.org/abs/2106.04554'],
+  ];
+  const batch = lists.map((links, i) => {
+    const m = post(String(i), 1, ['2106.04554']);
+    m.post.links = links;
+    return m;
+  });
+  savePosts(db, batch, '2021-06-10T18:07:48.000Z');
+  const back = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T18:07:48.000Z', ['x']);
+  assert.deepEqual(
+    back.map((m) => m.post.links),
+    lists,
+  );
+  const stored = db.prepare("SELECT links FROM posts WHERE id = '0'").pluck().get() as string;
+  assert.equal(stored, '\u00012106.04554\n\u0006org/repo\n\u0008example.org/a');
 });
