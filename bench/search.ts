@@ -6,14 +6,29 @@
  * each query then runs in a fresh engine (the shipped script, in Node's vm, on the same V8 as
  * Chromium), counting every byte the page would load for it: the search script, the meta
  * script, the buckets of its words and the detail chunks of its first page of results.
+ * Then what one new day makes the site rewrite of the index (files and bytes whose content
+ * changed) at several history sizes, and what building the index a segment at a time holds.
  */
-import { buildSearchIndex, type SearchEntry } from '../src/site/search-index.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  buildSearchIndex,
+  type SearchEntry,
+  type SegmentSummary,
+  segmentBuilder,
+  segmentOf,
+} from '../src/site/search-index.js';
 import { searchEngineOver } from '../src/site/search-vm.js';
 import { seededRandom } from '../src/standins/random.js';
 import type { Paper } from '../src/types.js';
 import { mailingDaysBack, SYNTHETIC_CATEGORIES } from './synthetic.js';
 
-const DAYS = 3000;
+const DAYS = Number(process.env.SEARCH_BENCH_DAYS ?? 3000);
+/** History sizes at which one new day's rewrite of the index is measured. */
+const NEW_DAY_SIZES = (process.env.SEARCH_BENCH_NEW_DAY ?? '120,300,1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const VOCAB = 40_000;
 const CATS = SYNTHETIC_CATEGORIES;
 const CAT_WEIGHTS = [30, 20, 20, 12, 6, 4, 3, 2, 1, 1, 0.5, 0.5];
@@ -121,11 +136,95 @@ export function syntheticSearchEntries(days = DAYS): SearchEntry[] {
   return out;
 }
 
-/** Print the index's size, its first-load bytes and query times at 3,000 days. */
+/**
+ * The index files one new day changes after `days` days of history: the index of the first
+ * `days` days against the index with the next day added (its papers, and two papers of older
+ * days ranked again: one from the last weeks, one from a year back), compared file by file as
+ * the site's build does (a file whose bytes are unchanged is kept, not written).
+ */
+export function newDayRewrite(days: number): {
+  files: number;
+  bytes: number;
+  total: number;
+  totalBytes: number;
+} {
+  const all = syntheticSearchEntries(days + 1);
+  const newest = all[0]!.day;
+  const history = all.filter((e) => e.day !== newest);
+  const oldDays = [...new Set(history.map((e) => e.day))];
+  const again = [oldDays[10], oldDays[Math.min(250, oldDays.length - 1)]].map((d) => {
+    const e = history.find((h) => h.day === d)!;
+    return { ...e, day: newest, rank: 99, score: 51 };
+  });
+  const before = buildSearchIndex(history).files;
+  const after = buildSearchIndex([...all, ...again]).files;
+  let files = 0;
+  let bytes = 0;
+  let totalBytes = 0;
+  for (const [path, data] of after) {
+    totalBytes += Buffer.byteLength(data);
+    if (before.get(path) === data) continue;
+    files++;
+    bytes += Buffer.byteLength(data);
+  }
+  return { files, bytes, total: after.size, totalBytes };
+}
+
+/** A full garbage collection, when V8 lets us ask for one (the bench runs without --expose-gc). */
+function collect(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * The index of `entries` built as the site's full build does, a segment at a time (each file
+ * handed over and dropped): the papers of the largest segment and the most heap a segment's
+ * builder holds (measured after a full collection, once its papers are added).
+ */
+function segmentAtATime(entries: readonly SearchEntry[]): {
+  segments: number;
+  largest: number;
+  heapMb: number;
+} {
+  let newest = '';
+  for (const e of entries) if (e.day > newest) newest = e.day;
+  const bySegment = new Map<string, SearchEntry[]>();
+  for (const e of entries) {
+    const id = segmentOf(e.day, newest);
+    bySegment.set(id, [...(bySegment.get(id) ?? []), e]);
+  }
+  collect();
+  const base = process.memoryUsage().heapUsed;
+  let peak = 0;
+  let largest = 0;
+  const summaries: SegmentSummary[] = [];
+  for (const [id, list] of bySegment) {
+    const builder = segmentBuilder(id);
+    for (const e of list) builder.add(e);
+    collect();
+    peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+    summaries.push(builder.finish(new Set(), () => {}));
+    largest = Math.max(largest, list.length);
+  }
+  return { segments: summaries.length, largest, heapMb: peak / 1e6 };
+}
+
+/** Print the index's size, its first-load bytes and query times at 3,000 days, and what a new day rewrites. */
 export async function benchSearch(): Promise<void> {
+  for (const n of NEW_DAY_SIZES) {
+    const r = newDayRewrite(n);
+    console.log(
+      `search index, one new day after ${n} days: ${r.files} files, ${(r.bytes / 1e3).toFixed(0)} KB rewritten of ${r.total.toLocaleString('en-US')} files, ${(r.totalBytes / 1e6).toFixed(1)} MB (bounded by the open small segment, ≤ 32 calendar days, plus the meta and the heads of segments whose papers are ranked again)`,
+    );
+  }
   const t0 = performance.now();
-  const entries = syntheticSearchEntries();
+  const entries = syntheticSearchEntries(DAYS);
   const t1 = performance.now();
+  const built = segmentAtATime(entries);
+  console.log(
+    `search index built a segment at a time: ${built.segments} segments, the largest ${built.largest.toLocaleString('en-US')} of ${entries.length.toLocaleString('en-US')} papers; a segment's builder holds at most ${built.heapMb.toFixed(1)} MB of heap (after a full collection), whatever the number of days`,
+  );
+  const t2a = performance.now();
   const index = buildSearchIndex(entries);
   const t2 = performance.now();
   let bytes = 0;
@@ -135,7 +234,7 @@ export async function benchSearch(): Promise<void> {
     if (path.includes('/b')) largest = Math.max(largest, Buffer.byteLength(data));
   }
   console.log(
-    `search index: ${DAYS} days, ${index.docs.toLocaleString('en-US')} papers, ${index.files.size} files, ${(bytes / 1e6).toFixed(1)} MB in all (${index.buckets} buckets, largest ${(largest / 1e3).toFixed(0)} KB); synthetic data ${((t1 - t0) / 1e3).toFixed(1)} s, index built in ${((t2 - t1) / 1e3).toFixed(1)} s`,
+    `search index: ${DAYS} days, ${index.docs.toLocaleString('en-US')} papers, ${index.segments.length} segments, ${index.files.size} files, ${(bytes / 1e6).toFixed(1)} MB in all (${index.buckets} buckets, largest ${(largest / 1e3).toFixed(0)} KB); synthetic data ${((t1 - t0) / 1e3).toFixed(1)} s, index built in ${((t2 - t2a) / 1e3).toFixed(1)} s`,
   );
   const author = entries[1234]!.paper.authors[0]!;
   const queries = [
@@ -166,7 +265,7 @@ export async function benchSearch(): Promise<void> {
     worstMs = Math.max(worstMs, ms);
     worstCpu = Math.max(worstCpu, cpuMs);
     console.log(
-      `  first query ${JSON.stringify(q).padEnd(38)} ${r.goto ? `→ ${r.goto}` : `${r.hits.length.toLocaleString('en-US')} hits`}; loads ${(engine.loaded.bytes / 1e3).toFixed(0)} KB (page ${(before / 1e3).toFixed(0)} KB + ${engine.loaded.files.length - 1} index files), answers in ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(0)} ms CPU`,
+      `  first query ${JSON.stringify(q).padEnd(38)} ${r.goto ? `→ ${r.goto}` : `${r.count.toLocaleString('en-US')} hits`}; loads ${(engine.loaded.bytes / 1e3).toFixed(0)} KB (page ${(before / 1e3).toFixed(0)} KB + ${engine.loaded.files.length - 1} index files), answers in ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(0)} ms CPU`,
     );
   }
   console.log(

@@ -75,8 +75,9 @@ import {
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
 import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
+import { buildSearchSegments, rankingDays } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
-import { SEARCH_META_PATH, type SearchEntry, searchIndexBuilder } from './search-index.js';
+import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
 import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
 
@@ -561,27 +562,44 @@ export function buildGeneration(
         (spec) => emit(spec, RISING_OWNER),
       );
   }
-  // The search index: each paper once, from the fragment of its latest day, sharded (search-index.ts).
-  const searchIndex = searchIndexBuilder();
+  // The search index, a time segment at a time (search-build.ts): a segment whose days'
+  // fragments and re-ranked papers did not change is kept whole, unread.
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
-    const fresh = fragments.has(d.day);
-    // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
-    const fragment = (fresh ? out.readCurrent(path) : undefined) ?? out.readPrevious(path);
-    if (fragment === undefined) throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
-    if (!fresh) {
-      if (!out.keep(path)) throw new StaleGenerationError(`${d.day}: fragment missing`);
-      files[path] = prev!.files[path]!;
-    }
-    for (const line of fragment.toString().split('\n')) {
-      const tab = line.indexOf('\t');
-      if (tab < 0) continue;
-      if (appearances.get(line.slice(0, tab))?.[0]?.day.day !== d.day) continue;
-      searchIndex.add(JSON.parse(line.slice(tab + 1)) as SearchEntry);
-    }
+    if (fragments.has(d.day)) continue;
+    if (!prev?.files[path] || !out.keep(path))
+      throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
+    files[path] = prev.files[path]!;
   }
-  // Each file of the index is handed over as it is made (the whole index is never in memory).
-  const index = searchIndex.finish((path, data) => put(path, data, ''));
+  const segmentFiles = new Map<string, string[]>();
+  for (const [path, entry] of Object.entries(prev?.files ?? {}))
+    if (entry[1].startsWith('s:')) segmentFiles.set(entry[1], [...(segmentFiles.get(entry[1]) ?? []), path]);
+  const segments = buildSearchSegments(
+    days.map((d) => d.day),
+    maskedBySegment(rankingDays(appearances), days[0]?.day ?? ''),
+    FRAGMENTS,
+    {
+      // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
+      fragment: (day) => {
+        const path = `${FRAGMENTS}/${day}.txt`;
+        const data = (fragments.has(day) ? out.readCurrent(path) : undefined) ?? out.readPrevious(path);
+        if (data === undefined) throw new StaleGenerationError(`the search fragment of ${day} is missing`);
+        return data;
+      },
+      fragmentHash: (day) => files[`${FRAGMENTS}/${day}.txt`]![0],
+      readPrevious: (path) => (prev?.files[path] ? out.readPrevious(path) : undefined),
+      keepOwned: (owner) => {
+        for (const path of segmentFiles.get(owner) ?? []) {
+          if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+          stats.kept++;
+          files[path] = prev!.files[path]!;
+        }
+      },
+      put: (path, data, owner) => put(path, data, owner),
+    },
+  );
+  put(SEARCH_META_PATH, searchMeta(segments), '');
+  const index = { docs: segments.reduce((a, s) => a + s.docs - s.masked, 0) };
 
   put(SEARCH_JS_PATH, SEARCH_JS, '');
   emit(

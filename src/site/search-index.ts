@@ -1,23 +1,51 @@
 /**
- * The sharded search index. Papers are numbered by score (best first), so a posting list in
- * number order is already in score order. Tokens go to one of N bucket scripts by a hash of
- * their first three characters (so a prefix query reads one bucket); category codes, arXiv ids
- * and window memberships are special tokens hashed whole. Paper details for the results list
- * live in small chunk scripts by paper number. Every file is a script calling a global loader,
- * so the index loads from file:// where fetch() is refused. The query side is
- * SEARCH_ENGINE_JS (src/site/search-client.ts); both tokenise with the functions below.
+ * The search index, in time segments so that a new day rewrites a bounded part of it.
+ *
+ * - A segment is a block of calendar days: SMALL_DAYS (32) long while the newest day is in the
+ *   same LARGE_DAYS (256) block, else that whole large block (blocks are counted from 1970, so
+ *   they do not depend on where the history starts). It holds each paper ranked on one of its
+ *   days once, with its latest ranking within the block: a pure function of its days' entries.
+ *   Once the newest day is past a block, the block's files never change again: a new day
+ *   rewrites the open small segment (at most 32 days of papers) and, on the first day of a new
+ *   large block only, merges the eight small segments of the last one into a large segment.
+ * - A paper ranked again in a later block is found once, with its latest ranking: the older
+ *   segment keeps its entry but lists it in its small head file as masked (superseded). Only
+ *   that head is rewritten, and only when a day re-ranks one of the segment's papers.
+ * - Inside a segment, papers are numbered by score (best first, then id), so a posting list in
+ *   number order is in score order. The head carries the segment's scores (sorted, so a few
+ *   bits each): the client orders hits from several segments by relevance, then score.
+ * - Tokens go to one of the segment's bucket scripts by a hash of their first three characters
+ *   (a prefix query reads one bucket per segment); category codes and arXiv ids are special
+ *   tokens hashed whole. Paper details for the results list live in small chunk scripts by
+ *   paper number. Time windows (last 7/30/365 days) are counted back from the newest day by the
+ *   client: segments wholly inside or outside a window need nothing, the one it cuts reads its
+ *   per-paper day file (w.js).
+ * - The meta script lists the segments (id, papers, buckets, first and last day), the
+ *   categories with their counts and the windows: it is the only file that grows with the
+ *   history (a few bytes per segment).
+ * Every file is a script calling a global loader, so the index loads from file:// where fetch()
+ * is refused. The query side is SEARCH_ENGINE_JS (src/site/search-client.ts); both tokenise
+ * with the functions below.
  */
 import { categoryName } from '../arxiv/category-names.js';
 import type { Paper } from '../types.js';
 
 /** Folder of the index files (site path). */
 export const SEARCH_DIR = 'assets/search';
-/** Site path of the index's meta script (bucket count, chunk size, categories, windows). */
+/** Site path of the index's meta script (segments, chunk size, categories, windows). */
 export const SEARCH_META_PATH = `${SEARCH_DIR}/meta.js`;
 /** Papers per details chunk: the first page of results loads a few of these. */
-export const CHUNK_SIZE = 16;
-/** Average bucket weight aimed at, in bytes: sets the number of buckets. */
-const BUCKET_TARGET_BYTES = 12_000;
+export const CHUNK_SIZE = 8;
+/** Average bucket weight aimed at, in bytes: sets the number of buckets of a segment. */
+const BUCKET_TARGET_BYTES = 1_000;
+/** Calendar days of a small segment: the open one, rewritten on each new day, is at most this long. */
+export const SMALL_DAYS = 32;
+/**
+ * Calendar days of a large segment (a multiple of SMALL_DAYS): once the newest day is past such a
+ * block, its small segments are merged into one, so a query at 3,000 days reads about 24
+ * segments (16 large, up to 8 small) instead of one per small block.
+ */
+export const LARGE_DAYS = 256;
 
 /** Field of a token, from weakest to strongest (the low two bits of each posting). */
 export const FIELD = { abstract: 0, summary: 1, author: 2, title: 3 } as const;
@@ -86,8 +114,11 @@ export type ChunkDoc = [string, string, string, string, number, number, string];
 /** The index files by site path, and figures about them. */
 export interface SearchIndex {
   files: Map<string, string>;
+  /** Buckets of all segments. */
   buckets: number;
+  /** Papers found (masked entries not counted). */
   docs: number;
+  segments: SegmentSummary[];
 }
 
 /** Cut an author list for the results: three names, then "et al.". */
@@ -102,6 +133,13 @@ function daysBetween(a: string, b: string): number {
 /** The 64 digits of the bitmap form (JSON-safe, no escaping). */
 export const BITMAP_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
+/** A number as digits of BITMAP_DIGITS: five bits each, high first, 32 added to all but the last. */
+function varint(v: number): string {
+  let out = BITMAP_DIGITS[v & 31]!;
+  for (v = Math.floor(v / 32); v > 0; v = Math.floor(v / 32)) out = BITMAP_DIGITS[(v & 31) | 32]! + out;
+  return out;
+}
+
 function deltas(list: ArrayLike<number>, strongOnly = false): string {
   let prev = 0;
   let out = '';
@@ -109,16 +147,17 @@ function deltas(list: ArrayLike<number>, strongOnly = false): string {
     const v = list[i]!;
     if (strongOnly && (v & 3) === 0) continue;
     const n = v >> 2;
-    out += `${out === '' ? '' : ','}${((n - prev) * 4 + (v & 3)).toString(36)}`;
+    out += varint((n - prev) * 4 + (v & 3));
     prev = n;
   }
   return out;
 }
 
 /**
- * A posting list (doc × 4 + field, ascending) as text: base-36 deltas of the doc number with
- * the field in the low two bits; or, when shorter (words in most abstracts), `!` + a bitmap of
- * the docs (six per digit, as abstract hits) + `|` + the deltas of the docs with a stronger field.
+ * A posting list (doc × 4 + field, ascending) as text: the deltas of the doc number with the
+ * field in the low two bits, as varints (no separators: most take one digit); or, when shorter
+ * (words in most abstracts), `!` + a bitmap of the docs (six per digit, as abstract hits) + `|`
+ * + the deltas of the docs with a stronger field.
  */
 export function encodePostings(list: ArrayLike<number>, docs: number): string {
   const plain = deltas(list);
@@ -134,57 +173,148 @@ export function encodePostings(list: ArrayLike<number>, docs: number): string {
   return `!${map.replace(/A+$/, '')}|${deltas(list, true)}`;
 }
 
-/** Build every file of the index from the papers (each once). */
-export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
-  const builder = searchIndexBuilder();
-  for (const e of entries) builder.add(e);
-  return builder.finish();
+/** Days since 1970-01-01 of a YYYY-MM-DD day. */
+function epochDay(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
 /**
- * The index built a paper at a time, in flat memory: each paper is tokenised as it is added and
- * only its token numbers and its details line are kept (not its abstract); the posting lists
- * are then laid out in one typed array, and with `emit` each file is handed over as it is made.
+ * The segment a day belongs to when `newest` is the newest day of the site: its large block
+ * (`L` + number) once the newest day is past that block, else its small block (`S` + number).
  */
-export function searchIndexBuilder(): {
+export function segmentOf(day: string, newest: string): string {
+  const e = epochDay(day);
+  const large = Math.floor(e / LARGE_DAYS);
+  return large < Math.floor(epochDay(newest) / LARGE_DAYS) ? `L${large}` : `S${Math.floor(e / SMALL_DAYS)}`;
+}
+
+/** Folder of a segment's files (site path). */
+export function segmentDir(id: string): string {
+  return `${SEARCH_DIR}/${id}`;
+}
+
+/** What the meta and the next build need to know of a built segment. */
+export interface SegmentSummary {
+  id: string;
+  /** Papers numbered in the segment (masked ones included). */
+  docs: number;
+  /** Of them, masked (ranked again in a later segment). */
+  masked: number;
+  buckets: number;
+  /** Its first and last day with papers. */
+  first: string;
+  last: string;
+  /** Papers by category, masked ones left out. */
+  cats: Record<string, number>;
+}
+
+/**
+ * Sorted (descending) non-negative integers (below 2^31) as text: each value's drop from the one
+ * before, Rice-coded with parameter `k` (the quotient in unary, then the k low bits; a quotient
+ * of 31 or more is written as 31 ones and the drop in 31 bits), six bits per digit of
+ * BITMAP_DIGITS, most significant first. Scores cluster, so a paper costs two or three bits.
+ */
+export function encodeDescending(values: ArrayLike<number>): { k: number; s: string } {
+  let sum = 0;
+  for (let i = 1; i < values.length; i++) sum += values[i - 1]! - values[i]!;
+  const mean = values.length > 1 ? sum / (values.length - 1) : 0;
+  const k = mean >= 2 ? Math.min(30, Math.floor(Math.log2(mean))) : 0;
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  const put = (bit: number) => {
+    acc = acc * 2 + bit;
+    if (++bits === 6) {
+      out += BITMAP_DIGITS[acc];
+      acc = 0;
+      bits = 0;
+    }
+  };
+  const putBits = (v: number, n: number) => {
+    for (let b = n - 1; b >= 0; b--) put(Math.floor(v / 2 ** b) % 2);
+  };
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i - 1]! - values[i]!;
+    const q = Math.floor(v / 2 ** k);
+    if (q >= 31) {
+      putBits(0x7fffffff, 31);
+      putBits(v, 31);
+      continue;
+    }
+    for (let j = 0; j < q; j++) put(1);
+    put(0);
+    putBits(v % 2 ** k, k);
+  }
+  if (bits > 0) out += BITMAP_DIGITS[acc * 2 ** (6 - bits)];
+  return { k, s: out };
+}
+
+/**
+ * Which papers each segment must mask: those ranked on one of its days whose latest ranking is
+ * in a later segment. `rankings` gives each paper's ranking days, newest first.
+ */
+export function maskedBySegment(
+  rankings: Iterable<[string, readonly string[]]>,
+  newest: string,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [id, days] of rankings) {
+    if (days.length < 2) continue;
+    let seen = segmentOf(days[0]!, newest);
+    for (const d of days) {
+      const s = segmentOf(d, newest);
+      if (s === seen) continue;
+      seen = s;
+      const list = out.get(s);
+      if (list) list.push(id);
+      else out.set(s, [id]);
+    }
+  }
+  return out;
+}
+
+/**
+ * One segment built a paper at a time, in flat memory: each paper is tokenised as it is added
+ * and only its token numbers and its details line are kept (not its abstract); the posting
+ * lists are then laid out in one typed array, and each file is handed to `emit` as it is made.
+ * Add each paper once (its latest ranking within the segment).
+ */
+export function segmentBuilder(id: string): {
   add(e: SearchEntry): void;
-  finish(emit?: (path: string, data: string) => void): SearchIndex;
+  finish(masked: ReadonlySet<string>, emit: (path: string, data: string) => void): SegmentSummary;
 } {
   const tokenIds = new Map<string, number>();
   const names: string[] = [];
   const docs: Array<{ chunk: ChunkDoc; tokens: Int32Array }> = [];
-  const catCounts = new Map<string, number>();
   const idOf = (token: string) => {
-    let id = tokenIds.get(token);
-    if (id === undefined) {
-      id = names.length;
-      tokenIds.set(token, id);
+    let n = tokenIds.get(token);
+    if (n === undefined) {
+      n = names.length;
+      tokenIds.set(token, n);
       names.push(token);
     }
-    return id;
+    return n;
   };
+  const dir = segmentDir(id);
   return {
     add(e) {
       // token number → best field in this paper.
       const best = new Map<number, number>();
       const add = (token: string, field: number) => {
-        const id = idOf(token);
-        const had = best.get(id);
-        if (had === undefined || had < field) best.set(id, field);
+        const n = idOf(token);
+        const had = best.get(n);
+        if (had === undefined || had < field) best.set(n, field);
       };
       for (const t of tokens(e.paper.abstract)) add(t, FIELD.abstract);
       if (e.summary) for (const t of tokens(e.summary)) add(t, FIELD.summary);
       for (const k of e.keywords ?? []) for (const t of tokens(k)) add(t, FIELD.summary);
       for (const a of e.paper.authors) for (const t of tokens(a)) add(t, FIELD.author);
       for (const t of tokens(e.paper.title)) add(t, FIELD.title);
-      for (const c of new Set(e.paper.categories)) {
-        add(`#${normalise(c)}`, FIELD.title);
-        catCounts.set(c, (catCounts.get(c) ?? 0) + 1);
-      }
+      for (const c of new Set(e.paper.categories)) add(`#${normalise(c)}`, FIELD.title);
       add(`@${normalise(e.paper.id)}`, FIELD.title);
       const packed = new Int32Array(best.size);
       let i = 0;
-      for (const [id, field] of best) packed[i++] = id * 4 + field;
+      for (const [n, field] of best) packed[i++] = n * 4 + field;
       docs.push({
         chunk: [
           e.paper.id,
@@ -198,35 +328,26 @@ export function searchIndexBuilder(): {
         tokens: packed,
       });
     },
-    finish(emit) {
-      const files = new Map<string, string>();
-      const put = emit ?? ((path: string, data: string) => void files.set(path, data));
+    finish(masked, emit) {
       // Papers numbered by score, best first (then by id): a posting list in number order is in score order.
       docs.sort(
         (a, b) => b.chunk[4] - a.chunk[4] || (a.chunk[0] < b.chunk[0] ? -1 : a.chunk[0] > b.chunk[0] ? 1 : 0),
       );
-      let newest = '';
-      for (const d of docs) if (d.chunk[3] > newest) newest = d.chunk[3];
-      const windowIds = SEARCH_WINDOWS.map((w) => idOf(`~${w.key}`));
-      const inWindow = (d: { chunk: ChunkDoc }, w: number) =>
-        (newest ? daysBetween(newest, d.chunk[3]) : 0) < SEARCH_WINDOWS[w]!.days;
+      let first = '';
+      let last = '';
+      for (const d of docs) {
+        if (first === '' || d.chunk[3] < first) first = d.chunk[3];
+        if (d.chunk[3] > last) last = d.chunk[3];
+      }
 
       // Count each token's papers, then lay every list out in one typed array, in paper order.
       const counts = new Int32Array(names.length + 1);
-      for (const d of docs) {
-        for (const v of d.tokens) counts[(v >> 2) + 1]!++;
-        windowIds.forEach((id, w) => {
-          if (inWindow(d, w)) counts[id + 1]!++;
-        });
-      }
+      for (const d of docs) for (const v of d.tokens) counts[(v >> 2) + 1]!++;
       for (let t = 1; t <= names.length; t++) counts[t]! += counts[t - 1]!;
       const postings = new Int32Array(counts[names.length]!);
       const next = counts.slice(0, names.length);
       docs.forEach((d, n) => {
         for (const v of d.tokens) postings[next[v >> 2]!++] = n * 4 + (v & 3);
-        windowIds.forEach((id, w) => {
-          if (inWindow(d, w)) postings[next[id]!++] = n * 4 + FIELD.abstract;
-        });
         d.tokens = EMPTY;
       });
 
@@ -237,7 +358,7 @@ export function searchIndexBuilder(): {
         encoded[t] = encodePostings(postings.subarray(counts[t]!, counts[t + 1]!), docs.length);
         total += encoded[t]!.length + names[t]!.length + 6;
       }
-      // A power of two, so growing the site changes the count rarely.
+      // A power of two, so a growing open segment changes its count rarely.
       let buckets = 1;
       while (buckets * BUCKET_TARGET_BYTES < total) buckets *= 2;
 
@@ -247,29 +368,97 @@ export function searchIndexBuilder(): {
       byBucket.forEach((list, b) => {
         list.sort((x, y) => (names[x]! < names[y]! ? -1 : 1));
         const body = list.map((t) => `${JSON.stringify(names[t])}:${JSON.stringify(encoded[t])}`).join(',');
-        put(`${SEARCH_DIR}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET(${b},{${body}});\n`);
+        emit(`${dir}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET("${id}",${b},{${body}});\n`);
         for (const t of list) encoded[t] = undefined as unknown as string;
       });
       for (let c = 0; c * CHUNK_SIZE < docs.length; c++) {
         const chunk = docs.slice(c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE).map((d) => d.chunk);
-        put(`${SEARCH_DIR}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS(${c},${JSON.stringify(chunk)});\n`);
+        emit(`${dir}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS("${id}",${c},${JSON.stringify(chunk)});\n`);
       }
-      const categories = [...catCounts]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .map(([c, n]) => [c, categoryName(c) ?? '', n]);
-      const meta = {
-        version: 2,
-        buckets,
-        chunk: CHUNK_SIZE,
-        docs: docs.length,
-        newest,
-        windows: SEARCH_WINDOWS.map((w) => [w.key, w.label]),
-        categories,
-      };
-      // JSON is valid JavaScript (U+2028/2029 included since ES2019); the files are never inlined in HTML.
-      put(SEARCH_META_PATH, `window.HOTPAPERS_SEARCH_META=${JSON.stringify(meta)};\n`);
-      return { files, buckets, docs: docs.length };
+
+      // The head: scores (for ordering hits across segments) and the masked papers.
+      const integral = docs.every((d) => Number.isInteger(d.chunk[4]) && d.chunk[4] >= 0);
+      const factor = integral ? 1 : 100;
+      const scores = docs.map((d) => Math.min(0x7fffffff, Math.max(0, Math.round(d.chunk[4] * factor))));
+      const maskedDocs: number[] = [];
+      const cats: Record<string, number> = {};
+      docs.forEach((d, n) => {
+        if (masked.has(d.chunk[0])) maskedDocs.push(n);
+        else for (const c of new Set(d.chunk[6].split(' '))) if (c) cats[c] = (cats[c] ?? 0) + 1;
+      });
+      const head = { f: factor, t: scores[0] ?? 0, ...encodeDescending(scores), m: maskedDocs };
+      emit(`${dir}/h.js`, `HOTPAPERS_SEARCH_HEAD("${id}",${JSON.stringify(head)});\n`);
+      // Each paper's day, as days after the segment's first day: one digit in a small segment,
+      // two in a large one (the client tells them apart by the length).
+      const wide = daysBetween(last, first) >= 64;
+      let days = '';
+      for (const d of docs) {
+        const o = daysBetween(d.chunk[3], first);
+        days += wide ? BITMAP_DIGITS[o >> 6]! + BITMAP_DIGITS[o & 63]! : BITMAP_DIGITS[o];
+      }
+      emit(`${dir}/w.js`, `HOTPAPERS_SEARCH_DAYS("${id}",${JSON.stringify(days)});\n`);
+      return { id, docs: docs.length, masked: maskedDocs.length, buckets, first, last, cats };
     },
+  };
+}
+
+/** The meta script of an index made of these segments. */
+export function searchMeta(segments: readonly SegmentSummary[]): string {
+  const sorted = [...segments].sort((a, b) => (a.first < b.first ? -1 : 1));
+  const catCounts = new Map<string, number>();
+  for (const s of sorted)
+    for (const [c, n] of Object.entries(s.cats)) catCounts.set(c, (catCounts.get(c) ?? 0) + n);
+  const categories = [...catCounts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([c, n]) => [c, categoryName(c) ?? '', n]);
+  const meta = {
+    version: 3,
+    chunk: CHUNK_SIZE,
+    docs: sorted.reduce((a, s) => a + s.docs - s.masked, 0),
+    newest: sorted.length > 0 ? sorted[sorted.length - 1]!.last : '',
+    windows: SEARCH_WINDOWS.map((w) => [w.key, w.label, w.days]),
+    categories,
+    // [id, papers, buckets, first day, last day], oldest first.
+    segments: sorted.map((s) => [s.id, s.docs, s.buckets, s.first, s.last]),
+  };
+  // JSON is valid JavaScript (U+2028/2029 included since ES2019); the files are never inlined in HTML.
+  return `window.HOTPAPERS_SEARCH_META=${JSON.stringify(meta)};\n`;
+}
+
+/**
+ * Build every file of the index from entries, in memory (tests, the bench). A paper given more
+ * than once is masked in the older segments, as the site's build does.
+ */
+export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
+  const bySegment = new Map<string, Map<string, SearchEntry>>();
+  const rankings = new Map<string, string[]>();
+  let newest = '';
+  for (const e of entries) if (e.day > newest) newest = e.day;
+  for (const e of entries) {
+    const s = segmentOf(e.day, newest);
+    const m = bySegment.get(s) ?? new Map<string, SearchEntry>();
+    bySegment.set(s, m);
+    const had = m.get(e.paper.id);
+    if (!had || had.day < e.day) m.set(e.paper.id, e);
+    const r = rankings.get(e.paper.id);
+    if (r) r.push(e.day);
+    else rankings.set(e.paper.id, [e.day]);
+  }
+  for (const r of rankings.values()) r.sort().reverse();
+  const masks = maskedBySegment(rankings, newest);
+  const files = new Map<string, string>();
+  const segments: SegmentSummary[] = [];
+  for (const [id, m] of bySegment) {
+    const builder = segmentBuilder(id);
+    for (const e of m.values()) builder.add(e);
+    segments.push(builder.finish(new Set(masks.get(id)), (path, data) => void files.set(path, data)));
+  }
+  files.set(SEARCH_META_PATH, searchMeta(segments));
+  return {
+    files,
+    buckets: segments.reduce((a, s) => a + s.buckets, 0),
+    docs: segments.reduce((a, s) => a + s.docs - s.masked, 0),
+    segments,
   };
 }
 

@@ -6,14 +6,14 @@ import { runInNewContext } from 'node:vm';
 import { RESULTS_PAGE, SEARCH_ENGINE_JS, SEARCH_JS } from './search-client.js';
 import { SEARCH_META_PATH } from './search-index.js';
 
-/** One query's outcome. */
+/** One query's outcome, as the engine gives it. */
 export interface VmResult {
   goto?: string;
   missingId?: string;
-  /** Doc numbers, best first (an Int32Array from the engine). */
-  hits: ArrayLike<number>;
-  /** Their relevance. */
-  rel?: ArrayLike<number>;
+  /** How many papers match. */
+  count: number;
+  /** The next n hits (segment index << 20 | paper number), best first, and their relevance. */
+  next?(n: number): { hits: number[]; rel: number[] };
 }
 
 /** Doc details: [id, title, authors, day, score, rank, categories]. */
@@ -47,28 +47,34 @@ export function searchEngineOver(files: ReadonlyMap<string, string | Buffer>) {
     done();
   });
   /**
-   * What the page does for a query: the search, then the details of its first `page` hits
-   * (synchronous: files are in memory). The engine's own result, untouched (the bench times this).
+   * What the page does for a query: the search, then its first `page` hits in order and their
+   * details (synchronous: files are in memory). The engine's own result (the bench times this).
    */
   const run = (q: string, opts: { cat?: string; win?: string } = {}, page = RESULTS_PAGE) => {
-    let result: VmResult = { hits: [] };
+    let result: VmResult = { count: 0 };
     engine.search(q, opts, (r) => {
       result = r;
     });
+    const first = result.next?.(page) ?? { hits: [], rel: [] };
     let docs: Array<VmDoc | null> = [];
-    engine.docs(Array.prototype.slice.call(result.hits, 0, page) as number[], (d) => {
+    engine.docs(first.hits, (d) => {
       docs = d;
     });
-    return { result, docs };
+    return { result, first, docs };
   };
   /** `run`, as plain arrays of this realm (the vm's arrays fail deepStrictEqual against ours). */
   const query = (q: string, opts: { cat?: string; win?: string } = {}, page = RESULTS_PAGE) => {
-    const { result, docs } = run(q, opts, page);
+    const { result, first, docs } = run(q, opts, page);
+    // Every hit in order: the first page, then the rest.
+    const rest = result.next?.(result.count) ?? { hits: [], rel: [] };
+    const hits = [...first.hits, ...rest.hits];
+    const rel = [...first.rel, ...rest.rel];
     return {
       goto: result.goto,
       missingId: result.missingId,
-      /** [doc number, relevance], best first. */
-      hits: Array.from(result.hits, (doc, i) => [doc, result.rel?.[i] ?? 0] as [number, number]),
+      count: result.count,
+      /** [hit (segment index << 20 | paper number), relevance], best first. */
+      hits: hits.map((h, i) => [h, rel[i]!] as [number, number]),
       docs: Array.from(docs, (d) => (d ? ([...d] as VmDoc) : null)).filter((d): d is VmDoc => d !== null),
     };
   };

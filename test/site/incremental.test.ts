@@ -112,8 +112,8 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   // Sanity of that set: the new pages are in it, an old day's and an old paper's pages are not.
   // The search index's detail chunks hold every paper, the new one included.
   const searchDir = join(out, 'assets/search');
-  const search = readdirSync(searchDir)
-    .filter((f) => /^d\d+\.js$/.test(f))
+  const search = readdirSync(searchDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(^|\/)d\d+\.js$/.test(f))
     .map((f) => readFileSync(join(searchDir, f), 'utf8'))
     .join('');
   for (const id of ['2106.11111', '2106.00001', '2105.00004']) assert.ok(search.includes(`["${id}",`), id);

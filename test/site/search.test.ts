@@ -125,7 +125,11 @@ test('a query loads only the buckets of its words and the chunks of its results'
   assert.ok(r.hits.length > 0);
   const buckets = e.loaded.files.filter((f) => /\/b\d+\.js$/.test(f));
   assert.equal(buckets.length, 1, e.loaded.files.join(' '));
-  assert.equal(buckets[0], `assets/search/b${bucketOf(keyOf('topic5'), index.buckets)}.js`);
+  const [seg] = index.segments;
+  assert.equal(buckets[0], `assets/search/${seg!.id}/b${bucketOf(keyOf('topic5'), seg!.buckets)}.js`);
+  // Then the head of the segment with hits and the chunks of the first page; nothing else.
+  const rest = e.loaded.files.filter((f) => f !== buckets[0] && !f.endsWith('/meta.js'));
+  assert.ok(rest.length > 1 && rest.every((f) => /\/(h|d\d+)\.js$/.test(f)), rest.join(' '));
 });
 
 test('the tokeniser splits at punctuation, lowers case, strips accents and drops stopwords', () => {

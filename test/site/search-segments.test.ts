@@ -1,0 +1,163 @@
+/** The time-segmented search index: what one new day rewrites, papers ranked again, merging segments. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
+import { readManifest } from '../../src/site/manifest.js';
+import type { SiteDay, SiteModel } from '../../src/site/model.js';
+import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
+import { searchEngineOver } from '../../src/site/search-vm.js';
+import { modelSource } from '../../src/site/source.js';
+import type { Paper } from '../../src/types.js';
+import { digest, paper, post, ranked } from './fixtures.js';
+
+const BASE = 'https://example.org/';
+
+/** A day ranking these papers, the first best (scores 300, 290, ...). */
+function day(name: string, papers: Paper[]): SiteDay {
+  return {
+    day: name,
+    categoriesKey: 'cs',
+    horizon: '',
+    digest: digest(
+      name,
+      papers.map((p, i) => ranked(i + 1, p, [post('x', `${name}-${i}`, 100, 200 - i * 10)])),
+    ),
+  };
+}
+
+/** Build `model` over the previous generation `prev` (in memory); the files and what was written. */
+function generation(model: SiteModel, prev?: SiteFiles) {
+  const files: SiteFiles = new Map();
+  const out = mapOutput(files);
+  if (prev) {
+    out.readPrevious = (path) => {
+      const data = prev.get(path);
+      return data === undefined ? undefined : Buffer.from(data);
+    };
+    // The manifest's head and its slices (manifest.ts).
+    out.previous = readManifest(out.readPrevious);
+    out.keep = (path) => {
+      const data = prev.get(path);
+      if (data === undefined) return false;
+      files.set(path, data);
+      return true;
+    };
+  }
+  const stats = buildGeneration(modelSource(model), { baseUrl: BASE }, out);
+  return { files, search: stats.writtenPaths.filter((p) => p.startsWith('assets/search/')).sort() };
+}
+
+const RECENT = ['2021-06-07', '2021-06-08', '2021-06-09', '2021-06-10'].map((d, k) =>
+  day(d, [paper(`2106.0${k}001`, { title: `Recent paper ${k}` }), paper(`2106.0${k}002`)]),
+);
+/** 30 older days, one every 20 calendar days back from 2021-05-01: many closed segments. */
+const OLD = Array.from({ length: 30 }, (_, k) => {
+  const d = new Date(Date.UTC(2021, 4, 1 - 20 * k)).toISOString().slice(0, 10);
+  return day(d, [
+    paper(`${d.slice(2, 4)}${d.slice(5, 7)}.1${String(k).padStart(4, '0')}`, {
+      title: `Old paper ${k} about quokkas`,
+    }),
+  ]);
+});
+const NEW = day('2021-06-11', [paper('2106.09001', { title: 'A new paper about quokkas' })]);
+const sets = (model: SiteModel) => new Set(model.days.map((d) => segmentOf(d.day, model.days[0]!.day)));
+
+test('one new day rewrites the same few search files whatever the length of the history', () => {
+  const short = { days: [...RECENT].reverse() };
+  const long = { days: [...[...RECENT].reverse(), ...OLD] };
+  assert.ok(sets(long).size > sets(short).size + 3, `${sets(long).size} segments`);
+  const written = [short, long].map((model) => {
+    const before = generation(model).files;
+    return generation({ days: [NEW, ...model.days] }, before).search;
+  });
+  // The open segment's changed files and the meta, the same names for both histories.
+  const open = segmentOf(NEW.day, NEW.day);
+  assert.deepEqual(written[0], written[1]);
+  assert.ok(written[0]!.includes('assets/search/meta.js'));
+  for (const p of written[0]!)
+    assert.ok(p === 'assets/search/meta.js' || p.startsWith(`assets/search/${open}/`), p);
+  assert.ok(written[0]!.length >= 4, written[0]!.join(' '));
+});
+
+test('a paper ranked again in a later segment is found once, with its latest ranking; only the old head is rewritten', () => {
+  const old = OLD[25]!.digest.papers[0]!.paper;
+  const model = { days: [...[...RECENT].reverse(), ...OLD] };
+  const before = generation(model).files;
+  const again = day('2021-06-11', [paper('2106.09001', { title: 'A new paper about quokkas' }), old]);
+  const next = { days: [again, ...model.days] };
+  const { files, search } = generation(next, before);
+  const oldSegment = segmentOf(OLD[25]!.day, again.day);
+  assert.notEqual(oldSegment, segmentOf(again.day, again.day));
+  const outside = search.filter((p) => !p.startsWith(`assets/search/${segmentOf(again.day, again.day)}/`));
+  assert.deepEqual(outside, [`assets/search/${oldSegment}/h.js`, 'assets/search/meta.js'].sort());
+
+  const { query } = searchEngineOver(files);
+  const r = query(old.title);
+  const found = r.docs.filter((d) => d[0] === old.id);
+  assert.equal(found.length, 1);
+  assert.equal(found[0]![3], '2021-06-11');
+  assert.equal(found[0]![5], 2);
+  // Every quokka paper once: 30 old ones and the new one.
+  assert.equal(query('quokkas', {}, 100).docs.length, 31);
+  // The same index as a full build of the same days.
+  const full = buildSite(next, { baseUrl: BASE });
+  for (const [path, data] of full)
+    if (path.startsWith('assets/search/')) assert.equal(String(files.get(path)), String(data), path);
+  assert.deepEqual(
+    [...files.keys()].filter((p) => p.startsWith('assets/search/')).sort(),
+    [...full.keys()].filter((p) => p.startsWith('assets/search/')).sort(),
+  );
+});
+
+function entry(
+  id: string,
+  score: number,
+  dayName: string,
+  title: string,
+  abstract = 'Plain words.',
+): SearchEntry {
+  return { paper: paper(id, { title, abstract }), day: dayName, rank: 1, score };
+}
+
+test('hits of several segments are merged by relevance, then score; windows cut a long segment by day', () => {
+  // Three segments (two large, one small); relevance ties are broken by score across them.
+  const entries = [
+    entry('1901.00001', 700, '2019-01-10', 'Otter paper one'),
+    entry('2001.00002', 900, '2020-01-10', 'Otter paper two'),
+    entry('2106.00003', 800, '2021-06-10', 'Otter paper three'),
+    entry('2106.00004', 100, '2021-06-10', 'Plain', 'An otter in the abstract only.'),
+    entry('2105.00005', 950, '2021-04-20', 'Plain', 'An otter in the abstract only.'),
+    entry('2106.00006', 50, '2021-06-09', 'Otter paper six'),
+  ];
+  const index = buildSearchIndex(entries);
+  assert.ok(index.segments.length >= 3, index.segments.map((s) => s.id).join(' '));
+  const { query } = searchEngineOver(index.files);
+  const ids = (r: { docs: Array<[string, ...unknown[]]> }) => r.docs.map((d) => d[0]);
+  assert.deepEqual(ids(query('otter')), [
+    '2001.00002',
+    '2106.00003',
+    '1901.00001',
+    '2106.00006',
+    '2105.00005',
+    '2106.00004',
+  ]);
+  // 2021-04-20 is 51 days before the newest: in the year, not in the month; the large 2019 and
+  // 2020 segments are out of the year.
+  assert.deepEqual(ids(query('otter', { win: 'month' })), ['2106.00003', '2106.00006', '2106.00004']);
+  assert.deepEqual(ids(query('otter', { win: 'year' })), [
+    '2106.00003',
+    '2106.00006',
+    '2105.00005',
+    '2106.00004',
+  ]);
+  // A window that cuts a large segment reads its papers' days (two digits each there).
+  const wide = buildSearchIndex([
+    ...entries,
+    entry('2006.00007', 990, '2020-06-15', 'Otter paper seven'),
+    entry('2001.00008', 980, '2020-01-15', 'Otter paper eight'),
+  ]);
+  const w = searchEngineOver(wide.files);
+  const year = ids(w.query('otter', { win: 'year' }));
+  assert.ok(year.includes('2006.00007') && !year.includes('2001.00008'), year.join(' '));
+  assert.ok(w.loaded.files.some((f) => f.endsWith('/w.js')));
+});
