@@ -7,14 +7,14 @@ import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
 import { type Db, inTransaction } from './db.js';
-import { packText, unpackText } from './packed.js';
+import { packedAs, packText, unpackText } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
 export interface PaperRow {
   id: string;
   version: number;
   title: string;
-  /** TEXT, or a DEFLATE BLOB (see packed.ts). */
+  /** TEXT, or a DEFLATE BLOB (see packed.ts); with the title and authors (see packPaperTexts). */
   abstract: string | Buffer;
   /** See packList. */
   authors: string;
@@ -101,14 +101,39 @@ function unpackPaperTime(stored: string | Buffer): string {
 /** The last instant toISOString writes with a four-digit year. */
 const MAX_ISO_MS = 253_402_300_799_999;
 
+const SEP = '\u0000';
+
+/**
+ * A paper's title, authors and abstract as stored: packed together in `abstract` (title and
+ * authors left empty) when they pack, which the title and names gain from (DEFLATE finds their
+ * words in the abstract and the dictionary); else each in its column, the abstract packed alone.
+ */
+export function packPaperTexts(paper: Pick<Paper, 'title' | 'authors' | 'abstract'>): {
+  title: string;
+  authors: string;
+  abstract: string | Buffer;
+} {
+  const authors = packList(paper.authors);
+  if (!paper.title.includes(SEP) && !authors.includes(SEP)) {
+    const whole = packText(`${paper.title}${SEP}${authors}${SEP}${paper.abstract}`, 'paper');
+    if (typeof whole !== 'string') return { title: '', authors: '', abstract: whole };
+  }
+  return { title: paper.title, authors, abstract: packText(paper.abstract) };
+}
+
+function unpackPaperTexts(row: PaperRow): Pick<Paper, 'title' | 'authors' | 'abstract'> {
+  if (!packedAs(row.abstract, 'paper'))
+    return { title: row.title, authors: unpackList(row.authors), abstract: unpackText(row.abstract) };
+  const [title, authors, ...abstract] = unpackText(row.abstract).split(SEP);
+  return { title: title!, authors: unpackList(authors!), abstract: abstract.join(SEP) };
+}
+
 /** A stored row back to a Paper (announce type and method default to new / api when absent). */
 export function rowToPaper(row: PaperRow): Paper {
   const paper: Paper = {
     id: row.id,
     version: row.version,
-    title: row.title,
-    abstract: unpackText(row.abstract),
-    authors: unpackList(row.authors),
+    ...unpackPaperTexts(row),
     categories: unpackList(row.categories),
     primaryCategory: row.primary_category,
     announceType: (row.announce_type ?? 'new') as AnnounceType,
@@ -142,9 +167,7 @@ function paperParams(paper: Paper) {
   return {
     id: paper.id,
     version: paper.version,
-    title: paper.title,
-    abstract: packText(paper.abstract),
-    authors: packList(paper.authors),
+    ...packPaperTexts(paper),
     categories: packList(paper.categories),
     primary_category: paper.primaryCategory,
     comment: paper.comment ?? null,

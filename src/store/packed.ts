@@ -10,15 +10,21 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './db.js';
 import { ABSTRACTS_V1, EMBEDS_V1 } from './dictionaries.js';
 
-/** What a text is, for the choice of dictionary. */
-export type PackKind = 'abstract' | 'embed';
+/** What a text is, for the choice of dictionary ('paper': a paper's title, authors and abstract together). */
+export type PackKind = 'abstract' | 'embed' | 'paper';
 
 /** Tag byte → dictionary (see dictionaries.ts). Never reuse a tag. */
 const DICTIONARIES = new Map<number, Buffer>([
   [0x06, Buffer.from(ABSTRACTS_V1, 'utf8')],
   [0x0e, Buffer.from(EMBEDS_V1, 'utf8')],
+  [0x16, Buffer.from(ABSTRACTS_V1, 'utf8')],
 ]);
-const TAG: Record<PackKind, number> = { abstract: 0x06, embed: 0x0e };
+const TAG: Record<PackKind, number> = { abstract: 0x06, embed: 0x0e, paper: 0x16 };
+
+/** Whether a stored value was packed as `kind`. */
+export function packedAs(value: string | Buffer | Uint8Array | null, kind: PackKind): boolean {
+  return value !== null && typeof value !== 'string' && value[0] === TAG[kind];
+}
 
 /** Texts shorter than this stay TEXT: DEFLATE gains too little on them to pay for itself. */
 const MIN_PACKED = 200;

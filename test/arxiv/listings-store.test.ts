@@ -174,3 +174,35 @@ test('saveListing / loadListing - every address, instant and list reads back as 
   assert.deepEqual(rows[1]!.slice(1, 3), ['https://arxiv.org/pdf/2106.05002', 'blob']);
   assert.deepEqual(rows[2]!.slice(1, 3), ['http://arxiv.org/pdf/2106.05003v1', 'text']);
 });
+
+test('saveListing / loadListing - a long abstract is packed with its title and authors, and reads back', () => {
+  const db = openStore(':memory:');
+  const abstract = `We study the packing of abstracts. ${'A sentence of an abstract, long enough to pack. '.repeat(8)}`;
+  const papers = [
+    paper('2106.06001', {
+      abstract,
+      title: 'Packing $x^2$ titles',
+      authors: ['Ada Lovelace', 'Alan Turing'],
+    }),
+    paper('2106.06002', { abstract: `${abstract}\u0000with a NUL`, title: 'T', authors: [] }),
+    paper('2106.06003', { abstract, title: 'A title with a \u0000 in it', authors: ['[x]'] }),
+  ];
+  saveListing(
+    db,
+    { day: '2021-06-09', categories: ['cs'], method: 'api', papers, notes: [] },
+    '2021-06-09T01:00:00Z',
+  );
+  const back = loadListing(db, '2021-06-09', ['cs'])!.papers;
+  for (const p of papers)
+    assert.deepStrictEqual(
+      back.find((b) => b.id === p.id),
+      p,
+      p.id,
+    );
+  const rows = db.prepare('SELECT id, title, authors, typeof(abstract) FROM papers ORDER BY id').raw().all();
+  assert.deepEqual(rows, [
+    ['2106.06001', '', '', 'blob'],
+    ['2106.06002', '', '', 'blob'],
+    ['2106.06003', 'A title with a \u0000 in it', '["[x]"]', 'blob'],
+  ]);
+});
