@@ -6,7 +6,8 @@
  * - the CPU of the real `post` command (node dist/cli/main.js, a whole process) for one more
  *   day against the loopback arXiv and X stand-ins, on that store ÷ on an empty store,
  *   interleaved, median of RUNS pairs (goal ≤ 1.2).
- * `npm run bench -- store`; BENCH_STORE_DAYS / BENCH_STORE_RUNS shrink it while developing.
+ * `npm run bench -- store`; BENCH_STORE_DAYS / BENCH_STORE_RUNS shrink it while developing
+ * (BENCH_STORE_RUNS=0: the growth only).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
