@@ -236,6 +236,22 @@ export async function benchSearch(): Promise<void> {
   console.log(
     `search index: ${DAYS} days, ${index.docs.toLocaleString('en-US')} papers, ${index.segments.length} segments, ${index.files.size} files, ${(bytes / 1e6).toFixed(1)} MB in all (${index.buckets} buckets, largest ${(largest / 1e3).toFixed(0)} KB); synthetic data ${((t1 - t0) / 1e3).toFixed(1)} s, index built in ${((t2 - t2a) / 1e3).toFixed(1)} s`,
   );
+  // Once per 256 calendar days, the first day of a new large block also writes the last block's
+  // merged large segment: the biggest of them is the worst single day.
+  const perSegment = new Map<string, { files: number; bytes: number }>();
+  for (const [path, data] of index.files) {
+    const m = /^assets\/search\/(L\d+)\//.exec(path);
+    if (!m) continue;
+    const t = perSegment.get(m[1]!) ?? { files: 0, bytes: 0 };
+    t.files++;
+    t.bytes += Buffer.byteLength(data);
+    perSegment.set(m[1]!, t);
+  }
+  const merge = [...perSegment.values()].sort((a, b) => b.bytes - a.bytes)[0];
+  if (merge)
+    console.log(
+      `  the first day of a new 256-day block also writes the merged large segment: at most ${merge.files.toLocaleString('en-US')} files, ${(merge.bytes / 1e6).toFixed(1)} MB (once per 256 calendar days)`,
+    );
   const author = entries[1234]!.paper.authors[0]!;
   const queries = [
     'ViT',

@@ -36,8 +36,13 @@ export const SEARCH_DIR = 'assets/search';
 export const SEARCH_META_PATH = `${SEARCH_DIR}/meta.js`;
 /** Papers per details chunk: the first page of results loads a few of these. */
 export const CHUNK_SIZE = 8;
-/** Average bucket weight aimed at, in bytes: sets the number of buckets of a segment. */
-const BUCKET_TARGET_BYTES = 1_000;
+/**
+ * Average bucket weight aimed at, in bytes, in a large and in a small segment: sets the number
+ * of buckets. A query reads one bucket per word in every segment, so the ~16 large segments of
+ * 3,000 days keep theirs small (first-load budget); the few small ones, rewritten while open,
+ * have fewer, larger buckets (fewer files written per new day).
+ */
+const BUCKET_BYTES = { large: 1_250, small: 4_000 };
 /** Calendar days of a small segment: the open one, rewritten on each new day, is at most this long. */
 export const SMALL_DAYS = 32;
 /**
@@ -358,9 +363,11 @@ export function segmentBuilder(id: string): {
         encoded[t] = encodePostings(postings.subarray(counts[t]!, counts[t + 1]!), docs.length);
         total += encoded[t]!.length + names[t]!.length + 6;
       }
-      // A power of two, so a growing open segment changes its count rarely.
+      // A large segment is made once: as many buckets as its size asks. A small one grows while
+      // open: a power of two, so its count (and every bucket file) changes rarely.
       let buckets = 1;
-      while (buckets * BUCKET_TARGET_BYTES < total) buckets *= 2;
+      if (id.startsWith('L')) buckets = Math.max(1, Math.ceil(total / BUCKET_BYTES.large));
+      else while (buckets * BUCKET_BYTES.small < total) buckets *= 2;
 
       const byBucket: number[][] = Array.from({ length: buckets }, () => []);
       for (let t = 0; t < names.length; t++)
