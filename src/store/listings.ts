@@ -176,7 +176,7 @@ interface PackedTexts {
 }
 
 /**
- * The papers the latest saveListing of this process packed, by abstract: packing is a DEFLATE
+ * The papers the latest saveListing of this process packed, by id: packing is a DEFLATE
  * per paper, and a reader holding the same texts (the day's digest) can then tell a stored row
  * holds them by comparing bytes instead of inflating it.
  */
@@ -188,12 +188,13 @@ let lastPacked = new Map<string, PackedTexts>();
  */
 export function textsPackedFrom(
   row: PaperRow,
-  paper: Pick<Paper, 'title' | 'authors' | 'abstract'>,
+  paper: Pick<Paper, 'id' | 'title' | 'authors' | 'abstract'>,
 ): Pick<Paper, 'title' | 'authors' | 'abstract'> | undefined {
-  const known = lastPacked.get(paper.abstract);
+  const known = lastPacked.get(paper.id);
   if (!known) return undefined;
   const { from, stored } = known;
   const same =
+    from.abstract === paper.abstract &&
     from.title === paper.title &&
     from.authors.length === paper.authors.length &&
     from.authors.every((a, i) => a === paper.authors[i]) &&
@@ -207,7 +208,7 @@ export function textsPackedFrom(
 
 function paperParams(paper: Paper, packed: Map<string, PackedTexts>) {
   const texts = packPaperTexts(paper);
-  packed.set(paper.abstract, {
+  packed.set(paper.id, {
     from: { title: paper.title, authors: [...paper.authors], abstract: paper.abstract },
     stored: texts,
   });
