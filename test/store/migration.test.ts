@@ -15,7 +15,7 @@ import { openStore } from '../../src/store/db.js';
 import { listDigestRows, loadDigest, readDigest } from '../../src/store/digests.js';
 import { loadListing } from '../../src/store/listings.js';
 import {
-  compactSnapshots,
+  compactSnapshotsAndPapers,
   compactTables,
   MIGRATIONS,
   slimPostsAndAbstracts,
@@ -327,7 +327,7 @@ test('a store written just before the compact snapshots upgrades: instants read 
   const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-snapshots.db');
   const old = new Database(path);
   old.pragma('journal_mode = WAL');
-  const version = MIGRATIONS.indexOf(compactSnapshots);
+  const version = MIGRATIONS.indexOf(compactSnapshotsAndPapers);
   assert.ok(version > 0);
   for (const step of MIGRATIONS.slice(0, version)) {
     if (typeof step === 'string') old.exec(step);
@@ -340,6 +340,11 @@ test('a store written just before the compact snapshots upgrades: instants read 
     INSERT INTO posts (source, id, author_handle, author_name, text, created, links)
       VALUES ('x', '1', 'ada', 'A', 'one', NULL, '[]'), ('x', '2', 'bob', 'B', 'two', NULL, '[]');
     INSERT INTO post_papers VALUES ('x', '1', '2603.00001'), ('x', '2', '2603.00001');
+    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category, published, pdf_url)
+      VALUES ('2603.00002', 2, 'U', 'A2', 'B', 'cs.CL', 'cs.CL', X'000102030405', 'v2');
+    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 2);
+    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL),
+      ('2026-03-03', 'cs', '2603.00002', 'cross', 'rss', '2026-03-02T01:00:00.000Z');
   `);
   // As savePosts and saveStreamPost wrote them: the run's instant as given (HOTPAPERS_NOW may
   // be written without milliseconds or with an offset).
@@ -356,6 +361,7 @@ test('a store written just before the compact snapshots upgrades: instants read 
   });
   snap.run('x', '2', '2026-03-04T12:00:00.123Z', 9);
   const before = dump(old);
+  const listingBefore = loadListing(old as never, '2026-03-03', ['cs']);
   const late = '2026-03-04T12:00:00.123Z';
   const loadedBefore = loadPostsForPapers(old as never, ['2603.00001'], late, ['x']);
   const earlier = loadPostsForPapers(old as never, ['2603.00001'], '2026-03-03T13:30:00.000Z', ['x']);
@@ -365,6 +371,8 @@ test('a store written just before the compact snapshots upgrades: instants read 
   try {
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.deepStrictEqual(dump(db), before);
+    assert.ok(listingBefore && listingBefore.papers.length === 2);
+    assert.deepStrictEqual(loadListing(db, '2026-03-03', ['cs']), listingBefore);
     assert.deepStrictEqual(loadPostsForPapers(db, ['2603.00001'], late, ['x']), loadedBefore);
     assert.equal(loadedBefore.length, 2);
     assert.deepStrictEqual(
@@ -400,9 +408,14 @@ test('a store written just before the compact snapshots upgrades: instants read 
       .raw()
       .all(late);
     assert.deepEqual(rows, [[late, 50]]);
-    assert.match(
-      db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'snapshots'").pluck().get() as string,
-      /WITHOUT ROWID/,
+    for (const t of ['snapshots', 'papers', 'listings'])
+      assert.match(
+        db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(t) as string,
+        /WITHOUT ROWID/,
+      );
+    assert.equal(
+      db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'listings_paper'").pluck().get(),
+      0,
     );
     assert.deepEqual(db.pragma('foreign_key_check'), []);
   } finally {
