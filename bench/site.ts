@@ -280,21 +280,91 @@ interface BuildFigures {
   peakMb: number;
   files: number;
   fresh: number;
+  /** Of the files written, those of the search index (its own engineering: search-index.ts). */
+  searchFresh: number;
+  /** Bytes written. */
+  bytes: number;
   kept: number;
   daysLoaded: number;
 }
 
+/** Whether a site path belongs to the search index (its files and per-day fragments; childBuild says it too). */
+const isSearchPath = (path: string) =>
+  path.startsWith('assets/search/') || path.startsWith('.hotpapers/search/');
+
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
-/** One timed build of `db` into `out` in its own process (the engine only, no CLI start-up). */
-function timedBuild(db: string, out: string, full: boolean): BuildFigures {
-  const child = spawnSync(
+/** What a timed build runs: `hotpapers site`'s engine, as the package runs it (see compileOurs). */
+type Ours = { dist?: string };
+
+/**
+ * Compile the package into node_modules/.cache (so its imports resolve), as `bin:
+ * dist/cli/main.js` runs it; undefined when the compiler is not there (tsx is used then).
+ */
+function compileOurs(): string | undefined {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const dist = join(root, 'node_modules', '.cache', 'hotpapers-bench-dist');
+  const tsc = spawnSync(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--build', db, out, full ? '--full' : ''],
+    [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      dist,
+    ],
     { encoding: 'utf8' },
   );
+  return tsc.status === 0 ? dist : undefined;
+}
+
+/**
+ * One timed build of `db` into `out` in its own process (the engine only, no CLI start-up): the
+ * compiled package when there is one (a user's process: no TypeScript loader thread in its
+ * memory), else through tsx.
+ */
+function timedBuild(ours: Ours, db: string, out: string, full: boolean): BuildFigures {
+  const args = [db, out, full ? '--full' : ''];
+  const child = ours.dist
+    ? spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `${childBuild(pathToFileURL(join(ours.dist, 'site', 'generate.js')).href)}`,
+          '--',
+          ...args,
+        ],
+        { encoding: 'utf8' },
+      )
+    : spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--build', ...args], {
+        encoding: 'utf8',
+      });
   if (child.status !== 0) throw new Error(`site build failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as BuildFigures;
+}
+
+/** The child's program: build argv's store into argv's folder, print the figures as JSON. */
+function childBuild(generateUrl: string): string {
+  return `
+const { generateSiteToDir } = await import(${JSON.stringify(generateUrl)});
+const [db, out, full] = process.argv.slice(-3);
+const started = performance.now();
+const cpu = process.cpuUsage();
+// As \`hotpapers site\` does it: the next generation beside the folder, swapped in at the end.
+const result = await generateSiteToDir({ db, baseUrl: ${JSON.stringify(BASE_URL)}, full: full === '--full' }, out);
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({
+  wallMs: performance.now() - started,
+  cpuMs: (used.user + used.system) / 1000,
+  peakMb: process.resourceUsage().maxRSS / 1024,
+  files: result.written.files,
+  fresh: result.fresh,
+  searchFresh: result.writtenPaths.filter((p) => p.startsWith('assets/search/') || p.startsWith('.hotpapers/search/')).length,
+  bytes: result.written.bytes,
+  kept: result.kept,
+  daysLoaded: result.daysLoaded,
+}));`;
 }
 
 const s1 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -325,9 +395,10 @@ function wholeProcess(
 /** Print the site figures at each size, the incremental cost, and the race with Hugo. */
 export async function benchSite(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hotpapers-bench-site-'));
+  const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, tsx)`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'})`,
     );
     // One store grows through the sizes (older days are added); each incremental step adds the
     // next of a few days newer than all of them.
@@ -345,20 +416,20 @@ export async function benchSite(): Promise<void> {
       const storeMs = performance.now() - made;
       have = n;
       const out = join(dir, `public-${n}`);
-      const full = timedBuild(db, out, true);
+      const full = timedBuild(ours, db, out, true);
       let line = `  ${String(n + added).padStart(5)} days: full build wall ${s1(full.wallMs)}, CPU ${s1(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB, ${full.files} files (store grown in ${s1(storeMs)})`;
       if (INCREMENTAL_AT.has(n)) {
         // The race runs on the first store before it gains a day.
-        if (n === SIZES[0]) await raceHugo(dir, db, history.slice(0, n));
+        if (n === SIZES[0]) await raceHugo(dir, db, history.slice(0, n), ours);
         // One new day at a time, each built incrementally; the median of INCREMENTAL_RUNS.
         const runs: BuildFigures[] = [];
         for (let r = 0; r < INCREMENTAL_RUNS; r++) {
           addDays(db, [newer[added++]!]);
-          runs.push(timedBuild(db, out, false));
+          runs.push(timedBuild(ours, db, out, false));
         }
         runs.sort((x, y) => x.cpuMs - y.cpuMs);
         const incr = runs[Math.floor(runs.length / 2)]!;
-        line += `\n         one new day (median of ${INCREMENTAL_RUNS}, by CPU): wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× the full build, CPU ${s1(incr.cpuMs)} = ${(incr.cpuMs / full.cpuMs).toFixed(3)}× (${incr.daysLoaded} days read, ${incr.fresh} files written, ${incr.kept} kept)`;
+        line += `\n         one new day (median of ${INCREMENTAL_RUNS}, by CPU): wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× the full build, CPU ${s1(incr.cpuMs)} = ${(incr.cpuMs / full.cpuMs).toFixed(3)}× (${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`;
         incremental.push({ days: n + added, wallMs: incr.wallMs, cpuMs: incr.cpuMs });
       }
       console.log(line);
@@ -375,11 +446,12 @@ export async function benchSite(): Promise<void> {
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (ours.dist) rmSync(ours.dist, { recursive: true, force: true });
   }
 }
 
 /** `hotpapers site` and `hugo` as whole processes, interleaved, on the same days and papers. */
-async function raceHugo(dir: string, db: string, days: readonly string[]): Promise<void> {
+async function raceHugo(dir: string, db: string, days: readonly string[], ours: Ours): Promise<void> {
   const hugo = onPath('hugo');
   if (!hugo) {
     console.log('site: hugo is not installed (Debian package `hugo`); no race');
@@ -390,34 +462,21 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
   const minor = m ? Number(m[1]) * 1000 + Number(m[2]) : 0;
   const hugoRoot = join(dir, 'hugo');
   writeHugoSite(hugoRoot, days.map(syntheticDay), minor);
-  const ours = join(dir, 'race-public');
+  const racePublic = join(dir, 'race-public');
   const env = { ...process.env, HOTPAPERS_BASE_URL: BASE_URL };
-  // Our side runs as the package does (compiled JavaScript, `bin: dist/cli/main.js`), compiled
-  // here into node_modules/.cache so its imports resolve; tsx if the compiler is not there.
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const dist = join(root, 'node_modules', '.cache', 'hotpapers-bench-dist');
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(root, 'tsconfig.build.json'),
-      '--outDir',
-      dist,
-    ],
-    { encoding: 'utf8' },
-  );
-  const compiled = tsc.status === 0;
-  const ourCommand = compiled ? [join(dist, 'cli', 'main.js')] : ['--import', 'tsx', MAIN];
+  // Our side runs as the package does (compiled JavaScript, `bin: dist/cli/main.js`); tsx if the
+  // compiler is not there.
+  const compiled = ours.dist !== undefined;
+  const ourCommand = ours.dist ? [join(ours.dist, 'cli', 'main.js')] : ['--import', 'tsx', MAIN];
   const oursRuns: Array<{ wallMs: number; peakMb?: number; cpuMs?: number }> = [];
   const hugoRuns: Array<{ wallMs: number; peakMb?: number; cpuMs?: number }> = [];
   for (let i = 0; i < RACE_RUNS; i++) {
     // Each run starts from no output folder; ours renders and writes everything (--full).
-    rmSync(ours, { recursive: true, force: true });
+    rmSync(racePublic, { recursive: true, force: true });
     oursRuns.push(
       wholeProcess(
         process.execPath,
-        [...ourCommand, 'site', '--full', '--quiet', '--out', ours, '--db', db],
+        [...ourCommand, 'site', '--full', '--quiet', '--out', racePublic, '--db', db],
         env,
       ),
     );
@@ -430,7 +489,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
     runs[0]?.peakMb === undefined ? 'n/a' : `${median(runs.map((r) => r.peakMb ?? 0)).toFixed(0)} MB`;
   const cpu = (runs: Array<{ cpuMs?: number }>) =>
     runs[0]?.cpuMs === undefined ? 'n/a' : s1(median(runs.map((r) => r.cpuMs ?? 0)));
-  const ourFiles = countFiles(ours);
+  const ourFiles = countFiles(racePublic);
   const hugoFiles = countFiles(join(hugoRoot, 'public'));
   const rss = readFileSync(join(hugoRoot, 'public', 'index.xml'), 'utf8').split('<item>').length - 1;
   console.log(`site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}:`);
@@ -445,8 +504,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[]): Promi
       ? ''
       : `; CPU time: ${(median(oursRuns.map((r) => r.cpuMs ?? 0)) / median(hugoRuns.map((r) => r.cpuMs ?? 0))).toFixed(2)}`;
   console.log(`  hotpapers / hugo wall time: ${(a / b).toFixed(2)} (goal ≤ 0.5)${cpuRatio}`);
-  rmSync(ours, { recursive: true, force: true });
-  rmSync(dist, { recursive: true, force: true });
+  rmSync(racePublic, { recursive: true, force: true });
 }
 
 // Child mode: one timed build of the store into the folder, figures as JSON on stdout.
@@ -468,6 +526,8 @@ if (
       peakMb: process.resourceUsage().maxRSS / 1024,
       files: result.written.files,
       fresh: result.fresh,
+      searchFresh: result.writtenPaths.filter(isSearchPath).length,
+      bytes: result.written.bytes,
       kept: result.kept,
       daysLoaded: result.daysLoaded,
     } satisfies BuildFigures),

@@ -57,6 +57,14 @@ import {
   windowTitle,
 } from './lists.js';
 import {
+  MANIFEST_PATH,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestDay,
+  writeManifest,
+} from './manifest.js';
+import {
+  compactDay,
   type FeedKind,
   type ListAppearance,
   type ListDay,
@@ -70,8 +78,10 @@ import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from '.
 import { buildSearchSegments, rankingDays } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
-import { type DaySlice, modelSource, type SiteSource, type StoreMarks } from './source.js';
+import { type DaySlice, modelSource, type SiteSource } from './source.js';
 import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
+
+export { MANIFEST_PATH, type Manifest, type ManifestDay };
 
 export interface BuildOptions {
   /** Absolute base URL of the published site (feeds and canonical links only; pages link relatively). */
@@ -96,29 +106,8 @@ export type SiteFiles = Map<string, string | Buffer>;
 
 /** Site path of the marker that tells the writer a folder holds a hotpapers site. */
 export const SITE_MARKER = '.hotpapers-site';
-/** Site path of the engine's manifest (what the next build compares against). */
-export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the per-day search fragments (one line `paperId\tSearchEntry JSON` per ranked paper). */
 const FRAGMENTS = '.hotpapers/search';
-
-/** A ListDay with the fingerprint of the digest row it was made from. */
-export type ManifestDay = ListDay & { fingerprint: string };
-
-/** What a generation remembers for the next build. */
-export interface Manifest {
-  version: 1;
-  engine: string;
-  marks: StoreMarks;
-  /** Newest first. */
-  days: ManifestDay[];
-  /**
-   * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
-   * what it was rendered from (the same key: the page is kept without being rendered)].
-   */
-  files: Record<string, [string, string, 0 | 1] | [string, string, 0 | 1, string]>;
-  /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
-  rising?: string;
-}
 
 /** Where a generation goes: files written fresh, or kept from the previous generation. */
 export interface GenerationOutput {
@@ -164,8 +153,8 @@ export class StaleGenerationError extends Error {}
 export function buildSite(model: SiteModel, options: BuildOptions): SiteFiles {
   const files: SiteFiles = new Map();
   buildGeneration(modelSource(model), options, mapOutput(files));
-  files.delete(MANIFEST_PATH);
-  for (const path of [...files.keys()]) if (path.startsWith(`${FRAGMENTS}/`)) files.delete(path);
+  // The engine's own files (manifest, search fragments) are not part of the site.
+  for (const path of [...files.keys()]) if (path.startsWith('.hotpapers/')) files.delete(path);
   return files;
 }
 
@@ -248,7 +237,8 @@ export function buildGeneration(
 ): BuildStats {
   const cfg = configOf(options);
   const engine = engineFingerprint(options);
-  const prev = out.previous?.engine === engine && out.previous.version === 1 ? out.previous : undefined;
+  const prev =
+    out.previous?.engine === engine && out.previous.version === MANIFEST_VERSION ? out.previous : undefined;
   const stats: BuildStats = {
     days: 0,
     papers: 0,
@@ -300,7 +290,7 @@ export function buildGeneration(
    * A list page made from `key` alone: kept without rendering when the previous generation made
    * it from the same key (old index, category and window pages do not change once full).
    */
-  const keyed: Keyed = (path, key, spec) => {
+  const keyedFile: KeyedFile = (path, key, make) => {
     const k = sha(Buffer.from(`${shellKey()}\n${key}`));
     const before = prev?.files[path];
     if (before && before[3] === k && !(path in files) && out.keep(path)) {
@@ -308,10 +298,10 @@ export function buildGeneration(
       files[path] = before;
       return;
     }
-    const page = spec();
-    emit(page, '');
+    make();
     files[path]!.push(k);
   };
+  const keyed: Keyed = (path, key, spec) => keyedFile(path, key, () => emit(spec(), ''));
 
   // 1. The days, what changed since the previous generation, what the store gained.
   const listed = source.days();
@@ -548,7 +538,7 @@ export function buildGeneration(
   // 4. Every list page, from the ListDays alone.
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
-  const lists = listPages(days, appearances, cfg, emit, put, keyed);
+  const lists = listPages(days, appearances, cfg, put, keyed, keyedFile);
 
   // The rising pages: redone when their signature changed or the store gained rows for one of
   // their papers; else kept as they are, without reading a snapshot.
@@ -582,8 +572,12 @@ export function buildGeneration(
     files[path] = prev.files[path]!;
   }
   const segmentFiles = new Map<string, string[]>();
-  for (const [path, entry] of Object.entries(prev?.files ?? {}))
-    if (entry[1].startsWith('s:')) segmentFiles.set(entry[1], [...(segmentFiles.get(entry[1]) ?? []), path]);
+  for (const [path, entry] of Object.entries(prev?.files ?? {})) {
+    if (!entry[1].startsWith('s:')) continue;
+    const list = segmentFiles.get(entry[1]);
+    if (list) list.push(path);
+    else segmentFiles.set(entry[1], [path]);
+  }
   const segments = buildSearchSegments(
     days.map((d) => d.day),
     maskedBySegment(rankingDays(appearances), days[0]?.day ?? ''),
@@ -651,43 +645,28 @@ export function buildGeneration(
     for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
-  // Files of the previous generation that this one no longer has (a folder updated in place keeps them otherwise).
-  if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
-  writeManifest(out, {
-    version: 1,
-    engine,
-    marks: changes.marks,
-    days,
-    files,
-    ...(rising ? { rising } : {}),
-  });
+  writeManifest(
+    {
+      version: MANIFEST_VERSION,
+      engine,
+      marks: changes.marks,
+      days,
+      files,
+      ...(rising ? { rising } : {}),
+    },
+    (id) => appearances.get(id)?.[0]?.day.day,
+    (path, data) => put(path, data, ''),
+    (data) => {
+      // Files of the previous generation that this one no longer has, its slices included (a
+      // folder updated in place keeps them otherwise).
+      if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
+      out.remove(MANIFEST_PATH);
+      out.append(MANIFEST_PATH, data);
+    },
+  );
   stats.days = days.length;
   stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
   return stats;
-}
-
-/** The manifest as JSON, written a piece at a time (whole, it would be one string of every day). */
-function writeManifest(out: GenerationOutput, m: Manifest): void {
-  out.remove(MANIFEST_PATH);
-  let piece = `{"version":${m.version},"engine":${JSON.stringify(m.engine)},"marks":${JSON.stringify(m.marks)},${m.rising ? `"rising":${JSON.stringify(m.rising)},` : ''}"days":[`;
-  const flush = (force = false) => {
-    if (!force && piece.length < 1 << 16) return;
-    out.append(MANIFEST_PATH, Buffer.from(piece));
-    piece = '';
-  };
-  m.days.forEach((d, i) => {
-    piece += (i > 0 ? ',' : '') + JSON.stringify(d);
-    flush();
-  });
-  piece += '],"files":{';
-  let first = true;
-  for (const [path, entry] of Object.entries(m.files)) {
-    piece += `${first ? '' : ','}${JSON.stringify(path)}:${JSON.stringify(entry)}`;
-    first = false;
-    flush();
-  }
-  piece += '}}';
-  flush(true);
 }
 
 /** Newer and older neighbour of each day in a newest-first list. */
@@ -699,10 +678,13 @@ function navOf(order: readonly string[]): Map<string, [string | undefined, strin
   return nav;
 }
 
-/** What list pages keep of a day (plain data, stored in the manifest). */
+/**
+ * What list pages keep of a day (plain data, stored in the manifest): the engine holds one per
+ * day of the history, so it is kept small (authors as one line, category lists shared).
+ */
 function listDay(day: DaySlice['day']): ListDay {
   const d = day.digest;
-  return {
+  return compactDay({
     day: day.day,
     categoriesKey: day.categoriesKey,
     horizon: day.horizon,
@@ -718,13 +700,13 @@ function listDay(day: DaySlice['day']): ListDay {
         paper: {
           id: r.paper.id,
           title: r.paper.title,
-          authors: r.paper.authors,
+          authorsLine: authorsText(r.paper.authors, AUTHORS_SHOWN),
           categories: r.paper.categories,
           primaryCategory: r.paper.primaryCategory,
         },
       })),
     },
-  };
+  });
 }
 
 /** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
@@ -733,11 +715,17 @@ function dayKey(day: ListDay): string {
   return fingerprint ? `${day.day}:${fingerprint}` : `${day.day}:${Math.random()}`;
 }
 
+/** What a list page keys a paper's ranking by: the paper and its day's key. */
+function appearanceKey(a: ListAppearance): string {
+  return `${a.ranked.paper.id}@${dayKey(a.day)}`;
+}
+
 /** Papers per window page (top of a week, month, year, all time). */
 const WINDOW_SIZE = 100;
 
-type Emit = (spec: PageSpec, owner: string) => void;
 type Keyed = (path: string, key: string, spec: () => PageSpec) => void;
+/** Make the file at `path` (through put or emit) unless the previous generation made it from the same key. */
+type KeyedFile = (path: string, key: string, make: () => void) => void;
 type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?: boolean) => void;
 
 /**
@@ -748,9 +736,9 @@ function listPages(
   days: readonly ListDay[],
   appearances: ReadonlyMap<string, ListAppearance[]>,
   cfg: Config,
-  emit: Emit,
   put: Put,
   keyed: Keyed,
+  keyedFile: KeyedFile,
 ): { nav: WindowLinks; categories: string[]; categoryNav: (cat: string) => WindowLinks } {
   // The windows of the newest day (linked from the index, the windows and the navigation), by
   // their stable paths (windowPaths.current).
@@ -774,15 +762,17 @@ function listPages(
   const pageDays = (k: number) =>
     days.slice(Math.max(0, days.length - k * perPage), days.length - (k - 1) * perPage);
   const olderOfIndex = anchored > 0 ? Math.floor((days.length - 1 - perPage) / perPage) + 1 : undefined;
-  emit(
-    {
+  // Every list page is keyed by what it shows: a build renders only those whose inputs changed.
+  keyed(
+    paths.index(),
+    `${olderOfIndex}|${newestDay ? 1 : 0}|${days.slice(0, perPage).map(dayKey).join()}`,
+    () => ({
       path: paths.index(),
       title: cfg.siteTitle,
       description: 'The new arXiv papers people are talking about, day by day.',
       body: indexBody(days.slice(0, perPage), { older: olderOfIndex }, windowLinks),
       section: 'latest',
-    },
-    '',
+    }),
   );
   for (let k = 1; k <= anchored; k++) {
     const list = pageDays(k);
@@ -804,7 +794,12 @@ function listPages(
     if (list) list.push(day);
     else months.set(m, [day]);
   }
-  emit({ path: paths.archive(), title: 'Archive', body: archiveBody([...months]), section: 'archive' }, '');
+  keyed(paths.archive(), [...months].map(([m, list]) => `${m}:${list.length}`).join(), () => ({
+    path: paths.archive(),
+    title: 'Archive',
+    body: archiveBody([...months]),
+    section: 'archive',
+  }));
   for (const [m, list] of months)
     keyed(paths.month(m), list.map(dayKey).join(), () => ({
       path: paths.month(m),
@@ -832,15 +827,12 @@ function listPages(
   const catList = [...byCategory].sort(
     (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
   );
-  emit(
-    {
-      path: paths.categories(),
-      title: 'Categories',
-      body: categoriesBody(catList.map(([c, list]) => [c, list.length])),
-      section: 'categories',
-    },
-    '',
-  );
+  keyed(paths.categories(), catList.map(([c, list]) => `${c}:${list.length}`).join('\n'), () => ({
+    path: paths.categories(),
+    title: 'Categories',
+    body: categoriesBody(catList.map(([c, list]) => [c, list.length])),
+    section: 'categories',
+  }));
   const categoryNav = (cat: string): WindowLinks =>
     newestDay
       ? {
@@ -865,65 +857,67 @@ function listPages(
       const items = list.filter((a) => kind === 'all' || windowOf(kind, a.day.day).key === current);
       items.sort(byScore);
       const path = windowPaths.category(cat, kind);
-      emit(
-        {
+      const shown = items.slice(0, WINDOW_SIZE);
+      keyed(path, `${cat}\n${kind}|${current}|${items.length}|${shown.map(appearanceKey).join()}`, () => ({
+        path,
+        title: windowTitle(kind, current, cat),
+        description: topTitles(
+          items.slice(0, 3).map((a) => a.ranked),
+          3,
+        ),
+        body: windowBody({
           path,
-          title: windowTitle(kind, current, cat),
-          description: topTitles(
-            items.slice(0, 3).map((a) => a.ranked),
-            3,
-          ),
-          body: windowBody({
-            path,
-            title: windowTitle(kind, current, categoryLabel(cat)),
-            leadHtml: `${num(items.length)} ranked paper${items.length === 1 ? '' : 's'} listed in ${escapeHtml(cat)}${kind === 'all' ? '' : ' in this period'}, each once, by score${items.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}. <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
-            items: items.slice(0, WINDOW_SIZE),
-            nav: catWindows,
-            current: kind,
-          }),
-          section: 'categories',
-          feeds,
-        },
-        '',
-      );
+          title: windowTitle(kind, current, categoryLabel(cat)),
+          leadHtml: `${num(items.length)} ranked paper${items.length === 1 ? '' : 's'} listed in ${escapeHtml(cat)}${kind === 'all' ? '' : ' in this period'}, each once, by score${items.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}. <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
+          items: shown,
+          nav: catWindows,
+          current: kind,
+        }),
+        section: 'categories',
+        feeds,
+      }));
     }
     // Like the index: the latest papers, then pages anchored at the category's oldest paper.
     const size = cfg.pageSize;
     const anchoredPages = list.length > size ? Math.ceil(list.length / size) : 0;
-    emit(
-      {
+    const olderOfLatest = anchoredPages > 0 ? Math.floor((list.length - 1 - size) / size) + 1 : undefined;
+    const newest = list.slice(0, size);
+    keyed(
+      paths.category(cat),
+      `${cat}\n${olderOfLatest}|${list.length}|${newest.map(appearanceKey).join()}`,
+      () => ({
         path: paths.category(cat),
         title: categoryLabel(cat),
         body: categoryBody(
           cat,
-          list.slice(0, size),
-          { older: anchoredPages > 0 ? Math.floor((list.length - 1 - size) / size) + 1 : undefined },
+          newest,
+          { older: olderOfLatest },
           list.length,
           windowNav(paths.category(cat), catWindows),
         ),
         section: 'categories',
         feeds,
-      },
-      '',
+      }),
     );
     for (let k = 1; k <= anchoredPages; k++) {
       const items = list.slice(Math.max(0, list.length - k * size), list.length - (k - 1) * size);
       const newer = k < anchoredPages ? k + 1 : 0;
       const path = paths.category(cat, k);
-      keyed(
+      keyed(path, `${k}|${newer}|${items.map(appearanceKey).join()}`, () => ({
         path,
-        `${k}|${newer}|${items.map((a) => `${a.ranked.paper.id}@${dayKey(a.day)}`).join()}`,
-        () => ({
-          path,
-          title: `${categoryLabel(cat)}, page ${k}`,
-          body: categoryBody(cat, items, { page: k, newer, older: k > 1 ? k - 1 : undefined }, list.length),
-          section: 'categories',
-          feeds,
-        }),
-      );
+        title: `${categoryLabel(cat)}, page ${k}`,
+        body: categoryBody(cat, items, { page: k, newer, older: k > 1 ? k - 1 : undefined }, list.length),
+        section: 'categories',
+        feeds,
+      }));
     }
-    writeFeeds(put, categoryFeed(cat, list, cfg.feedItems, cfg.baseUrl, cfg.siteTitle), (k) =>
-      paths.categoryFeed(cat, k),
+    const feedItems = categoryFeedItems(list, cfg.feedItems);
+    writeFeeds(
+      put,
+      keyedFile,
+      `${cat}\n${feedItems.map(appearanceKey).join()}`,
+      () => categoryFeed(cat, feedItems, cfg.baseUrl, cfg.siteTitle),
+      (k) => paths.categoryFeed(cat, k),
     );
   }
 
@@ -944,7 +938,7 @@ function listPages(
         current,
         i < 0 ? groups[0]?.[0] : groups[i + 1]?.[0],
         i < 0 ? '' : groups[i - 1]?.[0],
-        list.map((a) => `${a.ranked.paper.id}@${dayKey(a.day)}`).join(),
+        list.map(appearanceKey).join(),
       ].join('|');
       keyed(path, inputs, () => ({
         path,
@@ -978,40 +972,42 @@ function listPages(
   if (newestDay) {
     const all = [...latest].sort(byScore);
     const allPath = windowPaths.window({ kind: 'all', key: 'all' });
-    emit(
-      {
+    const shown = all.slice(0, WINDOW_SIZE);
+    keyed(allPath, `${all.length}|${shown.map(appearanceKey).join()}`, () => ({
+      path: allPath,
+      title: windowTitle('all', 'all'),
+      description: topTitles(
+        all.slice(0, 3).map((a) => a.ranked),
+        3,
+      ),
+      body: windowBody({
         path: allPath,
         title: windowTitle('all', 'all'),
-        description: topTitles(
-          all.slice(0, 3).map((a) => a.ranked),
-          3,
-        ),
-        body: windowBody({
-          path: allPath,
-          title: windowTitle('all', 'all'),
-          leadHtml: `The ${num(Math.min(WINDOW_SIZE, all.length))} highest-scoring of ${num(all.length)} ranked papers, each once, with the day each was ranked and its rank that day.`,
-          items: all.slice(0, WINDOW_SIZE),
-          nav: windowLinks,
-          current: 'all',
-        }),
-        section: 'top',
-      },
-      '',
-    );
+        leadHtml: `The ${num(Math.min(WINDOW_SIZE, all.length))} highest-scoring of ${num(all.length)} ranked papers, each once, with the day each was ranked and its rank that day.`,
+        items: shown,
+        nav: windowLinks,
+        current: 'all',
+      }),
+      section: 'top',
+    }));
   }
 
   // Site feeds of the days.
-  writeFeeds(put, daysFeed(days.slice(0, cfg.feedItems), cfg.baseUrl, cfg.siteTitle), paths.feed);
-
-  emit(
-    {
-      path: '404.html',
-      title: 'Not found',
-      body: `<h1>Not found</h1><p>No page here. Try the <a href="index.html">latest days</a> or the <a href="${escapeHtml(paths.archive())}">archive</a>.</p>`,
-      section: 'none',
-    },
-    '',
+  const feedDays = days.slice(0, cfg.feedItems);
+  writeFeeds(
+    put,
+    keyedFile,
+    feedDays.map(dayKey).join(),
+    () => daysFeed(feedDays, cfg.baseUrl, cfg.siteTitle),
+    paths.feed,
   );
+
+  keyed('404.html', '', () => ({
+    path: '404.html',
+    title: 'Not found',
+    body: `<h1>Not found</h1><p>No page here. Try the <a href="index.html">latest days</a> or the <a href="${escapeHtml(paths.archive())}">archive</a>.</p>`,
+    section: 'none',
+  }));
   return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
 }
 
@@ -1033,10 +1029,18 @@ function instant(iso: string | undefined, day: string): string {
   return new Date(Number.isNaN(t) ? 0 : t).toISOString();
 }
 
+/** A ranked paper's authors as feeds show them (the first five, "and N more"). */
+function listAuthors(r: ListPaper): string {
+  return r.paper.authorsLine ?? authorsText(r.paper.authors, AUTHORS_SHOWN);
+}
+
+/** Authors a feed names per paper. */
+const AUTHORS_SHOWN = 5;
+
 function papersHtml(papers: readonly ListPaper[], baseUrl: string): string {
   const items = papers.map(
     (r) =>
-      `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(authorsText(r.paper.authors, 5))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
+      `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(listAuthors(r))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
   );
   return `<ol>${items.join('')}</ol>`;
 }
@@ -1107,10 +1111,23 @@ function daysFeed(days: readonly ListDay[], baseUrl: string, siteTitle: string):
   );
 }
 
+/** The entries of a category's feed: those of its newest `max` days (the list is newest first). */
+function categoryFeedItems(list: readonly ListAppearance[], max: number): ListAppearance[] {
+  const out: ListAppearance[] = [];
+  let days = 0;
+  for (const a of list) {
+    if (out.length === 0 || out[out.length - 1]!.day.day !== a.day.day) {
+      if (days === max) break;
+      days++;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 function categoryFeed(
   cat: string,
   list: readonly ListAppearance[],
-  max: number,
   baseUrl: string,
   siteTitle: string,
 ): FeedSpec {
@@ -1118,7 +1135,7 @@ function categoryFeed(
   for (const a of list) {
     const entry = byDay.get(a.day.day);
     if (entry) entry.papers.push(a.ranked);
-    else if (byDay.size < max) byDay.set(a.day.day, { day: a.day, papers: [a.ranked] });
+    else byDay.set(a.day.day, { day: a.day, papers: [a.ranked] });
   }
   const items = [...byDay.values()].map(({ day, papers }) =>
     dayItem(day, papers, baseUrl, `${cat}: hot papers of ${longDay(day.day)}`, `#${encodeURIComponent(cat)}`),
@@ -1133,8 +1150,20 @@ function categoryFeed(
   );
 }
 
-function writeFeeds(put: Put, spec: FeedSpec, pathOf: (k: FeedKind) => string): void {
-  put(pathOf('atom'), atomFeed(spec), '');
-  put(pathOf('rss'), rssFeed(spec), '');
-  put(pathOf('json'), jsonFeed(spec), '');
+/** The three feeds of `spec`, each rendered only when its key changed. */
+function writeFeeds(
+  put: Put,
+  keyedFile: KeyedFile,
+  key: string,
+  spec: () => FeedSpec,
+  pathOf: (k: FeedKind) => string,
+): void {
+  let made: FeedSpec | undefined;
+  const feed = () => {
+    made ??= spec();
+    return made;
+  };
+  keyedFile(pathOf('atom'), key, () => put(pathOf('atom'), atomFeed(feed()), ''));
+  keyedFile(pathOf('rss'), key, () => put(pathOf('rss'), rssFeed(feed()), ''));
+  keyedFile(pathOf('json'), key, () => put(pathOf('json'), jsonFeed(feed()), ''));
 }

@@ -21,7 +21,12 @@ export interface SiteDay {
 export interface ListPaper {
   rank: number;
   score: number;
-  paper: Pick<Paper, 'id' | 'title' | 'authors' | 'categories' | 'primaryCategory'>;
+  /**
+   * The engine keeps the authors as feeds show them (`authorsLine`: the first five, "and N
+   * more"), one string instead of a list per paper; a whole digest's paper has `authors`.
+   */
+  paper: Pick<Paper, 'id' | 'title' | 'categories' | 'primaryCategory'> &
+    ({ authors: readonly string[]; authorsLine?: undefined } | { authors?: undefined; authorsLine: string });
 }
 
 /**
@@ -132,6 +137,44 @@ export function engagementHistory(snapshots: readonly SnapshotRow[]): Engagement
     });
   }
   return out;
+}
+
+/** One copy of each category list and code (days repeat the same few thousands of times). */
+const shared = new Map<string, string | readonly string[]>();
+
+function sharedString(text: string): string {
+  // Digests from the store are checked loosely: a missing code stays missing.
+  if (typeof text !== 'string') return text;
+  const known = shared.get(`s\n${text}`);
+  if (typeof known === 'string') return known;
+  shared.set(`s\n${text}`, text);
+  return text;
+}
+
+function sharedList(list: readonly string[]): readonly string[] {
+  if (!Array.isArray(list)) return list;
+  const key = `l\n${list.join('\n')}`;
+  const known = shared.get(key);
+  if (Array.isArray(known)) return known;
+  const copy = Object.freeze(list.map(sharedString));
+  shared.set(key, copy);
+  return copy;
+}
+
+/**
+ * A ListDay made small to be held for the whole history: its category lists and codes shared
+ * with the other days' (the same few strings), its papers' authors as one line. In place.
+ */
+export function compactDay<D extends ListDay>(day: D): D {
+  day.categoriesKey = sharedString(day.categoriesKey);
+  day.horizon = sharedString(day.horizon);
+  day.digest.categories = sharedList(day.digest.categories) as string[];
+  for (const r of day.digest.papers) {
+    const p = r.paper;
+    p.categories = sharedList(p.categories) as string[];
+    p.primaryCategory = sharedString(p.primaryCategory);
+  }
+  return day;
 }
 
 /** File-name-safe form of an outside string: anything but letters, digits, `.`, `-` becomes `_`. */

@@ -25,7 +25,8 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
-import { type GenerationOutput, MANIFEST_PATH, type Manifest, SITE_MARKER, type SiteFiles } from './build.js';
+import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
+import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -132,6 +133,12 @@ const SYNC_WRITES = 400;
 
 /** Unwritten kilobytes the builder may run ahead of the worker before it waits (bounds memory). */
 const MAX_PENDING_KB = 8 * 1024;
+
+/**
+ * The writer thread only copies buffers (kept outside its heap) to files: a small heap is enough,
+ * and V8's default young generation alone would add tens of megabytes to a build's peak memory.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
 /** Like openSiteWriter, but the files are written by a worker thread as they come. */
 export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
@@ -400,11 +407,7 @@ export function openGeneration(
 
 /** The manifest of the site at `dir` (undefined when there is none or it does not parse). */
 function readManifest(dir: string): Manifest | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, MANIFEST_PATH), 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
+  return readSlices((path) => readOrUndefined(safeJoin(dir, path)));
 }
 
 function readOrUndefined(path: string): Buffer | undefined {
@@ -699,7 +702,12 @@ function fileSink() {
         }
         return bytes;
       }
-      worker ??= new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+      worker ??= new Worker(WORKER, {
+        eval: true,
+        workerData: { pending: shared },
+        execArgv: [],
+        resourceLimits: WORKER_LIMITS,
+      });
       const cost = Math.ceil(bytes / 1024) + 1;
       for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
         Atomics.wait(pending, 0, k, 100);

@@ -156,8 +156,41 @@ test('a post found later for an old paper rewrites that paper page only (and the
   notePaperChanges(handle, ['2106.00002']);
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
-  assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html']);
+  // The page, and the manifest slice of the month of its latest ranking (its new hash), only.
+  assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html', '.hotpapers/manifest/days-2021-06.json']);
   assert.ok(readFileSync(join(out, 'papers/2106.00002.html'), 'utf8').includes('Late post'));
+});
+
+test('one new day writes the same manifest slices whatever the length of the history', async () => {
+  /** The manifest files one new day writes over a history of `n` older days, and their bytes. */
+  const newDayWrites = async (n: number) => {
+    const db = makeStore(`slices-${n}.db`, [...sampleDigests(), ...moreDays(n)]);
+    const out = join(dir, `public-slices-${n}`);
+    await generateSiteToDir({ db, baseUrl: BASE }, out);
+    const handle = openStore(db);
+    fillStore(handle, [newDay]);
+    handle.close();
+    const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+    assert.equal(second.full, false);
+    const slices = second.writtenPaths.filter((p) => p.startsWith('.hotpapers/manifest/')).sort();
+    const all = readdirSync(join(out, '.hotpapers/manifest'));
+    const size = (p: string) => statSync(join(out, p)).size;
+    return {
+      slices,
+      written: [...slices, MANIFEST_PATH].reduce((k, p) => k + size(p), 0),
+      total: all.reduce((k, name) => k + size(`.hotpapers/manifest/${name}`), size(MANIFEST_PATH)),
+      count: all.length,
+    };
+  };
+  const short = await newDayWrites(20);
+  const long = await newDayWrites(160);
+  // Eight months more history: many more slices, the same ones written.
+  assert.ok(long.count > short.count + 6, `${long.count} slices vs ${short.count}`);
+  assert.ok(long.total > 3 * short.total, `${long.total} bytes vs ${short.total}`);
+  assert.deepEqual(long.slices, short.slices);
+  assert.ok(short.slices.includes('.hotpapers/manifest/days-2021-06.json'));
+  // The bytes written barely grow (the head lists every slice; list-page slices hold more pages).
+  assert.ok(long.written < 1.5 * short.written, `${long.written} bytes written vs ${short.written}`);
 });
 
 test('a template or version change rebuilds and rewrites every file', async () => {

@@ -1,13 +1,8 @@
 /** The time-segmented search index: what one new day rewrites, papers ranked again, merging segments. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  buildGeneration,
-  buildSite,
-  MANIFEST_PATH,
-  mapOutput,
-  type SiteFiles,
-} from '../../src/site/build.js';
+import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
+import { readManifest } from '../../src/site/manifest.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
 import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
@@ -35,11 +30,12 @@ function generation(model: SiteModel, prev?: SiteFiles) {
   const files: SiteFiles = new Map();
   const out = mapOutput(files);
   if (prev) {
-    out.previous = JSON.parse(prev.get(MANIFEST_PATH)!.toString());
     out.readPrevious = (path) => {
       const data = prev.get(path);
       return data === undefined ? undefined : Buffer.from(data);
     };
+    // The manifest's head and its slices (manifest.ts).
+    out.previous = readManifest(out.readPrevious);
     out.keep = (path) => {
       const data = prev.get(path);
       if (data === undefined) return false;

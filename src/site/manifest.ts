@@ -1,0 +1,155 @@
+/**
+ * The engine's manifest, in slices: what a generation remembers for the next build.
+ *
+ * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
+ *   rising signature, and the hash of each slice file. Written last, on every build.
+ * - `.hotpapers/manifest/days-YYYY-MM.json`: the summaries (ListDays) of one month's days, the
+ *   files those days own (day page, search fragment, thumbnails) and the files of the papers
+ *   whose latest ranking is in that month.
+ * - `.hotpapers/manifest/files-GROUP.json`: the list pages and assets, grouped by folder and by
+ *   blocks of 64 of the number in their name (`page/0…63`, a category's `_p0…63`, a year's weeks).
+ *
+ * Each slice is handed to the build's `put`, so one whose bytes did not change is kept, not
+ * written: a new day writes its month's slice (and its neighbour's), the slices of the list
+ * pages it changed and the head, whatever the length of the history.
+ */
+
+import type { ListDay } from './model.js';
+import { compactDay, slug } from './model.js';
+import type { StoreMarks } from './source.js';
+
+/** Site path of the manifest's head (what the next build reads first). */
+export const MANIFEST_PATH = '.hotpapers/manifest.json';
+/** Folder of the manifest's slices. */
+export const MANIFEST_DIR = '.hotpapers/manifest';
+/** The manifest format this engine reads and writes (another one means a full build). */
+export const MANIFEST_VERSION = 2;
+
+/** A ListDay with the fingerprint of the digest row it was made from. */
+export type ManifestDay = ListDay & { fingerprint: string };
+
+/** Per site path: [content hash, owner, uses math (1) or not (0), and for a list page its key]. */
+export type FileEntry = [string, string, 0 | 1] | [string, string, 0 | 1, string];
+
+/** What a generation remembers for the next build (whole, as the engine sees it). */
+export interface Manifest {
+  version: typeof MANIFEST_VERSION;
+  engine: string;
+  marks: StoreMarks;
+  /** Newest first. */
+  days: ManifestDay[];
+  /**
+   * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
+   * what it was rendered from (the same key: the page is kept without being rendered)].
+   */
+  files: Record<string, FileEntry>;
+  /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
+  rising?: string;
+}
+
+interface Head {
+  version: number;
+  engine: string;
+  marks: StoreMarks;
+  rising?: string;
+  /** The slice files (their own entries: hash and owner ''). */
+  files: Record<string, FileEntry>;
+}
+
+interface Slice {
+  days: ManifestDay[];
+  files: Record<string, FileEntry>;
+}
+
+/** The slice a month's days and their files go to. */
+function monthSlice(day: string): string {
+  return `${MANIFEST_DIR}/days-${slug(day.slice(0, 7))}.json`;
+}
+
+/** The slice of a file: its day's month, its paper's latest month, else its folder and number block. */
+function fileSlice(path: string, owner: string, latestDay: (paper: string) => string | undefined): string {
+  if (owner.startsWith('d:')) return monthSlice(owner.slice(2));
+  if (owner.startsWith('p:')) {
+    const day = latestDay(owner.slice(2));
+    if (day) return monthSlice(day);
+  }
+  const m = /^(.*?)(\d+)(\D*)$/.exec(path);
+  const group = m ? `${m[1]}${Math.floor(Number(m[2]) / 64)}` : path.slice(0, path.lastIndexOf('/') + 1);
+  return `${MANIFEST_DIR}/files-${slug(group.replaceAll('/', '-'))}.json`;
+}
+
+/**
+ * Write the manifest: each slice through `put` (kept when its bytes are unchanged; `files` gains
+ * its entry), then the head through `writeHead` (always written, last). Entries are sorted by
+ * path, so a slice's bytes depend on its content only, not on the order the build made it in.
+ */
+export function writeManifest(
+  m: Manifest,
+  latestDay: (paper: string) => string | undefined,
+  put: (path: string, data: Buffer) => void,
+  writeHead: (data: Buffer) => void,
+): void {
+  const slices = new Map<string, Slice>();
+  const sliceOf = (path: string) => {
+    let s = slices.get(path);
+    if (!s) {
+      s = { days: [], files: {} };
+      slices.set(path, s);
+    }
+    return s;
+  };
+  for (const day of m.days) sliceOf(monthSlice(day.day)).days.push(day);
+  const paths = Object.keys(m.files).sort();
+  for (const path of paths) {
+    const entry = m.files[path]!;
+    sliceOf(fileSlice(path, entry[1], latestDay)).files[path] = entry;
+  }
+  const names = [...slices.keys()].sort();
+  for (const name of names) {
+    put(name, Buffer.from(JSON.stringify(slices.get(name))));
+    slices.delete(name);
+  }
+  const head: Head = {
+    version: m.version,
+    engine: m.engine,
+    marks: m.marks,
+    ...(m.rising ? { rising: m.rising } : {}),
+    files: Object.fromEntries(names.map((name) => [name, m.files[name]!])),
+  };
+  writeHead(Buffer.from(JSON.stringify(head)));
+}
+
+/**
+ * Read the manifest through `read` (a site path's bytes, undefined when missing): the head, then
+ * each slice it lists. Undefined when the head is missing, of another version, or a slice is
+ * missing or does not parse (the build is then a full one).
+ */
+export function readManifest(read: (path: string) => Buffer | undefined): Manifest | undefined {
+  try {
+    const headBytes = read(MANIFEST_PATH);
+    if (!headBytes) return undefined;
+    const head = JSON.parse(headBytes.toString()) as Head;
+    if (head.version !== MANIFEST_VERSION || typeof head.files !== 'object') return undefined;
+    const days: ManifestDay[] = [];
+    const files: Record<string, FileEntry> = {};
+    for (const [name, entry] of Object.entries(head.files)) {
+      const bytes = read(name);
+      if (!bytes) return undefined;
+      const slice = JSON.parse(bytes.toString()) as Slice;
+      for (const day of slice.days) days.push(compactDay(day));
+      Object.assign(files, slice.files);
+      files[name] = entry;
+    }
+    days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+    return {
+      version: MANIFEST_VERSION,
+      engine: head.engine,
+      marks: head.marks,
+      rising: head.rising,
+      days,
+      files,
+    };
+  } catch {
+    return undefined;
+  }
+}
