@@ -191,7 +191,9 @@ function segmentAtATime(entries: readonly SearchEntry[]): {
   const bySegment = new Map<string, SearchEntry[]>();
   for (const e of entries) {
     const id = segmentOf(e.day, newest);
-    bySegment.set(id, [...(bySegment.get(id) ?? []), e]);
+    const list = bySegment.get(id);
+    if (list) list.push(e);
+    else bySegment.set(id, [e]);
   }
   collect();
   const base = process.memoryUsage().heapUsed;

@@ -572,8 +572,12 @@ export function buildGeneration(
     files[path] = prev.files[path]!;
   }
   const segmentFiles = new Map<string, string[]>();
-  for (const [path, entry] of Object.entries(prev?.files ?? {}))
-    if (entry[1].startsWith('s:')) segmentFiles.set(entry[1], [...(segmentFiles.get(entry[1]) ?? []), path]);
+  for (const [path, entry] of Object.entries(prev?.files ?? {})) {
+    if (!entry[1].startsWith('s:')) continue;
+    const list = segmentFiles.get(entry[1]);
+    if (list) list.push(path);
+    else segmentFiles.set(entry[1], [path]);
+  }
   const segments = buildSearchSegments(
     days.map((d) => d.day),
     maskedBySegment(rankingDays(appearances), days[0]?.day ?? ''),
