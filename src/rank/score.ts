@@ -134,27 +134,6 @@ export function isListed(paper: Pick<RankedPaper, 'score' | 'paper'>, thresholds
   return paper.score >= thresholds.minPaperScore && Boolean(paper.paper.pdfUrl);
 }
 
-function scorePost(post: Post, weight: number, selfPromotion: boolean): ScoredPost {
-  const score = postScore(post);
-  const m = post.metrics;
-  // One literal with every field: objects of one shape keep the hot loops monomorphic.
-  return {
-    source: post.source,
-    id: post.id,
-    url: post.url,
-    authorId: post.authorId,
-    authorHandle: post.authorHandle,
-    authorName: post.authorName,
-    text: post.text,
-    createdAt: post.createdAt,
-    // Shared with the post, not copied: nothing downstream mutates counts.
-    metrics: m,
-    score,
-    weighted: score * weight,
-    selfPromotion,
-  };
-}
-
 function countAccounts(accounts: Map<SourceId, Set<string>>): number {
   let n = 0;
   for (const set of accounts.values()) n += set.size;
@@ -240,45 +219,69 @@ export function scorePaper(
   const hf = { upvotes: 0, comments: 0 };
   let selfPromotionPosts = 0;
 
-  for (const post of uniqueBySource(posts)) {
-    const sp = scorePost(
-      post,
-      weightOf(weights, post.source),
-      isSelfPromotion(post.authorName, authors, normalise),
-    );
-    scored.push(sp);
-    score += sp.weighted;
-    if (sp.selfPromotion) selfPromotionPosts++;
-
+  const list = uniqueBySource(posts);
+  for (let i = 0; i < list.length; i++) {
+    const post = list[i]!;
+    const source = post.source;
     const m = post.metrics;
-    const t = bySource[post.source] ?? emptyTotals();
-    bySource[post.source] = t;
+    // Each count made safe once (postScore's rule, inlined: this loop runs per post and paper).
+    const r = count(m.reposts);
+    const l = count(m.likes);
+    const c = count(m.replies);
+    const social = SOCIAL_SOURCES.has(source);
+    const own = social ? r + l : l;
+    const weighted = own * weightOf(weights, source);
+    const selfPromotion = isSelfPromotion(post.authorName, authors, normalise);
+    // One literal with every field: objects of one shape keep the hot loops monomorphic.
+    scored.push({
+      source,
+      id: post.id,
+      url: post.url,
+      authorId: post.authorId,
+      authorHandle: post.authorHandle,
+      authorName: post.authorName,
+      text: post.text,
+      createdAt: post.createdAt,
+      // Shared with the post, not copied: nothing downstream mutates counts.
+      metrics: m,
+      score: own,
+      weighted,
+      selfPromotion,
+    });
+    score += weighted;
+    if (selfPromotion) selfPromotionPosts++;
+
+    let t = bySource[source];
+    if (t === undefined) {
+      t = emptyTotals();
+      bySource[source] = t;
+    }
     t.posts++;
-    t.score += sp.score;
-    t.weighted += sp.weighted;
-    t.reposts += count(m.reposts);
-    t.likes += count(m.likes);
-    t.replies += count(m.replies);
+    t.score += own;
+    t.weighted += weighted;
+    t.reposts += r;
+    t.likes += l;
+    t.replies += c;
     t.quotes += count(m.quotes);
 
-    if (SOCIAL_SOURCES.has(post.source)) {
-      reposts += count(m.reposts);
-      likes += count(m.likes);
-    } else if (post.source === 'hn') {
-      hn.points += count(m.likes);
-      hn.comments += count(m.replies);
+    if (social) {
+      reposts += r;
+      likes += l;
+    } else if (source === 'hn') {
+      hn.points += l;
+      hn.comments += c;
       hn.stories++;
-    } else if (post.source === 'hf') {
-      hf.upvotes += count(m.likes);
-      hf.comments += count(m.replies);
+    } else if (source === 'hf') {
+      hf.upvotes += l;
+      hf.comments += c;
     }
-    if (ACCOUNT_SOURCES.has(post.source)) {
+    if (ACCOUNT_SOURCES.has(source)) {
       // An author we cannot identify is assumed to be an account of its own.
       const who = post.authorId ?? post.authorHandle?.toLowerCase() ?? `post:${post.id}`;
-      let seenHere = accounts.get(post.source);
+      let seenHere = accounts.get(source);
       if (!seenHere) {
         seenHere = new Set();
-        accounts.set(post.source, seenHere);
+        accounts.set(source, seenHere);
       }
       seenHere.add(who);
     }

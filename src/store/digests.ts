@@ -10,7 +10,7 @@ import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { type PaperRow, rowToPaper } from './listings.js';
+import { type PaperRow, rowToPaper, textsPackedFrom } from './listings.js';
 
 export interface DigestMeta {
   categoriesKey: string;
@@ -97,8 +97,15 @@ interface PackedDigest extends Omit<DayDigest, 'papers'> {
 }
 
 /** One character per source in a packed digest; a source not listed here is kept whole. */
-const SOURCE_CODE: Readonly<Record<string, string>> = { x: 'x', bluesky: 'b', hn: 'h', hf: 'f' };
-const CODE_SOURCE: Readonly<Record<string, SourceId>> = { x: 'x', b: 'bluesky', h: 'hn', f: 'hf' };
+const SOURCE_CODE: ReadonlyMap<string, string> = new Map([
+  ['x', 'x'],
+  ['bluesky', 'b'],
+  ['hn', 'h'],
+  ['hf', 'f'],
+]);
+const CODE_SOURCE: ReadonlyMap<string, SourceId> = new Map(
+  [...SOURCE_CODE].map(([source, code]) => [code, source as SourceId]),
+);
 
 /** Store (or replace) the digest of a day for its category set and horizon. */
 export function saveDigest(db: Db, digest: DayDigest, meta: DigestMeta): void {
@@ -217,7 +224,7 @@ function packDigest(
   };
   const stored = storedPapers(
     db,
-    papers.map((r) => r.paper.id),
+    papers.map((r) => r.paper),
     digest.day,
     catKey,
   );
@@ -226,29 +233,44 @@ function packDigest(
     const { paper, posts, shown, ...figures } = r;
     let src = '';
     const ids: string[] = [];
-    const at: number[] = [];
-    const self: number[] = [];
-    const whole: Array<number | ScoredPost> = [];
+    let at: number[] | undefined;
+    let self: number[] | undefined;
+    let whole: Array<number | ScoredPost> | undefined;
+    // Posts come grouped by score, not source: the per-source lookups are kept while it repeats.
+    let source = '';
+    let code: string | undefined;
+    let byId: ReadonlyMap<string, string> | undefined;
+    let lastTime = '';
+    let lastIndex = -1;
     for (let i = 0; i < posts.length; i++) {
       const p = posts[i]!;
-      const code = SOURCE_CODE[p.source];
-      const t =
-        code === undefined
-          ? undefined
-          : observed
-            ? observed.get(p.source)?.get(p.id)
-            : matcher!(p, digest.weights);
-      if (t === undefined) {
+      if (p.source !== source) {
+        source = p.source;
+        code = SOURCE_CODE.get(source);
+        byId = observed?.get(source);
+      }
+      const t = code === undefined ? undefined : observed ? byId?.get(p.id) : matcher!(p, digest.weights);
+      if (code === undefined || t === undefined) {
         src += '-';
         ids.push('');
+        whole = whole ?? [];
         whole.push(i, p);
         continue;
       }
       src += code;
       ids.push(p.id);
-      const ti = timeOf(t);
-      if (ti !== 0) at.push(i, ti);
-      if (p.selfPromotion) self.push(i);
+      if (t !== lastTime) {
+        lastTime = t;
+        lastIndex = timeOf(t);
+      }
+      if (lastIndex !== 0) {
+        at = at ?? [];
+        at.push(i, lastIndex);
+      }
+      if (p.selfPromotion) {
+        self = self ?? [];
+        self.push(i);
+      }
     }
     // A shown post is one of the paper's posts (the ranking shares the object, and shows the
     // best-scored, which come first): found by identity, or failing that as JSON.
@@ -258,9 +280,9 @@ function packDigest(
       return i >= 0 ? i : p;
     });
     const entry: PackedPaper = { ...figures, id: paper.id, src, ids, shown: shownRefs };
-    if (at.length > 0) entry.at = at;
-    if (self.length > 0) entry.self = self;
-    if (whole.length > 0) entry.whole = whole;
+    if (at) entry.at = at;
+    if (self) entry.self = self;
+    if (whole) entry.whole = whole;
     const back = stored.get(paper.id);
     if (!back || !samePaper(back, paper)) entry.paper = paper;
     return entry;
@@ -275,7 +297,7 @@ function unpackDigest(packed: PackedDigest): CompactDigest {
     const { src, ids, at, self, whole, ...rest } = r;
     const posts: Array<PostRef | ScoredPost> = [];
     for (let i = 0; i < src.length; i++) {
-      const source = CODE_SOURCE[src[i]!];
+      const source = CODE_SOURCE.get(src[i]!);
       posts.push(source ? [source, ids[i]!, 0, 0] : (undefined as unknown as ScoredPost));
     }
     const ref = (i: number): PostRef => {
@@ -377,10 +399,25 @@ function scoredFrom(
   return post;
 }
 
-/** The papers of `ids` as the store gives them back for a day's listing (announce type, method). */
-function storedPapers(db: Db, ids: readonly string[], day: string, catKey: string): Map<string, Paper> {
+/**
+ * The papers of `ids` as the store gives them back for a day's listing (announce type, method).
+ * Given the papers themselves (`Paper`s, not ids), a row that holds byte for byte what the latest
+ * saveListing packed from the paper's own title, authors and abstract is not inflated.
+ */
+function storedPapers(
+  db: Db,
+  wanted: ReadonlyArray<string | Paper>,
+  day: string,
+  catKey: string,
+): Map<string, Paper> {
   const out = new Map<string, Paper>();
-  if (ids.length === 0) return out;
+  if (wanted.length === 0) return out;
+  const given = new Map<string, Paper>();
+  const ids = wanted.map((w) => {
+    if (typeof w === 'string') return w;
+    given.set(w.id, w);
+    return w.id;
+  });
   // json_each drives the join (CROSS JOIN fixes the order): one primary-key lookup per id.
   const rows = db
     .prepare(`
@@ -388,7 +425,10 @@ function storedPapers(db: Db, ids: readonly string[], day: string, catKey: strin
       FROM json_each(?) AS j CROSS JOIN papers pa ON pa.id = j.value
       LEFT JOIN listings li ON li.day = ? AND li.categories = ? AND li.paper_id = pa.id`)
     .all(JSON.stringify(ids), day, catKey) as PaperRow[];
-  for (const row of rows) out.set(row.id, rowToPaper(row));
+  for (const row of rows) {
+    const paper = given.get(row.id);
+    out.set(row.id, rowToPaper(row, paper && textsPackedFrom(row, paper)));
+  }
   return out;
 }
 

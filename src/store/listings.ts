@@ -128,12 +128,18 @@ function unpackPaperTexts(row: PaperRow): Pick<Paper, 'title' | 'authors' | 'abs
   return { title: title!, authors: unpackList(authors!), abstract: abstract.join(SEP) };
 }
 
-/** A stored row back to a Paper (announce type and method default to new / api when absent). */
-export function rowToPaper(row: PaperRow): Paper {
+/**
+ * A stored row back to a Paper (announce type and method default to new / api when absent);
+ * `texts`, when the caller knows them (textsPackedFrom), spare unpacking the row's.
+ */
+export function rowToPaper(
+  row: PaperRow,
+  texts: Pick<Paper, 'title' | 'authors' | 'abstract'> = unpackPaperTexts(row),
+): Paper {
   const paper: Paper = {
     id: row.id,
     version: row.version,
-    ...unpackPaperTexts(row),
+    ...texts,
     categories: unpackList(row.categories),
     primaryCategory: row.primary_category,
     announceType: (row.announce_type ?? 'new') as AnnounceType,
@@ -163,11 +169,52 @@ const UPSERT_PAPER = `
     ${OPTIONAL.map((c) => `${c} = CASE WHEN ${NEWER} THEN COALESCE(excluded.${c}, papers.${c}) ELSE COALESCE(papers.${c}, excluded.${c}) END`).join(',\n    ')}
 `;
 
-function paperParams(paper: Paper) {
+/** What packPaperTexts made of a paper's texts: the texts given and the columns stored. */
+interface PackedTexts {
+  from: Pick<Paper, 'title' | 'authors' | 'abstract'>;
+  stored: ReturnType<typeof packPaperTexts>;
+}
+
+/**
+ * The papers the latest saveListing of this process packed, by abstract: packing is a DEFLATE
+ * per paper, and a reader holding the same texts (the day's digest) can then tell a stored row
+ * holds them by comparing bytes instead of inflating it.
+ */
+let lastPacked = new Map<string, PackedTexts>();
+
+/**
+ * The paper's title, authors and abstract when `row` stores exactly what the latest saveListing
+ * packed from those very texts (packing is lossless: those bytes unpack to them); else undefined.
+ */
+export function textsPackedFrom(
+  row: PaperRow,
+  paper: Pick<Paper, 'title' | 'authors' | 'abstract'>,
+): Pick<Paper, 'title' | 'authors' | 'abstract'> | undefined {
+  const known = lastPacked.get(paper.abstract);
+  if (!known) return undefined;
+  const { from, stored } = known;
+  const same =
+    from.title === paper.title &&
+    from.authors.length === paper.authors.length &&
+    from.authors.every((a, i) => a === paper.authors[i]) &&
+    row.title === stored.title &&
+    row.authors === stored.authors &&
+    (typeof stored.abstract === 'string'
+      ? row.abstract === stored.abstract
+      : Buffer.isBuffer(row.abstract) && stored.abstract.equals(row.abstract));
+  return same ? { title: paper.title, authors: [...paper.authors], abstract: paper.abstract } : undefined;
+}
+
+function paperParams(paper: Paper, packed: Map<string, PackedTexts>) {
+  const texts = packPaperTexts(paper);
+  packed.set(paper.abstract, {
+    from: { title: paper.title, authors: [...paper.authors], abstract: paper.abstract },
+    stored: texts,
+  });
   return {
     id: paper.id,
     version: paper.version,
-    ...packPaperTexts(paper),
+    ...texts,
     categories: packList(paper.categories),
     primary_category: paper.primaryCategory,
     comment: paper.comment ?? null,
@@ -191,11 +238,13 @@ export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
   const mark = db.prepare(
     'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',
   );
+  const packed = new Map<string, PackedTexts>();
+  lastPacked = packed;
   inTransaction(db, () => {
     clear.run(listing.day, key);
     const ids = new Set<string>();
     for (const paper of listing.papers) {
-      upsert.run(paperParams(paper));
+      upsert.run(paperParams(paper, packed));
       insert.run(listing.day, key, paper.id, paper.announceType, paper.method);
       ids.add(paper.id);
     }
@@ -222,7 +271,7 @@ export function loadListing(db: Db, day: string, categories: readonly string[]):
     day,
     categories: key.split(','),
     method: marker.method,
-    papers: sortListing(rows.map(rowToPaper)),
+    papers: sortListing(rows.map((row) => rowToPaper(row))),
     notes: [`from the store (fetched ${marker.fetched_at} by ${marker.method})`],
   };
 }

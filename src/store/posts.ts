@@ -364,10 +364,16 @@ function loadWithSaved(
   }
   const out: MatchedPost[] = [];
   for (const s of mine) {
-    const ids = s.paperIds.filter((id, i) => wanted.has(id) && s.paperIds.indexOf(id) === i);
     const more = extra.size > 0 ? extra.get(`${s.post.source}:${s.post.id}`) : undefined;
-    if (more) for (const id of more) if (!ids.includes(id)) ids.push(id);
-    out.push({ post: asStored(s.post), paperIds: ids.sort(), observedAt: asOf });
+    let ids: string[];
+    // Most posts link one paper of the day: its array is shared (nothing changes it).
+    if (!more && s.paperIds.length === 1) ids = s.paperIds as string[];
+    else {
+      ids = s.paperIds.filter((id, i) => wanted.has(id) && s.paperIds.indexOf(id) === i);
+      if (more) for (const id of more) if (!ids.includes(id)) ids.push(id);
+      ids.sort();
+    }
+    out.push({ post: asStored(s.post), paperIds: ids, observedAt: asOf });
   }
   if (missing.length > 0) {
     // json_each drives the join (CROSS JOIN fixes the order): primary-key lookups per post.

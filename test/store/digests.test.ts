@@ -17,7 +17,7 @@ import {
   readDigest,
   saveDigest,
 } from '../../src/store/digests.js';
-import { saveListing } from '../../src/store/listings.js';
+import { packPaperTexts, saveListing } from '../../src/store/listings.js';
 import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
 
@@ -171,6 +171,39 @@ test('a digest stored in format 2 (posts as [source, id, time, self] keys) still
   db.prepare(
     `INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs,stat.ML', '', ?, ?, ?)`,
   ).run(DAY, AT, JSON.stringify(format2), AT);
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
+  db.close();
+});
+
+test('a paper whose stored texts are others is kept whole, whether or not this process packed them', () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  const [changed, kept] = digest.papers.map((r) => r.paper);
+  const other = packPaperTexts({ ...changed!, abstract: `${changed!.abstract} (revised)` });
+  db.prepare('UPDATE papers SET title = ?, authors = ?, abstract = ? WHERE id = ?').run(
+    other.title,
+    other.authors,
+    other.abstract,
+    changed!.id,
+  );
+  const stored = () => {
+    saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
+    return JSON.parse(db.prepare('SELECT digest FROM digests').pluck().get() as string);
+  };
+  let row = stored();
+  assert.equal(row.papers[0].paper.id, changed!.id);
+  assert.equal(row.papers[1].paper, undefined);
+  assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
+  // Another listing saved since: the day's rows are unpacked to be compared, with the same outcome.
+  const elsewhere = { ...kept!, id: '2601.99999', abstract: `${kept!.abstract} elsewhere` };
+  saveListing(
+    db,
+    { day: '2026-01-06', categories: ['cs'], method: 'api', papers: [elsewhere], notes: [] },
+    AT,
+  );
+  row = stored();
+  assert.equal(row.papers[0].paper.id, changed!.id);
+  assert.equal(row.papers[1].paper, undefined);
   assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
   db.close();
 });
