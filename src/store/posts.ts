@@ -81,8 +81,8 @@ const upsertPosts = (n: number) => `
 const insertLinks = (n: number) =>
   `INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES ${rowsOf(n, 3)}`;
 const upsertSnapshots = (n: number) => `
-  INSERT INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes) VALUES ${rowsOf(n, 7)}
-  ON CONFLICT (source, post_id, observed_at) DO UPDATE SET
+  INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes) VALUES ${rowsOf(n, 7)}
+  ON CONFLICT (source, post_id, observed) DO UPDATE SET
     reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`;
 
 /** Prepared statements of `sql(n)`, ROWS rows a statement and the shorter ones, made on first use. */
@@ -144,6 +144,8 @@ export function savePosts(
   const snapshots = statements(db, upsertSnapshots);
   // In key order: each B-tree grows at its end instead of splitting pages all over.
   const ordered = [...matched].sort((a, b) => compareKeys(a.post, b.post));
+  // As the snapshots keep it: milliseconds when canonical (see migration 10), else the text.
+  const observed = packTime(observedAt);
   const save = db.transaction(() => {
     const linkValues: unknown[] = [];
     for (let from = 0; from < ordered.length; from += ROWS) {
@@ -154,7 +156,7 @@ export function savePosts(
         postValues.push(...postParams(post));
         for (const paperId of paperIds) linkValues.push(post.source, post.id, paperId);
         const m = post.metrics;
-        snapshotValues.push(post.source, post.id, observedAt, m.reposts, m.likes, m.replies, m.quotes);
+        snapshotValues.push(post.source, post.id, observed, m.reposts, m.likes, m.replies, m.quotes);
       }
       posts(chunk.length).run(...postValues, observedAt, observedAt);
       snapshots(chunk.length).run(...snapshotValues);

@@ -126,8 +126,8 @@ export function saveStreamPost(
   const link = db.prepare('INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)');
   for (const id of paperIds) link.run(post.source, post.id, id);
   db.prepare(`
-    INSERT OR IGNORE INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes)
-    VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, post.id, observedAt);
+    INSERT OR IGNORE INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
+    VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, post.id, packTime(observedAt));
   notePaperChanges(db, paperIds);
 }
 

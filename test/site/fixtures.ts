@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseSeedPost } from '../../src/demo/seed.js';
 import type { Db } from '../../src/store/db.js';
+import { packTime } from '../../src/store/packed.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId, SourceTotals } from '../../src/types.js';
 
 /** A paper with defaults. */
@@ -173,7 +174,7 @@ export function fillStore(db: Db, digests: readonly DayDigest[], catKey = 'cs,st
     'INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)',
   );
   const insSnap =
-    db.prepare(`INSERT OR REPLACE INTO snapshots (source, post_id, observed_at, reposts, likes, replies, quotes)
+    db.prepare(`INSERT OR REPLACE INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insDigest =
     db.prepare(`INSERT OR REPLACE INTO digests (day, categories, horizon, observed_at, digest, written_at)
@@ -208,8 +209,16 @@ export function fillStore(db: Db, digests: readonly DayDigest[], catKey = 'cs,st
           // Two snapshots: half the counts six hours earlier, then the digest's counts.
           const early = new Date(Date.parse(d.observedAt) - 6 * 3600_000).toISOString();
           const m = s.metrics;
-          insSnap.run(s.source, s.id, early, Math.floor(m.reposts / 2), Math.floor(m.likes / 2), 0, 0);
-          insSnap.run(s.source, s.id, d.observedAt, m.reposts, m.likes, m.replies, m.quotes);
+          insSnap.run(
+            s.source,
+            s.id,
+            packTime(early),
+            Math.floor(m.reposts / 2),
+            Math.floor(m.likes / 2),
+            0,
+            0,
+          );
+          insSnap.run(s.source, s.id, packTime(d.observedAt), m.reposts, m.likes, m.replies, m.quotes);
         }
       }
       insDigest.run(

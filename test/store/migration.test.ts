@@ -14,9 +14,14 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 import { listDigestRows, loadDigest, readDigest } from '../../src/store/digests.js';
 import { loadListing } from '../../src/store/listings.js';
-import { compactTables, MIGRATIONS, slimPostsAndAbstracts } from '../../src/store/migrations.js';
+import {
+  compactSnapshotsAndPapers,
+  compactTables,
+  MIGRATIONS,
+  slimPostsAndAbstracts,
+} from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
-import { loadPostsForPapers } from '../../src/store/posts.js';
+import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
 const TABLES = ['papers', 'listings', 'listing_days', 'posts', 'post_papers', 'snapshots', 'embeds', 'runs'];
@@ -53,6 +58,8 @@ const READ: Record<string, string> = {
                coalesce(l.fetched_at, d.fetched_at) AS fetched_at
              FROM listings l LEFT JOIN listing_days d ON d.day = l.day AND d.categories = l.categories`,
   embeds: 'SELECT source, post_id, html, status, fetched_at FROM embeds',
+  // Since migration 10 the instant is stored in \`observed\` and read back as observed_at.
+  snapshots: 'SELECT source, post_id, observed_at, reposts, likes, replies, quotes FROM snapshots',
 };
 
 /** Every row of TABLES as readers see them (abstracts and embeds unpacked). */
@@ -310,6 +317,106 @@ test('a store written just before the compact tables upgrades with every row rea
         db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(t) as string,
         /WITHOUT ROWID/,
       );
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
+  } finally {
+    db.close();
+  }
+});
+
+test('a store written just before the compact snapshots upgrades: instants read back as before, in 6 bytes when canonical', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-snapshots.db');
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  const version = MIGRATIONS.indexOf(compactSnapshotsAndPapers);
+  assert.ok(version > 0);
+  for (const step of MIGRATIONS.slice(0, version)) {
+    if (typeof step === 'string') old.exec(step);
+    else step(old);
+  }
+  old.pragma(`user_version = ${version}`);
+  old.exec(`
+    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+      VALUES ('2603.00001', 1, 'T', 'A', '[]', '["cs.LG"]', 'cs.LG');
+    INSERT INTO posts (source, id, author_handle, author_name, text, created, links)
+      VALUES ('x', '1', 'ada', 'A', 'one', NULL, '[]'), ('x', '2', 'bob', 'B', 'two', NULL, '[]');
+    INSERT INTO post_papers VALUES ('x', '1', '2603.00001'), ('x', '2', '2603.00001');
+    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category, published, pdf_url)
+      VALUES ('2603.00002', 2, 'U', 'A2', 'B', 'cs.CL', 'cs.CL', X'000102030405', 'v2');
+    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 2);
+    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL),
+      ('2026-03-03', 'cs', '2603.00002', 'cross', 'rss', '2026-03-02T01:00:00.000Z');
+  `);
+  // As savePosts and saveStreamPost wrote them: the run's instant as given (HOTPAPERS_NOW may
+  // be written without milliseconds or with an offset).
+  const snap = old.prepare('INSERT INTO snapshots VALUES (?, ?, ?, ?, 2, 3, 4)');
+  const instants = [
+    '2026-03-03T12:00:00.000Z',
+    '2026-03-03T13:00:00Z',
+    '2026-03-03T14:00:00.000+00:00',
+    '1969-12-31T23:59:59.500Z',
+    '2026-03-04T12:00:00.123Z',
+  ];
+  instants.forEach((at, i) => {
+    snap.run('x', '1', at, i);
+  });
+  snap.run('x', '2', '2026-03-04T12:00:00.123Z', 9);
+  const before = dump(old);
+  const listingBefore = loadListing(old as never, '2026-03-03', ['cs']);
+  const late = '2026-03-04T12:00:00.123Z';
+  const loadedBefore = loadPostsForPapers(old as never, ['2603.00001'], late, ['x']);
+  const earlier = loadPostsForPapers(old as never, ['2603.00001'], '2026-03-03T13:30:00.000Z', ['x']);
+  old.close();
+
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepStrictEqual(dump(db), before);
+    assert.ok(listingBefore && listingBefore.papers.length === 2);
+    assert.deepStrictEqual(loadListing(db, '2026-03-03', ['cs']), listingBefore);
+    assert.deepStrictEqual(loadPostsForPapers(db, ['2603.00001'], late, ['x']), loadedBefore);
+    assert.equal(loadedBefore.length, 2);
+    assert.deepStrictEqual(
+      loadPostsForPapers(db, ['2603.00001'], '2026-03-03T13:30:00.000Z', ['x']),
+      earlier,
+    );
+    assert.equal(earlier[0]!.observedAt, '2026-03-03T13:00:00Z');
+    const kinds = db
+      .prepare("SELECT observed_at, typeof(observed) FROM snapshots WHERE post_id = '1' ORDER BY observed_at")
+      .raw()
+      .all();
+    assert.deepEqual(kinds, [
+      ['1969-12-31T23:59:59.500Z', 'text'],
+      ['2026-03-03T12:00:00.000Z', 'integer'],
+      ['2026-03-03T13:00:00Z', 'text'],
+      ['2026-03-03T14:00:00.000+00:00', 'text'],
+      ['2026-03-04T12:00:00.123Z', 'integer'],
+    ]);
+    // A save at a migrated instant updates that snapshot (the same key), not a second one.
+    const post = loadedBefore[0]!.post;
+    savePosts(
+      db,
+      [
+        {
+          post: { ...post, metrics: { reposts: 50, likes: 2, replies: 3, quotes: 4 } },
+          paperIds: ['2603.00001'],
+        },
+      ],
+      late,
+    );
+    const rows = db
+      .prepare("SELECT observed_at, reposts FROM snapshots WHERE post_id = '1' AND observed_at = ?")
+      .raw()
+      .all(late);
+    assert.deepEqual(rows, [[late, 50]]);
+    for (const t of ['snapshots', 'papers', 'listings'])
+      assert.match(
+        db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(t) as string,
+        /WITHOUT ROWID/,
+      );
+    assert.equal(
+      db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'listings_paper'").pluck().get(),
+      0,
+    );
     assert.deepEqual(db.pragma('foreign_key_check'), []);
   } finally {
     db.close();
