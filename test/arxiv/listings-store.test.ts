@@ -47,6 +47,22 @@ const LISTING: Listing = {
   notes: [],
 };
 
+/** Save `papers` as one day's listing and check each reads back deep-equal. */
+function assertRoundTrip(db: ReturnType<typeof openStore>, papers: Paper[]): void {
+  saveListing(
+    db,
+    { day: '2021-06-09', categories: ['cs'], method: 'api', papers, notes: [] },
+    '2021-06-09T01:00:00Z',
+  );
+  const back = loadListing(db, '2021-06-09', ['cs'])!.papers;
+  for (const p of papers)
+    assert.deepStrictEqual(
+      back.find((b) => b.id === p.id),
+      p,
+      p.id,
+    );
+}
+
 const count = (db: ReturnType<typeof openStore>, table: string) =>
   (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
@@ -153,18 +169,7 @@ test('saveListing / loadListing - every address, instant and list reads back as 
     { authors: [''], published: '9999-12-31T23:59:59Z' },
   ];
   const papers = odd.map((extra, i) => paper(`2106.0500${i + 1}`, extra));
-  saveListing(
-    db,
-    { day: '2021-06-09', categories: ['cs'], method: 'api', papers, notes: [] },
-    '2021-06-09T01:00:00Z',
-  );
-  const back = loadListing(db, '2021-06-09', ['cs'])!.papers;
-  for (const p of papers)
-    assert.deepStrictEqual(
-      back.find((b) => b.id === p.id),
-      p,
-      p.id,
-    );
+  assertRoundTrip(db, papers);
   // The usual forms are the ones stored shorter.
   const rows = db
     .prepare('SELECT id, pdf_url, typeof(published), authors FROM papers ORDER BY id')
@@ -187,18 +192,7 @@ test('saveListing / loadListing - a long abstract is packed with its title and a
     paper('2106.06002', { abstract: `${abstract}\u0000with a NUL`, title: 'T', authors: [] }),
     paper('2106.06003', { abstract, title: 'A title with a \u0000 in it', authors: ['[x]'] }),
   ];
-  saveListing(
-    db,
-    { day: '2021-06-09', categories: ['cs'], method: 'api', papers, notes: [] },
-    '2021-06-09T01:00:00Z',
-  );
-  const back = loadListing(db, '2021-06-09', ['cs'])!.papers;
-  for (const p of papers)
-    assert.deepStrictEqual(
-      back.find((b) => b.id === p.id),
-      p,
-      p.id,
-    );
+  assertRoundTrip(db, papers);
   const rows = db.prepare('SELECT id, title, authors, typeof(abstract) FROM papers ORDER BY id').raw().all();
   assert.deepEqual(rows, [
     ['2106.06001', '', '', 'blob'],

@@ -3,7 +3,8 @@
  * loads deep-equal to what that release loaded, is stored by key afterwards, and posts,
  * snapshots, embeds, papers and listings read back as before (abstracts packed, and of the
  * posts' payloads only HF's extract kept). And a store of the release before packing (the schema
- * before migration 7), and one written just before the compact tables (migration 9).
+ * before migration 7), and ones written just before the compact tables (migration 9) and the
+ * compact snapshots (migration 10).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -18,6 +19,7 @@ import {
   compactSnapshotsAndPapers,
   compactTables,
   MIGRATIONS,
+  type Migration,
   slimPostsAndAbstracts,
 } from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
@@ -81,6 +83,21 @@ function upgraded(rows: Record<string, Array<Record<string, unknown>>>): typeof 
   return { ...rows, posts: rows.posts!.map((p) => (p.source === 'hf' ? p : { ...p, raw: null })) };
 }
 
+/** A new store file holding the schema just before migration `step`, as that release left it. */
+function storeJustBefore(step: Migration, file: string): { path: string; old: Database.Database } {
+  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), file);
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  const version = MIGRATIONS.indexOf(step);
+  assert.ok(version > 0);
+  for (const earlier of MIGRATIONS.slice(0, version)) {
+    if (typeof earlier === 'string') old.exec(earlier);
+    else earlier(old);
+  }
+  old.pragma(`user_version = ${version}`);
+  return { path, old };
+}
+
 test('a store of the previous release upgrades in place with every digest loading as before', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'old.db');
   copyFileSync(FIXTURE, path);
@@ -134,17 +151,8 @@ test('a store of the previous release upgrades in place with every digest loadin
 });
 
 test('a store of the release before packing upgrades: payloads trimmed, abstracts packed, all else as read before', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-packing.db');
   // The schema that release left, written as that release wrote its rows.
-  const old = new Database(path);
-  old.pragma('journal_mode = WAL');
-  const version = MIGRATIONS.indexOf(slimPostsAndAbstracts);
-  assert.ok(version > 0);
-  for (const step of MIGRATIONS.slice(0, version)) {
-    if (typeof step === 'string') old.exec(step);
-    else step(old);
-  }
-  old.pragma(`user_version = ${version}`);
+  const { path, old } = storeJustBefore(slimPostsAndAbstracts, 'before-packing.db');
   const abstract = `We study the packing of abstracts. ${'A sentence of an abstract, long enough to pack. '.repeat(12)}`;
   old
     .prepare(
@@ -209,16 +217,7 @@ function loadListingFrom(db: Database.Database): Array<{ id: string; abstract: s
 }
 
 test('a store written just before the compact tables upgrades with every row read back as before', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-compact.db');
-  const old = new Database(path);
-  old.pragma('journal_mode = WAL');
-  const version = MIGRATIONS.indexOf(compactTables);
-  assert.ok(version > 0);
-  for (const step of MIGRATIONS.slice(0, version)) {
-    if (typeof step === 'string') old.exec(step);
-    else step(old);
-  }
-  old.pragma(`user_version = ${version}`);
+  const { path, old } = storeJustBefore(compactTables, 'before-compact.db');
   // As that release's savePosts, saveStreamPost, putEmbed and saveListing wrote them.
   old.exec(`
     INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
@@ -324,16 +323,7 @@ test('a store written just before the compact tables upgrades with every row rea
 });
 
 test('a store written just before the compact snapshots upgrades: instants read back as before, in 6 bytes when canonical', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), 'before-snapshots.db');
-  const old = new Database(path);
-  old.pragma('journal_mode = WAL');
-  const version = MIGRATIONS.indexOf(compactSnapshotsAndPapers);
-  assert.ok(version > 0);
-  for (const step of MIGRATIONS.slice(0, version)) {
-    if (typeof step === 'string') old.exec(step);
-    else step(old);
-  }
-  old.pragma(`user_version = ${version}`);
+  const { path, old } = storeJustBefore(compactSnapshotsAndPapers, 'before-snapshots.db');
   old.exec(`
     INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
       VALUES ('2603.00001', 1, 'T', 'A', '[]', '["cs.LG"]', 'cs.LG');
