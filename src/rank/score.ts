@@ -51,7 +51,12 @@ function count(n: number): number {
 /** The post's own engagement figure: reposts+likes (x, bluesky), points (hn), upvotes (hf). */
 export function postScore(post: Pick<Post, 'source' | 'metrics'>): number {
   const m = post.metrics;
-  return SOCIAL_SOURCES.has(post.source) ? count(m.reposts) + count(m.likes) : count(m.likes);
+  return ownScore(post.source, count(m.reposts), count(m.likes));
+}
+
+/** The engagement figure of a post of `source` from its counts already made safe. */
+function ownScore(source: SourceId, reposts: number, likes: number): number {
+  return SOCIAL_SOURCES.has(source) ? reposts + likes : likes;
 }
 
 /**
@@ -224,12 +229,12 @@ export function scorePaper(
     const post = list[i]!;
     const source = post.source;
     const m = post.metrics;
-    // Each count made safe once (postScore's rule, inlined: this loop runs per post and paper).
+    // Each count made safe once: this loop runs per post and paper.
     const r = count(m.reposts);
     const l = count(m.likes);
     const c = count(m.replies);
     const social = SOCIAL_SOURCES.has(source);
-    const own = social ? r + l : l;
+    const own = ownScore(source, r, l);
     const weighted = own * weightOf(weights, source);
     const selfPromotion = isSelfPromotion(post.authorName, authors, normalise);
     // One literal with every field: objects of one shape keep the hot loops monomorphic.
