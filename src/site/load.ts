@@ -5,9 +5,8 @@
  * query is bounded by one day's data or by the rows added since that build.
  */
 
-import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import type { Db } from '../store/db.js';
+import { type Db, statement } from '../store/db.js';
 import { listDigestRows, readDigest } from '../store/digests.js';
 import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
 import { unpackText } from '../store/packed.js';
@@ -118,23 +117,6 @@ function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: str
   return { refs, warnings: [] };
 }
 
-/** Statements prepared once per connection (a build reads every day with the same few). */
-const prepared = new WeakMap<Db, Map<string, Statement>>();
-
-function stmt(db: Db, sql: string): Statement {
-  let cache = prepared.get(db);
-  if (!cache) {
-    cache = new Map();
-    prepared.set(db, cache);
-  }
-  let s = cache.get(sql);
-  if (!s) {
-    s = db.prepare(sql);
-    cache.set(sql, s);
-  }
-  return s;
-}
-
 function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   let digest: DayDigest | undefined;
   try {
@@ -156,11 +138,11 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
 
   // The day's papers, their stored links and snapshots: one indexed query each, for this day only.
   const ids = JSON.stringify(day.digest.papers.map((r) => r.paper.id));
-  const links = stmt(
+  const links = statement(
     db,
     'SELECT paper_id, source, post_id FROM post_papers WHERE paper_id IN (SELECT value FROM json_each(?))',
   ).all(ids) as Array<{ paper_id: string; source: SourceId; post_id: string }>;
-  const snapRows = stmt(
+  const snapRows = statement(
     db,
     `
       SELECT DISTINCT s.source, s.post_id, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
@@ -195,7 +177,7 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   const listed = new Map<string, Set<string>>();
   for (const r of day.digest.papers) listed.set(r.paper.id, new Set((r.posts ?? []).map(postKey)));
 
-  const postRow = stmt(
+  const postRow = statement(
     db,
     'SELECT source, id, url, author_handle, author_name, text, created_at FROM posts WHERE source = ? AND id = ?',
   );
@@ -256,7 +238,7 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
 
   // Embeds of every post the day's pages may show: those the digest lists and those linked in the store.
   for (const keys of listed.values()) for (const k of keys) wanted.add(k);
-  const embedRow = stmt(
+  const embedRow = statement(
     db,
     `SELECT status, ${options.embedHtml ? 'html' : 'NULL'} AS html FROM embeds WHERE source = ? AND post_id = ?`,
   );

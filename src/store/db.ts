@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { noteStorePath, StoreError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -64,4 +64,22 @@ export function migrate(db: Db): void {
 /** Run `fn` inside one transaction (all or nothing). */
 export function inTransaction<T>(db: Db, fn: () => T): T {
   return db.transaction(fn)();
+}
+
+/** Statements prepared once per connection: readers called per day reuse the same few. */
+const prepared = new WeakMap<Db, Map<string, Statement>>();
+
+/** `sql` prepared on `db`, once per connection (each SQL text is used by one reader, in one mode). */
+export function statement(db: Db, sql: string): Statement {
+  let cache = prepared.get(db);
+  if (!cache) {
+    cache = new Map();
+    prepared.set(db, cache);
+  }
+  let s = cache.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
 }

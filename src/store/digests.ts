@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
-import type { Db } from './db.js';
+import { type Db, statement } from './db.js';
 import { type PaperRow, rowToPaper, textsPackedFrom } from './listings.js';
 
 export interface DigestMeta {
@@ -155,8 +155,7 @@ export function loadDigest(
 
 /** The stored digest of a day, rehydrated, without the file's path and hash (the site's read). */
 export function readDigest(db: Db, day: string, categoriesKey: string, horizon = ''): DayDigest | undefined {
-  const text = db
-    .prepare('SELECT digest FROM digests WHERE day = ? AND categories = ? AND horizon = ?')
+  const text = statement(db, 'SELECT digest FROM digests WHERE day = ? AND categories = ? AND horizon = ?')
     .pluck()
     .get(day, categoriesKey, horizon) as string | undefined;
   return text === undefined ? undefined : parseDigest(db, text, categoriesKey);
@@ -419,12 +418,13 @@ function storedPapers(
     return w.id;
   });
   // json_each drives the join (CROSS JOIN fixes the order): one primary-key lookup per id.
-  const rows = db
-    .prepare(`
+  const rows = statement(
+    db,
+    `
       SELECT pa.*, li.announce_type, li.method
       FROM json_each(?) AS j CROSS JOIN papers pa ON pa.id = j.value
-      LEFT JOIN listings li ON li.day = ? AND li.categories = ? AND li.paper_id = pa.id`)
-    .all(JSON.stringify(ids), day, catKey) as PaperRow[];
+      LEFT JOIN listings li ON li.day = ? AND li.categories = ? AND li.paper_id = pa.id`,
+  ).all(JSON.stringify(ids), day, catKey) as PaperRow[];
   for (const row of rows) {
     const paper = given.get(row.id);
     out.set(row.id, rowToPaper(row, paper && textsPackedFrom(row, paper)));
@@ -451,14 +451,15 @@ function rehydrate(db: Db, compact: CompactDigest, catKey: string): DayDigest {
   const rows =
     wanted.length === 0
       ? []
-      : (db
-          .prepare(`
+      : (statement(
+          db,
+          `
             SELECT p.source, p.id, p.url, p.author_id, p.author_handle, p.author_name, p.text, p.created_at,
                    s.observed_at, s.reposts, s.likes, s.replies, s.quotes
             FROM json_each(?) AS j
             CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
-            JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2`)
-          .all(JSON.stringify(wanted)) as Array<PostRow & Metrics & { observed_at: string }>);
+            JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2`,
+        ).all(JSON.stringify(wanted)) as Array<PostRow & Metrics & { observed_at: string }>);
   const byKey = new Map<string, PostRow & Metrics>();
   for (const row of rows) byKey.set(`${row.source}:${row.id}@${row.observed_at}`, row);
 

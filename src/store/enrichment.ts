@@ -1,6 +1,6 @@
 /** The paper_enrichment table: what Hugging Face's paper page says of a paper, cached per paper. */
 import type { PaperEnrichment } from '../types.js';
-import type { Db } from './db.js';
+import { type Db, statement } from './db.js';
 
 interface EnrichmentRow {
   paper_id: string;
@@ -42,7 +42,7 @@ export function saveEnrichments(db: Db, items: readonly PaperEnrichment[]): void
 
 /** The stored enrichment of each of `paperIds` that has one (one indexed lookup per id). */
 export function loadEnrichments(db: Db, paperIds: readonly string[]): Map<string, PaperEnrichment> {
-  const get = db.prepare('SELECT * FROM paper_enrichment WHERE paper_id = ?');
+  const get = statement(db, 'SELECT * FROM paper_enrichment WHERE paper_id = ?');
   const out = new Map<string, PaperEnrichment>();
   for (const id of paperIds) {
     const row = get.get(id) as EnrichmentRow | undefined;
