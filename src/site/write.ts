@@ -104,6 +104,8 @@ export function openSiteWriter(outDir: string): SiteWriter {
 }
 
 // The worker: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
+// Each message is a batch of files: posting one message per file cost the builder more than the
+// writes themselves (a full build posts ~10,000 files).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
@@ -113,14 +115,16 @@ const made = new Set();
 let failure = null;
 parentPort.on('message', (m) => {
   if (m.end) { parentPort.postMessage({ failure }); return; }
-  if (failure === null) {
+  for (let i = 0; failure === null && i < m.targets.length; i++) {
     try {
-      const folder = dirname(m.target);
+      const target = m.targets[i];
+      const data = m.data[i];
+      const folder = dirname(target);
       if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
-      if (Array.isArray(m.data)) {
-        const fd = openSync(m.target, 'w');
-        try { for (const chunk of m.data) writeSync(fd, chunk); } finally { closeSync(fd); }
-      } else writeFileSync(m.target, m.data);
+      if (Array.isArray(data)) {
+        const fd = openSync(target, 'w');
+        try { for (const chunk of data) writeSync(fd, chunk); } finally { closeSync(fd); }
+      } else writeFileSync(target, data);
     } catch (error) { failure = String(error && error.message || error); }
   }
   Atomics.sub(pending, 0, m.cost);
@@ -134,27 +138,89 @@ const SYNC_WRITES = 400;
 /** Unwritten kilobytes the builder may run ahead of the worker before it waits (bounds memory). */
 const MAX_PENDING_KB = 8 * 1024;
 
+/** A batch goes to the worker once it holds this many files or kilobytes. */
+const BATCH_FILES = 64;
+const BATCH_KB = 512;
+
 /**
  * The writer thread only copies buffers (kept outside its heap) to files: a small heap is enough,
  * and V8's default young generation alone would add tens of megabytes to a build's peak memory.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
+/** Writer threads started and batches posted to them by site writers in this process (tests count them). */
+export const writerStats = { threads: 0, batches: 0 };
+
+/**
+ * A writer thread fed in batches, started on the first file: `add` queues a file (absolute path),
+ * `finish` sends the last batch and waits for every write (null when all went well, else why not).
+ */
+function writerThread() {
+  const shared = new SharedArrayBuffer(4);
+  const pending = new Int32Array(shared);
+  let worker: Worker | undefined;
+  let targets: string[] = [];
+  let data: Array<string | Buffer | Buffer[]> = [];
+  let transfer = new Set<ArrayBuffer>();
+  let cost = 0;
+  const flush = () => {
+    if (targets.length === 0) return;
+    // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
+    for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
+      Atomics.wait(pending, 0, k, 100);
+    }
+    Atomics.add(pending, 0, cost);
+    worker ??= startWorker(shared);
+    worker.postMessage({ targets, data, cost }, [...transfer]);
+    writerStats.batches++;
+    targets = [];
+    data = [];
+    transfer = new Set();
+    cost = 0;
+  };
+  return {
+    add(target: string, content: string | Buffer | Buffer[], bytes: number): void {
+      targets.push(target);
+      data.push(content);
+      cost += Math.ceil(bytes / 1024) + 1;
+      // A Buffer with an ArrayBuffer of its own moves to the worker without a copy; the sink owns it.
+      if (
+        typeof content !== 'string' &&
+        !Array.isArray(content) &&
+        content.byteOffset === 0 &&
+        content.byteLength === content.buffer.byteLength
+      )
+        transfer.add(content.buffer as ArrayBuffer);
+      if (targets.length >= BATCH_FILES || cost >= BATCH_KB) flush();
+    },
+    finish(): Promise<string | null> {
+      flush();
+      return endWorker(worker);
+    },
+  };
+}
+
+function startWorker(shared: SharedArrayBuffer): Worker {
+  writerStats.threads++;
+  return new Worker(WORKER, {
+    eval: true,
+    workerData: { pending: shared },
+    execArgv: [],
+    resourceLimits: WORKER_LIMITS,
+  });
+}
+
 /** Like openSiteWriter, but the files are written by a worker thread as they come. */
 export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
   const job = prepare(outDir);
   const sizes = new Map<string, number>();
-  const shared = new SharedArrayBuffer(4);
-  const pending = new Int32Array(shared);
-  const worker = new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+  const thread = writerThread();
   let done = false;
-
-  const finish = () => endWorker(worker);
 
   const abort = async () => {
     if (done) return;
     done = true;
-    await finish().catch(() => null);
+    await thread.finish().catch(() => null);
     rmSync(job.temp, { recursive: true, force: true });
   };
 
@@ -163,22 +229,13 @@ export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       const target = safeJoin(job.temp, path);
       const bytes = byteLength(data);
-      const cost = Math.ceil(bytes / 1024) + 1;
-      // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
-      for (let now = Atomics.load(pending, 0); now > MAX_PENDING_KB; now = Atomics.load(pending, 0)) {
-        Atomics.wait(pending, 0, now, 100);
-      }
-      Atomics.add(pending, 0, cost);
-      // A Buffer with an ArrayBuffer of its own moves to the worker without a copy; the sink owns it.
-      const own =
-        typeof data !== 'string' && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      worker.postMessage({ target, data, cost }, own ? [data.buffer as ArrayBuffer] : []);
+      thread.add(target, data, bytes);
       sizes.set(path, bytes);
     },
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      await finishWrites(finish, job.dir, () => rmSync(job.temp, { recursive: true, force: true }));
+      await finishWrites(thread.finish, job.dir, () => rmSync(job.temp, { recursive: true, force: true }));
       return swap(job, sizes);
     },
     abort,
@@ -677,9 +734,8 @@ function linkedGeneration(outDir: string, into: string, fromDir: string | undefi
  */
 function fileSink() {
   const made = new Set<string>();
-  const shared = new SharedArrayBuffer(4);
-  const pending = new Int32Array(shared);
-  let worker: Worker | undefined;
+  const thread = writerThread();
+  let threaded = false;
   let syncWrites = 0;
   const folderFor = (target: string) => {
     const folder = dirname(target);
@@ -692,7 +748,7 @@ function fileSink() {
     /** Write `data` to `target` (`now`: before returning); its size. */
     write(target: string, data: Buffer | Buffer[], path: string, now: boolean): number {
       const bytes = Array.isArray(data) ? data.reduce((k, c) => k + c.length, 0) : data.length;
-      if (now || (!worker && syncWrites < SYNC_WRITES)) {
+      if (now || (!threaded && syncWrites < SYNC_WRITES)) {
         syncWrites++;
         try {
           folderFor(target);
@@ -702,19 +758,8 @@ function fileSink() {
         }
         return bytes;
       }
-      worker ??= new Worker(WORKER, {
-        eval: true,
-        workerData: { pending: shared },
-        execArgv: [],
-        resourceLimits: WORKER_LIMITS,
-      });
-      const cost = Math.ceil(bytes / 1024) + 1;
-      for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
-        Atomics.wait(pending, 0, k, 100);
-      }
-      Atomics.add(pending, 0, cost);
-      const own = !Array.isArray(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      worker.postMessage({ target, data, cost }, own ? [(data as Buffer).buffer as ArrayBuffer] : []);
+      threaded = true;
+      thread.add(target, data, bytes);
       return bytes;
     },
     /** Append to `target` now. */
@@ -727,6 +772,6 @@ function fileSink() {
       }
     },
     /** Wait for the worker's writes: null when all went well, else why not. */
-    finish: () => endWorker(worker),
+    finish: () => thread.finish(),
   };
 }
