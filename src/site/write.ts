@@ -7,7 +7,7 @@
  * by a worker thread while the builder renders the next pages (creating ~8,000 files is mostly
  * kernel time, which then overlaps the rendering instead of adding to it).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   copyFileSync,
@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
@@ -108,6 +108,7 @@ export function openSiteWriter(outDir: string): SiteWriter {
 // writes themselves (a full build posts ~10,000 files).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
 const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
 const pending = new Int32Array(workerData.pending);
@@ -115,18 +116,26 @@ const made = new Set();
 let failure = null;
 parentPort.on('message', (m) => {
   if (m.end) { parentPort.postMessage({ failure }); return; }
+  const hashes = [];
   for (let i = 0; failure === null && i < m.targets.length; i++) {
     try {
       const target = m.targets[i];
-      const data = m.data[i];
+      let data = m.data[i];
       const folder = dirname(target);
       if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
+      if (m.keys[i] !== null) {
+        // A text to encode and hash here, off the builder's thread (hashed as build.ts sha does).
+        data = Buffer.from(data);
+        hashes.push([m.keys[i], createHash('sha1').update(data).digest('base64')]);
+      }
       if (Array.isArray(data)) {
         const fd = openSync(target, 'w');
         try { for (const chunk of data) writeSync(fd, chunk); } finally { closeSync(fd); }
       } else writeFileSync(target, data);
     } catch (error) { failure = String(error && error.message || error); }
   }
+  // Sent before the batch is counted done: once nothing is pending, every hash can be received.
+  if (hashes.length > 0) workerData.hashes.postMessage(hashes);
   Atomics.sub(pending, 0, m.cost);
   Atomics.notify(pending, 0);
 });
@@ -158,9 +167,11 @@ export const writerStats = { threads: 0, batches: 0 };
 function writerThread() {
   const shared = new SharedArrayBuffer(4);
   const pending = new Int32Array(shared);
+  const channel = new MessageChannel();
   let worker: Worker | undefined;
   let targets: string[] = [];
   let data: Array<string | Buffer | Buffer[]> = [];
+  let keys: Array<string | null> = [];
   let transfer = new Set<ArrayBuffer>();
   let cost = 0;
   const flush = () => {
@@ -170,18 +181,21 @@ function writerThread() {
       Atomics.wait(pending, 0, k, 100);
     }
     Atomics.add(pending, 0, cost);
-    worker ??= startWorker(shared);
-    worker.postMessage({ targets, data, cost }, [...transfer]);
+    worker ??= startWorker(shared, channel.port2);
+    worker.postMessage({ targets, data, keys, cost }, [...transfer]);
     writerStats.batches++;
     targets = [];
     data = [];
+    keys = [];
     transfer = new Set();
     cost = 0;
   };
   return {
-    add(target: string, content: string | Buffer | Buffer[], bytes: number): void {
+    /** Queue a file; with a `key`, `content` is a text the thread encodes and hashes (see `hashes`). */
+    add(target: string, content: string | Buffer | Buffer[], bytes: number, key: string | null = null): void {
       targets.push(target);
       data.push(content);
+      keys.push(key);
       cost += Math.ceil(bytes / 1024) + 1;
       // A Buffer with an ArrayBuffer of its own moves to the worker without a copy; the sink owns it.
       if (
@@ -193,18 +207,30 @@ function writerThread() {
         transfer.add(content.buffer as ArrayBuffer);
       if (targets.length >= BATCH_FILES || cost >= BATCH_KB) flush();
     },
+    /** Wait until every queued file is written; the hashes of those queued with a key, by key. */
+    hashes(into: Map<string, string>): void {
+      flush();
+      for (let k = Atomics.load(pending, 0); k > 0; k = Atomics.load(pending, 0)) {
+        Atomics.wait(pending, 0, k, 100);
+      }
+      for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1))
+        for (const [key, hash] of m.message as Array<[string, string]>) into.set(key, hash);
+    },
     finish(): Promise<string | null> {
       flush();
+      channel.port1.close();
+      if (!worker) channel.port2.close();
       return endWorker(worker);
     },
   };
 }
 
-function startWorker(shared: SharedArrayBuffer): Worker {
+function startWorker(shared: SharedArrayBuffer, hashes: MessagePort): Worker {
   writerStats.threads++;
   return new Worker(WORKER, {
     eval: true,
-    workerData: { pending: shared },
+    workerData: { pending: shared, hashes },
+    transferList: [hashes],
     execArgv: [],
     resourceLimits: WORKER_LIMITS,
   });
@@ -441,6 +467,11 @@ export function openGeneration(
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       sizes.set(path, sink.write(safeJoin(job.temp, path), data, path, now));
     },
+    writeHashed(path, data) {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      sizes.set(path, sink.writeHashed(safeJoin(job.temp, path), data, path));
+    },
+    writtenHashes: () => sink.hashes(),
     keep: () => false,
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
@@ -734,6 +765,7 @@ function linkedGeneration(outDir: string, into: string, fromDir: string | undefi
  */
 function fileSink() {
   const made = new Set<string>();
+  const hashes = new Map<string, string>();
   const thread = writerThread();
   let threaded = false;
   let syncWrites = 0;
@@ -761,6 +793,27 @@ function fileSink() {
       threaded = true;
       thread.add(target, data, bytes);
       return bytes;
+    },
+    /**
+     * Write the text `data` to `target`, its content hash (see `hashes`) made by whichever thread
+     * writes it: the writer thread encodes and hashes what it writes, off the builder's thread.
+     */
+    writeHashed(target: string, data: string, path: string): number {
+      if (!threaded && syncWrites < SYNC_WRITES) {
+        const bytes = Buffer.from(data);
+        hashes.set(path, createHash('sha1').update(bytes).digest('base64'));
+        return this.write(target, bytes, path, true);
+      }
+      threaded = true;
+      hashes.delete(path);
+      const bytes = Buffer.byteLength(data);
+      thread.add(target, data, bytes, path);
+      return bytes;
+    },
+    /** The hashes of the files written by writeHashed, by site path (waits for the writer thread). */
+    hashes(): Map<string, string> {
+      thread.hashes(hashes);
+      return hashes;
     },
     /** Append to `target` now. */
     append(target: string, chunk: Buffer, path: string): void {
