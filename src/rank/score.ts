@@ -31,9 +31,6 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = { minPaperScore: 50, min
 /** Sources whose posts can be embedded under a paper (HF entries are votes, not posts). */
 export const EMBEDDABLE_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky', 'hn']);
 
-/** Sources whose reposts/likes make the lumen `retweets`/`favorites` line. */
-const SOCIAL_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky']);
-
 /** The weight of a source: the configured one when it is a finite number ≥ 0, else 1. */
 export function weightOf(weights: Weights, source: SourceId): number {
   const w = weights[source];
@@ -53,7 +50,13 @@ export function postScore(post: Pick<Post, 'source' | 'metrics'>): number {
 
 /** The engagement figure of a post of `source` from its counts already made safe. */
 function ownScore(source: SourceId, reposts: number, likes: number): number {
-  return SOCIAL_SOURCES.has(source) ? reposts + likes : likes;
+  return isSocial(source) ? reposts + likes : likes;
+}
+
+/** Whether a source's reposts/likes make the lumen `retweets`/`favorites` line (x, bluesky). */
+function isSocial(source: SourceId): boolean {
+  // Compared, not looked up: this runs per post and paper.
+  return source === 'x' || source === 'bluesky';
 }
 
 /**
@@ -250,8 +253,8 @@ function scoreUnique(
     const r = count(m.reposts);
     const l = count(m.likes);
     const c = count(m.replies);
-    const social = source === 'x' || source === 'bluesky';
-    const own = social ? r + l : l;
+    const social = isSocial(source);
+    const own = ownScore(source, r, l);
     const weighted = own * tally.weight;
     const selfPromotion = authors.size > 0 && isSelfPromotion(post.authorName, authors, normalise);
     // One literal with every field: objects of one shape keep the hot loops monomorphic.

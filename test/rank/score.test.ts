@@ -326,7 +326,13 @@ describe('rankDay: counting', () => {
     const ordered = rank(storeOrder);
     // Store order and reverse order sum in different orders; the figures are integers, so equal.
     assert.deepEqual(
-      ordered.map((r) => [r.paper.id, r.score, r.uniqueAccounts, r.selfPromotionPosts, r.posts.map((p) => p.id)]),
+      ordered.map((r) => [
+        r.paper.id,
+        r.score,
+        r.uniqueAccounts,
+        r.selfPromotionPosts,
+        r.posts.map((p) => p.id),
+      ]),
       rank(shuffled).map((r) => [
         r.paper.id,
         r.score,
@@ -347,12 +353,14 @@ describe('rankDay: counting', () => {
       assert.ok(r.uniqueAccounts > 48, 'enough accounts to leave the short list');
     }
     // A post repeated in the input (not in store order): counted once, the later copy winning.
-    const again = post(['2106.00003'], { likes: 999 }, { ...storeOrder[0]!.post, metrics: undefined as never });
-    again.post.metrics = { reposts: 0, likes: 999, replies: 0, quotes: 0 };
-    again.paperIds = [...storeOrder[0]!.paperIds];
+    const first = storeOrder[0]!;
+    const again: MatchedPost = {
+      post: { ...first.post, metrics: { reposts: 0, likes: 999, replies: 0, quotes: 0 } },
+      paperIds: [...first.paperIds],
+    };
     const repeated = rank([...storeOrder, again]);
-    const before = ordered.find((r) => r.paper.id === storeOrder[0]!.paperIds[0])!;
-    const after = repeated.find((r) => r.paper.id === storeOrder[0]!.paperIds[0])!;
+    const before = ordered.find((r) => r.paper.id === first.paperIds[0])!;
+    const after = repeated.find((r) => r.paper.id === first.paperIds[0])!;
     assert.equal(after.posts.length, before.posts.length);
     assert.ok(after.posts.some((p) => p.id === again.post.id && p.metrics.likes === 999));
   });
