@@ -232,6 +232,7 @@ function scoreUnique(
   normalise: (name: string) => string,
 ): RankedPaper {
   const authors = new Set(paper.authors.map(normalise));
+  const initials = initialsOf(authors);
   const scored: ScoredPost[] = [];
   // Per source in order of first appearance (the order of bySource's keys); the list is grouped
   // by source, so the current one is kept at hand and the others looked up rarely.
@@ -256,7 +257,9 @@ function scoreUnique(
     const social = isSocial(source);
     const own = ownScore(source, r, l);
     const weighted = own * tally.weight;
-    const selfPromotion = authors.size > 0 && isSelfPromotion(post.authorName, authors, normalise);
+    const name = post.authorName;
+    const selfPromotion =
+      name !== undefined && mayBeAuthor(name, initials) && isSelfPromotion(name, authors, normalise);
     // One literal with every field: objects of one shape keep the hot loops monomorphic.
     scored.push({
       source,
@@ -337,6 +340,30 @@ function scoreUnique(
     posts: scored,
     shown,
   };
+}
+
+/**
+ * The first characters of the paper's normalised author names that could match a post's author
+ * (those of two words or more, see isSelfPromotion), as char codes.
+ */
+function initialsOf(authors: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  for (const a of authors) if (a.includes(' ')) out.push(a.charCodeAt(0));
+  return out;
+}
+
+/**
+ * A cheap first test before normalising a post author's name: a name that starts with an ASCII
+ * letter or digit keeps it, lower-cased, at the start of its normalised form (normaliseName
+ * drops only asides in brackets, marks and other characters), so it can equal an author's name
+ * only when an author's starts with it. Any other first character says nothing.
+ */
+function mayBeAuthor(name: string, initials: readonly number[]): boolean {
+  if (initials.length === 0) return false;
+  let c = name.charCodeAt(0);
+  if (c >= 65 && c <= 90) c += 32;
+  else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return true;
+  return initials.includes(c);
 }
 
 /** The tally of `source` among a paper's, added (with the source's weight) on its first post. */

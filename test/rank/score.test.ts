@@ -374,4 +374,31 @@ describe('rankDay: counting', () => {
     const [r] = scoreAll({ papers, posts, weights: X_ONLY, thresholds: T });
     assert.deepEqual([r!.score, r!.posts.length], [60, 2]);
   });
+
+  it('finds self-promotion whatever the first character of the name', () => {
+    const papers = [paper('2106.00001', { authors: ['Ada Lovelace', 'Émilie du Châtelet', '1st Author'] })];
+    const names = [
+      ['Ada Lovelace', true],
+      ['ada LOVELACE', true],
+      ['  Ada Lovelace', true],
+      ['(Dr) Ada Lovelace', true],
+      ['[bot] Ada Lovelace', true],
+      ['Emilie du Chatelet', true],
+      ['ÉMILIE DU CHÂTELET', true],
+      ['1st author', true],
+      ['Bda Lovelace', false],
+      ['Ada', false],
+      ['Alan Turing', false],
+      ['', false],
+    ] as const;
+    const posts = names.map(([authorName], i) =>
+      post(['2106.00001'], { likes: 1 }, { id: String(i + 1), authorName }),
+    );
+    const [r] = scoreAll({ papers, posts, weights: X_ONLY, thresholds: T });
+    const byId = new Map(r!.posts.map((p) => [p.id, p.selfPromotion]));
+    assert.deepEqual(
+      names.map(([name], i) => [name, byId.get(String(i + 1))]),
+      names.map(([name, self]) => [name, self]),
+    );
+  });
 });
