@@ -6,7 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { usualPostUrlSql } from './derived.js';
+import { postIdTextSql, storedPostId, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { packText, packTime, unpackText } from './packed.js';
 
 /**
@@ -61,7 +61,7 @@ export function unpackLinks(stored: string): string[] {
 
 // Positional parameters (binding a dozen named ones from an object costs more than the insert),
 // ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU),
-// in postParams' order, then the observation instant twice. The address is kept only when it
+// in savePosts' order, then the observation instant twice. The address is kept only when it
 // is not the source's usual one, computed by the very expression of the generated url column.
 // first_seen/last_seen stay NULL (the post's first and last snapshots say them); a row migrated
 // with values its snapshots do not give keeps them, moved by this observation.
@@ -98,26 +98,21 @@ function statements(db: Db, sql: (n: number) => string): (n: number) => Statemen
   };
 }
 
-/** Order of the posts' primary key (source, id), as SQLite compares TEXT. */
-function compareKeys(a: Post, b: Post): number {
-  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** A post to save with its key as stored (storedPostId), computed once. */
+interface Keyed {
+  m: MatchedPost;
+  id: string | bigint;
 }
 
-/** A post's values in upsertPosts' order. */
-function postParams(post: Post): unknown[] {
-  return [
-    post.source,
-    post.id,
-    post.authorId ?? null,
-    post.authorHandle ?? null,
-    post.authorName ?? null,
-    post.url,
-    post.text,
-    post.createdAt === undefined ? null : packTime(post.createdAt),
-    packLinks(post.links),
-    keptRaw(post),
-  ];
+/** Order of the posts' primary key (source, stored id): integers first, by value, then text. */
+function compareKeys(a: Keyed, b: Keyed): number {
+  const x = a.m.post.source;
+  const y = b.m.post.source;
+  if (x !== y) return x < y ? -1 : 1;
+  const i = a.id;
+  const j = b.id;
+  if (typeof i !== typeof j) return typeof i === 'bigint' ? -1 : 1;
+  return i < j ? -1 : i > j ? 1 : 0;
 }
 
 /**
@@ -125,8 +120,12 @@ function postParams(post: Post): unknown[] {
  * pages): each paper's row in paper_changes is renumbered above every earlier one.
  */
 export function notePaperChanges(db: Db, paperIds: Iterable<string>): void {
-  const note = db.prepare('REPLACE INTO paper_changes (paper_id) VALUES (?)');
-  for (const id of new Set(paperIds)) note.run(id);
+  const ids = [...new Set(paperIds)];
+  if (ids.length === 0) return;
+  // One statement for them all, renumbered in the order given (json_each's order).
+  db.prepare('REPLACE INTO paper_changes (paper_id) SELECT value FROM json_each(?) ORDER BY key').run(
+    JSON.stringify(ids),
+  );
 }
 
 /**
@@ -143,31 +142,59 @@ export function savePosts(
   const links = statements(db, insertLinks);
   const snapshots = statements(db, upsertSnapshots);
   // In key order: each B-tree grows at its end instead of splitting pages all over.
-  const ordered = [...matched].sort((a, b) => compareKeys(a.post, b.post));
+  const ordered: Keyed[] = matched.map((m) => ({ m, id: storedPostId(m.post.id) }));
+  ordered.sort(compareKeys);
   // As the snapshots keep it: milliseconds when canonical (see migration 10), else the text.
   const observed = packTime(observedAt);
+  // In the order the caller gave them, as paper_changes numbers them.
+  const changed = new Set<string>();
+  for (const m of matched) for (const id of m.paperIds) changed.add(id);
   const save = db.transaction(() => {
-    const linkValues: unknown[] = [];
+    // Arrays passed whole (run(array) binds its items in order): no spread of hundreds of arguments.
+    let linkValues: unknown[] = [];
     for (let from = 0; from < ordered.length; from += ROWS) {
-      const chunk = ordered.slice(from, from + ROWS);
-      const postValues: unknown[] = [];
-      const snapshotValues: unknown[] = [];
-      for (const { post, paperIds } of chunk) {
-        postValues.push(...postParams(post));
-        for (const paperId of paperIds) linkValues.push(post.source, post.id, paperId);
-        const m = post.metrics;
-        snapshotValues.push(post.source, post.id, observed, m.reposts, m.likes, m.replies, m.quotes);
+      const n = Math.min(ROWS, ordered.length - from);
+      const postValues: unknown[] = new Array(n * 10 + 2);
+      const snapshotValues: unknown[] = new Array(n * 7);
+      let pv = 0;
+      let sv = 0;
+      for (let k = from; k < from + n; k++) {
+        const { m, id } = ordered[k]!;
+        const post = m.post;
+        postValues[pv++] = post.source;
+        postValues[pv++] = id;
+        postValues[pv++] = post.authorId ?? null;
+        postValues[pv++] = post.authorHandle ?? null;
+        postValues[pv++] = post.authorName ?? null;
+        postValues[pv++] = post.url;
+        postValues[pv++] = post.text;
+        postValues[pv++] = post.createdAt === undefined ? null : packTime(post.createdAt);
+        postValues[pv++] = packLinks(post.links);
+        postValues[pv++] = keptRaw(post);
+        for (const paperId of m.paperIds) linkValues.push(post.source, id, paperId);
+        const c = post.metrics;
+        snapshotValues[sv++] = post.source;
+        snapshotValues[sv++] = id;
+        snapshotValues[sv++] = observed;
+        snapshotValues[sv++] = c.reposts;
+        snapshotValues[sv++] = c.likes;
+        snapshotValues[sv++] = c.replies;
+        snapshotValues[sv++] = c.quotes;
       }
-      posts(chunk.length).run(...postValues, observedAt, observedAt);
-      snapshots(chunk.length).run(...snapshotValues);
+      postValues[pv++] = observedAt;
+      postValues[pv++] = observedAt;
+      posts(n).run(postValues);
+      snapshots(n).run(snapshotValues);
       // Links a statement of ROWS at a time (a post has one or more).
-      while (linkValues.length >= ROWS * 3) links(ROWS).run(...linkValues.splice(0, ROWS * 3));
+      if (linkValues.length >= ROWS * 3) {
+        let at = 0;
+        for (; at + ROWS * 3 <= linkValues.length; at += ROWS * 3)
+          links(ROWS).run(linkValues.slice(at, at + ROWS * 3));
+        linkValues = linkValues.slice(at);
+      }
     }
-    if (linkValues.length > 0) links(linkValues.length / 3).run(...linkValues);
-    notePaperChanges(
-      db,
-      matched.flatMap((m) => m.paperIds),
-    );
+    if (linkValues.length > 0) links(linkValues.length / 3).run(linkValues);
+    notePaperChanges(db, changed);
   });
   // Every link and snapshot is written after the posts, so its parent row always exists:
   // the foreign-key check (a lookup of the post per child row) is skipped for this write.
@@ -261,13 +288,13 @@ export function loadPostsForPapers(
   if (options.saved) return loadWithSaved(db, paperIds, sources, params, options.saved);
   const rows = db
     .prepare(`${LINKED_LATEST}
-      SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
-             t.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      SELECT p.source, ${postIdTextSql('p.id')}, p.author_id, p.author_handle, p.author_name, p.url, p.text,
+             p.created_at, p.links, t.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
       FROM latest t
       CROSS JOIN snapshots s ON s.source = t.source AND s.post_id = t.post_id AND s.observed_at = t.observed_at
       CROSS JOIN posts p ON p.source = t.source AND p.id = t.post_id
       WHERE t.observed_at IS NOT NULL
-      ORDER BY p.source, p.id`)
+      ORDER BY p.source, ${postIdTextSql('p.id')}`)
     // Arrays, not objects: a day of 50,000 posts builds its rows a third faster; iterated, so
     // the rows and the posts made of them are not both held at once.
     .raw()
@@ -349,7 +376,7 @@ function loadWithSaved(
     const mineKeys = new Set(mine.map((s) => `${s.post.source}:${s.post.id}`));
     const keys = db
       .prepare(`${LINKED_LATEST}
-        SELECT source, post_id, paper_ids, observed_at FROM latest
+        SELECT source, ${postIdTextSql('post_id')}, paper_ids, observed_at FROM latest
         WHERE observed_at IS NOT NULL`)
       .raw()
       .all({ ...params, ids: JSON.stringify(dirty) }) as Array<[SourceId, string, string, string]>;
@@ -381,10 +408,10 @@ function loadWithSaved(
     // json_each drives the join (CROSS JOIN fixes the order): primary-key lookups per post.
     const rows = db
       .prepare(`
-        SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
-               NULL, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+        SELECT p.source, ${postIdTextSql('p.id')}, p.author_id, p.author_handle, p.author_name, p.url, p.text,
+               p.created_at, p.links, NULL, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
         FROM json_each(?) AS j
-        CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
+        CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = ${storedPostIdSql('j.value ->> 1')}
         CROSS JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2
         ORDER BY j.key`)
       .raw()
@@ -485,7 +512,7 @@ export interface StoredEmbed {
 export function getEmbed(db: Db, source: SourceId, postId: string): StoredEmbed | undefined {
   const row = db
     .prepare('SELECT html, status, fetched_at FROM embeds WHERE source = ? AND post_id = ?')
-    .get(source, postId) as
+    .get(source, storedPostId(postId)) as
     | { html: string | Buffer | null; status: 'ok' | 'unavailable'; fetched_at: string }
     | undefined;
   return row ? { html: unpackText(row.html), status: row.status, fetchedAt: row.fetched_at } : undefined;
@@ -503,7 +530,7 @@ export function putEmbed(
     INSERT INTO embeds (source, post_id, html, status, fetched_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source, post_id) DO UPDATE SET html = excluded.html, status = excluded.status, fetched_at = excluded.fetched_at`).run(
     source,
-    postId,
+    storedPostId(postId),
     html === null ? null : packText(html, 'embed'),
     html === null ? 'unavailable' : 'ok',
     fetchedAt,
@@ -516,5 +543,5 @@ export function linkedPapers(db: Db, source: SourceId, postId: string): string[]
   return db
     .prepare('SELECT paper_id FROM post_papers WHERE source = ? AND post_id = ?')
     .pluck()
-    .all(source, postId) as string[];
+    .all(source, storedPostId(postId)) as string[];
 }
