@@ -60,30 +60,56 @@ export function unpackLinks(stored: string): string[] {
 }
 
 // Positional parameters (binding a dozen named ones from an object costs more than the insert),
-// ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU),
-// in savePosts' order, then the observation instant twice. The address is kept only when it
-// is not the source's usual one, computed by the very expression of the generated url column.
+// ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU), of
+// one source: its name (and the observation instant) are bound once, before the rows.
+// The address is kept only when it is not the source's usual one, computed by the very
+// expression of the generated url column (NULL when savePosts already knows it is the usual one).
 // first_seen/last_seen stay NULL (the post's first and last snapshots say them); a row migrated
 // with values its snapshots do not give keeps them, moved by this observation.
 const ROWS = 64;
 const rowsOf = (n: number, width: number) =>
   Array.from({ length: n }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
+const POST_WIDTH = 9;
 const upsertPosts = (n: number) => `
-  WITH v(s, i, a, h, n, u, t, c, l, r) AS (VALUES ${rowsOf(n, 10)})
+  WITH k(s, o) AS (SELECT ?, ?), v(i, a, h, n, u, t, c, l, r) AS (VALUES ${rowsOf(n, POST_WIDTH)})
   INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
-  SELECT s, i, a, h, n, nullif(u, ${usualPostUrlSql('s', 'i', 'h')}), t, c, l, r FROM v WHERE true
+  SELECT k.s, i, a, h, n, CASE WHEN u IS NOT NULL THEN nullif(u, ${usualPostUrlSql('k.s', 'i', 'h')}) END,
+         t, c, l, r
+  FROM k, v WHERE true
   ON CONFLICT (source, id) DO UPDATE SET
     author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
     own_url = excluded.own_url, text = excluded.text, created = excluded.created, links = excluded.links,
     raw = excluded.raw,
-    first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, ?) END,
-    last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, ?) END`;
-const insertLinks = (n: number) =>
-  `INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES ${rowsOf(n, 3)}`;
+    first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, (SELECT o FROM k)) END,
+    last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, (SELECT o FROM k)) END`;
+const LINK_WIDTH = 2;
+const insertLinks = (n: number) => `
+  INSERT OR IGNORE INTO post_papers (source, post_id, paper_id)
+  SELECT ?, column1, column2 FROM (VALUES ${rowsOf(n, LINK_WIDTH)})`;
+const SNAPSHOT_WIDTH = 5;
 const upsertSnapshots = (n: number) => `
-  INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes) VALUES ${rowsOf(n, 7)}
+  INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
+  SELECT ?, column1, ?, column2, column3, column4, column5 FROM (VALUES ${rowsOf(n, SNAPSHOT_WIDTH)}) WHERE true
   ON CONFLICT (source, post_id, observed) DO UPDATE SET
     reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`;
+
+/**
+ * The address savePosts stores for a post: null when it is certainly its source's usual one
+ * (usualPostUrlSql's, for X, HN and HF, whose rule is a plain concatenation), else the address
+ * (the statement then compares it with the usual one itself).
+ */
+function ownUrl(post: Post): string | null {
+  const { source, id, url } = post;
+  const usual =
+    source === 'x'
+      ? `https://twitter.com/${post.authorHandle ?? 'i/web'}/status/${id}`
+      : source === 'hn'
+        ? `https://news.ycombinator.com/item?id=${id}`
+        : source === 'hf'
+          ? `https://huggingface.co/papers/${id}`
+          : undefined;
+  return url === usual ? null : url;
+}
 
 /** Prepared statements of `sql(n)`, ROWS rows a statement and the shorter ones, made on first use. */
 function statements(db: Db, sql: (n: number) => string): (n: number) => Statement {
@@ -150,50 +176,66 @@ export function savePosts(
   const changed = new Set<string>();
   for (const m of matched) for (const id of m.paperIds) changed.add(id);
   const save = db.transaction(() => {
-    // Arrays passed whole (run(array) binds its items in order): no spread of hundreds of arguments.
-    let linkValues: unknown[] = [];
-    for (let from = 0; from < ordered.length; from += ROWS) {
-      const n = Math.min(ROWS, ordered.length - from);
-      const postValues: unknown[] = new Array(n * 10 + 2);
-      const snapshotValues: unknown[] = new Array(n * 7);
-      let pv = 0;
-      let sv = 0;
-      for (let k = from; k < from + n; k++) {
+    // Arrays passed whole (run(array) binds its items in order), reused from one full statement
+    // to the next: no spread of hundreds of arguments, little garbage.
+    const full = {
+      posts: new Array<unknown>(ROWS * POST_WIDTH + 2),
+      snapshots: new Array<unknown>(ROWS * SNAPSHOT_WIDTH + 2),
+      links: new Array<unknown>(1 + ROWS * LINK_WIDTH),
+    };
+    const linkValues = full.links;
+    let lv = 1;
+    const flushLinks = (source: string) => {
+      const n = (lv - 1) / LINK_WIDTH;
+      const values = n === ROWS ? linkValues : linkValues.slice(0, lv);
+      values[0] = source;
+      links(n).run(values);
+      lv = 1;
+    };
+    let from = 0;
+    while (from < ordered.length) {
+      const source = ordered[from]!.m.post.source;
+      // A statement's rows are of one source.
+      let to = from + 1;
+      while (to < ordered.length && to - from < ROWS && ordered[to]!.m.post.source === source) to++;
+      const n = to - from;
+      const postValues = n === ROWS ? full.posts : new Array<unknown>(2 + n * POST_WIDTH);
+      const snapshotValues = n === ROWS ? full.snapshots : new Array<unknown>(2 + n * SNAPSHOT_WIDTH);
+      postValues[0] = source;
+      postValues[1] = observedAt;
+      snapshotValues[0] = source;
+      snapshotValues[1] = observed;
+      let pv = 2;
+      let sv = 2;
+      for (let k = from; k < to; k++) {
         const { m, id } = ordered[k]!;
         const post = m.post;
-        postValues[pv++] = post.source;
         postValues[pv++] = id;
         postValues[pv++] = post.authorId ?? null;
         postValues[pv++] = post.authorHandle ?? null;
         postValues[pv++] = post.authorName ?? null;
-        postValues[pv++] = post.url;
+        postValues[pv++] = ownUrl(post);
         postValues[pv++] = post.text;
         postValues[pv++] = post.createdAt === undefined ? null : packTime(post.createdAt);
         postValues[pv++] = packLinks(post.links);
         postValues[pv++] = keptRaw(post);
-        for (const paperId of m.paperIds) linkValues.push(post.source, id, paperId);
+        for (const paperId of m.paperIds) {
+          if (lv === 1 + ROWS * LINK_WIDTH) flushLinks(source);
+          linkValues[lv++] = id;
+          linkValues[lv++] = paperId;
+        }
         const c = post.metrics;
-        snapshotValues[sv++] = post.source;
         snapshotValues[sv++] = id;
-        snapshotValues[sv++] = observed;
         snapshotValues[sv++] = c.reposts;
         snapshotValues[sv++] = c.likes;
         snapshotValues[sv++] = c.replies;
         snapshotValues[sv++] = c.quotes;
       }
-      postValues[pv++] = observedAt;
-      postValues[pv++] = observedAt;
       posts(n).run(postValues);
       snapshots(n).run(snapshotValues);
-      // Links a statement of ROWS at a time (a post has one or more).
-      if (linkValues.length >= ROWS * 3) {
-        let at = 0;
-        for (; at + ROWS * 3 <= linkValues.length; at += ROWS * 3)
-          links(ROWS).run(linkValues.slice(at, at + ROWS * 3));
-        linkValues = linkValues.slice(at);
-      }
+      if (lv > 1 && (to === ordered.length || ordered[to]!.m.post.source !== source)) flushLinks(source);
+      from = to;
     }
-    if (linkValues.length > 0) links(linkValues.length / 3).run(linkValues);
     notePaperChanges(db, changed);
   });
   // Every link and snapshot is written after the posts, so its parent row always exists:
