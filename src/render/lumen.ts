@@ -24,9 +24,11 @@ export function postFileName(day: string): string {
 
 /** A field made single-line, tag-free and link-free (see the module comment). */
 export function safeText(text: string): string {
-  return collapseWhitespace(text)
-    .replace(/</g, '&lt;')
-    .replace(/\](?=\()/g, ']\\');
+  let safe = collapseWhitespace(text);
+  // Most fields hold neither: no regex pass over them.
+  if (safe.includes('<')) safe = safe.replace(/</g, '&lt;');
+  if (safe.includes('](')) safe = safe.replace(/\](?=\()/g, ']\\');
+  return safe;
 }
 
 /** safeText for a field that starts a paragraph: it cannot begin a link reference definition either. */

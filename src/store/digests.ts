@@ -32,12 +32,19 @@ export type Observations = ReadonlyMap<string, ReadonlyMap<string, string>>;
 /** The Observations of loaded posts (source → id → observed_at; no key strings to build). */
 export function observationsOf(matched: readonly MatchedPost[]): Observations {
   const out = new Map<string, Map<string, string>>();
-  for (const { post, observedAt } of matched) {
+  // Loaded posts come in runs of one source (the store's order): its map is kept at hand.
+  let source = '';
+  let byId: Map<string, string> | undefined;
+  for (let i = 0; i < matched.length; i++) {
+    const { post, observedAt } = matched[i]!;
     if (observedAt === undefined) continue;
-    let byId = out.get(post.source);
-    if (!byId) {
-      byId = new Map();
-      out.set(post.source, byId);
+    if (post.source !== source || byId === undefined) {
+      source = post.source;
+      byId = out.get(source);
+      if (byId === undefined) {
+        byId = new Map();
+        out.set(source, byId);
+      }
     }
     byId.set(post.id, observedAt);
   }

@@ -388,27 +388,42 @@ function loadWithSaved(
   );
   const wanted = new Set(paperIds);
   const enabled = new Set(sources);
-  // The run's posts at `asOf`, and their links per paper.
-  const counts = new Map<string, number>();
+  // Per paper, the store's links not (yet) accounted for by the run's posts at `asOf`: each of
+  // the run's links takes one off (one map operation a link), so a paper left at 0 holds exactly
+  // the run's posts.
+  const left = new Map<string, number>();
+  for (const [id, n] of stored) left.set(id, n);
+  // A paper the run linked that the store does not (a link removed meanwhile): read it too.
+  const unstored = new Set<string>();
   const mine: SavedPost[] = [];
+  let source = '';
+  let sourceOn = false;
   for (const s of saved.values()) {
     const p = s.post;
-    if (s.observedAt !== asOf || !enabled.has(p.source)) continue;
+    if (s.observedAt !== asOf) continue;
+    if (p.source !== source) {
+      source = p.source;
+      sourceOn = enabled.has(p.source);
+    }
+    if (!sourceOn) continue;
     if (deleted.size > 0 && deleted.has(`${p.source}:${p.id}`)) continue;
     let linked = false;
-    s.paperIds.forEach((id, i) => {
+    const ids = s.paperIds;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       // (A repeated id is one link.)
-      if (!wanted.has(id) || s.paperIds.indexOf(id) < i) return;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (i > 0 && ids.lastIndexOf(id, i - 1) >= 0) continue;
+      const n = left.get(id);
+      if (n !== undefined) left.set(id, n - 1);
+      else if (wanted.has(id)) unstored.add(id);
+      else continue;
       linked = true;
-    });
+    }
     if (linked) mine.push(s);
   }
   const dirty: string[] = [];
-  for (const [id, n] of stored) if (counts.get(id) !== n) dirty.push(id);
-  // A paper the run linked that the store does not (a link removed meanwhile): read it too.
-  const inStore = new Set(stored.map(([id]) => id));
-  for (const id of counts.keys()) if (!inStore.has(id)) dirty.push(id);
+  for (const [id, n] of left) if (n !== 0) dirty.push(id);
+  for (const id of unstored) dirty.push(id);
 
   // The posts of the dirty papers: the run's get their links there added, the others are read.
   const extra = new Map<string, string[]>();
@@ -470,16 +485,26 @@ function loadWithSaved(
 /** Posts in the store's order: by source, then id, as SQLite compares text (UTF-8 bytes). */
 function inStoreOrder(posts: MatchedPost[]): MatchedPost[] {
   const bySource = new Map<string, MatchedPost[]>();
+  // Posts come in runs of one source: its list is kept at hand.
+  let source = '';
+  let list: MatchedPost[] | undefined;
   for (const m of posts) {
-    const list = bySource.get(m.post.source);
-    if (list) list.push(m);
-    else bySource.set(m.post.source, [m]);
+    if (m.post.source !== source || list === undefined) {
+      source = m.post.source;
+      list = bySource.get(source);
+      if (list === undefined) {
+        list = [];
+        bySource.set(source, list);
+      }
+    }
+    list.push(m);
   }
   const out: MatchedPost[] = [];
   for (const source of [...bySource.keys()].sort(compareUtf8)) {
     const list = bySource.get(source)!;
     // UTF-16 order is code-point order unless a surrogate meets a unit of U+E000–U+FFFF.
-    const plain = list.every((m) => !WIDE.test(m.post.id));
+    let plain = true;
+    for (let i = 0; i < list.length && plain; i++) plain = !hasWideUnit(list[i]!.post.id);
     list.sort(
       plain
         ? (a, b) => (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0)
@@ -490,7 +515,11 @@ function inStoreOrder(posts: MatchedPost[]): MatchedPost[] {
   return out;
 }
 
-const WIDE = /[\ud800-\uffff]/;
+/** Whether a string holds a UTF-16 unit of U+D800 or above (a loop: cheaper than a regex per id). */
+function hasWideUnit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
+  return false;
+}
 
 /** Compare as SQLite's BINARY collation does (UTF-8 bytes, i.e. code points), not by UTF-16 units. */
 export function compareUtf8(a: string, b: string): number {
