@@ -353,15 +353,17 @@ function snapshotMatcher(
 
 /** Papers equal as JSON would compare them (a key holding undefined is no key). */
 function samePaper(a: Paper, b: Paper): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Paper>;
-  for (const k of keys) {
-    const x = a[k];
-    const y = b[k];
-    if (Array.isArray(x) || Array.isArray(y)) {
-      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, i) => v !== y[i]))
-        return false;
-    } else if (x !== y) return false;
-  }
+  // Every key of either (a key of both is compared twice: cheaper than building their union).
+  for (const k of Object.keys(a) as Array<keyof Paper>) if (!sameField(a[k], b[k])) return false;
+  for (const k of Object.keys(b) as Array<keyof Paper>) if (!sameField(a[k], b[k])) return false;
+  return true;
+}
+
+/** A field of two papers equal as JSON would compare it (arrays of strings item by item). */
+function sameField(x: unknown, y: unknown): boolean {
+  if (!Array.isArray(x) && !Array.isArray(y)) return x === y;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
 
