@@ -10,6 +10,7 @@ import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import { type Db, statement } from './db.js';
+import { postIdTextSql, storedPostId, storedPostIdSql } from './derived.js';
 import { type PaperRow, rowToPaper, textsPackedFrom } from './listings.js';
 
 export interface DigestMeta {
@@ -333,9 +334,10 @@ function snapshotMatcher(
   );
   const postRow = db.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE source = ? AND id = ?`);
   return (p, weights) => {
-    const row = postRow.get(p.source, p.id) as PostRow | undefined;
+    const id = storedPostId(p.id);
+    const row = postRow.get(p.source, id) as PostRow | undefined;
     if (!row) return undefined;
-    const candidates = snaps.all(p.source, p.id) as Array<Metrics & { observed_at: string }>;
+    const candidates = snaps.all(p.source, id) as Array<Metrics & { observed_at: string }>;
     // The newest snapshot at or before the digest's instant first: the one the run used.
     candidates.sort((a, b) => rankTime(a.observed_at) - rankTime(b.observed_at));
     for (const s of candidates) {
@@ -372,7 +374,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 // ------------------------------------------------------------------ rehydrating
 
-const POST_COLUMNS = 'source, id, url, author_id, author_handle, author_name, text, created_at';
+const POST_COLUMNS = `source, ${postIdTextSql('id')} AS id, url, author_id, author_handle, author_name, text, created_at`;
 
 interface PostRow {
   source: SourceId;
@@ -463,10 +465,10 @@ function rehydrate(db: Db, compact: CompactDigest, catKey: string): DayDigest {
       : (statement(
           db,
           `
-            SELECT p.source, p.id, p.url, p.author_id, p.author_handle, p.author_name, p.text, p.created_at,
-                   s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+            SELECT p.source, ${postIdTextSql('p.id')} AS id, p.url, p.author_id, p.author_handle, p.author_name,
+                   p.text, p.created_at, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
             FROM json_each(?) AS j
-            CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
+            CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = ${storedPostIdSql('j.value ->> 1')}
             JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2`,
         ).all(JSON.stringify(wanted)) as Array<PostRow & Metrics & { observed_at: string }>);
   const byKey = new Map<string, PostRow & Metrics>();
