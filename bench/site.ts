@@ -369,6 +369,21 @@ process.stdout.write(JSON.stringify({
 
 const s1 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/**
+ * Remove a previous output, then flush the file system before the next timed process starts: on a
+ * disk mounted with online `discard` (ext4 on many VMs), the deletions' discards and writebacks
+ * otherwise land in the next timed process (the same build measured 4.0 s into a fresh folder and
+ * 6.9-11.8 s right after 10,000 files were deleted). Done alike before every timed run of either tool.
+ */
+function clearAndSync(...paths: string[]): void {
+  for (const path of paths) rmSync(path, { recursive: true, force: true });
+  if (SYNC) spawnSync('sync');
+}
+
+/** SITE_BENCH_SYNC=0 skips the `sync` (to measure what it changes). */
+const SYNC = process.env.SITE_BENCH_SYNC !== '0';
+const SYNCED = () => (SYNC ? 'started after `sync`' : 'no `sync` before (SITE_BENCH_SYNC=0)');
+
 /** Run a command as a whole process; wall time, and peak RSS when GNU time is there. */
 function wholeProcess(
   command: string,
@@ -398,7 +413,7 @@ export async function benchSite(): Promise<void> {
   const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'})`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}`,
     );
     // One store grows through the sizes (older days are added); each incremental step adds the
     // next of a few days newer than all of them.
@@ -416,6 +431,7 @@ export async function benchSite(): Promise<void> {
       const storeMs = performance.now() - made;
       have = n;
       const out = join(dir, `public-${n}`);
+      clearAndSync();
       const full = timedBuild(ours, db, out, true);
       let line = `  ${String(n + added).padStart(5)} days: full build wall ${s1(full.wallMs)}, CPU ${s1(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB, ${full.files} files (store grown in ${s1(storeMs)})`;
       if (INCREMENTAL_AT.has(n)) {
@@ -425,6 +441,7 @@ export async function benchSite(): Promise<void> {
         const runs: BuildFigures[] = [];
         for (let r = 0; r < INCREMENTAL_RUNS; r++) {
           addDays(db, [newer[added++]!]);
+          clearAndSync();
           runs.push(timedBuild(ours, db, out, false));
         }
         runs.sort((x, y) => x.cpuMs - y.cpuMs);
@@ -471,8 +488,8 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const oursRuns: Array<{ wallMs: number; peakMb?: number; cpuMs?: number }> = [];
   const hugoRuns: Array<{ wallMs: number; peakMb?: number; cpuMs?: number }> = [];
   for (let i = 0; i < RACE_RUNS; i++) {
-    // Each run starts from no output folder; ours renders and writes everything (--full).
-    rmSync(racePublic, { recursive: true, force: true });
+    // Each run starts from no output folder, the deletions flushed; ours renders and writes everything (--full).
+    clearAndSync(racePublic);
     oursRuns.push(
       wholeProcess(
         process.execPath,
@@ -480,7 +497,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
         env,
       ),
     );
-    rmSync(join(hugoRoot, 'public'), { recursive: true, force: true });
+    clearAndSync(join(hugoRoot, 'public'));
     hugoRuns.push(wholeProcess(hugo, ['--quiet', '-s', hugoRoot, '-d', join(hugoRoot, 'public')]));
   }
   const a = median(oursRuns.map((r) => r.wallMs));
@@ -492,7 +509,9 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const ourFiles = countFiles(racePublic);
   const hugoFiles = countFiles(join(hugoRoot, 'public'));
   const rss = readFileSync(join(hugoRoot, 'public', 'index.xml'), 'utf8').split('<item>').length - 1;
-  console.log(`site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}:`);
+  console.log(
+    `site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}; before each timed run of either tool the previous output is deleted, ${SYNC ? 'then `sync` (its discards and writeback kept out of the timing)' : 'with no `sync` (SITE_BENCH_SYNC=0)'}:`,
+  );
   console.log(
     `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, CPU ${cpu(oursRuns)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
   );

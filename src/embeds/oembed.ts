@@ -45,6 +45,8 @@ export async function fetchOembedHtml(
  * (oEmbed html ends with `\n` or `\n\n` depending on the year).
  */
 export function trimEmbed(html: string): string {
+  // A one-line embed (most) has no line break to normalise.
+  if (!html.includes('\n') && !html.includes('\r')) return html.trim();
   return html
     .replace(/\r\n?/g, '\n')
     .replace(/\n[ \t]*(?:\n[ \t]*)+/g, '\n')

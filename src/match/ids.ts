@@ -88,6 +88,11 @@ function parseVersion(digits: string | undefined): number | undefined | null {
   return n >= 1 && String(n) === digits ? n : null;
 }
 
+/** A bare new-style identifier (`2106.04560v2`, nothing around it), or null. */
+export function parseNewId(text: string): ArxivIdRef | null {
+  return parseNew(text);
+}
+
 function parseNew(text: string): ArxivIdRef | null {
   const m = NEW_RE.exec(text);
   if (!m) return null;

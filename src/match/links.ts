@@ -3,7 +3,7 @@
  * Only known hosts (or an explicit `arXiv:` prefix in text) yield ids: bare `NNNN.NNNNN`
  * collides with version numbers and decimals.
  */
-import { type ArxivIdRef, NEW_ID_SOURCE, OLD_ID_SOURCE, parseArxivId } from './ids.js';
+import { type ArxivIdRef, NEW_ID_SOURCE, OLD_ID_SOURCE, parseArxivId, parseNewId } from './ids.js';
 
 type Route = { newOnly?: boolean; routes: ReadonlySet<string> };
 
@@ -42,8 +42,32 @@ const NEW_ONLY = /^\d{4}\./;
 /** Cheap first test: most links in posts (t.co, github, blogs) name none of the known hosts. */
 const MAYBE_KNOWN_HOST = /arxiv|alphaxiv|lanl\.gov|doi\.org|hf\.co|huggingface\.co|scirate\.com|ar5iv/i;
 
+/**
+ * The commonest links, a fixed beginning then a bare new-style id (`https://arxiv.org/abs/2106.04554`):
+ * what the general parse makes of them, found by a prefix test and one match of the id.
+ */
+const COMMON_PREFIXES = [
+  'https://arxiv.org/abs/',
+  'https://arxiv.org/pdf/',
+  'https://huggingface.co/papers/',
+  'https://www.alphaxiv.org/abs/',
+];
+
 /** The arXiv ids a URL points at (usually one); [] for anything that is not a known paper page. */
 export function extractArxivIds(url: string): ArxivIdRef[] {
+  for (let i = 0; i < COMMON_PREFIXES.length; i++) {
+    const prefix = COMMON_PREFIXES[i]!;
+    if (!url.startsWith(prefix)) continue;
+    // Anything else after the prefix (a version's .pdf, a query, old style) takes the general way.
+    const ref = parseNewId(url.slice(prefix.length));
+    if (ref) return [ref];
+    break;
+  }
+  return extractArxivIdsAnyShape(url);
+}
+
+/** extractArxivIds without its shortcut for the commonest links (exported for the tests). */
+export function extractArxivIdsAnyShape(url: string): ArxivIdRef[] {
   if (!MAYBE_KNOWN_HOST.test(url)) return [];
   const cleaned = url.trim().replace(/%2F/gi, '/').replace(TRAILING_JUNK, '');
   const parts = URL_PARTS.exec(cleaned);

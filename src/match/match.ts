@@ -22,35 +22,62 @@ export function matchPosts(posts: readonly Post[], dayPaperIds: ReadonlySet<stri
   // Many posts carry the same link (the abs page of a popular paper): each link is parsed once,
   // and kept as the day papers it names.
   const parsed = new Map<string, readonly string[]>();
-  for (const post of posts) {
-    let paperIds: string[] | undefined;
-    for (const url of post.links) {
+  // Posts come in runs of one source: its map is kept at hand.
+  let source = '';
+  let byId: Map<string, MatchedPost> | undefined;
+  for (let i = 0; i < posts.length; i++) {
+    const post = posts[i]!;
+    const links = post.links;
+    // The papers in order of first appearance, each once. Most posts name one paper through one
+    // link: they share that link's array (nothing changes a match's ids in place).
+    let paperIds: readonly string[] | undefined;
+    let own = false;
+    for (let j = 0; j < links.length; j++) {
+      const url = links[j]!;
       let ids = parsed.get(url);
       if (ids === undefined) {
         ids = dayIdsOf(url, dayPaperIds);
         parsed.set(url, ids);
       }
+      if (ids.length === 0) continue;
+      if (paperIds === undefined) {
+        paperIds = ids;
+        continue;
+      }
       for (const id of ids) {
-        // In order of first appearance, each once.
-        if (paperIds === undefined) paperIds = [id];
-        else if (!paperIds.includes(id)) paperIds.push(id);
+        if (paperIds.includes(id)) continue;
+        if (!own) {
+          paperIds = paperIds.slice();
+          own = true;
+        }
+        (paperIds as string[]).push(id);
       }
     }
     if (paperIds === undefined) continue;
-    let byId = bySource.get(post.source);
-    if (!byId) {
-      byId = new Map();
-      bySource.set(post.source, byId);
+    if (post.source !== source || byId === undefined) {
+      source = post.source;
+      byId = bySource.get(source);
+      if (byId === undefined) {
+        byId = new Map();
+        bySource.set(source, byId);
+      }
     }
     const seen = byId.get(post.id);
-    if (!seen) {
-      const matched = { post, paperIds };
+    if (seen === undefined) {
+      const matched: MatchedPost = { post, paperIds: paperIds as string[] };
       byId.set(post.id, matched);
       out.push(matched);
       continue;
     }
     seen.post = post;
-    for (const id of paperIds) if (!seen.paperIds.includes(id)) seen.paperIds.push(id);
+    // A copy: the kept array may be shared with other posts.
+    let merged: string[] | undefined;
+    for (const id of paperIds) {
+      if (seen.paperIds.includes(id) || merged?.includes(id)) continue;
+      merged = merged ?? seen.paperIds.slice();
+      merged.push(id);
+    }
+    if (merged) seen.paperIds = merged;
   }
   return out;
 }
@@ -61,6 +88,7 @@ const NONE: readonly string[] = [];
 function dayIdsOf(url: string, dayPaperIds: ReadonlySet<string>): readonly string[] {
   const refs = extractArxivIds(url);
   if (refs.length === 0) return NONE;
-  const ids = refs.map((r) => r.id).filter((id) => dayPaperIds.has(id));
+  const ids: string[] = [];
+  for (const r of refs) if (dayPaperIds.has(r.id) && !ids.includes(r.id)) ids.push(r.id);
   return ids.length === 0 ? NONE : ids;
 }

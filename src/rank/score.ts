@@ -31,12 +31,6 @@ export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = { minPaperScore: 50, min
 /** Sources whose posts can be embedded under a paper (HF entries are votes, not posts). */
 export const EMBEDDABLE_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky', 'hn']);
 
-/** Sources whose reposts/likes make the lumen `retweets`/`favorites` line. */
-const SOCIAL_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky']);
-
-/** Sources whose authors are counted as accounts. */
-const ACCOUNT_SOURCES: ReadonlySet<SourceId> = new Set<SourceId>(['x', 'bluesky', 'hn']);
-
 /** The weight of a source: the configured one when it is a finite number ≥ 0, else 1. */
 export function weightOf(weights: Weights, source: SourceId): number {
   const w = weights[source];
@@ -56,7 +50,13 @@ export function postScore(post: Pick<Post, 'source' | 'metrics'>): number {
 
 /** The engagement figure of a post of `source` from its counts already made safe. */
 function ownScore(source: SourceId, reposts: number, likes: number): number {
-  return SOCIAL_SOURCES.has(source) ? reposts + likes : likes;
+  return isSocial(source) ? reposts + likes : likes;
+}
+
+/** Whether a source's reposts/likes make the lumen `retweets`/`favorites` line (x, bluesky). */
+function isSocial(source: SourceId): boolean {
+  // Compared, not looked up: this runs per post and paper.
+  return source === 'x' || source === 'bluesky';
 }
 
 /**
@@ -139,12 +139,6 @@ export function isListed(paper: Pick<RankedPaper, 'score' | 'paper'>, thresholds
   return paper.score >= thresholds.minPaperScore && Boolean(paper.paper.pdfUrl);
 }
 
-function countAccounts(accounts: Map<SourceId, Set<string>>): number {
-  let n = 0;
-  for (const set of accounts.values()) n += set.size;
-  return n;
-}
-
 function emptyTotals(): SourceTotals {
   return { posts: 0, score: 0, weighted: 0, reposts: 0, likes: 0, replies: 0, quotes: 0 };
 }
@@ -202,6 +196,19 @@ function uniqueIds(posts: Post[]): Post[] {
   return byId.size === posts.length ? posts : [...byId.values()];
 }
 
+/** A paper's running sums for one source: its totals, weight and distinct accounts. */
+interface Tally {
+  source: SourceId;
+  weight: number;
+  totals: SourceTotals;
+  /** Distinct accounts while few (compared one by one), then a set. */
+  few: string[];
+  many: Set<string> | undefined;
+}
+
+/** Past this many distinct accounts a paper's source keeps them in a set rather than a list. */
+const FEW_ACCOUNTS = 16;
+
 /**
  * Score one paper from the posts linking it (each (source, id) once; a later copy wins).
  * `rank` is left 0: the caller numbers papers once they are ordered.
@@ -213,10 +220,24 @@ export function scorePaper(
   thresholds: Thresholds,
   normalise: (name: string) => string = normaliseName,
 ): RankedPaper {
+  return scoreUnique(paper, uniqueBySource(posts), weights, thresholds, normalise);
+}
+
+/** scorePaper of a list already unique per (source, id) and grouped by source. */
+function scoreUnique(
+  paper: Paper,
+  list: readonly Post[],
+  weights: Weights,
+  thresholds: Thresholds,
+  normalise: (name: string) => string,
+): RankedPaper {
   const authors = new Set(paper.authors.map(normalise));
+  const initials = initialsOf(authors);
   const scored: ScoredPost[] = [];
-  const bySource: Partial<Record<SourceId, SourceTotals>> = {};
-  const accounts = new Map<SourceId, Set<string>>();
+  // Per source in order of first appearance (the order of bySource's keys); the list is grouped
+  // by source, so the current one is kept at hand and the others looked up rarely.
+  const tallies: Tally[] = [];
+  let tally: Tally | undefined;
   let score = 0;
   let reposts = 0;
   let likes = 0;
@@ -224,19 +245,21 @@ export function scorePaper(
   const hf = { upvotes: 0, comments: 0 };
   let selfPromotionPosts = 0;
 
-  const list = uniqueBySource(posts);
   for (let i = 0; i < list.length; i++) {
     const post = list[i]!;
     const source = post.source;
+    if (tally === undefined || tally.source !== source) tally = tallyOf(tallies, source, weights);
     const m = post.metrics;
     // Each count made safe once: this loop runs per post and paper.
     const r = count(m.reposts);
     const l = count(m.likes);
     const c = count(m.replies);
-    const social = SOCIAL_SOURCES.has(source);
+    const social = isSocial(source);
     const own = ownScore(source, r, l);
-    const weighted = own * weightOf(weights, source);
-    const selfPromotion = isSelfPromotion(post.authorName, authors, normalise);
+    const weighted = own * tally.weight;
+    const name = post.authorName;
+    const selfPromotion =
+      name !== undefined && mayBeAuthor(name, initials) && isSelfPromotion(name, authors, normalise);
     // One literal with every field: objects of one shape keep the hot loops monomorphic.
     scored.push({
       source,
@@ -256,11 +279,7 @@ export function scorePaper(
     score += weighted;
     if (selfPromotion) selfPromotionPosts++;
 
-    let t = bySource[source];
-    if (t === undefined) {
-      t = emptyTotals();
-      bySource[source] = t;
-    }
+    const t = tally.totals;
     t.posts++;
     t.score += own;
     t.weighted += weighted;
@@ -280,23 +299,31 @@ export function scorePaper(
       hf.upvotes += l;
       hf.comments += c;
     }
-    if (ACCOUNT_SOURCES.has(source)) {
+    if (social || source === 'hn') {
       // An author we cannot identify is assumed to be an account of its own.
       const who = post.authorId ?? post.authorHandle?.toLowerCase() ?? `post:${post.id}`;
-      let seenHere = accounts.get(source);
-      if (!seenHere) {
-        seenHere = new Set();
-        accounts.set(source, seenHere);
+      if (tally.many !== undefined) tally.many.add(who);
+      else if (!tally.few.includes(who)) {
+        if (tally.few.length < FEW_ACCOUNTS) tally.few.push(who);
+        else {
+          tally.many = new Set(tally.few);
+          tally.many.add(who);
+        }
       }
-      seenHere.add(who);
     }
   }
 
   scored.sort(compareScoredPosts);
   const shown: ScoredPost[] = [];
-  for (const sp of scored) {
-    if (shown.length >= thresholds.maxPosts) break;
+  for (let i = 0; i < scored.length && shown.length < thresholds.maxPosts; i++) {
+    const sp = scored[i]!;
     if (EMBEDDABLE_SOURCES.has(sp.source) && sp.score >= thresholds.minPostScore) shown.push(sp);
+  }
+  const bySource: Partial<Record<SourceId, SourceTotals>> = {};
+  let uniqueAccounts = 0;
+  for (const t of tallies) {
+    bySource[t.source] = t.totals;
+    uniqueAccounts += t.many === undefined ? t.few.length : t.many.size;
   }
 
   return {
@@ -308,11 +335,49 @@ export function scorePaper(
     hn,
     hf,
     bySource,
-    uniqueAccounts: countAccounts(accounts),
+    uniqueAccounts,
     selfPromotionPosts,
     posts: scored,
     shown,
   };
+}
+
+/**
+ * The first characters of the paper's normalised author names that could match a post's author
+ * (those of two words or more, see isSelfPromotion), as char codes.
+ */
+function initialsOf(authors: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  for (const a of authors) if (a.includes(' ')) out.push(a.charCodeAt(0));
+  return out;
+}
+
+/**
+ * A cheap first test before normalising a post author's name: a name that starts with an ASCII
+ * letter or digit keeps it, lower-cased, at the start of its normalised form (normaliseName
+ * drops only asides in brackets, marks and other characters), so it can equal an author's name
+ * only when an author's starts with it. Any other first character says nothing.
+ */
+function mayBeAuthor(name: string, initials: readonly number[]): boolean {
+  if (initials.length === 0) return false;
+  let c = name.charCodeAt(0);
+  if (c >= 65 && c <= 90) c += 32;
+  else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return true;
+  return initials.includes(c);
+}
+
+/** The tally of `source` among a paper's, added (with the source's weight) on its first post. */
+function tallyOf(tallies: Tally[], source: SourceId, weights: Weights): Tally {
+  for (const t of tallies) if (t.source === source) return t;
+  const t: Tally = {
+    source,
+    weight: weightOf(weights, source),
+    totals: emptyTotals(),
+    few: [],
+    many: undefined,
+  };
+  tallies.push(t);
+  return t;
 }
 
 /** Score every paper of the day (listed or not), in ranking order, ranks 1..n over all of them. */
@@ -320,9 +385,25 @@ export function scoreAll(input: RankInput): RankedPaper[] {
   const postsOf = new Map<string, Post[]>();
   for (const paper of input.papers) postsOf.set(paper.id, []);
   const posts = input.posts;
+  // Posts in strictly increasing (source, id) order (as the store gives them) are each there
+  // once and come grouped by source: then no paper's list needs de-duplicating.
+  let ordered = true;
+  let lastSource = '';
+  let lastId = '';
   for (let i = 0; i < posts.length; i++) {
     const { post, paperIds } = posts[i]!;
-    for (let k = 0; k < paperIds.length; k++) postsOf.get(paperIds[k]!)?.push(post);
+    if (ordered) {
+      const source = post.source;
+      const id = post.id;
+      if (i > 0 && (source < lastSource || (source === lastSource && !(id > lastId)))) ordered = false;
+      lastSource = source;
+      lastId = id;
+    }
+    for (let k = 0; k < paperIds.length; k++) {
+      const list = postsOf.get(paperIds[k]!);
+      // A paper named twice by one post gets the post once.
+      if (list !== undefined && list[list.length - 1] !== post) list.push(post);
+    }
   }
   // The same names recur across papers (one account, many posts): normalise each once.
   const names = new Map<string, string>();
@@ -340,20 +421,19 @@ export function scoreAll(input: RankInput): RankedPaper[] {
   for (const paper of input.papers) {
     if (seen.has(paper.id)) continue;
     seen.add(paper.id);
-    out.push(scorePaper(paper, postsOf.get(paper.id) ?? [], input.weights, input.thresholds, normalise));
+    const list = postsOf.get(paper.id)!;
+    out.push(
+      scoreUnique(paper, ordered ? list : uniqueBySource(list), input.weights, input.thresholds, normalise),
+    );
   }
   out.sort(comparePapers);
-  out.forEach((p, i) => {
-    p.rank = i + 1;
-  });
+  for (let i = 0; i < out.length; i++) out[i]!.rank = i + 1;
   return out;
 }
 
 /** The day's ranking: listed papers only (score ≥ minPaperScore, with a PDF), ranks 1..n. */
 export function rankDay(input: RankInput): RankedPaper[] {
   const listed = scoreAll(input).filter((p) => isListed(p, input.thresholds));
-  listed.forEach((p, i) => {
-    p.rank = i + 1;
-  });
+  for (let i = 0; i < listed.length; i++) listed[i]!.rank = i + 1;
   return listed;
 }

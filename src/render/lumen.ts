@@ -24,9 +24,11 @@ export function postFileName(day: string): string {
 
 /** A field made single-line, tag-free and link-free (see the module comment). */
 export function safeText(text: string): string {
-  return collapseWhitespace(text)
-    .replace(/</g, '&lt;')
-    .replace(/\](?=\()/g, ']\\');
+  let safe = collapseWhitespace(text);
+  // Most fields hold neither: no regex pass over them.
+  if (safe.includes('<')) safe = safe.replace(/</g, '&lt;');
+  if (safe.includes('](')) safe = safe.replace(/\](?=\()/g, ']\\');
+  return safe;
 }
 
 /** safeText for a field that starts a paragraph: it cannot begin a link reference definition either. */
@@ -102,21 +104,36 @@ export function paperBlock(
   timestamp: string,
   embedHtml: (post: ScoredPost) => string | undefined,
 ): string {
+  const parts: string[] = [];
+  pushPaperBlock(parts, paper, timestamp, embedHtml);
+  return parts.join('');
+}
+
+/** paperBlock's text, as pieces pushed onto `parts` (one join for the whole post, no string trees). */
+function pushPaperBlock(
+  parts: string[],
+  paper: RankedPaper,
+  timestamp: string,
+  embedHtml: (post: ScoredPost) => string | undefined,
+): void {
   const p = paper.paper;
   const categories = p.categories.map((c) => `[${c}](https://arxiv.org/list/${c}/recent)`).join(' | ');
-  let out =
-    `\n# ${paper.rank}. ${safeText(p.title)}\n\n${safeParagraph(p.authors.map(safeText).join(', '))}\n\n` +
-    `- retweets: ${paper.reposts}, favorites: ${paper.likes} (${timestamp})\n` +
-    votesLine(paper) +
-    `\n- links: [abs](https://arxiv.org/abs/${p.id}) | [pdf](https://arxiv.org/pdf/${p.id})\n` +
-    `- ${categories}\n\n${safeParagraph(p.abstract)}\n\n`;
+  parts.push(
+    `\n# ${paper.rank}. ${safeText(p.title)}\n\n${safeParagraph(p.authors.map(safeText).join(', '))}\n\n`,
+    `- retweets: ${paper.reposts}, favorites: ${paper.likes} (${timestamp})\n`,
+    votesLine(paper),
+    `\n- links: [abs](https://arxiv.org/abs/${p.id}) | [pdf](https://arxiv.org/pdf/${p.id})\n`,
+    `- ${categories}\n\n`,
+    safeParagraph(p.abstract),
+    '\n\n',
+  );
   for (const post of paper.shown) {
     // One HTML block: a blank line inside (a cached embed of an older run) would end it.
     const raw = embedHtml(post);
     const html = raw === undefined ? undefined : trimEmbed(raw);
-    if (html) out += `${html}\n\n`;
+    if (html) parts.push(html, '\n\n');
   }
-  return `${out}\n\n`;
+  parts.push('\n\n');
 }
 
 /** The whole post for a day: front matter, then one block per ranked paper in order. */
@@ -124,6 +141,6 @@ export function renderLumen(digest: DayDigest, embedHtml: (post: ScoredPost) => 
   const observed = instant(digest.observedAt);
   const timestamp = countTimestamp(observed);
   const parts = [frontMatter(digest.day, digest.observedAt, digest.horizon)];
-  for (const paper of digest.papers) parts.push(paperBlock(paper, timestamp, embedHtml));
+  for (const paper of digest.papers) pushPaperBlock(parts, paper, timestamp, embedHtml);
   return parts.join('');
 }

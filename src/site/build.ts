@@ -129,6 +129,13 @@ export interface GenerationOutput {
   remove(path: string): void;
   /** Keep the previous generation's file unchanged (a hard link); false when it is missing. */
   keep(path: string): boolean;
+  /**
+   * Optional, for a build with nothing to compare to: write a text whose content hash the writer
+   * makes (on its own thread, with the encoding); `writtenHashes` gives them once all are written.
+   */
+  writeHashed?(path: string, data: string): void;
+  /** The content hashes (as `sha` makes them) of the files given to writeHashed, by site path. */
+  writtenHashes?(): ReadonlyMap<string, string>;
 }
 
 /** What a build did. */
@@ -268,8 +275,22 @@ export function buildGeneration(
     label: cfg.siteTitle,
   };
 
+  // With no previous generation to compare with, rendered texts are encoded and hashed by the
+  // writer (its thread), not here: their hashes are only needed for the manifest, at the end.
+  let hashLater = prev === undefined && out.writeHashed !== undefined;
+  const unhashed = new Set<string>();
   /** Hand a rendered file over: kept when the previous generation has the same bytes, else written. */
   const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false, now = false) => {
+    if (hashLater && typeof data === 'string' && !now) {
+      stats.rendered++;
+      out.writeHashed!(path, data);
+      stats.fresh++;
+      stats.writtenPaths.push(path);
+      unhashed.add(path);
+      files[path] = ['', owner, math ? 1 : 0];
+      return;
+    }
+    unhashed.delete(path);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const hash = sha(bytes);
     stats.rendered++;
@@ -639,6 +660,12 @@ export function buildGeneration(
   if (files.anyMath()) for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
+  if (hashLater) {
+    // The manifest needs every hash: wait for the writer's; its own slices are hashed here.
+    const hashes = out.writtenHashes!();
+    for (const path of unhashed) files[path]![0] = hashes.get(path) ?? '';
+    hashLater = false;
+  }
   writeManifest(
     {
       version: MANIFEST_VERSION,

@@ -6,6 +6,7 @@
 import { sanitizeEmbed } from '../embeds/sanitize.js';
 import type { Metrics, Post, SourceId } from '../types.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
+import { num } from './fragments.js';
 import type { EmbedRecord } from './model.js';
 
 /** The fields of a post a card shows (ScoredPost and StoredPost both fit). */
@@ -51,7 +52,8 @@ export function countsText(source: SourceId, m: Metrics): string {
             [m.quotes, 'quote', 'quotes'],
           ];
   const shown = parts.filter(([n], i) => n > 0 || i === 0);
-  return shown.map(([n, one, many]) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`).join(' · ');
+  // num, not toLocaleString: the same text for counts (integers), without Intl's cost on every post.
+  return shown.map(([n, one, many]) => `${num(n)} ${n === 1 ? one : many}`).join(' · ');
 }
 
 /** An ISO instant as `YYYY-MM-DD HH:MM UTC` (empty when missing or malformed). */

@@ -47,7 +47,8 @@ export function engagementChart(points: readonly EngagementPoint[]): string {
     )
     .join('');
   return [
-    `<figure class="chart"><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(label)}">`,
+    // The caption names the chart (one chart a page): its text is not repeated in an aria-label.
+    `<figure class="chart"><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="chart-caption">`,
     ticks,
     `<line class="axis" x1="${PAD.left}" y1="${base}" x2="${W - PAD.right}" y2="${base}"/>`,
     `<line class="axis" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${base}"/>`,
@@ -56,6 +57,6 @@ export function engagementChart(points: readonly EngagementPoint[]): string {
     `<text class="lbl" x="${W - PAD.right}" y="${H - 8}" text-anchor="end">${escapeHtml(formatInstant(last.at))}</text>`,
     `<polyline class="line" points="${line}"/>`,
     dots,
-    `</svg><figcaption>${escapeHtml(label)}</figcaption></figure>`,
+    `</svg><figcaption id="chart-caption">${escapeHtml(label)}</figcaption></figure>`,
   ].join('');
 }

@@ -7,6 +7,7 @@
 
 import { StoreError } from '../errors.js';
 import { type Db, statement } from '../store/db.js';
+import { postIdTextSql, storedPostId } from '../store/derived.js';
 import { listDigestRows, readDigest } from '../store/digests.js';
 import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
 import { unpackText } from '../store/packed.js';
@@ -61,7 +62,8 @@ export function storeSource(db: Db, options: LoadOptions = {}): SiteSource {
 export function histories(db: Db, ids: readonly string[]): Map<string, EngagementPoint[]> {
   const rows = db
     .prepare(`
-      SELECT pp.paper_id, s.source, s.post_id, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      SELECT pp.paper_id, s.source, ${postIdTextSql('s.post_id')}, s.observed_at, s.reposts, s.likes, s.replies,
+             s.quotes
       FROM post_papers pp INDEXED BY post_papers_paper
       JOIN snapshots s ON s.source = pp.source AND s.post_id = pp.post_id
       WHERE pp.paper_id IN (SELECT value FROM json_each(?))`)
@@ -140,12 +142,14 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   const ids = JSON.stringify(day.digest.papers.map((r) => r.paper.id));
   const links = statement(
     db,
-    'SELECT paper_id, source, post_id FROM post_papers WHERE paper_id IN (SELECT value FROM json_each(?))',
+    `SELECT paper_id, source, ${postIdTextSql('post_id')} AS post_id FROM post_papers
+     WHERE paper_id IN (SELECT value FROM json_each(?))`,
   ).all(ids) as Array<{ paper_id: string; source: SourceId; post_id: string }>;
   const snapRows = statement(
     db,
     `
-      SELECT DISTINCT s.source, s.post_id, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      SELECT DISTINCT s.source, ${postIdTextSql('s.post_id')} AS post_id, s.observed_at, s.reposts, s.likes,
+             s.replies, s.quotes
       FROM post_papers pp JOIN snapshots s ON s.source = pp.source AND s.post_id = pp.post_id
       WHERE pp.paper_id IN (SELECT value FROM json_each(?))`,
   ).all(ids) as Array<{
@@ -179,7 +183,8 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
 
   const postRow = statement(
     db,
-    'SELECT source, id, url, author_handle, author_name, text, created_at FROM posts WHERE source = ? AND id = ?',
+    `SELECT source, ${postIdTextSql('id')} AS id, url, author_handle, author_name, text, created_at FROM posts
+     WHERE source = ? AND id = ?`,
   );
   const papers = new Map<string, PaperExtras>();
   const paperSnapshots = new Map<string, SnapshotRow[]>();
@@ -196,7 +201,7 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
       papers.set(l.paper_id, extras);
     }
     if (listed.get(l.paper_id)?.has(key)) continue;
-    const r = postRow.get(l.source, l.post_id) as
+    const r = postRow.get(l.source, storedPostId(l.post_id)) as
       | {
           source: SourceId;
           id: string;
@@ -245,7 +250,7 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   const embeds = new Map<string, EmbedRecord>();
   for (const key of wanted) {
     const colon = key.indexOf(':');
-    const e = embedRow.get(key.slice(0, colon), key.slice(colon + 1)) as
+    const e = embedRow.get(key.slice(0, colon), storedPostId(key.slice(colon + 1))) as
       | { status: string; html: string | Buffer | null }
       | undefined;
     if (e)

@@ -7,7 +7,7 @@
  * by a worker thread while the builder renders the next pages (creating ~8,000 files is mostly
  * kernel time, which then overlaps the rendering instead of adding to it).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   copyFileSync,
@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
@@ -104,8 +104,11 @@ export function openSiteWriter(outDir: string): SiteWriter {
 }
 
 // The worker: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
+// Each message is a batch of files: posting one message per file cost the builder more than the
+// writes themselves (a full build posts ~10,000 files).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
 const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
 const pending = new Int32Array(workerData.pending);
@@ -113,16 +116,26 @@ const made = new Set();
 let failure = null;
 parentPort.on('message', (m) => {
   if (m.end) { parentPort.postMessage({ failure }); return; }
-  if (failure === null) {
+  const hashes = [];
+  for (let i = 0; failure === null && i < m.targets.length; i++) {
     try {
-      const folder = dirname(m.target);
+      const target = m.targets[i];
+      let data = m.data[i];
+      const folder = dirname(target);
       if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
-      if (Array.isArray(m.data)) {
-        const fd = openSync(m.target, 'w');
-        try { for (const chunk of m.data) writeSync(fd, chunk); } finally { closeSync(fd); }
-      } else writeFileSync(m.target, m.data);
+      if (m.keys[i] !== null) {
+        // A text to encode and hash here, off the builder's thread (hashed as build.ts sha does).
+        data = Buffer.from(data);
+        hashes.push([m.keys[i], createHash('sha1').update(data).digest('base64')]);
+      }
+      if (Array.isArray(data)) {
+        const fd = openSync(target, 'w');
+        try { for (const chunk of data) writeSync(fd, chunk); } finally { closeSync(fd); }
+      } else writeFileSync(target, data);
     } catch (error) { failure = String(error && error.message || error); }
   }
+  // Sent before the batch is counted done: once nothing is pending, every hash can be received.
+  if (hashes.length > 0) workerData.hashes.postMessage(hashes);
   Atomics.sub(pending, 0, m.cost);
   Atomics.notify(pending, 0);
 });
@@ -134,27 +147,106 @@ const SYNC_WRITES = 400;
 /** Unwritten kilobytes the builder may run ahead of the worker before it waits (bounds memory). */
 const MAX_PENDING_KB = 8 * 1024;
 
+/** A batch goes to the worker once it holds this many files or kilobytes. */
+const BATCH_FILES = 64;
+const BATCH_KB = 512;
+
 /**
  * The writer thread only copies buffers (kept outside its heap) to files: a small heap is enough,
  * and V8's default young generation alone would add tens of megabytes to a build's peak memory.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
+/** Writer threads started and batches posted to them by site writers in this process (tests count them). */
+export const writerStats = { threads: 0, batches: 0 };
+
+/**
+ * A writer thread fed in batches, started on the first file: `add` queues a file (absolute path),
+ * `finish` sends the last batch and waits for every write (null when all went well, else why not).
+ */
+function writerThread() {
+  const shared = new SharedArrayBuffer(4);
+  const pending = new Int32Array(shared);
+  const channel = new MessageChannel();
+  let worker: Worker | undefined;
+  let targets: string[] = [];
+  let data: Array<string | Buffer | Buffer[]> = [];
+  let keys: Array<string | null> = [];
+  let transfer = new Set<ArrayBuffer>();
+  let cost = 0;
+  const flush = () => {
+    if (targets.length === 0) return;
+    // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
+    for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
+      Atomics.wait(pending, 0, k, 100);
+    }
+    Atomics.add(pending, 0, cost);
+    worker ??= startWorker(shared, channel.port2);
+    worker.postMessage({ targets, data, keys, cost }, [...transfer]);
+    writerStats.batches++;
+    targets = [];
+    data = [];
+    keys = [];
+    transfer = new Set();
+    cost = 0;
+  };
+  return {
+    /** Queue a file; with a `key`, `content` is a text the thread encodes and hashes (see `hashes`). */
+    add(target: string, content: string | Buffer | Buffer[], bytes: number, key: string | null = null): void {
+      targets.push(target);
+      data.push(content);
+      keys.push(key);
+      cost += Math.ceil(bytes / 1024) + 1;
+      // A Buffer with an ArrayBuffer of its own moves to the worker without a copy; the sink owns it.
+      if (
+        typeof content !== 'string' &&
+        !Array.isArray(content) &&
+        content.byteOffset === 0 &&
+        content.byteLength === content.buffer.byteLength
+      )
+        transfer.add(content.buffer as ArrayBuffer);
+      if (targets.length >= BATCH_FILES || cost >= BATCH_KB) flush();
+    },
+    /** Wait until every queued file is written; the hashes of those queued with a key, by key. */
+    hashes(into: Map<string, string>): void {
+      flush();
+      for (let k = Atomics.load(pending, 0); k > 0; k = Atomics.load(pending, 0)) {
+        Atomics.wait(pending, 0, k, 100);
+      }
+      for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1))
+        for (const [key, hash] of m.message as Array<[string, string]>) into.set(key, hash);
+    },
+    finish(): Promise<string | null> {
+      flush();
+      channel.port1.close();
+      if (!worker) channel.port2.close();
+      return endWorker(worker);
+    },
+  };
+}
+
+function startWorker(shared: SharedArrayBuffer, hashes: MessagePort): Worker {
+  writerStats.threads++;
+  return new Worker(WORKER, {
+    eval: true,
+    workerData: { pending: shared, hashes },
+    transferList: [hashes],
+    execArgv: [],
+    resourceLimits: WORKER_LIMITS,
+  });
+}
+
 /** Like openSiteWriter, but the files are written by a worker thread as they come. */
 export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
   const job = prepare(outDir);
   const sizes = new Map<string, number>();
-  const shared = new SharedArrayBuffer(4);
-  const pending = new Int32Array(shared);
-  const worker = new Worker(WORKER, { eval: true, workerData: { pending: shared }, execArgv: [] });
+  const thread = writerThread();
   let done = false;
-
-  const finish = () => endWorker(worker);
 
   const abort = async () => {
     if (done) return;
     done = true;
-    await finish().catch(() => null);
+    await thread.finish().catch(() => null);
     rmSync(job.temp, { recursive: true, force: true });
   };
 
@@ -163,22 +255,13 @@ export function openThreadedSiteWriter(outDir: string): ThreadedSiteWriter {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       const target = safeJoin(job.temp, path);
       const bytes = byteLength(data);
-      const cost = Math.ceil(bytes / 1024) + 1;
-      // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
-      for (let now = Atomics.load(pending, 0); now > MAX_PENDING_KB; now = Atomics.load(pending, 0)) {
-        Atomics.wait(pending, 0, now, 100);
-      }
-      Atomics.add(pending, 0, cost);
-      // A Buffer with an ArrayBuffer of its own moves to the worker without a copy; the sink owns it.
-      const own =
-        typeof data !== 'string' && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      worker.postMessage({ target, data, cost }, own ? [data.buffer as ArrayBuffer] : []);
+      thread.add(target, data, bytes);
       sizes.set(path, bytes);
     },
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
-      await finishWrites(finish, job.dir, () => rmSync(job.temp, { recursive: true, force: true }));
+      await finishWrites(thread.finish, job.dir, () => rmSync(job.temp, { recursive: true, force: true }));
       return swap(job, sizes);
     },
     abort,
@@ -384,6 +467,11 @@ export function openGeneration(
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       sizes.set(path, sink.write(safeJoin(job.temp, path), data, path, now));
     },
+    writeHashed(path, data) {
+      if (done) throw new HotpapersError('site', 'the site writer is closed');
+      sizes.set(path, sink.writeHashed(safeJoin(job.temp, path), data, path));
+    },
+    writtenHashes: () => sink.hashes(),
     keep: () => false,
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
@@ -677,9 +765,9 @@ function linkedGeneration(outDir: string, into: string, fromDir: string | undefi
  */
 function fileSink() {
   const made = new Set<string>();
-  const shared = new SharedArrayBuffer(4);
-  const pending = new Int32Array(shared);
-  let worker: Worker | undefined;
+  const hashes = new Map<string, string>();
+  const thread = writerThread();
+  let threaded = false;
   let syncWrites = 0;
   const folderFor = (target: string) => {
     const folder = dirname(target);
@@ -692,7 +780,7 @@ function fileSink() {
     /** Write `data` to `target` (`now`: before returning); its size. */
     write(target: string, data: Buffer | Buffer[], path: string, now: boolean): number {
       const bytes = Array.isArray(data) ? data.reduce((k, c) => k + c.length, 0) : data.length;
-      if (now || (!worker && syncWrites < SYNC_WRITES)) {
+      if (now || (!threaded && syncWrites < SYNC_WRITES)) {
         syncWrites++;
         try {
           folderFor(target);
@@ -702,20 +790,30 @@ function fileSink() {
         }
         return bytes;
       }
-      worker ??= new Worker(WORKER, {
-        eval: true,
-        workerData: { pending: shared },
-        execArgv: [],
-        resourceLimits: WORKER_LIMITS,
-      });
-      const cost = Math.ceil(bytes / 1024) + 1;
-      for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
-        Atomics.wait(pending, 0, k, 100);
-      }
-      Atomics.add(pending, 0, cost);
-      const own = !Array.isArray(data) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      worker.postMessage({ target, data, cost }, own ? [(data as Buffer).buffer as ArrayBuffer] : []);
+      threaded = true;
+      thread.add(target, data, bytes);
       return bytes;
+    },
+    /**
+     * Write the text `data` to `target`, its content hash (see `hashes`) made by whichever thread
+     * writes it: the writer thread encodes and hashes what it writes, off the builder's thread.
+     */
+    writeHashed(target: string, data: string, path: string): number {
+      if (!threaded && syncWrites < SYNC_WRITES) {
+        const bytes = Buffer.from(data);
+        hashes.set(path, createHash('sha1').update(bytes).digest('base64'));
+        return this.write(target, bytes, path, true);
+      }
+      threaded = true;
+      hashes.delete(path);
+      const bytes = Buffer.byteLength(data);
+      thread.add(target, data, bytes, path);
+      return bytes;
+    },
+    /** The hashes of the files written by writeHashed, by site path (waits for the writer thread). */
+    hashes(): Map<string, string> {
+      thread.hashes(hashes);
+      return hashes;
     },
     /** Append to `target` now. */
     append(target: string, chunk: Buffer, path: string): void {
@@ -727,6 +825,6 @@ function fileSink() {
       }
     },
     /** Wait for the worker's writes: null when all went well, else why not. */
-    finish: () => endWorker(worker),
+    finish: () => thread.finish(),
   };
 }

@@ -30,3 +30,35 @@ export function isoTimeSql(column: string): string {
       THEN strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || printf('.%03dZ', ${column} % 1000)
       ELSE ${column} END`;
 }
+
+/** Int64's bounds, for storedPostId. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const LONG_DECIMAL = /^-?[1-9][0-9]*$/;
+
+/**
+ * A post id as the store keeps it (posts, post_papers, snapshots, embeds, post_deletions; see
+ * migration 11): a decimal of 16 to 19 characters that an INTEGER gives back exactly (X's
+ * snowflake ids) as that integer, 8 bytes instead of 19 in each of those tables; any other id
+ * (Bluesky's at:// URIs, HN's short numbers, HF's paper ids) as its text. A bigint, so
+ * better-sqlite3 binds an INTEGER. Frozen with migration 11, like storedPostIdSql.
+ */
+export function storedPostId(id: string): string | bigint {
+  if (id.length < 16 || id.length > 19 || !LONG_DECIMAL.test(id)) return id;
+  const n = BigInt(id);
+  return n >= INT64_MIN && n <= INT64_MAX ? n : id;
+}
+
+/**
+ * storedPostId as SQL over a TEXT expression (an id in JSON, an old TEXT column): the integer
+ * exactly when casting it back gives the same text (no sign, space, leading zero or overflow).
+ */
+export function storedPostIdSql(text: string): string {
+  return `CASE WHEN length(${text}) BETWEEN 16 AND 19 AND typeof(${text}) = 'text'
+      AND CAST(CAST(${text} AS INTEGER) AS TEXT) = ${text} THEN CAST(${text} AS INTEGER) ELSE ${text} END`;
+}
+
+/** SQL of a stored post id column back to the text id readers see. */
+export function postIdTextSql(column: string): string {
+  return `CAST(${column} AS TEXT)`;
+}

@@ -10,6 +10,7 @@ import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
 import { type Db, statement } from './db.js';
+import { postIdTextSql, storedPostId, storedPostIdSql } from './derived.js';
 import { type PaperRow, rowToPaper, textsPackedFrom } from './listings.js';
 
 export interface DigestMeta {
@@ -31,12 +32,19 @@ export type Observations = ReadonlyMap<string, ReadonlyMap<string, string>>;
 /** The Observations of loaded posts (source → id → observed_at; no key strings to build). */
 export function observationsOf(matched: readonly MatchedPost[]): Observations {
   const out = new Map<string, Map<string, string>>();
-  for (const { post, observedAt } of matched) {
+  // Loaded posts come in runs of one source (the store's order): its map is kept at hand.
+  let source = '';
+  let byId: Map<string, string> | undefined;
+  for (let i = 0; i < matched.length; i++) {
+    const { post, observedAt } = matched[i]!;
     if (observedAt === undefined) continue;
-    let byId = out.get(post.source);
-    if (!byId) {
-      byId = new Map();
-      out.set(post.source, byId);
+    if (post.source !== source || byId === undefined) {
+      source = post.source;
+      byId = out.get(source);
+      if (byId === undefined) {
+        byId = new Map();
+        out.set(source, byId);
+      }
     }
     byId.set(post.id, observedAt);
   }
@@ -326,9 +334,10 @@ function snapshotMatcher(
   );
   const postRow = db.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE source = ? AND id = ?`);
   return (p, weights) => {
-    const row = postRow.get(p.source, p.id) as PostRow | undefined;
+    const id = storedPostId(p.id);
+    const row = postRow.get(p.source, id) as PostRow | undefined;
     if (!row) return undefined;
-    const candidates = snaps.all(p.source, p.id) as Array<Metrics & { observed_at: string }>;
+    const candidates = snaps.all(p.source, id) as Array<Metrics & { observed_at: string }>;
     // The newest snapshot at or before the digest's instant first: the one the run used.
     candidates.sort((a, b) => rankTime(a.observed_at) - rankTime(b.observed_at));
     for (const s of candidates) {
@@ -344,15 +353,17 @@ function snapshotMatcher(
 
 /** Papers equal as JSON would compare them (a key holding undefined is no key). */
 function samePaper(a: Paper, b: Paper): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Paper>;
-  for (const k of keys) {
-    const x = a[k];
-    const y = b[k];
-    if (Array.isArray(x) || Array.isArray(y)) {
-      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, i) => v !== y[i]))
-        return false;
-    } else if (x !== y) return false;
-  }
+  // Every key of either (a key of both is compared twice: cheaper than building their union).
+  for (const k of Object.keys(a) as Array<keyof Paper>) if (!sameField(a[k], b[k])) return false;
+  for (const k of Object.keys(b) as Array<keyof Paper>) if (!sameField(a[k], b[k])) return false;
+  return true;
+}
+
+/** A field of two papers equal as JSON would compare it (arrays of strings item by item). */
+function sameField(x: unknown, y: unknown): boolean {
+  if (!Array.isArray(x) && !Array.isArray(y)) return x === y;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
 
@@ -363,7 +374,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 // ------------------------------------------------------------------ rehydrating
 
-const POST_COLUMNS = 'source, id, url, author_id, author_handle, author_name, text, created_at';
+const POST_COLUMNS = `source, ${postIdTextSql('id')} AS id, url, author_id, author_handle, author_name, text, created_at`;
 
 interface PostRow {
   source: SourceId;
@@ -454,10 +465,10 @@ function rehydrate(db: Db, compact: CompactDigest, catKey: string): DayDigest {
       : (statement(
           db,
           `
-            SELECT p.source, p.id, p.url, p.author_id, p.author_handle, p.author_name, p.text, p.created_at,
-                   s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+            SELECT p.source, ${postIdTextSql('p.id')} AS id, p.url, p.author_id, p.author_handle, p.author_name,
+                   p.text, p.created_at, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
             FROM json_each(?) AS j
-            CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
+            CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = ${storedPostIdSql('j.value ->> 1')}
             JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2`,
         ).all(JSON.stringify(wanted)) as Array<PostRow & Metrics & { observed_at: string }>);
   const byKey = new Map<string, PostRow & Metrics>();

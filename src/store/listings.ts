@@ -3,6 +3,8 @@
  * kept), the listing rows of (day, categories) and the listing_days marker saying the listing
  * is complete. Writes happen in one transaction, so a killed run leaves all or nothing.
  */
+
+import type { Statement } from 'better-sqlite3';
 import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
@@ -159,15 +161,26 @@ const OPTIONAL = ['comment', 'journal_ref', 'doi', 'published', 'updated', 'pdf_
 const NEWER = 'excluded.version >= papers.version';
 
 // A newer (or equal) version replaces the metadata; optional fields a source lacks (the feed
-// has no submission time) keep what another source stored.
+// has no submission time) keep what another source stored. Positional parameters, in
+// paperParams' order; one paper a statement (a statement writing several rows of papers, a
+// parent table, would plan a scan of listings for its foreign key).
+const PAPER_COLUMNS = ['id', 'version', ...REQUIRED, ...OPTIONAL] as const;
 const UPSERT_PAPER = `
-  INSERT INTO papers (id, version, ${[...REQUIRED, ...OPTIONAL].join(', ')})
-  VALUES (@id, @version, ${[...REQUIRED, ...OPTIONAL].map((c) => `@${c}`).join(', ')})
+  INSERT INTO papers (${PAPER_COLUMNS.join(', ')})
+  VALUES (${PAPER_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(id) DO UPDATE SET
     version = MAX(excluded.version, papers.version),
     ${REQUIRED.map((c) => `${c} = CASE WHEN ${NEWER} THEN excluded.${c} ELSE papers.${c} END`).join(',\n    ')},
     ${OPTIONAL.map((c) => `${c} = CASE WHEN ${NEWER} THEN COALESCE(excluded.${c}, papers.${c}) ELSE COALESCE(papers.${c}, excluded.${c}) END`).join(',\n    ')}
 `;
+// The listing's rows, up to ROWS a statement (one call into SQLite per ROWS rows).
+const ROWS = 64;
+const rowsOf = (n: number, width: number) =>
+  Array.from({ length: n }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
+// fetched_at is the day's (listing_days), not repeated per row.
+const insertListings = (n: number) => `
+  INSERT OR REPLACE INTO listings (day, categories, paper_id, announce_type, method)
+  SELECT ?, ?, column1, column2, column3 FROM (VALUES ${rowsOf(n, 3)})`;
 
 /** What packPaperTexts made of a paper's texts: the texts given and the columns stored. */
 interface PackedTexts {
@@ -206,24 +219,62 @@ export function textsPackedFrom(
   return same ? { title: paper.title, authors: [...paper.authors], abstract: paper.abstract } : undefined;
 }
 
-function paperParams(paper: Paper, packed: Map<string, PackedTexts>) {
-  const texts = packPaperTexts(paper);
+/** Whether two papers' title, authors and abstract are the same texts. */
+function sameTexts(
+  a: Pick<Paper, 'title' | 'authors' | 'abstract'>,
+  b: Pick<Paper, 'title' | 'authors' | 'abstract'>,
+): boolean {
+  return (
+    a.abstract === b.abstract &&
+    a.title === b.title &&
+    a.authors.length === b.authors.length &&
+    a.authors.every((x, i) => x === b.authors[i])
+  );
+}
+
+/**
+ * Append a paper's values in PAPER_COLUMNS' order to `out`. Its texts are packed (a DEFLATE), or
+ * taken from the previous saveListing of this process when it packed the very same texts.
+ */
+function paperParams(
+  paper: Paper,
+  previous: ReadonlyMap<string, PackedTexts>,
+  packed: Map<string, PackedTexts>,
+  out: unknown[],
+): void {
+  const known = previous.get(paper.id);
+  const texts = known && sameTexts(known.from, paper) ? known.stored : packPaperTexts(paper);
   packed.set(paper.id, {
     from: { title: paper.title, authors: [...paper.authors], abstract: paper.abstract },
     stored: texts,
   });
-  return {
-    id: paper.id,
-    version: paper.version,
-    ...texts,
-    categories: packList(paper.categories),
-    primary_category: paper.primaryCategory,
-    comment: paper.comment ?? null,
-    journal_ref: paper.journalRef ?? null,
-    doi: paper.doi ?? null,
-    published: paper.published === undefined ? null : packPaperTime(paper.published),
-    updated: paper.updated === undefined ? null : packPaperTime(paper.updated),
-    pdf_url: paper.pdfUrl === undefined ? null : packPdfUrl(paper.id, paper.pdfUrl),
+  out.push(
+    paper.id,
+    paper.version,
+    texts.title,
+    texts.abstract,
+    texts.authors,
+    packList(paper.categories),
+    paper.primaryCategory,
+    paper.comment ?? null,
+    paper.journalRef ?? null,
+    paper.doi ?? null,
+    paper.published === undefined ? null : packPaperTime(paper.published),
+    paper.updated === undefined ? null : packPaperTime(paper.updated),
+    paper.pdfUrl === undefined ? null : packPdfUrl(paper.id, paper.pdfUrl),
+  );
+}
+
+/** Prepared statements of `sql(n)` on `db`, made on first use (one per statement size). */
+function statements(db: Db, sql: (n: number) => string): (n: number) => Statement {
+  const made = new Map<number, Statement>();
+  return (n) => {
+    let stmt = made.get(n);
+    if (!stmt) {
+      stmt = db.prepare(sql(n));
+      made.set(n, stmt);
+    }
+    return stmt;
   };
 }
 
@@ -231,23 +282,30 @@ function paperParams(paper: Paper, packed: Map<string, PackedTexts>) {
 export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
   const key = categoriesKey(listing.categories);
   const upsert = db.prepare(UPSERT_PAPER);
+  const insert = statements(db, insertListings);
   const clear = db.prepare('DELETE FROM listings WHERE day = ? AND categories = ?');
-  // fetched_at is the day's (listing_days), not repeated per row.
-  const insert = db.prepare(
-    'INSERT OR REPLACE INTO listings (day, categories, paper_id, announce_type, method) VALUES (?, ?, ?, ?, ?)',
-  );
   const mark = db.prepare(
     'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',
   );
+  const previous = lastPacked;
   const packed = new Map<string, PackedTexts>();
   lastPacked = packed;
   inTransaction(db, () => {
     clear.run(listing.day, key);
     const ids = new Set<string>();
-    for (const paper of listing.papers) {
-      upsert.run(paperParams(paper, packed));
-      insert.run(listing.day, key, paper.id, paper.announceType, paper.method);
-      ids.add(paper.id);
+    const papers = listing.papers;
+    const paperValues: unknown[] = [];
+    for (let from = 0; from < papers.length; from += ROWS) {
+      const chunk = papers.slice(from, from + ROWS);
+      const listingValues: unknown[] = [listing.day, key];
+      for (const paper of chunk) {
+        paperValues.length = 0;
+        paperParams(paper, previous, packed, paperValues);
+        upsert.run(paperValues);
+        listingValues.push(paper.id, paper.announceType, paper.method);
+        ids.add(paper.id);
+      }
+      insert(chunk.length).run(listingValues);
     }
     mark.run(listing.day, key, listing.method, fetchedAt, ids.size);
   });

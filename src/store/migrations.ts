@@ -3,7 +3,7 @@
  * the schema to user_version N: SQL, or a function for a change of data SQL cannot express.
  */
 import type { Db } from './db.js';
-import { isoTimeSql, usualPostUrlSql } from './derived.js';
+import { isoTimeSql, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { compactStoredDigests } from './digests.js';
 import { packStoredAbstracts } from './packed.js';
 
@@ -217,6 +217,8 @@ export const MIGRATIONS: readonly Migration[] = [
   // 10: a snapshot's instant in 6 bytes instead of 24 (snapshots.observed), papers WITHOUT
   // ROWID, no index of listings by paper (see compactSnapshotsAndPapers).
   compactSnapshotsAndPapers,
+  // 11: X's 19-digit post ids kept as 8-byte integers in every per-post table (see integerPostIds).
+  integerPostIds,
 ];
 
 const ISO_GLOB =
@@ -419,6 +421,100 @@ export function compactSnapshotsAndPapers(db: Db): void {
   DROP TABLE papers;
   ALTER TABLE papers_new RENAME TO papers;
   ALTER TABLE listings_new RENAME TO listings;
+  `);
+  const check = db.pragma('foreign_key_check') as unknown[];
+  if (check.length > 0) throw new Error(`${check.length} row(s) refer to a missing parent after the rebuild`);
+}
+
+/**
+ * Migration 11's step. A post's id is in five tables (posts, post_papers and its index by paper,
+ * snapshots, embeds; post_deletions): an X id, 19 digits of text each time, becomes the integer
+ * it spells (8 bytes) where that gives it back exactly (derived.ts storedPostId); every other id
+ * stays text. The id columns lose their TEXT type, which would turn the integer back into text;
+ * readers compare with storedPostId's form and read the text back with CAST.
+ */
+export function integerPostIds(db: Db): void {
+  const url = usualPostUrlSql('source', 'id', 'author_handle');
+  const id = (column: string) => storedPostIdSql(column);
+  db.exec(`
+  CREATE TABLE posts_new (
+    source TEXT NOT NULL,
+    id NOT NULL,                      -- INTEGER for a long decimal id (storedPostId), else TEXT
+    author_id TEXT,
+    author_handle TEXT,
+    author_name TEXT,
+    own_url TEXT,                     -- NULL: the usual address of the post (url)
+    url TEXT NOT NULL GENERATED ALWAYS AS (coalesce(own_url, ${url})) VIRTUAL,
+    text TEXT NOT NULL,
+    created,                          -- ms since the epoch, or the text as received (created_at)
+    created_at TEXT GENERATED ALWAYS AS (${isoTimeSql('created')}) VIRTUAL,
+    links TEXT NOT NULL,              -- see posts.ts packLinks
+    raw TEXT,                         -- HF's payload extract (see posts.ts keptRaw)
+    first_seen TEXT,                  -- NULL: its first snapshot's observed_at
+    last_seen TEXT,                   -- NULL: its last snapshot's observed_at
+    PRIMARY KEY (source, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE post_papers_new (
+    source TEXT NOT NULL,
+    post_id NOT NULL,                 -- as posts.id
+    paper_id TEXT NOT NULL,
+    PRIMARY KEY (source, post_id, paper_id),
+    FOREIGN KEY (source, post_id) REFERENCES posts_new(source, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshots_new (
+    source TEXT NOT NULL,
+    post_id NOT NULL,                 -- as posts.id
+    observed NOT NULL,                -- ms since the epoch, or the text as given (observed_at)
+    observed_at TEXT GENERATED ALWAYS AS (${isoTimeSql('observed')}) VIRTUAL,
+    reposts INTEGER NOT NULL,
+    likes INTEGER NOT NULL,
+    replies INTEGER NOT NULL,
+    quotes INTEGER NOT NULL,
+    PRIMARY KEY (source, post_id, observed),
+    FOREIGN KEY (source, post_id) REFERENCES posts_new(source, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE embeds_new (
+    source TEXT NOT NULL,
+    post_id NOT NULL,                 -- as posts.id
+    html,                             -- TEXT, or packed (see packed.ts); NULL when unavailable
+    status TEXT NOT NULL,             -- ok | unavailable
+    fetched_at TEXT NOT NULL,
+    PRIMARY KEY (source, post_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE post_deletions_new (
+    source TEXT NOT NULL,
+    post_id NOT NULL,                 -- as posts.id
+    deleted_at TEXT NOT NULL,
+    how TEXT NOT NULL,                -- stream | refresh
+    PRIMARY KEY (source, post_id)
+  );
+
+  INSERT INTO posts_new (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw,
+                         first_seen, last_seen)
+    SELECT source, ${id('id')}, author_id, author_handle, author_name, own_url, text, created, links, raw,
+           first_seen, last_seen
+    FROM posts ORDER BY 1, 2;
+  INSERT INTO post_papers_new SELECT source, ${id('post_id')}, paper_id FROM post_papers ORDER BY 1, 2, 3;
+  INSERT INTO snapshots_new (source, post_id, observed, reposts, likes, replies, quotes)
+    SELECT source, ${id('post_id')}, observed, reposts, likes, replies, quotes FROM snapshots ORDER BY 1, 2, 3;
+  INSERT INTO embeds_new SELECT source, ${id('post_id')}, html, status, fetched_at FROM embeds ORDER BY 1, 2;
+  INSERT INTO post_deletions_new SELECT source, ${id('post_id')}, deleted_at, how FROM post_deletions;
+  `);
+  const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  for (const t of ['posts', 'post_papers', 'snapshots', 'embeds', 'post_deletions'])
+    if (count(`${t}_new`) !== count(t)) throw new Error(`${t} lost rows in the rebuild`);
+  db.exec(`
+  DROP TABLE snapshots;
+  DROP TABLE post_papers;
+  DROP TABLE embeds;
+  DROP TABLE post_deletions;
+  DROP TABLE posts;
+  ALTER TABLE posts_new RENAME TO posts;
+  ALTER TABLE post_papers_new RENAME TO post_papers;
+  ALTER TABLE snapshots_new RENAME TO snapshots;
+  ALTER TABLE embeds_new RENAME TO embeds;
+  ALTER TABLE post_deletions_new RENAME TO post_deletions;
+  CREATE INDEX post_papers_paper ON post_papers(paper_id);
   `);
   const check = db.pragma('foreign_key_check') as unknown[];
   if (check.length > 0) throw new Error(`${check.length} row(s) refer to a missing parent after the rebuild`);

@@ -6,7 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { usualPostUrlSql } from './derived.js';
+import { postIdTextSql, storedPostId, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { packText, packTime, unpackText } from './packed.js';
 
 /**
@@ -60,30 +60,56 @@ export function unpackLinks(stored: string): string[] {
 }
 
 // Positional parameters (binding a dozen named ones from an object costs more than the insert),
-// ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU),
-// in postParams' order, then the observation instant twice. The address is kept only when it
-// is not the source's usual one, computed by the very expression of the generated url column.
+// ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU), of
+// one source: its name (and the observation instant) are bound once, before the rows.
+// The address is kept only when it is not the source's usual one, computed by the very
+// expression of the generated url column (NULL when savePosts already knows it is the usual one).
 // first_seen/last_seen stay NULL (the post's first and last snapshots say them); a row migrated
 // with values its snapshots do not give keeps them, moved by this observation.
 const ROWS = 64;
 const rowsOf = (n: number, width: number) =>
   Array.from({ length: n }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
+const POST_WIDTH = 9;
 const upsertPosts = (n: number) => `
-  WITH v(s, i, a, h, n, u, t, c, l, r) AS (VALUES ${rowsOf(n, 10)})
+  WITH k(s, o) AS (SELECT ?, ?), v(i, a, h, n, u, t, c, l, r) AS (VALUES ${rowsOf(n, POST_WIDTH)})
   INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
-  SELECT s, i, a, h, n, nullif(u, ${usualPostUrlSql('s', 'i', 'h')}), t, c, l, r FROM v WHERE true
+  SELECT k.s, i, a, h, n, CASE WHEN u IS NOT NULL THEN nullif(u, ${usualPostUrlSql('k.s', 'i', 'h')}) END,
+         t, c, l, r
+  FROM k, v WHERE true
   ON CONFLICT (source, id) DO UPDATE SET
     author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
     own_url = excluded.own_url, text = excluded.text, created = excluded.created, links = excluded.links,
     raw = excluded.raw,
-    first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, ?) END,
-    last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, ?) END`;
-const insertLinks = (n: number) =>
-  `INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES ${rowsOf(n, 3)}`;
+    first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, (SELECT o FROM k)) END,
+    last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, (SELECT o FROM k)) END`;
+const LINK_WIDTH = 2;
+const insertLinks = (n: number) => `
+  INSERT OR IGNORE INTO post_papers (source, post_id, paper_id)
+  SELECT ?, column1, column2 FROM (VALUES ${rowsOf(n, LINK_WIDTH)})`;
+const SNAPSHOT_WIDTH = 5;
 const upsertSnapshots = (n: number) => `
-  INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes) VALUES ${rowsOf(n, 7)}
+  INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
+  SELECT ?, column1, ?, column2, column3, column4, column5 FROM (VALUES ${rowsOf(n, SNAPSHOT_WIDTH)}) WHERE true
   ON CONFLICT (source, post_id, observed) DO UPDATE SET
     reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`;
+
+/**
+ * The address savePosts stores for a post: null when it is certainly its source's usual one
+ * (usualPostUrlSql's, for X, HN and HF, whose rule is a plain concatenation), else the address
+ * (the statement then compares it with the usual one itself).
+ */
+function ownUrl(post: Post): string | null {
+  const { source, id, url } = post;
+  const usual =
+    source === 'x'
+      ? `https://twitter.com/${post.authorHandle ?? 'i/web'}/status/${id}`
+      : source === 'hn'
+        ? `https://news.ycombinator.com/item?id=${id}`
+        : source === 'hf'
+          ? `https://huggingface.co/papers/${id}`
+          : undefined;
+  return url === usual ? null : url;
+}
 
 /** Prepared statements of `sql(n)`, ROWS rows a statement and the shorter ones, made on first use. */
 function statements(db: Db, sql: (n: number) => string): (n: number) => Statement {
@@ -98,26 +124,21 @@ function statements(db: Db, sql: (n: number) => string): (n: number) => Statemen
   };
 }
 
-/** Order of the posts' primary key (source, id), as SQLite compares TEXT. */
-function compareKeys(a: Post, b: Post): number {
-  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** A post to save with its key as stored (storedPostId), computed once. */
+interface Keyed {
+  m: MatchedPost;
+  id: string | bigint;
 }
 
-/** A post's values in upsertPosts' order. */
-function postParams(post: Post): unknown[] {
-  return [
-    post.source,
-    post.id,
-    post.authorId ?? null,
-    post.authorHandle ?? null,
-    post.authorName ?? null,
-    post.url,
-    post.text,
-    post.createdAt === undefined ? null : packTime(post.createdAt),
-    packLinks(post.links),
-    keptRaw(post),
-  ];
+/** Order of the posts' primary key (source, stored id): integers first, by value, then text. */
+function compareKeys(a: Keyed, b: Keyed): number {
+  const x = a.m.post.source;
+  const y = b.m.post.source;
+  if (x !== y) return x < y ? -1 : 1;
+  const i = a.id;
+  const j = b.id;
+  if (typeof i !== typeof j) return typeof i === 'bigint' ? -1 : 1;
+  return i < j ? -1 : i > j ? 1 : 0;
 }
 
 /**
@@ -125,8 +146,12 @@ function postParams(post: Post): unknown[] {
  * pages): each paper's row in paper_changes is renumbered above every earlier one.
  */
 export function notePaperChanges(db: Db, paperIds: Iterable<string>): void {
-  const note = db.prepare('REPLACE INTO paper_changes (paper_id) VALUES (?)');
-  for (const id of new Set(paperIds)) note.run(id);
+  const ids = [...new Set(paperIds)];
+  if (ids.length === 0) return;
+  // One statement for them all, renumbered in the order given (json_each's order).
+  db.prepare('REPLACE INTO paper_changes (paper_id) SELECT value FROM json_each(?) ORDER BY key').run(
+    JSON.stringify(ids),
+  );
 }
 
 /**
@@ -143,31 +168,75 @@ export function savePosts(
   const links = statements(db, insertLinks);
   const snapshots = statements(db, upsertSnapshots);
   // In key order: each B-tree grows at its end instead of splitting pages all over.
-  const ordered = [...matched].sort((a, b) => compareKeys(a.post, b.post));
+  const ordered: Keyed[] = matched.map((m) => ({ m, id: storedPostId(m.post.id) }));
+  ordered.sort(compareKeys);
   // As the snapshots keep it: milliseconds when canonical (see migration 10), else the text.
   const observed = packTime(observedAt);
+  // In the order the caller gave them, as paper_changes numbers them.
+  const changed = new Set<string>();
+  for (const m of matched) for (const id of m.paperIds) changed.add(id);
   const save = db.transaction(() => {
-    const linkValues: unknown[] = [];
-    for (let from = 0; from < ordered.length; from += ROWS) {
-      const chunk = ordered.slice(from, from + ROWS);
-      const postValues: unknown[] = [];
-      const snapshotValues: unknown[] = [];
-      for (const { post, paperIds } of chunk) {
-        postValues.push(...postParams(post));
-        for (const paperId of paperIds) linkValues.push(post.source, post.id, paperId);
-        const m = post.metrics;
-        snapshotValues.push(post.source, post.id, observed, m.reposts, m.likes, m.replies, m.quotes);
+    // Arrays passed whole (run(array) binds its items in order), reused from one full statement
+    // to the next: no spread of hundreds of arguments, little garbage.
+    const full = {
+      posts: new Array<unknown>(ROWS * POST_WIDTH + 2),
+      snapshots: new Array<unknown>(ROWS * SNAPSHOT_WIDTH + 2),
+      links: new Array<unknown>(1 + ROWS * LINK_WIDTH),
+    };
+    const linkValues = full.links;
+    let lv = 1;
+    const flushLinks = (source: string) => {
+      const n = (lv - 1) / LINK_WIDTH;
+      const values = n === ROWS ? linkValues : linkValues.slice(0, lv);
+      values[0] = source;
+      links(n).run(values);
+      lv = 1;
+    };
+    let from = 0;
+    while (from < ordered.length) {
+      const source = ordered[from]!.m.post.source;
+      // A statement's rows are of one source.
+      let to = from + 1;
+      while (to < ordered.length && to - from < ROWS && ordered[to]!.m.post.source === source) to++;
+      const n = to - from;
+      const postValues = n === ROWS ? full.posts : new Array<unknown>(2 + n * POST_WIDTH);
+      const snapshotValues = n === ROWS ? full.snapshots : new Array<unknown>(2 + n * SNAPSHOT_WIDTH);
+      postValues[0] = source;
+      postValues[1] = observedAt;
+      snapshotValues[0] = source;
+      snapshotValues[1] = observed;
+      let pv = 2;
+      let sv = 2;
+      for (let k = from; k < to; k++) {
+        const { m, id } = ordered[k]!;
+        const post = m.post;
+        postValues[pv++] = id;
+        postValues[pv++] = post.authorId ?? null;
+        postValues[pv++] = post.authorHandle ?? null;
+        postValues[pv++] = post.authorName ?? null;
+        postValues[pv++] = ownUrl(post);
+        postValues[pv++] = post.text;
+        postValues[pv++] = post.createdAt === undefined ? null : packTime(post.createdAt);
+        postValues[pv++] = packLinks(post.links);
+        postValues[pv++] = keptRaw(post);
+        for (const paperId of m.paperIds) {
+          if (lv === 1 + ROWS * LINK_WIDTH) flushLinks(source);
+          linkValues[lv++] = id;
+          linkValues[lv++] = paperId;
+        }
+        const c = post.metrics;
+        snapshotValues[sv++] = id;
+        snapshotValues[sv++] = c.reposts;
+        snapshotValues[sv++] = c.likes;
+        snapshotValues[sv++] = c.replies;
+        snapshotValues[sv++] = c.quotes;
       }
-      posts(chunk.length).run(...postValues, observedAt, observedAt);
-      snapshots(chunk.length).run(...snapshotValues);
-      // Links a statement of ROWS at a time (a post has one or more).
-      while (linkValues.length >= ROWS * 3) links(ROWS).run(...linkValues.splice(0, ROWS * 3));
+      posts(n).run(postValues);
+      snapshots(n).run(snapshotValues);
+      if (lv > 1 && (to === ordered.length || ordered[to]!.m.post.source !== source)) flushLinks(source);
+      from = to;
     }
-    if (linkValues.length > 0) links(linkValues.length / 3).run(...linkValues);
-    notePaperChanges(
-      db,
-      matched.flatMap((m) => m.paperIds),
-    );
+    notePaperChanges(db, changed);
   });
   // Every link and snapshot is written after the posts, so its parent row always exists:
   // the foreign-key check (a lookup of the post per child row) is skipped for this write.
@@ -261,13 +330,13 @@ export function loadPostsForPapers(
   if (options.saved) return loadWithSaved(db, paperIds, sources, params, options.saved);
   const rows = db
     .prepare(`${LINKED_LATEST}
-      SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
-             t.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+      SELECT p.source, ${postIdTextSql('p.id')}, p.author_id, p.author_handle, p.author_name, p.url, p.text,
+             p.created_at, p.links, t.paper_ids, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
       FROM latest t
       CROSS JOIN snapshots s ON s.source = t.source AND s.post_id = t.post_id AND s.observed_at = t.observed_at
       CROSS JOIN posts p ON p.source = t.source AND p.id = t.post_id
       WHERE t.observed_at IS NOT NULL
-      ORDER BY p.source, p.id`)
+      ORDER BY p.source, ${postIdTextSql('p.id')}`)
     // Arrays, not objects: a day of 50,000 posts builds its rows a third faster; iterated, so
     // the rows and the posts made of them are not both held at once.
     .raw()
@@ -319,27 +388,42 @@ function loadWithSaved(
   );
   const wanted = new Set(paperIds);
   const enabled = new Set(sources);
-  // The run's posts at `asOf`, and their links per paper.
-  const counts = new Map<string, number>();
+  // Per paper, the store's links not (yet) accounted for by the run's posts at `asOf`: each of
+  // the run's links takes one off (one map operation a link), so a paper left at 0 holds exactly
+  // the run's posts.
+  const left = new Map<string, number>();
+  for (const [id, n] of stored) left.set(id, n);
+  // A paper the run linked that the store does not (a link removed meanwhile): read it too.
+  const unstored = new Set<string>();
   const mine: SavedPost[] = [];
+  let source = '';
+  let sourceOn = false;
   for (const s of saved.values()) {
     const p = s.post;
-    if (s.observedAt !== asOf || !enabled.has(p.source)) continue;
+    if (s.observedAt !== asOf) continue;
+    if (p.source !== source) {
+      source = p.source;
+      sourceOn = enabled.has(p.source);
+    }
+    if (!sourceOn) continue;
     if (deleted.size > 0 && deleted.has(`${p.source}:${p.id}`)) continue;
     let linked = false;
-    s.paperIds.forEach((id, i) => {
+    const ids = s.paperIds;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       // (A repeated id is one link.)
-      if (!wanted.has(id) || s.paperIds.indexOf(id) < i) return;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (i > 0 && ids.lastIndexOf(id, i - 1) >= 0) continue;
+      const n = left.get(id);
+      if (n !== undefined) left.set(id, n - 1);
+      else if (wanted.has(id)) unstored.add(id);
+      else continue;
       linked = true;
-    });
+    }
     if (linked) mine.push(s);
   }
   const dirty: string[] = [];
-  for (const [id, n] of stored) if (counts.get(id) !== n) dirty.push(id);
-  // A paper the run linked that the store does not (a link removed meanwhile): read it too.
-  const inStore = new Set(stored.map(([id]) => id));
-  for (const id of counts.keys()) if (!inStore.has(id)) dirty.push(id);
+  for (const [id, n] of left) if (n !== 0) dirty.push(id);
+  for (const id of unstored) dirty.push(id);
 
   // The posts of the dirty papers: the run's get their links there added, the others are read.
   const extra = new Map<string, string[]>();
@@ -349,7 +433,7 @@ function loadWithSaved(
     const mineKeys = new Set(mine.map((s) => `${s.post.source}:${s.post.id}`));
     const keys = db
       .prepare(`${LINKED_LATEST}
-        SELECT source, post_id, paper_ids, observed_at FROM latest
+        SELECT source, ${postIdTextSql('post_id')}, paper_ids, observed_at FROM latest
         WHERE observed_at IS NOT NULL`)
       .raw()
       .all({ ...params, ids: JSON.stringify(dirty) }) as Array<[SourceId, string, string, string]>;
@@ -381,10 +465,10 @@ function loadWithSaved(
     // json_each drives the join (CROSS JOIN fixes the order): primary-key lookups per post.
     const rows = db
       .prepare(`
-        SELECT p.source, p.id, p.author_id, p.author_handle, p.author_name, p.url, p.text, p.created_at, p.links,
-               NULL, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
+        SELECT p.source, ${postIdTextSql('p.id')}, p.author_id, p.author_handle, p.author_name, p.url, p.text,
+               p.created_at, p.links, NULL, s.observed_at, s.reposts, s.likes, s.replies, s.quotes
         FROM json_each(?) AS j
-        CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
+        CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = ${storedPostIdSql('j.value ->> 1')}
         CROSS JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2
         ORDER BY j.key`)
       .raw()
@@ -401,16 +485,26 @@ function loadWithSaved(
 /** Posts in the store's order: by source, then id, as SQLite compares text (UTF-8 bytes). */
 function inStoreOrder(posts: MatchedPost[]): MatchedPost[] {
   const bySource = new Map<string, MatchedPost[]>();
+  // Posts come in runs of one source: its list is kept at hand.
+  let source = '';
+  let list: MatchedPost[] | undefined;
   for (const m of posts) {
-    const list = bySource.get(m.post.source);
-    if (list) list.push(m);
-    else bySource.set(m.post.source, [m]);
+    if (m.post.source !== source || list === undefined) {
+      source = m.post.source;
+      list = bySource.get(source);
+      if (list === undefined) {
+        list = [];
+        bySource.set(source, list);
+      }
+    }
+    list.push(m);
   }
   const out: MatchedPost[] = [];
   for (const source of [...bySource.keys()].sort(compareUtf8)) {
     const list = bySource.get(source)!;
     // UTF-16 order is code-point order unless a surrogate meets a unit of U+E000–U+FFFF.
-    const plain = list.every((m) => !WIDE.test(m.post.id));
+    let plain = true;
+    for (let i = 0; i < list.length && plain; i++) plain = !hasWideUnit(list[i]!.post.id);
     list.sort(
       plain
         ? (a, b) => (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0)
@@ -421,7 +515,11 @@ function inStoreOrder(posts: MatchedPost[]): MatchedPost[] {
   return out;
 }
 
-const WIDE = /[\ud800-\uffff]/;
+/** Whether a string holds a UTF-16 unit of U+D800 or above (a loop: cheaper than a regex per id). */
+function hasWideUnit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
+  return false;
+}
 
 /** Compare as SQLite's BINARY collation does (UTF-8 bytes, i.e. code points), not by UTF-16 units. */
 export function compareUtf8(a: string, b: string): number {
@@ -485,7 +583,7 @@ export interface StoredEmbed {
 export function getEmbed(db: Db, source: SourceId, postId: string): StoredEmbed | undefined {
   const row = db
     .prepare('SELECT html, status, fetched_at FROM embeds WHERE source = ? AND post_id = ?')
-    .get(source, postId) as
+    .get(source, storedPostId(postId)) as
     | { html: string | Buffer | null; status: 'ok' | 'unavailable'; fetched_at: string }
     | undefined;
   return row ? { html: unpackText(row.html), status: row.status, fetchedAt: row.fetched_at } : undefined;
@@ -503,7 +601,7 @@ export function putEmbed(
     INSERT INTO embeds (source, post_id, html, status, fetched_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source, post_id) DO UPDATE SET html = excluded.html, status = excluded.status, fetched_at = excluded.fetched_at`).run(
     source,
-    postId,
+    storedPostId(postId),
     html === null ? null : packText(html, 'embed'),
     html === null ? 'unavailable' : 'ok',
     fetchedAt,
@@ -516,5 +614,5 @@ export function linkedPapers(db: Db, source: SourceId, postId: string): string[]
   return db
     .prepare('SELECT paper_id FROM post_papers WHERE source = ? AND post_id = ?')
     .pluck()
-    .all(source, postId) as string[];
+    .all(source, storedPostId(postId)) as string[];
 }

@@ -5,7 +5,7 @@
  */
 import type { Post, SourceId } from '../types.js';
 import type { Db } from './db.js';
-import { usualPostUrlSql } from './derived.js';
+import { postIdTextSql, storedPostId, usualPostUrlSql } from './derived.js';
 import { packTime } from './packed.js';
 import { keptRaw, linkedPapers, notePaperChanges, packLinks, putEmbed } from './posts.js';
 
@@ -58,8 +58,8 @@ export function recordDeletions(
   let marked = 0;
   db.transaction(() => {
     for (const id of postIds) {
-      if (!known.get(source, id)) continue;
-      mark.run(source, id, deletedAt, how);
+      if (!known.get(source, storedPostId(id))) continue;
+      mark.run(source, storedPostId(id), deletedAt, how);
       putEmbed(db, source, id, null, deletedAt);
       marked++;
     }
@@ -71,7 +71,7 @@ export function recordDeletions(
 export function deletedAt(db: Db, source: SourceId, postId: string): string | undefined {
   const row = db
     .prepare('SELECT deleted_at FROM post_deletions WHERE source = ? AND post_id = ?')
-    .get(source, postId) as { deleted_at: string } | undefined;
+    .get(source, storedPostId(postId)) as { deleted_at: string } | undefined;
   return row?.deleted_at;
 }
 
@@ -80,12 +80,12 @@ export function storedPostIds(db: Db, source: SourceId, paperIds: readonly strin
   if (paperIds.length === 0) return [];
   const rows = db
     .prepare(`
-      SELECT DISTINCT pp.post_id AS id
+      SELECT DISTINCT ${postIdTextSql('pp.post_id')} AS id
       FROM post_papers pp INDEXED BY post_papers_paper
       WHERE pp.paper_id IN (SELECT value FROM json_each(@ids)) AND pp.source = @source
         AND NOT EXISTS (SELECT 1 FROM post_deletions d
                         WHERE d.source = pp.source AND d.post_id = pp.post_id AND d.deleted_at <= @asOf)
-      ORDER BY pp.post_id`)
+      ORDER BY 1`)
     .all({ ids: JSON.stringify(paperIds), source, asOf }) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
@@ -113,7 +113,7 @@ export function saveStreamPost(
       first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, @seen) END,
       last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, @seen) END`).run({
     source: post.source,
-    id: post.id,
+    id: storedPostId(post.id),
     authorId: post.authorId ?? null,
     url: post.url,
     text: post.text,
@@ -124,10 +124,11 @@ export function saveStreamPost(
   });
   if (replaceLinks) unlinkPost(db, post.source, post.id, paperIds);
   const link = db.prepare('INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)');
-  for (const id of paperIds) link.run(post.source, post.id, id);
+  const id = storedPostId(post.id);
+  for (const paperId of paperIds) link.run(post.source, id, paperId);
   db.prepare(`
     INSERT OR IGNORE INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
-    VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, post.id, packTime(observedAt));
+    VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, id, packTime(observedAt));
   notePaperChanges(db, paperIds);
 }
 
@@ -139,5 +140,9 @@ export function unlinkPost(db: Db, source: SourceId, postId: string, keep: reado
   );
   db.prepare(`
     DELETE FROM post_papers WHERE source = ? AND post_id = ?
-      AND paper_id NOT IN (SELECT value FROM json_each(?))`).run(source, postId, JSON.stringify(keep));
+      AND paper_id NOT IN (SELECT value FROM json_each(?))`).run(
+    source,
+    storedPostId(postId),
+    JSON.stringify(keep),
+  );
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { arxivIdsInLinks, arxivIdsInText, extractArxivIds } from '../../src/match/links.js';
+import {
+  arxivIdsInLinks,
+  arxivIdsInText,
+  extractArxivIds,
+  extractArxivIdsAnyShape,
+} from '../../src/match/links.js';
 
 type Ref = { id: string; version?: number };
 
@@ -90,6 +95,53 @@ describe('extractArxivIds: nothing from other links', () => {
   for (const url of none) {
     it(JSON.stringify(url), () => assert.deepEqual(extractArxivIds(url), []));
   }
+});
+
+describe('extractArxivIds: the shortcut for common links', () => {
+  it('gives what the general parse gives, for ids valid or not and whatever follows them', () => {
+    const prefixes = [
+      'https://arxiv.org/abs/',
+      'https://arxiv.org/pdf/',
+      'https://huggingface.co/papers/',
+      'https://www.alphaxiv.org/abs/',
+      'https://arxiv.org/ab/',
+      'https://arxiv.org/',
+    ];
+    const rests = [
+      '2106.04554',
+      '2106.04554v2',
+      '2106.04554V12',
+      '0801.1234',
+      '0801.12345',
+      '1501.1234',
+      '2113.04554',
+      '0703.1234',
+      '2106.00000',
+      '2106.04554v0',
+      '2106.04554v01',
+      '2106.04554v',
+      '2106.045541',
+      '2106.04554.pdf',
+      '2106.04554v3.pdf',
+      '2106.04554/',
+      '2106.04554?x=1',
+      '2106.04554)',
+      '2106.04554 ',
+      'hep-th/9901001',
+      'hep-th/9901001v2',
+      '',
+    ];
+    let shortcut = 0;
+    for (const prefix of prefixes)
+      for (const rest of rests) {
+        const url = prefix + rest;
+        const refs = extractArxivIds(url);
+        assert.deepEqual(refs, extractArxivIdsAnyShape(url), url);
+        if (refs.length > 0 && /^\d{4}\.\d+(v\d+)?$/i.test(rest)) shortcut++;
+      }
+    // The table does exercise the shortcut: valid bare ids after each of its prefixes.
+    assert.ok(shortcut >= 16, `${shortcut} shortcut links`);
+  });
 });
 
 describe('arxivIdsInLinks', () => {

@@ -73,6 +73,28 @@ describe('matchPosts', () => {
     assert.deepEqual(out[0]!.paperIds, ['2106.04554', '2106.04560']);
   });
 
+  it('merging a repeated post never changes the papers of another post with the same link', () => {
+    const out = matchPosts(
+      [
+        post('1', ['https://arxiv.org/abs/2106.04554']),
+        post('2', ['https://arxiv.org/abs/2106.04554']),
+        post('1', ['https://arxiv.org/abs/2106.04560']),
+        post('3', ['https://arxiv.org/abs/2106.04554', 'https://arxiv.org/abs/2106.04560']),
+        post('4', ['https://arxiv.org/abs/2106.04554']),
+      ],
+      DAY,
+    );
+    assert.deepEqual(
+      out.map((m) => [m.post.id, m.paperIds]),
+      [
+        ['1', ['2106.04554', '2106.04560']],
+        ['2', ['2106.04554']],
+        ['3', ['2106.04554', '2106.04560']],
+        ['4', ['2106.04554']],
+      ],
+    );
+  });
+
   it('does not merge posts with the same id from different sources', () => {
     const out = matchPosts(
       [

@@ -297,4 +297,108 @@ describe('rankDay: counting', () => {
       ],
     );
   });
+
+  it('ranks the same whether the posts come in store order or any other (with and without repeats)', () => {
+    const papers = [paper('2106.00001'), paper('2106.00002'), paper('2106.00003')];
+    const sources: SourceId[] = ['x', 'bluesky', 'hn', 'hf'];
+    const posts: MatchedPost[] = [];
+    for (let i = 0; i < 300; i++) {
+      const ids = i % 7 === 0 ? ['2106.00001', '2106.00002'] : [`2106.0000${1 + (i % 3)}`];
+      posts.push(
+        post(
+          ids,
+          { reposts: i % 5, likes: (i * 37) % 90, replies: i % 4 },
+          {
+            id: String(5000 + ((i * 7919) % 300)),
+            source: sources[i % 4]!,
+            // More than 16 distinct accounts on a paper, some repeated, some unnamed.
+            authorId: i % 9 === 0 ? undefined : `a${i % 97}`,
+            authorHandle: i % 9 === 0 && i % 2 === 0 ? `H${i}` : undefined,
+            authorName: i % 11 === 0 ? 'Ada Lovelace' : `Reader ${i}`,
+          },
+        ),
+      );
+    }
+    const key = (m: MatchedPost) => `${m.post.source}\u0000${m.post.id}`;
+    const storeOrder = [...posts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const shuffled = [...storeOrder].reverse();
+    const rank = (list: MatchedPost[]) => scoreAll({ papers, posts: list, weights: X_ONLY, thresholds: T });
+    const ordered = rank(storeOrder);
+    // Store order and reverse order sum in different orders; the figures are integers, so equal.
+    assert.deepEqual(
+      ordered.map((r) => [
+        r.paper.id,
+        r.score,
+        r.uniqueAccounts,
+        r.selfPromotionPosts,
+        r.posts.map((p) => p.id),
+      ]),
+      rank(shuffled).map((r) => [
+        r.paper.id,
+        r.score,
+        r.uniqueAccounts,
+        r.selfPromotionPosts,
+        r.posts.map((p) => p.id),
+      ]),
+    );
+    // Accounts counted per source, each once: the same as counting them with sets.
+    for (const r of ordered) {
+      const seen = new Set(
+        r.posts
+          .filter((p) => p.source !== 'hf')
+          .map((p) => `${p.source} ${p.authorId ?? p.authorHandle?.toLowerCase() ?? `post:${p.id}`}`),
+      );
+      assert.equal(r.uniqueAccounts, seen.size);
+      // Three account sources of at most 16 each would make 48: one went past the short list.
+      assert.ok(r.uniqueAccounts > 48, 'enough accounts to leave the short list');
+    }
+    // A post repeated in the input (not in store order): counted once, the later copy winning.
+    const first = storeOrder[0]!;
+    const again: MatchedPost = {
+      post: { ...first.post, metrics: { reposts: 0, likes: 999, replies: 0, quotes: 0 } },
+      paperIds: [...first.paperIds],
+    };
+    const repeated = rank([...storeOrder, again]);
+    const before = ordered.find((r) => r.paper.id === first.paperIds[0])!;
+    const after = repeated.find((r) => r.paper.id === first.paperIds[0])!;
+    assert.equal(after.posts.length, before.posts.length);
+    assert.ok(after.posts.some((p) => p.id === again.post.id && p.metrics.likes === 999));
+  });
+
+  it('counts a post naming a paper twice once, in store order too', () => {
+    const papers = [paper('2106.00001')];
+    const posts = [
+      post(['2106.00001', '2106.00001'], { likes: 40 }, { id: '1' }),
+      post(['2106.00001'], { likes: 20 }, { id: '2' }),
+    ];
+    const [r] = scoreAll({ papers, posts, weights: X_ONLY, thresholds: T });
+    assert.deepEqual([r!.score, r!.posts.length], [60, 2]);
+  });
+
+  it('finds self-promotion whatever the first character of the name', () => {
+    const papers = [paper('2106.00001', { authors: ['Ada Lovelace', 'Émilie du Châtelet', '1st Author'] })];
+    const names = [
+      ['Ada Lovelace', true],
+      ['ada LOVELACE', true],
+      ['  Ada Lovelace', true],
+      ['(Dr) Ada Lovelace', true],
+      ['[bot] Ada Lovelace', true],
+      ['Emilie du Chatelet', true],
+      ['ÉMILIE DU CHÂTELET', true],
+      ['1st author', true],
+      ['Bda Lovelace', false],
+      ['Ada', false],
+      ['Alan Turing', false],
+      ['', false],
+    ] as const;
+    const posts = names.map(([authorName], i) =>
+      post(['2106.00001'], { likes: 1 }, { id: String(i + 1), authorName }),
+    );
+    const [r] = scoreAll({ papers, posts, weights: X_ONLY, thresholds: T });
+    const byId = new Map(r!.posts.map((p) => [p.id, p.selfPromotion]));
+    assert.deepEqual(
+      names.map(([name], i) => [name, byId.get(String(i + 1))]),
+      names.map(([name, self]) => [name, self]),
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
-import { recoverSite } from '../../src/site/write.js';
+import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
 import { notePaperChanges } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
@@ -140,6 +140,34 @@ test('one new day rewrites exactly the files whose content changed, and the resu
       (p) => p.startsWith('days/') && p !== 'days/2021-06-11.html' && p !== 'days/2021-06-10.html',
     ),
   );
+});
+
+test('a small incremental build writes on the calling thread; a full one through one writer thread, in batches', async () => {
+  const db = makeStore('threads.db', moreDays(240));
+  const out = join(dir, 'public-threads');
+  const started = { ...writerStats };
+  const first = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  // More files than the calling thread writes itself: the rest go to one thread, many per message.
+  assert.ok(first.fresh > 600, `${first.fresh} files`);
+  assert.equal(writerStats.threads, started.threads + 1);
+  const batches = writerStats.batches - started.batches;
+  const before = snapshot(out);
+  assert.ok(batches > 0 && batches < (first.fresh - 400) / 8, `${batches} batches`);
+  const handle = openStore(db);
+  fillStore(handle, [newDay]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  assert.ok(second.writtenPaths.includes('papers/2106.11111.html'));
+  // The hashes the writer thread made for the manifest are those of the bytes: old pages are kept.
+  // The hashes the writer thread made for the manifest are those of the bytes: a file rendered
+  // again with the same bytes is kept, so every file written has new bytes.
+  for (const path of second.writtenPaths) {
+    const was = before.get(path);
+    assert.ok(!was?.bytes.equals(readFileSync(join(out, path))), `${path} rewritten unchanged`);
+  }
+  assert.equal(writerStats.threads, started.threads + 1, 'no thread for a small incremental build');
+  assert.equal(writerStats.batches - started.batches, batches);
 });
 
 test('a post found later for an old paper rewrites that paper page only (and the lists)', async () => {

@@ -9,6 +9,7 @@ import { DEFAULT_THRESHOLDS, rankDay } from '../../src/rank/score.js';
 import { tweetToPost } from '../../src/sources/x.js';
 import { standInToPaper, worldDay } from '../../src/standins/world.js';
 import { type Db, openStore } from '../../src/store/db.js';
+import { storedPostId } from '../../src/store/derived.js';
 import {
   listDigestRows,
   loadDigest,
@@ -122,7 +123,10 @@ test('a digest whose post has left the store fails to load with a line naming it
   saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
   const victim = digest.papers[0]!.posts[0]!;
   db.pragma('foreign_keys = OFF');
-  db.prepare('DELETE FROM snapshots WHERE source = ? AND post_id = ?').run(victim.source, victim.id);
+  db.prepare('DELETE FROM snapshots WHERE source = ? AND post_id = ?').run(
+    victim.source,
+    storedPostId(victim.id),
+  );
   assert.throws(() => readDigest(db, DAY, 'cs,stat.ML'), new RegExp(`post x:${victim.id} observed`));
   db.close();
 });

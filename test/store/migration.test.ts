@@ -4,7 +4,7 @@
  * snapshots, embeds, papers and listings read back as before (abstracts packed, and of the
  * posts' payloads only HF's extract kept). And a store of the release before packing (the schema
  * before migration 7), and ones written just before the compact tables (migration 9) and the
- * compact snapshots (migration 10).
+ * compact snapshots (migration 10), and one written just before the integer post ids (migration 11).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -18,12 +18,14 @@ import { loadListing } from '../../src/store/listings.js';
 import {
   compactSnapshotsAndPapers,
   compactTables,
+  integerPostIds,
   MIGRATIONS,
   type Migration,
   slimPostsAndAbstracts,
 } from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
-import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
+import { getEmbed, linkedPapers, loadPostsForPapers, savePosts } from '../../src/store/posts.js';
+import { deletedAt, storedPostIds } from '../../src/store/stream.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
 const TABLES = ['papers', 'listings', 'listing_days', 'posts', 'post_papers', 'snapshots', 'embeds', 'runs'];
@@ -52,16 +54,19 @@ function oldLoad(row: OldRow) {
  * listing row's fetched_at is its day's.
  */
 const READ: Record<string, string> = {
-  posts: `SELECT source, id, author_id, author_handle, author_name, url, text, created_at, links, raw,
+  posts: `SELECT source, CAST(id AS TEXT) AS id, author_id, author_handle, author_name, url, text, created_at, links, raw,
             coalesce(first_seen, (SELECT min(observed_at) FROM snapshots s WHERE s.source = p.source AND s.post_id = p.id)) AS first_seen,
             coalesce(last_seen, (SELECT max(observed_at) FROM snapshots s WHERE s.source = p.source AND s.post_id = p.id)) AS last_seen
           FROM posts p`,
   listings: `SELECT l.day, l.categories, l.paper_id, l.announce_type, l.method,
                coalesce(l.fetched_at, d.fetched_at) AS fetched_at
              FROM listings l LEFT JOIN listing_days d ON d.day = l.day AND d.categories = l.categories`,
-  embeds: 'SELECT source, post_id, html, status, fetched_at FROM embeds',
+  embeds: 'SELECT source, CAST(post_id AS TEXT) AS post_id, html, status, fetched_at FROM embeds',
   // Since migration 10 the instant is stored in \`observed\` and read back as observed_at.
-  snapshots: 'SELECT source, post_id, observed_at, reposts, likes, replies, quotes FROM snapshots',
+  snapshots:
+    'SELECT source, CAST(post_id AS TEXT) AS post_id, observed_at, reposts, likes, replies, quotes FROM snapshots',
+  // Since migration 11 a long decimal id is stored as an integer, read back as text by CAST.
+  post_papers: 'SELECT source, CAST(post_id AS TEXT) AS post_id, paper_id FROM post_papers',
 };
 
 /** Every row of TABLES as readers see them (abstracts and embeds unpacked). */
@@ -406,6 +411,89 @@ test('a store written just before the compact snapshots upgrades: instants read 
     assert.equal(
       db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'listings_paper'").pluck().get(),
       0,
+    );
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
+  } finally {
+    db.close();
+  }
+});
+
+test('a store written just before the integer post ids upgrades: every id reads back as the same text', () => {
+  const { path, old } = storeJustBefore(integerPostIds, 'before-integer-ids.db');
+  old.exec(`
+    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+      VALUES ('2603.00001', 1, 'T', 'A', 'Ada', 'cs.LG', 'cs.LG');
+    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 1);
+    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL);
+  `);
+  // X's snowflakes become integers; an id an integer would not give back exactly stays text.
+  const ids: Array<[string, string, 'integer' | 'text']> = [
+    ['x', '1402589585109098500', 'integer'],
+    ['x', '9223372036854775807', 'integer'],
+    ['x', '9223372036854775808', 'text'],
+    ['x', '0402589585109098500', 'text'],
+    ['x', '140258958510909850', 'integer'],
+    ['x', '1004', 'text'],
+    ['x', '1402589585109098500 ', 'text'],
+    ['hn', '40123456', 'text'],
+    ['hf', '2603.00001', 'text'],
+    ['bluesky', 'at://did:plc:abc/app.bsky.feed.post/3kz', 'text'],
+  ];
+  const post = old.prepare(
+    "INSERT INTO posts (source, id, author_handle, own_url, text, created, links) VALUES (?, ?, 'ada', NULL, 'hi', NULL, '[]')",
+  );
+  const link = old.prepare("INSERT INTO post_papers VALUES (?, ?, '2603.00001')");
+  const snap = old.prepare(
+    'INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes) VALUES (?, ?, ?, ?, 1, 0, 0)',
+  );
+  const embed = old.prepare("INSERT INTO embeds VALUES (?, ?, '<p>e</p>', 'ok', '2026-03-03T12:00:00.000Z')");
+  ids.forEach(([source, id], i) => {
+    post.run(source, id);
+    link.run(source, id);
+    snap.run(source, id, 1_772_539_200_000 + i, i);
+    embed.run(source, id);
+  });
+  old.exec(
+    `INSERT INTO post_deletions VALUES ('x', '1402589585109098500', '2026-03-05T00:00:00.000Z', 'refresh')`,
+  );
+  const at = '2026-03-04T00:00:00.000Z';
+  const sources = ['x', 'hn', 'hf', 'bluesky'] as const;
+  const before = dump(old);
+  const loadedBefore = loadPostsForPapers(old as never, ['2603.00001'], at, [...sources]);
+  const xBefore = storedPostIds(old as never, 'x', ['2603.00001'], at);
+  old.close();
+
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepStrictEqual(dump(db), before);
+    assert.equal(loadedBefore.length, ids.length);
+    assert.deepStrictEqual(loadPostsForPapers(db, ['2603.00001'], at, [...sources]), loadedBefore);
+    assert.deepStrictEqual(storedPostIds(db, 'x', ['2603.00001'], at), xBefore);
+    const kinds = db.prepare('SELECT source, CAST(id AS TEXT), typeof(id) FROM posts').raw().all();
+    assert.deepEqual(
+      kinds.map((k) => (k as string[]).join(' ')).sort(),
+      ids.map(([source, id, kind]) => `${source} ${id} ${kind}`).sort(),
+    );
+    for (const t of ['post_papers', 'snapshots', 'embeds'])
+      assert.equal(
+        db.prepare(`SELECT count(*) FROM ${t} WHERE typeof(post_id) = 'integer'`).pluck().get(),
+        3,
+        t,
+      );
+    for (const [source, id] of ids) {
+      assert.equal(getEmbed(db, source as never, id)?.html, '<p>e</p>', id);
+      assert.deepEqual(linkedPapers(db, source as never, id), ['2603.00001'], id);
+    }
+    assert.equal(deletedAt(db, 'x', '1402589585109098500'), '2026-03-05T00:00:00.000Z');
+    // Saving a migrated post again updates its rows (the same key), it does not add a second.
+    const again = loadedBefore.find((m) => m.post.id === '1402589585109098500')!;
+    savePosts(db, [{ post: { ...again.post, text: 'edited' }, paperIds: ['2603.00001'] }], at);
+    assert.equal(db.prepare("SELECT count(*) FROM posts WHERE source = 'x'").pluck().get(), 7);
+    assert.equal(db.prepare("SELECT count(*) FROM snapshots WHERE source = 'x'").pluck().get(), 8);
+    assert.equal(
+      db.prepare("SELECT text FROM posts WHERE source = 'x' AND id = 1402589585109098500").pluck().get(),
+      'edited',
     );
     assert.deepEqual(db.pragma('foreign_key_check'), []);
   } finally {
