@@ -277,8 +277,8 @@ export function buildGeneration(
 
   // With no previous generation to compare with, rendered texts are encoded and hashed by the
   // writer (its thread), not here: their hashes are only needed for the manifest, at the end.
+  // Their entries have the hash '' until then (no set of their paths is held besides).
   let hashLater = prev === undefined && out.writeHashed !== undefined;
-  const unhashed = new Set<string>();
   /** Hand a rendered file over: kept when the previous generation has the same bytes, else written. */
   const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false, now = false) => {
     if (hashLater && typeof data === 'string' && !now) {
@@ -286,11 +286,9 @@ export function buildGeneration(
       out.writeHashed!(path, data);
       stats.fresh++;
       stats.writtenPaths.push(path);
-      unhashed.add(path);
-      files[path] = ['', owner, math ? 1 : 0];
+      files.set(path, ['', owner, math ? 1 : 0]);
       return;
     }
-    unhashed.delete(path);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const hash = sha(bytes);
     stats.rendered++;
@@ -663,7 +661,12 @@ export function buildGeneration(
   if (hashLater) {
     // The manifest needs every hash: wait for the writer's; its own slices are hashed here.
     const hashes = out.writtenHashes!();
-    for (const path of unhashed) files[path]![0] = hashes.get(path) ?? '';
+    for (const path of files.paths()) {
+      if (files.hash(path) !== '') continue;
+      const entry = files.get(path)!;
+      entry[0] = hashes.get(path) ?? '';
+      files.set(path, entry);
+    }
     hashLater = false;
   }
   writeManifest(
