@@ -10,7 +10,15 @@
  * double-quoted with `"` escaped. An `href` is kept only when its raw value begins with a
  * literal `http://` or `https://`, so no entity or whitespace trick can change the scheme.
  */
-import { Parser } from 'htmlparser2';
+import { createRequire } from 'node:module';
+
+// Loaded on first use: only live embeds need the parser, and loading it costs a build's start-up.
+const require = createRequire(import.meta.url);
+let parserClass: typeof import('htmlparser2').Parser | undefined;
+const Parser = () => {
+  parserClass ??= (require('htmlparser2') as typeof import('htmlparser2')).Parser;
+  return parserClass;
+};
 
 /** Widget scripts we accept, by exact `src`. */
 export const WIDGET_SCRIPTS: ReadonlySet<string> = new Set([
@@ -93,7 +101,7 @@ export function sanitizeEmbed(html: string): string {
   const stack: Frame[] = [];
   let dropDepth = 0;
 
-  const parser = new Parser(
+  const parser = new (Parser())(
     {
       onopentag(name, attribs) {
         const frame: Frame = { name, kept: false, drops: DROP_CONTENT.has(name) };

@@ -3,13 +3,22 @@
  * pages need no math script. Everything outside the math is escaped; KaTeX escapes what is
  * inside, and with `trust: false` it never emits links, classes, ids or styles from the input.
  */
-import katex from 'katex';
+import { createRequire } from 'node:module';
 import { escapeHtml } from './escape.js';
 
 // `$…$` opens on a `$` not followed by a space and closes on one not preceded by a space nor
 // followed by a digit, which keeps prices such as "$5 to $10" as text (the markdown-it-texmath
 // rule). `\$` is a literal dollar. Spans are bounded to keep a stray `$` from swallowing a page.
 const MATH = /\$\$([^$]{1,500}?)\$\$|(?<!\\)\$(?=\S)((?:\\.|[^$\\]){1,500}?)(?<=\S)(?<!\\)\$(?!\d)/g;
+
+// KaTeX (~600 KB of script) is loaded on the first span typeset: a build that renders no math
+// (an incremental one whose pages have none) does not pay for loading it.
+const require = createRequire(import.meta.url);
+let katexModule: typeof import('katex').default | undefined;
+const katex = () => {
+  katexModule ??= require('katex') as typeof import('katex').default;
+  return katexModule;
+};
 
 const cache = new Map<string, string>();
 const CACHE_MAX = 20000;
@@ -40,7 +49,7 @@ function typeset(tex: string): string {
   if (hit !== undefined) return hit;
   let html: string;
   try {
-    html = katex.renderToString(tex, {
+    html = katex().renderToString(tex, {
       throwOnError: false,
       displayMode: false,
       output: 'htmlAndMathml',

@@ -177,9 +177,7 @@ function writerThread() {
   const flush = () => {
     if (targets.length === 0) return;
     // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
-    for (let k = Atomics.load(pending, 0); k > MAX_PENDING_KB; k = Atomics.load(pending, 0)) {
-      Atomics.wait(pending, 0, k, 100);
-    }
+    waitWhile(pending, (k) => k > MAX_PENDING_KB);
     Atomics.add(pending, 0, cost);
     worker ??= startWorker(shared, channel.port2);
     worker.postMessage({ targets, data, keys, cost }, [...transfer]);
@@ -210,9 +208,7 @@ function writerThread() {
     /** Wait until every queued file is written; the hashes of those queued with a key, by key. */
     hashes(into: Map<string, string>): void {
       flush();
-      for (let k = Atomics.load(pending, 0); k > 0; k = Atomics.load(pending, 0)) {
-        Atomics.wait(pending, 0, k, 100);
-      }
+      waitWhile(pending, (k) => k > 0);
       for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1))
         for (const [key, hash] of m.message as Array<[string, string]>) into.set(key, hash);
     },
@@ -223,6 +219,24 @@ function writerThread() {
       return endWorker(worker);
     },
   };
+}
+
+/** A writer thread that makes no progress for this long is given up on (its commit then fails). */
+const STALL_MS = 60_000;
+
+/**
+ * Block while `busy(pending count)`, waking when the writer thread changes the count; gives up
+ * when the count has not moved for STALL_MS (a thread that died never lowers it).
+ */
+function waitWhile(pending: Int32Array, busy: (k: number) => boolean): void {
+  let stalled = 0;
+  for (let k = Atomics.load(pending, 0); busy(k); ) {
+    const woke = Atomics.wait(pending, 0, k, 100);
+    const now = Atomics.load(pending, 0);
+    stalled = now === k && woke === 'timed-out' ? stalled + 100 : 0;
+    if (stalled >= STALL_MS) return;
+    k = now;
+  }
 }
 
 function startWorker(shared: SharedArrayBuffer, hashes: MessagePort): Worker {
@@ -317,6 +331,8 @@ async function endWorker(worker: Worker | undefined): Promise<string | null> {
   return new Promise<string | null>((resolvePromise, reject) => {
     worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
     worker.once('error', reject);
+    // A thread that stopped without an error (killed) would otherwise leave the commit waiting.
+    worker.once('exit', () => resolvePromise('the writer thread stopped'));
     worker.postMessage({ end: true });
   }).finally(() => worker.terminate());
 }
