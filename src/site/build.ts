@@ -57,6 +57,7 @@ import {
   windowTitle,
 } from './lists.js';
 import {
+  FileTable,
   MANIFEST_PATH,
   MANIFEST_VERSION,
   type Manifest,
@@ -64,14 +65,17 @@ import {
   writeManifest,
 } from './manifest.js';
 import {
+  Appearances,
   compactDay,
   type FeedKind,
   type ListAppearance,
   type ListDay,
   type ListPaper,
+  packLines,
   paths,
   relativeUrl,
   type SiteModel,
+  unpackLines,
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
 import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
@@ -258,7 +262,7 @@ export function buildGeneration(
     rising: 'none',
     warnings: [],
   };
-  const files: Manifest['files'] = {};
+  const files = new FileTable();
   const shell: ShellContext & { liveEmbeds: boolean } = {
     siteTitle: cfg.siteTitle,
     baseUrl: cfg.baseUrl,
@@ -273,8 +277,8 @@ export function buildGeneration(
 
   // With no previous generation to compare with, rendered texts are encoded and hashed by the
   // writer (its thread), not here: their hashes are only needed for the manifest, at the end.
+  // Their entries have the hash '' until then (no set of their paths is held besides).
   let hashLater = prev === undefined && out.writeHashed !== undefined;
-  const unhashed = new Set<string>();
   /** Hand a rendered file over: kept when the previous generation has the same bytes, else written. */
   const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false, now = false) => {
     if (hashLater && typeof data === 'string' && !now) {
@@ -282,16 +286,13 @@ export function buildGeneration(
       out.writeHashed!(path, data);
       stats.fresh++;
       stats.writtenPaths.push(path);
-      unhashed.add(path);
-      files[path] = ['', owner, math ? 1 : 0];
+      files.set(path, ['', owner, math ? 1 : 0]);
       return;
     }
-    unhashed.delete(path);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const hash = sha(bytes);
     stats.rendered++;
-    const before = prev?.files[path];
-    if (before && before[0] === hash && !(path in files)) {
+    if (prev?.files.hash(path) === hash && !files.has(path)) {
       if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
       stats.kept++;
     } else {
@@ -299,7 +300,7 @@ export function buildGeneration(
       stats.fresh++;
       stats.writtenPaths.push(path);
     }
-    files[path] = [hash, owner, math ? 1 : 0];
+    files.set(path, [hash, owner, math ? 1 : 0]);
   };
   const emit = (spec: PageSpec, owner: string) => {
     const math = spec.body.includes('class="katex"');
@@ -313,14 +314,15 @@ export function buildGeneration(
    */
   const keyedFile: KeyedFile = (path, key, make) => {
     const k = sha(Buffer.from(`${shellKey()}\n${key}`));
-    const before = prev?.files[path];
-    if (before && before[3] === k && !(path in files) && out.keep(path)) {
+    const before = prev?.files.get(path);
+    if (before && before[3] === k && !files.has(path) && out.keep(path)) {
       stats.kept++;
-      files[path] = before;
+      files.copy(prev!.files, path);
       return;
     }
     make();
-    files[path]!.push(k);
+    const made = files.get(path)!;
+    files.set(path, [made[0], made[1], made[2], k]);
   };
   const keyed: Keyed = (path, key, spec) => keyedFile(path, key, () => emit(spec(), ''));
 
@@ -375,24 +377,12 @@ export function buildGeneration(
   if (changes.papers !== 'all') for (const id of changes.papers) touched.add(id);
 
   // Every paper's rankings, newest first, from the kept days (reloaded days are added as read).
-  const appearances = new Map<string, ListAppearance[]>();
-  const addAppearances = (day: ListDay) => {
-    for (const ranked of day.digest.papers) {
-      const list = appearances.get(ranked.paper.id);
-      const entry = { day, ranked };
-      if (!list) appearances.set(ranked.paper.id, [entry]);
-      else {
-        let i = 0;
-        while (i < list.length && list[i]!.day.day > day.day) i++;
-        list.splice(i, 0, entry);
-      }
-    }
-  };
+  const appearances = new Appearances();
   for (const r of refs) {
     if (reload.has(r.day)) continue;
     const kept = prevDays.get(r.day)!;
     summaries.set(r.day, kept);
-    addAppearances(kept);
+    appearances.add(kept);
   }
 
   const ctxOf = (slice: DaySlice): PageContext => ({
@@ -411,14 +401,14 @@ export function buildGeneration(
       const t = slice.thumbs?.get(id);
       if (!t) continue;
       first ??= t.path;
-      if (!(t.path in files)) put(t.path, t.data, owner);
+      if (!files.has(t.path)) put(t.path, t.data, owner);
     }
     return first;
   };
   const renderedPapers = new Set<string>();
   const renderPaper = (ranked: RankedPaper, slice: DaySlice, ctx: PageContext) => {
     const id = ranked.paper.id;
-    const list = appearances.get(id) ?? [];
+    const list = appearances.get(id);
     const latest: Appearance = { day: slice.day, ranked };
     const older = list.filter((a) => a.day.day < slice.day.day);
     const paper = ranked.paper;
@@ -480,7 +470,7 @@ export function buildGeneration(
     }
     const summary = { ...listDay(slice.day), fingerprint: ref.fingerprint };
     summaries.set(dayName, summary);
-    addAppearances(summary);
+    appearances.add(summary);
     const ctx = ctxOf(slice);
     renderDay(slice, navNow.get(dayName)!);
     const docs: string[] = [];
@@ -504,7 +494,7 @@ export function buildGeneration(
       if (!contentChanged.has(dayName) && !touched.has(r.paper.id)) continue;
       touched.add(r.paper.id);
       // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
-      if (appearances.get(r.paper.id)![0]!.day.day === dayName) renderPaper(r, slice, ctx);
+      if (appearances.latest(r.paper.id)!.day.day === dayName) renderPaper(r, slice, ctx);
     }
     // Written now, not kept in memory: the index reads it back at the end.
     fragments.add(dayName);
@@ -528,7 +518,7 @@ export function buildGeneration(
   const byLatest = new Map<string, string[]>();
   for (const id of touched) {
     if (renderedPapers.has(id)) continue;
-    const latest = appearances.get(id)?.[0];
+    const latest = appearances.latest(id);
     if (!latest || failed.has(latest.day.day)) continue;
     const list = byLatest.get(latest.day.day) ?? [];
     list.push(id);
@@ -545,14 +535,18 @@ export function buildGeneration(
     const ctx = ctxOf(slice);
     for (const r of slice.day.digest.papers) if (wanted.has(r.paper.id)) renderPaper(r, slice, ctx);
   }
+  // Only the steps above read these (a full build of 3,000 days puts 75,000 papers in each).
+  touched.clear();
+  renderedPapers.clear();
 
   /** Keep every file of the previous generation that `owner` made, unchanged. */
   const keepOwned = (owner: string) => {
-    for (const [path, entry] of Object.entries(prev?.files ?? {})) {
-      if (entry[1] !== owner || path in files) continue;
+    if (!prev) return;
+    for (const [path, own] of prev.files.owners()) {
+      if (own !== owner || files.has(path)) continue;
       if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
       stats.kept++;
-      files[path] = entry;
+      files.copy(prev.files, path);
     }
   };
 
@@ -588,20 +582,20 @@ export function buildGeneration(
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
     if (fragments.has(d.day)) continue;
-    if (!prev?.files[path] || !out.keep(path))
+    if (!prev?.files.has(path) || !out.keep(path))
       throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
-    files[path] = prev.files[path]!;
+    files.copy(prev.files, path);
   }
   const segmentFiles = new Map<string, string[]>();
-  for (const [path, entry] of Object.entries(prev?.files ?? {})) {
-    if (!entry[1].startsWith('s:')) continue;
-    const list = segmentFiles.get(entry[1]);
+  for (const [path, owner] of prev?.files.owners() ?? []) {
+    if (!owner.startsWith('s:')) continue;
+    const list = segmentFiles.get(owner);
     if (list) list.push(path);
-    else segmentFiles.set(entry[1], [path]);
+    else segmentFiles.set(owner, [path]);
   }
   const segments = buildSearchSegments(
     days.map((d) => d.day),
-    maskedBySegment(rankingDays(appearances), days[0]?.day ?? ''),
+    maskedBySegment(rankingDays(appearances.repeated()), days[0]?.day ?? ''),
     FRAGMENTS,
     {
       // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
@@ -611,13 +605,13 @@ export function buildGeneration(
         if (data === undefined) throw new StaleGenerationError(`the search fragment of ${day} is missing`);
         return data;
       },
-      fragmentHash: (day) => files[`${FRAGMENTS}/${day}.txt`]![0],
-      readPrevious: (path) => (prev?.files[path] ? out.readPrevious(path) : undefined),
+      fragmentHash: (day) => files.hash(`${FRAGMENTS}/${day}.txt`)!,
+      readPrevious: (path) => (prev?.files.has(path) ? out.readPrevious(path) : undefined),
       keepOwned: (owner) => {
         for (const path of segmentFiles.get(owner) ?? []) {
           if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
           stats.kept++;
-          files[path] = prev!.files[path]!;
+          files.copy(prev!.files, path);
         }
       },
       put: (path, data, owner) => put(path, data, owner),
@@ -644,32 +638,35 @@ export function buildGeneration(
 
   // 5. Keep the previous generation's day and paper files nothing above replaced.
   if (prev) {
-    for (const [path, entry] of Object.entries(prev.files)) {
-      if (path in files) continue;
-      const owner = entry[1];
+    for (const [path, owner] of prev.files.owners()) {
+      if (files.has(path)) continue;
       const alive = owner.startsWith('d:')
         ? liveDays.has(owner.slice(2))
         : owner.startsWith('p:') && appearances.has(owner.slice(2)) && !failedOnly(owner.slice(2));
       if (!alive) continue;
       if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
       stats.kept++;
-      files[path] = entry;
+      files.copy(prev.files, path);
     }
   }
   function failedOnly(id: string): boolean {
-    return (appearances.get(id) ?? []).every((a) => failed.has(a.day.day));
+    return appearances.get(id).every((a) => failed.has(a.day.day));
   }
 
   // 6. Assets and the marker; KaTeX only when some page of the site uses math.
   put(CSS_PATH, SITE_CSS, '');
-  if (Object.values(files).some((f) => f[2] === 1))
-    for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
+  if (files.anyMath()) for (const [path, data] of katexAssets()) put(path, Buffer.from(data), '');
   put(SITE_MARKER, 'This folder is written by `hotpapers site`; it is replaced whole on every build.\n', '');
 
   if (hashLater) {
     // The manifest needs every hash: wait for the writer's; its own slices are hashed here.
     const hashes = out.writtenHashes!();
-    for (const path of unhashed) files[path]![0] = hashes.get(path) ?? '';
+    for (const path of files.paths()) {
+      if (files.hash(path) !== '') continue;
+      const entry = files.get(path)!;
+      entry[0] = hashes.get(path) ?? '';
+      files.set(path, entry);
+    }
     hashLater = false;
   }
   writeManifest(
@@ -681,18 +678,19 @@ export function buildGeneration(
       files,
       ...(rising ? { rising } : {}),
     },
-    (id) => appearances.get(id)?.[0]?.day.day,
+    (id) => appearances.latest(id)?.day.day,
     (path, data) => put(path, data, ''),
     (data) => {
       // Files of the previous generation that this one no longer has, its slices included (a
       // folder updated in place keeps them otherwise).
-      if (prev) for (const path of Object.keys(prev.files)) if (!(path in files)) out.remove(path);
+      if (prev) for (const path of prev.files.paths()) if (!files.has(path)) out.remove(path);
       out.remove(MANIFEST_PATH);
       out.append(MANIFEST_PATH, data);
     },
   );
   stats.days = days.length;
-  stats.papers = [...appearances.values()].filter((list) => !list.every((a) => failed.has(a.day.day))).length;
+  stats.papers = 0;
+  for (const [, list] of appearances.lists()) if (!list.every((a) => failed.has(a.day.day))) stats.papers++;
   return stats;
 }
 
@@ -727,12 +725,15 @@ function listDay(day: DaySlice['day']): ListDay {
         paper: {
           id: r.paper.id,
           title: r.paper.title,
-          authorsLine: authorsText(r.paper.authors, AUTHORS_SHOWN),
           categories: r.paper.categories,
           primaryCategory: r.paper.primaryCategory,
         },
       })),
     },
+    // One line per paper: a line break inside a name (outside data) becomes a space.
+    authors: packLines(
+      d.papers.map((r) => authorsText(r.paper.authors, AUTHORS_SHOWN).replace(/[\r\n]+/g, ' ')),
+    ),
   });
 }
 
@@ -761,7 +762,7 @@ type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?
  */
 function listPages(
   days: readonly ListDay[],
-  appearances: ReadonlyMap<string, ListAppearance[]>,
+  appearances: Appearances,
   cfg: Config,
   put: Put,
   keyed: Keyed,
@@ -839,7 +840,7 @@ function listPages(
   const byCategory = new Map<string, ListAppearance[]>();
   for (const day of days) {
     for (const ranked of day.digest.papers) {
-      const latest = appearances.get(ranked.paper.id)?.[0];
+      const latest = appearances.latest(ranked.paper.id);
       if (!latest || latest.day !== day || latest.ranked !== ranked) continue;
       for (const cat of new Set(ranked.paper.categories)) {
         const entries = byCategory.get(cat);
@@ -950,7 +951,7 @@ function listPages(
 
   // Time windows: each paper once, at its latest ranking, by score.
   const latest: ListAppearance[] = [];
-  for (const list of appearances.values()) if (list[0]) latest.push(list[0]);
+  for (const a of appearances.latests()) latest.push(a);
   const kinds: Array<'week' | 'month' | 'year'> = ['week', 'month', 'year'];
   for (const kind of kinds) {
     const groups = groupByWindow(latest, kind);
@@ -1057,17 +1058,30 @@ function instant(iso: string | undefined, day: string): string {
 }
 
 /** A ranked paper's authors as feeds show them (the first five, "and N more"). */
-function listAuthors(r: ListPaper): string {
-  return r.paper.authorsLine ?? authorsText(r.paper.authors, AUTHORS_SHOWN);
+function listAuthors(day: ListDay, r: ListPaper): string {
+  if (r.paper.authors) return authorsText(r.paper.authors, AUTHORS_SHOWN);
+  return authorLines(day)[day.digest.papers.indexOf(r)] ?? '';
+}
+
+/** Unpacked author lines of the few days feeds show (a day is in up to a feed per category). */
+const unpackedAuthors = new WeakMap<ListDay, string[]>();
+
+function authorLines(day: ListDay): string[] {
+  let lines = unpackedAuthors.get(day);
+  if (!lines) {
+    lines = day.authors === undefined ? [] : unpackLines(day.authors);
+    unpackedAuthors.set(day, lines);
+  }
+  return lines;
 }
 
 /** Authors a feed names per paper. */
 const AUTHORS_SHOWN = 5;
 
-function papersHtml(papers: readonly ListPaper[], baseUrl: string): string {
+function papersHtml(day: ListDay, papers: readonly ListPaper[], baseUrl: string): string {
   const items = papers.map(
     (r) =>
-      `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(listAuthors(r))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
+      `<li><a href="${escapeHtml(absoluteUrl(baseUrl, paths.paper(r.paper.id)))}">${escapeHtml(r.paper.title)}</a> (score ${num(r.score)}; ${escapeHtml(listAuthors(day, r))}) <a href="${escapeHtml(absUrl(r.paper.id))}">arXiv</a></li>`,
   );
   return `<ol>${items.join('')}</ol>`;
 }
@@ -1088,7 +1102,7 @@ function dayItem(
     published,
     updated: instant(day.digest.observedAt, day.day),
     summary: topTitles(papers, 3),
-    contentHtml: `<p>${num(papers.length)} paper${papers.length === 1 ? '' : 's'} ranked by the posts that link them${day.horizon ? ` (counts at ${escapeHtml(day.horizon)})` : ''}.</p>${papersHtml(papers, baseUrl)}`,
+    contentHtml: `<p>${num(papers.length)} paper${papers.length === 1 ? '' : 's'} ranked by the posts that link them${day.horizon ? ` (counts at ${escapeHtml(day.horizon)})` : ''}.</p>${papersHtml(day, papers, baseUrl)}`,
     tags: [...new Set(papers.map((r) => r.paper.primaryCategory).filter(Boolean))].sort(),
   };
 }

@@ -23,13 +23,92 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSION = 3;
 
 /** A ListDay with the fingerprint of the digest row it was made from. */
 export type ManifestDay = ListDay & { fingerprint: string };
 
 /** Per site path: [content hash, owner, uses math (1) or not (0), and for a list page its key]. */
 export type FileEntry = [string, string, 0 | 1] | [string, string, 0 | 1, string];
+
+/**
+ * The file entries of a generation, by site path, each held as one string (`math hash TAB owner
+ * [TAB key]`) rather than an array of strings: a site of 3,000 days has about 100,000 files, and
+ * the engine holds every entry for the whole build.
+ */
+export class FileTable {
+  private readonly entries = new Map<string, string>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  /** The entry of `path` (a new array: change it through set). */
+  get(path: string): FileEntry | undefined {
+    const v = this.entries.get(path);
+    return v === undefined ? undefined : decode(v);
+  }
+
+  /** The content hash of `path`'s entry. */
+  hash(path: string): string | undefined {
+    const v = this.entries.get(path);
+    return v === undefined ? undefined : v.slice(1, v.indexOf('\t'));
+  }
+
+  /** The owner of `path`'s entry. */
+  owner(path: string): string | undefined {
+    const v = this.entries.get(path);
+    return v === undefined ? undefined : ownerOf(v);
+  }
+
+  set(path: string, entry: FileEntry): void {
+    const [hash, owner, math, key] = entry;
+    // Joined, not concatenated: a template string would be kept as a tree of its parts.
+    const parts = key === undefined ? [math, hash, '\t', owner] : [math, hash, '\t', owner, '\t', key];
+    this.entries.set(path, parts.join(''));
+  }
+
+  /** Copy `path`'s entry from another table (as it is, without decoding it). */
+  copy(from: FileTable, path: string): boolean {
+    const v = from.entries.get(path);
+    if (v === undefined) return false;
+    this.entries.set(path, v);
+    return true;
+  }
+
+  paths(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  /** Each path with its owner (no entry is decoded). */
+  *owners(): IterableIterator<[string, string]> {
+    for (const [path, v] of this.entries) yield [path, ownerOf(v)];
+  }
+
+  /** Whether some entry's file uses math. */
+  anyMath(): boolean {
+    for (const v of this.entries.values()) if (v.charCodeAt(0) === 49) return true;
+    return false;
+  }
+}
+
+function ownerOf(v: string): string {
+  const start = v.indexOf('\t') + 1;
+  const end = v.indexOf('\t', start);
+  return end < 0 ? v.slice(start) : v.slice(start, end);
+}
+
+function decode(v: string): FileEntry {
+  const tab = v.indexOf('\t');
+  const hash = v.slice(1, tab);
+  const math = v.charCodeAt(0) === 49 ? 1 : 0;
+  const end = v.indexOf('\t', tab + 1);
+  return end < 0 ? [hash, v.slice(tab + 1), math] : [hash, v.slice(tab + 1, end), math, v.slice(end + 1)];
+}
 
 /** What a generation remembers for the next build (whole, as the engine sees it). */
 export interface Manifest {
@@ -42,7 +121,7 @@ export interface Manifest {
    * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
    * what it was rendered from (the same key: the page is kept without being rendered)].
    */
-  files: Record<string, FileEntry>;
+  files: FileTable;
   /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
   rising?: string;
 }
@@ -99,9 +178,9 @@ export function writeManifest(
     return s;
   };
   for (const day of m.days) sliceOf(monthSlice(day.day)).days.push(day);
-  const paths = Object.keys(m.files).sort();
+  const paths = [...m.files.paths()].sort();
   for (const path of paths) {
-    const entry = m.files[path]!;
+    const entry = m.files.get(path)!;
     sliceOf(fileSlice(path, entry[1], latestDay)).files[path] = entry;
   }
   const names = [...slices.keys()].sort();
@@ -114,7 +193,7 @@ export function writeManifest(
     engine: m.engine,
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
-    files: Object.fromEntries(names.map((name) => [name, m.files[name]!])),
+    files: Object.fromEntries(names.map((name) => [name, m.files.get(name)!])),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -131,14 +210,14 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     const head = JSON.parse(headBytes.toString()) as Head;
     if (head.version !== MANIFEST_VERSION || typeof head.files !== 'object') return undefined;
     const days: ManifestDay[] = [];
-    const files: Record<string, FileEntry> = {};
+    const files = new FileTable();
     for (const [name, entry] of Object.entries(head.files)) {
       const bytes = read(name);
       if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
       for (const day of slice.days) days.push(compactDay(day));
-      Object.assign(files, slice.files);
-      files[name] = entry;
+      for (const [path, e] of Object.entries(slice.files)) files.set(path, e);
+      files.set(name, entry);
     }
     days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
     return {

@@ -2,6 +2,7 @@
  * The site's input: plain data read from the store (or built by hand in tests), plus the
  * pure helpers that derive what pages need from it (paths, engagement history).
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { DayDigest, Paper, PaperEnrichment } from '../types.js';
 import type { CardPost } from './cards.js';
 import type { SiteThumb } from './thumbs.js';
@@ -22,11 +23,10 @@ export interface ListPaper {
   rank: number;
   score: number;
   /**
-   * The engine keeps the authors as feeds show them (`authorsLine`: the first five, "and N
-   * more"), one string instead of a list per paper; a whole digest's paper has `authors`.
+   * A whole digest's paper has its `authors`; the engine's own summaries leave them out (only
+   * feeds show authors, and they read them from the day's packed `authors`: see authorLines).
    */
-  paper: Pick<Paper, 'id' | 'title' | 'categories' | 'primaryCategory'> &
-    ({ authors: readonly string[]; authorsLine?: undefined } | { authors?: undefined; authorsLine: string });
+  paper: Pick<Paper, 'id' | 'title' | 'categories' | 'primaryCategory'> & { authors?: readonly string[] };
 }
 
 /**
@@ -40,12 +40,83 @@ export interface ListDay {
   digest: Pick<DayDigest, 'categories' | 'observedAt' | 'announcedAt' | 'listed' | 'postsFound'> & {
     papers: ListPaper[];
   };
+  /**
+   * The feeds' author line of each ranked paper, in rank order, packed (packLines): a summary
+   * held for every day of the history keeps them as one small string, not a string per paper.
+   */
+  authors?: string;
 }
 
 /** One ranking of a paper as list pages see it (an Appearance is one). */
 export interface ListAppearance {
   day: ListDay;
   ranked: ListPaper;
+}
+
+/**
+ * Every paper's rankings, newest first. A paper ranked once (nearly all) is held as its one
+ * appearance, not in a list: the engine holds this for every paper of the history.
+ */
+export class Appearances {
+  private readonly byPaper = new Map<string, ListAppearance | ListAppearance[]>();
+
+  /** Add the rankings of `day` (in any order of days). */
+  add(day: ListDay): void {
+    for (const ranked of day.digest.papers) {
+      const id = ranked.paper.id;
+      const entry: ListAppearance = { day, ranked };
+      const had = this.byPaper.get(id);
+      if (had === undefined) {
+        this.byPaper.set(id, entry);
+        continue;
+      }
+      const list = Array.isArray(had) ? had : [had];
+      let i = 0;
+      while (i < list.length && list[i]!.day.day > day.day) i++;
+      list.splice(i, 0, entry);
+      if (list !== had) this.byPaper.set(id, list);
+    }
+  }
+
+  /** The paper's rankings, newest first (empty when it has none). */
+  get(id: string): readonly ListAppearance[] {
+    const had = this.byPaper.get(id);
+    return had === undefined ? [] : Array.isArray(had) ? had : [had];
+  }
+
+  /** The paper's newest ranking. */
+  latest(id: string): ListAppearance | undefined {
+    const had = this.byPaper.get(id);
+    return Array.isArray(had) ? had[0] : had;
+  }
+
+  has(id: string): boolean {
+    return this.byPaper.has(id);
+  }
+
+  get size(): number {
+    return this.byPaper.size;
+  }
+
+  /** Each paper's newest ranking. */
+  *latests(): IterableIterator<ListAppearance> {
+    for (const had of this.byPaper.values()) {
+      const a = Array.isArray(had) ? had[0] : had;
+      if (a) yield a;
+    }
+  }
+
+  /** Each paper with all its rankings, newest first. */
+  *lists(): IterableIterator<[string, readonly ListAppearance[]]> {
+    for (const [id, had] of this.byPaper) yield [id, Array.isArray(had) ? had : [had]];
+  }
+
+  /** The papers ranked more than once, with their rankings. */
+  repeated(): Map<string, readonly ListAppearance[]> {
+    const out = new Map<string, readonly ListAppearance[]>();
+    for (const [id, had] of this.byPaper) if (Array.isArray(had) && had.length > 1) out.set(id, had);
+    return out;
+  }
 }
 
 /** A post from the store that links a paper (also those the day's ranking did not count), with its latest counts. */
@@ -175,6 +246,16 @@ export function compactDay<D extends ListDay>(day: D): D {
     p.primaryCategory = sharedString(p.primaryCategory);
   }
   return day;
+}
+
+/** Lines packed into one small string (DEFLATE, base64): what a summary keeps of rarely read text. */
+export function packLines(lines: readonly string[]): string {
+  return deflateRawSync(Buffer.from(lines.join('\n'))).toString('base64');
+}
+
+/** The lines packLines packed. */
+export function unpackLines(packed: string): string[] {
+  return inflateRawSync(Buffer.from(packed, 'base64')).toString().split('\n');
 }
 
 /** File-name-safe form of an outside string: anything but letters, digits, `.`, `-` becomes `_`. */

@@ -25,12 +25,12 @@ export const RISING_OWNER = 'rising';
 /** The papers that can rise: each paper of the newest RISING_DAYS days, at its latest ranking there. */
 export function risingCandidates(
   days: readonly ListDay[],
-  appearances: ReadonlyMap<string, readonly ListAppearance[]>,
+  appearances: { latest(id: string): ListAppearance | undefined },
 ): ListAppearance[] {
   const out: ListAppearance[] = [];
   for (const day of days.slice(0, RISING_DAYS))
     for (const ranked of day.digest.papers) {
-      const latest = appearances.get(ranked.paper.id)?.[0];
+      const latest = appearances.latest(ranked.paper.id);
       if (latest && latest.day.day === day.day && latest.ranked === ranked) out.push(latest);
     }
   return out;

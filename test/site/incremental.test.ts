@@ -382,3 +382,33 @@ for (const crash of ['before-journal', 'rename:1', 'rename:5']) {
     assert.ok(!existsSync(join(out, '.hotpapers/journal.json')), 'no journal left');
   });
 }
+
+test('feeds name each paper’s authors also for days kept from the manifest (their packed author lines)', async () => {
+  const many = Array.from({ length: 7 }, (_, i) => `Author Number${i + 1}`);
+  const old = digest('2021-06-08', [
+    ranked(1, paper('2106.08001', { title: 'Seven authors', authors: many, categories: ['cs.RO'] }), [
+      post('x', '7001', 40, 120),
+    ]),
+  ]);
+  const mid = digest('2021-06-09', [ranked(1, paper('2106.09001'), [post('x', '7002', 30, 90)])]);
+  const db = makeStore('authors.db', [mid, old]);
+  const out = join(dir, 'public-authors');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const line = 'Author Number1, Author Number2, Author Number3, Author Number4, Author Number5';
+  const feeds = ['atom.xml', 'rss.xml', 'feed.json', 'categories/cs.RO.atom.xml'];
+  for (const f of feeds) assert.match(readFileSync(join(out, f), 'utf8'), new RegExp(line), f);
+  // A new day: the old day is not read again, its summary (and author lines) come from the manifest.
+  const store = openStore(db);
+  fillStore(store, [newDay]);
+  store.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  // The new day and its neighbour (its pager changed): the day with seven authors is not read.
+  assert.equal(second.daysLoaded, 2);
+  for (const f of feeds) {
+    const text = readFileSync(join(out, f), 'utf8');
+    assert.match(text, new RegExp(line), f);
+    assert.equal(text.includes('Author Number6'), false, `${f} names five authors, then a count`);
+  }
+  assert.match(readFileSync(join(out, 'atom.xml'), 'utf8'), /A brand new paper/);
+});
