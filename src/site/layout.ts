@@ -43,7 +43,7 @@ export interface PageSpec {
 /** What a shared page says when it has no description of its own. */
 const SITE_DESCRIPTION = 'The new arXiv papers people are talking about, day by day.';
 
-/** Open Graph tags and the Twitter card type: how a shared link unfurls (title, description, URL, image). */
+/** Open Graph and Twitter card tags: how a shared link unfurls (title, description, URL, image). */
 export function sharingTags(spec: PageSpec, ctx: ShellContext, title: string): string {
   const meta = (attr: 'property' | 'name', key: string, value: string) =>
     `<meta ${attr}="${key}" content="${escapeHtml(value)}">`;
@@ -56,9 +56,11 @@ export function sharingTags(spec: PageSpec, ctx: ShellContext, title: string): s
     meta('property', 'og:description', description),
     meta('property', 'og:url', absoluteUrl(ctx.baseUrl, spec.path)),
     image ? meta('property', 'og:image', image) : '',
-    // X reads the title and description from the og: tags when there are no twitter: ones, so
-    // they are not repeated on every page; the card type has no og: form.
+    // Issue 12 asks for Twitter card tags with the title and description on every page: kept
+    // although X falls back to the og: ones, for readers of the card that do not.
     meta('name', 'twitter:card', image ? 'summary_large_image' : 'summary'),
+    meta('name', 'twitter:title', title),
+    meta('name', 'twitter:description', description),
     image ? meta('name', 'twitter:image', image) : '',
   ].join('');
 }

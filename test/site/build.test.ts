@@ -348,6 +348,8 @@ test('every page carries Open Graph and Twitter card tags with absolute URLs', (
     assert.ok(prop('og:description'), `${path}: og:description`);
     assert.equal(prop('og:url'), BASE + (path === 'index.html' ? '' : path), path);
     assert.match(prop('twitter:card') ?? '', /^summary(_large_image)?$/, path);
+    assert.equal(prop('twitter:title'), prop('og:title'), `${path}: twitter:title`);
+    assert.equal(prop('twitter:description'), prop('og:description'), `${path}: twitter:description`);
   }
   const paper = text(files, 'papers/2106.00003.html');
   // Hostile titles are escaped in attributes too.
