@@ -83,3 +83,19 @@ export function statement(db: Db, sql: string): Statement {
   }
   return s;
 }
+
+/**
+ * Statements of `sql(n)` on `db` for a multi-row write of n rows, each size prepared on first use
+ * (a batch writer uses its full size and the one shorter remainder).
+ */
+export function statementsBySize(db: Db, sql: (n: number) => string): (n: number) => Statement {
+  const made = new Map<number, Statement>();
+  return (n) => {
+    let stmt = made.get(n);
+    if (!stmt) {
+      stmt = db.prepare(sql(n));
+      made.set(n, stmt);
+    }
+    return stmt;
+  };
+}

@@ -4,11 +4,10 @@
  * is complete. Writes happen in one transaction, so a killed run leaves all or nothing.
  */
 
-import type { Statement } from 'better-sqlite3';
 import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
-import { type Db, inTransaction } from './db.js';
+import { type Db, inTransaction, statementsBySize } from './db.js';
 import { packedAs, packText, unpackText } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
@@ -265,24 +264,11 @@ function paperParams(
   );
 }
 
-/** Prepared statements of `sql(n)` on `db`, made on first use (one per statement size). */
-function statements(db: Db, sql: (n: number) => string): (n: number) => Statement {
-  const made = new Map<number, Statement>();
-  return (n) => {
-    let stmt = made.get(n);
-    if (!stmt) {
-      stmt = db.prepare(sql(n));
-      made.set(n, stmt);
-    }
-    return stmt;
-  };
-}
-
 /** Store a complete listing (papers upserted, the day's rows replaced); idempotent. */
 export function saveListing(db: Db, listing: Listing, fetchedAt: string): void {
   const key = categoriesKey(listing.categories);
   const upsert = db.prepare(UPSERT_PAPER);
-  const insert = statements(db, insertListings);
+  const insert = statementsBySize(db, insertListings);
   const clear = db.prepare('DELETE FROM listings WHERE day = ? AND categories = ?');
   const mark = db.prepare(
     'INSERT OR REPLACE INTO listing_days (day, categories, method, fetched_at, paper_count) VALUES (?, ?, ?, ?, ?)',

@@ -3,9 +3,8 @@
  * Writes are idempotent: re-saving the same post at the same instant changes nothing.
  */
 
-import type { Statement } from 'better-sqlite3';
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
-import type { Db } from './db.js';
+import { type Db, statementsBySize } from './db.js';
 import { postIdTextSql, storedPostId, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { packText, packTime, unpackText } from './packed.js';
 
@@ -111,19 +110,6 @@ function ownUrl(post: Post): string | null {
   return url === usual ? null : url;
 }
 
-/** Prepared statements of `sql(n)`, ROWS rows a statement and the shorter ones, made on first use. */
-function statements(db: Db, sql: (n: number) => string): (n: number) => Statement {
-  const made = new Map<number, Statement>();
-  return (n) => {
-    let stmt = made.get(n);
-    if (!stmt) {
-      stmt = db.prepare(sql(n));
-      made.set(n, stmt);
-    }
-    return stmt;
-  };
-}
-
 /** A post to save with its key as stored (storedPostId), computed once. */
 interface Keyed {
   m: MatchedPost;
@@ -164,9 +150,9 @@ export function savePosts(
   observedAt: string,
   saved?: Map<string, SavedPost>,
 ): void {
-  const posts = statements(db, upsertPosts);
-  const links = statements(db, insertLinks);
-  const snapshots = statements(db, upsertSnapshots);
+  const posts = statementsBySize(db, upsertPosts);
+  const links = statementsBySize(db, insertLinks);
+  const snapshots = statementsBySize(db, upsertSnapshots);
   // In key order: each B-tree grows at its end instead of splitting pages all over.
   const ordered: Keyed[] = matched.map((m) => ({ m, id: storedPostId(m.post.id) }));
   ordered.sort(compareKeys);
