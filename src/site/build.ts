@@ -57,6 +57,7 @@ import {
   windowTitle,
 } from './lists.js';
 import {
+  contentHash,
   FileTable,
   MANIFEST_PATH,
   MANIFEST_VERSION,
@@ -134,7 +135,7 @@ export interface GenerationOutput {
    * makes (on its own thread, with the encoding); `writtenHashes` gives them once all are written.
    */
   writeHashed?(path: string, data: string): void;
-  /** The content hashes (as `sha` makes them) of the files given to writeHashed, by site path. */
+  /** The content hashes (contentHash) of the files given to writeHashed, by site path. */
   writtenHashes?(): ReadonlyMap<string, string>;
 }
 
@@ -213,12 +214,6 @@ function codeFingerprint(): string {
   return sourcesHash;
 }
 
-const sha = (data: Buffer | Buffer[]) => {
-  const hash = createHash('sha1');
-  for (const chunk of Array.isArray(data) ? data : [data]) hash.update(chunk);
-  return hash.digest('base64');
-};
-
 function configOf(options: BuildOptions): Config {
   const parsed = new URL(options.baseUrl);
   return {
@@ -234,7 +229,9 @@ function configOf(options: BuildOptions): Config {
 
 /** The engine fingerprint of a build: its code, templates, version and options (a change rebuilds all). */
 export function engineFingerprint(options: BuildOptions): string {
-  return sha(Buffer.from(JSON.stringify([codeFingerprint(), configOf(options), options.templateTag ?? ''])));
+  return contentHash(
+    Buffer.from(JSON.stringify([codeFingerprint(), configOf(options), options.templateTag ?? ''])),
+  );
 }
 
 /**
@@ -290,7 +287,7 @@ export function buildGeneration(
       return;
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    const hash = sha(bytes);
+    const hash = contentHash(bytes);
     stats.rendered++;
     if (prev?.files.hash(path) === hash && !files.has(path)) {
       if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
@@ -313,7 +310,7 @@ export function buildGeneration(
    * it from the same key (old index, category and window pages do not change once full).
    */
   const keyedFile: KeyedFile = (path, key, make) => {
-    const k = sha(Buffer.from(`${shellKey()}\n${key}`));
+    const k = contentHash(Buffer.from(`${shellKey()}\n${key}`));
     const before = prev?.files.get(path);
     if (before && before[3] === k && !files.has(path) && out.keep(path)) {
       stats.kept++;

@@ -14,6 +14,7 @@
  * pages it changed and the head, whatever the length of the history.
  */
 
+import { createHash } from 'node:crypto';
 import type { ListDay } from './model.js';
 import { compactDay, slug } from './model.js';
 import type { StoreMarks } from './source.js';
@@ -24,6 +25,13 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
 export const MANIFEST_VERSION = 3;
+
+/** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
+export function contentHash(data: Buffer | readonly Buffer[]): string {
+  const hash = createHash('sha1');
+  for (const chunk of Array.isArray(data) ? data : [data as Buffer]) hash.update(chunk);
+  return hash.digest('base64');
+}
 
 /** A ListDay with the fingerprint of the digest row it was made from. */
 export type ManifestDay = ListDay & { fingerprint: string };

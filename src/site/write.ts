@@ -7,7 +7,7 @@
  * by a worker thread while the builder renders the next pages (creating ~8,000 files is mostly
  * kernel time, which then overlaps the rendering instead of adding to it).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   copyFileSync,
@@ -26,7 +26,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
-import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
+import { contentHash, MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -124,7 +124,8 @@ parentPort.on('message', (m) => {
       const folder = dirname(target);
       if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
       if (m.keys[i] !== null) {
-        // A text to encode and hash here, off the builder's thread (hashed as build.ts sha does).
+        // A text to encode and hash here, off the builder's thread (as manifest.ts contentHash does:
+        // this string cannot import it).
         data = Buffer.from(data);
         hashes.push([m.keys[i], createHash('sha1').update(data).digest('base64')]);
       }
@@ -817,7 +818,7 @@ function fileSink() {
     writeHashed(target: string, data: string, path: string): number {
       if (!threaded && syncWrites < SYNC_WRITES) {
         const bytes = Buffer.from(data);
-        hashes.set(path, createHash('sha1').update(bytes).digest('base64'));
+        hashes.set(path, contentHash(bytes));
         return this.write(target, bytes, path, true);
       }
       threaded = true;
