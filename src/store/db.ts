@@ -84,6 +84,12 @@ export function statement(db: Db, sql: string): Statement {
   return s;
 }
 
+/** The `VALUES` rows of a multi-row statement: n rows of `width` positional parameters each. */
+export function placeholderRows(n: number, width: number): string {
+  const row = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+  return Array.from({ length: n }, () => row).join(', ');
+}
+
 /**
  * Statements of `sql(n)` on `db` for a multi-row write of n rows, each size prepared on first use
  * (a batch writer uses its full size and the one shorter remainder).

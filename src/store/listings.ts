@@ -7,7 +7,7 @@
 import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
-import { type Db, inTransaction, statementsBySize } from './db.js';
+import { type Db, inTransaction, placeholderRows, statementsBySize } from './db.js';
 import { packedAs, packText, unpackText } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
@@ -174,12 +174,10 @@ const UPSERT_PAPER = `
 `;
 // The listing's rows, up to ROWS a statement (one call into SQLite per ROWS rows).
 const ROWS = 64;
-const rowsOf = (n: number, width: number) =>
-  Array.from({ length: n }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
 // fetched_at is the day's (listing_days), not repeated per row.
 const insertListings = (n: number) => `
   INSERT OR REPLACE INTO listings (day, categories, paper_id, announce_type, method)
-  SELECT ?, ?, column1, column2, column3 FROM (VALUES ${rowsOf(n, 3)})`;
+  SELECT ?, ?, column1, column2, column3 FROM (VALUES ${placeholderRows(n, 3)})`;
 
 /** What packPaperTexts made of a paper's texts: the texts given and the columns stored. */
 interface PackedTexts {
@@ -206,10 +204,7 @@ export function textsPackedFrom(
   if (!known) return undefined;
   const { from, stored } = known;
   const same =
-    from.abstract === paper.abstract &&
-    from.title === paper.title &&
-    from.authors.length === paper.authors.length &&
-    from.authors.every((a, i) => a === paper.authors[i]) &&
+    sameTexts(from, paper) &&
     row.title === stored.title &&
     row.authors === stored.authors &&
     (typeof stored.abstract === 'string'

@@ -4,7 +4,7 @@
  */
 
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
-import { type Db, statementsBySize } from './db.js';
+import { type Db, placeholderRows, statementsBySize } from './db.js';
 import { postIdTextSql, storedPostId, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { packText, packTime, unpackText } from './packed.js';
 
@@ -66,11 +66,9 @@ export function unpackLinks(stored: string): string[] {
 // first_seen/last_seen stay NULL (the post's first and last snapshots say them); a row migrated
 // with values its snapshots do not give keeps them, moved by this observation.
 const ROWS = 64;
-const rowsOf = (n: number, width: number) =>
-  Array.from({ length: n }, () => `(${Array.from({ length: width }, () => '?').join(', ')})`).join(', ');
 const POST_WIDTH = 9;
 const upsertPosts = (n: number) => `
-  WITH k(s, o) AS (SELECT ?, ?), v(i, a, h, n, u, t, c, l, r) AS (VALUES ${rowsOf(n, POST_WIDTH)})
+  WITH k(s, o) AS (SELECT ?, ?), v(i, a, h, n, u, t, c, l, r) AS (VALUES ${placeholderRows(n, POST_WIDTH)})
   INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
   SELECT k.s, i, a, h, n, CASE WHEN u IS NOT NULL THEN nullif(u, ${usualPostUrlSql('k.s', 'i', 'h')}) END,
          t, c, l, r
@@ -84,11 +82,11 @@ const upsertPosts = (n: number) => `
 const LINK_WIDTH = 2;
 const insertLinks = (n: number) => `
   INSERT OR IGNORE INTO post_papers (source, post_id, paper_id)
-  SELECT ?, column1, column2 FROM (VALUES ${rowsOf(n, LINK_WIDTH)})`;
+  SELECT ?, column1, column2 FROM (VALUES ${placeholderRows(n, LINK_WIDTH)})`;
 const SNAPSHOT_WIDTH = 5;
 const upsertSnapshots = (n: number) => `
   INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
-  SELECT ?, column1, ?, column2, column3, column4, column5 FROM (VALUES ${rowsOf(n, SNAPSHOT_WIDTH)}) WHERE true
+  SELECT ?, column1, ?, column2, column3, column4, column5 FROM (VALUES ${placeholderRows(n, SNAPSHOT_WIDTH)}) WHERE true
   ON CONFLICT (source, post_id, observed) DO UPDATE SET
     reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`;
 
