@@ -22,6 +22,20 @@ export function usualPostUrlSql(source: string, id: string, handle: string): str
 }
 
 /**
+ * usualPostUrlSql's rule in JavaScript for the sources whose rule is a plain concatenation (X, HN,
+ * HF); undefined for the others (the SQL decides those). Kept beside it: they must agree.
+ */
+export function usualPostUrl(source: string, id: string, handle: string | undefined): string | undefined {
+  return source === 'x'
+    ? `https://twitter.com/${handle ?? 'i/web'}/status/${id}`
+    : source === 'hn'
+      ? `https://news.ycombinator.com/item?id=${id}`
+      : source === 'hf'
+        ? `https://huggingface.co/papers/${id}`
+        : undefined;
+}
+
+/**
  * SQL of a stored instant back to ISO text: an integer is milliseconds since the epoch (an ISO
  * instant in toISOString's own form is stored so, in 6 bytes instead of 24); text is as received.
  */

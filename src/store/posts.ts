@@ -5,7 +5,7 @@
 
 import type { MatchedPost, Metrics, Post, SourceId } from '../types.js';
 import { type Db, placeholderRows, statementsBySize } from './db.js';
-import { postIdTextSql, storedPostId, storedPostIdSql, usualPostUrlSql } from './derived.js';
+import { postIdTextSql, storedPostId, storedPostIdSql, usualPostUrl, usualPostUrlSql } from './derived.js';
 import { packText, packTime, unpackText } from './packed.js';
 
 /**
@@ -96,16 +96,7 @@ const upsertSnapshots = (n: number) => `
  * (the statement then compares it with the usual one itself).
  */
 function ownUrl(post: Post): string | null {
-  const { source, id, url } = post;
-  const usual =
-    source === 'x'
-      ? `https://twitter.com/${post.authorHandle ?? 'i/web'}/status/${id}`
-      : source === 'hn'
-        ? `https://news.ycombinator.com/item?id=${id}`
-        : source === 'hf'
-          ? `https://huggingface.co/papers/${id}`
-          : undefined;
-  return url === usual ? null : url;
+  return post.url === usualPostUrl(post.source, post.id, post.authorHandle) ? null : post.url;
 }
 
 /** A post to save with its key as stored (storedPostId), computed once. */
