@@ -370,19 +370,21 @@ process.stdout.write(JSON.stringify({
 const s1 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
- * Remove a previous output, then flush the file system before the next timed process starts: on a
- * disk mounted with online `discard` (ext4 on many VMs), the deletions' discards and writebacks
- * otherwise land in the next timed process (the same build measured 4.0 s into a fresh folder and
- * 6.9-11.8 s right after 10,000 files were deleted). Done alike before every timed run of either tool.
+ * Flush the file system before the next timed process starts, so the previous one's writeback
+ * does not land in it. Nothing is deleted between timed runs: every run writes into a folder of
+ * its own, and the bench's folder is removed at the end. On this VM's ext4 (no journal), for
+ * minutes after many files are deleted, each new file costs the kernel a scan past the recently
+ * deleted inodes (`recently_deleted`, `find_inode_bit` in `perf`): 8,000 files took 2.7-3.8 s
+ * of system time right after a deletion against 0.4-0.7 s without one, whichever tool writes them.
  */
-function clearAndSync(...paths: string[]): void {
-  for (const path of paths) rmSync(path, { recursive: true, force: true });
+function syncNow(): void {
   if (SYNC) spawnSync('sync');
 }
 
 /** SITE_BENCH_SYNC=0 skips the `sync` (to measure what it changes). */
 const SYNC = process.env.SITE_BENCH_SYNC !== '0';
-const SYNCED = () => (SYNC ? 'started after `sync`' : 'no `sync` before (SITE_BENCH_SYNC=0)');
+const SYNCED = () =>
+  `${SYNC ? 'started after `sync`' : 'no `sync` before (SITE_BENCH_SYNC=0)'}, every output kept until the end (no deletions between timed runs)`;
 
 /** Run a command as a whole process; wall time, and peak RSS when GNU time is there. */
 function wholeProcess(
@@ -431,7 +433,7 @@ export async function benchSite(): Promise<void> {
       const storeMs = performance.now() - made;
       have = n;
       const out = join(dir, `public-${n}`);
-      clearAndSync();
+      syncNow();
       const full = timedBuild(ours, db, out, true);
       let line = `  ${String(n + added).padStart(5)} days: full build wall ${s1(full.wallMs)}, CPU ${s1(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB, ${full.files} files (store grown in ${s1(storeMs)})`;
       if (INCREMENTAL_AT.has(n)) {
@@ -441,7 +443,7 @@ export async function benchSite(): Promise<void> {
         const runs: BuildFigures[] = [];
         for (let r = 0; r < INCREMENTAL_RUNS; r++) {
           addDays(db, [newer[added++]!]);
-          clearAndSync();
+          syncNow();
           runs.push(timedBuild(ours, db, out, false));
         }
         runs.sort((x, y) => x.cpuMs - y.cpuMs);
@@ -450,7 +452,6 @@ export async function benchSite(): Promise<void> {
         incremental.push({ days: n + added, wallMs: incr.wallMs, cpuMs: incr.cpuMs });
       }
       console.log(line);
-      rmSync(out, { recursive: true, force: true });
     }
     if (incremental.length === 2) {
       const [a, b] = incremental as [(typeof incremental)[0], (typeof incremental)[0]];
@@ -479,7 +480,9 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const minor = m ? Number(m[1]) * 1000 + Number(m[2]) : 0;
   const hugoRoot = join(dir, 'hugo');
   writeHugoSite(hugoRoot, days.map(syntheticDay), minor);
-  const racePublic = join(dir, 'race-public');
+  // Each timed run writes into a folder of its own (see syncNow): ours, then Hugo's.
+  const racePublic = (i: number) => join(dir, `race-public-${i}`);
+  const hugoPublic = (i: number) => join(hugoRoot, `public-${i}`);
   const env = { ...process.env, HOTPAPERS_BASE_URL: BASE_URL };
   // Our side runs as the package does (compiled JavaScript, `bin: dist/cli/main.js`); tsx if the
   // compiler is not there.
@@ -488,17 +491,17 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const oursRuns: Array<{ wallMs: number; peakMb?: number; cpuMs?: number }> = [];
   const hugoRuns: Array<{ wallMs: number; peakMb?: number; cpuMs?: number }> = [];
   for (let i = 0; i < RACE_RUNS; i++) {
-    // Each run starts from no output folder, the deletions flushed; ours renders and writes everything (--full).
-    clearAndSync(racePublic);
+    // Each run starts with no output folder, the previous run flushed; ours renders and writes everything (--full).
+    syncNow();
     oursRuns.push(
       wholeProcess(
         process.execPath,
-        [...ourCommand, 'site', '--full', '--quiet', '--out', racePublic, '--db', db],
+        [...ourCommand, 'site', '--full', '--quiet', '--out', racePublic(i), '--db', db],
         env,
       ),
     );
-    clearAndSync(join(hugoRoot, 'public'));
-    hugoRuns.push(wholeProcess(hugo, ['--quiet', '-s', hugoRoot, '-d', join(hugoRoot, 'public')]));
+    syncNow();
+    hugoRuns.push(wholeProcess(hugo, ['--quiet', '-s', hugoRoot, '-d', hugoPublic(i)]));
   }
   const a = median(oursRuns.map((r) => r.wallMs));
   const b = median(hugoRuns.map((r) => r.wallMs));
@@ -506,11 +509,11 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
     runs[0]?.peakMb === undefined ? 'n/a' : `${median(runs.map((r) => r.peakMb ?? 0)).toFixed(0)} MB`;
   const cpu = (runs: Array<{ cpuMs?: number }>) =>
     runs[0]?.cpuMs === undefined ? 'n/a' : s1(median(runs.map((r) => r.cpuMs ?? 0)));
-  const ourFiles = countFiles(racePublic);
-  const hugoFiles = countFiles(join(hugoRoot, 'public'));
-  const rss = readFileSync(join(hugoRoot, 'public', 'index.xml'), 'utf8').split('<item>').length - 1;
+  const ourFiles = countFiles(racePublic(0));
+  const hugoFiles = countFiles(hugoPublic(0));
+  const rss = readFileSync(join(hugoPublic(0), 'index.xml'), 'utf8').split('<item>').length - 1;
   console.log(
-    `site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}; before each timed run of either tool the previous output is deleted, ${SYNC ? 'then `sync` (its discards and writeback kept out of the timing)' : 'with no `sync` (SITE_BENCH_SYNC=0)'}:`,
+    `site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}; each timed run of either tool writes into a new folder (none is deleted before the end), ${SYNC ? 'after a `sync` (the previous run\'s writeback kept out of the timing)' : 'with no `sync` (SITE_BENCH_SYNC=0)'}:`,
   );
   console.log(
     `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, CPU ${cpu(oursRuns)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
@@ -523,7 +526,6 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
       ? ''
       : `; CPU time: ${(median(oursRuns.map((r) => r.cpuMs ?? 0)) / median(hugoRuns.map((r) => r.cpuMs ?? 0))).toFixed(2)}`;
   console.log(`  hotpapers / hugo wall time: ${(a / b).toFixed(2)} (goal ≤ 0.5)${cpuRatio}`);
-  rmSync(racePublic, { recursive: true, force: true });
 }
 
 // Child mode: one timed build of the store into the folder, figures as JSON on stdout.

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
+import { keepHeapTight } from '../util/heap.js';
 import { resizeThumbnails } from '../thumbs/resize.js';
 import {
   type BuildOptions,
@@ -121,6 +122,7 @@ export async function generateSiteToDir(
 ): Promise<GenerationResult> {
   // Replacing a site: a wrong store path must not replace the site built before with an empty one.
   if (!place.into) assertStoreHasDays(options.db);
+  keepHeapTight();
   const missing = options.db !== ':memory:' && !existsSync(options.db);
   const db = missing ? undefined : siteConnection(openStore(options.db));
   const warnings = missing ? [NO_STORE(options.db)] : [];
