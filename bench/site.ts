@@ -513,7 +513,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const hugoFiles = countFiles(hugoPublic(0));
   const rss = readFileSync(join(hugoPublic(0), 'index.xml'), 'utf8').split('<item>').length - 1;
   console.log(
-    `site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}; each timed run of either tool writes into a new folder (none is deleted before the end), ${SYNC ? 'after a `sync` (the previous run\'s writeback kept out of the timing)' : 'with no `sync` (SITE_BENCH_SYNC=0)'}:`,
+    `site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}; each timed run of either tool writes into a new folder (none is deleted before the end), ${SYNC ? "after a `sync` (the previous run's writeback kept out of the timing)" : 'with no `sync` (SITE_BENCH_SYNC=0)'}:`,
   );
   console.log(
     `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, CPU ${cpu(oursRuns)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
-import { keepHeapTight } from '../util/heap.js';
 import { resizeThumbnails } from '../thumbs/resize.js';
+import { keepHeapTight } from '../util/heap.js';
 import {
   type BuildOptions,
   type BuildStats,
