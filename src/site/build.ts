@@ -734,15 +734,30 @@ function listDay(day: DaySlice['day']): ListDay {
   });
 }
 
+/** Keys already made in this process, by day and by ranking (each is asked for by many list pages). */
+const dayKeys = new WeakMap<ListDay, string>();
+const appearanceKeys = new WeakMap<ListAppearance, string>();
+
 /** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
 function dayKey(day: ListDay): string {
-  const fingerprint = (day as Partial<ManifestDay>).fingerprint;
-  return fingerprint ? `${day.day}:${fingerprint}` : `${day.day}:${Math.random()}`;
+  let key = dayKeys.get(day);
+  if (key === undefined) {
+    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+    key = fingerprint ? `${day.day}:${fingerprint}` : `${day.day}:${Math.random()}`;
+    dayKeys.set(day, key);
+  }
+  return key;
 }
 
 /** What a list page keys a paper's ranking by: the paper and its day's key. */
 function appearanceKey(a: ListAppearance): string {
-  return `${a.ranked.paper.id}@${dayKey(a.day)}`;
+  let key = appearanceKeys.get(a);
+  if (key === undefined) {
+    // Joined, not concatenated: kept flat, as every list page that shows the ranking joins it again.
+    key = [a.ranked.paper.id, '@', dayKey(a.day)].join('');
+    appearanceKeys.set(a, key);
+  }
+  return key;
 }
 
 /** Papers per window page (top of a week, month, year, all time). */

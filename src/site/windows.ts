@@ -33,8 +33,21 @@ export const windowPaths = {
   categoryRising: (cat: string): string => `categories/${slug(cat)}-rising.html`,
 } as const;
 
+/** Weeks already worked out, by day: the list pages ask for every ranking's week on every build. */
+const weeks = new Map<string, string>();
+
 /** The ISO-8601 week of a day: `2021-06-09` → `2021-W23` (weeks start on Monday). */
 export function isoWeek(day: string): string {
+  let week = weeks.get(day);
+  if (week === undefined) {
+    week = computeIsoWeek(day);
+    // Bounded by the days of the history (a few thousand); a stray caller cannot grow it without end.
+    if (weeks.size < 100_000) weeks.set(day, week);
+  }
+  return week;
+}
+
+function computeIsoWeek(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
   const weekday = (d.getUTCDay() + 6) % 7; // Monday 0
   d.setUTCDate(d.getUTCDate() - weekday + 3); // the Thursday decides the year
