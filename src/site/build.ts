@@ -684,6 +684,16 @@ export function buildGeneration(
       out.remove(MANIFEST_PATH);
       out.append(MANIFEST_PATH, data);
     },
+    prev && {
+      manifest: prev,
+      // A slice nothing changed is kept unread (as a kept page is).
+      keep: (name) => {
+        if (!prev.files.has(name) || !out.keep(name)) return false;
+        stats.kept++;
+        files.copy(prev.files, name);
+        return true;
+      },
+    },
   );
   stats.days = days.length;
   stats.papers = 0;

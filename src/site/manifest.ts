@@ -9,9 +9,12 @@
  * - `.hotpapers/manifest/files-GROUP.json`: the list pages and assets, grouped by folder and by
  *   blocks of 64 of the number in their name (`page/0…63`, a category's `_p0…63`, a year's weeks).
  *
- * Each slice is handed to the build's `put`, so one whose bytes did not change is kept, not
- * written: a new day writes its month's slice (and its neighbour's), the slices of the list
- * pages it changed and the head, whatever the length of the history.
+ * A slice holds its file entries as lines (`path TAB entry`), the form the engine keeps them in,
+ * so reading one is a split, not a decode. Writing compares the generation with the one read:
+ * only a slice whose days or entries changed is serialised and handed to `put` (and kept when
+ * its bytes turn out the same); the others are kept as they are, unread. A new day writes its
+ * month's slice (and its neighbour's), the slices of the list pages it changed and the head,
+ * and the work of writing does not grow with the length of the history.
  */
 
 import { createHash } from 'node:crypto';
@@ -24,7 +27,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 3;
+export const MANIFEST_VERSION = 4;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -80,6 +83,21 @@ export class FileTable {
     this.entries.set(path, parts.join(''));
   }
 
+  /** The entry of `path` as the table holds it (one string: equal strings, equal entries). */
+  raw(path: string): string | undefined {
+    return this.entries.get(path);
+  }
+
+  /** Set `path`'s entry from its held form (a `raw` of some table). */
+  setRaw(path: string, value: string): void {
+    this.entries.set(path, value);
+  }
+
+  /** Each path with its entry as held. */
+  rawEntries(): IterableIterator<[string, string]> {
+    return this.entries.entries();
+  }
+
   /** Copy `path`'s entry from another table (as it is, without decoding it). */
   copy(from: FileTable, path: string): boolean {
     const v = from.entries.get(path);
@@ -104,6 +122,7 @@ export class FileTable {
   }
 }
 
+/** The owner in an entry as held. */
 function ownerOf(v: string): string {
   const start = v.indexOf('\t') + 1;
   const end = v.indexOf('\t', start);
@@ -132,6 +151,14 @@ export interface Manifest {
   files: FileTable;
   /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
   rising?: string;
+  /** Where each file entry was read from (a manifest read from disk; writing compares with it). */
+  slices?: SliceIndex;
+}
+
+/** The slice each entry of a manifest came from, and each slice's paths. */
+export interface SliceIndex {
+  ofPath: Map<string, string>;
+  paths: Map<string, string[]>;
 }
 
 interface Head {
@@ -145,12 +172,21 @@ interface Head {
 
 interface Slice {
   days: ManifestDay[];
-  files: Record<string, FileEntry>;
+  /** `path TAB entry as held` (FileTable.raw), sorted by path. */
+  files: string[];
 }
+
+const monthSlices = new Map<string, string>();
 
 /** The slice a month's days and their files go to. */
 function monthSlice(day: string): string {
-  return `${MANIFEST_DIR}/days-${slug(day.slice(0, 7))}.json`;
+  const month = day.slice(0, 7);
+  let name = monthSlices.get(month);
+  if (name === undefined) {
+    name = `${MANIFEST_DIR}/days-${slug(month)}.json`;
+    monthSlices.set(month, name);
+  }
+  return name;
 }
 
 /** The slice of a file: its day's month, its paper's latest month, else its folder and number block. */
@@ -166,44 +202,103 @@ function fileSlice(path: string, owner: string, latestDay: (paper: string) => st
 }
 
 /**
- * Write the manifest: each slice through `put` (kept when its bytes are unchanged; `files` gains
- * its entry), then the head through `writeHead` (always written, last). Entries are sorted by
- * path, so a slice's bytes depend on its content only, not on the order the build made it in.
+ * Write the manifest: each slice that changed since `previous` (every slice without it) through
+ * `put` (kept when its bytes are unchanged; `files` gains its entry), each other one through
+ * `keep` (unread and unwritten; false when its file is gone, and it is then written), then the
+ * head through `writeHead` (always written, last). Entries are sorted by path, so a slice's bytes
+ * depend on its content only, not on the order the build made it in.
  */
 export function writeManifest(
   m: Manifest,
   latestDay: (paper: string) => string | undefined,
   put: (path: string, data: Buffer) => void,
   writeHead: (data: Buffer) => void,
+  previous?: { manifest: Manifest; keep: (slice: string) => boolean },
 ): void {
-  const slices = new Map<string, Slice>();
-  const sliceOf = (path: string) => {
-    let s = slices.get(path);
-    if (!s) {
-      s = { days: [], files: {} };
-      slices.set(path, s);
+  const index = previous?.manifest.slices;
+  const daysOf = new Map<string, ManifestDay[]>();
+  for (const day of m.days) {
+    const name = monthSlice(day.day);
+    const list = daysOf.get(name);
+    if (list) list.push(day);
+    else daysOf.set(name, [day]);
+  }
+  /** Per slice to write, its paths. */
+  let members: Map<string, string[]>;
+  let names: string[];
+  const kept: string[] = [];
+  if (!index) {
+    members = new Map();
+    for (const [path, v] of m.files.rawEntries()) {
+      const name = fileSlice(path, ownerOf(v), latestDay);
+      const list = members.get(name);
+      if (list) list.push(path);
+      else members.set(name, [path]);
     }
-    return s;
-  };
-  for (const day of m.days) sliceOf(monthSlice(day.day)).days.push(day);
-  const paths = [...m.files.paths()].sort();
-  for (const path of paths) {
-    const entry = m.files.get(path)!;
-    sliceOf(fileSlice(path, entry[1], latestDay)).files[path] = entry;
+    names = [...new Set([...daysOf.keys(), ...members.keys()])].sort();
+  } else {
+    const before = previous!.manifest;
+    const dirty = new Set<string>();
+    // Days: a kept day is the very summary read (a reloaded one is a new object).
+    const daysBefore = new Map(before.days.map((d) => [d.day, d]));
+    for (const day of m.days) if (daysBefore.get(day.day) !== day) dirty.add(monthSlice(day.day));
+    const live = new Set(m.days.map((d) => d.day));
+    for (const day of before.days) if (!live.has(day.day)) dirty.add(monthSlice(day.day));
+    // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
+    const moved = new Map<string, string>();
+    for (const [path, v] of m.files.rawEntries()) {
+      const was = index.ofPath.get(path);
+      const same = was !== undefined && before.files.raw(path) === v;
+      if (same && !isPaperOwned(v)) continue;
+      const name = fileSlice(path, ownerOf(v), latestDay);
+      if (same && name === was) continue;
+      dirty.add(name);
+      if (was !== undefined) dirty.add(was);
+      moved.set(path, name);
+    }
+    for (const [path, was] of index.ofPath) if (!m.files.has(path)) dirty.add(was);
+    // Every slice read and not changed is kept as it is.
+    for (const name of index.paths.keys()) {
+      if (dirty.has(name)) continue;
+      if (previous!.keep(name)) kept.push(name);
+      else dirty.add(name);
+    }
+    for (const name of daysOf.keys()) if (!index.paths.has(name)) dirty.add(name);
+    members = new Map();
+    for (const name of dirty) {
+      const list: string[] = [];
+      for (const path of index.paths.get(name) ?? [])
+        if (m.files.has(path) && (moved.get(path) ?? name) === name) list.push(path);
+      members.set(name, list);
+    }
+    for (const [path, name] of moved) if (index.ofPath.get(path) !== name) members.get(name)!.push(path);
+    names = [...dirty].sort();
   }
-  const names = [...slices.keys()].sort();
+  const sliceNames = kept;
   for (const name of names) {
-    put(name, Buffer.from(JSON.stringify(slices.get(name))));
-    slices.delete(name);
+    const paths = (members.get(name) ?? []).sort();
+    const days = daysOf.get(name) ?? [];
+    // A slice left with nothing is not written (the previous one is removed with the files gone).
+    if (paths.length === 0 && days.length === 0) continue;
+    const slice: Slice = { days, files: paths.map((path) => `${path}\t${m.files.raw(path)}`) };
+    put(name, Buffer.from(JSON.stringify(slice)));
+    sliceNames.push(name);
   }
+  sliceNames.sort();
   const head: Head = {
     version: m.version,
     engine: m.engine,
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
-    files: Object.fromEntries(names.map((name) => [name, m.files.get(name)!])),
+    files: Object.fromEntries(sliceNames.map((name) => [name, m.files.get(name)!])),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
+}
+
+/** Whether an entry as held is owned by a paper (`p:` owner). */
+function isPaperOwned(v: string): boolean {
+  const start = v.indexOf('\t') + 1;
+  return v.startsWith('p:', start);
 }
 
 /**
@@ -219,12 +314,22 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     if (head.version !== MANIFEST_VERSION || typeof head.files !== 'object') return undefined;
     const days: ManifestDay[] = [];
     const files = new FileTable();
+    const slices: SliceIndex = { ofPath: new Map(), paths: new Map() };
     for (const [name, entry] of Object.entries(head.files)) {
       const bytes = read(name);
       if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
+      if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
       for (const day of slice.days) days.push(compactDay(day));
-      for (const [path, e] of Object.entries(slice.files)) files.set(path, e);
+      const paths: string[] = [];
+      for (const line of slice.files) {
+        const tab = line.indexOf('\t');
+        const path = line.slice(0, tab);
+        files.setRaw(path, line.slice(tab + 1));
+        slices.ofPath.set(path, name);
+        paths.push(path);
+      }
+      slices.paths.set(name, paths);
       files.set(name, entry);
     }
     days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
@@ -235,6 +340,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       rising: head.rising,
       days,
       files,
+      slices,
     };
   } catch {
     return undefined;

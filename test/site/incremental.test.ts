@@ -189,6 +189,51 @@ test('a post found later for an old paper rewrites that paper page only (and the
   assert.ok(readFileSync(join(out, 'papers/2106.00002.html'), 'utf8').includes('Late post'));
 });
 
+test('a day ranking an older paper again moves its entries to the new month; untouched slices are kept unwritten', async () => {
+  const db = makeStore('moved.db', [...sampleDigests(), ...moreDays(30)]);
+  const out = join(dir, 'public-moved');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const before = snapshot(out);
+  // 2105.00004 was last ranked in May; a July day ranks it again, beside a new paper.
+  const handle = openStore(db);
+  fillStore(handle, [
+    digest('2021-07-01', [
+      ranked(1, paper('2105.00004'), [post('x', '9100', 80, 200)]),
+      ranked(2, paper('2107.00001', { categories: ['cs.CV'] }), [post('x', '9101', 10, 40)]),
+    ]),
+  ]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  const fullOut = join(dir, 'public-moved-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  const slicesOf = (root: string) =>
+    new Map(
+      readdirSync(join(root, '.hotpapers/manifest')).map((name) => [
+        name,
+        readFileSync(join(root, '.hotpapers/manifest', name), 'utf8'),
+      ]),
+    );
+  const incremental = slicesOf(out);
+  const full = slicesOf(fullOut);
+  // The same slices, byte for byte, as a full build of the same store writes.
+  assert.deepEqual([...incremental.keys()].sort(), [...full.keys()].sort());
+  for (const [name, text] of full) assert.equal(incremental.get(name), text, name);
+  const head = (root: string) =>
+    Object.keys(JSON.parse(readFileSync(join(root, MANIFEST_PATH), 'utf8')).files).sort();
+  assert.deepEqual(head(out), head(fullOut));
+  // The paper's page moved from May's slice to July's.
+  assert.ok(incremental.get('days-2021-07.json')!.includes('"papers/2105.00004.html\\t'));
+  assert.ok(!incremental.get('days-2021-05.json')!.includes('"papers/2105.00004.html\\t'));
+  const written = second.writtenPaths.filter((p) => p.startsWith('.hotpapers/manifest/'));
+  assert.ok(written.includes('.hotpapers/manifest/days-2021-05.json'), 'the slice it left');
+  assert.ok(written.includes('.hotpapers/manifest/days-2021-07.json'), 'the slice it joined');
+  // April's days and papers did not change: its slice is neither rewritten nor read again.
+  const april = '.hotpapers/manifest/days-2021-04.json';
+  assert.ok(before.has(april) && !written.includes(april));
+  assert.equal(snapshot(out).get(april)?.id, before.get(april)!.id);
+});
+
 test('one new day writes the same manifest slices whatever the length of the history', async () => {
   /** The manifest files one new day writes over a history of `n` older days, and their bytes. */
   const newDayWrites = async (n: number) => {

@@ -1,7 +1,17 @@
 /** The manifest's in-memory file table and the packed lines of a day summary. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FileTable } from '../../src/site/manifest.js';
+import {
+  contentHash,
+  FileTable,
+  MANIFEST_DIR,
+  MANIFEST_PATH,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestDay,
+  readManifest,
+  writeManifest,
+} from '../../src/site/manifest.js';
 import { packLines, unpackLines } from '../../src/site/model.js';
 
 test('a file table gives back each entry as set, with and without a key', () => {
@@ -35,4 +45,117 @@ test('packed lines come back as they were, in order, empty ones and non-ASCII in
   const packed = packLines(lines);
   assert.deepEqual(unpackLines(packed), lines);
   assert.ok(packed.length < lines.join('\n').length, 'smaller than the lines themselves');
+});
+
+/** A day summary of `papers` (ids) on `day`, as the manifest keeps it. */
+function manifestDay(day: string, papers: string[]): ManifestDay {
+  return {
+    day,
+    categoriesKey: 'cs.LG',
+    horizon: '',
+    fingerprint: `f-${day}`,
+    digest: {
+      categories: ['cs.LG'],
+      observedAt: `${day}T18:00:00Z`,
+      listed: papers.length,
+      postsFound: papers.length,
+      papers: papers.map((id, i) => ({
+        rank: i + 1,
+        score: 10 - i,
+        paper: { id, title: `Paper ${id}`, categories: ['cs.LG'], primaryCategory: 'cs.LG' },
+      })),
+    },
+  };
+}
+
+/** A site folder's manifest files in memory, written through writeManifest as the build does. */
+function writeInto(
+  folder: Map<string, Buffer>,
+  m: Manifest,
+  latest: Record<string, string>,
+  previous?: Manifest,
+): { put: string[]; kept: string[] } {
+  const put: string[] = [];
+  const kept: string[] = [];
+  const before = new Set(folder.keys());
+  writeManifest(
+    m,
+    (id) => latest[id],
+    (path, data) => {
+      put.push(path);
+      folder.set(path, data);
+      m.files.set(path, [contentHash(data), '', 0]);
+    },
+    (data) => {
+      // As the build does: what the generation no longer has is removed.
+      for (const path of before) if (path !== MANIFEST_PATH && !m.files.has(path)) folder.delete(path);
+      folder.set(MANIFEST_PATH, data);
+    },
+    previous && {
+      manifest: previous,
+      keep: (name) => {
+        if (!folder.has(name)) return false;
+        kept.push(name);
+        m.files.copy(previous.files, name);
+        return true;
+      },
+    },
+  );
+  return { put, kept };
+}
+
+test('writing against the manifest read keeps unchanged slices and gives the bytes of a whole write', () => {
+  const may = manifestDay('2021-05-03', ['A', 'B']);
+  const april = manifestDay('2021-04-05', ['C']);
+  const march = manifestDay('2021-03-01', ['D']);
+  const files = new FileTable();
+  files.set('papers/A.html', ['hA', 'p:A', 0]);
+  files.set('thumbs/A.webp', ['tA', 'p:A', 0]);
+  files.set('papers/B.html', ['hB', 'p:B', 0]);
+  files.set('papers/C.html', ['hC', 'p:C', 1]);
+  files.set('papers/D.html', ['hD', 'p:D', 0]);
+  files.set('days/2021-05-03.html', ['d1', 'd:2021-05-03', 0]);
+  files.set('days/2021-04-05.html', ['d2', 'd:2021-04-05', 0]);
+  files.set('days/2021-03-01.html', ['d3', 'd:2021-03-01', 0]);
+  files.set('page/1.html', ['i1', '', 0, 'key one']);
+  files.set('page/70.html', ['i70', '', 0, 'key seventy']);
+  files.set('old/1.html', ['o1', '', 0]);
+  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
+  const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05', D: '2021-03-01' };
+  const folder = new Map<string, Buffer>();
+  writeInto(folder, { ...base, days: [may, april, march], files }, latest1);
+  const prev = readManifest((path) => folder.get(path));
+  assert.ok(prev?.slices, 'read back, with where each entry came from');
+
+  // Next generation: a July day ranks A again (its page changes, its thumbnail does not), March
+  // is gone with its files, page 70 changed, old/1.html is gone; April and page 1 are unchanged.
+  const july = manifestDay('2021-07-01', ['A', 'E']);
+  const next = new FileTable();
+  for (const path of prev.files.paths())
+    if (!path.startsWith(MANIFEST_DIR) && !/2021-03-01|papers\/D|old\//.test(path))
+      next.copy(prev.files, path);
+  next.set('papers/A.html', ['hA2', 'p:A', 0]);
+  next.set('papers/E.html', ['hE', 'p:E', 0]);
+  next.set('days/2021-07-01.html', ['d4', 'd:2021-07-01', 0]);
+  next.set('page/70.html', ['i70b', '', 0, 'key seventy, again']);
+  const keptDays = prev.days.filter((d) => d.day !== '2021-03-01');
+  const latest2 = { ...latest1, A: '2021-07-01', E: '2021-07-01' };
+  const days = [july, ...keptDays];
+  const { put, kept } = writeInto(folder, { ...base, days, files: next }, latest2, prev);
+
+  // The same folder as a whole write of that generation gives, slice for slice.
+  const whole = new Map<string, Buffer>();
+  const wholeFiles = new FileTable();
+  for (const [path] of next.owners()) if (!path.startsWith(MANIFEST_DIR)) wholeFiles.copy(next, path);
+  writeInto(whole, { ...base, days, files: wholeFiles }, latest2);
+  assert.deepEqual([...folder.keys()].sort(), [...whole.keys()].sort());
+  for (const [path, data] of whole) assert.equal(folder.get(path)!.toString(), data.toString(), path);
+  // A's thumbnail, unchanged, followed A from May's slice to July's.
+  assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
+  assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
+  // April's slice and page 1's group were kept unwritten; March's is gone.
+  assert.deepEqual(kept.sort(), [`${MANIFEST_DIR}/days-2021-04.json`, `${MANIFEST_DIR}/files-page-0.json`]);
+  assert.ok(!put.includes(`${MANIFEST_DIR}/days-2021-04.json`));
+  assert.ok(!folder.has(`${MANIFEST_DIR}/days-2021-03.json`));
+  assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of a file gone, left empty');
 });
