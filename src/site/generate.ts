@@ -122,7 +122,6 @@ export async function generateSiteToDir(
 ): Promise<GenerationResult> {
   // Replacing a site: a wrong store path must not replace the site built before with an empty one.
   if (!place.into) assertStoreHasDays(options.db);
-  keepHeapTight();
   const missing = options.db !== ':memory:' && !existsSync(options.db);
   const db = missing ? undefined : siteConnection(openStore(options.db));
   const warnings = missing ? [NO_STORE(options.db)] : [];
@@ -156,6 +155,9 @@ export async function generateSiteToDir(
         engine: fresh ? undefined : engineFingerprint(options),
       });
       if (fresh) generation.previous = undefined;
+      // A full build holds the most at once; an incremental one holds less, and is ~10% faster
+      // with V8's usual heap growth.
+      if (generation.previous?.engine !== engineFingerprint(options)) keepHeapTight();
       let stats: BuildStats;
       try {
         stats = buildGeneration(source, options, generation);

@@ -9,7 +9,10 @@ import { setFlagsFromString } from 'node:v8';
 
 let tightened = false;
 
-/** Make V8 grow the heap by at most 25% past the live data after each full collection (process-wide, once). */
+/**
+ * Make V8 grow the heap by at most 25% past the live data after each full collection
+ * (process-wide, once; a full site build calls it).
+ */
 export function keepHeapTight(): void {
   if (tightened) return;
   tightened = true;
