@@ -744,9 +744,8 @@ function listDay(day: DaySlice['day']): ListDay {
   });
 }
 
-/** Keys already made in this process, by day and by ranking (each is asked for by many list pages). */
+/** Keys already made in this process, by day (each is asked for by many list pages). */
 const dayKeys = new WeakMap<ListDay, string>();
-const appearanceKeys = new WeakMap<ListAppearance, string>();
 
 /** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
 function dayKey(day: ListDay): string {
@@ -761,13 +760,10 @@ function dayKey(day: ListDay): string {
 
 /** What a list page keys a paper's ranking by: the paper and its day's key. */
 function appearanceKey(a: ListAppearance): string {
-  let key = appearanceKeys.get(a);
-  if (key === undefined) {
-    // Joined, not concatenated: kept flat, as every list page that shows the ranking joins it again.
-    key = [a.ranked.paper.id, '@', dayKey(a.day)].join('');
-    appearanceKeys.set(a, key);
-  }
-  return key;
+  // Made once per ranking (every list page showing it joins it again); joined, not
+  // concatenated, so it is kept flat.
+  a.key ??= [a.ranked.paper.id, '@', dayKey(a.day)].join('');
+  return a.key;
 }
 
 /** Papers per window page (top of a week, month, year, all time). */
@@ -858,6 +854,12 @@ function listPages(
       section: 'archive',
     }));
 
+  // Each paper once, at its latest ranking, by score: sorted once; the window lists below are
+  // taken from it in order rather than sorted again.
+  const latest: ListAppearance[] = [];
+  for (const a of appearances.latests()) latest.push(a);
+  latest.sort(byScore);
+
   // Categories: each paper once, at its latest ranking, newest day first (days are newest first).
   const byCategory = new Map<string, ListAppearance[]>();
   for (const day of days) {
@@ -873,6 +875,17 @@ function listPages(
   }
   for (const entries of byCategory.values())
     entries.sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank);
+  // The same lists by score (for the category windows).
+  const byCategoryScore = new Map<string, ListAppearance[]>();
+  for (const a of latest) {
+    const cats = a.ranked.paper.categories;
+    cats.forEach((cat, i) => {
+      if (cats.indexOf(cat) !== i) return;
+      const entries = byCategoryScore.get(cat);
+      if (entries) entries.push(a);
+      else byCategoryScore.set(cat, [a]);
+    });
+  }
   // Most active first (most ranked papers), then by code.
   const catList = [...byCategory].sort(
     (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
@@ -904,8 +917,8 @@ function listPages(
     for (const kind of ['week', 'month', 'year', 'all'] as const) {
       if (!newestDay) break;
       const current = windowOf(kind, newestDay).key;
-      const items = list.filter((a) => kind === 'all' || windowOf(kind, a.day.day).key === current);
-      items.sort(byScore);
+      const scored = byCategoryScore.get(cat)!;
+      const items = kind === 'all' ? scored : scored.filter((a) => windowOf(kind, a.day.day).key === current);
       const path = windowPaths.category(cat, kind);
       const shown = items.slice(0, WINDOW_SIZE);
       keyed(path, `${cat}\n${kind}|${current}|${items.length}|${shown.map(appearanceKey).join()}`, () => ({
@@ -972,11 +985,9 @@ function listPages(
   }
 
   // Time windows: each paper once, at its latest ranking, by score.
-  const latest: ListAppearance[] = [];
-  for (const a of appearances.latests()) latest.push(a);
   const kinds: Array<'week' | 'month' | 'year'> = ['week', 'month', 'year'];
   for (const kind of kinds) {
-    const groups = groupByWindow(latest, kind);
+    const groups = groupByWindow(latest, kind, true);
     const currentKey = newestDay ? windowOf(kind, newestDay).key : undefined;
     const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
       g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
@@ -1020,7 +1031,7 @@ function listPages(
     }
   }
   if (newestDay) {
-    const all = [...latest].sort(byScore);
+    const all = latest;
     const allPath = windowPaths.window({ kind: 'all', key: 'all' });
     const shown = all.slice(0, WINDOW_SIZE);
     keyed(allPath, `${all.length}|${shown.map(appearanceKey).join()}`, () => ({

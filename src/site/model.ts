@@ -51,6 +51,8 @@ export interface ListDay {
 export interface ListAppearance {
   day: ListDay;
   ranked: ListPaper;
+  /** What list pages key this ranking by, once made (build.ts appearanceKey). */
+  key?: string;
 }
 
 /**
@@ -64,7 +66,8 @@ export class Appearances {
   add(day: ListDay): void {
     for (const ranked of day.digest.papers) {
       const id = ranked.paper.id;
-      const entry: ListAppearance = { day, ranked };
+      // The key slot is there from the start: every ranking has the same shape.
+      const entry: ListAppearance = { day, ranked, key: undefined };
       const had = this.byPaper.get(id);
       if (had === undefined) {
         this.byPaper.set(id, entry);

@@ -94,11 +94,13 @@ export function byScore(a: Ranking, b: Ranking): number {
 
 /**
  * Group each paper (given once, at its latest ranking) into the windows of `kind` by the day
- * of that ranking; each window's papers ordered by score. Keys newest first.
+ * of that ranking; each window's papers ordered by score (`byScoreAlready`: `latest` is, and
+ * each window keeps its order). Keys newest first.
  */
 export function groupByWindow<A extends Ranking>(
   latest: readonly A[],
   kind: WindowKind,
+  byScoreAlready = false,
 ): Array<[string, A[]]> {
   const groups = new Map<string, A[]>();
   for (const a of latest) {
@@ -107,7 +109,7 @@ export function groupByWindow<A extends Ranking>(
     if (list) list.push(a);
     else groups.set(key, [a]);
   }
-  for (const list of groups.values()) list.sort(byScore);
+  if (!byScoreAlready) for (const list of groups.values()) list.sort(byScore);
   return [...groups].sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
 }
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Appearance } from '../../src/site/fragments.js';
 import type { EngagementPoint, SiteDay } from '../../src/site/model.js';
 import {
+  byScore,
   groupByWindow,
   growthLast24h,
   isoWeek,
@@ -57,6 +58,18 @@ test('a window holds each paper once, ordered by score across its days', () => {
   assert.deepEqual(
     groupByWindow(list, 'all')[0]![1].map((a) => a.ranked.paper.id),
     ['2106.00004', '2106.00002', '2106.00003', '2106.00001', '2105.00005'],
+  );
+  // Given by score already, each window keeps that order: the same groups without sorting them.
+  const sorted = [...list].sort(byScore);
+  for (const kind of ['week', 'month', 'year', 'all'] as const) {
+    const ids = (groups: ReturnType<typeof groupByWindow>) =>
+      groups.map(([k, l]) => [k, l.map((a) => a.ranked.paper.id)]);
+    assert.deepEqual(ids(groupByWindow(sorted, kind, true)), ids(groupByWindow(list, kind)), kind);
+  }
+  // Unsorted input with the flag keeps the input order (what the flag promises not to redo).
+  assert.deepEqual(
+    groupByWindow(list, 'all', true)[0]![1].map((a) => a.ranked.paper.id),
+    list.map((a) => a.ranked.paper.id),
   );
 });
 
