@@ -322,6 +322,16 @@ export function buildGeneration(
     files.set(path, [made[0], made[1], made[2], k]);
   };
   const keyed: Keyed = (path, key, spec) => keyedFile(path, key, () => emit(spec(), ''));
+  /** Wait for the writer thread and give the entries it hashed their hashes (a full build). */
+  const settleHashes = () => {
+    const hashes = out.writtenHashes!();
+    for (const path of files.paths()) {
+      if (files.hash(path) !== '') continue;
+      const entry = files.get(path)!;
+      entry[0] = hashes.get(path) ?? '';
+      files.set(path, entry);
+    }
+  };
 
   // 1. The days, what changed since the previous generation, what the store gained.
   const listed = source.days();
@@ -493,9 +503,17 @@ export function buildGeneration(
       // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
       if (appearances.latest(r.paper.id)!.day.day === dayName) renderPaper(r, slice, ctx);
     }
-    // Written now, not kept in memory: the index reads it back at the end.
+    // Written, not kept in memory: the index reads it back at the end. In a full build the writer
+    // thread writes (and hashes) it like any page, and is waited for before the index is built.
     fragments.add(dayName);
-    put(`${FRAGMENTS}/${dayName}.txt`, Buffer.from(docs.join('\n')), `d:${dayName}`, false, true);
+    const fragment = docs.join('\n');
+    put(
+      `${FRAGMENTS}/${dayName}.txt`,
+      hashLater ? fragment : Buffer.from(fragment),
+      `d:${dayName}`,
+      false,
+      !hashLater,
+    );
   }
   if (failed.size > 0) {
     // Unreadable days are left out; the pagers next to them must skip them too.
@@ -590,6 +608,8 @@ export function buildGeneration(
     if (list) list.push(path);
     else segmentFiles.set(owner, [path]);
   }
+  // The fragments the writer thread has yet to write (and hash): the index reads them back.
+  if (hashLater) settleHashes();
   const segments = buildSearchSegments(
     days.map((d) => d.day),
     maskedBySegment(rankingDays(appearances.repeated()), days[0]?.day ?? ''),
@@ -657,13 +677,7 @@ export function buildGeneration(
 
   if (hashLater) {
     // The manifest needs every hash: wait for the writer's; its own slices are hashed here.
-    const hashes = out.writtenHashes!();
-    for (const path of files.paths()) {
-      if (files.hash(path) !== '') continue;
-      const entry = files.get(path)!;
-      entry[0] = hashes.get(path) ?? '';
-      files.set(path, entry);
-    }
+    settleHashes();
     hashLater = false;
   }
   writeManifest(

@@ -153,13 +153,18 @@ test('a small incremental build writes on the calling thread; a full one through
   const batches = writerStats.batches - started.batches;
   const before = snapshot(out);
   assert.ok(batches > 0 && batches < (first.fresh - 400) / 8, `${batches} batches`);
+  // The sizes the writer thread reports are those of the files written.
+  assert.equal(first.written.files, before.size);
+  assert.equal(
+    first.written.bytes,
+    [...before.values()].reduce((k, f) => k + f.bytes.length, 0),
+  );
   const handle = openStore(db);
   fillStore(handle, [newDay]);
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   assert.ok(second.writtenPaths.includes('papers/2106.11111.html'));
-  // The hashes the writer thread made for the manifest are those of the bytes: old pages are kept.
   // The hashes the writer thread made for the manifest are those of the bytes: a file rendered
   // again with the same bytes is kept, so every file written has new bytes.
   for (const path of second.writtenPaths) {
