@@ -168,7 +168,11 @@ export async function generateSiteToDir(
         if (db?.inTransaction) db.exec('COMMIT');
       } catch (error) {
         await generation.abort();
-        if (error instanceof StaleGenerationError && attempt === 0) continue;
+        if (error instanceof StaleGenerationError && attempt === 0) {
+          // Said, not silent: a build that turns full costs the whole site's time.
+          warnings.push(`site: ${oneLine(error.message)}; the site is built in full`);
+          continue;
+        }
         throw error;
       }
       const written = await generation.commit();

@@ -297,6 +297,12 @@ test('a previous site missing a file the build reads is rebuilt in full; --full 
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, true);
+  assert.ok(
+    second.warnings.some((w) =>
+      /search fragment of 2021-06-09 is missing; the site is built in full/.test(w),
+    ),
+    second.warnings.join('\n'),
+  );
   assert.ok(existsSync(join(out, '.hotpapers/search/2021-06-09.txt')));
   // A page removed by hand is not looked for (that would cost a look at every file of the site)...
   rmSync(join(out, 'papers/2106.00001.html'));
