@@ -874,22 +874,8 @@ function listPages(
   for (const a of appearances.latests()) latest.push(a);
   latest.sort(byScore);
 
-  // Categories: each paper once, at its latest ranking, newest day first (days are newest first).
-  const byCategory = new Map<string, ListAppearance[]>();
-  for (const day of days) {
-    for (const ranked of day.digest.papers) {
-      const latest = appearances.latest(ranked.paper.id);
-      if (!latest || latest.day !== day || latest.ranked !== ranked) continue;
-      for (const cat of new Set(ranked.paper.categories)) {
-        const entries = byCategory.get(cat);
-        if (entries) entries.push(latest);
-        else byCategory.set(cat, [latest]);
-      }
-    }
-  }
-  for (const entries of byCategory.values())
-    entries.sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank);
-  // The same lists by score (for the category windows).
+  // Categories: each paper once, at its latest ranking; by score (for the category windows)
+  // and newest day first, then by rank (for the category pages).
   const byCategoryScore = new Map<string, ListAppearance[]>();
   for (const a of latest) {
     const cats = a.ranked.paper.categories;
@@ -900,6 +886,12 @@ function listPages(
       else byCategoryScore.set(cat, [a]);
     });
   }
+  const byCategory = new Map<string, ListAppearance[]>();
+  for (const [cat, scored] of byCategoryScore)
+    byCategory.set(
+      cat,
+      [...scored].sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank),
+    );
   // Most active first (most ranked papers), then by code.
   const catList = [...byCategory].sort(
     (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),

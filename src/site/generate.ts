@@ -150,18 +150,19 @@ export async function generateSiteToDir(
     // state of the store (a `post` committing meanwhile is the next build's), and SQLite takes
     // its locks once instead of for each of the build's ~1,000 statements per 300 days.
     db?.exec('BEGIN');
+    const engine = engineFingerprint(options);
     for (let attempt = 0; ; attempt++) {
       // A full build, or one whose previous generation turned out incomplete, ignores the manifest
       // and writes a whole new folder; otherwise a site of the same engine is updated in place.
       const fresh = options.full || attempt > 0;
       const generation = openGeneration(outDir, {
         ...place,
-        engine: fresh ? undefined : engineFingerprint(options),
+        engine: fresh ? undefined : engine,
       });
       if (fresh) generation.previous = undefined;
       // A full build holds the most at once; an incremental one holds less, and is ~10% faster
       // with V8's usual heap growth.
-      if (generation.previous?.engine !== engineFingerprint(options)) keepHeapTight();
+      if (generation.previous?.engine !== engine) keepHeapTight();
       let stats: BuildStats;
       try {
         stats = buildGeneration(source, options, generation);
