@@ -45,6 +45,11 @@ export function isoTimeSql(column: string): string {
       ELSE ${column} END`;
 }
 
+/** isoTimeSql's rule in JavaScript, for a stored instant read raw. Kept beside it: they must agree. */
+export function isoTime(stored: number | string): string {
+  return typeof stored === 'number' ? new Date(stored).toISOString() : stored;
+}
+
 /** Int64's bounds, for storedPostId. */
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

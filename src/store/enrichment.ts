@@ -40,13 +40,20 @@ export function saveEnrichments(db: Db, items: readonly PaperEnrichment[]): void
   })();
 }
 
-/** The stored enrichment of each of `paperIds` that has one (one indexed lookup per id). */
+/** The stored enrichment of each of `paperIds` that has one (one query, an indexed lookup per id). */
 export function loadEnrichments(db: Db, paperIds: readonly string[]): Map<string, PaperEnrichment> {
-  const get = statement(db, 'SELECT * FROM paper_enrichment WHERE paper_id = ?');
   const out = new Map<string, PaperEnrichment>();
+  if (paperIds.length === 0) return out;
+  // One query: json_each drives the join (CROSS JOIN fixes the order), a key lookup per paper.
+  const rows = statement(
+    db,
+    'SELECT e.* FROM json_each(?) AS j CROSS JOIN paper_enrichment e ON e.paper_id = j.value',
+  ).all(JSON.stringify(paperIds)) as EnrichmentRow[];
+  const byId = new Map(rows.map((row) => [row.paper_id, row]));
+  // In the order asked for, as callers list them.
   for (const id of paperIds) {
-    const row = get.get(id) as EnrichmentRow | undefined;
-    if (row) out.set(id, rowToEnrichment(row));
+    const row = byId.get(id);
+    if (row && !out.has(id)) out.set(id, rowToEnrichment(row));
   }
   return out;
 }

@@ -112,3 +112,53 @@ test('an unreadable digest row is left out with a one-line warning', () => {
   assert.match(warnings[0]!, /^site: digest of 2021-06-11 \(cs,stat\.ML\) is not readable \(.+\); left out$/);
   db.close();
 });
+
+test('one day read in batches: a post linking two of its papers counts once for each, integer instants and long ids read back', () => {
+  const db = store('batches');
+  // A post stored as `post` stores them: a 19-digit X id (kept as an integer) and instants in ms.
+  const id = '1400000000000000001';
+  db.prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+    VALUES ('x', CAST(? AS INTEGER), 'both', 'https://x.com/both/status/1', 'Two papers', '[]', 'x', 'x')`).run(
+    id,
+  );
+  for (const paperId of ['2106.00001', '2106.00002'])
+    db.prepare("INSERT INTO post_papers VALUES ('x', CAST(? AS INTEGER), ?)").run(id, paperId);
+  const at = (iso: string) => Date.parse(iso);
+  db.prepare('INSERT INTO snapshots VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
+    'x',
+    id,
+    at('2021-06-10T06:00:00.000Z'),
+    1,
+    2,
+  );
+  db.prepare('INSERT INTO snapshots VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
+    'x',
+    id,
+    at('2021-06-11T06:00:00.000Z'),
+    3,
+    4,
+  );
+  db.prepare(
+    "INSERT INTO embeds VALUES ('x', CAST(? AS INTEGER), '<blockquote>both</blockquote>', 'ok', '2021-06-10T06:00:00Z')",
+  ).run(id);
+  db.prepare(
+    "INSERT INTO paper_enrichment (paper_id, status, ai_summary, fetched_at) VALUES ('2106.00002', 'ok', 'A TL;DR', 'x')",
+  ).run();
+  const { model, warnings } = loadSiteModel(db, { embedHtml: true });
+  assert.deepEqual(warnings, []);
+  for (const paperId of ['2106.00001', '2106.00002']) {
+    const extras = model.papers!.get(paperId)!;
+    const found = extras.posts.filter((p) => p.id === id);
+    assert.equal(found.length, 1, `${paperId} lists the post once`);
+    assert.deepEqual(found[0]!.metrics, { reposts: 3, likes: 4, replies: 0, quotes: 0 });
+    const last = extras.history.at(-1)!;
+    assert.equal(last.at, '2021-06-11T06:00:00.000Z');
+    const before = extras.history.at(-2)!;
+    // The post's own counts are added once, on top of the digest's posts at their latest.
+    assert.equal(last.engagement - before.engagement, 3 + 4 - (1 + 2), `${paperId}: counted once`);
+  }
+  assert.equal(model.embeds!.get(`x:${id}`)?.html, '<blockquote>both</blockquote>');
+  assert.equal(model.enrichments!.get('2106.00002')?.aiSummary, 'A TL;DR');
+  assert.equal(model.enrichments!.has('2106.00001'), false);
+  db.close();
+});
