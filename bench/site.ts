@@ -1,13 +1,24 @@
 /**
  * DESIGN §9 and issue 9: the site at 300, 1,000 and 3,000 synthetic days (25 papers × 2 posts a
- * day, written through the store's own functions). For each size, a full build in its own
- * process (wall, CPU, peak RSS); at 300 and 1,000 days also one more day added to the store and
- * the incremental build of it into the same folder (its cost as a share of the full build).
- * Then the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a whole process,
- * interleaved, median of 5, on the same days and papers, Hugo's feeds limited to our 30 items.
+ * day, written through the store's own functions), a store per size. At each size, five full
+ * builds, each in its own process (wall, CPU, peak RSS; the median by CPU and the range). Then
+ * one new day at a time on the 300- and the 1,000-day stores, alternately, five each, built
+ * incrementally into the folder of the last full build (the median's cost as a share of the
+ * full build's median, and the 1,000-day cost over the 300-day one). And the race with Hugo at
+ * 300 days: `hotpapers site` and `hugo` each run as a whole process, interleaved, median of 5,
+ * on the same days and papers, Hugo's feeds limited to our 30 items.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,8 +37,10 @@ const INCREMENTAL_AT = new Set(SIZES.slice(0, 2));
 const PAPERS_PER_DAY = 25;
 const POSTS_PER_PAPER = 2;
 const RACE_RUNS = 5;
-/** New days built incrementally at each size (the median is printed). */
-const INCREMENTAL_RUNS = 3;
+/** New days built incrementally at each of the two smaller sizes (the median is printed). */
+const INCREMENTAL_RUNS = 5;
+/** Full builds at each size (the median is printed). */
+const FULL_RUNS = 5;
 const FEED_ITEMS = 30;
 const BASE_URL = 'https://example.org/';
 
@@ -415,57 +428,81 @@ export async function benchSite(): Promise<void> {
   const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the two smaller sizes interleaved, each on a store of its own`,
     );
-    // One store grows through the sizes (older days are added); each incremental step adds the
-    // next of a few days newer than all of them.
-    const spare = SIZES.length * INCREMENTAL_RUNS;
-    const all = mailingDays(Math.max(...SIZES) + spare);
-    const newer = all.slice(0, spare).reverse();
-    const history = all.slice(spare);
-    const db = join(dir, 'store.db');
+    // A store per size, each grown from a copy of the one before (older days are added); the
+    // newest days of all are the same, and the incremental steps add the same newer days to the
+    // stores of the two smaller sizes, alternately.
+    const all = mailingDays(Math.max(...SIZES) + INCREMENTAL_RUNS);
+    const newer = all.slice(0, INCREMENTAL_RUNS).reverse();
+    const history = all.slice(INCREMENTAL_RUNS);
+    const lines: string[] = [];
+    const incrementalStores: Array<{ days: number; db: string; out: string; full: BuildFigures }> = [];
     let have = 0;
-    let added = 0;
-    const incremental: Array<{ days: number; wallMs: number; cpuMs: number }> = [];
+    let previous: string | undefined;
     for (const n of SIZES) {
+      const db = join(dir, `store-${n}.db`);
+      if (previous) copyFileSync(previous, db);
       const made = performance.now();
       addDays(db, history.slice(have, n).reverse());
       const storeMs = performance.now() - made;
       have = n;
-      const out = join(dir, `public-${n}`);
-      syncNow();
-      const full = timedBuild(ours, db, out, true);
-      let line = `  ${String(n + added).padStart(5)} days: full build wall ${s1(full.wallMs)}, CPU ${s1(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB, ${full.files} files (store grown in ${s1(storeMs)})`;
-      if (INCREMENTAL_AT.has(n)) {
-        // The race runs on the first store before it gains a day.
-        if (n === SIZES[0]) await raceHugo(dir, db, history.slice(0, n), ours);
-        // One new day at a time, each built incrementally; the median of INCREMENTAL_RUNS.
-        const runs: BuildFigures[] = [];
-        for (let r = 0; r < INCREMENTAL_RUNS; r++) {
-          addDays(db, [newer[added++]!]);
-          syncNow();
-          runs.push(timedBuild(ours, db, out, false));
-        }
-        runs.sort((x, y) => x.cpuMs - y.cpuMs);
-        const incr = runs[Math.floor(runs.length / 2)]!;
-        line += `\n         one new day (median of ${INCREMENTAL_RUNS}, by CPU): wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× the full build, CPU ${s1(incr.cpuMs)} = ${(incr.cpuMs / full.cpuMs).toFixed(3)}× (${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`;
-        incremental.push({ days: n + added, wallMs: incr.wallMs, cpuMs: incr.cpuMs });
+      previous = db;
+      const runs: BuildFigures[] = [];
+      for (let r = 0; r < FULL_RUNS; r++) {
+        syncNow();
+        runs.push(timedBuild(ours, db, join(dir, `public-${n}-${r}`), true));
       }
-      console.log(line);
+      const full = medianBy(runs, (b) => b.cpuMs);
+      const range = (f: (b: BuildFigures) => number, unit: (x: number) => string) =>
+        `${unit(Math.min(...runs.map(f)))}–${unit(Math.max(...runs.map(f)))}`;
+      lines.push(
+        `  ${String(n).padStart(5)} days: full build (median of ${FULL_RUNS}, by CPU) wall ${s1(full.wallMs)}, CPU ${s1(full.cpuMs)}, peak RSS ${full.peakMb.toFixed(0)} MB (all runs: wall ${range((b) => b.wallMs, s1)}, CPU ${range((b) => b.cpuMs, s1)}, peak RSS ${range(
+          (b) => b.peakMb,
+          (x) => x.toFixed(0),
+        )} MB), ${full.files} files (store grown in ${s1(storeMs)})`,
+      );
+      if (INCREMENTAL_AT.has(n))
+        incrementalStores.push({ days: n, db, out: join(dir, `public-${n}-${FULL_RUNS - 1}`), full });
+      // The race runs on the first store before it gains a day.
+      if (n === SIZES[0]) await raceHugo(dir, db, history.slice(0, n), ours);
     }
-    if (incremental.length === 2) {
-      const [a, b] = incremental as [(typeof incremental)[0], (typeof incremental)[0]];
-      console.log(
-        `  one new day at ${b.days} days / at ${a.days} days: CPU ${(b.cpuMs / a.cpuMs).toFixed(2)}×, wall ${(b.wallMs / a.wallMs).toFixed(2)}× (1.00 = not growing with the history)`,
+    // One new day at a time on each of the smaller stores, alternately, each built incrementally
+    // into the folder of its last full build.
+    const incremental = incrementalStores.map(() => [] as BuildFigures[]);
+    for (let r = 0; r < INCREMENTAL_RUNS; r++)
+      incrementalStores.forEach((store, i) => {
+        addDays(store.db, [newer[r]!]);
+        syncNow();
+        incremental[i]!.push(timedBuild(ours, store.db, store.out, false));
+      });
+    const medians = incremental.map((runs) => medianBy(runs, (b) => b.cpuMs));
+    incrementalStores.forEach((store, i) => {
+      const incr = medians[i]!;
+      const cpus = incremental[i]!.map((b) => b.cpuMs);
+      lines.push(
+        `  one new day on the ${store.days}-day store: CPU ${s1(incr.cpuMs)} = ${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full build's median, wall ${s1(incr.wallMs)} = ${(incr.wallMs / store.full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
+      );
+    });
+    if (medians.length === 2) {
+      const [a, b] = medians as [BuildFigures, BuildFigures];
+      lines.push(
+        `  one new day at ${incrementalStores[1]!.days} days / at ${incrementalStores[0]!.days} days: CPU ${(b.cpuMs / a.cpuMs).toFixed(2)}×, wall ${(b.wallMs / a.wallMs).toFixed(2)}× (1.00 = not growing with the history)`,
       );
     }
-    console.log(
+    lines.push(
       '  (goals: incremental ≤ 0.1× the full build at 300 days and not growing; peak RSS < 300 MB at 3,000 days)',
     );
+    console.log(lines.join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
     if (ours.dist) rmSync(ours.dist, { recursive: true, force: true });
   }
+}
+
+/** The run whose `key` is the median (the lower middle of an even count). */
+function medianBy<T>(runs: readonly T[], key: (run: T) => number): T {
+  return [...runs].sort((x, y) => key(x) - key(y))[Math.floor((runs.length - 1) / 2)]!;
 }
 
 /** `hotpapers site` and `hugo` as whole processes, interleaved, on the same days and papers. */
