@@ -45,7 +45,10 @@ export function isoTimeSql(column: string): string {
       ELSE ${column} END`;
 }
 
-/** isoTimeSql's rule in JavaScript, for a stored instant read raw. Kept beside it: they must agree. */
+/**
+ * isoTimeSql's rule in JavaScript, for a stored instant read raw (milliseconds as packTime
+ * stores them, which SQLite returns as a number, or text). Kept beside it: they must agree.
+ */
 export function isoTime(stored: number | string): string {
   return typeof stored === 'number' ? new Date(stored).toISOString() : stored;
 }

@@ -123,7 +123,8 @@ test('one day read in batches: a post linking two of its papers counts once for 
   );
   for (const paperId of ['2106.00001', '2106.00002'])
     db.prepare("INSERT INTO post_papers VALUES ('x', CAST(? AS INTEGER), ?)").run(id, paperId);
-  const at = (iso: string) => Date.parse(iso);
+  // As packTime stores an instant: a BigInt of milliseconds (an INTEGER).
+  const at = (iso: string) => BigInt(Date.parse(iso));
   db.prepare('INSERT INTO snapshots VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
     'x',
     id,
