@@ -285,7 +285,12 @@ function countFiles(dir: string): { files: number; bytes: number } {
   return { files, bytes };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The run whose `key` is the median (the upper middle of an even count). */
+function medianBy<T>(runs: readonly T[], key: (run: T) => number): T {
+  return [...runs].sort((x, y) => key(x) - key(y))[Math.floor(runs.length / 2)]!;
+}
+
+const median = (xs: number[]) => medianBy(xs, (x) => x);
 
 interface BuildFigures {
   wallMs: number;
@@ -498,11 +503,6 @@ export async function benchSite(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     if (ours.dist) rmSync(ours.dist, { recursive: true, force: true });
   }
-}
-
-/** The run whose `key` is the median (the lower middle of an even count). */
-function medianBy<T>(runs: readonly T[], key: (run: T) => number): T {
-  return [...runs].sort((x, y) => key(x) - key(y))[Math.floor((runs.length - 1) / 2)]!;
 }
 
 /** `hotpapers site` and `hugo` as whole processes, interleaved, on the same days and papers. */
