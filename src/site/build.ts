@@ -7,9 +7,12 @@
  *   extras for its papers. DAY producers render from a slice: the day page, the day's search
  *   fragment, and the pages of the papers whose latest ranking is that day.
  * - From each slice the engine keeps a small ListDay (the day's head and, per ranked paper, id,
- *   title, authors, categories, rank, score). LIST producers render every list page (index,
+ *   title, authors, categories, rank, score). LIST producers make the list pages (index,
  *   archive and months, categories and their pages and feeds, site feeds, search, 404, assets)
- *   from those ListDays alone, newest first, on every build: they never see a whole digest.
+ *   from those ListDays alone, newest first: they never see a whole digest. A category, past
+ *   window or anchored category page that no appeared, changed or removed day ranks a paper in
+ *   is kept as it is without being keyed (listDirty); the others are keyed and rendered when
+ *   their key changed.
  * - The manifest (`.hotpapers/manifest.json` in the site) keeps the ListDays, each day's
  *   fingerprint (its digest row's key and dates), the store's high-water marks and, per file,
  *   a content hash and its owner (`d:DAY`, `p:PAPER` or a list page). The next build reloads only
@@ -568,7 +571,36 @@ export function buildGeneration(
   // 4. Every list page, from the ListDays alone.
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
-  const lists = listPages(days, appearances, cfg, put, keyed, keyedFile);
+  const dirty =
+    prev && failed.size === 0 && changes.papers !== 'all'
+      ? listDirty(
+          days,
+          [...contentChanged, ...prev.days.filter((d) => !liveDays.has(d.day)).map((d) => d.day)],
+          (day) => summaries.get(day),
+          (day) => prevDays.get(day),
+          appearances,
+          prev.days[0]?.day,
+        )
+      : undefined;
+  /** Keep list pages of the previous generation as they are: all of them, or none (false). */
+  const keepLists = (paths: readonly string[]): boolean => {
+    if (!paths.every((path) => prev?.files.has(path) && !files.has(path))) return false;
+    for (const path of paths) {
+      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+      stats.kept++;
+      files.copy(prev!.files, path);
+    }
+    return true;
+  };
+  const lists = listPages(
+    days,
+    appearances,
+    cfg,
+    put,
+    keyed,
+    keyedFile,
+    dirty && { ...dirty, keep: keepLists, had: (path) => prev!.files.has(path) },
+  );
 
   // The rising pages: redone when their signature changed or the store gained rows for one of
   // their papers; else kept as they are, without reading a snapshot.
@@ -707,6 +739,8 @@ export function buildGeneration(
         files.copy(prev.files, name);
         return true;
       },
+      // Only a paper ranked on a day that appeared, changed or went has a new latest ranking.
+      ...(dirty ? { moved: (id: string) => dirty.papers.has(id) } : {}),
     },
   );
   stats.days = days.length;
@@ -780,6 +814,103 @@ function appearanceKey(a: ListAppearance): string {
   return a.key;
 }
 
+/** The window kinds with past pages of their own (`all` has one page). */
+const PAST_KINDS = ['week', 'month', 'year'] as const;
+
+/**
+ * What list pages may show differently from the previous generation: the categories and the
+ * window keys of every ranking of a paper ranked on a day that appeared, changed or went (its
+ * old and new rankings), and the windows of the newest day before and now. A list page outside
+ * these shows the same rankings as before and is kept without being keyed: one new day costs
+ * the categories and windows it touches, not every one of the history.
+ */
+interface ListDirty {
+  /** The papers ranked on those days, before or now (the only ones whose latest ranking moved). */
+  papers: ReadonlySet<string>;
+  /** Per category, the day and rank of each of its rankings that appeared, changed or went. */
+  categories: ReadonlyMap<string, Array<[string, number]>>;
+  /** Whether the current week, month or year moved (every category's window pages change). */
+  moved: boolean;
+  /** Per kind, the window keys whose pages may change (before their neighbours are added). */
+  windows: Record<(typeof PAST_KINDS)[number], ReadonlySet<string>>;
+}
+
+function listDirty(
+  days: readonly ListDay[],
+  changedDays: readonly string[],
+  summaryOf: (day: string) => ListDay | undefined,
+  previousOf: (day: string) => ListDay | undefined,
+  appearances: Appearances,
+  newestBefore: string | undefined,
+): ListDirty {
+  const categories = new Map<string, Array<[string, number]>>();
+  const windows = { week: new Set<string>(), month: new Set<string>(), year: new Set<string>() };
+  const mark = (cats: readonly string[], day: string, rank: number) => {
+    for (const c of cats) {
+      const list = categories.get(c);
+      if (list) list.push([day, rank]);
+      else categories.set(c, [[day, rank]]);
+    }
+    for (const kind of PAST_KINDS) windows[kind].add(windowOf(kind, day).key);
+  };
+  const papers = new Set<string>();
+  for (const day of changedDays) {
+    for (const r of summaryOf(day)?.digest.papers ?? []) papers.add(r.paper.id);
+    // The day's rankings as the previous generation listed them (gone or replaced now).
+    for (const r of previousOf(day)?.digest.papers ?? []) {
+      papers.add(r.paper.id);
+      mark(r.paper.categories, day, r.rank);
+    }
+  }
+  // Every ranking of such a paper: its latest one before and now is among them.
+  for (const id of papers)
+    for (const a of appearances.get(id)) mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
+  const newest = days[0]?.day;
+  let moved = newest === undefined || newestBefore === undefined;
+  for (const kind of PAST_KINDS) {
+    // The current window's page changes with the newest day's window, and so do its neighbours.
+    for (const day of [newest, newestBefore]) if (day) windows[kind].add(windowOf(kind, day).key);
+    if (newest && newestBefore && windowOf(kind, newest).key !== windowOf(kind, newestBefore).key)
+      moved = true;
+  }
+  return { papers, categories, moved, windows };
+}
+
+/**
+ * The first anchored page of a category (1 = its oldest papers) that may differ from the
+ * previous generation's: the one holding the oldest changed ranking (every newer paper moves
+ * when one appears or goes), and the newest page before and now (its "newer" link changes when
+ * the count of pages does). `list` is newest first; `had(k)`: the previous generation has page k.
+ */
+function firstChangedPage(
+  list: readonly ListAppearance[],
+  changed: ReadonlyArray<[string, number]>,
+  size: number,
+  pages: number,
+  had: (k: number) => boolean,
+): number {
+  if (pages === 0) return 1;
+  let first = pages;
+  for (const [day, rank] of changed) {
+    // Papers older than this ranking (an earlier day, or a lower place on the same day).
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const a = list[mid]!;
+      if (a.day.day > day || (a.day.day === day && a.ranked.rank <= rank)) lo = mid + 1;
+      else hi = mid;
+    }
+    first = Math.min(first, Math.floor((list.length - lo) / size) + 1);
+  }
+  // The previous newest page: the last one the previous generation has.
+  let before = pages;
+  if (had(before)) while (had(before + 1)) before++;
+  else while (before > 0 && !had(before)) before--;
+  if (before > 0 && before !== pages) first = Math.min(first, before);
+  return Math.max(1, first);
+}
+
 /** Papers per window page (top of a week, month, year, all time). */
 const WINDOW_SIZE = 100;
 
@@ -799,6 +930,11 @@ function listPages(
   put: Put,
   keyed: Keyed,
   keyedFile: KeyedFile,
+  dirty?: ListDirty & {
+    keep: (paths: readonly string[]) => boolean;
+    /** Whether the previous generation has the file. */
+    had: (path: string) => boolean;
+  },
 ): { nav: WindowLinks; categories: string[]; categoryNav: (cat: string) => WindowLinks } {
   // The windows of the newest day (linked from the index, the windows and the navigation), by
   // their stable paths (windowPaths.current).
@@ -875,31 +1011,55 @@ function listPages(
   latest.sort(byScore);
 
   // Categories: each paper once, at its latest ranking; by score (for the category windows)
-  // and newest day first, then by rank (for the category pages).
+  // and newest day first, then by rank (for the category pages). Every category is counted; the
+  // lists are made for those whose pages may change (all without a previous generation).
+  const listed = (cat: string) => !dirty || dirty.moved || dirty.categories.has(cat);
+  const counts = new Map<string, number>();
   const byCategoryScore = new Map<string, ListAppearance[]>();
-  for (const a of latest) {
+  const byCategory = new Map<string, ListAppearance[]>();
+  /** Add a paper's latest ranking to the lists of its categories (each once). */
+  const addTo = (lists: Map<string, ListAppearance[]>, a: ListAppearance, count: boolean) => {
     const cats = a.ranked.paper.categories;
     cats.forEach((cat, i) => {
       if (cats.indexOf(cat) !== i) return;
-      const entries = byCategoryScore.get(cat);
+      if (count) counts.set(cat, (counts.get(cat) ?? 0) + 1);
+      if (!listed(cat)) return;
+      const entries = lists.get(cat);
       if (entries) entries.push(a);
-      else byCategoryScore.set(cat, [a]);
+      else lists.set(cat, [a]);
     });
+  };
+  for (const a of latest) addTo(byCategoryScore, a, true);
+  // Newest day first, then by rank: the days in order, each paper where it is ranked last.
+  for (const day of days) {
+    const papers = day.digest.papers;
+    const ordered = papers.every((r, i) => i === 0 || papers[i - 1]!.rank <= r.rank)
+      ? papers
+      : [...papers].sort((a, b) => a.rank - b.rank);
+    for (const r of ordered) {
+      const a = appearances.latest(r.paper.id);
+      if (a?.ranked === r) addTo(byCategory, a, false);
+    }
   }
-  const byCategory = new Map<string, ListAppearance[]>();
-  for (const [cat, scored] of byCategoryScore)
-    byCategory.set(
-      cat,
-      [...scored].sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank),
-    );
+  /** A category's papers by score and newest first (made now for one whose kept pages turn out missing). */
+  const listsOf = (cat: string): [ListAppearance[], ListAppearance[]] => {
+    let scored = byCategoryScore.get(cat);
+    if (!scored) {
+      scored = latest.filter((a) => a.ranked.paper.categories.includes(cat));
+      byCategoryScore.set(cat, scored);
+      byCategory.set(
+        cat,
+        [...scored].sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank),
+      );
+    }
+    return [scored, byCategory.get(cat)!];
+  };
   // Most active first (most ranked papers), then by code.
-  const catList = [...byCategory].sort(
-    (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-  );
-  keyed(paths.categories(), catList.map(([c, list]) => `${c}:${list.length}`).join('\n'), () => ({
+  const catList = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  keyed(paths.categories(), catList.map(([c, n]) => `${c}:${n}`).join('\n'), () => ({
     path: paths.categories(),
     title: 'Categories',
-    body: categoriesBody(catList.map(([c, list]) => [c, list.length])),
+    body: categoriesBody(catList),
     section: 'categories',
   }));
   const categoryNav = (cat: string): WindowLinks =>
@@ -912,7 +1072,20 @@ function listPages(
           rising: windowPaths.categoryRising(cat),
         }
       : {};
-  for (const [cat, list] of catList) {
+  const size = cfg.pageSize;
+  /** Pages of a category anchored at its oldest paper, past its latest page. */
+  const anchoredOf = (n: number) => (n > size ? Math.ceil(n / size) : 0);
+  /** Every file of a category's pages and feeds (its rising page is the rising producer's). */
+  const categoryFiles = (cat: string, n: number): string[] => [
+    ...(['week', 'month', 'year', 'all'] as const).map((kind) => windowPaths.category(cat, kind)),
+    paths.category(cat),
+    ...Array.from({ length: anchoredOf(n) }, (_, k) => paths.category(cat, k + 1)),
+    ...(['atom', 'rss', 'json'] as const).map((k) => paths.categoryFeed(cat, k)),
+  ];
+  for (const [cat, n] of catList) {
+    // A category no changed ranking is in keeps its files (all of them, or it is made again).
+    if (!listed(cat) && dirty!.keep(categoryFiles(cat, n))) continue;
+    const [scored, list] = listsOf(cat);
     const feeds = {
       atom: paths.categoryFeed(cat, 'atom'),
       rss: paths.categoryFeed(cat, 'rss'),
@@ -923,7 +1096,6 @@ function listPages(
     for (const kind of ['week', 'month', 'year', 'all'] as const) {
       if (!newestDay) break;
       const current = windowOf(kind, newestDay).key;
-      const scored = byCategoryScore.get(cat)!;
       const items = kind === 'all' ? scored : scored.filter((a) => windowOf(kind, a.day.day).key === current);
       const path = windowPaths.category(cat, kind);
       const shown = items.slice(0, WINDOW_SIZE);
@@ -947,8 +1119,12 @@ function listPages(
       }));
     }
     // Like the index: the latest papers, then pages anchored at the category's oldest paper.
-    const size = cfg.pageSize;
-    const anchoredPages = list.length > size ? Math.ceil(list.length / size) : 0;
+    const anchoredPages = anchoredOf(list.length);
+    const firstChanged = dirty
+      ? firstChangedPage(list, dirty.categories.get(cat) ?? [], size, anchoredPages, (k) =>
+          dirty.had(paths.category(cat, k)),
+        )
+      : 1;
     const olderOfLatest = anchoredPages > 0 ? Math.floor((list.length - 1 - size) / size) + 1 : undefined;
     const newest = list.slice(0, size);
     keyed(
@@ -972,6 +1148,8 @@ function listPages(
       const items = list.slice(Math.max(0, list.length - k * size), list.length - (k - 1) * size);
       const newer = k < anchoredPages ? k + 1 : 0;
       const path = paths.category(cat, k);
+      // Older than every changed ranking, with the same neighbours: the same page as before.
+      if (k < firstChanged && dirty!.keep([path])) continue;
       keyed(path, `${k}|${newer}|${items.map(appearanceKey).join()}`, () => ({
         path,
         title: `${categoryLabel(cat)}, page ${k}`,
@@ -1027,8 +1205,30 @@ function listPages(
         section: current && kind !== 'year' ? kind : 'top',
       }));
     };
+    // A window none of whose rankings changed, nor its neighbours, nor whether it is the
+    // current one, is kept as it is.
+    const changed = dirty && new Set<string>();
+    if (changed)
+      groups.forEach(([key], i) => {
+        if (
+          dirty!.windows[kind].has(key) ||
+          dirty!.windows[kind].has(groups[i - 1]?.[0] ?? '') ||
+          dirty!.windows[kind].has(groups[i + 1]?.[0] ?? '')
+        )
+          changed.add(key);
+      });
+    // A window that lost all its rankings (gone from the groups) changes its neighbours' links.
+    if (changed)
+      for (const gone of dirty!.windows[kind]) {
+        const i = groups.findIndex((g) => g[0] < gone);
+        if (i > 0) changed.add(groups[i - 1]![0]);
+        if (i >= 0) changed.add(groups[i]![0]);
+        else if (groups.length > 0) changed.add(groups[groups.length - 1]![0]);
+      }
     groups.forEach(([key, list], i) => {
-      windowPage(windowPaths.window({ kind, key }), key, list, i);
+      const path = windowPaths.window({ kind, key });
+      if (changed && !changed.has(key) && dirty!.keep([path])) return;
+      windowPage(path, key, list, i);
     });
     // The stable page of the current window (the newest day's; empty when that day ranks none).
     if (currentKey) {

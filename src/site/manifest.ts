@@ -213,7 +213,12 @@ export function writeManifest(
   latestDay: (paper: string) => string | undefined,
   put: (path: string, data: Buffer) => void,
   writeHead: (data: Buffer) => void,
-  previous?: { manifest: Manifest; keep: (slice: string) => boolean },
+  previous?: {
+    manifest: Manifest;
+    keep: (slice: string) => boolean;
+    /** Whether a paper's latest ranking may be in another month than before (all may, without it). */
+    moved?: (paper: string) => boolean;
+  },
 ): void {
   const index = previous?.manifest.slices;
   const daysOf = new Map<string, ManifestDay[]>();
@@ -249,7 +254,8 @@ export function writeManifest(
     for (const [path, v] of m.files.rawEntries()) {
       const was = index.ofPath.get(path);
       const same = was !== undefined && before.files.raw(path) === v;
-      if (same && !isPaperOwned(v)) continue;
+      // An unchanged entry moves only with its paper's latest ranking.
+      if (same && !(isPaperOwned(v) && (previous!.moved?.(ownerOf(v).slice(2)) ?? true))) continue;
       const name = fileSlice(path, ownerOf(v), latestDay);
       if (same && name === was) continue;
       dirty.add(name);

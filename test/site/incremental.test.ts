@@ -142,6 +142,91 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   );
 });
 
+test('through new days, a new week and month, a paper ranked again in another category, a changed day, an older day added and removed, the newest removed: every incremental build equals a full build', async () => {
+  const db = makeStore('sequence.db', [...sampleDigests(), ...moreDays(30)]);
+  const out = join(dir, 'public-sequence');
+  // Small pages: each category and the index run to several pages anchored at their oldest.
+  const small = { categoryPageSize: 4, daysPerPage: 5 };
+  await generateSiteToDir({ db, baseUrl: BASE, ...small }, out);
+  const change = (fn: (handle: ReturnType<typeof openStore>) => void) => {
+    const handle = openStore(db);
+    fn(handle);
+    handle.close();
+  };
+  const steps: Array<[string, (handle: ReturnType<typeof openStore>) => void, string[]]> = [
+    ['a new day in the same week', (h) => fillStore(h, [newDay]), ['categories/cs.CV.html']],
+    [
+      'a new week and month: an old cs.LG paper ranked again in stat.ML, a paper of a new category',
+      (h) =>
+        fillStore(h, [
+          digest('2021-07-01', [
+            ranked(1, paper('2105.00004', { categories: ['stat.ML'] }), [post('x', '9200', 80, 200)]),
+            ranked(2, paper('2107.00002', { categories: ['cs.RO'] }), [post('x', '9201', 10, 40)]),
+          ]),
+        ]),
+      ['categories/cs.RO.html', 'categories/stat.ML.html', 'categories/cs.LG.html', 'top/week-2021-W26.html'],
+    ],
+    [
+      'an old day written again (observed later) with other papers',
+      (h) =>
+        fillStore(h, [
+          digest(
+            '2021-05-14',
+            [ranked(1, paper('2105.90001', { categories: ['cs.AI'] }), [post('x', '9300', 40, 100)])],
+            { observedAt: '2021-05-14T20:00:00.000Z' },
+          ),
+        ]),
+      ['days/2021-05-14.html', 'categories/cs.AI.html', 'top/month-2021-05.html'],
+    ],
+    [
+      'a day weeks older than the rest (new windows beside the oldest)',
+      (h) =>
+        fillStore(h, [
+          digest('2021-03-01', [
+            ranked(1, paper('2103.00001', { categories: ['cs.LG'] }), [post('x', '9400', 20, 60)]),
+          ]),
+        ]),
+      ['top/week-2021-W09.html', 'top/month-2021-03.html', 'archive/2021-03.html'],
+    ],
+    [
+      'that old day removed again',
+      (h) => h.prepare("DELETE FROM digests WHERE day = '2021-03-01'").run(),
+      ['top/week-2021-W09.html', 'papers/2103.00001.html'],
+    ],
+    [
+      'the newest day removed',
+      (h) => h.prepare("DELETE FROM digests WHERE day = '2021-07-01'").run(),
+      ['categories/cs.LG.html', 'top/week-2021-W23.html'],
+    ],
+  ];
+  for (const [what, fn, rewritten] of steps) {
+    const before = snapshot(out);
+    change(fn);
+    const built = await generateSiteToDir({ db, baseUrl: BASE, ...small }, out);
+    assert.equal(built.full, false, what);
+    const fullOut = join(dir, `public-sequence-full-${steps.findIndex((s) => s[0] === what)}`);
+    await generateSiteToDir({ db, baseUrl: BASE, ...small, full: true }, fullOut);
+    const incremental = snapshot(out);
+    const full = snapshot(fullOut);
+    const names = (m: Map<string, unknown>) => [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
+    const a = names(incremental);
+    const b = names(full);
+    assert.deepEqual(
+      { onlyIncremental: a.filter((p) => !full.has(p)), onlyFull: b.filter((p) => !incremental.has(p)) },
+      { onlyIncremental: [], onlyFull: [] },
+      `${what}: the same files as a full build`,
+    );
+    for (const [path, f] of full)
+      if (path !== MANIFEST_PATH) assert.ok(incremental.get(path)!.bytes.equals(f.bytes), `${what}: ${path}`);
+    // The step did change these pages (or made or removed them): the comparison saw a change.
+    for (const path of rewritten)
+      assert.ok(
+        !before.get(path)?.bytes.equals(incremental.get(path)?.bytes ?? Buffer.alloc(0)),
+        `${what}: ${path}`,
+      );
+  }
+});
+
 test('a small incremental build writes on the calling thread; a full one through one writer thread, in batches', async () => {
   const db = makeStore('threads.db', moreDays(240));
   const out = join(dir, 'public-threads');
