@@ -66,6 +66,8 @@ import {
   MANIFEST_VERSION,
   type Manifest,
   type ManifestDay,
+  ownerKind,
+  ownerOf,
   writeManifest,
 } from './manifest.js';
 import {
@@ -687,12 +689,19 @@ export function buildGeneration(
 
   // 5. Keep the previous generation's day and paper files nothing above replaced.
   if (prev) {
-    for (const [path, owner] of prev.files.owners()) {
+    // With no day gone or unreadable, every day's files live on, and every paper's unless a
+    // changed day's paper is ranked nowhere now: no owner needs to be looked up.
+    const daysLive = dirty !== undefined && prev.days.every((d) => liveDays.has(d.day));
+    const papersLive = daysLive && [...dirty!.papers].every((id) => appearances.has(id));
+    for (const [path, v] of prev.files.rawEntries()) {
       if (files.has(path)) continue;
-      const alive = owner.startsWith('d:')
-        ? liveDays.has(owner.slice(2))
-        : owner.startsWith('p:') && appearances.has(owner.slice(2)) && !failedOnly(owner.slice(2));
-      if (!alive) continue;
+      const kind = ownerKind(v);
+      if (kind === '') continue;
+      if (!(kind === 'd' ? daysLive : papersLive)) {
+        const owner = ownerOf(v).slice(2);
+        const alive = kind === 'd' ? liveDays.has(owner) : appearances.has(owner) && !failedOnly(owner);
+        if (!alive) continue;
+      }
       if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
       stats.kept++;
       files.copy(prev.files, path);

@@ -122,8 +122,14 @@ export class FileTable {
   }
 }
 
+/** Whether an entry as held (FileTable.raw) is owned by a day (`d`), a paper (`p`) or neither (''). */
+export function ownerKind(v: string): 'd' | 'p' | '' {
+  const start = v.indexOf('\t') + 1;
+  return v.charCodeAt(start + 1) !== 58 ? '' : v[start] === 'd' ? 'd' : v[start] === 'p' ? 'p' : '';
+}
+
 /** The owner in an entry as held. */
-function ownerOf(v: string): string {
+export function ownerOf(v: string): string {
   const start = v.indexOf('\t') + 1;
   const end = v.indexOf('\t', start);
   return end < 0 ? v.slice(start) : v.slice(start, end);
