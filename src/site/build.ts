@@ -89,7 +89,7 @@ import { buildSearchSegments, rankingDays } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
-import { byScore, groupByWindow, windowOf, windowPaths } from './windows.js';
+import { byScore, groupByWindow, windowOf, windowPaths, windowStart } from './windows.js';
 
 export { MANIFEST_PATH, type Manifest, type ManifestDay };
 
@@ -1029,14 +1029,15 @@ function listPages(
   /** Add a paper's latest ranking to the lists of its categories (each once). */
   const addTo = (lists: Map<string, ListAppearance[]>, a: ListAppearance, count: boolean) => {
     const cats = a.ranked.paper.categories;
-    cats.forEach((cat, i) => {
-      if (cats.indexOf(cat) !== i) return;
+    for (let i = 0; i < cats.length; i++) {
+      const cat = cats[i]!;
+      if (i > 0 && cats.indexOf(cat) < i) continue;
       if (count) counts.set(cat, (counts.get(cat) ?? 0) + 1);
-      if (!listed(cat)) return;
+      if (!listed(cat)) continue;
       const entries = lists.get(cat);
       if (entries) entries.push(a);
       else lists.set(cat, [a]);
-    });
+    }
   };
   for (const a of latest) addTo(byCategoryScore, a, true);
   // Newest day first, then by rank: the days in order, each paper where it is ranked last.
@@ -1105,7 +1106,9 @@ function listPages(
     for (const kind of ['week', 'month', 'year', 'all'] as const) {
       if (!newestDay) break;
       const current = windowOf(kind, newestDay).key;
-      const items = kind === 'all' ? scored : scored.filter((a) => windowOf(kind, a.day.day).key === current);
+      // No day is newer than the newest: the current window holds the days from its first on.
+      const from = windowStart(kind, current);
+      const items = kind === 'all' ? scored : scored.filter((a) => a.day.day >= from);
       const path = windowPaths.category(cat, kind);
       const shown = items.slice(0, WINDOW_SIZE);
       keyed(path, `${cat}\n${kind}|${current}|${items.length}|${shown.map(appearanceKey).join()}`, () => ({

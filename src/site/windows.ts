@@ -70,6 +70,17 @@ export function weekDays(week: string): [string, string] {
   return [monday.toISOString().slice(0, 10), sunday.toISOString().slice(0, 10)];
 }
 
+/** The first day (YYYY-MM-DD) of the window `key` of `kind` (`all`: the empty string, before every day). */
+export function windowStart(kind: WindowKind, key: string): string {
+  return kind === 'week'
+    ? weekDays(key)[0]
+    : kind === 'month'
+      ? `${key}-01`
+      : kind === 'year'
+        ? `${key}-01-01`
+        : '';
+}
+
 /** The window of `kind` that holds `day`. */
 export function windowOf(kind: WindowKind, day: string): TimeWindow {
   const key =
@@ -103,8 +114,14 @@ export function groupByWindow<A extends Ranking>(
   byScoreAlready = false,
 ): Array<[string, A[]]> {
   const groups = new Map<string, A[]>();
+  // Worked out once a day, not once a paper.
+  const keys = new Map<string, string>();
   for (const a of latest) {
-    const key = windowOf(kind, a.day.day).key;
+    let key = keys.get(a.day.day);
+    if (key === undefined) {
+      key = windowOf(kind, a.day.day).key;
+      keys.set(a.day.day, key);
+    }
     const list = groups.get(key);
     if (list) list.push(a);
     else groups.set(key, [a]);

@@ -10,6 +10,7 @@ import {
   risingPapers,
   weekDays,
   windowOf,
+  windowStart,
 } from '../../src/site/windows.js';
 import { digest, paper, post, ranked } from './fixtures.js';
 
@@ -25,6 +26,27 @@ test('ISO weeks: Monday starts a week, the Thursday decides its year', () => {
   assert.deepEqual(weekDays('2025-W01'), ['2024-12-30', '2025-01-05']);
   assert.deepEqual(windowOf('month', '2021-06-09'), { kind: 'month', key: '2021-06' });
   assert.deepEqual(windowOf('all', '2021-06-09'), { kind: 'all', key: 'all' });
+});
+
+test('a window holds the days from its first on, up to a day in it (across ISO-year edges)', () => {
+  // Every day from late 2020 to early 2022 as the newest; every earlier day of the stretch.
+  const days: string[] = [];
+  for (let t = Date.UTC(2020, 11, 20); t <= Date.UTC(2022, 0, 12); t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  for (const kind of ['week', 'month', 'year'] as const) {
+    let checked = 0;
+    days.forEach((newest, i) => {
+      const current = windowOf(kind, newest).key;
+      const from = windowStart(kind, current);
+      for (const day of days.slice(Math.max(0, i - 400), i + 1)) {
+        if (day >= from !== (windowOf(kind, day).key === current)) assert.fail(`${kind} ${current}: ${day}`);
+        checked++;
+      }
+    });
+    assert.ok(checked > 50_000, `${checked} pairs`);
+  }
+  assert.equal(windowStart('week', '2020-W53'), '2020-12-28');
+  assert.equal(windowStart('all', 'all'), '');
 });
 
 function appearance(day: string, id: string, score: number, rank = 1): Appearance {
