@@ -5,6 +5,7 @@ import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
 import { resizeThumbnails } from '../thumbs/resize.js';
 import { keepHeapTight } from '../util/heap.js';
+import { optimiseLater } from '../util/jit.js';
 import {
   type BuildOptions,
   type BuildStats,
@@ -122,6 +123,7 @@ export async function generateSiteToDir(
 ): Promise<GenerationResult> {
   // Replacing a site: a wrong store path must not replace the site built before with an empty one.
   if (!place.into) assertStoreHasDays(options.db);
+  optimiseLater();
   const missing = options.db !== ':memory:' && !existsSync(options.db);
   const db = missing ? undefined : siteConnection(openStore(options.db));
   const warnings = missing ? [NO_STORE(options.db)] : [];
