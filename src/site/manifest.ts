@@ -261,7 +261,7 @@ export function writeManifest(
       const was = index.ofPath.get(path);
       const same = was !== undefined && before.files.raw(path) === v;
       // An unchanged entry moves only with its paper's latest ranking.
-      if (same && !(isPaperOwned(v) && (previous!.moved?.(ownerOf(v).slice(2)) ?? true))) continue;
+      if (same && !(ownerKind(v) === 'p' && (previous!.moved?.(ownerOf(v).slice(2)) ?? true))) continue;
       const name = fileSlice(path, ownerOf(v), latestDay);
       if (same && name === was) continue;
       dirty.add(name);
@@ -305,12 +305,6 @@ export function writeManifest(
     files: Object.fromEntries(sliceNames.map((name) => [name, m.files.get(name)!])),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
-}
-
-/** Whether an entry as held is owned by a paper (`p:` owner). */
-function isPaperOwned(v: string): boolean {
-  const start = v.indexOf('\t') + 1;
-  return v.startsWith('p:', start);
 }
 
 /**
