@@ -559,15 +559,16 @@ export function buildGeneration(
   touched.clear();
   renderedPapers.clear();
 
+  /** Keep the previous generation's file at `path` unchanged, with its entry. */
+  const keepPrevious = (path: string) => {
+    if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+    stats.kept++;
+    files.copy(prev!.files, path);
+  };
   /** Keep every file of the previous generation that `owner` made, unchanged. */
   const keepOwned = (owner: string) => {
     if (!prev) return;
-    for (const [path, own] of prev.files.owners()) {
-      if (own !== owner || files.has(path)) continue;
-      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
-      stats.kept++;
-      files.copy(prev.files, path);
-    }
+    for (const [path, own] of prev.files.owners()) if (own === owner && !files.has(path)) keepPrevious(path);
   };
 
   // 4. Every list page, from the ListDays alone.
@@ -587,11 +588,7 @@ export function buildGeneration(
   /** Keep list pages of the previous generation as they are: all of them, or none (false). */
   const keepLists = (paths: readonly string[]): boolean => {
     if (!paths.every((path) => prev?.files.has(path) && !files.has(path))) return false;
-    for (const path of paths) {
-      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
-      stats.kept++;
-      files.copy(prev!.files, path);
-    }
+    for (const path of paths) keepPrevious(path);
     return true;
   };
   const lists = listPages(
@@ -659,11 +656,7 @@ export function buildGeneration(
       fragmentHash: (day) => files.hash(`${FRAGMENTS}/${day}.txt`)!,
       readPrevious: (path) => (prev?.files.has(path) ? out.readPrevious(path) : undefined),
       keepOwned: (owner) => {
-        for (const path of segmentFiles.get(owner) ?? []) {
-          if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
-          stats.kept++;
-          files.copy(prev!.files, path);
-        }
+        for (const path of segmentFiles.get(owner) ?? []) keepPrevious(path);
       },
       put: (path, data, owner) => put(path, data, owner),
     },
@@ -702,9 +695,7 @@ export function buildGeneration(
         const alive = kind === 'd' ? liveDays.has(owner) : appearances.has(owner) && !failedOnly(owner);
         if (!alive) continue;
       }
-      if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
-      stats.kept++;
-      files.copy(prev.files, path);
+      keepPrevious(path);
     }
   }
   function failedOnly(id: string): boolean {
