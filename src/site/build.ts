@@ -1016,44 +1016,30 @@ function listPages(
   const listed = (cat: string) => !dirty || dirty.moved || dirty.categories.has(cat);
   const counts = new Map<string, number>();
   const byCategoryScore = new Map<string, ListAppearance[]>();
-  const byCategory = new Map<string, ListAppearance[]>();
-  /** Add a paper's latest ranking to the lists of its categories (each once). */
-  const addTo = (lists: Map<string, ListAppearance[]>, a: ListAppearance, count: boolean) => {
+  for (const a of latest) {
     const cats = a.ranked.paper.categories;
     for (let i = 0; i < cats.length; i++) {
       const cat = cats[i]!;
       if (i > 0 && cats.indexOf(cat) < i) continue;
-      if (count) counts.set(cat, (counts.get(cat) ?? 0) + 1);
+      counts.set(cat, (counts.get(cat) ?? 0) + 1);
       if (!listed(cat)) continue;
-      const entries = lists.get(cat);
+      const entries = byCategoryScore.get(cat);
       if (entries) entries.push(a);
-      else lists.set(cat, [a]);
-    }
-  };
-  for (const a of latest) addTo(byCategoryScore, a, true);
-  // Newest day first, then by rank: the days in order, each paper where it is ranked last.
-  for (const day of days) {
-    const papers = day.digest.papers;
-    const ordered = papers.every((r, i) => i === 0 || papers[i - 1]!.rank <= r.rank)
-      ? papers
-      : [...papers].sort((a, b) => a.rank - b.rank);
-    for (const r of ordered) {
-      const a = appearances.latest(r.paper.id);
-      if (a?.ranked === r) addTo(byCategory, a, false);
+      else byCategoryScore.set(cat, [a]);
     }
   }
-  /** A category's papers by score and newest first (made now for one whose kept pages turn out missing). */
+  /** A category's papers by score, and newest first (the same papers sorted by day, then rank). */
   const listsOf = (cat: string): [ListAppearance[], ListAppearance[]] => {
     let scored = byCategoryScore.get(cat);
+    // Made now for a category whose kept pages turned out missing.
     if (!scored) {
       scored = latest.filter((a) => a.ranked.paper.categories.includes(cat));
       byCategoryScore.set(cat, scored);
-      byCategory.set(
-        cat,
-        [...scored].sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank),
-      );
     }
-    return [scored, byCategory.get(cat)!];
+    return [
+      scored,
+      [...scored].sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank),
+    ];
   };
   // Most active first (most ranked papers), then by code.
   const catList = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
