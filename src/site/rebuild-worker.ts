@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type GenerateOptions, generateSiteToDir } from './generate.js';
 
-const { options, from, into } = workerData as { options: GenerateOptions; from?: string; into: string };
+const { options, from, into } = workerData.data as { options: GenerateOptions; from?: string; into: string };
 generateSiteToDir(options, into, { from, into }).then(
   (result) =>
     parentPort!.postMessage({

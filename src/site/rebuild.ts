@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
+import { moduleWorker } from '../util/module-worker.js';
 import type { GenerateOptions } from './generate.js';
 
 export interface OffThreadResult {
@@ -19,19 +19,7 @@ export function buildOffThread(
   from: string | undefined,
   into: string,
 ): Promise<OffThreadResult> {
-  // From the TypeScript sources (development, tests) the worker registers tsx itself first:
-  // Node 20 does not carry the parent's loader hooks into a worker reliably.
-  const dev = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./rebuild-worker.${dev ? 'ts' : 'js'}`, import.meta.url).href;
-  const tsx = dev ? import.meta.resolve('tsx/esm/api') : undefined;
-  const worker = new Worker(
-    `const { workerData } = require('node:worker_threads');
-    (async () => {
-      if (workerData.tsx) (await import(workerData.tsx)).register();
-      await import(workerData.entry);
-    })().catch((error) => { throw error; });`,
-    { eval: true, workerData: { options, from, into, entry, tsx }, execArgv: [] },
-  );
+  const worker = moduleWorker(import.meta.url, 'rebuild-worker', { options, from, into });
   return new Promise<OffThreadResult>((resolve, reject) => {
     worker.once('message', (m: { ok: boolean; error?: string } & OffThreadResult) => {
       if (m.ok) resolve(m);

@@ -25,6 +25,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
+import { waitWhile } from '../util/wait.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
 import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
 
@@ -223,24 +224,6 @@ function writerThread() {
       return endWorker(worker);
     },
   };
-}
-
-/** A writer thread that makes no progress for this long is given up on (its commit then fails). */
-const STALL_MS = 60_000;
-
-/**
- * Block while `busy(pending count)`, waking when the writer thread changes the count; gives up
- * when the count has not moved for STALL_MS (a thread that died never lowers it).
- */
-function waitWhile(pending: Int32Array, busy: (k: number) => boolean): void {
-  let stalled = 0;
-  for (let k = Atomics.load(pending, 0); busy(k); ) {
-    const woke = Atomics.wait(pending, 0, k, 100);
-    const now = Atomics.load(pending, 0);
-    stalled = now === k && woke === 'timed-out' ? stalled + 100 : 0;
-    if (stalled >= STALL_MS) return;
-    k = now;
-  }
 }
 
 function startWorker(shared: SharedArrayBuffer, hashes: MessagePort): Worker {
