@@ -287,10 +287,14 @@ export function maskedBySegment(
 export function segmentBuilder(id: string): {
   add(e: SearchEntry): void;
   finish(masked: ReadonlySet<string>, emit: (path: string, data: string) => void): SegmentSummary;
+  /** Every file but the head, which waits for the masked papers (finishHead). */
+  finishBody(emit: (path: string, data: string) => void): SegmentBody;
 } {
   const tokenIds = new Map<string, number>();
   const names: string[] = [];
   const docs: Array<{ chunk: ChunkDoc; tokens: Int32Array }> = [];
+  /** Paper id → its place in `docs`. */
+  const place = new Map<string, number>();
   const idOf = (token: string) => {
     let n = tokenIds.get(token);
     if (n === undefined) {
@@ -303,6 +307,9 @@ export function segmentBuilder(id: string): {
   const dir = segmentDir(id);
   return {
     add(e) {
+      const at = place.get(e.paper.id);
+      // Each paper once, with its latest ranking in the segment, whatever order its days come in.
+      if (at !== undefined && docs[at]!.chunk[3] >= e.day) return;
       // token number → best field in this paper.
       const best = new Map<number, number>();
       const add = (token: string, field: number) => {
@@ -320,7 +327,7 @@ export function segmentBuilder(id: string): {
       const packed = new Int32Array(best.size);
       let i = 0;
       for (const [n, field] of best) packed[i++] = n * 4 + field;
-      docs.push({
+      const doc = {
         chunk: [
           e.paper.id,
           e.paper.title,
@@ -329,15 +336,24 @@ export function segmentBuilder(id: string): {
           e.score,
           e.rank,
           e.paper.categories.join(' '),
-        ],
+        ] as ChunkDoc,
         tokens: packed,
-      });
+      };
+      // A replaced entry's tokens keep their numbers: a token no paper has any more is not written.
+      if (at === undefined) {
+        place.set(e.paper.id, docs.length);
+        docs.push(doc);
+      } else docs[at] = doc;
     },
     finish(masked, emit) {
+      return finishHead(this.finishBody(emit), masked, emit);
+    },
+    finishBody(emit) {
       // Papers numbered by score, best first (then by id): a posting list in number order is in score order.
       docs.sort(
         (a, b) => b.chunk[4] - a.chunk[4] || (a.chunk[0] < b.chunk[0] ? -1 : a.chunk[0] > b.chunk[0] ? 1 : 0),
       );
+      place.clear();
       let first = '';
       let last = '';
       for (const d of docs) {
@@ -383,18 +399,6 @@ export function segmentBuilder(id: string): {
         emit(`${dir}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS("${id}",${c},${JSON.stringify(chunk)});\n`);
       }
 
-      // The head: scores (for ordering hits across segments) and the masked papers.
-      const integral = docs.every((d) => Number.isInteger(d.chunk[4]) && d.chunk[4] >= 0);
-      const factor = integral ? 1 : 100;
-      const scores = docs.map((d) => Math.min(0x7fffffff, Math.max(0, Math.round(d.chunk[4] * factor))));
-      const maskedDocs: number[] = [];
-      const cats: Record<string, number> = {};
-      docs.forEach((d, n) => {
-        if (masked.has(d.chunk[0])) maskedDocs.push(n);
-        else for (const c of new Set(d.chunk[6].split(' '))) if (c) cats[c] = (cats[c] ?? 0) + 1;
-      });
-      const head = { f: factor, t: scores[0] ?? 0, ...encodeDescending(scores), m: maskedDocs };
-      emit(`${dir}/h.js`, `HOTPAPERS_SEARCH_HEAD("${id}",${JSON.stringify(head)});\n`);
       // Each paper's day, as days after the segment's first day: one digit in a small segment,
       // two in a large one (the client tells them apart by the length).
       const wide = daysBetween(last, first) >= 64;
@@ -404,9 +408,56 @@ export function segmentBuilder(id: string): {
         days += wide ? BITMAP_DIGITS[o >> 6]! + BITMAP_DIGITS[o & 63]! : BITMAP_DIGITS[o];
       }
       emit(`${dir}/w.js`, `HOTPAPERS_SEARCH_DAYS("${id}",${JSON.stringify(days)});\n`);
-      return { id, docs: docs.length, masked: maskedDocs.length, buckets, first, last, cats };
+
+      const integral = docs.every((d) => Number.isInteger(d.chunk[4]) && d.chunk[4] >= 0);
+      const factor = integral ? 1 : 100;
+      const scores = docs.map((d) => Math.min(0x7fffffff, Math.max(0, Math.round(d.chunk[4] * factor))));
+      return {
+        id,
+        buckets,
+        first,
+        last,
+        papers: docs.map((d) => d.chunk[0]),
+        categories: docs.map((d) => d.chunk[6]),
+        scores: { f: factor, t: scores[0] ?? 0, ...encodeDescending(scores) },
+      };
     },
   };
+}
+
+/**
+ * What a segment's head needs once its other files are made: its papers in number order, their
+ * categories and its coded scores. The masked papers are known only once every later day is
+ * read, so a full build makes the rest of a segment before it knows them.
+ */
+export interface SegmentBody {
+  id: string;
+  buckets: number;
+  first: string;
+  last: string;
+  papers: string[];
+  /** Each paper's categories, space-separated. */
+  categories: string[];
+  scores: { f: number; t: number; k: number; s: string };
+}
+
+/** A segment's head (its scores and masked papers), once its masked papers are known. */
+export function finishHead(
+  body: SegmentBody,
+  masked: ReadonlySet<string>,
+  emit: (path: string, data: string) => void,
+): SegmentSummary {
+  const maskedDocs: number[] = [];
+  const cats: Record<string, number> = {};
+  body.papers.forEach((paper, n) => {
+    if (masked.has(paper)) maskedDocs.push(n);
+    else for (const c of new Set(body.categories[n]!.split(' '))) if (c) cats[c] = (cats[c] ?? 0) + 1;
+  });
+  // The head: scores (for ordering hits across segments) and the masked papers.
+  const head = { ...body.scores, m: maskedDocs };
+  emit(`${segmentDir(body.id)}/h.js`, `HOTPAPERS_SEARCH_HEAD("${body.id}",${JSON.stringify(head)});\n`);
+  const { id, buckets, first, last } = body;
+  return { id, docs: body.papers.length, masked: maskedDocs.length, buckets, first, last, cats };
 }
 
 /** The meta script of an index made of these segments. */
