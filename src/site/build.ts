@@ -85,7 +85,7 @@ import {
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
 import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
-import { buildSearchSegments, rankingDays } from './search-build.js';
+import { buildSearchSegments, rankingDays, searchThreadPolicy, startSearchThread } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
@@ -471,6 +471,11 @@ export function buildGeneration(
     );
   };
   const navNow = navOf(refs.map((r) => r.day));
+  // A full build makes its search index on a thread of its own, from the fragments as they come.
+  const searchThread =
+    hashLater && reload.size >= searchThreadPolicy.minDays
+      ? startSearchThread(refs[0]!.day, (path, data, owner) => put(path, data, owner))
+      : undefined;
   for (const dayName of [...reload].sort()) {
     const ref = refOf.get(dayName)!;
     const slice = source.loadDay(ref);
@@ -508,10 +513,12 @@ export function buildGeneration(
       // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
       if (appearances.latest(r.paper.id)!.day.day === dayName) renderPaper(r, slice, ctx);
     }
-    // Written, not kept in memory: the index reads it back at the end. In a full build the writer
-    // thread writes (and hashes) it like any page, and is waited for before the index is built.
+    // Written, not kept in memory: the next build's index, or this one's when made on this thread,
+    // reads it back. In a full build the writer thread writes (and hashes) it like any page, and
+    // the search thread gets it now.
     fragments.add(dayName);
     const fragment = docs.join('\n');
+    searchThread?.add(dayName, fragment);
     put(
       `${FRAGMENTS}/${dayName}.txt`,
       hashLater ? fragment : Buffer.from(fragment),
@@ -574,6 +581,11 @@ export function buildGeneration(
   // 4. Every list page, from the ListDays alone.
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
+  const dayNames = days.map((d) => d.day);
+  const masks = maskedBySegment(rankingDays(appearances.repeated()), days[0]?.day ?? '');
+  // The search thread has made all but the last segment: it ends before the list pages, and its
+  // memory is freed while they are made.
+  const threaded = searchThread?.finish(dayNames, masks, FRAGMENTS);
   const dirty =
     prev && failed.size === 0 && changes.papers !== 'all'
       ? listDirty(
@@ -639,13 +651,13 @@ export function buildGeneration(
     if (list) list.push(path);
     else segmentFiles.set(owner, [path]);
   }
-  // The fragments the writer thread has yet to write (and hash): the index reads them back.
-  if (hashLater) settleHashes();
-  const segments = buildSearchSegments(
-    days.map((d) => d.day),
-    maskedBySegment(rankingDays(appearances.repeated()), days[0]?.day ?? ''),
-    FRAGMENTS,
-    {
+  // The segments the search thread did not make are made here, from the fragments read back:
+  // first wait for the writer thread to write (and hash) them.
+  const unmade = threaded ? threaded.rebuild : dayNames;
+  if (hashLater && unmade.length > 0) settleHashes();
+  const segments = [
+    ...(threaded?.segments ?? []),
+    ...buildSearchSegments(unmade, dayNames[0] ?? '', masks, FRAGMENTS, {
       // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
       fragment: (day) => {
         const path = `${FRAGMENTS}/${day}.txt`;
@@ -659,8 +671,8 @@ export function buildGeneration(
         for (const path of segmentFiles.get(owner) ?? []) keepPrevious(path);
       },
       put: (path, data, owner) => put(path, data, owner),
-    },
-  );
+    }),
+  ];
   put(SEARCH_META_PATH, searchMeta(segments), '');
   const index = { docs: segments.reduce((a, s) => a + s.docs - s.masked, 0) };
 
@@ -712,6 +724,8 @@ export function buildGeneration(
     settleHashes();
     hashLater = false;
   }
+  // The threaded index's summaries carry keys made from the fragments' hashes, known only now.
+  threaded?.putSummaries((day) => files.hash(`${FRAGMENTS}/${day}.txt`)!);
   writeManifest(
     {
       version: MANIFEST_VERSION,

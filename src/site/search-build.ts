@@ -7,7 +7,18 @@
  * a time, so a full build's memory does not grow with the history.
  */
 import { createHash } from 'node:crypto';
-import { type SearchEntry, type SegmentSummary, segmentBuilder, segmentOf } from './search-index.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { HotpapersError } from '../errors.js';
+import { moduleWorker } from '../util/module-worker.js';
+import { waitWhile } from '../util/wait.js';
+import {
+  finishHead,
+  type SearchEntry,
+  type SegmentBody,
+  type SegmentSummary,
+  segmentBuilder,
+  segmentOf,
+} from './search-index.js';
 
 /** What the build gives the search index: its days' fragments and the previous generation. */
 export interface SearchBuildIo {
@@ -32,31 +43,23 @@ export function segmentOwner(id: string): string {
 }
 
 /**
- * Build (or keep) every segment of `days` (newest first). `masks`: per segment, its papers
+ * Build (or keep) every segment of `days` (newest first), counted from the site's newest day
+ * `newest`. `masks`: per segment, its papers
  * ranked again in a later segment (maskedBySegment). `summaries`: folder of the per-segment
  * summary files (site path). Returns the segments, oldest first.
  */
 export function buildSearchSegments(
   days: readonly string[],
+  newest: string,
   masks: ReadonlyMap<string, readonly string[]>,
   summaries: string,
   io: SearchBuildIo,
 ): SegmentSummary[] {
-  const bySegment = new Map<string, string[]>();
-  for (const day of days) {
-    const s = segmentOf(day, days[0]!);
-    const list = bySegment.get(s);
-    if (list) list.push(day);
-    else bySegment.set(s, [day]);
-  }
   const out: SegmentSummary[] = [];
-  for (const [id, segDays] of bySegment) {
+  for (const [id, segDays] of bySegmentOf(days, newest)) {
     const owner = segmentOwner(id);
     const masked = [...(masks.get(id) ?? [])].sort();
-    const hash = createHash('sha1').update(FORMAT);
-    for (const day of segDays) hash.update(`\n${day}\t${io.fragmentHash(day)}`);
-    hash.update(`\n${masked.join(' ')}`);
-    const key = hash.digest('base64');
+    const key = segmentKey(segDays, io.fragmentHash, masked);
     const path = `${summaries}/${id}.json`;
     const before = io.readPrevious(path);
     if (before) {
@@ -67,24 +70,50 @@ export function buildSearchSegments(
         continue;
       }
     }
-    // Each paper once, with its latest ranking in the segment (days are newest first).
     const builder = segmentBuilder(id);
-    const seen = new Set<string>();
-    for (const day of segDays) {
-      for (const line of io.fragment(day).toString().split('\n')) {
-        const tab = line.indexOf('\t');
-        if (tab < 0) continue;
-        const paperId = line.slice(0, tab);
-        if (seen.has(paperId)) continue;
-        seen.add(paperId);
-        builder.add(JSON.parse(line.slice(tab + 1)) as SearchEntry);
-      }
-    }
+    for (const day of segDays) addFragment(builder, io.fragment(day).toString());
     const summary = builder.finish(new Set(masked), (p, data) => io.put(p, data, owner));
-    io.put(path, JSON.stringify({ key, ...summary }), owner);
+    io.put(path, summaryFile(key, summary), owner);
     out.push(summary);
   }
   return out;
+}
+
+/** The days of `days` (newest first) by segment counted from `newest`, newest segment first. */
+function bySegmentOf(days: readonly string[], newest = days[0] ?? ''): Map<string, string[]> {
+  const bySegment = new Map<string, string[]>();
+  for (const day of days) {
+    const s = segmentOf(day, newest);
+    const list = bySegment.get(s);
+    if (list) list.push(day);
+    else bySegment.set(s, [day]);
+  }
+  return bySegment;
+}
+
+/** Add a day's search fragment (lines `paperId TAB SearchEntry JSON`) to a segment. */
+export function addFragment(builder: { add(e: SearchEntry): void }, fragment: string): void {
+  for (const line of fragment.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab >= 0) builder.add(JSON.parse(line.slice(tab + 1)) as SearchEntry);
+  }
+}
+
+/** A segment's key: its days' fragments (newest first) and its masked papers (sorted). */
+function segmentKey(
+  days: readonly string[],
+  hashOf: (day: string) => string,
+  masked: readonly string[],
+): string {
+  const hash = createHash('sha1').update(FORMAT);
+  for (const day of days) hash.update(`\n${day}\t${hashOf(day)}`);
+  hash.update(`\n${masked.join(' ')}`);
+  return hash.digest('base64');
+}
+
+/** A segment's summary file: its key and what the meta needs, read back by the next build. */
+function summaryFile(key: string, summary: SegmentSummary): string {
+  return JSON.stringify({ key, ...summary });
 }
 
 /** Each paper's ranking days, newest first, for the papers ranked more than once. */
@@ -92,4 +121,143 @@ export function* rankingDays(
   appearances: ReadonlyMap<string, ReadonlyArray<{ day: { day: string } }>>,
 ): Iterable<[string, string[]]> {
   for (const [id, list] of appearances) if (list.length > 1) yield [id, list.map((a) => a.day.day)];
+}
+
+/** Days a full build needs before its index gets a thread of its own (starting one costs ~25 ms of CPU). */
+export const searchThreadPolicy = { minDays: 24 };
+
+/** Fragments the builder may run ahead of the search thread before it waits (bounds memory). */
+const MAX_BEHIND = 32;
+
+/** A finished segment as the search thread sends it: every file but the head, and what the head needs. */
+interface MadeSegment {
+  id: string;
+  days: number;
+  files: Array<[string, string]>;
+  body: SegmentBody;
+}
+
+/**
+ * The search index of a full build, made on a worker thread (search-worker.ts) while the builder
+ * renders: each day's fragment is handed over as it is made, oldest first, and the thread makes
+ * a segment as soon as a day of the next one comes; its files are handed to `put` at the next
+ * fragment. Only the heads wait for the end, when the masked papers are known.
+ */
+export interface SearchThread {
+  /** Hand a day's fragment over (days oldest first). */
+  add(day: string, fragment: string): void;
+  /**
+   * Wait for the last segment and hand every file over, as buildSearchSegments would have made
+   * them for `days`; returns the segments, the days of any segment the thread could not make
+   * (`rebuild`: when the newest day failed to load, the thread counted the last segment from it)
+   * and a function that puts the summary files, to call once the fragments' hashes are known.
+   */
+  finish(
+    days: readonly string[],
+    masks: ReadonlyMap<string, readonly string[]>,
+    summaries: string,
+  ): {
+    segments: SegmentSummary[];
+    rebuild: string[];
+    putSummaries(fragmentHash: (day: string) => string): void;
+  };
+}
+
+/** Start the search thread of a full build whose newest day is `newest`; its files go to `put`. */
+export function startSearchThread(
+  newest: string,
+  put: (path: string, data: string, owner: string) => void,
+): SearchThread {
+  const progress = new SharedArrayBuffer(4);
+  const done = new Int32Array(progress);
+  const channel = new MessageChannel();
+  const worker = moduleWorker(
+    import.meta.url,
+    'search-worker',
+    { newest, progress, port: channel.port2 },
+    // Its heap holds one open segment and small summaries: a small young generation keeps the
+    // process's peak memory down (V8's default adds tens of megabytes).
+    { transferList: [channel.port2], resourceLimits: { maxYoungGenerationSizeMb: 4 } },
+  );
+  // A build that fails part-way leaves the thread idle: it must not keep the process alive.
+  worker.unref();
+  let sent = 0;
+  const made = new Map<string, Omit<MadeSegment, 'files'>>();
+  let failure: string | null | undefined;
+  const fail = (why: string): never => {
+    void worker.terminate();
+    throw new HotpapersError('site', `the search index thread failed: ${why}`);
+  };
+  /** Hand over the files of every segment the thread has made so far. */
+  const receive = () => {
+    for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1)) {
+      const message = m.message as MadeSegment | { failure: string | null };
+      if ('failure' in message) {
+        failure = message.failure;
+        continue;
+      }
+      const owner = segmentOwner(message.id);
+      for (const [path, data] of message.files) put(path, data, owner);
+      made.set(message.id, { id: message.id, days: message.days, body: message.body });
+    }
+  };
+  return {
+    add(day, fragment) {
+      receive();
+      if (sent - Atomics.load(done, 0) > MAX_BEHIND && !waitWhile(done, (k) => sent - k > MAX_BEHIND))
+        fail('it stopped answering');
+      worker.postMessage({ day, fragment });
+      sent++;
+    },
+    finish(days, masks, summaries) {
+      worker.postMessage({ end: true });
+      sent++;
+      if (!waitWhile(done, (k) => k < sent)) fail('it stopped answering');
+      // The segments closed by a later day were handed over by `add`. The last ones, made at the
+      // end, are handed over only if the build wants them: when the newest day failed to load,
+      // the thread counted the last segment from it.
+      const last = new Map<string, MadeSegment>();
+      for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1)) {
+        const message = m.message as MadeSegment | { failure: string | null };
+        if ('failure' in message) failure = message.failure;
+        else last.set(message.id, message);
+      }
+      channel.port1.close();
+      void worker.terminate();
+      if (failure === undefined) fail('it stopped before the end');
+      if (failure) fail(failure);
+      const want = bySegmentOf(days);
+      for (const [id, segment] of made)
+        if (want.get(id)?.length !== segment.days)
+          fail(`it made segment ${id} of other days than the build's`);
+      const out: SegmentSummary[] = [];
+      const rebuild: string[] = [];
+      const keys: Array<[string, string[], string[], SegmentSummary]> = [];
+      for (const [id, segDays] of want) {
+        const segment = made.get(id) ?? last.get(id);
+        if (segment?.days !== segDays.length) {
+          rebuild.push(...segDays);
+          continue;
+        }
+        const owner = segmentOwner(id);
+        for (const [path, data] of last.get(id)?.files ?? []) put(path, data, owner);
+        const masked = [...(masks.get(id) ?? [])].sort();
+        const summary = finishHead(segment.body, new Set(masked), (path, data) => put(path, data, owner));
+        keys.push([id, segDays, masked, summary]);
+        out.push(summary);
+      }
+      return {
+        segments: out,
+        rebuild,
+        putSummaries(fragmentHash) {
+          for (const [id, segDays, masked, summary] of keys)
+            put(
+              `${summaries}/${id}.json`,
+              summaryFile(segmentKey(segDays, fragmentHash, masked), summary),
+              segmentOwner(id),
+            );
+        },
+      };
+    },
+  };
 }

@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
-import { readManifest } from '../../src/site/manifest.js';
+import { contentHash, readManifest } from '../../src/site/manifest.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
+import { searchThreadPolicy } from '../../src/site/search-build.js';
 import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
-import { modelSource } from '../../src/site/source.js';
+import { type DayRef, modelSource } from '../../src/site/source.js';
 import type { Paper } from '../../src/types.js';
 import { digest, paper, post, ranked } from './fixtures.js';
 
@@ -107,6 +108,80 @@ test('a paper ranked again in a later segment is found once, with its latest ran
     [...files.keys()].filter((p) => p.startsWith('assets/search/')).sort(),
     [...full.keys()].filter((p) => p.startsWith('assets/search/')).sort(),
   );
+});
+
+/** A full build with a writer that hashes what it is given (as the threaded writer does), in memory. */
+function hashedBuild(model: SiteModel, source = modelSource(model)) {
+  const files: SiteFiles = new Map();
+  const hashes = new Map<string, string>();
+  const out = mapOutput(files);
+  out.writeHashed = (path, data) => {
+    files.set(path, Buffer.from(data));
+    hashes.set(path, contentHash(Buffer.from(data)));
+  };
+  out.writtenHashes = () => hashes;
+  const stats = buildGeneration(source, { baseUrl: BASE }, out);
+  return { files, stats };
+}
+
+/**
+ * The same files with the same bytes; the manifest's slices only by their files (a model's days
+ * have no fingerprint, so its list pages are keyed by a random number).
+ */
+function assertSameFiles(actual: SiteFiles, expected: SiteFiles): void {
+  assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
+  for (const [path, data] of expected)
+    if (!path.startsWith('.hotpapers/manifest')) assert.equal(String(actual.get(path)), String(data), path);
+}
+
+/** Build with the search thread for every build (true) or for none (false). */
+function withSearchThread<T>(on: boolean, run: () => T): T {
+  const before = searchThreadPolicy.minDays;
+  searchThreadPolicy.minDays = on ? 1 : Number.POSITIVE_INFINITY;
+  try {
+    return run();
+  } finally {
+    searchThreadPolicy.minDays = before;
+  }
+}
+
+test("a full build makes the same search index on its own thread as on the build's thread", () => {
+  // Many segments (large and small); a recent paper ranked twice in its segment, an old one
+  // ranked again in the newest (masked in its old segment).
+  const old = OLD[25]!.digest.papers[0]!.paper;
+  const twice = RECENT[0]!.digest.papers[0]!.paper;
+  const newest = day('2021-06-11', [paper('2106.09001', { title: 'A new paper about quokkas' }), old, twice]);
+  const model = { days: [newest, ...[...RECENT].reverse(), ...OLD] };
+  const threaded = withSearchThread(true, () => hashedBuild(model));
+  const plain = withSearchThread(false, () => hashedBuild(model));
+  assert.ok([...threaded.files.keys()].filter((p) => p.startsWith('assets/search/')).length > 20);
+  assertSameFiles(threaded.files, plain.files);
+  const { query } = searchEngineOver(threaded.files);
+  assert.equal(query(old.title).docs.filter((d) => d[0] === old.id).length, 1);
+  // Found once each, with its latest ranking.
+  const found = query(twice.title).docs.filter((d) => d[0] === twice.id);
+  assert.deepEqual(
+    found.map((d) => d[3]),
+    [newest.day],
+  );
+  assert.equal(query('quokkas', {}, 100).docs.length, 31);
+
+  // When the newest day cannot be read and it opened a new large block, the segments are counted
+  // from the day before it: the thread's are set aside and the build makes the index itself.
+  const opening = day('2021-11-13', [paper('2111.00001', { title: 'First of a block' })]);
+  assert.equal(segmentOf(opening.day, opening.day), 'S592');
+  assert.equal(segmentOf(newest.day, opening.day), 'L73');
+  const later = { days: [opening, ...model.days] };
+  const source = modelSource(later);
+  const failing = {
+    ...source,
+    loadDay: (ref: DayRef) => (ref.day === opening.day ? 'unreadable' : source.loadDay(ref)),
+  };
+  const a = withSearchThread(true, () => hashedBuild(later, failing));
+  const b = withSearchThread(false, () => hashedBuild(later, failing));
+  assert.deepEqual(a.stats.warnings, ['unreadable']);
+  assertSameFiles(a.files, b.files);
+  assert.ok(a.files.has(`assets/search/${segmentOf(newest.day, newest.day)}/h.js`));
 });
 
 function entry(

@@ -1,0 +1,53 @@
+/**
+ * Worker thread of a full site build's search index (startSearchThread in search-build.ts): gets
+ * each day's fragment, oldest first, and sends each segment, but its head, once a day of a later
+ * segment comes (or the end). Every message it has dealt with is counted in `progress`.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { addFragment } from './search-build.js';
+import { segmentBuilder, segmentOf } from './search-index.js';
+
+const { newest, progress, port } = workerData.data as {
+  newest: string;
+  progress: SharedArrayBuffer;
+  port: MessagePort;
+};
+const done = new Int32Array(progress);
+let open: { id: string; days: number; builder: ReturnType<typeof segmentBuilder> } | undefined;
+const made = new Set<string>();
+let failure: string | null = null;
+
+/** Make the open segment's files and send them. */
+function close(): void {
+  if (!open) return;
+  const files: Array<[string, string]> = [];
+  const body = open.builder.finishBody((path, data) => void files.push([path, data]));
+  port.postMessage({ id: open.id, days: open.days, files, body });
+  made.add(open.id);
+  open = undefined;
+}
+
+parentPort!.on('message', (m: { day: string; fragment: string } | { end: true }) => {
+  try {
+    if (failure !== null) {
+      // Nothing more is made after a failure; the end still reports it.
+    } else if ('end' in m) close();
+    else {
+      const id = segmentOf(m.day, newest);
+      if (open?.id !== id) {
+        close();
+        if (made.has(id)) throw new Error(`the days of segment ${id} came out of order`);
+        open = { id, days: 0, builder: segmentBuilder(id) };
+      }
+      open!.days++;
+      addFragment(open!.builder, m.fragment);
+    }
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+  }
+  // Sent before the message is counted: once the count is in, every reply can be received.
+  if ('end' in m) port.postMessage({ failure });
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+});
