@@ -181,6 +181,9 @@ export function startSearchThread(
   );
   // A build that fails part-way leaves the thread idle: it must not keep the process alive.
   worker.unref();
+  // A thread that dies (out of memory) stops counting: the builder, blocked in waitWhile, cannot
+  // hear this event, and fails on the stall instead; unheard, the event would crash the process.
+  worker.on('error', () => {});
   let sent = 0;
   const made = new Map<string, Omit<MadeSegment, 'files'>>();
   let failure: string | null | undefined;

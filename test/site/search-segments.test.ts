@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
 import { contentHash, readManifest } from '../../src/site/manifest.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
-import { searchThreadPolicy } from '../../src/site/search-build.js';
+import { searchThreadPolicy, startSearchThread } from '../../src/site/search-build.js';
 import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
 import { type DayRef, modelSource } from '../../src/site/source.js';
@@ -235,4 +235,21 @@ test('hits of several segments are merged by relevance, then score; windows cut 
   const year = ids(w.query('otter', { win: 'year' }));
   assert.ok(year.includes('2006.00007') && !year.includes('2001.00008'), year.join(' '));
   assert.ok(w.loaded.files.some((f) => f.endsWith('/w.js')));
+});
+
+test('the search thread reports what went wrong as one error of the build', () => {
+  const put = () => {};
+  const bad = startSearchThread('2021-06-11', put);
+  bad.add('2021-06-11', '2106.00001\t{not json');
+  assert.throws(
+    () => bad.finish(['2021-06-11'], new Map(), 'x'),
+    /^HotpapersError: .*search index thread failed: .*JSON/,
+  );
+  // Days out of order (a segment opened again after a later one) are refused, not merged wrongly.
+  const shuffled = startSearchThread('2021-06-11', put);
+  for (const d of ['2020-01-02', '2021-06-11', '2020-01-03']) shuffled.add(d, '');
+  assert.throws(
+    () => shuffled.finish(['2021-06-11', '2020-01-03', '2020-01-02'], new Map(), 'x'),
+    /search index thread failed: the days of segment L71 came out of order/,
+  );
 });
