@@ -46,7 +46,7 @@ export function segmentOwner(id: string): string {
  * Build (or keep) every segment of `days` (newest first), counted from the site's newest day
  * `newest`. `masks`: per segment, its papers
  * ranked again in a later segment (maskedBySegment). `summaries`: folder of the per-segment
- * summary files (site path). Returns the segments, oldest first.
+ * summary files (site path). Returns the segments, newest first.
  */
 export function buildSearchSegments(
   days: readonly string[],
@@ -185,7 +185,8 @@ export function startSearchThread(
   // hear this event, and fails on the stall instead; unheard, the event would crash the process.
   worker.on('error', () => {});
   let sent = 0;
-  const made = new Map<string, Omit<MadeSegment, 'files'>>();
+  /** The segments handed over so far: what their heads need. */
+  const made = new Map<string, Pick<MadeSegment, 'days' | 'body'>>();
   let failure: string | null | undefined;
   const fail = (why: string): never => {
     void worker.terminate();
@@ -201,7 +202,7 @@ export function startSearchThread(
       }
       const owner = segmentOwner(message.id);
       for (const [path, data] of message.files) put(path, data, owner);
-      made.set(message.id, { id: message.id, days: message.days, body: message.body });
+      made.set(message.id, { days: message.days, body: message.body });
     }
   };
   return {

@@ -282,7 +282,7 @@ export function maskedBySegment(
  * One segment built a paper at a time, in flat memory: each paper is tokenised as it is added
  * and only its token numbers and its details line are kept (not its abstract); the posting
  * lists are then laid out in one typed array, and each file is handed to `emit` as it is made.
- * Add each paper once (its latest ranking within the segment).
+ * A paper added again keeps the entry of its newest day, whatever order the days come in.
  */
 export function segmentBuilder(id: string): {
   add(e: SearchEntry): void;
@@ -346,83 +346,85 @@ export function segmentBuilder(id: string): {
       } else docs[at] = doc;
     },
     finish(masked, emit) {
-      return finishHead(this.finishBody(emit), masked, emit);
+      return finishHead(finishBody(emit), masked, emit);
     },
-    finishBody(emit) {
-      // Papers numbered by score, best first (then by id): a posting list in number order is in score order.
-      docs.sort(
-        (a, b) => b.chunk[4] - a.chunk[4] || (a.chunk[0] < b.chunk[0] ? -1 : a.chunk[0] > b.chunk[0] ? 1 : 0),
-      );
-      place.clear();
-      let first = '';
-      let last = '';
-      for (const d of docs) {
-        if (first === '' || d.chunk[3] < first) first = d.chunk[3];
-        if (d.chunk[3] > last) last = d.chunk[3];
-      }
-
-      // Count each token's papers, then lay every list out in one typed array, in paper order.
-      const counts = new Int32Array(names.length + 1);
-      for (const d of docs) for (const v of d.tokens) counts[(v >> 2) + 1]!++;
-      for (let t = 1; t <= names.length; t++) counts[t]! += counts[t - 1]!;
-      const postings = new Int32Array(counts[names.length]!);
-      const next = counts.slice(0, names.length);
-      docs.forEach((d, n) => {
-        for (const v of d.tokens) postings[next[v >> 2]!++] = n * 4 + (v & 3);
-        d.tokens = EMPTY;
-      });
-
-      const encoded: string[] = new Array(names.length);
-      let total = 0;
-      for (let t = 0; t < names.length; t++) {
-        if (counts[t + 1] === counts[t]) continue;
-        encoded[t] = encodePostings(postings.subarray(counts[t]!, counts[t + 1]!), docs.length);
-        total += encoded[t]!.length + names[t]!.length + 6;
-      }
-      // A large segment is made once: as many buckets as its size asks. A small one grows while
-      // open: a power of two, so its count (and every bucket file) changes rarely.
-      let buckets = 1;
-      if (id.startsWith('L')) buckets = Math.max(1, Math.ceil(total / BUCKET_BYTES.large));
-      else while (buckets * BUCKET_BYTES.small < total) buckets *= 2;
-
-      const byBucket: number[][] = Array.from({ length: buckets }, () => []);
-      for (let t = 0; t < names.length; t++)
-        if (encoded[t] !== undefined) byBucket[bucketOf(keyOf(names[t]!), buckets)]!.push(t);
-      byBucket.forEach((list, b) => {
-        list.sort((x, y) => (names[x]! < names[y]! ? -1 : 1));
-        const body = list.map((t) => `${JSON.stringify(names[t])}:${JSON.stringify(encoded[t])}`).join(',');
-        emit(`${dir}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET("${id}",${b},{${body}});\n`);
-        for (const t of list) encoded[t] = undefined as unknown as string;
-      });
-      for (let c = 0; c * CHUNK_SIZE < docs.length; c++) {
-        const chunk = docs.slice(c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE).map((d) => d.chunk);
-        emit(`${dir}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS("${id}",${c},${JSON.stringify(chunk)});\n`);
-      }
-
-      // Each paper's day, as days after the segment's first day: one digit in a small segment,
-      // two in a large one (the client tells them apart by the length).
-      const wide = daysBetween(last, first) >= 64;
-      let days = '';
-      for (const d of docs) {
-        const o = daysBetween(d.chunk[3], first);
-        days += wide ? BITMAP_DIGITS[o >> 6]! + BITMAP_DIGITS[o & 63]! : BITMAP_DIGITS[o];
-      }
-      emit(`${dir}/w.js`, `HOTPAPERS_SEARCH_DAYS("${id}",${JSON.stringify(days)});\n`);
-
-      const integral = docs.every((d) => Number.isInteger(d.chunk[4]) && d.chunk[4] >= 0);
-      const factor = integral ? 1 : 100;
-      const scores = docs.map((d) => Math.min(0x7fffffff, Math.max(0, Math.round(d.chunk[4] * factor))));
-      return {
-        id,
-        buckets,
-        first,
-        last,
-        papers: docs.map((d) => d.chunk[0]),
-        categories: docs.map((d) => d.chunk[6]),
-        scores: { f: factor, t: scores[0] ?? 0, ...encodeDescending(scores) },
-      };
-    },
+    finishBody,
   };
+
+  function finishBody(emit: (path: string, data: string) => void): SegmentBody {
+    // Papers numbered by score, best first (then by id): a posting list in number order is in score order.
+    docs.sort(
+      (a, b) => b.chunk[4] - a.chunk[4] || (a.chunk[0] < b.chunk[0] ? -1 : a.chunk[0] > b.chunk[0] ? 1 : 0),
+    );
+    place.clear();
+    let first = '';
+    let last = '';
+    for (const d of docs) {
+      if (first === '' || d.chunk[3] < first) first = d.chunk[3];
+      if (d.chunk[3] > last) last = d.chunk[3];
+    }
+
+    // Count each token's papers, then lay every list out in one typed array, in paper order.
+    const counts = new Int32Array(names.length + 1);
+    for (const d of docs) for (const v of d.tokens) counts[(v >> 2) + 1]!++;
+    for (let t = 1; t <= names.length; t++) counts[t]! += counts[t - 1]!;
+    const postings = new Int32Array(counts[names.length]!);
+    const next = counts.slice(0, names.length);
+    docs.forEach((d, n) => {
+      for (const v of d.tokens) postings[next[v >> 2]!++] = n * 4 + (v & 3);
+      d.tokens = EMPTY;
+    });
+
+    const encoded: string[] = new Array(names.length);
+    let total = 0;
+    for (let t = 0; t < names.length; t++) {
+      if (counts[t + 1] === counts[t]) continue;
+      encoded[t] = encodePostings(postings.subarray(counts[t]!, counts[t + 1]!), docs.length);
+      total += encoded[t]!.length + names[t]!.length + 6;
+    }
+    // A large segment is made once: as many buckets as its size asks. A small one grows while
+    // open: a power of two, so its count (and every bucket file) changes rarely.
+    let buckets = 1;
+    if (id.startsWith('L')) buckets = Math.max(1, Math.ceil(total / BUCKET_BYTES.large));
+    else while (buckets * BUCKET_BYTES.small < total) buckets *= 2;
+
+    const byBucket: number[][] = Array.from({ length: buckets }, () => []);
+    for (let t = 0; t < names.length; t++)
+      if (encoded[t] !== undefined) byBucket[bucketOf(keyOf(names[t]!), buckets)]!.push(t);
+    byBucket.forEach((list, b) => {
+      list.sort((x, y) => (names[x]! < names[y]! ? -1 : 1));
+      const body = list.map((t) => `${JSON.stringify(names[t])}:${JSON.stringify(encoded[t])}`).join(',');
+      emit(`${dir}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET("${id}",${b},{${body}});\n`);
+      for (const t of list) encoded[t] = undefined as unknown as string;
+    });
+    for (let c = 0; c * CHUNK_SIZE < docs.length; c++) {
+      const chunk = docs.slice(c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE).map((d) => d.chunk);
+      emit(`${dir}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS("${id}",${c},${JSON.stringify(chunk)});\n`);
+    }
+
+    // Each paper's day, as days after the segment's first day: one digit in a small segment,
+    // two in a large one (the client tells them apart by the length).
+    const wide = daysBetween(last, first) >= 64;
+    let days = '';
+    for (const d of docs) {
+      const o = daysBetween(d.chunk[3], first);
+      days += wide ? BITMAP_DIGITS[o >> 6]! + BITMAP_DIGITS[o & 63]! : BITMAP_DIGITS[o];
+    }
+    emit(`${dir}/w.js`, `HOTPAPERS_SEARCH_DAYS("${id}",${JSON.stringify(days)});\n`);
+
+    const integral = docs.every((d) => Number.isInteger(d.chunk[4]) && d.chunk[4] >= 0);
+    const factor = integral ? 1 : 100;
+    const scores = docs.map((d) => Math.min(0x7fffffff, Math.max(0, Math.round(d.chunk[4] * factor))));
+    return {
+      id,
+      buckets,
+      first,
+      last,
+      papers: docs.map((d) => d.chunk[0]),
+      categories: docs.map((d) => d.chunk[6]),
+      scores: { f: factor, t: scores[0] ?? 0, ...encodeDescending(scores) },
+    };
+  }
 }
 
 /**
