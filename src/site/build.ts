@@ -589,7 +589,7 @@ export function buildGeneration(
   const dirty =
     prev && failed.size === 0 && changes.papers !== 'all'
       ? listDirty(
-          days,
+          days[0]?.day,
           [...contentChanged, ...prev.days.filter((d) => !liveDays.has(d.day)).map((d) => d.day)],
           (day) => summaries.get(day),
           (day) => prevDays.get(day),
@@ -651,6 +651,8 @@ export function buildGeneration(
     if (list) list.push(path);
     else segmentFiles.set(owner, [path]);
   }
+  /** The content hash of a day's search fragment (a segment's key is made from them). */
+  const fragmentHash = (day: string) => files.hash(`${FRAGMENTS}/${day}.txt`)!;
   // The segments the search thread did not make are made here, from the fragments read back:
   // first wait for the writer thread to write (and hash) them.
   const unmade = threaded ? threaded.rebuild : dayNames;
@@ -665,7 +667,7 @@ export function buildGeneration(
         if (data === undefined) throw new StaleGenerationError(`the search fragment of ${day} is missing`);
         return data;
       },
-      fragmentHash: (day) => files.hash(`${FRAGMENTS}/${day}.txt`)!,
+      fragmentHash,
       readPrevious: (path) => (prev?.files.has(path) ? out.readPrevious(path) : undefined),
       keepOwned: (owner) => {
         for (const path of segmentFiles.get(owner) ?? []) keepPrevious(path);
@@ -725,7 +727,7 @@ export function buildGeneration(
     hashLater = false;
   }
   // The threaded index's summaries carry keys made from the fragments' hashes, known only now.
-  threaded?.putSummaries((day) => files.hash(`${FRAGMENTS}/${day}.txt`)!);
+  threaded?.putSummaries(fragmentHash);
   writeManifest(
     {
       version: MANIFEST_VERSION,
@@ -850,7 +852,7 @@ interface ListDirty {
 }
 
 function listDirty(
-  days: readonly ListDay[],
+  newest: string | undefined,
   changedDays: readonly string[],
   summaryOf: (day: string) => ListDay | undefined,
   previousOf: (day: string) => ListDay | undefined,
@@ -879,7 +881,6 @@ function listDirty(
   // Every ranking of such a paper: its latest one before and now is among them.
   for (const id of papers)
     for (const a of appearances.get(id)) mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
-  const newest = days[0]?.day;
   let moved = newest === undefined || newestBefore === undefined;
   for (const kind of PAST_KINDS) {
     // The current window's page changes with the newest day's window, and so do its neighbours.
