@@ -89,7 +89,7 @@ import { buildSearchSegments, rankingDays, searchThreadPolicy, startSearchThread
 import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
-import { byScore, groupByWindow, windowOf, windowPaths, windowStart } from './windows.js';
+import { byScore, groupByWindow, topByScore, windowOf, windowPaths, windowStart } from './windows.js';
 
 export { MANIFEST_PATH, type Manifest, type ManifestDay };
 
@@ -1019,18 +1019,17 @@ function listPages(
       section: 'archive',
     }));
 
-  // Each paper once, at its latest ranking, by score: sorted once; the window lists below are
-  // taken from it in order rather than sorted again.
+  // Each paper once, at its latest ranking, not sorted: a page takes the top of its own list by
+  // score (topByScore), and a window's list is sorted only when its page is made (most are kept).
   const latest: ListAppearance[] = [];
   for (const a of appearances.latests()) latest.push(a);
-  latest.sort(byScore);
 
-  // Categories: each paper once, at its latest ranking; by score (for the category windows)
-  // and newest day first, then by rank (for the category pages). Every category is counted; the
-  // lists are made for those whose pages may change (all without a previous generation).
+  // Categories: each paper once, at its latest ranking (for the category windows), and newest
+  // day first, then by rank (for the category pages). Every category is counted; the lists are
+  // made for those whose pages may change (all without a previous generation).
   const listed = (cat: string) => !dirty || dirty.moved || dirty.categories.has(cat);
   const counts = new Map<string, number>();
-  const byCategoryScore = new Map<string, ListAppearance[]>();
+  const byCategory = new Map<string, ListAppearance[]>();
   for (const a of latest) {
     const cats = a.ranked.paper.categories;
     for (let i = 0; i < cats.length; i++) {
@@ -1038,23 +1037,50 @@ function listPages(
       if (i > 0 && cats.indexOf(cat) < i) continue;
       counts.set(cat, (counts.get(cat) ?? 0) + 1);
       if (!listed(cat)) continue;
-      const entries = byCategoryScore.get(cat);
+      const entries = byCategory.get(cat);
       if (entries) entries.push(a);
-      else byCategoryScore.set(cat, [a]);
+      else byCategory.set(cat, [a]);
     }
   }
-  /** A category's papers by score, and newest first (the same papers sorted by day, then rank). */
-  const listsOf = (cat: string): [ListAppearance[], ListAppearance[]] => {
-    let scored = byCategoryScore.get(cat);
-    // Made now for a category whose kept pages turned out missing.
-    if (!scored) {
-      scored = latest.filter((a) => a.ranked.paper.categories.includes(cat));
-      byCategoryScore.set(cat, scored);
+  /**
+   * Each listed category's papers newest first, then by rank: one walk of the days in order
+   * (sorting each category's list again cost more, and grew with the history's length).
+   */
+  let byCategoryDay: Map<string, ListAppearance[]> | undefined;
+  const newestFirst = (): Map<string, ListAppearance[]> => {
+    const out = new Map<string, ListAppearance[]>();
+    for (const cat of byCategory.keys()) out.set(cat, []);
+    for (const day of days) {
+      for (const r of inRankOrder(day.digest.papers)) {
+        const a = appearances.latest(r.paper.id);
+        // Only the paper's latest ranking is listed (this very one: a paper ranked twice on a day counts once).
+        if (a === undefined || a.ranked !== r) continue;
+        const cats = r.paper.categories;
+        for (let i = 0; i < cats.length; i++) {
+          if (i > 0 && cats.indexOf(cats[i]!) < i) continue;
+          out.get(cats[i]!)?.push(a);
+        }
+      }
     }
-    return [
-      scored,
-      [...scored].sort((a, b) => compareDesc(a.day.day, b.day.day) || a.ranked.rank - b.ranked.rank),
-    ];
+    return out;
+  };
+  /** A category's papers (in no order), and newest first (the same papers by day, then rank). */
+  const listsOf = (cat: string): [ListAppearance[], ListAppearance[]] => {
+    const papers = byCategory.get(cat);
+    // Made now for a category whose kept pages turned out missing.
+    if (!papers) {
+      const all = latest.filter((a) => a.ranked.paper.categories.includes(cat));
+      const list = [...all].sort(
+        (a, b) =>
+          compareDesc(a.day.day, b.day.day) ||
+          a.ranked.rank - b.ranked.rank ||
+          b.ranked.score - a.ranked.score ||
+          compareDesc(b.ranked.paper.id, a.ranked.paper.id),
+      );
+      return [all, list];
+    }
+    byCategoryDay ??= newestFirst();
+    return [papers, byCategoryDay.get(cat)!];
   };
   // Most active first (most ranked papers), then by code.
   const catList = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -1087,7 +1113,7 @@ function listPages(
   for (const [cat, n] of catList) {
     // A category no changed ranking is in keeps its files (all of them, or it is made again).
     if (!listed(cat) && dirty!.keep(categoryFiles(cat, n))) continue;
-    const [scored, list] = listsOf(cat);
+    const [papers, list] = listsOf(cat);
     const feeds = {
       atom: paths.categoryFeed(cat, 'atom'),
       rss: paths.categoryFeed(cat, 'rss'),
@@ -1100,14 +1126,14 @@ function listPages(
       const current = windowOf(kind, newestDay).key;
       // No day is newer than the newest: the current window holds the days from its first on.
       const from = windowStart(kind, current);
-      const items = kind === 'all' ? scored : scored.filter((a) => a.day.day >= from);
+      const items = kind === 'all' ? papers : papers.filter((a) => a.day.day >= from);
       const path = windowPaths.category(cat, kind);
-      const shown = items.slice(0, WINDOW_SIZE);
+      const shown = topByScore(items, WINDOW_SIZE);
       keyed(path, `${cat}\n${kind}|${current}|${items.length}|${shown.map(appearanceKey).join()}`, () => ({
         path,
         title: windowTitle(kind, current, cat),
         description: topTitles(
-          items.slice(0, 3).map((a) => a.ranked),
+          shown.slice(0, 3).map((a) => a.ranked),
           3,
         ),
         body: windowBody({
@@ -1175,12 +1201,14 @@ function listPages(
   // Time windows: each paper once, at its latest ranking, by score.
   const kinds: Array<'week' | 'month' | 'year'> = ['week', 'month', 'year'];
   for (const kind of kinds) {
+    // In no order within a window: sorted by score when its page is made.
     const groups = groupByWindow(latest, kind, true);
     const currentKey = newestDay ? windowOf(kind, newestDay).key : undefined;
     const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
       g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
     const windowPage = (path: string, key: string, list: ListAppearance[], i: number) => {
       const current = key === currentKey;
+      list.sort(byScore);
       // A past window keeps its papers: kept unrendered unless a day of it or a neighbour changed.
       const inputs = [
         key,
@@ -1243,12 +1271,12 @@ function listPages(
   if (newestDay) {
     const all = latest;
     const allPath = windowPaths.window({ kind: 'all', key: 'all' });
-    const shown = all.slice(0, WINDOW_SIZE);
+    const shown = topByScore(all, WINDOW_SIZE);
     keyed(allPath, `${all.length}|${shown.map(appearanceKey).join()}`, () => ({
       path: allPath,
       title: windowTitle('all', 'all'),
       description: topTitles(
-        all.slice(0, 3).map((a) => a.ranked),
+        shown.slice(0, 3).map((a) => a.ranked),
         3,
       ),
       body: windowBody({
@@ -1280,6 +1308,19 @@ function listPages(
     section: 'none',
   }));
   return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
+}
+
+/** A day's rankings by rank (as stored; sorted again only if they are not, ties by score). */
+function inRankOrder(papers: readonly ListPaper[]): readonly ListPaper[] {
+  for (let i = 1; i < papers.length; i++)
+    if (papers[i]!.rank <= papers[i - 1]!.rank)
+      return [...papers].sort(
+        (a, b) =>
+          a.rank - b.rank ||
+          b.score - a.score ||
+          (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0),
+      );
+  return papers;
 }
 
 function compareDesc(a: string, b: string): number {

@@ -105,13 +105,13 @@ export function byScore(a: Ranking, b: Ranking): number {
 
 /**
  * Group each paper (given once, at its latest ranking) into the windows of `kind` by the day
- * of that ranking; each window's papers ordered by score (`byScoreAlready`: `latest` is, and
- * each window keeps its order). Keys newest first.
+ * of that ranking; each window's papers ordered by score, or (`keepOrder`) in the order of
+ * `latest` (by score when `latest` is). Keys newest first.
  */
 export function groupByWindow<A extends Ranking>(
   latest: readonly A[],
   kind: WindowKind,
-  byScoreAlready = false,
+  keepOrder = false,
 ): Array<[string, A[]]> {
   const groups = new Map<string, A[]>();
   // Worked out once a day, not once a paper.
@@ -126,8 +126,33 @@ export function groupByWindow<A extends Ranking>(
     if (list) list.push(a);
     else groups.set(key, [a]);
   }
-  if (!byScoreAlready) for (const list of groups.values()) list.sort(byScore);
+  if (!keepOrder) for (const list of groups.values()) list.sort(byScore);
   return [...groups].sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+}
+
+/**
+ * The first `k` of `list` by score (byScore), without sorting the rest: a window page shows its
+ * top 100 of what may be every paper of the history.
+ */
+export function topByScore<A extends Ranking>(list: readonly A[], k: number): A[] {
+  if (k <= 0) return [];
+  if (list.length <= 4 * k) return [...list].sort(byScore).slice(0, k);
+  const top = list.slice(0, k).sort(byScore);
+  for (let i = k; i < list.length; i++) {
+    const a = list[i]!;
+    if (byScore(a, top[k - 1]!) >= 0) continue;
+    // Its place among the kept ones (binary search), the last one dropped.
+    let lo = 0;
+    let hi = k - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byScore(a, top[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.pop();
+    top.splice(lo, 0, a);
+  }
+  return top;
 }
 
 /** Engagement growth over the 24 h before the last snapshot at or before `until`. */

@@ -336,6 +336,39 @@ test('categories show their names and are ordered by activity', () => {
   assert.match(text(files, 'categories/cs.LG.html'), /<h1>cs\.LG — Machine Learning<\/h1>/);
 });
 
+test('a category page lists each paper once at its latest ranking, newest day first, then by rank', () => {
+  const digests = sampleDigests();
+  // A paper of the oldest day ranked again, last, on the next; every day's papers stored out of
+  // rank order: the page still lists them by rank, each paper at its latest ranking.
+  const again = digests[0]!.papers.find((r) => r.paper.categories.includes('cs.LG'))!;
+  const next = digests[1]!;
+  digests[1] = { ...next, papers: [...next.papers, { ...again, rank: next.papers.length + 1 }] };
+  const shuffled = digests.map((d) => ({ ...d, papers: [...d.papers].reverse() }));
+  const files = buildSite(modelOf(shuffled), { baseUrl: BASE });
+  const latest = new Map<string, { day: string; rank: number }>();
+  for (const d of shuffled)
+    for (const r of d.papers)
+      if (r.paper.categories.includes('cs.LG') && (latest.get(r.paper.id)?.day ?? '') <= d.day)
+        latest.set(r.paper.id, { day: d.day, rank: r.rank });
+  const want = [...latest]
+    .sort((a, b) => (a[1].day < b[1].day ? 1 : a[1].day > b[1].day ? -1 : a[1].rank - b[1].rank))
+    .map(([id, at]) => `${id.replace('/', '_')}#${at.rank}@${at.day}`);
+  const page = text(files, 'categories/cs.LG.html');
+  const got = [
+    ...page.matchAll(/<li><a href="\.\.\/papers\/([^"]+)\.html">.*?#(\d+) on <a href="[^"]+">([\d-]+)<\/a>/g),
+  ].map((m) => `${m[1]}#${m[2]}@${m[3]}`);
+  assert.deepEqual(got, want);
+  // Two papers share a day and one paper is ranked on two days: the order is not trivially right.
+  assert.ok(new Set(want.map((w) => w.split('@')[1])).size < want.length, want.join());
+  assert.ok(
+    shuffled.some((d, i) =>
+      d.papers.some((r) =>
+        shuffled.some((e, j) => j !== i && e.papers.some((q) => q.paper.id === r.paper.id)),
+      ),
+    ),
+  );
+});
+
 test('every page carries Open Graph and Twitter card tags with absolute URLs', () => {
   const files = buildSite(modelOf(sampleDigests()), { baseUrl: BASE });
   for (const [path, data] of files) {

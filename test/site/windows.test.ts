@@ -8,6 +8,7 @@ import {
   growthLast24h,
   isoWeek,
   risingPapers,
+  topByScore,
   weekDays,
   windowOf,
   windowStart,
@@ -92,6 +93,33 @@ test('a window holds each paper once, ordered by score across its days', () => {
   assert.deepEqual(
     groupByWindow(list, 'all', true)[0]![1].map((a) => a.ranked.paper.id),
     list.map((a) => a.ranked.paper.id),
+  );
+});
+
+test('topByScore gives the first k by score of a list in any order, ties broken by day then id', () => {
+  // A seeded list with many equal scores (and equal scores on one day), in no order.
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed;
+  };
+  const days = ['2021-06-08', '2021-06-09', '2021-06-10'];
+  const list = Array.from({ length: 1500 }, (_, i) => {
+    const day = days[next() % 3]!;
+    return {
+      day: { day },
+      ranked: { rank: 1, score: next() % 60, paper: { id: `2106.${String(i).padStart(5, '0')}` } },
+    };
+  });
+  const sorted = [...list].sort(byScore);
+  const ids = (xs: readonly (typeof list)[number][]) => xs.map((a) => `${a.ranked.paper.id}@${a.day.day}`);
+  // 1,500 > 4 × k: the selection without a whole sort; 3 × 500 < 1,500 < 4 × 500: the sort.
+  for (const k of [0, 1, 3, 100, 374, 500, 1500, 2000])
+    assert.deepEqual(ids(topByScore(list, k)), ids(sorted.slice(0, k)), `k = ${k}`);
+  assert.deepEqual(
+    list.map((a) => a.ranked.paper.id),
+    Array.from({ length: 1500 }, (_, i) => `2106.${String(i).padStart(5, '0')}`),
+    'the list is left as it was',
   );
 });
 
