@@ -645,8 +645,9 @@ export function buildGeneration(
     files.copy(prev.files, path);
   }
   const segmentFiles = new Map<string, string[]>();
-  for (const [path, owner] of prev?.files.owners() ?? []) {
-    if (!owner.startsWith('s:')) continue;
+  for (const [path, v] of prev?.files.rawEntries() ?? []) {
+    if (ownerKind(v) !== 's') continue;
+    const owner = ownerOf(v);
     const list = segmentFiles.get(owner);
     if (list) list.push(path);
     else segmentFiles.set(owner, [path]);
@@ -703,7 +704,7 @@ export function buildGeneration(
     for (const [path, v] of prev.files.rawEntries()) {
       if (files.has(path)) continue;
       const kind = ownerKind(v);
-      if (kind === '') continue;
+      if (kind !== 'd' && kind !== 'p') continue;
       if (!(kind === 'd' ? daysLive : papersLive)) {
         const owner = ownerOf(v).slice(2);
         const alive = kind === 'd' ? liveDays.has(owner) : appearances.has(owner) && !failedOnly(owner);

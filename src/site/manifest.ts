@@ -18,7 +18,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { ListDay } from './model.js';
+import type { ListDay, ListPaper } from './model.js';
 import { slug } from './model.js';
 import type { StoreMarks } from './source.js';
 
@@ -27,7 +27,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 4;
+export const MANIFEST_VERSION = 5;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -122,10 +122,15 @@ export class FileTable {
   }
 }
 
-/** Whether an entry as held (FileTable.raw) is owned by a day (`d`), a paper (`p`) or neither (''). */
-export function ownerKind(v: string): 'd' | 'p' | '' {
+/**
+ * Whether an entry as held (FileTable.raw) is owned by a day (`d`), a paper (`p`), a search
+ * segment (`s`) or none of them ('').
+ */
+export function ownerKind(v: string): 'd' | 'p' | 's' | '' {
   const start = v.indexOf('\t') + 1;
-  return v.charCodeAt(start + 1) !== 58 ? '' : v[start] === 'd' ? 'd' : v[start] === 'p' ? 'p' : '';
+  if (v.charCodeAt(start + 1) !== 58) return '';
+  const c = v[start];
+  return c === 'd' ? 'd' : c === 'p' ? 'p' : c === 's' ? 's' : '';
 }
 
 /** The owner in an entry as held. */
@@ -177,9 +182,56 @@ interface Head {
 }
 
 interface Slice {
-  days: ManifestDay[];
+  days: SliceDay[];
   /** `path TAB entry as held` (FileTable.raw), sorted by path. */
   files: string[];
+}
+
+/**
+ * A day as a slice holds it: its ranked papers as rows, not objects with a key per field (a
+ * build reads every day of the history, and the rows parse in about half the time).
+ */
+interface SliceDay extends Omit<ManifestDay, 'digest'> {
+  digest: Omit<ManifestDay['digest'], 'papers'>;
+  /** Per ranked paper, in order: rank, score, id, title, primary category, categories (space-separated when none has a space). */
+  ranked: Array<[number, number, string, string, string, string | string[]]>;
+}
+
+/** A day as a slice holds it. */
+function packDay(day: ManifestDay): SliceDay {
+  const { digest, ...rest } = day;
+  const { papers, ...head } = digest;
+  return {
+    ...rest,
+    digest: head,
+    ranked: papers.map((r) => {
+      const cats = r.paper.categories;
+      return [
+        r.rank,
+        r.score,
+        r.paper.id,
+        r.paper.title,
+        r.paper.primaryCategory,
+        cats.some((c) => c.includes(' ')) ? [...cats] : cats.join(' '),
+      ];
+    }),
+  };
+}
+
+/** A day of a slice as the engine holds it; equal category lists are one array (`shared`). */
+function unpackDay(day: SliceDay, shared: Map<string, string[]>): ManifestDay {
+  const { ranked, digest, ...rest } = day;
+  if (!Array.isArray(ranked)) throw new Error('a day without its ranked papers');
+  const papers = ranked.map(([rank, score, id, title, primaryCategory, cats]): ListPaper => {
+    let categories: string[];
+    if (typeof cats === 'string') {
+      const had = shared.get(cats);
+      categories = had ?? (cats === '' ? [] : cats.split(' '));
+      if (!had) shared.set(cats, categories);
+    } else categories = cats;
+    return { rank, score, paper: { id, title, categories, primaryCategory } };
+  });
+  return { ...rest, digest: { ...digest, papers } };
 }
 
 const monthSlices = new Map<string, string>();
@@ -258,10 +310,11 @@ export function writeManifest(
     // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
     const moved = new Map<string, string>();
     for (const [path, v] of m.files.rawEntries()) {
-      const was = index.ofPath.get(path);
-      const same = was !== undefined && before.files.raw(path) === v;
+      // The same entry (kept ones are the very string read) was read from some slice.
+      const same = before.files.raw(path) === v;
       // An unchanged entry moves only with its paper's latest ranking.
       if (same && !(ownerKind(v) === 'p' && (previous!.moved?.(ownerOf(v).slice(2)) ?? true))) continue;
+      const was = index.ofPath.get(path);
       const name = fileSlice(path, ownerOf(v), latestDay);
       if (same && name === was) continue;
       dirty.add(name);
@@ -292,7 +345,10 @@ export function writeManifest(
     const days = daysOf.get(name) ?? [];
     // A slice left with nothing is not written (the previous one is removed with the files gone).
     if (paths.length === 0 && days.length === 0) continue;
-    const slice: Slice = { days, files: paths.map((path) => `${path}\t${m.files.raw(path)}`) };
+    const slice: Slice = {
+      days: days.map(packDay),
+      files: paths.map((path) => `${path}\t${m.files.raw(path)}`),
+    };
     put(name, Buffer.from(JSON.stringify(slice)));
     sliceNames.push(name);
   }
@@ -321,14 +377,15 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     const days: ManifestDay[] = [];
     const files = new FileTable();
     const slices: SliceIndex = { ofPath: new Map(), paths: new Map() };
+    const shared = new Map<string, string[]>();
     for (const [name, entry] of Object.entries(head.files)) {
       const bytes = read(name);
       if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
-      // Not compacted (compactDay): an incremental build holds them for one build only, and
-      // sharing their category lists cost more time (~25 ms at 1,000 days) than it saved memory.
-      for (const day of slice.days) days.push(day);
+      // Not compacted further (compactDay): an incremental build holds them for one build only,
+      // and its sharing of lists cost more time (~25 ms at 1,000 days) than it saved memory.
+      for (const day of slice.days) days.push(unpackDay(day, shared));
       const paths: string[] = [];
       for (const line of slice.files) {
         const tab = line.indexOf('\t');

@@ -138,9 +138,11 @@ export function topByScore<A extends Ranking>(list: readonly A[], k: number): A[
   if (k <= 0) return [];
   if (list.length <= 4 * k) return [...list].sort(byScore).slice(0, k);
   const top = list.slice(0, k).sort(byScore);
+  let worst = top[k - 1]!.ranked.score;
   for (let i = k; i < list.length; i++) {
     const a = list[i]!;
-    if (byScore(a, top[k - 1]!) >= 0) continue;
+    // Most papers score below the last one kept: one comparison of numbers.
+    if (a.ranked.score < worst || byScore(a, top[k - 1]!) >= 0) continue;
     // Its place among the kept ones (binary search), the last one dropped.
     let lo = 0;
     let hi = k - 1;
@@ -151,6 +153,7 @@ export function topByScore<A extends Ranking>(list: readonly A[], k: number): A[
     }
     top.pop();
     top.splice(lo, 0, a);
+    worst = top[k - 1]!.ranked.score;
   }
   return top;
 }

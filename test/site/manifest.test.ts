@@ -104,6 +104,30 @@ function writeInto(
   return { put, kept };
 }
 
+test('the days read back are the days written: every field of every ranked paper, category lists shared', () => {
+  const a = manifestDay('2021-06-09', ['2106.00001', '2106.00002', '2106.00003']);
+  const b = { ...manifestDay('2021-06-10', ['2106.00004', '2106.00005']), authors: 'packed authors' };
+  const papers = (d: ManifestDay) => d.digest.papers;
+  papers(a)[1]!.paper = {
+    ...papers(a)[1]!.paper,
+    categories: ['hep-th', 'cs.LG'],
+    primaryCategory: 'hep-th',
+  };
+  papers(a)[2]!.paper = { ...papers(a)[2]!.paper, categories: [], title: 'A "quoted" \\ title' };
+  // A category with a space (none is, in arXiv) is kept as it was, not split.
+  papers(b)[1]!.paper = { ...papers(b)[1]!.paper, categories: ['odd cat', 'cs.LG'] };
+  papers(b)[0]!.score = 0.5;
+  const files = new FileTable();
+  files.set('days/2021-06-09.html', ['h1', 'd:2021-06-09', 0]);
+  const folder = new Map<string, Buffer>();
+  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
+  writeInto(folder, { ...base, days: [b, a], files }, {});
+  const back = readManifest((path) => folder.get(path));
+  assert.deepEqual(back?.days, [b, a]);
+  // The first papers of both days are in cs.LG alone: one array serves both.
+  assert.equal(papers(back!.days[0]!)[0]!.paper.categories, papers(back!.days[1]!)[0]!.paper.categories);
+});
+
 test('writing against the manifest read keeps unchanged slices and gives the bytes of a whole write', () => {
   const may = manifestDay('2021-05-03', ['A', 'B']);
   const april = manifestDay('2021-04-05', ['C']);
