@@ -3,9 +3,9 @@
  *
  * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
  *   rising signature, and the hash of each slice file. Written last, on every build.
- * - `.hotpapers/manifest/days-YYYY-MM.json`: the summaries (ListDays) of one month's days, the
- *   files those days own (day page, search fragment, thumbnails) and the files of the papers
- *   whose latest ranking is in that month.
+ * - `.hotpapers/manifest/days-YYYY-MM.json`: the summaries (ListDays, their ranked papers as
+ *   rows) of one month's days, the files those days own (day page, search fragment, thumbnails)
+ *   and the files of the papers whose latest ranking is in that month.
  * - `.hotpapers/manifest/files-GROUP.json`: the list pages and assets, grouped by folder and by
  *   blocks of 64 of the number in their name (`page/0…63`, a category's `_p0…63`, a year's weeks).
  *
@@ -383,8 +383,9 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
-      // Not compacted further (compactDay): an incremental build holds them for one build only,
-      // and its sharing of lists cost more time (~25 ms at 1,000 days) than it saved memory.
+      // Only the papers' category lists are shared (by their text, see unpackDay), not the rest
+      // as compactDay does: an incremental build holds the days for one build only, and that
+      // cost more time (~25 ms at 1,000 days) than it saved memory.
       for (const day of slice.days) days.push(unpackDay(day, shared));
       const paths: string[] = [];
       for (const line of slice.files) {
