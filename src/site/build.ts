@@ -1031,18 +1031,14 @@ function listPages(
   const listed = (cat: string) => !dirty || dirty.moved || dirty.categories.has(cat);
   const counts = new Map<string, number>();
   const byCategory = new Map<string, ListAppearance[]>();
-  for (const a of latest) {
-    const cats = a.ranked.paper.categories;
-    for (let i = 0; i < cats.length; i++) {
-      const cat = cats[i]!;
-      if (i > 0 && cats.indexOf(cat) < i) continue;
+  for (const a of latest)
+    eachCategory(a.ranked.paper.categories, (cat) => {
       counts.set(cat, (counts.get(cat) ?? 0) + 1);
-      if (!listed(cat)) continue;
+      if (!listed(cat)) return;
       const entries = byCategory.get(cat);
       if (entries) entries.push(a);
       else byCategory.set(cat, [a]);
-    }
-  }
+    });
   /**
    * Each listed category's papers newest first, then by rank: one walk of the days in order
    * (sorting each category's list again cost more, and grew with the history's length).
@@ -1056,11 +1052,7 @@ function listPages(
         const a = appearances.latest(r.paper.id);
         // Only the paper's latest ranking is listed (this very one: a paper ranked twice on a day counts once).
         if (a === undefined || a.ranked !== r) continue;
-        const cats = r.paper.categories;
-        for (let i = 0; i < cats.length; i++) {
-          if (i > 0 && cats.indexOf(cats[i]!) < i) continue;
-          out.get(cats[i]!)?.push(a);
-        }
+        eachCategory(r.paper.categories, (cat) => out.get(cat)?.push(a));
       }
     }
     return out;
@@ -1071,13 +1063,7 @@ function listPages(
     // Made now for a category whose kept pages turned out missing.
     if (!papers) {
       const all = latest.filter((a) => a.ranked.paper.categories.includes(cat));
-      const list = [...all].sort(
-        (a, b) =>
-          compareDesc(a.day.day, b.day.day) ||
-          a.ranked.rank - b.ranked.rank ||
-          b.ranked.score - a.ranked.score ||
-          compareDesc(b.ranked.paper.id, a.ranked.paper.id),
-      );
+      const list = [...all].sort((a, b) => compareDesc(a.day.day, b.day.day) || byRank(a.ranked, b.ranked));
       return [all, list];
     }
     byCategoryDay ??= newestFirst();
@@ -1311,17 +1297,23 @@ function listPages(
   return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
 }
 
-/** A day's rankings by rank (as stored; sorted again only if they are not, ties by score). */
+/** Rankings of one day in order: by rank, then (equal ranks) higher score, then id. */
+function byRank(a: ListPaper, b: ListPaper): number {
+  return (
+    a.rank - b.rank || b.score - a.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0)
+  );
+}
+
+/** A day's rankings by rank (as stored; sorted again only if they are not). */
 function inRankOrder(papers: readonly ListPaper[]): readonly ListPaper[] {
   for (let i = 1; i < papers.length; i++)
-    if (papers[i]!.rank <= papers[i - 1]!.rank)
-      return [...papers].sort(
-        (a, b) =>
-          a.rank - b.rank ||
-          b.score - a.score ||
-          (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0),
-      );
+    if (papers[i]!.rank <= papers[i - 1]!.rank) return [...papers].sort(byRank);
   return papers;
+}
+
+/** Each of a paper's categories once (a list may name one twice). */
+function eachCategory(cats: readonly string[], f: (cat: string) => void): void {
+  for (let i = 0; i < cats.length; i++) if (i === 0 || cats.indexOf(cats[i]!) === i) f(cats[i]!);
 }
 
 function compareDesc(a: string, b: string): number {

@@ -58,7 +58,7 @@ export function buildSearchSegments(
   const out: SegmentSummary[] = [];
   for (const [id, segDays] of bySegmentOf(days, newest)) {
     const owner = segmentOwner(id);
-    const masked = [...(masks.get(id) ?? [])].sort();
+    const masked = maskedOf(masks, id);
     const key = segmentKey(segDays, io.fragmentHash, masked);
     const path = `${summaries}/${id}.json`;
     const before = io.readPrevious(path);
@@ -97,6 +97,11 @@ export function addFragment(builder: { add(e: SearchEntry): void }, fragment: st
     const tab = line.indexOf('\t');
     if (tab >= 0) builder.add(JSON.parse(line.slice(tab + 1)) as SearchEntry);
   }
+}
+
+/** A segment's masked papers, sorted (as its key takes them). */
+function maskedOf(masks: ReadonlyMap<string, readonly string[]>, id: string): string[] {
+  return [...(masks.get(id) ?? [])].sort();
 }
 
 /** A segment's key: its days' fragments (newest first) and its masked papers (sorted). */
@@ -192,19 +197,21 @@ export function startSearchThread(
     void worker.terminate();
     throw new HotpapersError('site', `the search index thread failed: ${why}`);
   };
-  /** Hand over the files of every segment the thread has made so far. */
-  const receive = () => {
+  /** Each message the thread has sent so far: its failure noted, each segment to `take`. */
+  const drain = (take: (segment: MadeSegment) => void) => {
     for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1)) {
       const message = m.message as MadeSegment | { failure: string | null };
-      if ('failure' in message) {
-        failure = message.failure;
-        continue;
-      }
-      const owner = segmentOwner(message.id);
-      for (const [path, data] of message.files) put(path, data, owner);
-      made.set(message.id, { days: message.days, body: message.body });
+      if ('failure' in message) failure = message.failure;
+      else take(message);
     }
   };
+  /** Hand over the files of every segment the thread has made so far. */
+  const receive = () =>
+    drain((segment) => {
+      const owner = segmentOwner(segment.id);
+      for (const [path, data] of segment.files) put(path, data, owner);
+      made.set(segment.id, { days: segment.days, body: segment.body });
+    });
   return {
     add(day, fragment) {
       receive();
@@ -221,11 +228,7 @@ export function startSearchThread(
       // end, are handed over only if the build wants them: when the newest day failed to load,
       // the thread counted the last segment from it.
       const last = new Map<string, MadeSegment>();
-      for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1)) {
-        const message = m.message as MadeSegment | { failure: string | null };
-        if ('failure' in message) failure = message.failure;
-        else last.set(message.id, message);
-      }
+      drain((segment) => last.set(segment.id, segment));
       channel.port1.close();
       void worker.terminate();
       if (failure === undefined) fail('it stopped before the end');
@@ -245,7 +248,7 @@ export function startSearchThread(
         }
         const owner = segmentOwner(id);
         for (const [path, data] of last.get(id)?.files ?? []) put(path, data, owner);
-        const masked = [...(masks.get(id) ?? [])].sort();
+        const masked = maskedOf(masks, id);
         const summary = finishHead(segment.body, new Set(masked), (path, data) => put(path, data, owner));
         keys.push([id, segDays, masked, summary]);
         out.push(summary);
