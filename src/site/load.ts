@@ -7,7 +7,7 @@
 
 import { StoreError } from '../errors.js';
 import { type Db, statement } from '../store/db.js';
-import { isoTime, postIdTextSql, storedPostId, storedPostIdSql } from '../store/derived.js';
+import { isoTime, postIdTextSql, storedJson, storedPostId } from '../store/derived.js';
 import { listDigestRows, readDigest } from '../store/digests.js';
 import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
 import { unpackText } from '../store/packed.js';
@@ -156,6 +156,8 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
   /** The link whose rows the snapshots of its post were taken from. */
   const snapshotsFrom = new Map<string, string>();
   const seenLinks = new Set<string>();
+  // Snapshots come from a few runs, so the day's rows share a few instants: each made ISO once.
+  const isoOf = new Map<number | string, string>();
   for (const [paperId, source, postId, observed, reposts, likes, replies, quotes] of rows) {
     const key = postKey({ source, id: postId });
     const linkKey = `${paperId}\t${key}`;
@@ -167,7 +169,12 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
     const from = snapshotsFrom.get(key);
     if (from === undefined) snapshotsFrom.set(key, paperId);
     else if (from !== paperId) continue;
-    const row: SnapshotRow = { post: key, observedAt: isoTime(observed), reposts, likes, replies, quotes };
+    let observedAt = isoOf.get(observed);
+    if (observedAt === undefined) {
+      observedAt = isoTime(observed);
+      isoOf.set(observed, observedAt);
+    }
+    const row: SnapshotRow = { post: key, observedAt, reposts, likes, replies, quotes };
     const list = snapshotsByPost.get(key);
     if (list) list.push(row);
     else snapshotsByPost.set(key, [row]);
@@ -248,16 +255,17 @@ function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {
       db,
       `SELECT j.key, e.status, ${options.embedHtml ? 'e.html' : 'NULL'}
        FROM json_each(?) AS j
-       CROSS JOIN embeds e ON e.source = j.value ->> 0 AND e.post_id = ${storedPostIdSql('j.value ->> 1')}`,
+       CROSS JOIN embeds e ON e.source = j.value ->> 0 AND e.post_id = j.value ->> 1`,
     )
       .raw()
       .all(
-        JSON.stringify(
-          keys.map((key) => {
+        `[${keys
+          .map((key) => {
+            // Keyed as the table stores it: no SQL conversion of the id per row.
             const colon = key.indexOf(':');
-            return [key.slice(0, colon), key.slice(colon + 1)];
-          }),
-        ),
+            return `[${JSON.stringify(key.slice(0, colon))},${storedJson(storedPostId(key.slice(colon + 1)))}]`;
+          })
+          .join(',')}]`,
       ) as Array<[number, string, string | Buffer | null]>;
     for (const [i, status, html] of rows)
       embeds.set(keys[i]!, {

@@ -72,6 +72,15 @@ export function storedPostId(id: string): string | bigint {
 }
 
 /**
+ * A value as the store keeps it (storedPostId, packTime) as JSON text, for a json_each that
+ * drives a key lookup: an integer as its digits (JSON.stringify cannot write a bigint), which
+ * SQLite's JSON functions give back as that INTEGER.
+ */
+export function storedJson(value: bigint | string): string {
+  return typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
+}
+
+/**
  * storedPostId as SQL over a TEXT expression (an id in JSON, an old TEXT column): the integer
  * exactly when casting it back gives the same text (no sign, space, leading zero or overflow).
  */
