@@ -265,6 +265,8 @@ export function buildGeneration(
     warnings: [],
   };
   const files = new FileTable();
+  // What the manifest must look at again: the entries this build set (the others are copies).
+  if (prev) files.trackSets();
   const shell: ShellContext & { liveEmbeds: boolean } = {
     siteTitle: cfg.siteTitle,
     baseUrl: cfg.baseUrl,
@@ -562,6 +564,10 @@ export function buildGeneration(
     const ctx = ctxOf(slice);
     for (const r of slice.day.digest.papers) if (wanted.has(r.paper.id)) renderPaper(r, slice, ctx);
   }
+  // Whether every touched paper still ranked was rendered again (its entries set anew): the
+  // manifest then looks only at the entries this build set.
+  let allTouchedRendered = true;
+  for (const id of touched) if (!renderedPapers.has(id) && appearances.has(id)) allTouchedRendered = false;
   // Only the steps above read these (a full build of 3,000 days puts 75,000 papers in each).
   touched.clear();
   renderedPapers.clear();
@@ -695,7 +701,10 @@ export function buildGeneration(
     '',
   );
 
-  // 5. Keep the previous generation's day and paper files nothing above replaced.
+  // 5. Keep the previous generation's day and paper files nothing above replaced. The paths of
+  // the previous generation left out are noted: only those can be gone from this one (the
+  // manifest and the removals look at them, not at every path again).
+  const absent: string[] = [];
   if (prev) {
     // With no day gone or unreadable, every day's files live on, and every paper's unless a
     // changed day's paper is ranked nowhere now: no owner needs to be looked up.
@@ -704,11 +713,17 @@ export function buildGeneration(
     for (const [path, v] of prev.files.rawEntries()) {
       if (files.has(path)) continue;
       const kind = ownerKind(v);
-      if (kind !== 'd' && kind !== 'p') continue;
+      if (kind !== 'd' && kind !== 'p') {
+        absent.push(path);
+        continue;
+      }
       if (!(kind === 'd' ? daysLive : papersLive)) {
         const owner = ownerOf(v).slice(2);
         const alive = kind === 'd' ? liveDays.has(owner) : appearances.has(owner) && !failedOnly(owner);
-        if (!alive) continue;
+        if (!alive) {
+          absent.push(path);
+          continue;
+        }
       }
       keepPrevious(path);
     }
@@ -743,7 +758,7 @@ export function buildGeneration(
     (data) => {
       // Files of the previous generation that this one no longer has, its slices included (a
       // folder updated in place keeps them otherwise).
-      if (prev) for (const path of prev.files.paths()) if (!files.has(path)) out.remove(path);
+      for (const path of absent) if (!files.has(path)) out.remove(path);
       out.remove(MANIFEST_PATH);
       out.append(MANIFEST_PATH, data);
     },
@@ -756,8 +771,10 @@ export function buildGeneration(
         files.copy(prev.files, name);
         return true;
       },
-      // Only a paper ranked on a day that appeared, changed or went has a new latest ranking.
-      ...(dirty ? { moved: (id: string) => dirty.papers.has(id) } : {}),
+      // Only a paper ranked on a day that appeared, changed or went has a new latest ranking,
+      // and each such paper's pages were rendered again above (step 2 or 3), or are gone.
+      ...(dirty && allTouchedRendered ? { moved: (id: string) => dirty.papers.has(id) } : {}),
+      absent,
     },
   );
   stats.days = days.length;

@@ -49,6 +49,21 @@ export type FileEntry = [string, string, 0 | 1] | [string, string, 0 | 1, string
  */
 export class FileTable {
   private readonly entries = new Map<string, string>();
+  /** Paths given an entry through `set`, when asked for (trackSets); copied entries are not. */
+  private sets: string[] | undefined;
+
+  /** From now on, note each path given an entry through `set` (see setPaths). */
+  trackSets(): void {
+    this.sets ??= [];
+  }
+
+  /**
+   * The paths given an entry through `set` since trackSets, possibly more than once; every other
+   * entry was copied as it was held (`copy`, `setRaw`). Undefined when not tracked.
+   */
+  setPaths(): readonly string[] | undefined {
+    return this.sets;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -81,6 +96,7 @@ export class FileTable {
     // Joined, not concatenated: a template string would be kept as a tree of its parts.
     const parts = key === undefined ? [math, hash, '\t', owner] : [math, hash, '\t', owner, '\t', key];
     this.entries.set(path, parts.join(''));
+    this.sets?.push(path);
   }
 
   /** The entry of `path` as the table holds it (one string: equal strings, equal entries). */
@@ -274,8 +290,14 @@ export function writeManifest(
   previous?: {
     manifest: Manifest;
     keep: (slice: string) => boolean;
-    /** Whether a paper's latest ranking may be in another month than before (all may, without it). */
+    /**
+     * Whether a paper's latest ranking may be in another month than before (all may, without
+     * it). Given, every entry of such a paper must have been set in `m.files` by this build
+     * (its pages are rendered again): only the entries set (FileTable.setPaths) are then looked at.
+     */
     moved?: (paper: string) => boolean;
+    /** Paths of the previous manifest that may be missing from `m` (every one that is is among them; all, without it). */
+    absent?: readonly string[];
   },
 ): void {
   const index = previous?.manifest.slices;
@@ -309,7 +331,10 @@ export function writeManifest(
     for (const day of before.days) if (!live.has(day.day)) dirty.add(monthSlice(day.day));
     // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
     const moved = new Map<string, string>();
-    for (const [path, v] of m.files.rawEntries()) {
+    // Every entry not set by this build is one read from the previous manifest, as it was held.
+    const setPaths = previous!.moved ? m.files.setPaths() : undefined;
+    for (const path of setPaths ?? m.files.paths()) {
+      const v = m.files.raw(path)!;
       // The same entry (kept ones are the very string read) was read from some slice.
       const same = before.files.raw(path) === v;
       // An unchanged entry moves only with its paper's latest ranking.
@@ -321,7 +346,10 @@ export function writeManifest(
       if (was !== undefined) dirty.add(was);
       moved.set(path, name);
     }
-    for (const [path, was] of index.ofPath) if (!m.files.has(path)) dirty.add(was);
+    for (const path of previous!.absent ?? index.ofPath.keys()) {
+      const was = index.ofPath.get(path);
+      if (was !== undefined && !m.files.has(path)) dirty.add(was);
+    }
     // Every slice read and not changed is kept as it is.
     for (const name of index.paths.keys()) {
       if (dirty.has(name)) continue;

@@ -74,6 +74,7 @@ function writeInto(
   m: Manifest,
   latest: Record<string, string>,
   previous?: Manifest,
+  also: { moved?: (paper: string) => boolean; absent?: readonly string[] } = {},
 ): { put: string[]; kept: string[] } {
   const put: string[] = [];
   const kept: string[] = [];
@@ -99,6 +100,7 @@ function writeInto(
         m.files.copy(previous.files, name);
         return true;
       },
+      ...also,
     },
   );
   return { put, kept };
@@ -182,4 +184,47 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   assert.ok(!put.includes(`${MANIFEST_DIR}/days-2021-04.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/days-2021-03.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of a file gone, left empty');
+});
+
+test('told which papers moved, the manifest looks only at the entries the build set, and gives the bytes of a whole write', () => {
+  const may = manifestDay('2021-05-03', ['A', 'B']);
+  const april = manifestDay('2021-04-05', ['C']);
+  const files = new FileTable();
+  files.set('papers/A.html', ['hA', 'p:A', 0]);
+  files.set('thumbs/A.webp', ['tA', 'p:A', 0]);
+  files.set('papers/B.html', ['hB', 'p:B', 0]);
+  files.set('papers/C.html', ['hC', 'p:C', 0]);
+  files.set('days/2021-05-03.html', ['d1', 'd:2021-05-03', 0]);
+  files.set('days/2021-04-05.html', ['d2', 'd:2021-04-05', 0]);
+  files.set('old/1.html', ['o1', '', 0]);
+  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
+  const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' };
+  const folder = new Map<string, Buffer>();
+  writeInto(folder, { ...base, days: [may, april], files }, latest1);
+  const prev = readManifest((path) => folder.get(path))!;
+
+  // A July day ranks A again: the build renders A's page and thumbnail again (set, the
+  // thumbnail with the same entry), copies every other entry, and old/1.html is gone.
+  const july = manifestDay('2021-07-01', ['A']);
+  const next = new FileTable();
+  next.trackSets();
+  for (const path of prev.files.paths())
+    if (!path.startsWith(MANIFEST_DIR) && path !== 'old/1.html') next.copy(prev.files, path);
+  assert.deepEqual(next.setPaths(), [], 'copies are not noted');
+  next.set('papers/A.html', ['hA2', 'p:A', 0]);
+  next.set('thumbs/A.webp', ['tA', 'p:A', 0]);
+  next.set('days/2021-07-01.html', ['d3', 'd:2021-07-01', 0]);
+  const latest2 = { ...latest1, A: '2021-07-01' };
+  const days = [july, may, april];
+  const absent = [...prev.files.paths()].filter((path) => !next.has(path));
+  writeInto(folder, { ...base, days, files: next }, latest2, prev, { moved: (id) => id === 'A', absent });
+
+  const whole = new Map<string, Buffer>();
+  const wholeFiles = new FileTable();
+  for (const [path] of next.owners()) if (!path.startsWith(MANIFEST_DIR)) wholeFiles.copy(next, path);
+  writeInto(whole, { ...base, days, files: wholeFiles }, latest2);
+  assert.deepEqual([...folder.keys()].sort(), [...whole.keys()].sort());
+  for (const [path, data] of whole) assert.equal(folder.get(path)!.toString(), data.toString(), path);
+  assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
+  assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of the file gone, left empty');
 });
