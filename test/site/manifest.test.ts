@@ -106,6 +106,28 @@ function writeInto(
   return { put, kept };
 }
 
+/** A May day ranking A (with a thumbnail) and B, an April day ranking C, and their files. */
+function mayAndApril(): { may: ManifestDay; april: ManifestDay; files: FileTable } {
+  const files = new FileTable();
+  files.set('papers/A.html', ['hA', 'p:A', 0]);
+  files.set('thumbs/A.webp', ['tA', 'p:A', 0]);
+  files.set('papers/B.html', ['hB', 'p:B', 0]);
+  files.set('papers/C.html', ['hC', 'p:C', 1]);
+  files.set('days/2021-05-03.html', ['d1', 'd:2021-05-03', 0]);
+  files.set('days/2021-04-05.html', ['d2', 'd:2021-04-05', 0]);
+  return { may: manifestDay('2021-05-03', ['A', 'B']), april: manifestDay('2021-04-05', ['C']), files };
+}
+
+/** `folder` holds, slice for slice, what a whole write of `m` (its entries but the slices) gives. */
+function assertWholeWrite(folder: Map<string, Buffer>, m: Manifest, latest: Record<string, string>): void {
+  const whole = new Map<string, Buffer>();
+  const files = new FileTable();
+  for (const [path] of m.files.owners()) if (!path.startsWith(MANIFEST_DIR)) files.copy(m.files, path);
+  writeInto(whole, { ...m, files }, latest);
+  assert.deepEqual([...folder.keys()].sort(), [...whole.keys()].sort());
+  for (const [path, data] of whole) assert.equal(folder.get(path)!.toString(), data.toString(), path);
+}
+
 test('the days read back are the days written: every field of every ranked paper, category lists shared', () => {
   const a = manifestDay('2021-06-09', ['2106.00001', '2106.00002', '2106.00003']);
   const b = { ...manifestDay('2021-06-10', ['2106.00004', '2106.00005']), authors: 'packed authors' };
@@ -131,17 +153,9 @@ test('the days read back are the days written: every field of every ranked paper
 });
 
 test('writing against the manifest read keeps unchanged slices and gives the bytes of a whole write', () => {
-  const may = manifestDay('2021-05-03', ['A', 'B']);
-  const april = manifestDay('2021-04-05', ['C']);
+  const { may, april, files } = mayAndApril();
   const march = manifestDay('2021-03-01', ['D']);
-  const files = new FileTable();
-  files.set('papers/A.html', ['hA', 'p:A', 0]);
-  files.set('thumbs/A.webp', ['tA', 'p:A', 0]);
-  files.set('papers/B.html', ['hB', 'p:B', 0]);
-  files.set('papers/C.html', ['hC', 'p:C', 1]);
   files.set('papers/D.html', ['hD', 'p:D', 0]);
-  files.set('days/2021-05-03.html', ['d1', 'd:2021-05-03', 0]);
-  files.set('days/2021-04-05.html', ['d2', 'd:2021-04-05', 0]);
   files.set('days/2021-03-01.html', ['d3', 'd:2021-03-01', 0]);
   files.set('page/1.html', ['i1', '', 0, 'key one']);
   files.set('page/70.html', ['i70', '', 0, 'key seventy']);
@@ -170,12 +184,7 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   const { put, kept } = writeInto(folder, { ...base, days, files: next }, latest2, prev);
 
   // The same folder as a whole write of that generation gives, slice for slice.
-  const whole = new Map<string, Buffer>();
-  const wholeFiles = new FileTable();
-  for (const [path] of next.owners()) if (!path.startsWith(MANIFEST_DIR)) wholeFiles.copy(next, path);
-  writeInto(whole, { ...base, days, files: wholeFiles }, latest2);
-  assert.deepEqual([...folder.keys()].sort(), [...whole.keys()].sort());
-  for (const [path, data] of whole) assert.equal(folder.get(path)!.toString(), data.toString(), path);
+  assertWholeWrite(folder, { ...base, days, files: next }, latest2);
   // A's thumbnail, unchanged, followed A from May's slice to July's.
   assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
   assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
@@ -187,15 +196,7 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
 });
 
 test('told which papers moved, the manifest looks only at the entries the build set, and gives the bytes of a whole write', () => {
-  const may = manifestDay('2021-05-03', ['A', 'B']);
-  const april = manifestDay('2021-04-05', ['C']);
-  const files = new FileTable();
-  files.set('papers/A.html', ['hA', 'p:A', 0]);
-  files.set('thumbs/A.webp', ['tA', 'p:A', 0]);
-  files.set('papers/B.html', ['hB', 'p:B', 0]);
-  files.set('papers/C.html', ['hC', 'p:C', 0]);
-  files.set('days/2021-05-03.html', ['d1', 'd:2021-05-03', 0]);
-  files.set('days/2021-04-05.html', ['d2', 'd:2021-04-05', 0]);
+  const { may, april, files } = mayAndApril();
   files.set('old/1.html', ['o1', '', 0]);
   const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
   const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' };
@@ -219,12 +220,7 @@ test('told which papers moved, the manifest looks only at the entries the build 
   const absent = [...prev.files.paths()].filter((path) => !next.has(path));
   writeInto(folder, { ...base, days, files: next }, latest2, prev, { moved: (id) => id === 'A', absent });
 
-  const whole = new Map<string, Buffer>();
-  const wholeFiles = new FileTable();
-  for (const [path] of next.owners()) if (!path.startsWith(MANIFEST_DIR)) wholeFiles.copy(next, path);
-  writeInto(whole, { ...base, days, files: wholeFiles }, latest2);
-  assert.deepEqual([...folder.keys()].sort(), [...whole.keys()].sort());
-  for (const [path, data] of whole) assert.equal(folder.get(path)!.toString(), data.toString(), path);
+  assertWholeWrite(folder, { ...base, days, files: next }, latest2);
   assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
   assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of the file gone, left empty');
 });
