@@ -33,6 +33,7 @@ import { hasStreamCursor, JETSTREAM, recordDeletions, storedPostIds } from '../s
 import { thumbDirOf } from '../thumbs/files.js';
 import type { DayDigest, MatchedPost, Paper, ScoredPost, SourceHealth, SourceId } from '../types.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { optimiseLater } from '../util/jit.js';
 import type { Logger } from '../util/log.js';
 
 export interface PostRunOptions {
@@ -68,6 +69,8 @@ export interface PostRunResult {
 
 /** Run the whole pipeline for one mailing day. */
 export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
+  // A run calls most functions a few thousand times: V8 need not optimise them (util/jit.ts).
+  optimiseLater();
   const { config } = options;
   const day = assertDay(options.day, 'post');
   const now = nowOf(config);
