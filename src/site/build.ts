@@ -1056,35 +1056,12 @@ function listPages(
       if (entries) entries.push(a);
       else byCategory.set(cat, [a]);
     });
-  /**
-   * Each listed category's papers newest first, then by rank: one walk of the days in order
-   * (sorting each category's list again cost more, and grew with the history's length).
-   */
-  let byCategoryDay: Map<string, ListAppearance[]> | undefined;
-  const newestFirst = (): Map<string, ListAppearance[]> => {
-    const out = new Map<string, ListAppearance[]>();
-    for (const cat of byCategory.keys()) out.set(cat, []);
-    for (const day of days) {
-      for (const r of inRankOrder(day.digest.papers)) {
-        const a = appearances.latest(r.paper.id);
-        // Only the paper's latest ranking is listed (this very one: a paper ranked twice on a day counts once).
-        if (a === undefined || a.ranked !== r) continue;
-        eachCategory(r.paper.categories, (cat) => out.get(cat)?.push(a));
-      }
-    }
-    return out;
-  };
   /** A category's papers (in no order), and newest first (the same papers by day, then rank). */
   const listsOf = (cat: string): [ListAppearance[], ListAppearance[]] => {
-    const papers = byCategory.get(cat);
     // Made now for a category whose kept pages turned out missing.
-    if (!papers) {
-      const all = latest.filter((a) => a.ranked.paper.categories.includes(cat));
-      const list = [...all].sort((a, b) => compareDesc(a.day.day, b.day.day) || byRank(a.ranked, b.ranked));
-      return [all, list];
-    }
-    byCategoryDay ??= newestFirst();
-    return [papers, byCategoryDay.get(cat)!];
+    const papers = byCategory.get(cat) ?? latest.filter((a) => a.ranked.paper.categories.includes(cat));
+    const list = [...papers].sort((a, b) => compareDesc(a.day.day, b.day.day) || byRank(a.ranked, b.ranked));
+    return [papers, list];
   };
   // Most active first (most ranked papers), then by code.
   const catList = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -1319,13 +1296,6 @@ function byRank(a: ListPaper, b: ListPaper): number {
   return (
     a.rank - b.rank || b.score - a.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0)
   );
-}
-
-/** A day's rankings by rank (as stored; sorted again only if they are not). */
-function inRankOrder(papers: readonly ListPaper[]): readonly ListPaper[] {
-  for (let i = 1; i < papers.length; i++)
-    if (papers[i]!.rank <= papers[i - 1]!.rank) return [...papers].sort(byRank);
-  return papers;
 }
 
 /** Each of a paper's categories once (a list may name one twice). */
