@@ -68,6 +68,7 @@ import {
   type ManifestDay,
   ownerKind,
   ownerOf,
+  StaleGenerationError,
   writeManifest,
 } from './manifest.js';
 import {
@@ -136,6 +137,11 @@ export interface GenerationOutput {
   /** Keep the previous generation's file unchanged (a hard link); false when it is missing. */
   keep(path: string): boolean;
   /**
+   * Optional, for a generation written in place (the previous files are where they stay): keep
+   * `count` files of the previous generation without naming them.
+   */
+  keepUnread?(count: number): void;
+  /**
    * Optional, for a build with nothing to compare to: write a text whose content hash the writer
    * makes (on its own thread, with the encoding); `writtenHashes` gives them once all are written.
    */
@@ -164,7 +170,7 @@ export interface BuildStats {
 }
 
 /** Thrown when the previous generation lacks a file its manifest lists (the caller builds in full). */
-export class StaleGenerationError extends Error {}
+export { StaleGenerationError };
 
 /** Build the whole site from a model, in memory (tests, small tools). */
 export function buildSite(model: SiteModel, options: BuildOptions): SiteFiles {
@@ -581,7 +587,9 @@ export function buildGeneration(
   /** Keep every file of the previous generation that `owner` made, unchanged. */
   const keepOwned = (owner: string) => {
     if (!prev) return;
-    for (const [path, own] of prev.files.owners()) if (own === owner && !files.has(path)) keepPrevious(path);
+    // No paper page has another owner: the paper slices not parsed are not looked at.
+    for (const [path, v] of prev.files.heldEntries())
+      if (ownerOf(v) === owner && !files.has(path)) keepPrevious(path);
   };
 
   // 4. Every list page, from the ListDays alone.
@@ -651,7 +659,7 @@ export function buildGeneration(
     files.copy(prev.files, path);
   }
   const segmentFiles = new Map<string, string[]>();
-  for (const [path, v] of prev?.files.rawEntries() ?? []) {
+  for (const [path, v] of prev?.files.heldEntries() ?? []) {
     if (ownerKind(v) !== 's') continue;
     const owner = ownerOf(v);
     const list = segmentFiles.get(owner);
@@ -710,7 +718,17 @@ export function buildGeneration(
     // changed day's paper is ranked nowhere now: no owner needs to be looked up.
     const daysLive = dirty !== undefined && prev.days.every((d) => liveDays.has(d.day));
     const papersLive = daysLive && [...dirty!.papers].every((id) => appearances.has(id));
-    for (const [path, v] of prev.files.rawEntries()) {
+    let entries = prev.files.rawEntries();
+    if (papersLive && out.keepUnread) {
+      // A paper slice not parsed by now holds only pages of papers this build did not render
+      // (rendering one looks its previous entry up, which parses its slice): with every paper
+      // still ranked, each such page is kept, so the slice is taken over whole, unparsed.
+      const inherited = files.inherit(prev.files);
+      out.keepUnread(inherited);
+      stats.kept += inherited;
+      entries = prev.files.heldEntries();
+    }
+    for (const [path, v] of entries) {
       if (files.has(path)) continue;
       const kind = ownerKind(v);
       if (kind !== 'd' && kind !== 'p') {

@@ -2,10 +2,15 @@
  * The engine's manifest, in slices: what a generation remembers for the next build.
  *
  * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
- *   rising signature, and the hash of each slice file. Written last, on every build.
+ *   rising signature, the hash of each slice file, and each paper slice's count of entries and
+ *   whether one uses math (so neither needs the slice parsed). Written last, on every build.
  * - `.hotpapers/manifest/days-YYYY-MM.json`: the summaries (ListDays, their ranked papers as
  *   rows) of one month's days, the files those days own (day page, search fragment, thumbnails)
- *   and the files of the papers whose latest ranking is in that month.
+ *   and the thumbnails of the papers whose latest ranking is in that month.
+ * - `.hotpapers/manifest/papers-YYMM.json`: the paper pages, by the first four characters of the
+ *   paper's id (paperSlice). A build parses one only when it looks up one of its pages, and
+ *   takes the others over unparsed (FileTable.inherit): most of a site's files are paper pages,
+ *   and one new day renders few of them again.
  * - `.hotpapers/manifest/files-GROUP.json`: the list pages and assets, grouped by folder and by
  *   blocks of 64 of the number in their name (`page/0…63`, a category's `_p0…63`, a year's weeks).
  *
@@ -13,7 +18,8 @@
  * so reading one is a split, not a decode. Writing compares the generation with the one read:
  * only a slice whose days or entries changed is serialised and handed to `put` (and kept when
  * its bytes turn out the same); the others are kept as they are, unread. A new day writes its
- * month's slice (and its neighbour's), the slices of the list pages it changed and the head,
+ * month's slice (and its neighbour's), the paper slices of the papers it ranks, the slices of the
+ * list pages it changed and the head,
  * and the work of writing does not grow with the length of the history.
  */
 
@@ -27,7 +33,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 5;
+export const MANIFEST_VERSION = 6;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -42,15 +48,74 @@ export type ManifestDay = ListDay & { fingerprint: string };
 /** Per site path: [content hash, owner, uses math (1) or not (0), and for a list page its key]. */
 export type FileEntry = [string, string, 0 | 1] | [string, string, 0 | 1, string];
 
+/** Folder of the paper pages, whose entries have slices of their own (see paperSlice). */
+const PAPERS = 'papers/';
+
+/** Whether `path` is a paper page (its entry is in a paper slice, read when first needed). */
+function isPaperPath(path: string): boolean {
+  return path.startsWith(PAPERS);
+}
+
+const paperSlices = new Map<string, string>();
+/** What the name of every paper slice starts with. */
+const PAPER_SLICES = `${MANIFEST_DIR}/papers-`;
+
+/**
+ * The slice of a paper page: by the first four characters of its name, an arXiv id's year and
+ * month. It follows from the path alone, so an entry is found without reading the other slices,
+ * and it never moves: a paper ranked again keeps its slice.
+ */
+export function paperSlice(path: string): string {
+  const name = path.slice(PAPERS.length, path.endsWith('.html') ? -5 : undefined);
+  const key = name.slice(0, 4);
+  let slice = paperSlices.get(key);
+  if (slice === undefined) {
+    slice = `${PAPER_SLICES}${slug(key)}.json`;
+    paperSlices.set(key, slice);
+  }
+  return slice;
+}
+
+/** A paper slice read and not yet parsed: its bytes, its number of entries, whether one uses math. */
+interface Unread {
+  bytes: Buffer;
+  count: number;
+  math: boolean;
+}
+
+/**
+ * The previous generation turned out unusable where a build looked (a file its manifest lists is
+ * missing, a slice does not parse): the caller builds in full.
+ */
+export class StaleGenerationError extends Error {}
+
 /**
  * The file entries of a generation, by site path, each held as one string (`math hash TAB owner
  * [TAB key]`) rather than an array of strings: a site of 3,000 days has about 100,000 files, and
  * the engine holds every entry for the whole build.
+ *
+ * The paper pages, most of a site's files, are held apart, per paper slice. A table read from a
+ * manifest parses a paper slice when one of its paths is first asked for, and a table can take
+ * over another's unparsed slices whole (inherit): one new day's build then neither parses nor
+ * copies the pages of papers it did not touch. Every method answers as if all were parsed.
  */
 export class FileTable {
   private readonly entries = new Map<string, string>();
+  private readonly papers = new Map<string, string>();
+  /** Paper slices not parsed yet, by slice name. */
+  private readonly unread = new Map<string, Unread>();
+  /** Per paper slice ever held unparsed: its number of entries and whether one uses math. */
+  private readonly info = new Map<string, [number, boolean]>();
+  /** Paper slices of which this table was given an entry (inherit leaves them out). */
+  private readonly paperSlicesSet = new Set<string>();
+  /** Told each paper slice parsed, with its paths. */
+  private readonly onParse: ((slice: string, paths: string[]) => void) | undefined;
   /** Paths given an entry through `set`, when asked for (trackSets); copied entries are not. */
   private sets: string[] | undefined;
+
+  constructor(onParse?: (slice: string, paths: string[]) => void) {
+    this.onParse = onParse;
+  }
 
   /** From now on, note each path given an entry through `set` (see setPaths). */
   trackSets(): void {
@@ -59,35 +124,97 @@ export class FileTable {
 
   /**
    * The paths given an entry through `set` since trackSets, possibly more than once; every other
-   * entry was copied as it was held (`copy`, `setRaw`). Undefined when not tracked.
+   * entry was copied as it was held (`copy`, `setRaw`, `inherit`). Undefined when not tracked.
    */
   setPaths(): readonly string[] | undefined {
     return this.sets;
   }
 
   get size(): number {
-    return this.entries.size;
+    let n = this.entries.size + this.papers.size;
+    for (const u of this.unread.values()) n += u.count;
+    return n;
+  }
+
+  /** Hold paper slice `name` unparsed (its bytes as written; `count` entries, math in some). */
+  defer(name: string, bytes: Buffer, count: number, math: boolean): void {
+    this.unread.set(name, { bytes, count, math });
+    this.info.set(name, [count, math]);
+  }
+
+  /** The number of entries of paper slice `name` and whether one uses math, when it was held unparsed. */
+  sliceInfo(name: string): [number, boolean] | undefined {
+    return this.info.get(name);
+  }
+
+  /**
+   * Take over `from`'s paper slices not parsed yet, and of which this table has no entry: the
+   * same as copying each of their entries, without parsing them. The number of entries taken.
+   */
+  inherit(from: FileTable): number {
+    let n = 0;
+    for (const [name, u] of from.unread) {
+      if (this.paperSlicesSet.has(name) || this.unread.has(name)) continue;
+      this.unread.set(name, u);
+      this.info.set(name, [u.count, u.math]);
+      n += u.count;
+    }
+    return n;
+  }
+
+  /** Parse paper slice `name` if it is held unparsed. */
+  parseSlice(name: string): void {
+    const u = this.unread.get(name);
+    if (u === undefined) return;
+    this.unread.delete(name);
+    let lines: unknown;
+    try {
+      lines = (JSON.parse(u.bytes.toString()) as Slice).files;
+    } catch {
+      lines = undefined;
+    }
+    if (!Array.isArray(lines)) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
+    const paths: string[] = [];
+    for (const line of lines as string[]) {
+      const tab = line.indexOf('\t');
+      const path = line.slice(0, tab);
+      this.papers.set(path, line.slice(tab + 1));
+      paths.push(path);
+    }
+    this.paperSlicesSet.add(name);
+    this.onParse?.(name, paths);
+  }
+
+  private parseAll(): void {
+    for (const name of [...this.unread.keys()]) this.parseSlice(name);
+  }
+
+  /** The map holding `path`'s entry (its paper slice parsed first). */
+  private mapOf(path: string): Map<string, string> {
+    if (!isPaperPath(path)) return this.entries;
+    if (this.unread.size > 0) this.parseSlice(paperSlice(path));
+    return this.papers;
   }
 
   has(path: string): boolean {
-    return this.entries.has(path);
+    return this.mapOf(path).has(path);
   }
 
   /** The entry of `path` (a new array: change it through set). */
   get(path: string): FileEntry | undefined {
-    const v = this.entries.get(path);
+    const v = this.mapOf(path).get(path);
     return v === undefined ? undefined : decode(v);
   }
 
   /** The content hash of `path`'s entry. */
   hash(path: string): string | undefined {
-    const v = this.entries.get(path);
+    const v = this.mapOf(path).get(path);
     return v === undefined ? undefined : v.slice(1, v.indexOf('\t'));
   }
 
   /** The owner of `path`'s entry. */
   owner(path: string): string | undefined {
-    const v = this.entries.get(path);
+    const v = this.mapOf(path).get(path);
     return v === undefined ? undefined : ownerOf(v);
   }
 
@@ -95,45 +222,57 @@ export class FileTable {
     const [hash, owner, math, key] = entry;
     // Joined, not concatenated: a template string would be kept as a tree of its parts.
     const parts = key === undefined ? [math, hash, '\t', owner] : [math, hash, '\t', owner, '\t', key];
-    this.entries.set(path, parts.join(''));
+    this.setRaw(path, parts.join(''));
     this.sets?.push(path);
   }
 
   /** The entry of `path` as the table holds it (one string: equal strings, equal entries). */
   raw(path: string): string | undefined {
-    return this.entries.get(path);
+    return this.mapOf(path).get(path);
   }
 
   /** Set `path`'s entry from its held form (a `raw` of some table). */
   setRaw(path: string, value: string): void {
-    this.entries.set(path, value);
+    const map = this.mapOf(path);
+    if (map === this.papers) this.paperSlicesSet.add(paperSlice(path));
+    map.set(path, value);
   }
 
-  /** Each path with its entry as held. */
-  rawEntries(): IterableIterator<[string, string]> {
-    return this.entries.entries();
+  /** Each path with its entry as held (every paper slice parsed first). */
+  *rawEntries(): IterableIterator<[string, string]> {
+    this.parseAll();
+    yield* this.entries;
+    yield* this.papers;
+  }
+
+  /** Each path with its entry as held, but the paper pages of slices not parsed yet. */
+  *heldEntries(): IterableIterator<[string, string]> {
+    yield* this.entries;
+    yield* this.papers;
   }
 
   /** Copy `path`'s entry from another table (as it is, without decoding it). */
   copy(from: FileTable, path: string): boolean {
-    const v = from.entries.get(path);
+    const v = from.raw(path);
     if (v === undefined) return false;
-    this.entries.set(path, v);
+    this.setRaw(path, v);
     return true;
   }
 
-  paths(): IterableIterator<string> {
-    return this.entries.keys();
+  *paths(): IterableIterator<string> {
+    for (const [path] of this.rawEntries()) yield path;
   }
 
   /** Each path with its owner (no entry is decoded). */
   *owners(): IterableIterator<[string, string]> {
-    for (const [path, v] of this.entries) yield [path, ownerOf(v)];
+    for (const [path, v] of this.rawEntries()) yield [path, ownerOf(v)];
   }
 
-  /** Whether some entry's file uses math. */
+  /** Whether some entry's file uses math (slices not parsed say so themselves). */
   anyMath(): boolean {
-    for (const v of this.entries.values()) if (v.charCodeAt(0) === 49) return true;
+    for (const u of this.unread.values()) if (u.math) return true;
+    for (const map of [this.entries, this.papers])
+      for (const v of map.values()) if (v.charCodeAt(0) === 49) return true;
     return false;
   }
 }
@@ -182,10 +321,39 @@ export interface Manifest {
   slices?: SliceIndex;
 }
 
-/** The slice each entry of a manifest came from, and each slice's paths. */
-export interface SliceIndex {
-  ofPath: Map<string, string>;
-  paths: Map<string, string[]>;
+/**
+ * Where the entries of a manifest read from disk came from: every slice's name, the slice of
+ * each path, and each slice's paths (a paper slice's once it is parsed: `paths` parses it).
+ */
+export class SliceIndex {
+  /** Every slice read, by name. */
+  readonly names: string[] = [];
+  /** The slice of each path but the paper pages (theirs follows from the path). */
+  readonly ofPath = new Map<string, string>();
+  private readonly pathsOf = new Map<string, string[]>();
+  private table: FileTable | undefined;
+
+  /** Index the entries of `table` (whose paper slices tell `noteSlice` when parsed). */
+  attach(table: FileTable): void {
+    this.table = table;
+  }
+
+  /** Slice `name` was read with `paths`. */
+  noteSlice(name: string, paths: string[]): void {
+    this.pathsOf.set(name, paths);
+  }
+
+  /** The slice `path` was read from, undefined when none. */
+  sliceOf(path: string): string | undefined {
+    if (isPaperPath(path)) return this.table?.has(path) ? paperSlice(path) : undefined;
+    return this.ofPath.get(path);
+  }
+
+  /** The paths read from slice `name`. */
+  paths(name: string): readonly string[] {
+    this.table?.parseSlice(name);
+    return this.pathsOf.get(name) ?? [];
+  }
 }
 
 interface Head {
@@ -195,6 +363,8 @@ interface Head {
   rising?: string;
   /** The slice files (their own entries: hash and owner ''). */
   files: Record<string, FileEntry>;
+  /** Per paper slice: its number of entries, and 1 when one of them uses math. */
+  papers?: Record<string, [number, 0 | 1]>;
 }
 
 interface Slice {
@@ -263,8 +433,12 @@ function monthSlice(day: string): string {
   return name;
 }
 
-/** The slice of a file: its day's month, its paper's latest month, else its folder and number block. */
+/**
+ * The slice of a file: a paper page's paper slice, a day's month, its paper's latest month (a
+ * thumbnail), else its folder and number block.
+ */
 function fileSlice(path: string, owner: string, latestDay: (paper: string) => string | undefined): string {
+  if (isPaperPath(path)) return paperSlice(path);
   if (owner.startsWith('d:')) return monthSlice(owner.slice(2));
   if (owner.startsWith('p:')) {
     const day = latestDay(owner.slice(2));
@@ -339,35 +513,41 @@ export function writeManifest(
       const same = before.files.raw(path) === v;
       // An unchanged entry moves only with its paper's latest ranking.
       if (same && !(ownerKind(v) === 'p' && (previous!.moved?.(ownerOf(v).slice(2)) ?? true))) continue;
-      const was = index.ofPath.get(path);
+      const was = index.sliceOf(path);
       const name = fileSlice(path, ownerOf(v), latestDay);
       if (same && name === was) continue;
       dirty.add(name);
       if (was !== undefined) dirty.add(was);
       moved.set(path, name);
     }
-    for (const path of previous!.absent ?? index.ofPath.keys()) {
-      const was = index.ofPath.get(path);
+    for (const path of previous!.absent ?? before.files.paths()) {
+      const was = index.sliceOf(path);
       if (was !== undefined && !m.files.has(path)) dirty.add(was);
     }
     // Every slice read and not changed is kept as it is.
-    for (const name of index.paths.keys()) {
+    for (const name of index.names) {
       if (dirty.has(name)) continue;
       if (previous!.keep(name)) kept.push(name);
       else dirty.add(name);
     }
-    for (const name of daysOf.keys()) if (!index.paths.has(name)) dirty.add(name);
+    const read = new Set(index.names);
+    for (const name of daysOf.keys()) if (!read.has(name)) dirty.add(name);
     members = new Map();
     for (const name of dirty) {
       const list: string[] = [];
-      for (const path of index.paths.get(name) ?? [])
+      for (const path of index.paths(name))
         if (m.files.has(path) && (moved.get(path) ?? name) === name) list.push(path);
       members.set(name, list);
     }
-    for (const [path, name] of moved) if (index.ofPath.get(path) !== name) members.get(name)!.push(path);
+    for (const [path, name] of moved) if (index.sliceOf(path) !== name) members.get(name)!.push(path);
     names = [...dirty].sort();
   }
   const sliceNames = kept;
+  const papers: Record<string, [number, 0 | 1]> = {};
+  for (const name of kept) {
+    const info = previous!.manifest.files.sliceInfo(name);
+    if (info) papers[name] = [info[0], info[1] ? 1 : 0];
+  }
   for (const name of names) {
     const paths = (members.get(name) ?? []).sort();
     const days = daysOf.get(name) ?? [];
@@ -379,6 +559,8 @@ export function writeManifest(
     };
     put(name, Buffer.from(JSON.stringify(slice)));
     sliceNames.push(name);
+    if (name.startsWith(PAPER_SLICES))
+      papers[name] = [paths.length, paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0];
   }
   sliceNames.sort();
   const head: Head = {
@@ -387,6 +569,7 @@ export function writeManifest(
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
     files: Object.fromEntries(sliceNames.map((name) => [name, m.files.get(name)!])),
+    papers: Object.fromEntries(Object.entries(papers).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -403,12 +586,22 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     const head = JSON.parse(headBytes.toString()) as Head;
     if (head.version !== MANIFEST_VERSION || typeof head.files !== 'object') return undefined;
     const days: ManifestDay[] = [];
-    const files = new FileTable();
-    const slices: SliceIndex = { ofPath: new Map(), paths: new Map() };
+    const slices = new SliceIndex();
+    const files = new FileTable((name, paths) => slices.noteSlice(name, paths));
+    slices.attach(files);
     const shared = new Map<string, string[]>();
     for (const [name, entry] of Object.entries(head.files)) {
       const bytes = read(name);
       if (!bytes) return undefined;
+      slices.names.push(name);
+      files.set(name, entry);
+      if (name.startsWith(PAPER_SLICES)) {
+        // Parsed when one of its pages is first asked for (most builds touch few of them).
+        const info = head.papers?.[name];
+        if (!Array.isArray(info)) return undefined;
+        files.defer(name, bytes, info[0], info[1] === 1);
+        continue;
+      }
       const slice = JSON.parse(bytes.toString()) as Slice;
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
       // Only the papers' category lists are shared (by their text, see unpackDay), not the rest
@@ -423,8 +616,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         slices.ofPath.set(path, name);
         paths.push(path);
       }
-      slices.paths.set(name, paths);
-      files.set(name, entry);
+      slices.noteSlice(name, paths);
     }
     days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
     return {

@@ -345,10 +345,10 @@ async function finishWrites(
 }
 
 /** What a writer reports: the folder, its files and the bytes written. */
-function writeResult(dir: string, sizes: ReadonlyMap<string, number>): WriteResult {
+function writeResult(dir: string, sizes: ReadonlyMap<string, number>, unnamed = 0): WriteResult {
   let bytes = 0;
   for (const n of sizes.values()) bytes += n;
-  return { dir, files: sizes.size, bytes };
+  return { dir, files: sizes.size + unnamed, bytes };
 }
 
 function byteLength(data: string | Buffer): number {
@@ -617,6 +617,8 @@ function inPlaceGeneration(dir: string, previous: Manifest): Generation {
   const removals = new Set<string>();
   const sizes = new Map<string, number>();
   let n = 0;
+  /** Files kept without being named (keepUnread). */
+  let unnamed = 0;
   let done = false;
   const nameOf = (path: string) => {
     safeJoin(dir, path);
@@ -661,6 +663,9 @@ function inPlaceGeneration(dir: string, previous: Manifest): Generation {
       sizes.set(path, 0);
       return true;
     },
+    keepUnread(count) {
+      unnamed += count;
+    },
     async commit() {
       if (done) throw new HotpapersError('site', 'the site writer is closed');
       done = true;
@@ -689,7 +694,7 @@ function inPlaceGeneration(dir: string, previous: Manifest): Generation {
         throw asSiteError(error, `cannot update ${dir} (the next build finishes it)`);
       }
       end();
-      return writeResult(dir, sizes);
+      return writeResult(dir, sizes, unnamed);
     },
     async abort() {
       if (done) return;

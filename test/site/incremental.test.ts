@@ -1,7 +1,7 @@
 /** The incremental site engine: what a second build rewrites, keeps, and how a crash leaves the site. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -274,12 +274,12 @@ test('a post found later for an old paper rewrites that paper page only (and the
   notePaperChanges(handle, ['2106.00002']);
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
-  // The page, and the manifest slice of the month of its latest ranking (its new hash), only.
-  assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html', '.hotpapers/manifest/days-2021-06.json']);
+  // The page, and its paper slice (its new hash), only.
+  assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html', '.hotpapers/manifest/papers-2106.json']);
   assert.ok(readFileSync(join(out, 'papers/2106.00002.html'), 'utf8').includes('Late post'));
 });
 
-test('a day ranking an older paper again moves its entries to the new month; untouched slices are kept unwritten', async () => {
+test('a day ranking an older paper again rewrites its page in its own paper slice; untouched slices are kept unwritten', async () => {
   const db = makeStore('moved.db', [...sampleDigests(), ...moreDays(30)]);
   const out = join(dir, 'public-moved');
   await generateSiteToDir({ db, baseUrl: BASE }, out);
@@ -312,12 +312,14 @@ test('a day ranking an older paper again moves its entries to the new month; unt
   const head = (root: string) =>
     Object.keys(JSON.parse(readFileSync(join(root, MANIFEST_PATH), 'utf8')).files).sort();
   assert.deepEqual(head(out), head(fullOut));
-  // The paper's page moved from May's slice to July's.
-  assert.ok(incremental.get('days-2021-07.json')!.includes('"papers/2105.00004.html\\t'));
-  assert.ok(!incremental.get('days-2021-05.json')!.includes('"papers/2105.00004.html\\t'));
+  // The paper's page stays in the slice of its id's month, written with its new hash; May's
+  // days did not change.
+  assert.ok(incremental.get('papers-2105.json')!.includes('"papers/2105.00004.html\\t'));
+  assert.ok(!incremental.get('days-2021-07.json')!.includes('"papers/2105.00004.html\\t'));
   const written = second.writtenPaths.filter((p) => p.startsWith('.hotpapers/manifest/'));
-  assert.ok(written.includes('.hotpapers/manifest/days-2021-05.json'), 'the slice it left');
-  assert.ok(written.includes('.hotpapers/manifest/days-2021-07.json'), 'the slice it joined');
+  assert.ok(written.includes('.hotpapers/manifest/papers-2105.json'), 'the slice of its page');
+  assert.ok(written.includes('.hotpapers/manifest/days-2021-07.json'), "the new day's");
+  assert.ok(!written.includes('.hotpapers/manifest/days-2021-05.json'), 'the month it was ranked last');
   // April's days and papers did not change: its slice is neither rewritten nor read again.
   const april = '.hotpapers/manifest/days-2021-04.json';
   assert.ok(before.has(april) && !written.includes(april));
@@ -369,6 +371,44 @@ test('a template or version change rebuilds and rewrites every file', async () =
   // Other options (the base URL) are part of the fingerprint too.
   const third = await generateSiteToDir({ db, baseUrl: 'https://other.example/', templateTag: 'b' }, out);
   assert.equal(third.full, true);
+});
+
+test('one new day parses only the paper slices of the pages it renders; one that does not parse makes the build full', async () => {
+  const db = makeStore('lazy.db', [...sampleDigests(), ...moreDays(8)]);
+  const out = join(dir, 'public-lazy');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  // The May papers' slice no longer parses. A day ranking only a new paper does not look at it:
+  // it stays as it is, and the build is incremental.
+  const may = join(out, '.hotpapers/manifest/papers-2105.json');
+  const broken = readFileSync(may).subarray(0, 40);
+  writeFileSync(may, broken);
+  const handle = openStore(db);
+  fillStore(handle, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9201', 10, 40)])])]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  assert.deepEqual(second.warnings, []);
+  assert.ok(readFileSync(may).equals(broken), 'kept unparsed');
+  assert.ok(second.writtenPaths.includes('.hotpapers/manifest/papers-2107.json'));
+  // A day ranking a May paper again must look its page up in that slice: the build turns full.
+  const again = openStore(db);
+  fillStore(again, [digest('2021-07-02', [ranked(1, paper('2105.00004'), [post('x', '9202', 80, 200)])])]);
+  again.close();
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, true);
+  assert.ok(
+    third.warnings.some((w) =>
+      /manifest slice \.hotpapers\/manifest\/papers-2105\.json does not parse; the site is built in full/.test(
+        w,
+      ),
+    ),
+    third.warnings.join('\n'),
+  );
+  assert.ok(
+    JSON.parse(readFileSync(may, 'utf8')).files.some((line: string) =>
+      line.startsWith('papers/2105.00004.html\t'),
+    ),
+  );
 });
 
 test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
