@@ -169,7 +169,7 @@ export interface BuildStats {
   warnings: string[];
 }
 
-/** Thrown when the previous generation lacks a file its manifest lists (the caller builds in full). */
+/** Thrown when the previous generation lacks a file its manifest lists, or a slice of it does not parse (the caller builds in full). */
 export { StaleGenerationError };
 
 /** Build the whole site from a model, in memory (tests, small tools). */
