@@ -22,7 +22,6 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateSiteToDir } from '../src/site/generate.js';
 import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
@@ -308,9 +307,8 @@ interface BuildFigures {
   daysLoaded: number;
 }
 
-/** Whether a site path belongs to the search index (its files and per-day fragments; childBuild says it too). */
-const isSearchPath = (path: string) =>
-  path.startsWith('assets/search/') || path.startsWith('.hotpapers/search/');
+/** The engine's source, for a timed build without the compiled package (through tsx). */
+const GENERATE_TS = fileURLToPath(new URL('../src/site/generate.ts', import.meta.url));
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -344,22 +342,21 @@ function compileOurs(): string | undefined {
  * memory), else through tsx.
  */
 function timedBuild(ours: Ours, db: string, out: string, full: boolean): BuildFigures {
-  const args = [db, out, full ? '--full' : ''];
-  const child = ours.dist
-    ? spawnSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `${childBuild(pathToFileURL(join(ours.dist, 'site', 'generate.js')).href)}`,
-          '--',
-          ...args,
-        ],
-        { encoding: 'utf8' },
-      )
-    : spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--build', ...args], {
-        encoding: 'utf8',
-      });
+  const generate = ours.dist ? join(ours.dist, 'site', 'generate.js') : GENERATE_TS;
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...(ours.dist ? [] : ['--import', 'tsx']),
+      '--input-type=module',
+      '-e',
+      childBuild(pathToFileURL(generate).href),
+      '--',
+      db,
+      out,
+      full ? '--full' : '',
+    ],
+    { encoding: 'utf8' },
+  );
   if (child.status !== 0) throw new Error(`site build failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as BuildFigures;
 }
@@ -566,32 +563,4 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
       ? ''
       : `; CPU time: ${(median(oursRuns.map((r) => r.cpuMs ?? 0)) / median(hugoRuns.map((r) => r.cpuMs ?? 0))).toFixed(2)}`;
   console.log(`  hotpapers / hugo wall time: ${(a / b).toFixed(2)} (goal ≤ 0.5)${cpuRatio}`);
-}
-
-// Child mode: one timed build of the store into the folder, figures as JSON on stdout.
-if (
-  process.argv[2] === '--build' &&
-  process.argv[1] &&
-  import.meta.url === pathToFileURL(process.argv[1]).href
-) {
-  const [db, out] = [process.argv[3]!, process.argv[4]!];
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  // As `hotpapers site` does it: the next generation beside the folder, swapped in at the end.
-  const result = await generateSiteToDir({ db, baseUrl: BASE_URL, full: process.argv[5] === '--full' }, out);
-  const used = process.cpuUsage(cpu);
-  process.stdout.write(
-    JSON.stringify({
-      wallMs: performance.now() - started,
-      cpuMs: (used.user + used.system) / 1000,
-      sysMs: used.system / 1000,
-      peakMb: process.resourceUsage().maxRSS / 1024,
-      files: result.written.files,
-      fresh: result.fresh,
-      searchFresh: result.writtenPaths.filter(isSearchPath).length,
-      bytes: result.written.bytes,
-      kept: result.kept,
-      daysLoaded: result.daysLoaded,
-    } satisfies BuildFigures),
-  );
 }
