@@ -104,7 +104,7 @@ export class FileTable {
   private readonly papers = new Map<string, string>();
   /** Paper slices not parsed yet, by slice name. */
   private readonly unread = new Map<string, Unread>();
-  /** Per paper slice ever held unparsed: its number of entries and whether one uses math. */
+  /** Per paper slice deferred (read from a manifest): its number of entries and whether one uses math. */
   private readonly info = new Map<string, [number, boolean]>();
   /** Paper slices of which this table was given an entry (inherit leaves them out). */
   private readonly paperSlicesSet = new Set<string>();
@@ -142,7 +142,7 @@ export class FileTable {
     this.info.set(name, [count, math]);
   }
 
-  /** The number of entries of paper slice `name` and whether one uses math, when it was held unparsed. */
+  /** The number of entries of paper slice `name` and whether one uses math, when it was deferred. */
   sliceInfo(name: string): [number, boolean] | undefined {
     return this.info.get(name);
   }
@@ -156,7 +156,6 @@ export class FileTable {
     for (const [name, u] of from.unread) {
       if (this.paperSlicesSet.has(name) || this.unread.has(name)) continue;
       this.unread.set(name, u);
-      this.info.set(name, [u.count, u.math]);
       n += u.count;
     }
     return n;
@@ -174,13 +173,7 @@ export class FileTable {
       lines = undefined;
     }
     if (!Array.isArray(lines)) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
-    const paths: string[] = [];
-    for (const line of lines as string[]) {
-      const tab = line.indexOf('\t');
-      const path = line.slice(0, tab);
-      this.papers.set(path, line.slice(tab + 1));
-      paths.push(path);
-    }
+    const paths = readLines(lines as string[], (path, v) => this.papers.set(path, v));
     this.paperSlicesSet.add(name);
     this.onParse?.(name, paths);
   }
@@ -301,6 +294,18 @@ function decode(v: string): FileEntry {
   const math = v.charCodeAt(0) === 49 ? 1 : 0;
   const end = v.indexOf('\t', tab + 1);
   return end < 0 ? [hash, v.slice(tab + 1), math] : [hash, v.slice(tab + 1, end), math, v.slice(end + 1)];
+}
+
+/** Give each line of a slice (`path TAB entry as held`) to `put`; the paths, in order. */
+function readLines(lines: readonly string[], put: (path: string, entry: string) => void): string[] {
+  const paths: string[] = [];
+  for (const line of lines) {
+    const tab = line.indexOf('\t');
+    const path = line.slice(0, tab);
+    put(path, line.slice(tab + 1));
+    paths.push(path);
+  }
+  return paths;
 }
 
 /** What a generation remembers for the next build (whole, as the engine sees it). */
@@ -608,14 +613,10 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       // as compactDay does: an incremental build holds the days for one build only, and that
       // cost more time (~25 ms at 1,000 days) than it saved memory.
       for (const day of slice.days) days.push(unpackDay(day, shared));
-      const paths: string[] = [];
-      for (const line of slice.files) {
-        const tab = line.indexOf('\t');
-        const path = line.slice(0, tab);
-        files.setRaw(path, line.slice(tab + 1));
+      const paths = readLines(slice.files, (path, v) => {
+        files.setRaw(path, v);
         slices.ofPath.set(path, name);
-        paths.push(path);
-      }
+      });
       slices.noteSlice(name, paths);
     }
     days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
