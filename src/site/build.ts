@@ -48,6 +48,20 @@ import {
 } from './fragments.js';
 import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './layout.js';
 import {
+  advanceState,
+  CATEGORY_KINDS,
+  LISTS_PATH,
+  type ListView,
+  PAST_KINDS,
+  parseStateFile,
+  type StateFile,
+  serializeState,
+  stateFromHistory,
+  stateOfFile,
+  type TopState,
+  WINDOW_SIZE,
+} from './list-state.js';
+import {
   archiveBody,
   categoriesBody,
   categoryBody,
@@ -85,12 +99,12 @@ import {
   unpackLines,
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
-import { RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
-import { buildSearchSegments, rankingDays, searchThreadPolicy, startSearchThread } from './search-build.js';
+import { RISING_DAYS, RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
+import { buildSearchSegments, searchThreadPolicy, startSearchThread } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
-import { byScore, groupByWindow, topByScore, windowOf, windowPaths, windowStart } from './windows.js';
+import { windowOf, windowPaths } from './windows.js';
 
 export { MANIFEST_PATH, type Manifest, type ManifestDay };
 
@@ -166,6 +180,11 @@ export interface BuildStats {
   writtenPaths: string[];
   /** The rising pages: rendered from the snapshots, kept from the previous generation, or none (no day). */
   rising: 'rendered' | 'kept' | 'none';
+  /**
+   * What the list pages were made from: the previous list state and the new days (`state`), or
+   * every paper's latest ranking (`history`).
+   */
+  lists: 'state' | 'history';
   warnings: string[];
 }
 
@@ -268,6 +287,7 @@ export function buildGeneration(
     kept: 0,
     writtenPaths: [],
     rising: 'none',
+    lists: 'history',
     warnings: [],
   };
   const files = new FileTable();
@@ -396,14 +416,59 @@ export function buildGeneration(
       for (const r of d.digest.papers) touched.add(r.paper.id);
   if (changes.papers !== 'all') for (const id of changes.papers) touched.add(id);
 
-  // Every paper's rankings, newest first, from the kept days (reloaded days are added as read).
-  const appearances = new Appearances();
-  for (const r of refs) {
-    if (reload.has(r.day)) continue;
-    const kept = prevDays.get(r.day)!;
-    summaries.set(r.day, kept);
-    appearances.add(kept);
+  // A build that only adds days newer than every day it had makes its list pages from the
+  // previous list state and the new days (list-state.ts): it reads the papers of the newest
+  // days only, not the history's. It turns to the history (completeHistory) as soon as it
+  // meets what the state cannot follow: a paper ranked again, a day left out, a paper to
+  // render whose rankings are not all among the days read.
+  const newestBefore = prev?.days[0]?.day;
+  let stateFile: StateFile | undefined;
+  if (
+    prev?.files.has(LISTS_PATH) &&
+    changes.papers !== 'all' &&
+    prev.days.every((d) => live.has(d.day)) &&
+    [...contentChanged].every((day) => newestBefore === undefined || day > newestBefore)
+  ) {
+    const bytes = out.readPrevious(LISTS_PATH);
+    stateFile = bytes && parseStateFile(bytes.toString());
   }
+
+  // Every paper's rankings, newest first, from the kept days (reloaded days are added as read);
+  // from the newest days alone while the list state serves.
+  const appearances = new Appearances();
+  const added = new Set<string>();
+  const addKept = (day: string) => {
+    const kept = summaries.get(day);
+    if (!kept || reload.has(day) || added.has(day)) return;
+    added.add(day);
+    appearances.add(kept);
+  };
+  for (const r of refs) if (!reload.has(r.day)) summaries.set(r.day, prevDays.get(r.day)!);
+  refs.forEach((r, i) => {
+    if (!stateFile || i < RISING_DAYS) addKept(r.day);
+  });
+  /** Leave the list state: every kept day's rankings are read. */
+  const completeHistory = () => {
+    if (!stateFile) return;
+    stateFile = undefined;
+    for (const r of refs) addKept(r.day);
+  };
+  const stateRepeats = stateFile && new Map(stateFile.repeats);
+  /**
+   * Before a page of paper `id` is rendered: make sure every ranking of it is known. `fresh`: it
+   * is ranked on a day the build adds (the state cannot follow one ranked before).
+   */
+  const resolve = (id: string, fresh: boolean) => {
+    if (!stateFile) return;
+    const days = stateRepeats!.get(id);
+    if (fresh) {
+      if (days || prev!.files.has(paths.paper(id))) completeHistory();
+      return;
+    }
+    if (days) for (const day of days) addKept(day);
+    // Known once (a day read has it), or ranked on some day not read.
+    else if (!appearances.has(id) && prev!.files.has(paths.paper(id))) completeHistory();
+  };
 
   const ctxOf = (slice: DaySlice): PageContext => ({
     siteTitle: cfg.siteTitle,
@@ -518,6 +583,7 @@ export function buildGeneration(
       docs.push(`${r.paper.id}\t${JSON.stringify(entry)}`);
       if (!contentChanged.has(dayName) && !touched.has(r.paper.id)) continue;
       touched.add(r.paper.id);
+      resolve(r.paper.id, contentChanged.has(dayName));
       // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
       if (appearances.latest(r.paper.id)!.day.day === dayName) renderPaper(r, slice, ctx);
     }
@@ -553,6 +619,7 @@ export function buildGeneration(
   const byLatest = new Map<string, string[]>();
   for (const id of touched) {
     if (renderedPapers.has(id)) continue;
+    resolve(id, false);
     const latest = appearances.latest(id);
     if (!latest || failed.has(latest.day.day)) continue;
     const list = byLatest.get(latest.day.day) ?? [];
@@ -592,14 +659,22 @@ export function buildGeneration(
       if (ownerOf(v) === owner && !files.has(path)) keepPrevious(path);
   };
 
-  // 4. Every list page, from the ListDays alone.
+  // 4. Every list page, from the ListDays and the list view.
+  if (failed.size > 0) completeHistory();
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
   const liveDays = new Set(days.map((d) => d.day));
   const dayNames = days.map((d) => d.day);
-  const masks = maskedBySegment(rankingDays(appearances.repeated()), days[0]?.day ?? '');
-  // The search thread has made all but the last segment: it ends before the list pages, and its
-  // memory is freed while they are made.
-  const threaded = searchThread?.finish(dayNames, masks, FRAGMENTS);
+  const newestDay = days[0]?.day;
+  /** Each paper ranked on more than one day: its ranking days, newest first. */
+  const historyRepeats = () =>
+    new Map([...appearances.repeated()].map(([id, list]) => [id, list.map((a) => a.day.day)]));
+  // The search thread (a full build's) has made all but the last segment: it ends before the
+  // list pages, and its memory is freed while they are made.
+  const threaded = searchThread?.finish(
+    dayNames,
+    maskedBySegment(historyRepeats(), newestDay ?? ''),
+    FRAGMENTS,
+  );
   const dirty =
     prev && failed.size === 0 && changes.papers !== 'all'
       ? listDirty(
@@ -617,15 +692,44 @@ export function buildGeneration(
     for (const path of paths) keepPrevious(path);
     return true;
   };
+  // The list view: the previous state advanced with the new days' papers, or made from every
+  // paper's latest ranking.
+  const shape = { pageSize: cfg.pageSize, feedDays: cfg.feedItems };
+  let view: ListView | undefined;
+  if (stateFile && newestDay) {
+    const before = stateOfFile(stateFile, (day) => summaries.get(day));
+    const fresh = new Map<string, ListAppearance>();
+    const again = new Map<string, string[]>();
+    for (const day of contentChanged)
+      for (const r of summaries.get(day)?.digest.papers ?? []) {
+        const list = appearances.get(r.paper.id);
+        fresh.set(r.paper.id, list[0]!);
+        if (list.length > 1)
+          again.set(
+            r.paper.id,
+            list.map((a) => a.day.day),
+          );
+      }
+    view = before && advanceState(before, [...fresh.values()], again, newestDay, shape);
+  }
+  if (!view) {
+    completeHistory();
+    let papers = 0;
+    for (const [, list] of appearances.lists()) if (!list.every((a) => failed.has(a.day.day))) papers++;
+    view = stateFromHistory([...appearances.latests()], historyRepeats(), papers, newestDay, shape);
+  }
+  stats.lists = stateFile ? 'state' : 'history';
+  const masks = maskedBySegment(view.state.repeats, newestDay ?? '');
   const lists = listPages(
     days,
-    appearances,
+    view,
     cfg,
     put,
     keyed,
     keyedFile,
     dirty && { ...dirty, keep: keepLists, had: (path) => prev!.files.has(path) },
   );
+  put(LISTS_PATH, serializeState(view.state), '');
 
   // The rising pages: redone when their signature changed or the store gained rows for one of
   // their papers; else kept as they are, without reading a snapshot.
@@ -762,6 +866,8 @@ export function buildGeneration(
   }
   // The threaded index's summaries carry keys made from the fragments' hashes, known only now.
   threaded?.putSummaries(fragmentHash);
+  // Without the papers whose latest ranking moved, the manifest looks at every paper's.
+  if (!(dirty && allTouchedRendered)) completeHistory();
   writeManifest(
     {
       version: MANIFEST_VERSION,
@@ -796,8 +902,7 @@ export function buildGeneration(
     },
   );
   stats.days = days.length;
-  stats.papers = 0;
-  for (const [, list] of appearances.lists()) if (!list.every((a) => failed.has(a.day.day))) stats.papers++;
+  stats.papers = view.state.papers;
   return stats;
 }
 
@@ -866,9 +971,6 @@ function appearanceKey(a: ListAppearance): string {
   return a.key;
 }
 
-/** The window kinds with past pages of their own (`all` has one page). */
-const PAST_KINDS = ['week', 'month', 'year'] as const;
-
 /**
  * What list pages may show differently from the previous generation: the categories and the
  * window keys of every ranking of a paper ranked on a day that appeared, changed or went (its
@@ -935,6 +1037,7 @@ function listDirty(
  */
 function firstChangedPage(
   list: readonly ListAppearance[],
+  total: number,
   changed: ReadonlyArray<[string, number]>,
   size: number,
   pages: number,
@@ -943,7 +1046,8 @@ function firstChangedPage(
   if (pages === 0) return 1;
   let first = pages;
   for (const [day, rank] of changed) {
-    // Papers older than this ranking (an earlier day, or a lower place on the same day).
+    // Papers older than this ranking (an earlier day, or a lower place on the same day); `list`
+    // may be the newest `list.length` of `total`, every changed ranking among them.
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -952,7 +1056,7 @@ function firstChangedPage(
       if (a.day.day > day || (a.day.day === day && a.ranked.rank <= rank)) lo = mid + 1;
       else hi = mid;
     }
-    first = Math.min(first, Math.floor((list.length - lo) / size) + 1);
+    first = Math.min(first, Math.floor((total - lo) / size) + 1);
   }
   // The previous newest page: the last one the previous generation has.
   let before = pages;
@@ -961,9 +1065,6 @@ function firstChangedPage(
   if (before > 0 && before !== pages) first = Math.min(first, before);
   return Math.max(1, first);
 }
-
-/** Papers per window page (top of a week, month, year, all time). */
-const WINDOW_SIZE = 100;
 
 type Keyed = (path: string, key: string, spec: () => PageSpec) => void;
 /** Make the file at `path` (through put or emit) unless the previous generation made it from the same key. */
@@ -976,7 +1077,7 @@ type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?
  */
 function listPages(
   days: readonly ListDay[],
-  appearances: Appearances,
+  view: ListView,
   cfg: Config,
   put: Put,
   keyed: Keyed,
@@ -1055,34 +1156,11 @@ function listPages(
       section: 'archive',
     }));
 
-  // Each paper once, at its latest ranking, not sorted: a page takes the top of its own list by
-  // score (topByScore), and a window's list is sorted only when its page is made (most are kept).
-  const latest: ListAppearance[] = [];
-  for (const a of appearances.latests()) latest.push(a);
-
-  // Categories: each paper once, at its latest ranking (for the category windows), and newest
-  // day first, then by rank (for the category pages). Every category is counted; the lists are
-  // made for those whose pages may change (all without a previous generation).
+  // Categories: every one counted, the most active first; the pages of those a changed ranking
+  // is in (all without a previous generation) are made from the list view (see list-state.ts).
+  const { state } = view;
   const listed = (cat: string) => !dirty || dirty.moved || dirty.categories.has(cat);
-  const counts = new Map<string, number>();
-  const byCategory = new Map<string, ListAppearance[]>();
-  for (const a of latest)
-    eachCategory(a.ranked.paper.categories, (cat) => {
-      counts.set(cat, (counts.get(cat) ?? 0) + 1);
-      if (!listed(cat)) return;
-      const entries = byCategory.get(cat);
-      if (entries) entries.push(a);
-      else byCategory.set(cat, [a]);
-    });
-  /** A category's papers (in no order), and newest first (the same papers by day, then rank). */
-  const listsOf = (cat: string): [ListAppearance[], ListAppearance[]] => {
-    // Made now for a category whose kept pages turned out missing.
-    const papers = byCategory.get(cat) ?? latest.filter((a) => a.ranked.paper.categories.includes(cat));
-    const list = [...papers].sort((a, b) => compareDesc(a.day.day, b.day.day) || byRank(a.ranked, b.ranked));
-    return [papers, list];
-  };
-  // Most active first (most ranked papers), then by code.
-  const catList = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const catList = [...state.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   keyed(paths.categories(), catList.map(([c, n]) => `${c}:${n}`).join('\n'), () => ({
     path: paths.categories(),
     title: 'Categories',
@@ -1104,15 +1182,20 @@ function listPages(
   const anchoredOf = (n: number) => (n > size ? Math.ceil(n / size) : 0);
   /** Every file of a category's pages and feeds (its rising page is the rising producer's). */
   const categoryFiles = (cat: string, n: number): string[] => [
-    ...(['week', 'month', 'year', 'all'] as const).map((kind) => windowPaths.category(cat, kind)),
+    ...CATEGORY_KINDS.map((kind) => windowPaths.category(cat, kind)),
     paths.category(cat),
     ...Array.from({ length: anchoredOf(n) }, (_, k) => paths.category(cat, k + 1)),
     ...(['atom', 'rss', 'json'] as const).map((k) => paths.categoryFeed(cat, k)),
   ];
+  /** Keep a file the view cannot make (its inputs did not change), or build in full. */
+  const keepOrStale = (path: string) => {
+    if (!dirty?.keep([path])) throw new StaleGenerationError(`${path} cannot be kept from the previous site`);
+  };
   for (const [cat, n] of catList) {
     // A category no changed ranking is in keeps its files (all of them, or it is made again).
     if (!listed(cat) && dirty!.keep(categoryFiles(cat, n))) continue;
-    const [papers, list] = listsOf(cat);
+    /** Its papers newest first: all of them, or its newest (a head of `n`). */
+    const list = view.list(cat);
     const feeds = {
       atom: paths.categoryFeed(cat, 'atom'),
       rss: paths.categoryFeed(cat, 'rss'),
@@ -1120,69 +1203,68 @@ function listPages(
       label: `${cfg.siteTitle} in ${cat}`,
     };
     const catWindows = categoryNav(cat);
-    for (const kind of ['week', 'month', 'year', 'all'] as const) {
-      if (!newestDay) break;
-      const current = windowOf(kind, newestDay).key;
-      // No day is newer than the newest: the current window holds the days from its first on.
-      const from = windowStart(kind, current);
-      const items = kind === 'all' ? papers : papers.filter((a) => a.day.day >= from);
+    const windows = state.catWindows.get(cat) ?? [];
+    CATEGORY_KINDS.forEach((kind, i) => {
+      const w = windows[i];
+      if (!newestDay || !w) return;
       const path = windowPaths.category(cat, kind);
-      const shown = topByScore(items, WINDOW_SIZE);
-      keyed(path, `${cat}\n${kind}|${current}|${items.length}|${shown.map(appearanceKey).join()}`, () => ({
+      keyed(path, `${cat}\n${kind}|${w.key}|${w.count}|${w.top.map(appearanceKey).join()}`, () => ({
         path,
-        title: windowTitle(kind, current, cat),
+        title: windowTitle(kind, w.key, cat),
         description: topTitles(
-          shown.slice(0, 3).map((a) => a.ranked),
+          w.top.slice(0, 3).map((a) => a.ranked),
           3,
         ),
         body: windowBody({
           path,
-          title: windowTitle(kind, current, categoryLabel(cat)),
-          leadHtml: `${num(items.length)} ranked paper${items.length === 1 ? '' : 's'} listed in ${escapeHtml(cat)}${kind === 'all' ? '' : ' in this period'}, each once, by score${items.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}. <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
-          items: shown,
+          title: windowTitle(kind, w.key, categoryLabel(cat)),
+          leadHtml: `${num(w.count)} ranked paper${w.count === 1 ? '' : 's'} listed in ${escapeHtml(cat)}${kind === 'all' ? '' : ' in this period'}, each once, by score${w.count > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}. <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
+          items: w.top,
           nav: catWindows,
           current: kind,
         }),
         section: 'categories',
         feeds,
       }));
-    }
+    });
     // Like the index: the latest papers, then pages anchored at the category's oldest paper.
-    const anchoredPages = anchoredOf(list.length);
+    const anchoredPages = anchoredOf(n);
     const firstChanged = dirty
-      ? firstChangedPage(list, dirty.categories.get(cat) ?? [], size, anchoredPages, (k) =>
+      ? firstChangedPage(list, n, dirty.categories.get(cat) ?? [], size, anchoredPages, (k) =>
           dirty.had(paths.category(cat, k)),
         )
       : 1;
-    const olderOfLatest = anchoredPages > 0 ? Math.floor((list.length - 1 - size) / size) + 1 : undefined;
+    const olderOfLatest = anchoredPages > 0 ? Math.floor((n - 1 - size) / size) + 1 : undefined;
     const newest = list.slice(0, size);
-    keyed(
-      paths.category(cat),
-      `${cat}\n${olderOfLatest}|${list.length}|${newest.map(appearanceKey).join()}`,
-      () => ({
-        path: paths.category(cat),
-        title: categoryLabel(cat),
-        body: categoryBody(
-          cat,
-          newest,
-          { older: olderOfLatest },
-          list.length,
-          windowNav(paths.category(cat), catWindows),
-        ),
-        section: 'categories',
-        feeds,
-      }),
-    );
+    keyed(paths.category(cat), `${cat}\n${olderOfLatest}|${n}|${newest.map(appearanceKey).join()}`, () => ({
+      path: paths.category(cat),
+      title: categoryLabel(cat),
+      body: categoryBody(
+        cat,
+        newest,
+        { older: olderOfLatest },
+        n,
+        windowNav(paths.category(cat), catWindows),
+      ),
+      section: 'categories',
+      feeds,
+    }));
     for (let k = 1; k <= anchoredPages; k++) {
-      const items = list.slice(Math.max(0, list.length - k * size), list.length - (k - 1) * size);
+      const end = n - (k - 1) * size;
       const newer = k < anchoredPages ? k + 1 : 0;
       const path = paths.category(cat, k);
       // Older than every changed ranking, with the same neighbours: the same page as before.
       if (k < firstChanged && dirty!.keep([path])) continue;
+      // A page past the head of a list made from the state: none of its papers changed.
+      if (end > list.length) {
+        keepOrStale(path);
+        continue;
+      }
+      const items = list.slice(Math.max(0, n - k * size), end);
       keyed(path, `${k}|${newer}|${items.map(appearanceKey).join()}`, () => ({
         path,
         title: `${categoryLabel(cat)}, page ${k}`,
-        body: categoryBody(cat, items, { page: k, newer, older: k > 1 ? k - 1 : undefined }, list.length),
+        body: categoryBody(cat, items, { page: k, newer, older: k > 1 ? k - 1 : undefined }, n),
         section: 'categories',
         feeds,
       }));
@@ -1198,40 +1280,35 @@ function listPages(
   }
 
   // Time windows: each paper once, at its latest ranking, by score.
-  const kinds: Array<'week' | 'month' | 'year'> = ['week', 'month', 'year'];
-  for (const kind of kinds) {
-    // In no order within a window: sorted by score when its page is made.
-    const groups = groupByWindow(latest, kind, true);
+  for (const kind of PAST_KINDS) {
+    /** Every window with papers, newest first; those the view can make, by key. */
+    const keys = state.windows[kind].keys;
+    const made = view.windows[kind];
     const currentKey = newestDay ? windowOf(kind, newestDay).key : undefined;
-    const link = (g: [string, unknown] | undefined): [string, string] | undefined =>
-      g ? [g[0], windowPaths.window({ kind, key: g[0] })] : undefined;
-    const windowPage = (path: string, key: string, list: ListAppearance[], i: number) => {
-      const current = key === currentKey;
-      list.sort(byScore);
+    const link = (key: string | undefined): [string, string] | undefined =>
+      key === undefined ? undefined : [key, windowPaths.window({ kind, key })];
+    const windowPage = (path: string, w: TopState, i: number) => {
+      const current = w.key === currentKey;
+      const older = i < 0 ? keys[0] : keys[i + 1];
+      const newer = i < 0 ? undefined : keys[i - 1];
       // A past window keeps its papers: kept unrendered unless a day of it or a neighbour changed.
-      const inputs = [
-        key,
-        current,
-        i < 0 ? groups[0]?.[0] : groups[i + 1]?.[0],
-        i < 0 ? '' : groups[i - 1]?.[0],
-        list.map(appearanceKey).join(),
-      ].join('|');
+      const inputs = [w.key, current, older, newer ?? '', w.count, w.top.map(appearanceKey).join()].join('|');
       keyed(path, inputs, () => ({
         path,
-        title: windowTitle(kind, key),
+        title: windowTitle(kind, w.key),
         description: topTitles(
-          list.slice(0, 3).map((a) => a.ranked),
+          w.top.slice(0, 3).map((a) => a.ranked),
           3,
         ),
         body: windowBody({
           path,
-          title: windowTitle(kind, key),
-          leadHtml: `${num(list.length)} ranked paper${list.length === 1 ? '' : 's'} announced in this period, each once, by score${list.length > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
-          items: list.slice(0, WINDOW_SIZE),
+          title: windowTitle(kind, w.key),
+          leadHtml: `${num(w.count)} ranked paper${w.count === 1 ? '' : 's'} announced in this period, each once, by score${w.count > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}; with the day each was ranked and its rank that day.`,
+          items: w.top,
           nav: windowLinks,
           current: current ? kind : undefined,
-          older: link(i < 0 ? groups[0] : groups[i + 1]),
-          newer: i < 0 ? undefined : link(groups[i - 1]),
+          older: link(older),
+          newer: link(newer),
         }),
         section: current && kind !== 'year' ? kind : 'top',
       }));
@@ -1240,49 +1317,53 @@ function listPages(
     // current one, is kept as it is.
     const changed = dirty && new Set<string>();
     if (changed)
-      groups.forEach(([key], i) => {
+      keys.forEach((key, i) => {
         if (
           dirty!.windows[kind].has(key) ||
-          dirty!.windows[kind].has(groups[i - 1]?.[0] ?? '') ||
-          dirty!.windows[kind].has(groups[i + 1]?.[0] ?? '')
+          dirty!.windows[kind].has(keys[i - 1] ?? '') ||
+          dirty!.windows[kind].has(keys[i + 1] ?? '')
         )
           changed.add(key);
       });
-    // A window that lost all its rankings (gone from the groups) changes its neighbours' links.
+    // A window that lost all its rankings (gone from the keys) changes its neighbours' links.
     if (changed)
       for (const gone of dirty!.windows[kind]) {
-        const i = groups.findIndex((g) => g[0] < gone);
-        if (i > 0) changed.add(groups[i - 1]![0]);
-        if (i >= 0) changed.add(groups[i]![0]);
-        else if (groups.length > 0) changed.add(groups[groups.length - 1]![0]);
+        const i = keys.findIndex((key) => key < gone);
+        if (i > 0) changed.add(keys[i - 1]!);
+        if (i >= 0) changed.add(keys[i]!);
+        else if (keys.length > 0) changed.add(keys[keys.length - 1]!);
       }
-    groups.forEach(([key, list], i) => {
+    keys.forEach((key, i) => {
       const path = windowPaths.window({ kind, key });
       if (changed && !changed.has(key) && dirty!.keep([path])) return;
-      windowPage(path, key, list, i);
+      const w = made.get(key);
+      // Not in a view made from the state: none of its papers nor its neighbours changed.
+      if (!w) keepOrStale(path);
+      else windowPage(path, w, i);
     });
     // The stable page of the current window (the newest day's; empty when that day ranks none).
     if (currentKey) {
-      const i = groups.findIndex((g) => g[0] === currentKey);
-      windowPage(windowPaths.current(kind), currentKey, i < 0 ? [] : groups[i]![1], i);
+      const i = keys.indexOf(currentKey);
+      const w = i < 0 ? { key: currentKey, count: 0, top: [] } : made.get(currentKey);
+      if (!w) keepOrStale(windowPaths.current(kind));
+      else windowPage(windowPaths.current(kind), w, i);
     }
   }
   if (newestDay) {
-    const all = latest;
+    const all = state.all;
     const allPath = windowPaths.window({ kind: 'all', key: 'all' });
-    const shown = topByScore(all, WINDOW_SIZE);
-    keyed(allPath, `${all.length}|${shown.map(appearanceKey).join()}`, () => ({
+    keyed(allPath, `${all.count}|${all.top.map(appearanceKey).join()}`, () => ({
       path: allPath,
       title: windowTitle('all', 'all'),
       description: topTitles(
-        shown.slice(0, 3).map((a) => a.ranked),
+        all.top.slice(0, 3).map((a) => a.ranked),
         3,
       ),
       body: windowBody({
         path: allPath,
         title: windowTitle('all', 'all'),
-        leadHtml: `The ${num(Math.min(WINDOW_SIZE, all.length))} highest-scoring of ${num(all.length)} ranked papers, each once, with the day each was ranked and its rank that day.`,
-        items: shown,
+        leadHtml: `The ${num(Math.min(WINDOW_SIZE, all.count))} highest-scoring of ${num(all.count)} ranked papers, each once, with the day each was ranked and its rank that day.`,
+        items: all.top,
         nav: windowLinks,
         current: 'all',
       }),
@@ -1309,22 +1390,6 @@ function listPages(
   return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
 }
 
-/** Rankings of one day in order: by rank, then (equal ranks) higher score, then id. */
-function byRank(a: ListPaper, b: ListPaper): number {
-  return (
-    a.rank - b.rank || b.score - a.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0)
-  );
-}
-
-/** Each of a paper's categories once (a list may name one twice). */
-function eachCategory(cats: readonly string[], f: (cat: string) => void): void {
-  for (let i = 0; i < cats.length; i++) if (i === 0 || cats.indexOf(cats[i]!) === i) f(cats[i]!);
-}
-
-function compareDesc(a: string, b: string): number {
-  return a < b ? 1 : a > b ? -1 : 0;
-}
-
 function topTitles(papers: readonly ListPaper[], n: number): string {
   return papers
     .slice(0, n)
@@ -1342,7 +1407,11 @@ function instant(iso: string | undefined, day: string): string {
 /** A ranked paper's authors as feeds show them (the first five, "and N more"). */
 function listAuthors(day: ListDay, r: ListPaper): string {
   if (r.paper.authors) return authorsText(r.paper.authors, AUTHORS_SHOWN);
-  return authorLines(day)[day.digest.papers.indexOf(r)] ?? '';
+  const papers = day.digest.papers;
+  // A ranking of the list state is a copy of the day's: found by its id.
+  let i = papers.indexOf(r);
+  if (i < 0) i = papers.findIndex((p) => p.paper.id === r.paper.id);
+  return authorLines(day)[i] ?? '';
 }
 
 /** Unpacked author lines of the few days feeds show (a day is in up to a feed per category). */

@@ -4,9 +4,13 @@
  * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
  *   rising signature, the hash of each slice file, and each paper slice's count of entries and
  *   whether one uses math (so neither needs the slice parsed). Written last, on every build.
- * - `.hotpapers/manifest/days-YYYY-MM.json`: the summaries (ListDays, their ranked papers as
- *   rows) of one month's days, the files those days own (day page, search fragment, thumbnails)
- *   and the thumbnails of the papers whose latest ranking is in that month.
+ * - `.hotpapers/manifest/days-YYYY-MM.json`: the heads of one month's days (date, digest row
+ *   fingerprint, counts), the files those days own (day page, search fragment, thumbnails) and
+ *   the thumbnails of the papers whose latest ranking is in that month.
+ * - `.hotpapers/manifest/ranked-YYYY-MM.json`: the ranked papers of that month's days (as rows)
+ *   and their packed author lines. A build reads one only when it looks at those papers (a day
+ *   of the month is shown or reloaded): a day's list pages are made from the list state
+ *   (list-state.ts), not from every day of the history.
  * - `.hotpapers/manifest/papers-YYMM.json`: the paper pages, by the first four characters of the
  *   paper's id (paperSlice). A build parses one only when it looks up one of its pages, and
  *   takes the others over unparsed (FileTable.inherit): most of a site's files are paper pages,
@@ -33,7 +37,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 6;
+export const MANIFEST_VERSION = 7;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -373,29 +377,50 @@ interface Head {
 }
 
 interface Slice {
+  /** The heads of the month's days (a days slice; none in the others). */
   days: SliceDay[];
   /** `path TAB entry as held` (FileTable.raw), sorted by path. */
   files: string[];
 }
 
+/** A day as a days slice holds it: its head, without its ranked papers (see RankedSlice). */
+type SliceDay = Omit<ManifestDay, 'digest' | 'authors'> & { digest: Omit<ManifestDay['digest'], 'papers'> };
+
+/** Per ranked paper, in order: rank, score, id, title, primary category, categories (space-separated when none has a space). */
+type RankedRow = [number, number, string, string, string, string | string[]];
+
 /**
- * A day as a slice holds it: its ranked papers as rows, not objects with a key per field (a
- * build reads every day of the history, and the rows parse in about half the time).
+ * The ranked papers of a month's days, as rows rather than objects with a key per field (the
+ * rows parse in about half the time), with each day's packed author lines.
  */
-interface SliceDay extends Omit<ManifestDay, 'digest'> {
-  digest: Omit<ManifestDay['digest'], 'papers'>;
-  /** Per ranked paper, in order: rank, score, id, title, primary category, categories (space-separated when none has a space). */
-  ranked: Array<[number, number, string, string, string, string | string[]]>;
+interface RankedSlice {
+  days: Array<{ day: string; ranked: RankedRow[]; authors?: string }>;
 }
 
-/** A day as a slice holds it. */
-function packDay(day: ManifestDay): SliceDay {
-  const { digest, ...rest } = day;
-  const { papers, ...head } = digest;
+/** A day's head as a days slice holds it. */
+function packHead(day: ManifestDay): SliceDay {
+  const { categories, observedAt, announcedAt, listed, postsFound } = day.digest;
   return {
-    ...rest,
-    digest: head,
-    ranked: papers.map((r) => {
+    day: day.day,
+    categoriesKey: day.categoriesKey,
+    horizon: day.horizon,
+    fingerprint: day.fingerprint,
+    digest: {
+      categories,
+      observedAt,
+      ...(announcedAt === undefined ? {} : { announcedAt }),
+      listed,
+      postsFound,
+    },
+  };
+}
+
+/** A day's ranked papers and author lines as a ranked slice holds them. */
+function packRanked(day: ManifestDay): RankedSlice['days'][number] {
+  const authors = day.authors;
+  return {
+    day: day.day,
+    ranked: day.digest.papers.map((r) => {
       const cats = r.paper.categories;
       return [
         r.rank,
@@ -406,14 +431,14 @@ function packDay(day: ManifestDay): SliceDay {
         cats.some((c) => c.includes(' ')) ? [...cats] : cats.join(' '),
       ];
     }),
+    ...(authors === undefined ? {} : { authors }),
   };
 }
 
-/** A day of a slice as the engine holds it; equal category lists are one array (`shared`). */
-function unpackDay(day: SliceDay, shared: Map<string, string[]>): ManifestDay {
-  const { ranked, digest, ...rest } = day;
-  if (!Array.isArray(ranked)) throw new Error('a day without its ranked papers');
-  const papers = ranked.map(([rank, score, id, title, primaryCategory, cats]): ListPaper => {
+/** A ranked slice's rows as ListPapers; equal category lists are one array (`shared`). */
+function unpackRanked(rows: RankedRow[], shared: Map<string, string[]>): ListPaper[] {
+  if (!Array.isArray(rows)) throw new Error('a day without its ranked papers');
+  return rows.map(([rank, score, id, title, primaryCategory, cats]): ListPaper => {
     let categories: string[];
     if (typeof cats === 'string') {
       const had = shared.get(cats);
@@ -422,17 +447,65 @@ function unpackDay(day: SliceDay, shared: Map<string, string[]>): ManifestDay {
     } else categories = cats;
     return { rank, score, paper: { id, title, categories, primaryCategory } };
   });
-  return { ...rest, digest: { ...digest, papers } };
+}
+
+/**
+ * A day read from a days slice whose ranked papers and author lines are read from its month's
+ * ranked slice when first asked for (`load` reads the slice and sets them on every day of it).
+ * Both are own enumerable properties, so spreading or comparing the day reads them.
+ */
+function storedDay(head: SliceDay, load: () => void): ManifestDay {
+  const digest = { ...head.digest } as ManifestDay['digest'];
+  const day = { ...head, digest } as ManifestDay;
+  const lazy = (target: object, key: string) =>
+    Object.defineProperty(target, key, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        load();
+        return (target as Record<string, unknown>)[key];
+      },
+    });
+  lazy(digest, 'papers');
+  lazy(day, 'authors');
+  return day;
+}
+
+/** Give a stored day its ranked papers and author lines (plain properties from now on). */
+function settleDay(day: ManifestDay, papers: ListPaper[], authors: string | undefined): void {
+  Object.defineProperty(day.digest, 'papers', {
+    value: papers,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  if (authors === undefined) delete (day as { authors?: string }).authors;
+  else
+    Object.defineProperty(day, 'authors', {
+      value: authors,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
 }
 
 const monthSlices = new Map<string, string>();
+
+/** What the name of every ranked slice starts with. */
+const RANKED_SLICES = `${MANIFEST_DIR}/ranked-`;
+const DAYS_SLICES = `${MANIFEST_DIR}/days-`;
+
+/** The ranked slice beside the days slice `name` (same month). */
+function rankedOf(name: string): string {
+  return RANKED_SLICES + name.slice(DAYS_SLICES.length);
+}
 
 /** The slice a month's days and their files go to. */
 function monthSlice(day: string): string {
   const month = day.slice(0, 7);
   let name = monthSlices.get(month);
   if (name === undefined) {
-    name = `${MANIFEST_DIR}/days-${slug(month)}.json`;
+    name = `${DAYS_SLICES}${slug(month)}.json`;
     monthSlices.set(month, name);
   }
   return name;
@@ -529,10 +602,13 @@ export function writeManifest(
       const was = index.sliceOf(path);
       if (was !== undefined && !m.files.has(path)) dirty.add(was);
     }
-    // Every slice read and not changed is kept as it is.
+    // Every slice read and not changed is kept as it is; a month's ranked slice goes with its
+    // days slice (both are written, or both kept).
     for (const name of index.names) {
-      if (dirty.has(name)) continue;
-      if (previous!.keep(name)) kept.push(name);
+      if (name.startsWith(RANKED_SLICES) || dirty.has(name)) continue;
+      if (!previous!.keep(name)) dirty.add(name);
+      else if (!name.startsWith(DAYS_SLICES) || !daysOf.has(name)) kept.push(name);
+      else if (previous!.keep(rankedOf(name))) kept.push(name, rankedOf(name));
       else dirty.add(name);
     }
     const read = new Set(index.names);
@@ -559,9 +635,14 @@ export function writeManifest(
     // A slice left with nothing is not written (the previous one is removed with the files gone).
     if (paths.length === 0 && days.length === 0) continue;
     const slice: Slice = {
-      days: days.map(packDay),
+      days: days.map(packHead),
       files: paths.map((path) => `${path}\t${m.files.raw(path)}`),
     };
+    if (days.length > 0) {
+      const ranked: RankedSlice = { days: days.map(packRanked) };
+      put(rankedOf(name), Buffer.from(JSON.stringify(ranked)));
+      sliceNames.push(rankedOf(name));
+    }
     put(name, Buffer.from(JSON.stringify(slice)));
     sliceNames.push(name);
     if (name.startsWith(PAPER_SLICES))
@@ -594,12 +675,39 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     const slices = new SliceIndex();
     const files = new FileTable((name, paths) => slices.noteSlice(name, paths));
     slices.attach(files);
+    // Only the papers' category lists are shared (by their text), not the rest as compactDay
+    // does: an incremental build holds the days for one build only, and that cost more time
+    // (~25 ms at 1,000 days) than it saved memory.
     const shared = new Map<string, string[]>();
+    /** Per ranked slice not read yet, the days waiting for it. */
+    const waiting = new Map<string, ManifestDay[]>();
+    const loadRanked = (name: string) => {
+      const list = waiting.get(name);
+      if (!list) return;
+      waiting.delete(name);
+      let slice: RankedSlice | undefined;
+      try {
+        slice = JSON.parse(read(name)?.toString() ?? '') as RankedSlice;
+      } catch {}
+      const byDay = new Map((Array.isArray(slice?.days) ? slice.days : []).map((d) => [d?.day, d]));
+      for (const day of list) {
+        const row = byDay.get(day.day);
+        let papers: ListPaper[];
+        try {
+          papers = unpackRanked(row!.ranked, shared);
+        } catch {
+          throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
+        }
+        settleDay(day, papers, typeof row!.authors === 'string' ? row!.authors : undefined);
+      }
+    };
     for (const [name, entry] of Object.entries(head.files)) {
-      const bytes = read(name);
-      if (!bytes) return undefined;
       slices.names.push(name);
       files.set(name, entry);
+      // Read when the papers of one of its days are first asked for (see storedDay).
+      if (name.startsWith(RANKED_SLICES)) continue;
+      const bytes = read(name);
+      if (!bytes) return undefined;
       if (name.startsWith(PAPER_SLICES)) {
         // Parsed when one of its pages is first asked for (most builds touch few of them).
         const info = head.papers?.[name];
@@ -609,10 +717,17 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       }
       const slice = JSON.parse(bytes.toString()) as Slice;
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
-      // Only the papers' category lists are shared (by their text, see unpackDay), not the rest
-      // as compactDay does: an incremental build holds the days for one build only, and that
-      // cost more time (~25 ms at 1,000 days) than it saved memory.
-      for (const day of slice.days) days.push(unpackDay(day, shared));
+      if (slice.days.length > 0) {
+        const ranked = rankedOf(name);
+        if (!(ranked in head.files)) return undefined;
+        const list: ManifestDay[] = [];
+        for (const head of slice.days) {
+          if (typeof head?.day !== 'string' || typeof head.digest !== 'object') return undefined;
+          list.push(storedDay(head, () => loadRanked(ranked)));
+        }
+        waiting.set(ranked, list);
+        days.push(...list);
+      }
       const paths = readLines(slice.files, (path, v) => {
         files.setRaw(path, v);
         slices.ofPath.set(path, name);

@@ -162,8 +162,17 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05', D: '2021-03-01' };
   const folder = new Map<string, Buffer>();
   writeInto(folder, { ...base, days: [may, april, march], files }, latest1);
-  const prev = readManifest((path) => folder.get(path));
+  const read: string[] = [];
+  const prev = readManifest((path) => {
+    read.push(path);
+    return folder.get(path);
+  });
   assert.ok(prev?.slices, 'read back, with where each entry came from');
+  assert.deepEqual(
+    read.filter((path) => path.includes('/ranked-')),
+    [],
+    "no day's ranked papers are read with the manifest",
+  );
 
   // Next generation: a July day ranks A again (its page changes, its thumbnail does not), March
   // is gone with its files, page 70 changed, old/1.html is gone; April and page 1 are unchanged.
@@ -180,6 +189,7 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   const latest2 = { ...latest1, A: '2021-07-01', E: '2021-07-01' };
   const days = [july, ...keptDays];
   const { put, kept } = writeInto(folder, { ...base, days, files: next }, latest2, prev);
+  const rankedRead = read.filter((path) => path.includes('/ranked-'));
 
   // The same folder as a whole write of that generation gives, slice for slice.
   assertWholeWrite(folder, { ...base, days, files: next }, latest2);
@@ -196,7 +206,11 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
     `${MANIFEST_DIR}/files-page-0.json`,
     `${MANIFEST_DIR}/papers-B.json`,
     `${MANIFEST_DIR}/papers-C.json`,
+    `${MANIFEST_DIR}/ranked-2021-04.json`,
   ]);
+  // Only May's ranked papers were read (its slice is written again: A's thumbnail left it);
+  // April's, kept, and March's, gone, were not.
+  assert.deepEqual(rankedRead, [`${MANIFEST_DIR}/ranked-2021-05.json`]);
   assert.ok(!put.includes(`${MANIFEST_DIR}/days-2021-04.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/days-2021-03.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/papers-D.json`), 'the slice of a paper gone');

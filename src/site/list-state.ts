@@ -1,0 +1,440 @@
+/**
+ * The list state: what the category and window pages are made of, kept in the site
+ * (`.hotpapers/lists.json`) from one build to the next. Per category: its number of papers, its
+ * newest papers (enough for its two newest pages and its feed's days) and its current week,
+ * month, year and all-time top papers; per window kind: every window's key and the top papers of
+ * the newest two; the all-time top papers; the papers ranked more than once.
+ *
+ * A build that only adds days newer than every day it had (the daily case) advances the state
+ * with the new days' papers alone (advanceState): one new day then costs the same whatever the
+ * length of the history. Any other build makes the state from every paper's latest ranking
+ * (stateFromHistory); both give the same state for the same days, so the file is the same bytes.
+ * Pure: plain data in and out.
+ */
+import type { ListAppearance, ListDay, ListPaper } from './model.js';
+import { groupByWindow, topByScore, type WindowKind, windowOf, windowStart } from './windows.js';
+
+/** Site path of the list state. */
+export const LISTS_PATH = '.hotpapers/lists.json';
+
+/** Papers per window page (top of a week, month, year, all time). */
+export const WINDOW_SIZE = 100;
+
+/** The window kinds with past pages of their own (`all` has one page). */
+export const PAST_KINDS = ['week', 'month', 'year'] as const;
+export type PastKind = (typeof PAST_KINDS)[number];
+
+/** The windows of a category's pages, in the order its state keeps them. */
+export const CATEGORY_KINDS = ['week', 'month', 'year', 'all'] as const;
+
+/** Format of the file (another one is not read: the state is then made from the history). */
+const FORMAT = 1;
+
+/** A window's papers by score: the top WINDOW_SIZE of them, and how many it holds. */
+export interface TopState {
+  key: string;
+  count: number;
+  top: ListAppearance[];
+}
+
+/** What a generation's list pages are made of besides the days. */
+export interface ListState {
+  /** Papers ranked, each once. */
+  papers: number;
+  /** The papers ranked on more than one day: their ranking days, newest first. */
+  repeats: Map<string, string[]>;
+  /** Per category, its papers (each once, at its latest ranking). */
+  counts: Map<string, number>;
+  /**
+   * Per category, its newest papers, newest first (by day, then rank): at least its newest
+   * two pages' worth (or all) and every paper of its newest feed days.
+   */
+  heads: Map<string, ListAppearance[]>;
+  /** Per category, its current week, month, year and all-time windows (CATEGORY_KINDS). */
+  catWindows: Map<string, TopState[]>;
+  /** Per kind, the key of every window with papers (newest first) and the state of the newest two. */
+  windows: Record<PastKind, { keys: string[]; newest: TopState[] }>;
+  /** Every paper's latest ranking, by score. */
+  all: TopState;
+}
+
+/** The sizes the state depends on: papers per category page, and days per feed. */
+export interface ListShape {
+  pageSize: number;
+  feedDays: number;
+}
+
+/** Rankings of one day in order: by rank, then (equal ranks) higher score, then id. */
+export function byRank(a: ListPaper, b: ListPaper): number {
+  return (
+    a.rank - b.rank || b.score - a.score || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0)
+  );
+}
+
+/** Newest day first, then by rank: the order of a category's pages. */
+export function newestFirst(a: ListAppearance, b: ListAppearance): number {
+  return (a.day.day < b.day.day ? 1 : a.day.day > b.day.day ? -1 : 0) || byRank(a.ranked, b.ranked);
+}
+
+/** Each of a paper's categories once (a list may name one twice). */
+export function eachCategory(cats: readonly string[], f: (cat: string) => void): void {
+  for (let i = 0; i < cats.length; i++) if (i === 0 || cats.indexOf(cats[i]!) === i) f(cats[i]!);
+}
+
+/** A window's state from all its papers (in any order). */
+function topOf(key: string, items: readonly ListAppearance[]): TopState {
+  return { key, count: items.length, top: topByScore(items, WINDOW_SIZE) };
+}
+
+/** A window's state with papers added that it did not hold. */
+function withAdded(base: TopState, added: readonly ListAppearance[]): TopState {
+  if (added.length === 0) return base;
+  return {
+    key: base.key,
+    count: base.count + added.length,
+    top: topByScore([...base.top, ...added], WINDOW_SIZE),
+  };
+}
+
+/** The key of the window of `kind` holding `newest` (`all` for all time). */
+function currentKey(kind: WindowKind, newest: string): string {
+  return windowOf(kind, newest).key;
+}
+
+/**
+ * How many of a category's papers (newest first, `total` in all) its state keeps: its two
+ * newest pages' worth, and every paper of its newest `feedDays` days (its feed's).
+ */
+function headLength(list: readonly ListAppearance[], total: number, shape: ListShape): number {
+  let days = 0;
+  let n = 0;
+  for (; n < list.length; n++) {
+    if (n === 0 || list[n - 1]!.day.day !== list[n]!.day.day) {
+      if (days === shape.feedDays) break;
+      days++;
+    }
+  }
+  return Math.max(Math.min(2 * shape.pageSize, total), n);
+}
+
+/** A category's windows from its papers newest first (every one of them). */
+function categoryWindows(list: readonly ListAppearance[], newest: string): TopState[] {
+  return CATEGORY_KINDS.map((kind) => {
+    const key = currentKey(kind, newest);
+    if (kind === 'all') return topOf(key, list);
+    // No day is newer than the newest: the current window holds the papers from its first day on.
+    const from = windowStart(kind, key);
+    let n = 0;
+    while (n < list.length && list[n]!.day.day >= from) n++;
+    return topOf(key, list.slice(0, n));
+  });
+}
+
+/** Every category's papers, newest first, from each paper's latest ranking (in any order). */
+export function categoryLists(latest: readonly ListAppearance[]): Map<string, ListAppearance[]> {
+  const lists = new Map<string, ListAppearance[]>();
+  for (const a of latest)
+    eachCategory(a.ranked.paper.categories, (cat) => {
+      const list = lists.get(cat);
+      if (list) list.push(a);
+      else lists.set(cat, [a]);
+    });
+  for (const list of lists.values()) list.sort(newestFirst);
+  return lists;
+}
+
+/** What a build makes its list pages from: the state, and the lists it holds whole. */
+export interface ListView {
+  state: ListState;
+  /** A category's papers newest first: every one (from the history) or its head (from the state). */
+  list(cat: string): readonly ListAppearance[];
+  /** Per kind, the windows whose pages can be made, by key (the others are kept as they are). */
+  windows: Record<PastKind, ReadonlyMap<string, TopState>>;
+}
+
+/** The state and view of a build that holds every paper's latest ranking. */
+export function stateFromHistory(
+  latest: readonly ListAppearance[],
+  repeats: Map<string, string[]>,
+  papers: number,
+  newest: string | undefined,
+  shape: ListShape,
+): ListView {
+  const lists = categoryLists(latest);
+  const counts = new Map<string, number>();
+  const heads = new Map<string, ListAppearance[]>();
+  const catWindows = new Map<string, TopState[]>();
+  for (const [cat, list] of lists) {
+    counts.set(cat, list.length);
+    heads.set(cat, list.slice(0, headLength(list, list.length, shape)));
+    if (newest) catWindows.set(cat, categoryWindows(list, newest));
+  }
+  const windows = {} as ListState['windows'];
+  const all = {} as ListView['windows'];
+  for (const kind of PAST_KINDS) {
+    const groups = groupByWindow(latest, kind, true);
+    const states = new Map(groups.map(([key, list]) => [key, topOf(key, list)]));
+    windows[kind] = {
+      keys: groups.map(([key]) => key),
+      newest: groups.slice(0, 2).map(([key]) => states.get(key)!),
+    };
+    all[kind] = states;
+  }
+  const state: ListState = {
+    papers,
+    repeats,
+    counts,
+    heads,
+    catWindows,
+    windows,
+    all: topOf('all', latest),
+  };
+  return { state, list: (cat) => lists.get(cat) ?? [], windows: all };
+}
+
+/**
+ * The state and view of a build that adds days newer than every day of `prev`'s: `fresh` holds
+ * each paper of the new days once, at its latest ranking (none was ranked before), `repeats`
+ * those of them ranked on more than one new day. Undefined when `prev` lacks a window the new
+ * days need (the caller makes the state from the history).
+ */
+export function advanceState(
+  prev: ListState,
+  fresh: readonly ListAppearance[],
+  repeats: ReadonlyMap<string, string[]>,
+  newest: string,
+  shape: ListShape,
+): ListView | undefined {
+  const counts = new Map(prev.counts);
+  const added = new Map<string, ListAppearance[]>();
+  for (const a of fresh)
+    eachCategory(a.ranked.paper.categories, (cat) => {
+      counts.set(cat, (counts.get(cat) ?? 0) + 1);
+      const list = added.get(cat);
+      if (list) list.push(a);
+      else added.set(cat, [a]);
+    });
+  const heads = new Map<string, ListAppearance[]>();
+  const catWindows = new Map<string, TopState[]>();
+  for (const [cat, total] of counts) {
+    const before = prev.heads.get(cat) ?? [];
+    const mine = (added.get(cat) ?? []).sort(newestFirst);
+    const merged = mine.length > 0 ? [...mine, ...before] : before;
+    heads.set(cat, merged.length > 0 ? merged.slice(0, headLength(merged, total, shape)) : merged);
+    const was = prev.catWindows.get(cat);
+    catWindows.set(
+      cat,
+      CATEGORY_KINDS.map((kind, i) => {
+        const key = currentKey(kind, newest);
+        // A window that moved on holds none of the papers before: every one is older than it.
+        const base = was?.[i]?.key === key ? was[i]! : { key, count: 0, top: [] };
+        const from = kind === 'all' ? '' : windowStart(kind, key);
+        return withAdded(
+          base,
+          mine.filter((a) => a.day.day >= from),
+        );
+      }),
+    );
+  }
+  const windows = {} as ListState['windows'];
+  const view = {} as ListView['windows'];
+  for (const kind of PAST_KINDS) {
+    const before = prev.windows[kind];
+    const known = new Map(before.newest.map((s) => [s.key, s]));
+    const made = new Map<string, TopState>();
+    const newKeys: string[] = [];
+    for (const [key, list] of groupByWindow(fresh, kind, true)) {
+      const base = known.get(key);
+      // A new day lands in the newest window or a newer one: any other was not kept.
+      if (!base && before.keys.includes(key)) return undefined;
+      if (!base) newKeys.push(key);
+      made.set(key, withAdded(base ?? { key, count: 0, top: [] }, list));
+    }
+    // The previous newest window's links and "current" mark may change with a newer one; every
+    // older window keeps its papers and its neighbours.
+    const previous = before.newest[0];
+    if (previous && !made.has(previous.key)) made.set(previous.key, previous);
+    const keys = [...newKeys, ...before.keys].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const newestTwo: TopState[] = [];
+    for (const key of keys.slice(0, 2)) {
+      const s = made.get(key) ?? known.get(key);
+      if (!s) return undefined;
+      newestTwo.push(s);
+    }
+    windows[kind] = { keys, newest: newestTwo };
+    view[kind] = made;
+  }
+  const allRepeats = new Map(prev.repeats);
+  for (const [id, days] of repeats) allRepeats.set(id, days);
+  const state: ListState = {
+    papers: prev.papers + fresh.length,
+    repeats: allRepeats,
+    counts,
+    heads,
+    catWindows,
+    windows,
+    all: withAdded(prev.all, fresh),
+  };
+  return { state, list: (cat) => heads.get(cat) ?? [], windows: view };
+}
+
+/** The empty state: no day yet. */
+export function emptyState(): ListState {
+  const empty = (): { keys: string[]; newest: TopState[] } => ({ keys: [], newest: [] });
+  return {
+    papers: 0,
+    repeats: new Map(),
+    counts: new Map(),
+    heads: new Map(),
+    catWindows: new Map(),
+    windows: { week: empty(), month: empty(), year: empty() },
+    all: { key: 'all', count: 0, top: [] },
+  };
+}
+
+// ------------------------------------------------------------------ the file
+
+/** A ranking as the file holds it: day, rank, score, id, title, primary category, categories. */
+type Row = [string, number, number, string, string, string, string | string[]];
+/** A window as the file holds it: key, count, rows of its top papers. */
+type WindowRow = [string, number, number[]];
+
+export interface StateFile {
+  format: number;
+  papers: number;
+  repeats: Array<[string, string[]]>;
+  /** Per category: name, count, rows of its head, its windows. */
+  cats: Array<[string, number, number[], WindowRow[]]>;
+  windows: Record<PastKind, [string[], WindowRow[]]>;
+  all: WindowRow;
+  rows: Row[];
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The state as its file holds it: each ranking once, in the order the file first names it. */
+export function serializeState(state: ListState): string {
+  const rows: Row[] = [];
+  const rowOf = new Map<ListAppearance, number>();
+  const byKey = new Map<string, number>();
+  const ref = (a: ListAppearance): number => {
+    let n = rowOf.get(a);
+    if (n !== undefined) return n;
+    // The same ranking may be held as two objects (a day read again): one row.
+    const key = `${a.ranked.paper.id}\n${a.day.day}`;
+    n = byKey.get(key);
+    if (n === undefined) {
+      const p = a.ranked.paper;
+      n = rows.length;
+      rows.push([
+        a.day.day,
+        a.ranked.rank,
+        a.ranked.score,
+        p.id,
+        p.title,
+        p.primaryCategory,
+        p.categories.some((c) => c.includes(' ')) ? [...p.categories] : p.categories.join(' '),
+      ]);
+      byKey.set(key, n);
+    }
+    rowOf.set(a, n);
+    return n;
+  };
+  const windowRow = (s: TopState): WindowRow => [s.key, s.count, s.top.map(ref)];
+  const cats = [...state.counts.keys()]
+    .sort(byText)
+    .map((cat): StateFile['cats'][number] => [
+      cat,
+      state.counts.get(cat)!,
+      (state.heads.get(cat) ?? []).map(ref),
+      (state.catWindows.get(cat) ?? []).map(windowRow),
+    ]);
+  const file: StateFile = {
+    format: FORMAT,
+    papers: state.papers,
+    repeats: [...state.repeats].sort((a, b) => byText(a[0], b[0])),
+    cats,
+    windows: {
+      week: [state.windows.week.keys, state.windows.week.newest.map(windowRow)],
+      month: [state.windows.month.keys, state.windows.month.newest.map(windowRow)],
+      year: [state.windows.year.keys, state.windows.year.newest.map(windowRow)],
+    },
+    all: windowRow(state.all),
+    // Filled while the rest was laid out.
+    rows,
+  };
+  return JSON.stringify(file);
+}
+
+/** The file's text parsed, its shape checked; undefined when it is not a state of this format. */
+export function parseStateFile(text: string): StateFile | undefined {
+  try {
+    const f = JSON.parse(text) as StateFile;
+    if (f?.format !== FORMAT || !Array.isArray(f.rows) || !Array.isArray(f.cats) || !Array.isArray(f.repeats))
+      return undefined;
+    if (!PAST_KINDS.every((k) => Array.isArray(f.windows?.[k]?.[0]) && Array.isArray(f.windows[k][1])))
+      return undefined;
+    return f;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The state of a file, its rankings joined to the days (`dayOf`): undefined when a ranking's day
+ * is not one of them or the file is not whole.
+ */
+export function stateOfFile(
+  f: StateFile,
+  dayOf: (day: string) => ListDay | undefined,
+): ListState | undefined {
+  const shared = new Map<string, string[]>();
+  const appearances: ListAppearance[] = [];
+  for (const row of f.rows) {
+    if (!Array.isArray(row) || row.length !== 7) return undefined;
+    const [dayName, rank, score, id, title, primaryCategory, cats] = row;
+    const day = dayOf(dayName);
+    if (!day) return undefined;
+    let categories: string[];
+    if (typeof cats === 'string') {
+      const had = shared.get(cats);
+      categories = had ?? (cats === '' ? [] : cats.split(' '));
+      if (!had) shared.set(cats, categories);
+    } else categories = cats;
+    appearances.push({
+      day,
+      ranked: { rank, score, paper: { id, title, categories, primaryCategory } },
+      key: undefined,
+    });
+  }
+  const at = (n: number): ListAppearance => {
+    const a = appearances[n];
+    if (!a) throw new Error('no such row');
+    return a;
+  };
+  const window = (w: WindowRow): TopState => ({ key: w[0], count: w[1], top: w[2].map(at) });
+  try {
+    const counts = new Map<string, number>();
+    const heads = new Map<string, ListAppearance[]>();
+    const catWindows = new Map<string, TopState[]>();
+    for (const [cat, count, head, wins] of f.cats) {
+      counts.set(cat, count);
+      heads.set(cat, head.map(at));
+      if (wins.length > 0) catWindows.set(cat, wins.map(window));
+    }
+    const windows = {} as ListState['windows'];
+    for (const kind of PAST_KINDS)
+      windows[kind] = { keys: f.windows[kind][0], newest: f.windows[kind][1].map(window) };
+    return {
+      papers: f.papers,
+      repeats: new Map(f.repeats),
+      counts,
+      heads,
+      catWindows,
+      windows,
+      all: window(f.all),
+    };
+  } catch {
+    return undefined;
+  }
+}
