@@ -146,7 +146,10 @@ export function categoryLists(latest: readonly ListAppearance[]): Map<string, Li
 /** What a build makes its list pages from: the state, and the lists it holds whole. */
 export interface ListView {
   state: ListState;
-  /** A category's papers newest first: every one (from the history) or its head (from the state). */
+  /**
+   * A category's papers newest first: every one (from the history), or the new ones and the
+   * previous head (from the state), which hold every paper of the pages a new day changes.
+   */
   list(cat: string): readonly ListAppearance[];
   /** Per kind, the windows whose pages can be made, by key (the others are kept as they are). */
   windows: Record<PastKind, ReadonlyMap<string, TopState>>;
@@ -215,11 +218,14 @@ export function advanceState(
       else added.set(cat, [a]);
     });
   const heads = new Map<string, ListAppearance[]>();
+  /** Per category, its new papers and its previous head: what its changed pages are made of. */
+  const lists = new Map<string, ListAppearance[]>();
   const catWindows = new Map<string, TopState[]>();
   for (const [cat, total] of counts) {
     const before = prev.heads.get(cat) ?? [];
     const mine = (added.get(cat) ?? []).sort(newestFirst);
     const merged = mine.length > 0 ? [...mine, ...before] : before;
+    lists.set(cat, merged);
     heads.set(cat, merged.length > 0 ? merged.slice(0, headLength(merged, total, shape)) : merged);
     const was = prev.catWindows.get(cat);
     catWindows.set(
@@ -275,7 +281,7 @@ export function advanceState(
     windows,
     all: withAdded(prev.all, fresh),
   };
-  return { state, list: (cat) => heads.get(cat) ?? [], windows: view };
+  return { state, list: (cat) => lists.get(cat) ?? [], windows: view };
 }
 
 /** The empty state: no day yet. */

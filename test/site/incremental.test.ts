@@ -227,6 +227,133 @@ test('through new days, a new week and month, a paper ranked again in another ca
   }
 });
 
+/** Site paths of every file of a folder but the manifest's head, with their bytes. */
+function assertSameAsFull(out: string, fullOut: string, what: string): void {
+  const incremental = snapshot(out);
+  const full = snapshot(fullOut);
+  const names = (m: Map<string, unknown>) => [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
+  assert.deepEqual(names(incremental), names(full), `${what}: the same files as a full build`);
+  for (const [path, f] of full)
+    if (path !== MANIFEST_PATH) assert.ok(incremental.get(path)!.bytes.equals(f.bytes), `${what}: ${path}`);
+}
+
+test('days added after the newest are made from the list state, across a new week, month and year, a batch, a category running to new pages; each build equals a full build', async () => {
+  const db = makeStore('state.db', [...sampleDigests(), ...moreDays(30)]);
+  const out = join(dir, 'public-state');
+  const small = { categoryPageSize: 4, daysPerPage: 5, feedItems: 2 };
+  const first = await generateSiteToDir({ db, baseUrl: BASE, ...small }, out);
+  assert.equal(first.lists, 'history');
+  const one = (rank: number, id: string, cats: string[], likes: number) =>
+    ranked(rank, paper(id, { categories: cats }), [post('x', `s${id}`, 5, likes)]);
+  const lateFor = (id: string) => (h: ReturnType<typeof openStore>) => {
+    h.prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+      VALUES ('bluesky', 'late${id}', 'late.bsky.social', 'https://bsky.app/profile/late/post/${id}', 'Late post', '[]', 'x', 'x')`).run();
+    h.prepare(`INSERT INTO post_papers VALUES ('bluesky', 'late${id}', '${id}')`).run();
+    notePaperChanges(h, [id]);
+  };
+  const steps: Array<[string, (h: ReturnType<typeof openStore>) => void, 'state' | 'history']> = [
+    [
+      'a day in the same week',
+      (h) => fillStore(h, [digest('2021-06-11', [one(1, '2106.20001', ['cs.CV'], 90)])]),
+      'state',
+    ],
+    [
+      'a day of a new week',
+      (h) =>
+        fillStore(h, [
+          digest('2021-06-14', [
+            one(1, '2106.20002', ['cs.LG', 'cs.CV'], 300),
+            one(2, '2106.20003', ['cs.CV'], 40),
+          ]),
+        ]),
+      'state',
+    ],
+    [
+      'a day of a new month ranking thirteen cs.LG papers (more than three category pages)',
+      (h) =>
+        fillStore(h, [
+          digest(
+            '2021-07-01',
+            Array.from({ length: 13 }, (_, i) =>
+              one(i + 1, `2107.${String(20000 + i)}`, ['cs.LG'], 900 - i * 50),
+            ),
+          ),
+        ]),
+      'state',
+    ],
+    [
+      'two days at once, a paper ranked on both',
+      (h) =>
+        fillStore(h, [
+          digest('2021-07-02', [one(1, '2107.30001', ['stat.ML'], 120), one(2, '2107.30002', ['cs.LG'], 60)]),
+          digest('2021-07-05', [one(1, '2107.30001', ['stat.ML'], 140)]),
+        ]),
+      'state',
+    ],
+    [
+      'a day of a new year, in a new category',
+      (h) => fillStore(h, [digest('2022-01-03', [one(1, '2201.00001', ['cs.RO'], 70)])]),
+      'state',
+    ],
+    ['a post found later for a paper of a recent day', lateFor('2107.20001'), 'state'],
+    ['a post found later for a paper of an old day', lateFor('2105.00004'), 'history'],
+    [
+      'a paper ranked again',
+      (h) => fillStore(h, [digest('2022-01-04', [one(1, '2106.20002', ['cs.LG', 'cs.CV'], 900)])]),
+      'history',
+    ],
+    [
+      'then a day again',
+      (h) => fillStore(h, [digest('2022-01-05', [one(1, '2201.00002', ['cs.LG'], 80)])]),
+      'state',
+    ],
+  ];
+  for (const [i, [what, change, lists]] of steps.entries()) {
+    const handle = openStore(db);
+    change(handle);
+    handle.close();
+    const built = await generateSiteToDir({ db, baseUrl: BASE, ...small }, out);
+    assert.equal(built.full, false, what);
+    assert.deepEqual(built.warnings, [], what);
+    assert.equal(built.lists, lists, what);
+    const fullOut = join(dir, `public-state-full-${i}`);
+    await generateSiteToDir({ db, baseUrl: BASE, ...small, full: true }, fullOut);
+    assertSameAsFull(out, fullOut, what);
+  }
+  // The cs.LG papers of July run over several anchored pages, the newest ones made from the state.
+  assert.ok(existsSync(join(out, 'categories/cs.LG_p3.html')));
+});
+
+test('a build from the list state reads the ranked papers of the newest days only; one that needs the history reads them all', async () => {
+  const db = makeStore('state-lazy.db', [...sampleDigests(), ...moreDays(60)]);
+  const out = join(dir, 'public-state-lazy');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  // March's ranked papers no longer parse: a new day does not read them (its feeds show the
+  // newest 30 days, from mid-April on).
+  const march = join(out, '.hotpapers/manifest/ranked-2021-03.json');
+  const broken = readFileSync(march).subarray(0, 30);
+  writeFileSync(march, broken);
+  const handle = openStore(db);
+  fillStore(handle, [digest('2021-06-11', [ranked(1, paper('2106.30001'), [post('x', '9501', 10, 40)])])]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.lists, 'state');
+  assert.equal(second.full, false);
+  assert.deepEqual(second.warnings, []);
+  assert.ok(readFileSync(march).equals(broken), 'kept unread');
+  // A day ranking a March paper again needs every day's papers: the build turns full.
+  const again = openStore(db);
+  fillStore(again, [digest('2021-06-14', [ranked(1, paper('2105.00110'), [post('x', '9502', 80, 200)])])]);
+  again.close();
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, true);
+  assert.ok(
+    third.warnings.some((w) => /ranked-2021-03\.json does not parse; the site is built in full/.test(w)),
+    third.warnings.join('\n'),
+  );
+  assert.ok(!readFileSync(march).equals(broken), 'written again whole');
+});
+
 test('a small incremental build writes on the calling thread; a full one through one writer thread, in batches', async () => {
   const db = makeStore('threads.db', moreDays(240));
   const out = join(dir, 'public-threads');
