@@ -1257,7 +1257,8 @@ function listPages(
       if (k < firstChanged && dirty!.keep([path])) continue;
       // A page that may have changed needs its papers: past the newest a list made from the
       // state holds (which covers every page a new day changes), the build turns full.
-      if (end > list.length) throw new StaleGenerationError(`${path} needs papers the list state does not hold`);
+      if (end > list.length)
+        throw new StaleGenerationError(`${path} needs papers the list state does not hold`);
       const items = list.slice(Math.max(0, n - k * size), end);
       keyed(path, `${k}|${newer}|${items.map(appearanceKey).join()}`, () => ({
         path,
