@@ -47,7 +47,7 @@ test('hotpapers site --out DIR writes index, day and paper pages and feeds that 
   assert.equal(run.stdout.trim(), out);
   assert.match(
     run.stderr,
-    /^site: 3 days, 5 papers, \d+ files \(\d+ written, [\d.]+ MB; 0 unchanged\) → .+public in \d+ ms$/m,
+    /^site: 3 days, 5 papers, \d+ files \(\d+ written, [\d.]+ MB; 0 unchanged; lists from every day\) → .+public in \d+ ms$/m,
   );
   for (const p of [
     'index.html',

@@ -74,7 +74,7 @@ export function register(program: Command): void {
       for (const w of result.warnings) log.warn(w);
       const ms = Math.round(performance.now() - started);
       log.info(
-        `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged) → ${written.dir} in ${ms} ms`,
+        `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged; lists from ${result.lists === 'state' ? 'the list state and the new days' : 'every day'}) → ${written.dir} in ${ms} ms`,
       );
       if (flags.json) {
         printJson({
@@ -83,6 +83,7 @@ export function register(program: Command): void {
           papers: result.papers,
           files: written.files,
           bytes: written.bytes,
+          lists: result.lists,
           warnings: result.warnings,
           ms,
         });
