@@ -80,9 +80,9 @@ export function paperSlice(path: string): string {
   return slice;
 }
 
-/** A paper slice read and not yet parsed: its bytes, its number of entries, whether one uses math. */
+/** A paper slice not parsed yet: how to read its bytes, its number of entries, whether one uses math. */
 interface Unread {
-  bytes: Buffer;
+  read: () => Buffer | undefined;
   count: number;
   math: boolean;
 }
@@ -140,9 +140,9 @@ export class FileTable {
     return n;
   }
 
-  /** Hold paper slice `name` unparsed (its bytes as written; `count` entries, math in some). */
-  defer(name: string, bytes: Buffer, count: number, math: boolean): void {
-    this.unread.set(name, { bytes, count, math });
+  /** Hold paper slice `name` unread (`read` gives its bytes as written; `count` entries, math in some). */
+  defer(name: string, read: () => Buffer | undefined, count: number, math: boolean): void {
+    this.unread.set(name, { read, count, math });
     this.info.set(name, [count, math]);
   }
 
@@ -172,7 +172,9 @@ export class FileTable {
     this.unread.delete(name);
     let lines: unknown;
     try {
-      lines = (JSON.parse(u.bytes.toString()) as Slice).files;
+      const bytes = u.read();
+      if (!bytes) throw new StaleGenerationError(`the manifest slice ${name} is missing`);
+      lines = (JSON.parse(bytes.toString()) as Slice).files;
     } catch {
       lines = undefined;
     }
@@ -383,8 +385,12 @@ interface Slice {
   files: string[];
 }
 
-/** A day as a days slice holds it: its head, without its ranked papers (see RankedSlice). */
-type SliceDay = Omit<ManifestDay, 'digest' | 'authors'> & { digest: Omit<ManifestDay['digest'], 'papers'> };
+/**
+ * A day as a days slice holds it: its head as a row (day, categories key, horizon, fingerprint,
+ * the digest's categories, observedAt, announcedAt or '', listed, postsFound), without its
+ * ranked papers (see RankedSlice). Every build that adds a day reads every day's head.
+ */
+type SliceDay = [string, string, string, string, string[], string, string, number, number];
 
 /** Per ranked paper, in order: rank, score, id, title, primary category, categories (space-separated when none has a space). */
 type RankedRow = [number, number, string, string, string, string | string[]];
@@ -399,20 +405,18 @@ interface RankedSlice {
 
 /** A day's head as a days slice holds it. */
 function packHead(day: ManifestDay): SliceDay {
-  const { categories, observedAt, announcedAt, listed, postsFound } = day.digest;
-  return {
-    day: day.day,
-    categoriesKey: day.categoriesKey,
-    horizon: day.horizon,
-    fingerprint: day.fingerprint,
-    digest: {
-      categories,
-      observedAt,
-      ...(announcedAt === undefined ? {} : { announcedAt }),
-      listed,
-      postsFound,
-    },
-  };
+  const d = day.digest;
+  return [
+    day.day,
+    day.categoriesKey,
+    day.horizon,
+    day.fingerprint,
+    d.categories,
+    d.observedAt,
+    d.announcedAt ?? '',
+    d.listed,
+    d.postsFound,
+  ];
 }
 
 /** A day's ranked papers and author lines as a ranked slice holds them. */
@@ -455,8 +459,16 @@ function unpackRanked(rows: RankedRow[], shared: Map<string, string[]>): ListPap
  * Both are own enumerable properties, so spreading or comparing the day reads them.
  */
 function storedDay(head: SliceDay, load: () => void): ManifestDay {
-  const digest = { ...head.digest } as ManifestDay['digest'];
-  const day = { ...head, digest } as ManifestDay;
+  const [name, categoriesKey, horizon, fingerprint, categories, observedAt, announcedAt, listed, postsFound] =
+    head;
+  const digest = {
+    categories,
+    observedAt,
+    ...(announcedAt ? { announcedAt } : {}),
+    listed,
+    postsFound,
+  } as ManifestDay['digest'];
+  const day = { day: name, categoriesKey, horizon, fingerprint, digest } as ManifestDay;
   const lazy = (target: object, key: string) =>
     Object.defineProperty(target, key, {
       configurable: true,
@@ -706,15 +718,15 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       files.set(name, entry);
       // Read when the papers of one of its days are first asked for (see storedDay).
       if (name.startsWith(RANKED_SLICES)) continue;
-      const bytes = read(name);
-      if (!bytes) return undefined;
       if (name.startsWith(PAPER_SLICES)) {
-        // Parsed when one of its pages is first asked for (most builds touch few of them).
+        // Read and parsed when one of its pages is first asked for (most builds touch few of them).
         const info = head.papers?.[name];
         if (!Array.isArray(info)) return undefined;
-        files.defer(name, bytes, info[0], info[1] === 1);
+        files.defer(name, () => read(name), info[0], info[1] === 1);
         continue;
       }
+      const bytes = read(name);
+      if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
       if (slice.days.length > 0) {
@@ -722,7 +734,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         if (!(ranked in head.files)) return undefined;
         const list: ManifestDay[] = [];
         for (const head of slice.days) {
-          if (typeof head?.day !== 'string' || typeof head.digest !== 'object') return undefined;
+          if (!Array.isArray(head) || head.length !== 9 || typeof head[0] !== 'string') return undefined;
           list.push(storedDay(head, () => loadRanked(ranked)));
         }
         waiting.set(ranked, list);
