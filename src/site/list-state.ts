@@ -11,7 +11,13 @@
  * (stateFromHistory); both give the same state for the same days, so the file is the same bytes.
  * Pure: plain data in and out.
  */
-import type { ListAppearance, ListDay, ListPaper } from './model.js';
+import {
+  type ListAppearance,
+  type ListDay,
+  type ListPaper,
+  packCategories,
+  unpackCategories,
+} from './model.js';
 import { groupByWindow, topByScore, type WindowKind, windowOf, windowStart } from './windows.js';
 
 /** Site path of the list state. */
@@ -339,7 +345,7 @@ export function serializeState(state: ListState): string {
         p.id,
         p.title,
         p.primaryCategory,
-        p.categories.some((c) => c.includes(' ')) ? [...p.categories] : p.categories.join(' '),
+        packCategories(p.categories),
       ]);
       byKey.set(key, n);
     }
@@ -401,12 +407,7 @@ export function stateOfFile(
     const [dayName, rank, score, id, title, primaryCategory, cats] = row;
     const day = dayOf(dayName);
     if (!day) return undefined;
-    let categories: string[];
-    if (typeof cats === 'string') {
-      const had = shared.get(cats);
-      categories = had ?? (cats === '' ? [] : cats.split(' '));
-      if (!had) shared.set(cats, categories);
-    } else categories = cats;
+    const categories = unpackCategories(cats, shared);
     appearances.push({
       day,
       ranked: { rank, score, paper: { id, title, categories, primaryCategory } },

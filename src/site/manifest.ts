@@ -29,7 +29,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ListDay, ListPaper } from './model.js';
-import { slug } from './model.js';
+import { packCategories, slug, unpackCategories } from './model.js';
 import type { StoreMarks } from './source.js';
 
 /** Site path of the manifest's head (what the next build reads first). */
@@ -424,17 +424,14 @@ function packRanked(day: ManifestDay): RankedSlice['days'][number] {
   const authors = day.authors;
   return {
     day: day.day,
-    ranked: day.digest.papers.map((r) => {
-      const cats = r.paper.categories;
-      return [
-        r.rank,
-        r.score,
-        r.paper.id,
-        r.paper.title,
-        r.paper.primaryCategory,
-        cats.some((c) => c.includes(' ')) ? [...cats] : cats.join(' '),
-      ];
-    }),
+    ranked: day.digest.papers.map((r) => [
+      r.rank,
+      r.score,
+      r.paper.id,
+      r.paper.title,
+      r.paper.primaryCategory,
+      packCategories(r.paper.categories),
+    ]),
     ...(authors === undefined ? {} : { authors }),
   };
 }
@@ -442,15 +439,13 @@ function packRanked(day: ManifestDay): RankedSlice['days'][number] {
 /** A ranked slice's rows as ListPapers; equal category lists are one array (`shared`). */
 function unpackRanked(rows: RankedRow[], shared: Map<string, string[]>): ListPaper[] {
   if (!Array.isArray(rows)) throw new Error('a day without its ranked papers');
-  return rows.map(([rank, score, id, title, primaryCategory, cats]): ListPaper => {
-    let categories: string[];
-    if (typeof cats === 'string') {
-      const had = shared.get(cats);
-      categories = had ?? (cats === '' ? [] : cats.split(' '));
-      if (!had) shared.set(cats, categories);
-    } else categories = cats;
-    return { rank, score, paper: { id, title, categories, primaryCategory } };
-  });
+  return rows.map(
+    ([rank, score, id, title, primaryCategory, cats]): ListPaper => ({
+      rank,
+      score,
+      paper: { id, title, categories: unpackCategories(cats, shared), primaryCategory },
+    }),
+  );
 }
 
 /**

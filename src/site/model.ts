@@ -251,6 +251,22 @@ export function compactDay<D extends ListDay>(day: D): D {
   return day;
 }
 
+/** A paper's categories as the engine's files keep them: space-separated, or a list when one has a space. */
+export function packCategories(cats: readonly string[]): string | string[] {
+  return cats.some((c) => c.includes(' ')) ? [...cats] : cats.join(' ');
+}
+
+/** Categories packCategories packed; equal lists are one array (`shared`, by their text). */
+export function unpackCategories(cats: string | string[], shared: Map<string, string[]>): string[] {
+  if (typeof cats !== 'string') return cats;
+  let list = shared.get(cats);
+  if (!list) {
+    list = cats === '' ? [] : cats.split(' ');
+    shared.set(cats, list);
+  }
+  return list;
+}
+
 /** Lines packed into one small string (DEFLATE, base64): what a summary keeps of rarely read text. */
 export function packLines(lines: readonly string[]): string {
   return deflateRawSync(Buffer.from(lines.join('\n'))).toString('base64');
