@@ -179,7 +179,7 @@ export function stateFromHistory(
     if (newest) catWindows.set(cat, categoryWindows(list, newest));
   }
   const windows = {} as ListState['windows'];
-  const all = {} as ListView['windows'];
+  const view = {} as ListView['windows'];
   for (const kind of PAST_KINDS) {
     const groups = groupByWindow(latest, kind, true);
     const states = new Map(groups.map(([key, list]) => [key, topOf(key, list)]));
@@ -187,7 +187,7 @@ export function stateFromHistory(
       keys: groups.map(([key]) => key),
       newest: groups.slice(0, 2).map(([key]) => states.get(key)!),
     };
-    all[kind] = states;
+    view[kind] = states;
   }
   const state: ListState = {
     papers,
@@ -198,7 +198,7 @@ export function stateFromHistory(
     windows,
     all: topOf('all', latest),
   };
-  return { state, list: (cat) => lists.get(cat) ?? [], windows: all };
+  return { state, list: (cat) => lists.get(cat) ?? [], windows: view };
 }
 
 /**
