@@ -9,11 +9,15 @@
  * - From each slice the engine keeps a small ListDay (the day's head and, per ranked paper, id,
  *   title, authors, categories, rank, score). LIST producers make the list pages (index,
  *   archive and months, categories and their pages and feeds, site feeds, search, 404, assets)
- *   from those ListDays alone, newest first: they never see a whole digest. A category, past
- *   window or anchored category page that no appeared, changed or removed day ranks a paper in
- *   is kept as it is without being keyed (listDirty); the others are keyed and rendered when
- *   their key changed.
- * - The manifest (`.hotpapers/manifest.json` in the site) keeps the ListDays, each day's
+ *   from those ListDays and the list view (list-state.ts: per category and window, its count,
+ *   newest and top papers), newest first: they never see a whole digest. A build that only
+ *   adds days after the newest advances the previous list state with the new days' papers and
+ *   reads the ListDays of the newest days only; any other build makes the state from every
+ *   paper's latest ranking. A category, past window or anchored category page that no
+ *   appeared, changed or removed day ranks a paper in is kept as it is without being keyed
+ *   (listDirty); the others are keyed and rendered when their key changed.
+ * - The manifest (`.hotpapers/manifest.json` in the site) keeps the ListDays (their ranked
+ *   papers read when asked for), each day's
  *   fingerprint (its digest row's key and dates), the store's high-water marks and, per file,
  *   a content hash and its owner (`d:DAY`, `p:PAPER` or a list page). The next build reloads only
  *   the days whose row changed or appeared (and their neighbours, whose pager links change), the
