@@ -227,7 +227,7 @@ test('through new days, a new week and month, a paper ranked again in another ca
   }
 });
 
-/** Site paths of every file of a folder but the manifest's head, with their bytes. */
+/** Folder `out` holds the files of `fullOut`, byte for byte, and no other (the manifest's head aside). */
 function assertSameAsFull(out: string, fullOut: string, what: string): void {
   const incremental = snapshot(out);
   const full = snapshot(fullOut);
