@@ -62,6 +62,34 @@ function snapshot(root: string): Map<string, { id: string; bytes: Buffer }> {
   return out;
 }
 
+/** A folder's site paths but the manifest's head, sorted. */
+function names(m: Map<string, unknown>): string[] {
+  return [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
+}
+
+/**
+ * Folder `out` holds the files of `fullOut`, byte for byte, and no other (the manifest's head
+ * aside); both folders' snapshots.
+ */
+function assertSameAsFull(
+  out: string,
+  fullOut: string,
+  what: string,
+): { incremental: ReturnType<typeof snapshot>; full: ReturnType<typeof snapshot> } {
+  const incremental = snapshot(out);
+  const full = snapshot(fullOut);
+  const a = names(incremental);
+  const b = names(full);
+  assert.deepEqual(
+    { onlyIncremental: a.filter((p) => !full.has(p)), onlyFull: b.filter((p) => !incremental.has(p)) },
+    { onlyIncremental: [], onlyFull: [] },
+    `${what}: the same files as a full build`,
+  );
+  for (const [path, f] of full)
+    if (path !== MANIFEST_PATH) assert.ok(incremental.get(path)!.bytes.equals(f.bytes), `${what}: ${path}`);
+  return { incremental, full };
+}
+
 const newDay = digest('2021-06-11', [
   ranked(1, paper('2106.11111', { title: 'A brand new paper', categories: ['cs.CV'] }), [
     post('x', '9001', 50, 150),
@@ -91,18 +119,11 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   assert.equal(second.full, false);
   // The new day and its older neighbour (whose pager now links it); nothing else is read.
   assert.equal(second.daysLoaded, 2);
-  const after2 = snapshot(out);
 
   // What a full build of the new store gives, from scratch.
   const fullOut = join(dir, 'public-full');
   await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
-  const full = snapshot(fullOut);
-  const names = (m: Map<string, unknown>) => [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
-  assert.deepEqual(names(after2), names(full), 'the same files as a full build');
-  for (const [path, f] of full) {
-    if (path === MANIFEST_PATH) continue;
-    assert.ok(after2.get(path)!.bytes.equals(f.bytes), `${path}: same bytes as a full build`);
-  }
+  const { incremental: after2, full } = assertSameAsFull(out, fullOut, 'one new day');
 
   // Rewritten (new inode or mtime) = exactly the files that are new or whose bytes changed.
   const expected = names(full).filter((p) => !before.get(p)?.bytes.equals(full.get(p)!.bytes));
@@ -206,18 +227,7 @@ test('through new days, a new week and month, a paper ranked again in another ca
     assert.equal(built.full, false, what);
     const fullOut = join(dir, `public-sequence-full-${steps.findIndex((s) => s[0] === what)}`);
     await generateSiteToDir({ db, baseUrl: BASE, ...small, full: true }, fullOut);
-    const incremental = snapshot(out);
-    const full = snapshot(fullOut);
-    const names = (m: Map<string, unknown>) => [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
-    const a = names(incremental);
-    const b = names(full);
-    assert.deepEqual(
-      { onlyIncremental: a.filter((p) => !full.has(p)), onlyFull: b.filter((p) => !incremental.has(p)) },
-      { onlyIncremental: [], onlyFull: [] },
-      `${what}: the same files as a full build`,
-    );
-    for (const [path, f] of full)
-      if (path !== MANIFEST_PATH) assert.ok(incremental.get(path)!.bytes.equals(f.bytes), `${what}: ${path}`);
+    const { incremental } = assertSameAsFull(out, fullOut, what);
     // The step did change these pages (or made or removed them): the comparison saw a change.
     for (const path of rewritten)
       assert.ok(
@@ -226,16 +236,6 @@ test('through new days, a new week and month, a paper ranked again in another ca
       );
   }
 });
-
-/** Folder `out` holds the files of `fullOut`, byte for byte, and no other (the manifest's head aside). */
-function assertSameAsFull(out: string, fullOut: string, what: string): void {
-  const incremental = snapshot(out);
-  const full = snapshot(fullOut);
-  const names = (m: Map<string, unknown>) => [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
-  assert.deepEqual(names(incremental), names(full), `${what}: the same files as a full build`);
-  for (const [path, f] of full)
-    if (path !== MANIFEST_PATH) assert.ok(incremental.get(path)!.bytes.equals(f.bytes), `${what}: ${path}`);
-}
 
 test('days added after the newest are made from the list state, across a new week, month and year, a batch, a category running to new pages; each build equals a full build', async () => {
   const db = makeStore('state.db', [...sampleDigests(), ...moreDays(30)]);
