@@ -56,6 +56,7 @@ import {
   CATEGORY_KINDS,
   LISTS_PATH,
   type ListView,
+  newestDaysLength,
   PAST_KINDS,
   parseStateFile,
   type StateFile,
@@ -1508,16 +1509,8 @@ function daysFeed(days: readonly ListDay[], baseUrl: string, siteTitle: string):
 
 /** The entries of a category's feed: those of its newest `max` days (the list is newest first). */
 function categoryFeedItems(list: readonly ListAppearance[], max: number): ListAppearance[] {
-  const out: ListAppearance[] = [];
-  let days = 0;
-  for (const a of list) {
-    if (out.length === 0 || out[out.length - 1]!.day.day !== a.day.day) {
-      if (days === max) break;
-      days++;
-    }
-    out.push(a);
-  }
-  return out;
+  // The same count as the list state's head, which must hold them.
+  return list.slice(0, newestDaysLength(list, max));
 }
 
 function categoryFeed(

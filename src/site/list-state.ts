@@ -112,15 +112,20 @@ function currentKey(kind: WindowKind, newest: string): string {
  * newest pages' worth, and every paper of its newest `feedDays` days (its feed's).
  */
 function headLength(list: readonly ListAppearance[], total: number, shape: ListShape): number {
-  let days = 0;
+  return Math.max(Math.min(2 * shape.pageSize, total), newestDaysLength(list, shape.feedDays));
+}
+
+/** How many of a list (newest first) are of its newest `days` days: a category feed's entries. */
+export function newestDaysLength(list: readonly ListAppearance[], days: number): number {
+  let seen = 0;
   let n = 0;
   for (; n < list.length; n++) {
     if (n === 0 || list[n - 1]!.day.day !== list[n]!.day.day) {
-      if (days === shape.feedDays) break;
-      days++;
+      if (seen === days) break;
+      seen++;
     }
   }
-  return Math.max(Math.min(2 * shape.pageSize, total), n);
+  return n;
 }
 
 /** A category's windows from its papers newest first (every one of them). */
