@@ -73,6 +73,56 @@ export function absoluteUrl(baseUrl: string, path: string): string {
 
 /** The complete HTML document of a page. */
 export function renderPage(spec: PageSpec, ctx: ShellContext): string {
+  const title = spec.title === ctx.siteTitle ? spec.title : `${spec.title} · ${ctx.siteTitle}`;
+  const shell = shellOf(spec, ctx);
+  // Concatenation, not a join, so the (large) body is not copied here; it is copied once when encoded.
+  return (
+    `${OPENING}<title>${escapeHtml(title)}</title>${
+      spec.description ? `<meta name="description" content="${escapeHtml(spec.description)}">` : ''
+    }<link rel="canonical" href="${escapeHtml(absoluteUrl(ctx.baseUrl, spec.path))}">${sharingTags(spec, ctx, spec.title)}` +
+    shell.head +
+    spec.body +
+    shell.tail
+  );
+}
+
+const OPENING =
+  '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">';
+
+/**
+ * What a page shares with every page at the same depth and of the same kind: the head after its
+ * own tags, the header and the footer. Made once per kind (a full build renders ~10,000 pages
+ * of a few kinds), as renderShell makes it.
+ */
+function shellOf(spec: PageSpec, ctx: ShellContext): { head: string; tail: string } {
+  const feeds = spec.feeds;
+  const key = [
+    // Links are relative: only the page's depth matters (see relativeUrl).
+    spec.path.split('/').length,
+    spec.section ?? '',
+    spec.math ? 1 : 0,
+    spec.noHeaderSearch ? 1 : 0,
+    feeds ? [feeds.label, feeds.atom, feeds.rss, feeds.json].join('\t') : '',
+    (spec.scripts ?? []).map((s) => `${s.src}${s.defer ? ' defer' : ''}`).join('\t'),
+    ctx.siteTitle,
+    ctx.thisWeek ?? '',
+    ctx.thisMonth ?? '',
+    ctx.liveEmbeds ? 1 : 0,
+  ].join('\n');
+  let shell = shells.get(key);
+  if (!shell) {
+    // Bounded: a build has a few dozen kinds; a long-lived process (serve) meets new weeks.
+    if (shells.size >= 256) shells.clear();
+    shell = renderShell(spec, ctx);
+    shells.set(key, shell);
+  }
+  return shell;
+}
+
+const shells = new Map<string, { head: string; tail: string }>();
+
+/** The head after a page's own tags, the header and the footer of `spec`'s kind of page. */
+function renderShell(spec: PageSpec, ctx: ShellContext): { head: string; tail: string } {
   const to = (target: string) => escapeHtml(relativeUrl(spec.path, target));
   const nav = (section: Section, target: string, label: string) =>
     `<li><a href="${to(target)}"${spec.section === section ? ' aria-current="page"' : ''}>${label}</a></li>`;
@@ -84,15 +134,7 @@ export function renderPage(spec: PageSpec, ctx: ShellContext): string {
         `<link rel="alternate" type="application/feed+json" title="${escapeHtml(feeds.label)} (JSON Feed)" href="${to(feeds.json)}">`,
       ].join('')
     : '';
-  const title = spec.title === ctx.siteTitle ? spec.title : `${spec.title} · ${ctx.siteTitle}`;
   const head = [
-    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    '<meta name="color-scheme" content="light dark">',
-    `<title>${escapeHtml(title)}</title>`,
-    spec.description ? `<meta name="description" content="${escapeHtml(spec.description)}">` : '',
-    `<link rel="canonical" href="${escapeHtml(absoluteUrl(ctx.baseUrl, spec.path))}">`,
-    sharingTags(spec, ctx, spec.title),
     // An empty icon keeps browsers from asking for /favicon.ico (a 404 and a console error).
     '<link rel="icon" href="data:,">',
     `<link rel="stylesheet" href="${to(CSS_PATH)}">`,
@@ -129,6 +171,5 @@ export function renderPage(spec: PageSpec, ctx: ShellContext): string {
     '</p></footer>',
     '</body></html>\n',
   ].join('');
-  // Concatenation, not a join, so the (large) body is not copied here; it is copied once when encoded.
-  return head + spec.body + tail;
+  return { head, tail };
 }
