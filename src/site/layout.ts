@@ -45,24 +45,17 @@ const SITE_DESCRIPTION = 'The new arXiv papers people are talking about, day by 
 
 /** Open Graph and Twitter card tags: how a shared link unfurls (title, description, URL, image). */
 export function sharingTags(spec: PageSpec, ctx: ShellContext, title: string): string {
-  const meta = (attr: 'property' | 'name', key: string, value: string) =>
-    `<meta ${attr}="${key}" content="${escapeHtml(value)}">`;
-  const description = spec.description || SITE_DESCRIPTION;
-  const image = spec.image ? absoluteUrl(ctx.baseUrl, spec.image) : undefined;
-  return [
-    meta('property', 'og:type', spec.ogType ?? 'website'),
-    meta('property', 'og:site_name', ctx.siteTitle),
-    meta('property', 'og:title', title),
-    meta('property', 'og:description', description),
-    meta('property', 'og:url', absoluteUrl(ctx.baseUrl, spec.path)),
-    image ? meta('property', 'og:image', image) : '',
+  // Each text escaped once: the title and the description appear twice (every page has them).
+  const t = escapeHtml(title);
+  const d = escapeHtml(spec.description || SITE_DESCRIPTION);
+  const image = spec.image ? escapeHtml(absoluteUrl(ctx.baseUrl, spec.image)) : undefined;
+  return `<meta property="og:type" content="${escapeHtml(spec.ogType ?? 'website')}"><meta property="og:site_name" content="${escapeHtml(ctx.siteTitle)}"><meta property="og:title" content="${t}"><meta property="og:description" content="${d}"><meta property="og:url" content="${escapeHtml(absoluteUrl(ctx.baseUrl, spec.path))}">${
+    image ? `<meta property="og:image" content="${image}">` : ''
+  }${
     // Issue 12 asks for Twitter card tags with the title and description on every page: kept
     // although X falls back to the og: ones, for readers of the card that do not.
-    meta('name', 'twitter:card', image ? 'summary_large_image' : 'summary'),
-    meta('name', 'twitter:title', title),
-    meta('name', 'twitter:description', description),
-    image ? meta('name', 'twitter:image', image) : '',
-  ].join('');
+    `<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}"><meta name="twitter:title" content="${t}"><meta name="twitter:description" content="${d}">`
+  }${image ? `<meta name="twitter:image" content="${image}">` : ''}`;
 }
 
 /** An absolute URL of a site path under the base URL. */
@@ -96,19 +89,14 @@ const OPENING =
  */
 function shellOf(spec: PageSpec, ctx: ShellContext): { head: string; tail: string } {
   const feeds = spec.feeds;
-  const key = [
-    // Links are relative: only the page's depth matters (see relativeUrl).
-    spec.path.split('/').length,
-    spec.section ?? '',
-    spec.math ? 1 : 0,
-    spec.noHeaderSearch ? 1 : 0,
-    feeds ? [feeds.label, feeds.atom, feeds.rss, feeds.json].join('\t') : '',
-    (spec.scripts ?? []).map((s) => `${s.src}${s.defer ? ' defer' : ''}`).join('\t'),
-    ctx.siteTitle,
-    ctx.thisWeek ?? '',
-    ctx.thisMonth ?? '',
-    ctx.liveEmbeds ? 1 : 0,
-  ].join('\n');
+  // Links are relative: only the page's depth matters (see relativeUrl).
+  let depth = 0;
+  for (let i = spec.path.indexOf('/'); i >= 0; i = spec.path.indexOf('/', i + 1)) depth++;
+  const key = `${depth}\n${spec.section ?? ''}\n${spec.math ? 1 : 0}${spec.noHeaderSearch ? 1 : 0}${ctx.liveEmbeds ? 1 : 0}\n${
+    feeds ? `${feeds.label}\t${feeds.atom}\t${feeds.rss}\t${feeds.json}` : ''
+  }\n${spec.scripts ? spec.scripts.map((s) => `${s.src}${s.defer ? ' defer' : ''}`).join('\t') : ''}\n${ctx.siteTitle}\n${
+    ctx.thisWeek ?? ''
+  }\n${ctx.thisMonth ?? ''}`;
   let shell = shells.get(key);
   if (!shell) {
     // Bounded: a build has a few dozen kinds; a long-lived process (serve) meets new weeks.
