@@ -34,31 +34,35 @@ export const SOURCE_NAMES: Record<SourceId, string> = {
 
 /** A post's counts in the words of its source, e.g. `12 reposts · 30 likes`. */
 export function countsText(source: SourceId, m: Metrics): string {
-  const parts: Array<[number, string, string]> =
-    source === 'hn'
-      ? [
-          [m.likes, 'point', 'points'],
-          [m.replies, 'comment', 'comments'],
-        ]
-      : source === 'hf'
-        ? [
-            [m.likes, 'upvote', 'upvotes'],
-            [m.replies, 'comment', 'comments'],
-          ]
-        : [
-            [m.reposts, 'repost', 'reposts'],
-            [m.likes, 'like', 'likes'],
-            [m.replies, 'reply', 'replies'],
-            [m.quotes, 'quote', 'quotes'],
-          ];
-  const shown = parts.filter(([n], i) => n > 0 || i === 0);
-  // num, not toLocaleString: the same text for counts (integers), without Intl's cost on every post.
-  return shown.map(([n, one, many]) => `${num(n)} ${n === 1 ? one : many}`).join(' · ');
+  // The first count always, the others when not zero (built directly: this runs for every post shown).
+  const more = (n: number, one: string, many: string) => (n > 0 ? ` · ${count(n, one, many)}` : '');
+  if (source === 'hn') return `${count(m.likes, 'point', 'points')}${more(m.replies, 'comment', 'comments')}`;
+  if (source === 'hf')
+    return `${count(m.likes, 'upvote', 'upvotes')}${more(m.replies, 'comment', 'comments')}`;
+  return `${count(m.reposts, 'repost', 'reposts')}${more(m.likes, 'like', 'likes')}${more(m.replies, 'reply', 'replies')}${more(m.quotes, 'quote', 'quotes')}`;
+}
+
+/** `n one` or `n many`; num, not toLocaleString: the same text for counts (integers), without Intl's cost. */
+function count(n: number, one: string, many: string): string {
+  return `${num(n)} ${n === 1 ? one : many}`;
 }
 
 /** An ISO instant as `YYYY-MM-DD HH:MM UTC` (empty when missing or malformed). */
 export function formatInstant(iso: string | undefined): string {
   if (!iso) return '';
+  // A day's posts and snapshots share a few instants; each is shown on several pages.
+  let text = instants.get(iso);
+  if (text === undefined) {
+    if (instants.size >= 4096) instants.clear();
+    text = makeInstant(iso);
+    instants.set(iso, text);
+  }
+  return text;
+}
+
+const instants = new Map<string, string>();
+
+function makeInstant(iso: string): string {
   // Stored instants are ISO UTC (`…Z`): cut them without a Date (this runs for every post shown).
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(iso))
     return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;

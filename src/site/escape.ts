@@ -28,6 +28,19 @@ export function xmlSafe(text: string): string {
  */
 export function safeHttpUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
+  // A post's address is shown on its paper's page and its day's (a full build checks ~30,000).
+  const known = checkedUrls.get(url);
+  if (known !== undefined) return known ?? undefined;
+  if (checkedUrls.size >= 4096) checkedUrls.clear();
+  const safe = checkHttpUrl(url);
+  checkedUrls.set(url, safe ?? null);
+  return safe;
+}
+
+/** Addresses checked lately: the safe form, or null when not safe. */
+const checkedUrls = new Map<string, string | null>();
+
+function checkHttpUrl(url: string): string | undefined {
   const trimmed = url.trim();
   if (!/^https?:\/\//i.test(trimmed)) return undefined;
   try {

@@ -297,6 +297,19 @@ export function slug(text: string): string {
  * `_pN`; neither `_i…` nor `_p…` is a `_HH` code.
  */
 export function categoryKey(cat: string): string {
+  // A site has a few hundred categories, named on every page that lists a paper.
+  let key = categoryKeys.get(cat);
+  if (key === undefined) {
+    if (categoryKeys.size >= 4096) categoryKeys.clear();
+    key = makeCategoryKey(cat);
+    categoryKeys.set(cat, key);
+  }
+  return key;
+}
+
+const categoryKeys = new Map<string, string>();
+
+function makeCategoryKey(cat: string): string {
   let out = '';
   const bytes = new TextEncoder().encode(cat);
   for (let i = 0; i < bytes.length; i++) {
