@@ -73,7 +73,12 @@ test('counts use each source’s words; long text is cut on day pages', () => {
   );
   const html = renderPost(post('x', '1', 1, 1, { text: 'a'.repeat(50) }), undefined, { maxText: 10 });
   assert.match(html, /<p>a{10}&hellip;<\/p>/);
+  assert.equal(countsText('x', { reposts: 1, likes: 0, replies: 1, quotes: 0 }), '1 repost · 1 reply');
   assert.equal(formatInstant('not a date'), '');
+  assert.equal(formatInstant('not a date'), '', 'remembered');
+  assert.equal(formatInstant('2021-06-09T18:05:07.123Z'), '2021-06-09 18:05 UTC');
+  assert.equal(formatInstant('2021-06-09T20:05:07+02:00'), '2021-06-09 18:05 UTC');
+  assert.equal(formatInstant('2021-06-09T20:05:07+02:00'), '2021-06-09 18:05 UTC', 'remembered');
   assert.equal(linkify('a\nb'), 'a<br>b');
 });
 

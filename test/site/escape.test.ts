@@ -31,5 +31,8 @@ test('safeHttpUrl keeps only absolute http(s) URLs', () => {
     undefined,
   ]) {
     assert.equal(safeHttpUrl(bad), undefined, String(bad));
+    // Asked again (the answer is remembered): the same answer.
+    assert.equal(safeHttpUrl(bad), undefined, `${String(bad)}, again`);
   }
+  assert.equal(safeHttpUrl(' HTTP://Example.org/a b'), 'http://example.org/a%20b', 'remembered');
 });
