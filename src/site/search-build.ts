@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
-import { moduleWorker } from '../util/module-worker.js';
 import { waitWhile } from '../util/wait.js';
 import {
   finishHead,
@@ -19,6 +18,7 @@ import {
   segmentBuilder,
   segmentOf,
 } from './search-index.js';
+import { takeSearchThread } from './threads.js';
 
 /** What the build gives the search index: its days' fragments and the previous generation. */
 export interface SearchBuildIo {
@@ -176,19 +176,11 @@ export function startSearchThread(
   const progress = new SharedArrayBuffer(4);
   const done = new Int32Array(progress);
   const channel = new MessageChannel();
-  const worker = moduleWorker(
-    import.meta.url,
-    'search-worker',
-    { newest, progress, port: channel.port2 },
-    // Its heap holds one open segment and small summaries: a small young generation keeps the
-    // process's peak memory down (V8's default adds tens of megabytes).
-    { transferList: [channel.port2], resourceLimits: { maxYoungGenerationSizeMb: 4 } },
-  );
+  const worker = takeSearchThread();
+  // Its first message: the newest day, the count it raises and the port its segments go to.
+  worker.postMessage({ init: { newest, progress, port: channel.port2 } }, [channel.port2]);
   // A build that fails part-way leaves the thread idle: it must not keep the process alive.
   worker.unref();
-  // A thread that dies (out of memory) stops counting: the builder, blocked in waitWhile, cannot
-  // hear this event, and fails on the stall instead; unheard, the event would crash the process.
-  worker.on('error', () => {});
   let sent = 0;
   /** The segments handed over so far: what their heads need. */
   const made = new Map<string, Pick<MadeSegment, 'days' | 'body'>>();

@@ -4,16 +4,20 @@
  * segment comes (or the end). Every message it has dealt with is counted in `progress`.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { addFragment } from './search-build.js';
 import { segmentBuilder, segmentOf } from './search-index.js';
 
-const { newest, progress, port } = workerData.data as {
+/** What its first message tells the thread: the build's newest day, its count, its port. */
+interface Init {
   newest: string;
   progress: SharedArrayBuffer;
   port: MessagePort;
-};
-const done = new Int32Array(progress);
+}
+
+let newest = '';
+let done = new Int32Array(new SharedArrayBuffer(4));
+let port: MessagePort | undefined;
 let open: { id: string; days: number; builder: ReturnType<typeof segmentBuilder> } | undefined;
 const made = new Set<string>();
 let failure: string | null = null;
@@ -23,12 +27,18 @@ function close(): void {
   if (!open) return;
   const files: Array<[string, string]> = [];
   const body = open.builder.finishBody((path, data) => void files.push([path, data]));
-  port.postMessage({ id: open.id, days: open.days, files, body });
+  port!.postMessage({ id: open.id, days: open.days, files, body });
   made.add(open.id);
   open = undefined;
 }
 
-parentPort!.on('message', (m: { day: string; fragment: string } | { end: true }) => {
+parentPort!.on('message', (m: { init: Init } | { day: string; fragment: string } | { end: true }) => {
+  if ('init' in m) {
+    // What its build is (the thread may have been started ahead of it, threads.ts); not counted.
+    ({ newest, port } = m.init);
+    done = new Int32Array(m.init.progress);
+    return;
+  }
   try {
     if (failure !== null) {
       // Nothing more is made after a failure; the end still reports it.
@@ -47,7 +57,7 @@ parentPort!.on('message', (m: { day: string; fragment: string } | { end: true })
     failure = error instanceof Error ? error.message : String(error);
   }
   // Sent before the message is counted: once the count is in, every reply can be received.
-  if ('end' in m) port.postMessage({ failure });
+  if ('end' in m) port!.postMessage({ failure });
   Atomics.add(done, 0, 1);
   Atomics.notify(done, 0);
 });

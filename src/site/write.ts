@@ -22,12 +22,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
 import { waitWhile } from '../util/wait.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
 import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
+import { takeWriterThread } from './threads.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -104,45 +105,6 @@ export function openSiteWriter(outDir: string): SiteWriter {
   };
 }
 
-// The worker: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
-// Each message is a batch of files: posting one message per file cost the builder more than the
-// writes themselves (a full build posts ~10,000 files).
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
-const { dirname } = require('node:path');
-const pending = new Int32Array(workerData.pending);
-const made = new Set();
-let failure = null;
-parentPort.on('message', (m) => {
-  if (m.end) { parentPort.postMessage({ failure }); return; }
-  const hashes = [];
-  for (let i = 0; failure === null && i < m.targets.length; i++) {
-    try {
-      const target = m.targets[i];
-      let data = m.data[i];
-      const folder = dirname(target);
-      if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
-      if (m.keys[i] !== null) {
-        // A text to encode and hash here, off the builder's thread (as manifest.ts contentHash does:
-        // this string cannot import it).
-        data = Buffer.from(data);
-        hashes.push([m.keys[i], createHash('sha1').update(data).digest('base64'), data.length]);
-      }
-      if (Array.isArray(data)) {
-        const fd = openSync(target, 'w');
-        try { for (const chunk of data) writeSync(fd, chunk); } finally { closeSync(fd); }
-      } else writeFileSync(target, data);
-    } catch (error) { failure = String(error && error.message || error); }
-  }
-  // Sent before the batch is counted done: once nothing is pending, every hash can be received.
-  if (hashes.length > 0) workerData.hashes.postMessage(hashes);
-  Atomics.sub(pending, 0, m.cost);
-  Atomics.notify(pending, 0);
-});
-`;
-
 /** Files a generation writes on the calling thread before a worker thread takes over. */
 const SYNC_WRITES = 400;
 
@@ -152,12 +114,6 @@ const MAX_PENDING_KB = 8 * 1024;
 /** A batch goes to the worker once it holds this many files or kilobytes. */
 const BATCH_FILES = 64;
 const BATCH_KB = 512;
-
-/**
- * The writer thread only copies buffers (kept outside its heap) to files: a small heap is enough,
- * and V8's default young generation alone would add tens of megabytes to a build's peak memory.
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
 /** Writer threads started and batches posted to them by site writers in this process (tests count them). */
 export const writerStats = { threads: 0, batches: 0 };
@@ -228,13 +184,10 @@ function writerThread() {
 
 function startWorker(shared: SharedArrayBuffer, hashes: MessagePort): Worker {
   writerStats.threads++;
-  return new Worker(WORKER, {
-    eval: true,
-    workerData: { pending: shared, hashes },
-    transferList: [hashes],
-    execArgv: [],
-    resourceLimits: WORKER_LIMITS,
-  });
+  const worker = takeWriterThread();
+  // Its first message: the count it lowers and the port its hashes go to.
+  worker.postMessage({ init: { pending: shared, hashes } }, [hashes]);
+  return worker;
 }
 
 /** Like openSiteWriter, but the files are written by a worker thread as they come. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
+import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
 import { notePaperChanges } from '../../src/store/posts.js';
@@ -385,6 +386,26 @@ test('a small incremental build writes on the calling thread; a full one through
   }
   assert.equal(writerStats.threads, started.threads + 1, 'no thread for a small incremental build');
   assert.equal(writerStats.batches - started.batches, batches);
+});
+
+test('threads started ahead of a full build serve it: the same site as threads it starts itself', async () => {
+  const db = makeStore('prewarm.db', moreDays(30));
+  const started = { ...writerStats };
+  prewarmSiteThreads();
+  assert.equal(spareThreads(), 2);
+  const ahead = await generateSiteToDir({ db, baseUrl: BASE, full: true }, join(dir, 'public-ahead'));
+  assert.equal(spareThreads(), 0, 'both taken');
+  const own = await generateSiteToDir({ db, baseUrl: BASE, full: true }, join(dir, 'public-own'));
+  assert.equal(writerStats.threads, started.threads + 2);
+  assert.ok(ahead.fresh > 100 && ahead.fresh === own.fresh, `${ahead.fresh} and ${own.fresh} files`);
+  const a = snapshot(join(dir, 'public-ahead'));
+  const b = snapshot(join(dir, 'public-own'));
+  assert.ok(
+    [...a.keys()].some((path) => path.startsWith('assets/search/')),
+    'a search index',
+  );
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+  for (const [path, file] of a) assert.ok(file.bytes.equals(b.get(path)!.bytes), path);
 });
 
 test('a post found later for an old paper rewrites that paper page only (and the lists)', async () => {

@@ -46,6 +46,8 @@ export function register(program: Command): void {
         import('../../site/generate.js'),
         import('../shared.js'),
         import('../../site/base-url.js'),
+        // A full build's writer and search threads start while the modules above load.
+        flags.full ? import('../../site/threads.js').then((m) => m.prewarmSiteThreads()) : undefined,
       ]);
       const config = configOf({
         siteDir: flags.out,

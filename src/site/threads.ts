@@ -1,0 +1,114 @@
+/**
+ * The worker threads of a full site build: the writer (write.ts) and the search index's
+ * (search-build.ts). Each costs ~30–60 ms of CPU to start; `prewarmSiteThreads` starts them as a
+ * command begins, so that cost overlaps the command's own start (loading its modules, opening the
+ * store) instead of the first hundred milliseconds of rendering, when the two cores are busiest.
+ * A thread started ahead waits for its first message, which tells it its work.
+ */
+import { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../util/module-worker.js';
+
+// The writer: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
+// Its first message gives it the count it lowers and the port its hashes go to; each later one
+// is a batch of files: posting one message per file cost the builder more than the writes
+// themselves (a full build posts ~10,000 files).
+const WRITER = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
+const { dirname } = require('node:path');
+let pending = null;
+let hashesPort = null;
+const made = new Set();
+let failure = null;
+parentPort.on('message', (m) => {
+  if (m.init) { pending = new Int32Array(m.init.pending); hashesPort = m.init.hashes; return; }
+  if (m.end) { parentPort.postMessage({ failure }); return; }
+  const hashes = [];
+  for (let i = 0; failure === null && i < m.targets.length; i++) {
+    try {
+      const target = m.targets[i];
+      let data = m.data[i];
+      const folder = dirname(target);
+      if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
+      if (m.keys[i] !== null) {
+        // A text to encode and hash here, off the builder's thread (as manifest.ts contentHash does:
+        // this string cannot import it).
+        data = Buffer.from(data);
+        hashes.push([m.keys[i], createHash('sha1').update(data).digest('base64'), data.length]);
+      }
+      if (Array.isArray(data)) {
+        const fd = openSync(target, 'w');
+        try { for (const chunk of data) writeSync(fd, chunk); } finally { closeSync(fd); }
+      } else writeFileSync(target, data);
+    } catch (error) { failure = String(error && error.message || error); }
+  }
+  // Sent before the batch is counted done: once nothing is pending, every hash can be received.
+  if (hashes.length > 0) hashesPort.postMessage(hashes);
+  Atomics.sub(pending, 0, m.cost);
+  Atomics.notify(pending, 0);
+});
+`;
+
+/**
+ * The writer thread only copies buffers (kept outside its heap) to files: a small heap is enough,
+ * and V8's default young generation alone would add tens of megabytes to a build's peak memory.
+ */
+const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
+/**
+ * The search thread's heap holds one open segment and small summaries: a small young generation
+ * keeps the process's peak memory down (V8's default adds tens of megabytes).
+ */
+const SEARCH_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
+/** Threads started ahead and not taken yet. */
+const spare: { writer?: Worker; search?: Worker } = {};
+
+/**
+ * Start a writer and a search thread now, for a full build about to begin (`site --full`, or a
+ * folder with no site yet). Threads not taken by the end keep nothing alive: they are unreferenced.
+ */
+export function prewarmSiteThreads(): void {
+  spare.writer ??= idle(newWriter());
+  spare.search ??= idle(newSearchThread());
+}
+
+/** Threads started ahead and not taken yet (tests). */
+export function spareThreads(): number {
+  return (spare.writer ? 1 : 0) + (spare.search ? 1 : 0);
+}
+
+/** A writer thread (started ahead, or now); its first message must be its `init`. */
+export function takeWriterThread(): Worker {
+  const worker = spare.writer ?? newWriter();
+  spare.writer = undefined;
+  // The build waits for it to end (write.ts endWorker): it keeps the process alive meanwhile.
+  worker.ref();
+  return worker;
+}
+
+/** A search thread (started ahead, or now); its first message must be its `init`. */
+export function takeSearchThread(): Worker {
+  const worker = spare.search ?? newSearchThread();
+  spare.search = undefined;
+  return worker;
+}
+
+function newWriter(): Worker {
+  return new Worker(WRITER, { eval: true, execArgv: [], resourceLimits: WRITER_LIMITS });
+}
+
+function newSearchThread(): Worker {
+  const worker = moduleWorker(import.meta.url, 'search-worker', null, { resourceLimits: SEARCH_LIMITS });
+  // A thread that dies (out of memory) stops counting: the builder, blocked in waitWhile, cannot
+  // hear this event, and fails on the stall instead; unheard, the event would crash the process.
+  worker.on('error', () => {});
+  return worker;
+}
+
+/** A spare thread does not keep the process alive. */
+function idle(worker: Worker): Worker {
+  worker.unref();
+  return worker;
+}
