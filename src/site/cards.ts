@@ -5,6 +5,7 @@
  */
 import { sanitizeEmbed } from '../embeds/sanitize.js';
 import type { Metrics, Post, SourceId } from '../types.js';
+import { remembered } from '../util/remember.js';
 import { escapeHtml, safeHttpUrl } from './escape.js';
 import { num } from './fragments.js';
 import type { EmbedRecord } from './model.js';
@@ -51,16 +52,10 @@ function count(n: number, one: string, many: string): string {
 export function formatInstant(iso: string | undefined): string {
   if (!iso) return '';
   // A day's posts and snapshots share a few instants; each is shown on several pages.
-  let text = instants.get(iso);
-  if (text === undefined) {
-    if (instants.size >= 4096) instants.clear();
-    text = makeInstant(iso);
-    instants.set(iso, text);
-  }
-  return text;
+  return instantText(iso);
 }
 
-const instants = new Map<string, string>();
+const instantText = remembered(makeInstant);
 
 function makeInstant(iso: string): string {
   // Stored instants are ISO UTC (`…Z`): cut them without a Date (this runs for every post shown).

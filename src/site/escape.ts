@@ -3,6 +3,7 @@
  * text, URLs) reaches HTML or XML through these functions and nothing else.
  */
 
+import { remembered } from '../util/remember.js';
 import { escapeHtml } from '../util/text.js';
 
 export { escapeHtml };
@@ -29,16 +30,10 @@ export function xmlSafe(text: string): string {
 export function safeHttpUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   // A post's address is shown on its paper's page and its day's (a full build checks ~30,000).
-  const known = checkedUrls.get(url);
-  if (known !== undefined) return known ?? undefined;
-  if (checkedUrls.size >= 4096) checkedUrls.clear();
-  const safe = checkHttpUrl(url);
-  checkedUrls.set(url, safe ?? null);
-  return safe;
+  return checkedUrl(url);
 }
 
-/** Addresses checked lately: the safe form, or null when not safe. */
-const checkedUrls = new Map<string, string | null>();
+const checkedUrl = remembered(checkHttpUrl);
 
 function checkHttpUrl(url: string): string | undefined {
   const trimmed = url.trim();

@@ -4,6 +4,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { DayDigest, Paper, PaperEnrichment } from '../types.js';
+import { remembered } from '../util/remember.js';
 import type { CardPost } from './cards.js';
 import type { SiteThumb } from './thumbs.js';
 
@@ -298,16 +299,10 @@ export function slug(text: string): string {
  */
 export function categoryKey(cat: string): string {
   // A site has a few hundred categories, named on every page that lists a paper.
-  let key = categoryKeys.get(cat);
-  if (key === undefined) {
-    if (categoryKeys.size >= 4096) categoryKeys.clear();
-    key = makeCategoryKey(cat);
-    categoryKeys.set(cat, key);
-  }
-  return key;
+  return rememberedKey(cat);
 }
 
-const categoryKeys = new Map<string, string>();
+const rememberedKey = remembered(makeCategoryKey);
 
 function makeCategoryKey(cat: string): string {
   let out = '';
