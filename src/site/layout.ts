@@ -92,11 +92,13 @@ function shellOf(spec: PageSpec, ctx: ShellContext): { head: string; tail: strin
   // Links are relative: only the page's depth matters (see relativeUrl).
   let depth = 0;
   for (let i = spec.path.indexOf('/'); i >= 0; i = spec.path.indexOf('/', i + 1)) depth++;
+  // Site paths have no line break or tab; the two outside texts (a feed's label, which may be a
+  // category's name, and the site's title) go with their lengths, so no two shells share a key.
   const key = `${depth}\n${spec.section ?? ''}\n${spec.math ? 1 : 0}${spec.noHeaderSearch ? 1 : 0}${ctx.liveEmbeds ? 1 : 0}\n${
-    feeds ? `${feeds.label}\t${feeds.atom}\t${feeds.rss}\t${feeds.json}` : ''
-  }\n${spec.scripts ? spec.scripts.map((s) => `${s.src}${s.defer ? ' defer' : ''}`).join('\t') : ''}\n${ctx.siteTitle}\n${
-    ctx.thisWeek ?? ''
-  }\n${ctx.thisMonth ?? ''}`;
+    feeds ? `${feeds.label.length}:${feeds.label}\t${feeds.atom}\t${feeds.rss}\t${feeds.json}` : ''
+  }\n${spec.scripts ? spec.scripts.map((s) => `${s.src}${s.defer ? ' defer' : ''}`).join('\t') : ''}\n${
+    ctx.siteTitle.length
+  }:${ctx.siteTitle}\n${ctx.thisWeek ?? ''}\n${ctx.thisMonth ?? ''}`;
   let shell = shells.get(key);
   if (!shell) {
     // Bounded: a build has a few dozen kinds; a long-lived process (serve) meets new weeks.

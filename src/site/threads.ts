@@ -1,6 +1,7 @@
 /**
  * The worker threads of a full site build: the writer (write.ts) and the search index's
- * (search-build.ts). Each costs ~30–60 ms of CPU to start; `prewarmSiteThreads` starts them as a
+ * (search-build.ts). Each costs tens of milliseconds of CPU to start (the search thread loads
+ * its modules through an ESM loader of its own); `prewarmSiteThreads` starts them as a
  * command begins, so that cost overlaps the command's own start (loading its modules, opening the
  * store) instead of the first hundred milliseconds of rendering, when the two cores are busiest.
  * A thread started ahead waits for its first message, which tells it its work.
