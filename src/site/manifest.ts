@@ -28,6 +28,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { remembered } from '../util/remember.js';
 import type { ListDay, ListPaper } from './model.js';
 import { packCategories, slug, unpackCategories } from './model.js';
 import type { StoreMarks } from './source.js';
@@ -60,7 +61,6 @@ function isPaperPath(path: string): boolean {
   return path.startsWith(PAPERS);
 }
 
-const paperSlices = new Map<string, string>();
 /** What the name of every paper slice starts with. */
 const PAPER_SLICES = `${MANIFEST_DIR}/papers-`;
 
@@ -71,14 +71,11 @@ const PAPER_SLICES = `${MANIFEST_DIR}/papers-`;
  */
 export function paperSlice(path: string): string {
   const name = path.slice(PAPERS.length, path.endsWith('.html') ? -5 : undefined);
-  const key = name.slice(0, 4);
-  let slice = paperSlices.get(key);
-  if (slice === undefined) {
-    slice = `${PAPER_SLICES}${slug(key)}.json`;
-    paperSlices.set(key, slice);
-  }
-  return slice;
+  return paperSliceOf(name.slice(0, 4));
 }
+
+/** A paper slice's name by the first four characters of its papers' names (asked for each page). */
+const paperSliceOf = remembered((key) => `${PAPER_SLICES}${slug(key)}.json`);
 
 /** A paper slice not parsed yet: how to read its bytes, its number of entries, whether one uses math. */
 interface Unread {
@@ -496,8 +493,6 @@ function settleDay(day: ManifestDay, papers: ListPaper[], authors: string | unde
     });
 }
 
-const monthSlices = new Map<string, string>();
-
 /** What the name of every ranked slice starts with. */
 const RANKED_SLICES = `${MANIFEST_DIR}/ranked-`;
 const DAYS_SLICES = `${MANIFEST_DIR}/days-`;
@@ -509,14 +504,10 @@ function rankedOf(name: string): string {
 
 /** The slice a month's days and their files go to. */
 function monthSlice(day: string): string {
-  const month = day.slice(0, 7);
-  let name = monthSlices.get(month);
-  if (name === undefined) {
-    name = `${DAYS_SLICES}${slug(month)}.json`;
-    monthSlices.set(month, name);
-  }
-  return name;
+  return monthSliceOf(day.slice(0, 7));
 }
+
+const monthSliceOf = remembered((month) => `${DAYS_SLICES}${slug(month)}.json`);
 
 /**
  * The slice of a file: a paper page's paper slice, a day's month, its paper's latest month (a

@@ -4,6 +4,7 @@
  * inside, and with `trust: false` it never emits links, classes, ids or styles from the input.
  */
 import { createRequire } from 'node:module';
+import { remembered } from '../util/remember.js';
 import { escapeHtml } from './escape.js';
 
 // `$…$` opens on a `$` not followed by a space and closes on one not preceded by a space nor
@@ -20,7 +21,6 @@ const katex = () => {
   return katexModule;
 };
 
-const cache = new Map<string, string>();
 const CACHE_MAX = 20000;
 
 /** Whether `text` contains a `$…$` span that renderMath would typeset. */
@@ -44,9 +44,10 @@ export function renderMath(text: string): string {
   return out + escapeHtml(text.slice(last));
 }
 
-function typeset(tex: string): string {
-  const hit = cache.get(tex);
-  if (hit !== undefined) return hit;
+/** KaTeX's HTML of `tex`, remembered (a formula repeats across a paper's pages and its days'). */
+const typeset = remembered(typesetNow, CACHE_MAX);
+
+function typesetNow(tex: string): string {
   let html: string;
   try {
     html = katex().renderToString(tex, {
@@ -62,7 +63,5 @@ function typeset(tex: string): string {
     // throwOnError:false covers parse errors; anything else (expansion limits) shows the source.
     html = `<code class="tex">${escapeHtml(`$${tex}$`)}</code>`;
   }
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(tex, html);
   return html;
 }

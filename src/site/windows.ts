@@ -3,6 +3,7 @@
  * all time (each paper once, at its latest ranking, ordered by score), and "rising": the papers
  * whose engagement grew most over the last 24 hours of snapshots. Pure: plain data in and out.
  */
+import { remembered } from '../util/remember.js';
 import { type EngagementPoint, slug } from './model.js';
 
 /** What a window needs of a ranking: its day and the paper's id, rank and score. */
@@ -33,19 +34,16 @@ export const windowPaths = {
   categoryRising: (cat: string): string => `categories/${slug(cat)}-rising.html`,
 } as const;
 
-/** Weeks already worked out, by day: the list pages ask for every ranking's week on every build. */
-const weeks = new Map<string, string>();
-
 /** The ISO-8601 week of a day: `2021-06-09` → `2021-W23` (weeks start on Monday). */
 export function isoWeek(day: string): string {
-  let week = weeks.get(day);
-  if (week === undefined) {
-    week = computeIsoWeek(day);
-    // Bounded by the days of the history (a few thousand); a stray caller cannot grow it without end.
-    if (weeks.size < 100_000) weeks.set(day, week);
-  }
-  return week;
+  return weekOf(day);
 }
+
+/**
+ * Weeks already worked out, by day: the list pages ask for every ranking's week on every build.
+ * Bounded well above the days of a history (a few thousand).
+ */
+const weekOf = remembered(computeIsoWeek, 100_000);
 
 function computeIsoWeek(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
