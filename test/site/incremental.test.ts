@@ -45,10 +45,23 @@ function moreDays(n: number): DayDigest[] {
 
 function makeStore(name: string, digests: DayDigest[]): string {
   const path = join(dir, name);
-  const db = openStore(path);
-  fillStore(db, digests);
-  db.close();
+  addDays(path, digests);
   return path;
+}
+
+/** Add `digests` to the store at `db` (a `post` run between two builds). */
+function addDays(db: string, digests: DayDigest[]): void {
+  const handle = openStore(db);
+  fillStore(handle, digests);
+  handle.close();
+}
+
+/** Cut the manifest slice `name` of the site at `out` to its first `keep` bytes: it no longer parses. */
+function breakSlice(out: string, name: string, keep: number): { path: string; broken: Buffer } {
+  const path = join(out, '.hotpapers/manifest', name);
+  const broken = readFileSync(path).subarray(0, keep);
+  writeFileSync(path, broken);
+  return { path, broken };
 }
 
 /** Every file of a folder: site path → "inode:mtime" and its bytes. */
@@ -113,9 +126,7 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   for (const [path, f] of before) if (path !== MANIFEST_PATH) assert.equal(same.get(path)?.id, f.id, path);
 
   // One new day.
-  const handle = openStore(db);
-  fillStore(handle, [newDay]);
-  handle.close();
+  addDays(db, [newDay]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   // The new day and its older neighbour (whose pager now links it); nothing else is read.
@@ -331,21 +342,15 @@ test('a build from the list state reads the ranked papers of the newest days onl
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   // March's ranked papers no longer parse: a new day does not read them (its feeds show the
   // newest 30 days, from mid-April on).
-  const march = join(out, '.hotpapers/manifest/ranked-2021-03.json');
-  const broken = readFileSync(march).subarray(0, 30);
-  writeFileSync(march, broken);
-  const handle = openStore(db);
-  fillStore(handle, [digest('2021-06-11', [ranked(1, paper('2106.30001'), [post('x', '9501', 10, 40)])])]);
-  handle.close();
+  const { path: march, broken } = breakSlice(out, 'ranked-2021-03.json', 30);
+  addDays(db, [digest('2021-06-11', [ranked(1, paper('2106.30001'), [post('x', '9501', 10, 40)])])]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.lists, 'state');
   assert.equal(second.full, false);
   assert.deepEqual(second.warnings, []);
   assert.ok(readFileSync(march).equals(broken), 'kept unread');
   // A day ranking a March paper again needs every day's papers: the build turns full.
-  const again = openStore(db);
-  fillStore(again, [digest('2021-06-14', [ranked(1, paper('2105.00110'), [post('x', '9502', 80, 200)])])]);
-  again.close();
+  addDays(db, [digest('2021-06-14', [ranked(1, paper('2105.00110'), [post('x', '9502', 80, 200)])])]);
   const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(third.full, true);
   assert.ok(
@@ -372,9 +377,7 @@ test('a small incremental build writes on the calling thread; a full one through
     first.written.bytes,
     [...before.values()].reduce((k, f) => k + f.bytes.length, 0),
   );
-  const handle = openStore(db);
-  fillStore(handle, [newDay]);
-  handle.close();
+  addDays(db, [newDay]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   assert.ok(second.writtenPaths.includes('papers/2106.11111.html'));
@@ -433,14 +436,12 @@ test('a day ranking an older paper again rewrites its page in its own paper slic
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   const before = snapshot(out);
   // 2105.00004 was last ranked in May; a July day ranks it again, beside a new paper.
-  const handle = openStore(db);
-  fillStore(handle, [
+  addDays(db, [
     digest('2021-07-01', [
       ranked(1, paper('2105.00004'), [post('x', '9100', 80, 200)]),
       ranked(2, paper('2107.00001', { categories: ['cs.CV'] }), [post('x', '9101', 10, 40)]),
     ]),
   ]);
-  handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   const fullOut = join(dir, 'public-moved-full');
@@ -480,9 +481,7 @@ test('one new day writes the same manifest slices whatever the length of the his
     const db = makeStore(`slices-${n}.db`, [...sampleDigests(), ...moreDays(n)]);
     const out = join(dir, `public-slices-${n}`);
     await generateSiteToDir({ db, baseUrl: BASE }, out);
-    const handle = openStore(db);
-    fillStore(handle, [newDay]);
-    handle.close();
+    addDays(db, [newDay]);
     const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
     assert.equal(second.full, false);
     const slices = second.writtenPaths.filter((p) => p.startsWith('.hotpapers/manifest/')).sort();
@@ -527,21 +526,15 @@ test('one new day parses only the paper slices of the pages it renders; one that
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   // The May papers' slice no longer parses. A day ranking only a new paper does not look at it:
   // it stays as it is, and the build is incremental.
-  const may = join(out, '.hotpapers/manifest/papers-2105.json');
-  const broken = readFileSync(may).subarray(0, 40);
-  writeFileSync(may, broken);
-  const handle = openStore(db);
-  fillStore(handle, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9201', 10, 40)])])]);
-  handle.close();
+  const { path: may, broken } = breakSlice(out, 'papers-2105.json', 40);
+  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9201', 10, 40)])])]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   assert.deepEqual(second.warnings, []);
   assert.ok(readFileSync(may).equals(broken), 'kept unparsed');
   assert.ok(second.writtenPaths.includes('.hotpapers/manifest/papers-2107.json'));
   // A day ranking a May paper again must look its page up in that slice: the build turns full.
-  const again = openStore(db);
-  fillStore(again, [digest('2021-07-02', [ranked(1, paper('2105.00004'), [post('x', '9202', 80, 200)])])]);
-  again.close();
+  addDays(db, [digest('2021-07-02', [ranked(1, paper('2105.00004'), [post('x', '9202', 80, 200)])])]);
   const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(third.full, true);
   assert.ok(
@@ -565,9 +558,7 @@ test('a previous site missing a file the build reads is rebuilt in full; --full 
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   // The search index is made from every day's fragment: one missing cannot be reused.
   rmSync(join(out, '.hotpapers/search/2021-06-09.txt'));
-  const handle = openStore(db);
-  fillStore(handle, [newDay]);
-  handle.close();
+  addDays(db, [newDay]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, true);
   assert.ok(
@@ -627,9 +618,7 @@ test('a full build killed mid-way leaves the old site whole; the next build clea
   const out = join(dir, 'public-crash');
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   const before = snapshot(out);
-  const handle = openStore(db);
-  fillStore(handle, [newDay]);
-  handle.close();
+  addDays(db, [newDay]);
 
   const { child, exited } = siteProcess(out, db, ['--full']);
   // Kill it once its next generation has files in it (it is writing), before it can swap.
@@ -669,9 +658,7 @@ for (const crash of ['before-journal', 'rename:1', 'rename:5']) {
     const out = join(dir, name);
     await generateSiteToDir({ db, baseUrl: BASE }, out);
     const before = contents(out);
-    const handle = openStore(db);
-    fillStore(handle, [newDay]);
-    handle.close();
+    addDays(db, [newDay]);
 
     const { exited } = siteProcess(out, db, [], { HOTPAPERS_SITE_CRASH: crash });
     const { signal } = await exited;
@@ -727,9 +714,7 @@ test('feeds name each paper’s authors also for days kept from the manifest (th
   const feeds = ['atom.xml', 'rss.xml', 'feed.json', 'categories/cs.RO.atom.xml'];
   for (const f of feeds) assert.match(readFileSync(join(out, f), 'utf8'), new RegExp(line), f);
   // A new day: the old day is not read again, its summary (and author lines) come from the manifest.
-  const store = openStore(db);
-  fillStore(store, [newDay]);
-  store.close();
+  addDays(db, [newDay]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   // The new day and its neighbour (its pager changed): the day with seven authors is not read.
