@@ -276,7 +276,8 @@ export function packLines(lines: readonly string[]): string {
 /**
  * A day's author lines are a few kilobytes: a 4 KB window and small hash tables pack them as
  * small as zlib's defaults (32 KB, 128 KB) do, and setting those up and clearing them was most of
- * the time (a 300-day full build spent ~30 ms packing). Inflating needs no setting.
+ * a call's time (300 days of lines alone: 18.5 → 4.1 ms; in a 300-day full build, deflating went
+ * from ~29 to ~18 ms, besides ~10 ms making each call's zlib object). Inflating needs no setting.
  */
 const PACK_LINES = { windowBits: 12, memLevel: 4 };
 
