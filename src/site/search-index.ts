@@ -80,10 +80,35 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /** The searchable words of a text: normalised, split at anything but letters and digits, stopwords out. */
 export function tokens(text: string): string[] {
+  const out: string[] = [];
+  eachToken(text, (t) => out.push(t));
+  return out;
+}
+
+/** Each of the words `tokens` lists, in order, handed to `take` (no list is made: the index's hot path). */
+export function eachToken(text: string, take: (token: string) => void): void {
   const norm = normalise(text);
-  // Same split either way: in ASCII text, letters and digits are [a-z0-9] once lower-cased.
-  const parts = norm.split(ASCII.test(norm) ? /[^a-z0-9]+/ : /[^\p{L}\p{N}]+/u);
-  return parts.filter((t) => t !== '' && !STOPWORDS.has(t));
+  // Same words either way: in ASCII text, letters and digits are [a-z0-9] once lower-cased.
+  if (ASCII.test(norm)) asciiWords(norm, take);
+  else for (const t of norm.split(/[^\p{L}\p{N}]+/u)) if (t !== '' && !STOPWORDS.has(t)) take(t);
+}
+
+/**
+ * The runs of [a-z0-9] in lower-case ASCII text, stopwords out: the words a split at
+ * /[^a-z0-9]+/ gives, read in one pass without the split's array.
+ */
+function asciiWords(text: string, take: (token: string) => void): void {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      const word = text.slice(start, i);
+      if (!STOPWORDS.has(word)) take(word);
+      start = -1;
+    }
+  }
 }
 
 /** The bucket of a key: FNV-1a over its UTF-16 code units (the client computes the same). */
@@ -304,29 +329,48 @@ export function segmentBuilder(id: string): {
     }
     return n;
   };
+  // The paper being added: each token number's best field plus one (0: not met yet), the numbers
+  // in the order first met, and the field its words count for now. Reused from paper to paper (a
+  // map per paper was most of the index's garbage).
+  let best = new Uint8Array(4096);
+  const marked: number[] = [];
+  let field: number = FIELD.abstract;
+  const mark = (token: string) => {
+    const n = idOf(token);
+    if (n >= best.length) {
+      const grown = new Uint8Array(best.length * 2);
+      grown.set(best);
+      best = grown;
+    }
+    const had = best[n]!;
+    if (had === 0) marked.push(n);
+    if (had <= field) best[n] = field + 1;
+  };
   const dir = segmentDir(id);
   return {
     add(e) {
       const at = place.get(e.paper.id);
       // Each paper once, with its latest ranking in the segment, whatever order its days come in.
       if (at !== undefined && docs[at]!.chunk[3] >= e.day) return;
-      // token number → best field in this paper.
-      const best = new Map<number, number>();
-      const add = (token: string, field: number) => {
-        const n = idOf(token);
-        const had = best.get(n);
-        if (had === undefined || had < field) best.set(n, field);
-      };
-      for (const t of tokens(e.paper.abstract)) add(t, FIELD.abstract);
-      if (e.summary) for (const t of tokens(e.summary)) add(t, FIELD.summary);
-      for (const k of e.keywords ?? []) for (const t of tokens(k)) add(t, FIELD.summary);
-      for (const a of e.paper.authors) for (const t of tokens(a)) add(t, FIELD.author);
-      for (const t of tokens(e.paper.title)) add(t, FIELD.title);
-      for (const c of new Set(e.paper.categories)) add(`#${normalise(c)}`, FIELD.title);
-      add(`@${normalise(e.paper.id)}`, FIELD.title);
-      const packed = new Int32Array(best.size);
-      let i = 0;
-      for (const [n, field] of best) packed[i++] = n * 4 + field;
+      field = FIELD.abstract;
+      eachToken(e.paper.abstract, mark);
+      field = FIELD.summary;
+      if (e.summary) eachToken(e.summary, mark);
+      for (const k of e.keywords ?? []) eachToken(k, mark);
+      field = FIELD.author;
+      for (const a of e.paper.authors) eachToken(a, mark);
+      field = FIELD.title;
+      eachToken(e.paper.title, mark);
+      for (const c of new Set(e.paper.categories)) mark(`#${normalise(c)}`);
+      mark(`@${normalise(e.paper.id)}`);
+      // Each token once, at its best field, in the order first met.
+      const packed = new Int32Array(marked.length);
+      for (let i = 0; i < marked.length; i++) {
+        const n = marked[i]!;
+        packed[i] = n * 4 + best[n]! - 1;
+        best[n] = 0;
+      }
+      marked.length = 0;
       const doc = {
         chunk: [
           e.paper.id,

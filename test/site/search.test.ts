@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildSite } from '../../src/site/build.js';
 import type { SiteModel } from '../../src/site/model.js';
-import { bucketOf, buildSearchIndex, keyOf, type SearchEntry, tokens } from '../../src/site/search-index.js';
+import {
+  bucketOf,
+  buildSearchIndex,
+  eachToken,
+  keyOf,
+  normalise,
+  type SearchEntry,
+  STOPWORDS,
+  tokens,
+} from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
 import type { PaperEnrichment } from '../../src/types.js';
 import { digest, paper, post, ranked } from './fixtures.js';
@@ -134,6 +143,39 @@ test('a query loads only the buckets of its words and the chunks of its results'
 
 test('the tokeniser splits at punctuation, lowers case, strips accents and drops stopwords', () => {
   assert.deepEqual(tokens('The Transformer-based ViT of Gödel'), ['transformer', 'based', 'vit', 'godel']);
+});
+
+test('the tokeniser gives the words of a split at non-letters, non-digits, in ASCII and beyond', () => {
+  // The definition the one-pass reader must match: normalise, split, drop empties and stopwords.
+  const bySplit = (text: string) => {
+    const norm = normalise(text);
+    return norm
+      .split(/^[\x00-\x7f]*$/.test(norm) ? /[^a-z0-9]+/ : /[^\p{L}\p{N}]+/u)
+      .filter((t) => t !== '' && !STOPWORDS.has(t));
+  };
+  const texts = [
+    '',
+    '   ',
+    'the',
+    'A',
+    'x',
+    'GPT-4o and o3: 2x faster (at 7B)!',
+    'word',
+    'ends with a digit 9',
+    '--leading and trailing--',
+    'The\tTab\nNew line\r\nCRLF',
+    'Ünïcödé naïve café: Gödel, Erdős and Schrödinger',
+    'Kelvin \u212a and dotted \u0130stanbul',
+    'mixed ASCII then 日本語のテキスト and 中文 words',
+    'emoji 🚀 rocket 🤗 face',
+    'ﬁne ligature and ½ fraction',
+  ];
+  for (const text of texts) {
+    const seen: string[] = [];
+    eachToken(text, (t) => seen.push(t));
+    assert.deepEqual(tokens(text), bySplit(text), text);
+    assert.deepEqual(seen, bySplit(text), text);
+  }
 });
 
 test('the built site indexes HF TL;DRs and keywords from the enrichments', () => {
