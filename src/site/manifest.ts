@@ -27,7 +27,7 @@
  * and the work of writing does not grow with the length of the history.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, hash as digestOf } from 'node:crypto';
 import { remembered } from '../util/remember.js';
 import type { ListDay, ListPaper } from './model.js';
 import { packCategories, slug, unpackCategories } from './model.js';
@@ -42,9 +42,11 @@ export const MANIFEST_VERSION = 7;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
-  const hash = createHash('sha1');
-  for (const chunk of Array.isArray(data) ? data : [data as Buffer]) hash.update(chunk);
-  return hash.digest('base64');
+  // One buffer in one call (no Hash object): most files are one.
+  if (!Array.isArray(data)) return digestOf('sha1', data as Buffer, 'base64');
+  const hasher = createHash('sha1');
+  for (const chunk of data) hasher.update(chunk);
+  return hasher.digest('base64');
 }
 
 /** A ListDay with the fingerprint of the digest row it was made from. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
+import { contentHash, readManifest } from '../../src/site/manifest.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
@@ -389,6 +390,39 @@ test('a small incremental build writes on the calling thread; a full one through
   }
   assert.equal(writerStats.threads, started.threads + 1, 'no thread for a small incremental build');
   assert.equal(writerStats.batches - started.batches, batches);
+});
+
+test("the writer thread hashes the bytes it writes: each manifest hash is its file's, text beyond ASCII included", async () => {
+  // Every day's paper and post in accented Latin, CJK and emoji: UTF-8 of 2, 3 and 4 bytes.
+  const days = moreDays(240).map((d, k) => ({
+    ...d,
+    papers: d.papers.map((r) => ({
+      ...r,
+      paper: { ...r.paper, title: `Gödel ${k}: naïve 日本語 🚀`, authors: ['Erdős Pál', '山田 太郎'] },
+      posts: r.posts.map((q) => ({ ...q, text: `Très bien 🤗 ${k} — “quoted” ✓` })),
+    })),
+  }));
+  const db = makeStore('utf8.db', days);
+  const out = join(dir, 'public-utf8');
+  const started = { ...writerStats };
+  const built = await generateSiteToDir({ db, baseUrl: BASE, full: true }, out);
+  assert.equal(writerStats.threads, started.threads + 1, 'through the writer thread');
+  const files = snapshot(out);
+  const manifest = readManifest((path) => files.get(path)?.bytes);
+  assert.ok(manifest, 'the manifest reads back');
+  let checked = 0;
+  let beyondAscii = 0;
+  for (const [path, file] of files) {
+    const hash = manifest!.files.hash(path);
+    if (hash === undefined) continue;
+    assert.equal(hash, contentHash(file.bytes), path);
+    checked++;
+    if (file.bytes.some((b) => b > 0x7f)) beyondAscii++;
+  }
+  assert.ok(
+    checked > built.fresh - 50 && beyondAscii > 400,
+    `${checked} hashes, ${beyondAscii} beyond ASCII`,
+  );
 });
 
 test('threads started ahead of a full build serve it: the same site as threads it starts itself', async () => {
