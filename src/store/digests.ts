@@ -336,10 +336,10 @@ function snapshotMatcher(
   const snaps = db.prepare(
     'SELECT observed_at, reposts, likes, replies, quotes FROM snapshots WHERE source = ? AND post_id = ? ORDER BY observed_at DESC',
   );
-  const postRow = db.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE source = ? AND id = ?`);
+  const postRow = db.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE source = ? AND id = ?`).raw();
   return (p, weights) => {
     const id = storedPostId(p.id);
-    const row = postRow.get(p.source, id) as PostRow | undefined;
+    const row = postRow.get(p.source, id) as PostTuple | undefined;
     if (!row) return undefined;
     const candidates = snaps.all(p.source, id) as Array<Metrics & { observed_at: string }>;
     // The newest snapshot at or before the digest's instant first: the one the run used.
@@ -380,41 +380,46 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 const POST_COLUMNS = `source, ${postIdTextSql('id')} AS id, url, author_id, author_handle, author_name, text, created_at`;
 
-interface PostRow {
-  source: SourceId;
-  id: string;
-  url: string;
-  author_id: string | null;
-  author_handle: string | null;
-  author_name: string | null;
-  text: string;
-  created_at: string | null;
-}
+/**
+ * A post row as POST_COLUMNS lists it, read raw (an array: no object per row): source, id, url,
+ * author id, handle and name, text, created_at.
+ */
+type PostTuple = [
+  SourceId,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string | null,
+];
 
-/** A post row of rehydrate's join: `at` is the post's index in the keys it was asked for. */
-interface KeyedPostRow extends PostRow {
-  at: number;
-  created: number | string | null;
-}
+/**
+ * A row of rehydrate's join, raw: the post as PostTuple (its instant as stored until made ISO),
+ * then its counts, then `at`, the post's index in the keys it was asked for.
+ */
+type KeyedPostRow = [...PostTuple, number, number, number, number, number];
 
 /** A ScoredPost as a JSON round trip of the ranking's object would give it (no undefined keys). */
 function scoredFrom(
-  row: PostRow,
+  row: PostTuple | KeyedPostRow,
   m: Metrics,
   selfPromotion: boolean,
   weights: DayDigest['weights'],
 ): ScoredPost {
+  const [source, id, url, authorId, authorHandle, authorName, text, createdAt] = row;
   const metrics: Metrics = { reposts: m.reposts, likes: m.likes, replies: m.replies, quotes: m.quotes };
-  const post: ScoredPost = { source: row.source, id: row.id, url: row.url } as ScoredPost;
-  if (row.author_id !== null) post.authorId = row.author_id;
-  if (row.author_handle !== null) post.authorHandle = row.author_handle;
-  if (row.author_name !== null) post.authorName = row.author_name;
-  post.text = row.text;
-  if (row.created_at !== null) post.createdAt = row.created_at;
+  const post: ScoredPost = { source, id, url } as ScoredPost;
+  if (authorId !== null) post.authorId = authorId;
+  if (authorHandle !== null) post.authorHandle = authorHandle;
+  if (authorName !== null) post.authorName = authorName;
+  post.text = text;
+  if (createdAt !== null) post.createdAt = createdAt;
   post.metrics = metrics;
-  const score = postScore({ source: row.source, metrics });
+  const score = postScore({ source, metrics });
   post.score = score;
-  post.weighted = score * weightOf(weights, row.source);
+  post.weighted = score * weightOf(weights, source);
   post.selfPromotion = selfPromotion;
   return post;
 }
@@ -473,8 +478,8 @@ const KEYED_POSTS: PostLookup = {
   id: (id) => storedJson(storedPostId(id)),
   time: (iso) => storedJson(packTime(iso)),
   sql: `
-    SELECT j.key AS at, p.source, ${postIdTextSql('p.id')} AS id, p.url, p.author_id, p.author_handle,
-           p.author_name, p.text, p.created, s.reposts, s.likes, s.replies, s.quotes
+    SELECT p.source, ${postIdTextSql('p.id')} AS id, p.url, p.author_id, p.author_handle, p.author_name,
+           p.text, p.created, s.reposts, s.likes, s.replies, s.quotes, j.key AS at
     FROM json_each(?) AS j
     CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = j.value ->> 1
     CROSS JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed = j.value ->> 2`,
@@ -489,8 +494,8 @@ const MIGRATION3_POSTS: PostLookup = {
   id: (id) => JSON.stringify(id),
   time: (iso) => JSON.stringify(iso),
   sql: `
-    SELECT j.key AS at, p.source, ${postIdTextSql('p.id')} AS id, p.url, p.author_id, p.author_handle,
-           p.author_name, p.text, p.created_at AS created, s.reposts, s.likes, s.replies, s.quotes
+    SELECT p.source, ${postIdTextSql('p.id')} AS id, p.url, p.author_id, p.author_handle, p.author_name,
+           p.text, p.created_at AS created, s.reposts, s.likes, s.replies, s.quotes, j.key AS at
     FROM json_each(?) AS j
     CROSS JOIN posts p ON p.source = j.value ->> 0 AND p.id = ${storedPostIdSql('j.value ->> 1')}
     JOIN snapshots s ON s.source = p.source AND s.post_id = p.id AND s.observed_at = j.value ->> 2`,
@@ -498,48 +503,64 @@ const MIGRATION3_POSTS: PostLookup = {
 
 function rehydrate(db: Db, compact: CompactDigest, catKey: string, lookup: PostLookup): DayDigest {
   const { format: _format, times, papers, ...header } = compact;
-  // Each post once: its place in the list asked for (the rows come back with it).
+  // Each post once: its place in the list asked for (the rows come back with it), and each
+  // key's place in that list, paper by paper (its text is not made twice).
   const keys = new Map<string, number>();
   const wanted: string[] = [];
+  const places: number[][] = [];
   const paperIds: string[] = [];
   const timeKeys = times.map(lookup.time);
   for (const r of papers) {
     if (!r.paper) paperIds.push(r.id);
+    const at: number[] = [];
     for (const p of r.posts) {
-      if (!Array.isArray(p)) continue;
+      if (!Array.isArray(p)) {
+        at.push(-1);
+        continue;
+      }
       const key = `${p[0]}:${p[1]}@${p[2]}`;
-      if (keys.has(key)) continue;
-      keys.set(key, wanted.length);
-      wanted.push(`[${JSON.stringify(p[0])},${lookup.id(p[1])},${timeKeys[p[2]]}]`);
+      let place = keys.get(key);
+      if (place === undefined) {
+        place = wanted.length;
+        keys.set(key, place);
+        wanted.push(`[${JSON.stringify(p[0])},${lookup.id(p[1])},${timeKeys[p[2]]}]`);
+      }
+      at.push(place);
     }
+    places.push(at);
   }
   const stored = storedPapers(db, paperIds, compact.day, catKey);
+  // Rows as arrays (KeyedPostRow): an object per row with a dozen keys cost more than the join.
   const rows =
     wanted.length === 0
       ? []
-      : (statement(db, lookup.sql).all(`[${wanted.join(',')}]`) as Array<KeyedPostRow & Metrics>);
-  const byIndex: Array<(PostRow & Metrics) | undefined> = new Array(wanted.length);
+      : (statement(db, lookup.sql)
+          .raw()
+          .all(`[${wanted.join(',')}]`) as KeyedPostRow[]);
+  const byIndex: Array<KeyedPostRow | undefined> = new Array(wanted.length);
   for (const row of rows) {
-    row.created_at = row.created === null ? null : isoTime(row.created);
-    byIndex[row.at] = row;
+    const created = row[7] as number | string | null;
+    row[7] = created === null ? null : isoTime(created);
+    byIndex[row[12]] = row;
   }
 
-  const out: RankedPaper[] = papers.map((r) => {
+  const out: RankedPaper[] = papers.map((r, k) => {
     const { id, paper: inline, posts: refs, shown, ...figures } = r;
     const paper = inline ?? stored.get(id);
     if (!paper)
       throw new StoreError('store', `digest of ${compact.day} refers to paper ${id}, not in the store`);
-    const posts = refs.map((ref) => {
+    const at = places[k]!;
+    const posts = refs.map((ref, i) => {
       if (!Array.isArray(ref)) return ref;
-      const at = times[ref[2]]!;
-      const row = byIndex[keys.get(`${ref[0]}:${ref[1]}@${ref[2]}`)!];
+      const row = byIndex[at[i]!];
       if (!row) {
         throw new StoreError(
           'store',
-          `digest of ${compact.day} refers to post ${ref[0]}:${ref[1]} observed ${at}, not in the store`,
+          `digest of ${compact.day} refers to post ${ref[0]}:${ref[1]} observed ${times[ref[2]]!}, not in the store`,
         );
       }
-      return scoredFrom(row, row, ref[3] === 1, compact.weights);
+      const metrics = { reposts: row[8], likes: row[9], replies: row[10], quotes: row[11] };
+      return scoredFrom(row, metrics, ref[3] === 1, compact.weights);
     });
     return {
       ...figures,
