@@ -186,8 +186,9 @@ export function paperBody(
   const to = (target: string) => escapeHtml(relativeUrl(from, target));
   const e = ctx.enrichments?.get(p.id);
   const thumb = ctx.thumbs?.get(p.id);
+  const search = to(paths.search());
   const authorLinks = p.authors
-    .map((a) => `<a href="${to(paths.search())}?q=${escapeHtml(encodeURIComponent(a))}">${escapeHtml(a)}</a>`)
+    .map((a) => `<a href="${search}?q=${escapeHtml(encodeURIComponent(a))}">${escapeHtml(a)}</a>`)
     .join(', ');
   const out: string[] = [
     `<article><h1>${renderMath(p.title)}</h1>`,
@@ -215,10 +216,7 @@ export function paperBody(
     out.push(
       `<p class="muted">Keywords: ${e.aiKeywords
         .slice(0, 12)
-        .map(
-          (k) =>
-            `<a href="${to(paths.search())}?q=${escapeHtml(encodeURIComponent(k))}">${escapeHtml(k)}</a>`,
-        )
+        .map((k) => `<a href="${search}?q=${escapeHtml(encodeURIComponent(k))}">${escapeHtml(k)}</a>`)
         .join(', ')}</p>`,
     );
 
