@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../util/priority.js';
 import { addFragment } from './search-build.js';
 import { segmentBuilder, segmentOf } from './search-index.js';
 
@@ -14,6 +15,9 @@ interface Init {
   progress: SharedArrayBuffer;
   port: MessagePort;
 }
+
+// A background thread: it yields to the renderer (util/priority.ts).
+lowerThreadPriority();
 
 let newest = '';
 let done = new Int32Array(new SharedArrayBuffer(4));

@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { moduleWorker } from '../util/module-worker.js';
+import { BACKGROUND_NICE } from '../util/priority.js';
 
 // The writer: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
 // Its first message gives it the count it lowers and the port its hashes go to; each later one
@@ -15,6 +16,14 @@ import { moduleWorker } from '../util/module-worker.js';
 // themselves (a full build posts ~10,000 files).
 const WRITER = `
 const { parentPort } = require('node:worker_threads');
+// A background thread: yields to the renderer (as util/priority.ts lowerThreadPriority does;
+// this string cannot import it).
+if (process.platform === 'linux') {
+  try {
+    const os = require('node:os');
+    if (os.getPriority(0) < ${BACKGROUND_NICE}) os.setPriority(0, ${BACKGROUND_NICE});
+  } catch {}
+}
 const { hash } = require('node:crypto');
 const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
