@@ -504,7 +504,7 @@ const MIGRATION3_POSTS: PostLookup = {
 function rehydrate(db: Db, compact: CompactDigest, catKey: string, lookup: PostLookup): DayDigest {
   const { format: _format, times, papers, ...header } = compact;
   // Each post once: its place in the list asked for (the rows come back with it), and each
-  // key's place in that list, paper by paper (its text is not made twice).
+  // key's place in that list, paper by paper (each key is built once).
   const keys = new Map<string, number>();
   const wanted: string[] = [];
   const places: number[][] = [];
