@@ -345,7 +345,8 @@ function snapshotMatcher(
     // The newest snapshot at or before the digest's instant first: the one the run used.
     candidates.sort((a, b) => rankTime(a.observed_at) - rankTime(b.observed_at));
     for (const s of candidates) {
-      const again = scoredFrom(row, s, p.selfPromotion, weights);
+      const { reposts, likes, replies, quotes } = s;
+      const again = scoredFrom(row, { reposts, likes, replies, quotes }, p.selfPromotion, weights);
       if (sameJson(again, p)) return s.observed_at;
     }
     return undefined;
@@ -401,15 +402,17 @@ type PostTuple = [
  */
 type KeyedPostRow = [...PostTuple, number, number, number, number, number];
 
-/** A ScoredPost as a JSON round trip of the ranking's object would give it (no undefined keys). */
+/**
+ * A ScoredPost as a JSON round trip of the ranking's object would give it (no undefined keys);
+ * `metrics` becomes the post's own (a new object with the four counts only).
+ */
 function scoredFrom(
   row: PostTuple | KeyedPostRow,
-  m: Metrics,
+  metrics: Metrics,
   selfPromotion: boolean,
   weights: DayDigest['weights'],
 ): ScoredPost {
   const [source, id, url, authorId, authorHandle, authorName, text, createdAt] = row;
-  const metrics: Metrics = { reposts: m.reposts, likes: m.likes, replies: m.replies, quotes: m.quotes };
   const post: ScoredPost = { source, id, url } as ScoredPost;
   if (authorId !== null) post.authorId = authorId;
   if (authorHandle !== null) post.authorHandle = authorHandle;
