@@ -10,6 +10,9 @@ import { Worker } from 'node:worker_threads';
 import { moduleWorker } from '../util/module-worker.js';
 import { BACKGROUND_NICE } from '../util/priority.js';
 
+/** The count a writer thread leaves when it stops: far below zero, whatever the builder adds. */
+export const WRITER_STOPPED = -(2 ** 30);
+
 // The writer: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
 // Its first message gives it the count it lowers and the port its hashes go to; each later one
 // is a batch of files: posting one message per file cost the builder more than the writes
@@ -31,6 +34,11 @@ let pending = null;
 let hashesPort = null;
 const made = new Set();
 let failure = null;
+// A thread that stops (an error it did not expect, or terminated) says so in the count the builder
+// waits on, so the builder stops at once instead of waiting for writes that never come.
+process.on('exit', () => {
+  if (pending) { Atomics.store(pending, 0, ${WRITER_STOPPED}); Atomics.notify(pending, 0); }
+});
 // Texts are encoded into one buffer reused from file to file: Buffer.from measures each text's
 // UTF-8 length first and allocates per file (a 300-day build's pages: 79 ms that way, 50 ms so).
 const encoder = new TextEncoder();
@@ -85,8 +93,8 @@ const spare: { writer?: Worker; search?: Worker } = {};
  * folder with no site yet). Threads not taken by the end keep nothing alive: they are unreferenced.
  */
 export function prewarmSiteThreads(): void {
-  spare.writer ??= idle(newWriter());
-  spare.search ??= idle(newSearchThread());
+  spare.writer = live(spare.writer) ?? idle(newWriter());
+  spare.search = live(spare.search) ?? idle(newSearchThread());
 }
 
 /** Threads started ahead and not taken yet (tests). */
@@ -96,7 +104,7 @@ export function spareThreads(): number {
 
 /** A writer thread (started ahead, or now); its first message must be its `init`. */
 export function takeWriterThread(): Worker {
-  const worker = spare.writer ?? newWriter();
+  const worker = live(spare.writer) ?? newWriter();
   spare.writer = undefined;
   // The build waits for it to end (write.ts endWorker): it keeps the process alive meanwhile.
   worker.ref();
@@ -105,13 +113,29 @@ export function takeWriterThread(): Worker {
 
 /** A search thread (started ahead, or now); its first message must be its `init`. */
 export function takeSearchThread(): Worker {
-  const worker = spare.search ?? newSearchThread();
+  const worker = live(spare.search) ?? newSearchThread();
   spare.search = undefined;
   return worker;
 }
 
+/** The spare writer thread, not taken yet (tests). */
+export function spareWriterThread(): Worker | undefined {
+  return spare.writer;
+}
+
+/** `worker` unless it has stopped (a spare can die before it is taken: it is not used then). */
+function live(worker: Worker | undefined): Worker | undefined {
+  // A Worker's threadId is -1 once the thread has exited.
+  return worker && worker.threadId !== -1 ? worker : undefined;
+}
+
 function newWriter(): Worker {
-  return new Worker(WRITER, { eval: true, execArgv: [], resourceLimits: WRITER_LIMITS });
+  const worker = new Worker(WRITER, { eval: true, execArgv: [], resourceLimits: WRITER_LIMITS });
+  // A writer that dies is noticed by the builder (the count it leaves, see WRITER_STOPPED) and by
+  // the end of its generation (write.ts endWorker); unheard, this event would crash the process,
+  // even for a spare thread that was never taken.
+  worker.on('error', () => {});
+  return worker;
 }
 
 function newSearchThread(): Worker {

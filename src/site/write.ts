@@ -132,10 +132,19 @@ function writerThread() {
   let keys: Array<string | null> = [];
   let transfer = new Set<ArrayBuffer>();
   let cost = 0;
+  /** Why the worker can no longer write, once it cannot. */
+  let stopped: string | undefined;
+  /** Throw when the wait gave up or the worker stopped: its files will never be written. */
+  const check = (answered: boolean) => {
+    // A stopped writer leaves the count far below zero (WRITER_STOPPED); a live one never does.
+    if (answered && Atomics.load(pending, 0) >= 0) return;
+    stopped = answered ? 'the writer thread stopped' : 'the writer thread stopped answering';
+    throw new HotpapersError('site', `cannot write the site (${stopped})`);
+  };
   const flush = () => {
-    if (targets.length === 0) return;
+    if (targets.length === 0 || stopped) return;
     // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
-    waitWhile(pending, (k) => k > MAX_PENDING_KB);
+    check(waitWhile(pending, (k) => k > MAX_PENDING_KB));
     Atomics.add(pending, 0, cost);
     worker ??= startWorker(shared, channel.port2);
     worker.postMessage({ targets, data, keys, cost }, [...transfer]);
@@ -166,7 +175,8 @@ function writerThread() {
     /** Wait until every queued file is written; the hashes and sizes of those queued with a key, by key. */
     hashes(into: Map<string, string>, sizes: Map<string, number>): void {
       flush();
-      waitWhile(pending, (k) => k > 0);
+      if (stopped) throw new HotpapersError('site', `cannot write the site (${stopped})`);
+      check(waitWhile(pending, (k) => k > 0));
       for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1))
         for (const [key, hash, size] of m.message as Array<[string, string, number]>) {
           into.set(key, hash);
@@ -174,9 +184,18 @@ function writerThread() {
         }
     },
     finish(): Promise<string | null> {
-      flush();
+      try {
+        flush();
+      } catch (error) {
+        // A writer found stopped is this promise's answer, not a second error.
+        if (!stopped) throw error;
+      }
       channel.port1.close();
       if (!worker) channel.port2.close();
+      if (stopped) {
+        void worker?.terminate();
+        return Promise.resolve(stopped);
+      }
       return endWorker(worker);
     },
   };
@@ -268,6 +287,8 @@ function swap(job: Job, sizes: ReadonlyMap<string, number>): WriteResult {
 /** Tell a writer thread to finish its queued writes: null when all went well, else why not. */
 async function endWorker(worker: Worker | undefined): Promise<string | null> {
   if (!worker) return null;
+  // Its 'exit' event is past (the thread died during the build): nothing will answer.
+  if (worker.threadId === -1) return 'the writer thread stopped';
   return new Promise<string | null>((resolvePromise, reject) => {
     worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
     worker.once('error', reject);

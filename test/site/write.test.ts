@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SITE_MARKER, type SiteFiles } from '../../src/site/build.js';
+import { prewarmSiteThreads, spareWriterThread } from '../../src/site/threads.js';
 import { openSiteWriter, openThreadedSiteWriter, writeSite } from '../../src/site/write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotpapers-site-write-'));
@@ -123,4 +124,68 @@ test('a file the worker cannot write fails the commit in one line and keeps the 
   await aborted.abort();
   assert.equal(readFileSync(join(out, 'index.html'), 'utf8'), 'old');
   assert.ok(!readdirSync(dir).some((n) => n.startsWith('.g.')));
+});
+
+/** A threaded writer whose thread (the spare one, so the test holds it) has written a first batch. */
+function writerWithItsThread(out: string) {
+  prewarmSiteThreads();
+  const thread = spareWriterThread();
+  assert.ok(thread, 'a spare writer thread');
+  const writer = openThreadedSiteWriter(out);
+  writer.add(SITE_MARKER, 'x');
+  // More than a batch: the first goes to the thread, which is the spare one.
+  for (let i = 0; i < 100; i++) writer.add(`papers/${i}.html`, `paper ${i}`);
+  assert.equal(spareWriterThread(), undefined, 'the spare thread was taken');
+  return { writer, thread };
+}
+
+/** Make `thread` die as an unexpected error would: a message it does not know makes it throw. */
+async function kill(thread: NonNullable<ReturnType<typeof spareWriterThread>>): Promise<void> {
+  // Not events.once: it would reject on the thread's 'error'. Held: a spare thread is unreferenced.
+  const exited = new Promise((resolve) => thread.once('exit', resolve));
+  thread.ref();
+  thread.postMessage({});
+  await exited;
+}
+
+test('a writer thread that dies during a build stops the next write at once, in one line; the old site stays', async () => {
+  const out = join(dir, 'h');
+  writeSite(site({ 'index.html': 'old' }), out);
+  const { writer, thread } = writerWithItsThread(out);
+  await kill(thread);
+  // Without the count the thread leaves, the builder would wait on it (a minute per batch).
+  assert.throws(() => {
+    for (let i = 100; i < 400; i++) writer.add(`papers/${i}.html`, `paper ${i}`);
+  }, /^HotpapersError: site: cannot write the site \(the writer thread stopped\)$/);
+  await writer.abort();
+  assert.equal(readFileSync(join(out, 'index.html'), 'utf8'), 'old');
+  assert.ok(!readdirSync(dir).some((n) => n.startsWith('.h.')));
+});
+
+test('a commit after its writer thread died fails in one line and keeps the old site', async () => {
+  const out = join(dir, 'i');
+  writeSite(site({ 'index.html': 'old' }), out);
+  const { writer, thread } = writerWithItsThread(out);
+  await kill(thread);
+  await assert.rejects(
+    writer.commit(),
+    /^HotpapersError: site: cannot write .*i \(the writer thread stopped\)$/,
+  );
+  assert.equal(readFileSync(join(out, 'index.html'), 'utf8'), 'old');
+  assert.ok(!readdirSync(dir).some((n) => n.startsWith('.i.')));
+});
+
+test('a spare writer thread that dies before it is taken neither crashes the process nor is used', async () => {
+  prewarmSiteThreads();
+  const spare = spareWriterThread();
+  assert.ok(spare);
+  // Unheard, the thread's error would crash this process here.
+  await kill(spare);
+  const out = join(dir, 'j');
+  const writer = openThreadedSiteWriter(out);
+  writer.add(SITE_MARKER, 'x');
+  for (let i = 0; i < 200; i++) writer.add(`papers/${i}.html`, `paper ${i}`);
+  const result = await writer.commit();
+  assert.equal(result.files, 201);
+  assert.equal(readFileSync(join(out, 'papers/199.html'), 'utf8'), 'paper 199');
 });
