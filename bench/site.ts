@@ -3,8 +3,9 @@
  * day, written through the store's own functions), a store per size. At each size, five full
  * builds, each in its own process (wall, CPU, peak RSS; the median by CPU and the range). Then
  * one new day at a time on the 300- and the 1,000-day stores, alternately, five each, built
- * incrementally into the folder of the last full build (the median's cost as a share of the
- * full build's median, and the 1,000-day cost over the 300-day one). And the race with Hugo at
+ * incrementally into the folder of the last full build, each followed by a full build of the
+ * same store (the median's cost as a share of the median of those full builds, timed beside it,
+ * and the 1,000-day cost over the 300-day one). And the race with Hugo at
  * 300 days: `hotpapers site` and `hugo` each run as a whole process, interleaved, median of 5,
  * on the same days and papers, Hugo's feeds limited to our 30 items.
  */
@@ -433,7 +434,7 @@ export async function benchSite(): Promise<void> {
   const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the two smaller sizes interleaved, each on a store of its own`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the two smaller sizes interleaved, each on a store of its own and each followed by a full build of that store (the ratio's other side)`,
     );
     // A store per size, each grown from a copy of the one before (older days are added); the
     // newest days of all are the same, and the incremental steps add the same newer days to the
@@ -473,20 +474,27 @@ export async function benchSite(): Promise<void> {
       if (n === SIZES[0]) await raceHugo(dir, db, history.slice(0, n), ours);
     }
     // One new day at a time on each of the smaller stores, alternately, each built incrementally
-    // into the folder of its last full build.
+    // into the folder of its last full build; each followed by a full build of the same store
+    // into a folder of its own, so that the two sides of the ratio are timed side by side, under
+    // the same state of the machine (its speed drifts over a run by more than the goal's margin).
     const incremental = incrementalStores.map(() => [] as BuildFigures[]);
+    const besideFull = incrementalStores.map(() => [] as BuildFigures[]);
     for (let r = 0; r < INCREMENTAL_RUNS; r++)
       incrementalStores.forEach((store, i) => {
         addDays(store.db, [newer[r]!]);
         syncNow();
         incremental[i]!.push(timedBuild(ours, store.db, store.out, false));
+        syncNow();
+        besideFull[i]!.push(timedBuild(ours, store.db, join(dir, `public-${store.days}-beside-${r}`), true));
       });
     const medians = incremental.map((runs) => medianBy(runs, (b) => b.cpuMs));
     incrementalStores.forEach((store, i) => {
       const incr = medians[i]!;
+      const full = medianBy(besideFull[i]!, (b) => b.cpuMs);
       const cpus = incremental[i]!.map((b) => b.cpuMs);
+      const fullCpus = besideFull[i]!.map((b) => b.cpuMs);
       lines.push(
-        `  one new day on the ${store.days}-day store: CPU ${s1(incr.cpuMs)} (${s1(incr.sysMs)} of it the kernel's) = ${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full build's median, wall ${s1(incr.wallMs)} = ${(incr.wallMs / store.full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
+        `  one new day on the ${store.days}-day store: CPU ${s1(incr.cpuMs)} (${s1(incr.sysMs)} of it the kernel's) = ${(incr.cpuMs / full.cpuMs).toFixed(3)}× the median of the full builds timed between them (CPU ${s1(full.cpuMs)}, ${s1(Math.min(...fullCpus))}–${s1(Math.max(...fullCpus))}), ${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above; wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
       );
     });
     if (medians.length === 2) {
