@@ -115,6 +115,9 @@ const MAX_PENDING_KB = 8 * 1024;
 const BATCH_FILES = 64;
 const BATCH_KB = 512;
 
+/** Why a build's files were not written when its writer thread ended before they were. */
+const WRITER_GONE = 'the writer thread stopped';
+
 /** Writer threads started and batches posted to them by site writers in this process (tests count them). */
 export const writerStats = { threads: 0, batches: 0 };
 
@@ -134,11 +137,14 @@ function writerThread() {
   let cost = 0;
   /** Why the worker can no longer write, once it cannot. */
   let stopped: string | undefined;
-  /** Throw when the wait gave up or the worker stopped: its files will never be written. */
+  /**
+   * Throw once the worker has stopped, or when the wait for it gave up (`answered` false): its
+   * files will never be written.
+   */
   const check = (answered: boolean) => {
     // A stopped writer leaves the count far below zero (WRITER_STOPPED); a live one never does.
-    if (answered && Atomics.load(pending, 0) >= 0) return;
-    stopped = answered ? 'the writer thread stopped' : 'the writer thread stopped answering';
+    if (!stopped && answered && Atomics.load(pending, 0) >= 0) return;
+    stopped ??= answered ? WRITER_GONE : `${WRITER_GONE} answering`;
     throw new HotpapersError('site', `cannot write the site (${stopped})`);
   };
   const flush = () => {
@@ -175,8 +181,7 @@ function writerThread() {
     /** Wait until every queued file is written; the hashes and sizes of those queued with a key, by key. */
     hashes(into: Map<string, string>, sizes: Map<string, number>): void {
       flush();
-      if (stopped) throw new HotpapersError('site', `cannot write the site (${stopped})`);
-      check(waitWhile(pending, (k) => k > 0));
+      check(stopped !== undefined || waitWhile(pending, (k) => k > 0));
       for (let m = receiveMessageOnPort(channel.port1); m; m = receiveMessageOnPort(channel.port1))
         for (const [key, hash, size] of m.message as Array<[string, string, number]>) {
           into.set(key, hash);
@@ -288,12 +293,12 @@ function swap(job: Job, sizes: ReadonlyMap<string, number>): WriteResult {
 async function endWorker(worker: Worker | undefined): Promise<string | null> {
   if (!worker) return null;
   // Its 'exit' event is past (the thread died during the build): nothing will answer.
-  if (worker.threadId === -1) return 'the writer thread stopped';
+  if (worker.threadId === -1) return WRITER_GONE;
   return new Promise<string | null>((resolvePromise, reject) => {
     worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
     worker.once('error', reject);
     // A thread that stopped without an error (killed) would otherwise leave the commit waiting.
-    worker.once('exit', () => resolvePromise('the writer thread stopped'));
+    worker.once('exit', () => resolvePromise(WRITER_GONE));
     worker.postMessage({ end: true });
   }).finally(() => worker.terminate());
 }
