@@ -28,7 +28,7 @@ import { openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
 import { savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
-import { mailingDaysBack, SYNTHETIC_CATEGORIES } from './synthetic.js';
+import { mailingDaysBack, seedLikeCategories } from './synthetic.js';
 
 /** Store sizes in days (SITE_BENCH_SIZES=30,60,90 for a quick try while developing). */
 const SIZES = (process.env.SITE_BENCH_SIZES ?? '300,1000,3000').split(',').map(Number);
@@ -48,7 +48,6 @@ const WORDS =
   'learning neural network graph transformer attention diffusion model language robust efficient scalable sparse optimal bayesian inference reinforcement policy vision segmentation contrastive representation federated privacy causal kernel gradient descent convergence generalization benchmark dataset retrieval reasoning'.split(
     ' ',
   );
-const CATS = SYNTHETIC_CATEGORIES;
 
 /** `n` mailing days (Mon–Fri) going back from 2030-12-31, newest first. */
 export function mailingDays(n: number): string[] {
@@ -66,7 +65,7 @@ export function syntheticDay(day: string): DayDigest {
     const papers: RankedPaper[] = Array.from({ length: PAPERS_PER_DAY }, (_, i) => {
       const id = `${day.slice(2, 4)}${day.slice(5, 7)}.${day.slice(8, 10)}${String(i).padStart(3, '0')}`;
       const math = i % 10 === 0;
-      const cats = [pick(CATS), pick(CATS)].filter((c, k, all) => all.indexOf(c) === k);
+      const cats = seedLikeCategories(rnd);
       const paper: Paper = {
         id,
         version: 1,
