@@ -1,6 +1,7 @@
 /**
  * DESIGN §9 and issue 9: the site at 300, 1,000 and 3,000 synthetic days (25 papers × 2 posts a
- * day, written through the store's own functions), a store per size. At each size, five full
+ * day, their categories spread as in the seed posts, written through the store's own
+ * functions), a store per size. At each size, five full
  * builds, each in its own process (wall, CPU, peak RSS; the median by CPU and the range). Then
  * one new day at a time on the 300- and the 1,000-day stores, alternately, five each, built
  * incrementally into the folder of the last full build, each followed by a full build of the
@@ -433,7 +434,7 @@ export async function benchSite(): Promise<void> {
   const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts; each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the two smaller sizes interleaved, each on a store of its own and each followed by a full build of that store (the ratio's other side)`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts, categories spread as in the seed posts (32, ~16 a day); each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the two smaller sizes interleaved, each on a store of its own and each followed by a full build of that store (the ratio's other side)`,
     );
     // A store per size, each grown from a copy of the one before (older days are added); the
     // newest days of all are the same, and the incremental steps add the same newer days to the
