@@ -3,10 +3,10 @@
  * day, their categories spread as in the seed posts, written through the store's own
  * functions), a store per size. At each size, five full
  * builds, each in its own process (wall, CPU, peak RSS; the median by CPU and the range). Then
- * one new day at a time on the 300- and the 1,000-day stores, alternately, five each, built
- * incrementally into the folder of the last full build, each followed by a full build of the
- * same store (the median's cost as a share of the median of those full builds, timed beside it,
- * and the 1,000-day cost over the 300-day one). And the race with Hugo at
+ * one new day at a time on each store, in turn, five each, built incrementally into the folder
+ * of the last full build; at 300 and 1,000 days each followed by a full build of the same store
+ * (the median's cost as a share of the median of those full builds, timed beside it), and the
+ * cost at 1,000 and 3,000 days over the cost at 300. And the race with Hugo at
  * 300 days: `hotpapers site` and `hugo` each run as a whole process, interleaved, median of 5,
  * on the same days and papers, Hugo's feeds limited to our 30 items.
  */
@@ -33,12 +33,18 @@ import { mailingDaysBack, seedLikeCategories } from './synthetic.js';
 
 /** Store sizes in days (SITE_BENCH_SIZES=30,60,90 for a quick try while developing). */
 const SIZES = (process.env.SITE_BENCH_SIZES ?? '300,1000,3000').split(',').map(Number);
-/** The incremental build is measured at the two smaller sizes. */
-const INCREMENTAL_AT = new Set(SIZES.slice(0, 2));
+/** The incremental build is measured at every size. */
+const INCREMENTAL_AT = new Set(SIZES);
+/**
+ * Sizes whose new days are each followed by a full build of the same store (the ratio's other
+ * side, timed beside them): the two smaller ones (at 3,000 days five more full builds would
+ * double the bench's time; its new days are compared with the 300-day ones).
+ */
+const BESIDE_AT = new Set(SIZES.slice(0, 2));
 const PAPERS_PER_DAY = 25;
 const POSTS_PER_PAPER = 2;
 const RACE_RUNS = 5;
-/** New days built incrementally at each of the two smaller sizes (the median is printed). */
+/** New days built incrementally at each size (the median is printed). */
 const INCREMENTAL_RUNS = 5;
 /** Full builds at each size (the median is printed). */
 const FULL_RUNS = 5;
@@ -434,11 +440,11 @@ export async function benchSite(): Promise<void> {
   const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts, categories spread as in the seed posts (32, ~16 a day); each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the two smaller sizes interleaved, each on a store of its own and each followed by a full build of that store (the ratio's other side)`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts, categories spread as in the seed posts (32, ~16 a day); each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the sizes in turn, each on a store of its own, at the two smaller sizes each followed by a full build of that store (the ratio's other side)`,
     );
     // A store per size, each grown from a copy of the one before (older days are added); the
-    // newest days of all are the same, and the incremental steps add the same newer days to the
-    // stores of the two smaller sizes, alternately.
+    // newest days of all are the same, and the incremental steps add the same newer days to
+    // every store, in turn.
     const all = mailingDays(Math.max(...SIZES) + INCREMENTAL_RUNS);
     const newer = all.slice(0, INCREMENTAL_RUNS).reverse();
     const history = all.slice(INCREMENTAL_RUNS);
@@ -473,9 +479,9 @@ export async function benchSite(): Promise<void> {
       // The race runs on the first store before it gains a day.
       if (n === SIZES[0]) await raceHugo(dir, db, history.slice(0, n), ours);
     }
-    // One new day at a time on each of the smaller stores, alternately, each built incrementally
-    // into the folder of its last full build; each followed by a full build of the same store
-    // into a folder of its own, so that the two sides of the ratio are timed side by side, under
+    // One new day at a time on each store, in turn, each built incrementally into the folder of
+    // its last full build; at the two smaller sizes each followed by a full build of the same
+    // store into a folder of its own, so that the two sides of the ratio are timed side by side, under
     // the same state of the machine (its speed drifts over a run by more than the goal's margin).
     const incremental = incrementalStores.map(() => [] as BuildFigures[]);
     const besideFull = incrementalStores.map(() => [] as BuildFigures[]);
@@ -484,25 +490,32 @@ export async function benchSite(): Promise<void> {
         addDays(store.db, [newer[r]!]);
         syncNow();
         incremental[i]!.push(timedBuild(ours, store.db, store.out, false));
+        if (!BESIDE_AT.has(store.days)) return;
         syncNow();
         besideFull[i]!.push(timedBuild(ours, store.db, join(dir, `public-${store.days}-beside-${r}`), true));
       });
     const medians = incremental.map((runs) => medianBy(runs, (b) => b.cpuMs));
     incrementalStores.forEach((store, i) => {
       const incr = medians[i]!;
-      const full = medianBy(besideFull[i]!, (b) => b.cpuMs);
       const cpus = incremental[i]!.map((b) => b.cpuMs);
       const fullCpus = besideFull[i]!.map((b) => b.cpuMs);
+      const full = fullCpus.length > 0 ? medianBy(besideFull[i]!, (b) => b.cpuMs) : store.full;
+      const beside =
+        fullCpus.length > 0
+          ? `${(incr.cpuMs / full.cpuMs).toFixed(3)}× the median of the full builds timed between them (CPU ${s1(full.cpuMs)}, ${s1(Math.min(...fullCpus))}–${s1(Math.max(...fullCpus))}), `
+          : '';
       lines.push(
-        `  one new day on the ${store.days}-day store: CPU ${s1(incr.cpuMs)} (${s1(incr.sysMs)} of it the kernel's) = ${(incr.cpuMs / full.cpuMs).toFixed(3)}× the median of the full builds timed between them (CPU ${s1(full.cpuMs)}, ${s1(Math.min(...fullCpus))}–${s1(Math.max(...fullCpus))}), ${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above; wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
+        `  one new day on the ${store.days}-day store: CPU ${s1(incr.cpuMs)} (${s1(incr.sysMs)} of it the kernel's) = ${beside}${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above; wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
       );
     });
-    if (medians.length === 2) {
-      const [a, b] = medians as [BuildFigures, BuildFigures];
+    // The same new days at every size: how the cost of one grows with the history.
+    const [a] = medians;
+    incrementalStores.slice(1).forEach((store, i) => {
+      const b = medians[i + 1]!;
       lines.push(
-        `  one new day at ${incrementalStores[1]!.days} days / at ${incrementalStores[0]!.days} days: CPU ${(b.cpuMs / a.cpuMs).toFixed(2)}× (user time alone ${((b.cpuMs - b.sysMs) / (a.cpuMs - a.sysMs)).toFixed(2)}×), wall ${(b.wallMs / a.wallMs).toFixed(2)}× (1.00 = not growing with the history)`,
+        `  one new day at ${store.days} days / at ${incrementalStores[0]!.days} days: CPU ${(b.cpuMs / a!.cpuMs).toFixed(2)}× (user time alone ${((b.cpuMs - b.sysMs) / (a!.cpuMs - a!.sysMs)).toFixed(2)}×), wall ${(b.wallMs / a!.wallMs).toFixed(2)}× (1.00 = not growing with the history)`,
       );
-    }
+    });
     lines.push(
       '  (goals: incremental ≤ 0.1× the full build at 300 days and not growing; peak RSS < 300 MB at 3,000 days)',
     );
