@@ -1,14 +1,14 @@
 /**
  * DESIGN §9 and issue 9: the site at 300, 1,000 and 3,000 synthetic days (25 papers × 2 posts a
  * day, their categories spread as in the seed posts, written through the store's own
- * functions), a store per size. At each size, five full
- * builds, each in its own process (wall, CPU, peak RSS; the median by CPU and the range). Then
- * one new day at a time on each store, in turn, five each, built incrementally into the folder
- * of the last full build; at 300 and 1,000 days each followed by a full build of the same store
- * (the median's cost as a share of the median of those full builds, timed beside it), and the
- * cost at 1,000 and 3,000 days over the cost at 300. And the race with Hugo at
- * 300 days: `hotpapers site` and `hugo` each run as a whole process, interleaved, median of 5,
- * on the same days and papers, Hugo's feeds limited to our 30 items.
+ * functions), a store per size. At each size, five full builds, each in its own process (wall,
+ * CPU, peak RSS; the median by CPU and the range). Then one new day at a time on each store, in
+ * turn, five each, built incrementally into the folder of the last full build; at 300 and 1,000
+ * days each followed by a full build of the same store (the median's cost as a share of the
+ * median of those full builds, timed beside it), and the cost at 1,000 and 3,000 days over the
+ * cost at 300. And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a
+ * whole process, interleaved, median of 5, on the same days and papers, Hugo's feeds limited to
+ * our 30 items.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -481,8 +481,9 @@ export async function benchSite(): Promise<void> {
     }
     // One new day at a time on each store, in turn, each built incrementally into the folder of
     // its last full build; at the two smaller sizes each followed by a full build of the same
-    // store into a folder of its own, so that the two sides of the ratio are timed side by side, under
-    // the same state of the machine (its speed drifts over a run by more than the goal's margin).
+    // store into a folder of its own, so that the two sides of the ratio are timed side by side,
+    // under the same state of the machine (its speed drifts over a run by more than the goal's
+    // margin).
     const incremental = incrementalStores.map(() => [] as BuildFigures[]);
     const besideFull = incrementalStores.map(() => [] as BuildFigures[]);
     for (let r = 0; r < INCREMENTAL_RUNS; r++)
