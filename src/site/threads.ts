@@ -123,10 +123,15 @@ export function spareWriterThread(): Worker | undefined {
   return spare.writer;
 }
 
+/** Whether `worker`'s thread has exited (its 'exit' event is past). */
+export function exited(worker: Worker): boolean {
+  // A Worker's threadId is -1 once the thread has exited.
+  return worker.threadId === -1;
+}
+
 /** `worker` unless it has stopped (a spare can die before it is taken: it is not used then). */
 function live(worker: Worker | undefined): Worker | undefined {
-  // A Worker's threadId is -1 once the thread has exited.
-  return worker && worker.threadId !== -1 ? worker : undefined;
+  return worker && !exited(worker) ? worker : undefined;
 }
 
 function newWriter(): Worker {

@@ -28,7 +28,7 @@ import { isAlive } from '../util/atomic.js';
 import { waitWhile } from '../util/wait.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
 import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
-import { takeWriterThread } from './threads.js';
+import { exited, takeWriterThread } from './threads.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -293,7 +293,7 @@ function swap(job: Job, sizes: ReadonlyMap<string, number>): WriteResult {
 async function endWorker(worker: Worker | undefined): Promise<string | null> {
   if (!worker) return null;
   // Its 'exit' event is past (the thread died during the build): nothing will answer.
-  if (worker.threadId === -1) return WRITER_GONE;
+  if (exited(worker)) return WRITER_GONE;
   return new Promise<string | null>((resolvePromise, reject) => {
     worker.once('message', (m: { failure: string | null }) => resolvePromise(m.failure));
     worker.once('error', reject);
