@@ -21,7 +21,7 @@ import {
 import { searchEngineOver } from '../src/site/search-vm.js';
 import { seededRandom } from '../src/standins/random.js';
 import type { Paper } from '../src/types.js';
-import { mailingDaysBack, SYNTHETIC_CATEGORIES } from './synthetic.js';
+import { drawWeighted, mailingDaysBack, SYNTHETIC_CATEGORIES } from './synthetic.js';
 
 const DAYS = Number(process.env.SEARCH_BENCH_DAYS ?? 3000);
 /** History sizes at which one new day's rewrite of the index is measured. */
@@ -32,6 +32,8 @@ const NEW_DAY_SIZES = (process.env.SEARCH_BENCH_NEW_DAY ?? '120,300,1000')
 const VOCAB = 40_000;
 const CATS = SYNTHETIC_CATEGORIES;
 const CAT_WEIGHTS = [30, 20, 20, 12, 6, 4, 3, 2, 1, 1, 0.5, 0.5];
+/** Each category with its weight. */
+const CATEGORIES = CATS.map((c, i) => [c, CAT_WEIGHTS[i]!] as const);
 /** English letter frequencies (per mille), so word beginnings spread as in real text. */
 const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz';
 const LETTER_FREQ = [
@@ -96,15 +98,7 @@ export function syntheticSearchEntries(days = DAYS): SearchEntry[] {
     return vocab[lo]!;
   };
   const words = (n: number) => Array.from({ length: n }, zipf).join(' ');
-  const catTotal = CAT_WEIGHTS.reduce((a, b) => a + b, 0);
-  const cat = () => {
-    let x = rnd() * catTotal;
-    for (let i = 0; i < CATS.length; i++) {
-      x -= CAT_WEIGHTS[i]!;
-      if (x <= 0) return CATS[i]!;
-    }
-    return CATS[0]!;
-  };
+  const cat = () => drawWeighted(CATEGORIES, rnd);
   const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
   const names = Array.from({ length: 20_000 }, () => `${cap(word())} ${cap(word())}`);
   const out: SearchEntry[] = [];

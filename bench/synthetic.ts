@@ -67,7 +67,7 @@ const SEED_CATEGORY_COUNTS: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /** One of `weighted`, drawn in proportion to its weight. */
-function drawWeighted<T>(weighted: ReadonlyArray<readonly [T, number]>, rnd: () => number): T {
+export function drawWeighted<T>(weighted: ReadonlyArray<readonly [T, number]>, rnd: () => number): T {
   let x = rnd() * weighted.reduce((n, [, w]) => n + w, 0);
   for (const [v, w] of weighted) {
     x -= w;
