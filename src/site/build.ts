@@ -767,6 +767,10 @@ export function buildGeneration(
       throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
     files.copy(prev.files, path);
   }
+  // A segment kept whole takes its owned slices over unread (inheritOwned), when the output can
+  // keep files without naming them; else each of its files is kept by name, as are those held
+  // parsed (listed here, or parsed since: its summary file's slice, when read back, may be one).
+  if (prev && !out.keepUnread) prev.files.parseOwned();
   const segmentFiles = new Map<string, string[]>();
   for (const [path, v] of prev?.files.heldEntries() ?? []) {
     if (ownerKind(v) !== 's') continue;
@@ -794,7 +798,14 @@ export function buildGeneration(
       fragmentHash,
       readPrevious: (path) => (prev?.files.has(path) ? out.readPrevious(path) : undefined),
       keepOwned: (owner) => {
-        for (const path of segmentFiles.get(owner) ?? []) keepPrevious(path);
+        const named = new Set(segmentFiles.get(owner));
+        if (prev && out.keepUnread) {
+          const { count, parsed } = files.inheritOwned(prev.files, owner);
+          out.keepUnread(count);
+          stats.kept += count;
+          for (const path of parsed) named.add(path);
+        }
+        for (const path of named) keepPrevious(path);
       },
       put: (path, data, owner) => put(path, data, owner),
     }),
@@ -835,6 +846,8 @@ export function buildGeneration(
       const inherited = files.inherit(prev.files);
       out.keepUnread(inherited);
       stats.kept += inherited;
+      // The owned slices of the segments rebuilt or gone: their files left out are removed.
+      prev.files.parseOwned(files);
       entries = prev.files.heldEntries();
     }
     for (const [path, v] of entries) {

@@ -17,6 +17,9 @@
  *   and one new day renders few of them again.
  * - `.hotpapers/manifest/files-GROUP.json`: the list pages and assets, grouped by folder and by
  *   blocks of 64 of the number in their name (`page/0…63`, a category's `_p0…63`, a year's weeks).
+ *   Such a slice of one search segment's files in one folder is an owned one (ownedBy): like a
+ *   paper slice, it is parsed only when one of its files is looked up, and a segment kept whole
+ *   takes it over unparsed.
  *
  * A slice holds its file entries as lines (`path TAB entry`), the form the engine keeps them in,
  * so reading one is a split, not a decode. Writing compares the generation with the one read:
@@ -38,7 +41,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 7;
+export const MANIFEST_VERSION = 8;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -79,11 +82,18 @@ export function paperSlice(path: string): string {
 /** A paper slice's name by the first four characters of its papers' names (asked for each page). */
 const paperSliceOf = remembered((key) => `${PAPER_SLICES}${slug(key)}.json`);
 
-/** A paper slice not parsed yet: how to read its bytes, its number of entries, whether one uses math. */
+/** An owned slice's owner (a search segment) and the folder all its files are in (see ownedBy). */
+interface Owned {
+  owner: string;
+  dir: string;
+}
+
+/** A slice not parsed yet: how to read its bytes, its number of entries, whether one uses math, whose it is (an owned slice). */
 interface Unread {
   read: () => Buffer | undefined;
   count: number;
   math: boolean;
+  owned?: Owned;
 }
 
 /**
@@ -105,10 +115,16 @@ export class StaleGenerationError extends Error {}
 export class FileTable {
   private readonly entries = new Map<string, string>();
   private readonly papers = new Map<string, string>();
-  /** Paper slices not parsed yet, by slice name. */
+  /** Paper and owned slices not parsed yet, by slice name. */
   private readonly unread = new Map<string, Unread>();
-  /** Per paper slice deferred (read from a manifest): its number of entries and whether one uses math. */
-  private readonly info = new Map<string, [number, boolean]>();
+  /** Per folder, how many unread owned slices hold its files (a lookup outside `papers/` parses one only in those). */
+  private readonly ownedDirs = new Map<string, number>();
+  /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is. */
+  private readonly info = new Map<string, [number, boolean, Owned | undefined]>();
+  /** Per owner, the owned slices deferred (read from a manifest). */
+  private readonly ownedSlices = new Map<string, string[]>();
+  /** The paths of each owned slice parsed. */
+  private readonly parsedOwned = new Map<string, string[]>();
   /** Paper slices of which this table was given an entry (inherit leaves them out). */
   private readonly paperSlicesSet = new Set<string>();
   /** Told each paper slice parsed, with its paths. */
@@ -139,14 +155,28 @@ export class FileTable {
     return n;
   }
 
-  /** Hold paper slice `name` unread (`read` gives its bytes as written; `count` entries, math in some). */
-  defer(name: string, read: () => Buffer | undefined, count: number, math: boolean): void {
-    this.unread.set(name, { read, count, math });
-    this.info.set(name, [count, math]);
+  /**
+   * Hold slice `name` unread (`read` gives its bytes as written; `count` entries, math in some):
+   * a paper slice, or with `owned` an owned slice.
+   */
+  defer(name: string, read: () => Buffer | undefined, count: number, math: boolean, owned?: Owned): void {
+    this.hold(name, owned ? { read, count, math, owned } : { read, count, math });
+    this.info.set(name, [count, math, owned]);
+    if (owned) {
+      const list = this.ownedSlices.get(owned.owner);
+      if (list) list.push(name);
+      else this.ownedSlices.set(owned.owner, [name]);
+    }
   }
 
-  /** The number of entries of paper slice `name` and whether one uses math, when it was deferred. */
-  sliceInfo(name: string): [number, boolean] | undefined {
+  private hold(name: string, u: Unread): void {
+    this.unread.set(name, u);
+    const dir = u.owned?.dir;
+    if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
+  }
+
+  /** The number of entries of slice `name`, whether one uses math and an owned slice's owner and folder, when it was deferred. */
+  sliceInfo(name: string): [number, boolean, Owned | undefined] | undefined {
     return this.info.get(name);
   }
 
@@ -157,18 +187,49 @@ export class FileTable {
   inherit(from: FileTable): number {
     let n = 0;
     for (const [name, u] of from.unread) {
-      if (this.paperSlicesSet.has(name) || this.unread.has(name)) continue;
-      this.unread.set(name, u);
+      if (u.owned || this.paperSlicesSet.has(name) || this.unread.has(name)) continue;
+      this.hold(name, u);
       n += u.count;
     }
     return n;
   }
 
-  /** Parse paper slice `name` if it is held unparsed. */
+  /**
+   * Take over `from`'s owned slices of `owner` not parsed yet: this table must set no path of
+   * them itself. The number of entries taken, and the paths of the owner's slices `from` has
+   * parsed (the caller copies those, and the owner's entries in other slices, one by one).
+   */
+  inheritOwned(from: FileTable, owner: string): { count: number; parsed: string[] } {
+    let count = 0;
+    const parsed: string[] = [];
+    for (const name of from.ownedSlices.get(owner) ?? []) {
+      const u = from.unread.get(name);
+      if (u === undefined) parsed.push(...(from.parsedOwned.get(name) ?? []));
+      else if (!this.unread.has(name)) {
+        this.hold(name, u);
+        count += u.count;
+      }
+    }
+    return { count, parsed };
+  }
+
+  /** Parse every owned slice held unparsed, but those `except` took over (inheritOwned) unparsed. */
+  parseOwned(except?: FileTable): void {
+    for (const [name, u] of [...this.unread])
+      if (u.owned && except?.unread.get(name) !== u) this.parseSlice(name);
+  }
+
+  /** Parse slice `name` if it is held unparsed. */
   parseSlice(name: string): void {
     const u = this.unread.get(name);
     if (u === undefined) return;
     this.unread.delete(name);
+    const dir = u.owned?.dir;
+    if (dir !== undefined) {
+      const left = this.ownedDirs.get(dir)! - 1;
+      if (left > 0) this.ownedDirs.set(dir, left);
+      else this.ownedDirs.delete(dir);
+    }
     let lines: unknown;
     try {
       const bytes = u.read();
@@ -178,8 +239,10 @@ export class FileTable {
       lines = undefined;
     }
     if (!Array.isArray(lines)) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
-    const paths = readLines(lines as string[], (path, v) => this.papers.set(path, v));
-    this.paperSlicesSet.add(name);
+    const into = u.owned ? this.entries : this.papers;
+    const paths = readLines(lines as string[], (path, v) => into.set(path, v));
+    if (u.owned) this.parsedOwned.set(name, paths);
+    else this.paperSlicesSet.add(name);
     this.onParse?.(name, paths);
   }
 
@@ -187,9 +250,14 @@ export class FileTable {
     for (const name of [...this.unread.keys()]) this.parseSlice(name);
   }
 
-  /** The map holding `path`'s entry (its paper slice parsed first). */
+  /** The map holding `path`'s entry (its paper or owned slice parsed first). */
   private mapOf(path: string): Map<string, string> {
-    if (!isPaperPath(path)) return this.entries;
+    if (!isPaperPath(path)) {
+      // Not held parsed: it can only be in the owned slice its path names (owned entries are never in a month's).
+      if (this.ownedDirs.size > 0 && !this.entries.has(path) && this.ownedDirs.has(dirOf(path)))
+        this.parseSlice(groupSlice(path));
+      return this.entries;
+    }
     if (this.unread.size > 0) this.parseSlice(paperSlice(path));
     return this.papers;
   }
@@ -351,12 +419,14 @@ export class SliceIndex {
   /** Slice `name` was read with `paths`. */
   noteSlice(name: string, paths: string[]): void {
     this.pathsOf.set(name, paths);
+    if (!name.startsWith(PAPER_SLICES)) for (const path of paths) this.ofPath.set(path, name);
   }
 
   /** The slice `path` was read from, undefined when none. */
   sliceOf(path: string): string | undefined {
     if (isPaperPath(path)) return this.table?.has(path) ? paperSlice(path) : undefined;
-    return this.ofPath.get(path);
+    // An owned slice not parsed yet is parsed by the lookup (and noted).
+    return this.ofPath.get(path) ?? (this.table?.has(path) ? this.ofPath.get(path) : undefined);
   }
 
   /** The paths read from slice `name`. */
@@ -375,6 +445,8 @@ interface Head {
   files: Record<string, FileEntry>;
   /** Per paper slice: its number of entries, and 1 when one of them uses math. */
   papers?: Record<string, [number, 0 | 1]>;
+  /** Per owned slice (see ownedBy): its number of entries, their owner and folder. */
+  owned?: Record<string, [number, string, string]>;
 }
 
 interface Slice {
@@ -522,9 +594,35 @@ function fileSlice(path: string, owner: string, latestDay: (paper: string) => st
     const day = latestDay(owner.slice(2));
     if (day) return monthSlice(day);
   }
+  return groupSlice(path);
+}
+
+/** The slice of a file owned by no day nor paper: by its folder and number block. */
+function groupSlice(path: string): string {
   const m = /^(.*?)(\d+)(\D*)$/.exec(path);
   const group = m ? `${m[1]}${Math.floor(Number(m[2]) / 64)}` : path.slice(0, path.lastIndexOf('/') + 1);
   return `${MANIFEST_DIR}/files-${slug(group.replaceAll('/', '-'))}.json`;
+}
+
+/** The folder of a site path, with its slash ('' at the top). */
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Whether the slice of `paths` is an owned one: files of one folder, all of one search segment
+ * (owner `s:…`), as the chunks in a segment's folder are. The head lists each with its owner and
+ * folder, and a build reads one only when it looks up one of its files or rebuilds its segment:
+ * a segment kept whole takes its owned slices over unread (FileTable.inheritOwned). At 3,000
+ * days the segments have about 12,000 files, most of the entries besides the paper pages.
+ */
+function ownedBy(paths: readonly string[], raw: (path: string) => string): Owned | undefined {
+  if (paths.length === 0) return undefined;
+  const owner = ownerOf(raw(paths[0]!));
+  const dir = dirOf(paths[0]!);
+  if (!owner.startsWith('s:')) return undefined;
+  for (const path of paths) if (ownerOf(raw(path)) !== owner || dirOf(path) !== dir) return undefined;
+  return { owner, dir };
 }
 
 /**
@@ -625,9 +723,12 @@ export function writeManifest(
   }
   const sliceNames = kept;
   const papers: Record<string, [number, 0 | 1]> = {};
+  const owned: Record<string, [number, string, string]> = {};
   for (const name of kept) {
     const info = previous!.manifest.files.sliceInfo(name);
-    if (info) papers[name] = [info[0], info[1] ? 1 : 0];
+    if (!info) continue;
+    if (info[2] === undefined) papers[name] = [info[0], info[1] ? 1 : 0];
+    else owned[name] = [info[0], info[2].owner, info[2].dir];
   }
   for (const name of names) {
     const paths = (members.get(name) ?? []).sort();
@@ -647,6 +748,10 @@ export function writeManifest(
     sliceNames.push(name);
     if (name.startsWith(PAPER_SLICES))
       papers[name] = [paths.length, paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0];
+    else if (days.length === 0) {
+      const by = ownedBy(paths, (path) => m.files.raw(path)!);
+      if (by !== undefined) owned[name] = [paths.length, by.owner, by.dir];
+    }
   }
   sliceNames.sort();
   const head: Head = {
@@ -656,6 +761,7 @@ export function writeManifest(
     ...(m.rising ? { rising: m.rising } : {}),
     files: Object.fromEntries(sliceNames.map((name) => [name, m.files.get(name)!])),
     papers: Object.fromEntries(Object.entries(papers).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    owned: Object.fromEntries(Object.entries(owned).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -713,6 +819,14 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         files.defer(name, () => read(name), info[0], info[1] === 1);
         continue;
       }
+      const owned = head.owned?.[name];
+      if (owned !== undefined) {
+        // Read and parsed when one of its files is looked up; else taken over whole (inheritOwned).
+        if (!Array.isArray(owned) || typeof owned[1] !== 'string' || typeof owned[2] !== 'string')
+          return undefined;
+        files.defer(name, () => read(name), owned[0], false, { owner: owned[1], dir: owned[2] });
+        continue;
+      }
       const bytes = read(name);
       if (!bytes) return undefined;
       const slice = JSON.parse(bytes.toString()) as Slice;
@@ -728,11 +842,10 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         waiting.set(ranked, list);
         days.push(...list);
       }
-      const paths = readLines(slice.files, (path, v) => {
-        files.setRaw(path, v);
-        slices.ofPath.set(path, name);
-      });
-      slices.noteSlice(name, paths);
+      slices.noteSlice(
+        name,
+        readLines(slice.files, (path, v) => files.setRaw(path, v)),
+      );
     }
     days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
     return {

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import { contentHash, readManifest } from '../../src/site/manifest.js';
+import { segmentOf } from '../../src/site/search-index.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
@@ -584,6 +585,51 @@ test('one new day parses only the paper slices of the pages it renders; one that
       line.startsWith('papers/2105.00004.html\t'),
     ),
   );
+});
+
+test("one new day parses only the owned slices of the search segment it rebuilds; an older segment's are kept unread, one that does not parse makes the build full", async () => {
+  // Days back to December 2020: the sample days' search segment and older ones.
+  const db = makeStore('owned.db', [...sampleDigests(), ...moreDays(120)]);
+  const out = join(dir, 'public-owned');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const head = () =>
+    JSON.parse(readFileSync(join(out, MANIFEST_PATH), 'utf8')) as {
+      owned: Record<string, [number, string, string]>;
+    };
+  const open = segmentOf('2021-07-01', '2021-07-01');
+  const owners = new Set(Object.values(head().owned).map(([, owner]) => owner));
+  assert.ok(owners.has(`s:${open}`), [...owners].join(' '));
+  assert.ok(owners.size >= 3, [...owners].join(' '));
+  // A slice of an older segment's chunks (its summary file is read back by every build).
+  const older = Object.entries(head().owned).find(
+    ([, [, owner, folder]]) => owner !== `s:${open}` && folder.startsWith('assets/search/'),
+  )!;
+  const olderName = older[0].slice('.hotpapers/manifest/'.length);
+  const { path: olderPath, broken } = breakSlice(out, olderName, 30);
+  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9301', 10, 40)])])]);
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.warnings, []);
+  assert.equal(second.full, false);
+  assert.ok(readFileSync(olderPath).equals(broken), 'kept unparsed');
+  assert.ok(older[0] in head().owned, 'still listed, with its owner');
+  assert.ok(
+    second.writtenPaths.some((p) => p.startsWith(`assets/search/${open}/`)),
+    second.writtenPaths.join(' '),
+  );
+  // The open segment's slices are parsed when it is rebuilt: one that does not parse makes the
+  // build full, and the full build writes every slice again.
+  const openSlice = Object.entries(head().owned).find(
+    ([, [, owner, folder]]) => owner === `s:${open}` && folder.startsWith('assets/search/'),
+  )![0];
+  breakSlice(out, openSlice.slice('.hotpapers/manifest/'.length), 30);
+  addDays(db, [digest('2021-07-02', [ranked(1, paper('2107.00002'), [post('x', '9302', 10, 40)])])]);
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, true);
+  assert.ok(
+    third.warnings.some((w) => w.includes(`${openSlice} does not parse; the site is built in full`)),
+    third.warnings.join('\n'),
+  );
+  assert.ok(JSON.parse(readFileSync(olderPath, 'utf8')).files.length > 0, 'written whole again');
 });
 
 test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
