@@ -376,7 +376,9 @@ export function buildGeneration(
   stats.warnings.push(...listed.warnings);
   let refs = listed.refs;
   const prevDays = new Map((prev?.days ?? []).map((d) => [d.day, d]));
-  const prevNav = navOf(prev?.days.map((d) => d.day) ?? []);
+  const prevNames = prev?.days.map((d) => d.day) ?? [];
+  /** A day's neighbours in the previous generation (undefined when it had not the day). */
+  const prevNav = (day: string) => navIn(prevNames, day);
   const changes = source.changes(prev?.marks);
   // "This week" / "This month" in the navigation: stable pages that always show the current
   // window, so the shell of every page is the same from one week to the next (a kept day page
@@ -395,8 +397,7 @@ export function buildGeneration(
     for (const d of prev?.days ?? [])
       if (d.digest.papers.some((r) => changes.enriched!.has(r.paper.id))) enrichedDays.add(d.day);
   const planReload = () => {
-    const nav = navOf(refs.map((r) => r.day));
-    for (const r of refs) {
+    refs.forEach((r, i) => {
       const before = prevDays.get(r.day);
       // The store cannot say what changed since the last build: redo every day and paper.
       if (
@@ -407,9 +408,13 @@ export function buildGeneration(
       ) {
         contentChanged.add(r.day);
         reload.add(r.day);
-      } else if (enrichedDays.has(r.day) || prevNav.get(r.day)?.join() !== nav.get(r.day)?.join())
+        return;
+      }
+      // A pager changes with its neighbours (compared in place: a map of every day's costs more).
+      const was = prevNav(r.day);
+      if (enrichedDays.has(r.day) || was?.[0] !== refs[i - 1]?.day || was?.[1] !== refs[i + 1]?.day)
         reload.add(r.day);
-    }
+    });
   };
   planReload();
 
@@ -548,7 +553,7 @@ export function buildGeneration(
       `d:${day.day}`,
     );
   };
-  const navNow = navOf(refs.map((r) => r.day));
+  const namesNow = refs.map((r) => r.day);
   // A full build makes its search index on a thread of its own, from the fragments as they come.
   const searchThread =
     hashLater && reload.size >= searchThreadPolicy.minDays
@@ -567,7 +572,7 @@ export function buildGeneration(
     summaries.set(dayName, summary);
     appearances.add(summary);
     const ctx = ctxOf(slice);
-    renderDay(slice, navNow.get(dayName)!);
+    renderDay(slice, navIn(namesNow, dayName)!);
     const docs: string[] = [];
     for (const r of slice.day.digest.papers) {
       const e = slice.enrichments?.get(r.paper.id);
@@ -612,7 +617,7 @@ export function buildGeneration(
     const nav = navOf(refs.map((r) => r.day));
     for (const r of refs) {
       const want = nav.get(r.day)!;
-      const had = navUsed.get(r.day) ?? prevNav.get(r.day)?.join();
+      const had = navUsed.get(r.day) ?? prevNav(r.day)?.join();
       if (had === want.join()) continue;
       const slice = source.loadDay(r);
       stats.daysLoaded++;
@@ -651,17 +656,18 @@ export function buildGeneration(
   renderedPapers.clear();
 
   /** Keep the previous generation's file at `path` unchanged, with its entry. */
-  const keepPrevious = (path: string) => {
-    if (!out.keep(path)) throw new StaleGenerationError(`${path} is missing from the previous site`);
+  const keepPrevious = (path: string, held = prev!.files.raw(path)) => {
+    if (held === undefined || !out.keep(path))
+      throw new StaleGenerationError(`${path} is missing from the previous site`);
     stats.kept++;
-    files.copy(prev!.files, path);
+    files.setRaw(path, held);
   };
   /** Keep every file of the previous generation that `owner` made, unchanged. */
   const keepOwned = (owner: string) => {
     if (!prev) return;
     // No paper page has another owner: the paper slices not parsed are not looked at.
     for (const [path, v] of prev.files.heldEntries())
-      if (ownerOf(v) === owner && !files.has(path)) keepPrevious(path);
+      if (ownerOf(v) === owner && !files.has(path)) keepPrevious(path, v);
   };
 
   // 4. Every list page, from the ListDays and the list view.
@@ -763,9 +769,10 @@ export function buildGeneration(
   for (const d of days) {
     const path = `${FRAGMENTS}/${d.day}.txt`;
     if (fragments.has(d.day)) continue;
-    if (!prev?.files.has(path) || !out.keep(path))
+    const held = prev?.files.raw(path);
+    if (held === undefined || !out.keep(path))
       throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
-    files.copy(prev.files, path);
+    files.setRaw(path, held);
   }
   // A segment kept whole takes its owned slices over unread (inheritOwned), when the output can
   // keep files without naming them; else each of its files is kept by name, as are those held
@@ -865,7 +872,7 @@ export function buildGeneration(
           continue;
         }
       }
-      keepPrevious(path);
+      keepPrevious(path, v);
     }
   }
   function failedOnly(id: string): boolean {
@@ -922,6 +929,18 @@ export function buildGeneration(
   stats.days = days.length;
   stats.papers = view.state.papers;
   return stats;
+}
+
+/** Newer and older neighbour of `day` in a newest-first list of days; undefined when not in it. */
+function navIn(order: readonly string[], day: string): [string | undefined, string | undefined] | undefined {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (order[mid]! > day) lo = mid + 1;
+    else hi = mid;
+  }
+  return order[lo] === day ? [order[lo - 1], order[lo + 1]] : undefined;
 }
 
 /** Newer and older neighbour of each day in a newest-first list. */

@@ -297,6 +297,11 @@ export class FileTable {
     return this.mapOf(path).get(path);
   }
 
+  /** Hold an entry read from a slice parsed whole (never a paper page's nor an owned slice's). */
+  load(path: string, value: string): void {
+    this.entries.set(path, value);
+  }
+
   /** Set `path`'s entry from its held form (a `raw` of some table). */
   setRaw(path: string, value: string): void {
     const map = this.mapOf(path);
@@ -610,8 +615,8 @@ function dirOf(path: string): string {
 }
 
 /**
- * Whether the slice of `paths` is an owned one: files of one folder, all of one search segment
- * (owner `s:…`), as the chunks in a segment's folder are. The head lists each with its owner and
+ * Whether the slice of `paths` is an owned one: files of one search segment (owner `s:ID`), all
+ * in its own folder (`…/ID/`), as its chunks are. The head lists each with its owner and
  * folder, and a build reads one only when it looks up one of its files or rebuilds its segment:
  * a segment kept whole takes its owned slices over unread (FileTable.inheritOwned). At 3,000
  * days the segments have about 12,000 files, most of the entries besides the paper pages.
@@ -620,7 +625,9 @@ function ownedBy(paths: readonly string[], raw: (path: string) => string): Owned
   if (paths.length === 0) return undefined;
   const owner = ownerOf(raw(paths[0]!));
   const dir = dirOf(paths[0]!);
-  if (!owner.startsWith('s:')) return undefined;
+  // Its folder is named after it: a lookup elsewhere (a segment's summary, a day's fragment) never
+  // has to look for an owned slice.
+  if (!owner.startsWith('s:') || !dir.endsWith(`/${owner.slice(2)}/`)) return undefined;
   for (const path of paths) if (ownerOf(raw(path)) !== owner || dirOf(path) !== dir) return undefined;
   return { owner, dir };
 }
@@ -844,7 +851,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       }
       slices.noteSlice(
         name,
-        readLines(slice.files, (path, v) => files.setRaw(path, v)),
+        readLines(slice.files, (path, v) => files.load(path, v)),
       );
     }
     days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
