@@ -34,6 +34,18 @@ export interface FeedSpec {
 }
 
 const rfc3339 = (iso: string) => new Date(iso).toISOString().replace(/\.000Z$/, 'Z');
+
+/** An item's content escaped for XML: Atom and RSS both carry it, and it is most of a feed's bytes. */
+const escapedContent = new WeakMap<FeedItem, string>();
+
+function contentXml(item: FeedItem): string {
+  let text = escapedContent.get(item);
+  if (text === undefined) {
+    text = escapeXml(item.contentHtml);
+    escapedContent.set(item, text);
+  }
+  return text;
+}
 const rfc822 = (iso: string) => new Date(iso).toUTCString();
 
 /** The feed as Atom 1.0. */
@@ -60,7 +72,7 @@ export function atomFeed(spec: FeedSpec): string {
       `<updated>${rfc3339(item.updated)}</updated>`,
       item.summary ? `<summary type="text">${escapeXml(item.summary)}</summary>` : '',
       ...(item.tags ?? []).map((t) => `<category term="${escapeXml(t)}"/>`),
-      `<content type="html">${escapeXml(item.contentHtml)}</content>`,
+      `<content type="html">${contentXml(item)}</content>`,
       '</entry>',
     );
   }
@@ -91,7 +103,7 @@ export function rssFeed(spec: FeedSpec): string {
       `<guid isPermaLink="${item.id === item.url ? 'true' : 'false'}">${escapeXml(item.id)}</guid>`,
       `<pubDate>${rfc822(item.published)}</pubDate>`,
       ...(item.tags ?? []).map((t) => `<category>${escapeXml(t)}</category>`),
-      `<description>${escapeXml(item.contentHtml)}</description>`,
+      `<description>${contentXml(item)}</description>`,
       '</item>',
     );
   }
