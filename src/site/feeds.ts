@@ -34,10 +34,12 @@ export interface FeedSpec {
 }
 
 const rfc3339 = (iso: string) => new Date(iso).toISOString().replace(/\.000Z$/, 'Z');
+const rfc822 = (iso: string) => new Date(iso).toUTCString();
 
-/** An item's content escaped for XML: Atom and RSS both carry it, and it is most of a feed's bytes. */
+/** Items' contents escaped for XML, by item. */
 const escapedContent = new WeakMap<FeedItem, string>();
 
+/** An item's content escaped for XML, once: Atom and RSS both carry it, and it is most of a feed's bytes. */
 function contentXml(item: FeedItem): string {
   let text = escapedContent.get(item);
   if (text === undefined) {
@@ -46,7 +48,6 @@ function contentXml(item: FeedItem): string {
   }
   return text;
 }
-const rfc822 = (iso: string) => new Date(iso).toUTCString();
 
 /** The feed as Atom 1.0. */
 export function atomFeed(spec: FeedSpec): string {

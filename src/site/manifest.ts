@@ -88,7 +88,7 @@ interface Owned {
   dir: string;
 }
 
-/** A slice not parsed yet: how to read its bytes, its number of entries, whether one uses math, whose it is (an owned slice). */
+/** A slice not parsed yet: how to read its bytes, its count of entries, whether one uses math, and an owned one's owner. */
 interface Unread {
   read: () => Buffer | undefined;
   count: number;
@@ -127,7 +127,7 @@ export class FileTable {
   private readonly parsedOwned = new Map<string, string[]>();
   /** Paper slices of which this table was given an entry (inherit leaves them out). */
   private readonly paperSlicesSet = new Set<string>();
-  /** Told each paper slice parsed, with its paths. */
+  /** Told each paper or owned slice parsed, with its paths. */
   private readonly onParse: ((slice: string, paths: string[]) => void) | undefined;
   /** Paths given an entry through `set`, when asked for (trackSets); copied entries are not. */
   private sets: string[] | undefined;
@@ -175,7 +175,7 @@ export class FileTable {
     if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
   }
 
-  /** The number of entries of slice `name`, whether one uses math and an owned slice's owner and folder, when it was deferred. */
+  /** A deferred slice's count of entries, whether one uses math, and an owned one's owner and folder. */
   sliceInfo(name: string): [number, boolean, Owned | undefined] | undefined {
     return this.info.get(name);
   }
