@@ -279,3 +279,53 @@ test('a paper slice read is parsed when one of its pages is first asked for, and
   assert.throws(() => next.has('papers/C.html'), StaleGenerationError);
   assert.throws(() => [...prev.files.paths()], StaleGenerationError);
 });
+
+test("a search segment's chunk slices are owned ones: read unparsed, taken over whole, parsed when one of their files is looked up", () => {
+  const { may, april, files } = mayAndApril();
+  // Segment S1's chunks in its own folder (two slices: b0…63 and b64…), and its summary beside
+  // the others' (a shared folder: never an owned slice).
+  for (let i = 0; i < 70; i++) files.set(`assets/search/S1/b${i}.js`, [`h${i}`, 's:S1', 0]);
+  files.set('assets/search/S2/b0.js', ['s2', 's:S2', 0]);
+  files.set('.hotpapers/search/S1.json', ['sum1', 's:S1', 0]);
+  files.set('assets/search/meta.js', ['meta', '', 0]);
+  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
+  const folder = new Map<string, Buffer>();
+  writeInto(
+    folder,
+    { ...base, days: [may, april], files },
+    { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' },
+  );
+  const head = JSON.parse(folder.get(MANIFEST_PATH)!.toString()) as {
+    owned: Record<string, [number, string, string]>;
+  };
+  assert.deepEqual(head.owned, {
+    [`${MANIFEST_DIR}/files-assets-search-S1-b0.json`]: [64, 's:S1', 'assets/search/S1/'],
+    [`${MANIFEST_DIR}/files-assets-search-S1-b1.json`]: [6, 's:S1', 'assets/search/S1/'],
+    [`${MANIFEST_DIR}/files-assets-search-S2-b0.json`]: [1, 's:S2', 'assets/search/S2/'],
+  });
+  // S1's first slice and S2's no longer parse: only a lookup of one of their files may read them.
+  const cut = (name: string) =>
+    folder.set(`${MANIFEST_DIR}/${name}`, Buffer.from('{"days":[],"files":["ass'));
+  cut('files-assets-search-S1-b0.json');
+  cut('files-assets-search-S2-b0.json');
+  const prev = readManifest((path) => folder.get(path))!;
+  assert.ok(prev, 'read without parsing the owned slices');
+  assert.equal(prev.files.hash('.hotpapers/search/S1.json'), 'sum1');
+  assert.equal(prev.files.hash('assets/search/meta.js'), 'meta');
+  assert.equal(prev.files.hash('assets/search/S1/b65.js'), 'h65', 'its own slice parsed, not the other');
+
+  // S1 kept whole: its slice not parsed is taken over (64 entries), the one parsed is named.
+  const next = new FileTable();
+  const taken = next.inheritOwned(prev.files, 's:S1');
+  assert.equal(taken.count, 64);
+  assert.deepEqual(
+    taken.parsed.sort(),
+    ['b64', 'b65', 'b66', 'b67', 'b68', 'b69'].map((b) => `assets/search/S1/${b}.js`),
+  );
+  assert.equal(next.size, 64);
+  // S2 is rebuilt or gone: parsing what the next table did not take over reads its slice.
+  assert.throws(() => prev.files.parseOwned(next), StaleGenerationError);
+  // A lookup outside the owned folders reads no owned slice; one inside reads its own.
+  assert.equal(next.has('assets/search/meta.js'), false);
+  assert.throws(() => next.has('assets/search/S1/b3.js'), StaleGenerationError);
+});
