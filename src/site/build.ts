@@ -776,7 +776,7 @@ export function buildGeneration(
   }
   // A segment kept whole takes its owned slices over unread (inheritOwned), when the output can
   // keep files without naming them; else each of its files is kept by name, as are those held
-  // parsed (listed here, or parsed since: its summary file's slice, when read back, may be one).
+  // parsed (listed here, or named by inheritOwned when parsed since).
   if (prev && !out.keepUnread) prev.files.parseOwned();
   const segmentFiles = new Map<string, string[]>();
   for (const [path, v] of prev?.files.heldEntries() ?? []) {
