@@ -120,6 +120,20 @@ function mayAndApril(): { may: ManifestDay; april: ManifestDay; files: FileTable
   return { may: manifestDay('2021-05-03', ['A', 'B']), april: manifestDay('2021-04-05', ['C']), files };
 }
 
+/** What each test's manifest carries besides its days and files. */
+const BASE = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
+
+/** The May and April days with `files` (mayAndApril's, and any added), written whole into a new folder. */
+function writeMayAndApril(may: ManifestDay, april: ManifestDay, files: FileTable): Map<string, Buffer> {
+  const folder = new Map<string, Buffer>();
+  writeInto(
+    folder,
+    { ...BASE, days: [may, april], files },
+    { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' },
+  );
+  return folder;
+}
+
 /** `folder` holds, slice for slice, what a whole write of `m` (its entries but the slices) gives. */
 function assertWholeWrite(folder: Map<string, Buffer>, m: Manifest, latest: Record<string, string>): void {
   const whole = new Map<string, Buffer>();
@@ -146,8 +160,7 @@ test('the days read back are the days written: every field of every ranked paper
   const files = new FileTable();
   files.set('days/2021-06-09.html', ['h1', 'd:2021-06-09', 0]);
   const folder = new Map<string, Buffer>();
-  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
-  writeInto(folder, { ...base, days: [b, a], files }, {});
+  writeInto(folder, { ...BASE, days: [b, a], files }, {});
   const back = readManifest((path) => folder.get(path));
   assert.deepEqual(back?.days, [b, a]);
   // The first papers of both days are in cs.LG alone: one array serves both.
@@ -162,10 +175,9 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   files.set('page/1.html', ['i1', '', 0, 'key one']);
   files.set('page/70.html', ['i70', '', 0, 'key seventy']);
   files.set('old/1.html', ['o1', '', 0]);
-  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
   const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05', D: '2021-03-01' };
   const folder = new Map<string, Buffer>();
-  writeInto(folder, { ...base, days: [may, april, march], files }, latest1);
+  writeInto(folder, { ...BASE, days: [may, april, march], files }, latest1);
   const read: string[] = [];
   const prev = readManifest((path) => {
     read.push(path);
@@ -192,11 +204,11 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   const keptDays = prev.days.filter((d) => d.day !== '2021-03-01');
   const latest2 = { ...latest1, A: '2021-07-01', E: '2021-07-01' };
   const days = [july, ...keptDays];
-  const { put, kept } = writeInto(folder, { ...base, days, files: next }, latest2, prev);
+  const { put, kept } = writeInto(folder, { ...BASE, days, files: next }, latest2, prev);
   const rankedRead = read.filter((path) => path.includes('/ranked-'));
 
   // The same folder as a whole write of that generation gives, slice for slice.
-  assertWholeWrite(folder, { ...base, days, files: next }, latest2);
+  assertWholeWrite(folder, { ...BASE, days, files: next }, latest2);
   // A's thumbnail, unchanged, followed A from May's slice to July's.
   assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
   assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
@@ -224,10 +236,9 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
 test('told which papers moved, the manifest looks only at the entries the build set, and gives the bytes of a whole write', () => {
   const { may, april, files } = mayAndApril();
   files.set('old/1.html', ['o1', '', 0]);
-  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
   const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' };
   const folder = new Map<string, Buffer>();
-  writeInto(folder, { ...base, days: [may, april], files }, latest1);
+  writeInto(folder, { ...BASE, days: [may, april], files }, latest1);
   const prev = readManifest((path) => folder.get(path))!;
 
   // A July day ranks A again: the build renders A's page and thumbnail again (set, the
@@ -244,22 +255,16 @@ test('told which papers moved, the manifest looks only at the entries the build 
   const latest2 = { ...latest1, A: '2021-07-01' };
   const days = [july, may, april];
   const absent = [...prev.files.paths()].filter((path) => !next.has(path));
-  writeInto(folder, { ...base, days, files: next }, latest2, prev, { moved: (id) => id === 'A', absent });
+  writeInto(folder, { ...BASE, days, files: next }, latest2, prev, { moved: (id) => id === 'A', absent });
 
-  assertWholeWrite(folder, { ...base, days, files: next }, latest2);
+  assertWholeWrite(folder, { ...BASE, days, files: next }, latest2);
   assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
   assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of the file gone, left empty');
 });
 
 test('a paper slice read is parsed when one of its pages is first asked for, and can be taken over whole, unparsed', () => {
   const { may, april, files } = mayAndApril();
-  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
-  const folder = new Map<string, Buffer>();
-  writeInto(
-    folder,
-    { ...base, days: [may, april], files },
-    { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' },
-  );
+  const folder = writeMayAndApril(may, april, files);
   const whole = readManifest((path) => folder.get(path))!;
   // C's slice (its page uses math) no longer parses: nothing below may parse it but where said.
   folder.set(`${MANIFEST_DIR}/papers-C.json`, Buffer.from('{"days":[],"files":["papers/C.html'));
@@ -288,13 +293,7 @@ test("a search segment's chunk slices are owned ones: read unparsed, taken over 
   files.set('assets/search/S2/b0.js', ['s2', 's:S2', 0]);
   files.set('.hotpapers/search/S1.json', ['sum1', 's:S1', 0]);
   files.set('assets/search/meta.js', ['meta', '', 0]);
-  const base = { version: MANIFEST_VERSION, engine: 'e', marks: { digests: 1 } } as const;
-  const folder = new Map<string, Buffer>();
-  writeInto(
-    folder,
-    { ...base, days: [may, april], files },
-    { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05' },
-  );
+  const folder = writeMayAndApril(may, april, files);
   const head = JSON.parse(folder.get(MANIFEST_PATH)!.toString()) as {
     owned: Record<string, [number, string, string]>;
   };
