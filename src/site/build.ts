@@ -81,6 +81,8 @@ import {
 import {
   contentHash,
   FileTable,
+  FRAGMENTS,
+  fragmentPath,
   MANIFEST_PATH,
   MANIFEST_VERSION,
   type Manifest,
@@ -136,8 +138,6 @@ export type SiteFiles = Map<string, string | Buffer>;
 
 /** Site path of the marker that tells the writer a folder holds a hotpapers site. */
 export const SITE_MARKER = '.hotpapers-site';
-/** Folder of the per-day search fragments (one line `paperId\tSearchEntry JSON` per ranked paper). */
-const FRAGMENTS = '.hotpapers/search';
 
 /** Where a generation goes: files written fresh, or kept from the previous generation. */
 export interface GenerationOutput {
@@ -604,7 +604,7 @@ export function buildGeneration(
     const fragment = docs.join('\n');
     searchThread?.add(dayName, fragment);
     put(
-      `${FRAGMENTS}/${dayName}.txt`,
+      fragmentPath(dayName),
       hashLater ? fragment : Buffer.from(fragment),
       `d:${dayName}`,
       false,
@@ -766,14 +766,6 @@ export function buildGeneration(
   }
   // The search index, a time segment at a time (search-build.ts): a segment whose days'
   // fragments and re-ranked papers did not change is kept whole, unread.
-  for (const d of days) {
-    const path = `${FRAGMENTS}/${d.day}.txt`;
-    if (fragments.has(d.day)) continue;
-    const held = prev?.files.raw(path);
-    if (held === undefined || !out.keep(path))
-      throw new StaleGenerationError(`the search fragment of ${d.day} is missing`);
-    files.setRaw(path, held);
-  }
   // A segment kept whole takes its owned slices over unread (inheritOwned), when the output can
   // keep files without naming them; else each of its files is kept by name, as are those held
   // parsed (listed here, or named by inheritOwned when parsed since).
@@ -786,8 +778,16 @@ export function buildGeneration(
     if (list) list.push(path);
     else segmentFiles.set(owner, [path]);
   }
-  /** The content hash of a day's search fragment (a segment's key is made from them). */
-  const fragmentHash = (day: string) => files.hash(`${FRAGMENTS}/${day}.txt`)!;
+  /**
+   * The content hash of a day's search fragment (a segment's key is made from them): a kept
+   * day's is in its head, so no day-file slice of the history is read for it. The fragments
+   * not written here are kept in step 5 with the rest of their days' files.
+   */
+  const fragmentHash = (day: string) => {
+    const hash = fragments.has(day) ? files.hash(fragmentPath(day)) : summaries.get(day)?.fragment;
+    if (!hash) throw new StaleGenerationError(`the search fragment of ${day} is missing`);
+    return hash;
+  };
   // The segments the search thread did not make are made here, from the fragments read back:
   // first wait for the writer thread to write (and hash) them.
   const unmade = threaded ? threaded.rebuild : dayNames;
@@ -797,7 +797,7 @@ export function buildGeneration(
     ...buildSearchSegments(unmade, dayNames[0] ?? '', masks, FRAGMENTS, {
       // A fragment rendered again with the same bytes was kept, not written: it is the previous one.
       fragment: (day) => {
-        const path = `${FRAGMENTS}/${day}.txt`;
+        const path = fragmentPath(day);
         const data = (fragments.has(day) ? out.readCurrent(path) : undefined) ?? out.readPrevious(path);
         if (data === undefined) throw new StaleGenerationError(`the search fragment of ${day} is missing`);
         return data;

@@ -2,11 +2,15 @@
  * The engine's manifest, in slices: what a generation remembers for the next build.
  *
  * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
- *   rising signature, the hash of each slice file, and each paper slice's count of entries and
- *   whether one uses math (so neither needs the slice parsed). Written last, on every build.
+ *   rising signature, the hash of each slice file, and each deferred (paper or day-file) slice's
+ *   count of entries and whether one uses math (so neither needs the slice parsed). Written
+ *   last, on every build.
  * - `.hotpapers/manifest/days-YYYY-MM.json`: the heads of one month's days (date, digest row
- *   fingerprint, counts), the files those days own (day page, search fragment, thumbnails) and
- *   the thumbnails of the papers whose latest ranking is in that month.
+ *   fingerprint, search fragment hash, counts), the thumbnails those days own and those of the
+ *   papers whose latest ranking is in that month.
+ * - `.hotpapers/manifest/dayfiles-YYYY-MM.json`: the pages and search fragments of that month's
+ *   days (dayFileSlice). Like a paper slice, it is parsed only when one of its files is looked up,
+ *   and taken over unparsed otherwise: one new day does not read the history's day files.
  * - `.hotpapers/manifest/ranked-YYYY-MM.json`: the ranked papers of that month's days (as rows)
  *   and their packed author lines. A build reads one only when it looks at those papers (a day
  *   of the month is shown or reloaded): a day's list pages are made from the list state
@@ -25,9 +29,9 @@
  * so reading one is a split, not a decode. Writing compares the generation with the one read:
  * only a slice whose days or entries changed is serialised and handed to `put` (and kept when
  * its bytes turn out the same); the others are kept as they are, unread. A new day writes its
- * month's slice (and its neighbour's), the paper slices of the papers it ranks, the slices of the
- * list pages it changed and the head,
- * and the work of writing does not grow with the length of the history.
+ * month's slices (and its neighbour's), the paper slices of the papers it ranks, the slices of
+ * the list pages it changed and the head, and the work of writing does not grow with the length
+ * of the history.
  */
 
 import { createHash, hash as digestOf } from 'node:crypto';
@@ -41,7 +45,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 8;
+export const MANIFEST_VERSION = 9;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -52,8 +56,42 @@ export function contentHash(data: Buffer | readonly Buffer[]): string {
   return hasher.digest('base64');
 }
 
-/** A ListDay with the fingerprint of the digest row it was made from. */
-export type ManifestDay = ListDay & { fingerprint: string };
+/**
+ * A ListDay with the fingerprint of the digest row it was made from, and (read from a manifest)
+ * the content hash of its search fragment: a search segment's key is made from its days' hashes
+ * without reading their day-file slices.
+ */
+export type ManifestDay = ListDay & { fingerprint: string; fragment?: string };
+
+/** Folder of the days' search fragments (site path). */
+export const FRAGMENTS = '.hotpapers/search';
+
+/** Site path of a day's search fragment. */
+export function fragmentPath(day: string): string {
+  return `${FRAGMENTS}/${day}.txt`;
+}
+
+/** A day's own files: its page (`days/DAY.html`) and its search fragment; the day is group 1. */
+const DAY_FILE = /^(?:days\/|\.hotpapers\/search\/)(\d{4}-\d{2})-\d{2}\.(?:html|txt)$/;
+
+/** What the name of every day-file slice starts with. */
+const DAY_FILE_SLICES = `${MANIFEST_DIR}/dayfiles-`;
+
+/**
+ * The day-file slice of a day's page or search fragment (its month's), undefined for any other
+ * path. It follows from the path alone, as a paper slice does, so a lookup parses that slice only.
+ */
+export function dayFileSlice(path: string): string | undefined {
+  const m = DAY_FILE.exec(path);
+  return m ? dayFileSliceOf(m[1]!) : undefined;
+}
+
+const dayFileSliceOf = remembered((month) => `${DAY_FILE_SLICES}${slug(month)}.json`);
+
+/** Whether slice `name` is read only when needed (a paper or day-file slice). */
+function isDeferred(name: string): boolean {
+  return name.startsWith(PAPER_SLICES) || name.startsWith(DAY_FILE_SLICES);
+}
 
 /** Per site path: [content hash, owner, uses math (1) or not (0), and for a list page its key]. */
 export type FileEntry = [string, string, 0 | 1] | [string, string, 0 | 1, string];
@@ -110,13 +148,16 @@ export class StaleGenerationError extends Error {}
  * The paper pages, most of a site's files, are held apart, per paper slice. A table read from a
  * manifest parses a paper slice when one of its paths is first asked for, and a table can take
  * over another's unparsed slices whole (inherit): one new day's build then neither parses nor
- * copies the pages of papers it did not touch. Every method answers as if all were parsed.
+ * copies the pages of papers it did not touch. A month's day pages and fragments (day-file
+ * slices) are deferred and taken over the same way. Every method answers as if all were parsed.
  */
 export class FileTable {
   private readonly entries = new Map<string, string>();
   private readonly papers = new Map<string, string>();
-  /** Paper and owned slices not parsed yet, by slice name. */
+  /** Paper, day-file and owned slices not parsed yet, by slice name. */
   private readonly unread = new Map<string, Unread>();
+  /** How many day-file slices are not parsed yet (a lookup of a day's file parses its month's). */
+  private unreadDays = 0;
   /** Per folder, how many unread owned slices hold its files (a lookup outside `papers/` parses one only in those). */
   private readonly ownedDirs = new Map<string, number>();
   /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is. */
@@ -125,8 +166,8 @@ export class FileTable {
   private readonly ownedSlices = new Map<string, string[]>();
   /** The paths of each owned slice parsed. */
   private readonly parsedOwned = new Map<string, string[]>();
-  /** Paper slices of which this table was given an entry (inherit leaves them out). */
-  private readonly paperSlicesSet = new Set<string>();
+  /** Paper and day-file slices of which this table was given an entry (inherit leaves them out). */
+  private readonly slicesSet = new Set<string>();
   /** Told each paper or owned slice parsed, with its paths. */
   private readonly onParse: ((slice: string, paths: string[]) => void) | undefined;
   /** Paths given an entry through `set`, when asked for (trackSets); copied entries are not. */
@@ -157,7 +198,7 @@ export class FileTable {
 
   /**
    * Hold slice `name` unread (`read` gives its bytes as written; `count` entries, math in some):
-   * a paper slice, or with `owned` an owned slice.
+   * a paper or day-file slice, or with `owned` an owned slice.
    */
   defer(name: string, read: () => Buffer | undefined, count: number, math: boolean, owned?: Owned): void {
     this.hold(name, owned ? { read, count, math, owned } : { read, count, math });
@@ -171,6 +212,7 @@ export class FileTable {
 
   private hold(name: string, u: Unread): void {
     this.unread.set(name, u);
+    if (name.startsWith(DAY_FILE_SLICES)) this.unreadDays++;
     const dir = u.owned?.dir;
     if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
   }
@@ -181,13 +223,14 @@ export class FileTable {
   }
 
   /**
-   * Take over `from`'s paper slices not parsed yet, and of which this table has no entry: the
-   * same as copying each of their entries, without parsing them. The number of entries taken.
+   * Take over `from`'s paper and day-file slices not parsed yet, and of which this table has no
+   * entry: the same as copying each of their entries, without parsing them. The number of
+   * entries taken.
    */
   inherit(from: FileTable): number {
     let n = 0;
     for (const [name, u] of from.unread) {
-      if (u.owned || this.paperSlicesSet.has(name) || this.unread.has(name)) continue;
+      if (u.owned || this.slicesSet.has(name) || this.unread.has(name)) continue;
       this.hold(name, u);
       n += u.count;
     }
@@ -224,6 +267,8 @@ export class FileTable {
     const u = this.unread.get(name);
     if (u === undefined) return;
     this.unread.delete(name);
+    const days = name.startsWith(DAY_FILE_SLICES);
+    if (days) this.unreadDays--;
     const dir = u.owned?.dir;
     if (dir !== undefined) {
       const left = this.ownedDirs.get(dir)! - 1;
@@ -239,10 +284,10 @@ export class FileTable {
       lines = undefined;
     }
     if (!Array.isArray(lines)) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
-    const into = u.owned ? this.entries : this.papers;
+    const into = u.owned || days ? this.entries : this.papers;
     const paths = readLines(lines as string[], (path, v) => into.set(path, v));
     if (u.owned) this.parsedOwned.set(name, paths);
-    else this.paperSlicesSet.add(name);
+    else this.slicesSet.add(name);
     this.onParse?.(name, paths);
   }
 
@@ -250,12 +295,17 @@ export class FileTable {
     for (const name of [...this.unread.keys()]) this.parseSlice(name);
   }
 
-  /** The map holding `path`'s entry (its paper or owned slice parsed first). */
+  /** The map holding `path`'s entry (its paper, day-file or owned slice parsed first). */
   private mapOf(path: string): Map<string, string> {
     if (!isPaperPath(path)) {
-      // Not held parsed: it can only be in the owned slice its path names (owned entries are never in a month's).
-      if (this.ownedDirs.size > 0 && !this.entries.has(path) && this.ownedDirs.has(dirOf(path)))
-        this.parseSlice(groupSlice(path));
+      if ((this.unreadDays > 0 || this.ownedDirs.size > 0) && !this.entries.has(path)) {
+        // Not held parsed: it can only be in the day-file or owned slice its path names.
+        if (this.unreadDays > 0) {
+          const slice = dayFileSlice(path);
+          if (slice !== undefined) this.parseSlice(slice);
+        }
+        if (this.ownedDirs.size > 0 && this.ownedDirs.has(dirOf(path))) this.parseSlice(groupSlice(path));
+      }
       return this.entries;
     }
     if (this.unread.size > 0) this.parseSlice(paperSlice(path));
@@ -297,7 +347,7 @@ export class FileTable {
     return this.mapOf(path).get(path);
   }
 
-  /** Hold an entry read from a slice parsed whole (never a paper page's nor an owned slice's). */
+  /** Hold an entry read from a slice parsed whole (never a deferred or owned slice's). */
   load(path: string, value: string): void {
     this.entries.set(path, value);
   }
@@ -305,7 +355,11 @@ export class FileTable {
   /** Set `path`'s entry from its held form (a `raw` of some table). */
   setRaw(path: string, value: string): void {
     const map = this.mapOf(path);
-    if (map === this.papers) this.paperSlicesSet.add(paperSlice(path));
+    if (map === this.papers) this.slicesSet.add(paperSlice(path));
+    else {
+      const slice = dayFileSlice(path);
+      if (slice !== undefined) this.slicesSet.add(slice);
+    }
     map.set(path, value);
   }
 
@@ -316,7 +370,7 @@ export class FileTable {
     yield* this.papers;
   }
 
-  /** Each path with its entry as held, but the paper pages of slices not parsed yet. */
+  /** Each path with its entry as held, but those of deferred and owned slices not parsed yet. */
   *heldEntries(): IterableIterator<[string, string]> {
     yield* this.entries;
     yield* this.papers;
@@ -448,8 +502,8 @@ interface Head {
   rising?: string;
   /** The slice files (their own entries: hash and owner ''). */
   files: Record<string, FileEntry>;
-  /** Per paper slice: its number of entries, and 1 when one of them uses math. */
-  papers?: Record<string, [number, 0 | 1]>;
+  /** Per deferred (paper or day-file) slice: its number of entries, and 1 when one of them uses math. */
+  deferred?: Record<string, [number, 0 | 1]>;
   /** Per owned slice (see ownedBy): its number of entries, their owner and folder. */
   owned?: Record<string, [number, string, string]>;
 }
@@ -463,10 +517,11 @@ interface Slice {
 
 /**
  * A day as a days slice holds it: its head as a row (day, categories key, horizon, fingerprint,
- * the digest's categories, observedAt, announcedAt or '', listed, postsFound), without its
- * ranked papers (see RankedSlice). Every build that adds a day reads every day's head.
+ * the digest's categories, observedAt, announcedAt or '', listed, postsFound, the search
+ * fragment's hash), without its ranked papers (see RankedSlice). Every build that adds a day
+ * reads every day's head.
  */
-type SliceDay = [string, string, string, string, string[], string, string, number, number];
+type SliceDay = [string, string, string, string, string[], string, string, number, number, string];
 
 /** Per ranked paper, in order: rank, score, id, title, primary category, categories (space-separated when none has a space). */
 type RankedRow = [number, number, string, string, string, string | string[]];
@@ -479,8 +534,8 @@ interface RankedSlice {
   days: Array<{ day: string; ranked: RankedRow[]; authors?: string }>;
 }
 
-/** A day's head as a days slice holds it. */
-function packHead(day: ManifestDay): SliceDay {
+/** A day's head as a days slice holds it (`fragment`: its search fragment's hash). */
+function packHead(day: ManifestDay, fragment: string): SliceDay {
   const d = day.digest;
   return [
     day.day,
@@ -492,6 +547,7 @@ function packHead(day: ManifestDay): SliceDay {
     d.announcedAt ?? '',
     d.listed,
     d.postsFound,
+    fragment,
   ];
 }
 
@@ -530,27 +586,43 @@ function unpackRanked(rows: RankedRow[], shared: Map<string, string[]>): ListPap
  * Both are own enumerable properties, so spreading or comparing the day reads them.
  */
 function storedDay(head: SliceDay, load: () => void): ManifestDay {
-  const [name, categoriesKey, horizon, fingerprint, categories, observedAt, announcedAt, listed, postsFound] =
-    head;
+  const [
+    name,
+    categoriesKey,
+    horizon,
+    fingerprint,
+    categories,
+    observedAt,
+    announcedAt,
+    listed,
+    postsFound,
+    fragment,
+  ] = head;
+  // Accessors written in the literals, not added by defineProperty: every day of the history is
+  // made here on each build, and an object given a property that way turns slow.
   const digest = {
     categories,
     observedAt,
-    ...(announcedAt ? { announcedAt } : {}),
     listed,
     postsFound,
+    get papers(): ListPaper[] {
+      load();
+      return this.papers;
+    },
   } as ManifestDay['digest'];
-  const day = { day: name, categoriesKey, horizon, fingerprint, digest } as ManifestDay;
-  const lazy = (target: object, key: string) =>
-    Object.defineProperty(target, key, {
-      configurable: true,
-      enumerable: true,
-      get() {
-        load();
-        return (target as Record<string, unknown>)[key];
-      },
-    });
-  lazy(digest, 'papers');
-  lazy(day, 'authors');
+  if (announcedAt) digest.announcedAt = announcedAt;
+  const day = {
+    day: name,
+    categoriesKey,
+    horizon,
+    fingerprint,
+    digest,
+    get authors(): string | undefined {
+      load();
+      return this.authors;
+    },
+  } as ManifestDay;
+  if (fragment) day.fragment = fragment;
   return day;
 }
 
@@ -589,11 +661,14 @@ function monthSlice(day: string): string {
 const monthSliceOf = remembered((month) => `${DAYS_SLICES}${slug(month)}.json`);
 
 /**
- * The slice of a file: a paper page's paper slice, a day's month, its paper's latest month (a
- * thumbnail), else its folder and number block.
+ * The slice of a file: a paper page's paper slice, a day page's or fragment's day-file slice, a
+ * day's month (a thumbnail), its paper's latest month (a thumbnail), else its folder and number
+ * block.
  */
 function fileSlice(path: string, owner: string, latestDay: (paper: string) => string | undefined): string {
   if (isPaperPath(path)) return paperSlice(path);
+  const dayFile = dayFileSlice(path);
+  if (dayFile !== undefined) return dayFile;
   if (owner.startsWith('d:')) return monthSlice(owner.slice(2));
   if (owner.startsWith('p:')) {
     const day = latestDay(owner.slice(2));
@@ -729,12 +804,12 @@ export function writeManifest(
     names = [...dirty].sort();
   }
   const sliceNames = kept;
-  const papers: Record<string, [number, 0 | 1]> = {};
+  const deferred: Record<string, [number, 0 | 1]> = {};
   const owned: Record<string, [number, string, string]> = {};
   for (const name of kept) {
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
-    if (info[2] === undefined) papers[name] = [info[0], info[1] ? 1 : 0];
+    if (info[2] === undefined) deferred[name] = [info[0], info[1] ? 1 : 0];
     else owned[name] = [info[0], info[2].owner, info[2].dir];
   }
   for (const name of names) {
@@ -743,7 +818,8 @@ export function writeManifest(
     // A slice left with nothing is not written (the previous one is removed with the files gone).
     if (paths.length === 0 && days.length === 0) continue;
     const slice: Slice = {
-      days: days.map(packHead),
+      // A day read from the manifest has its fragment's hash; a day loaded again, its new entry.
+      days: days.map((day) => packHead(day, day.fragment ?? m.files.hash(fragmentPath(day.day)) ?? '')),
       files: paths.map((path) => `${path}\t${m.files.raw(path)}`),
     };
     if (days.length > 0) {
@@ -753,8 +829,8 @@ export function writeManifest(
     }
     put(name, Buffer.from(JSON.stringify(slice)));
     sliceNames.push(name);
-    if (name.startsWith(PAPER_SLICES))
-      papers[name] = [paths.length, paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0];
+    if (isDeferred(name))
+      deferred[name] = [paths.length, paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0];
     else if (days.length === 0) {
       const by = ownedBy(paths, (path) => m.files.raw(path)!);
       if (by !== undefined) owned[name] = [paths.length, by.owner, by.dir];
@@ -767,7 +843,7 @@ export function writeManifest(
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
     files: Object.fromEntries(sliceNames.map((name) => [name, m.files.get(name)!])),
-    papers: Object.fromEntries(Object.entries(papers).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    deferred: Object.fromEntries(Object.entries(deferred).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
     owned: Object.fromEntries(Object.entries(owned).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
@@ -819,9 +895,9 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       files.set(name, entry);
       // Read when the papers of one of its days are first asked for (see storedDay).
       if (name.startsWith(RANKED_SLICES)) continue;
-      if (name.startsWith(PAPER_SLICES)) {
-        // Read and parsed when one of its pages is first asked for (most builds touch few of them).
-        const info = head.papers?.[name];
+      if (isDeferred(name)) {
+        // Read and parsed when one of its files is first asked for (most builds touch few of them).
+        const info = head.deferred?.[name];
         if (!Array.isArray(info)) return undefined;
         files.defer(name, () => read(name), info[0], info[1] === 1);
         continue;
@@ -843,7 +919,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         if (!(ranked in head.files)) return undefined;
         const list: ManifestDay[] = [];
         for (const head of slice.days) {
-          if (!Array.isArray(head) || head.length !== 9 || typeof head[0] !== 'string') return undefined;
+          if (!Array.isArray(head) || head.length !== 10 || typeof head[0] !== 'string') return undefined;
           list.push(storedDay(head, () => loadRanked(ranked)));
         }
         waiting.set(ranked, list);

@@ -632,6 +632,44 @@ test("one new day parses only the owned slices of the search segment it rebuilds
   assert.ok(JSON.parse(readFileSync(olderPath, 'utf8')).files.length > 0, 'written whole again');
 });
 
+test("one new day parses only its own month's day-file slice; an older month's is kept unread, and one that does not parse makes the build full", async () => {
+  const db = makeStore('dayfiles.db', [...sampleDigests(), ...moreDays(120)]);
+  const out = join(dir, 'public-dayfiles');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const head = () =>
+    JSON.parse(readFileSync(join(out, MANIFEST_PATH), 'utf8')) as {
+      deferred: Record<string, [number, 0 | 1]>;
+    };
+  const slices = Object.keys(head().deferred).filter((name) => name.includes('/dayfiles-'));
+  assert.ok(slices.length >= 5, slices.join(' '));
+  // An older month's day pages and fragments: its slice no longer parses.
+  const olderName = slices[0]!.slice('.hotpapers/manifest/'.length);
+  const { path: olderPath, broken } = breakSlice(out, olderName, 30);
+  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9401', 10, 40)])])]);
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.warnings, []);
+  assert.equal(second.full, false);
+  assert.ok(readFileSync(olderPath).equals(broken), 'kept unparsed');
+  assert.ok(slices[0]! in head().deferred, 'still listed, with its count');
+  assert.ok(second.writtenPaths.includes('days/2021-07-01.html'), second.writtenPaths.join(' '));
+  // The new day's month is read when its next day's page is written: a slice that does not
+  // parse makes the build full, and the full build writes every slice again.
+  breakSlice(out, 'dayfiles-2021-07.json', 30);
+  addDays(db, [digest('2021-07-02', [ranked(1, paper('2107.00002'), [post('x', '9402', 10, 40)])])]);
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, true);
+  assert.ok(
+    third.warnings.some((w) => w.includes('dayfiles-2021-07.json does not parse; the site is built in full')),
+    third.warnings.join('\n'),
+  );
+  const rewritten = JSON.parse(readFileSync(olderPath, 'utf8')) as { files: string[] };
+  assert.ok(rewritten.files.length > 0, 'written whole again');
+  assert.ok(
+    rewritten.files.every((line) => /^(days\/\S+\.html|\.hotpapers\/search\/\S+\.txt)\t/.test(line)),
+    rewritten.files.join('\n'),
+  );
+});
+
 test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
   const db = makeStore('stale.db', [...sampleDigests(), ...moreDays(3)]);
   const out = join(dir, 'public-stale');

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import {
   contentHash,
+  dayFileSlice,
   FileTable,
+  fragmentPath,
   MANIFEST_DIR,
   MANIFEST_PATH,
   MANIFEST_VERSION,
@@ -14,7 +16,7 @@ import {
   StaleGenerationError,
   writeManifest,
 } from '../../src/site/manifest.js';
-import { packLines, unpackLines } from '../../src/site/model.js';
+import { packLines, paths, unpackLines } from '../../src/site/model.js';
 
 test('a file table gives back each entry as set, with and without a key', () => {
   const t = new FileTable();
@@ -159,10 +161,12 @@ test('the days read back are the days written: every field of every ranked paper
   papers(b)[0]!.score = 0.5;
   const files = new FileTable();
   files.set('days/2021-06-09.html', ['h1', 'd:2021-06-09', 0]);
+  files.set('.hotpapers/search/2021-06-09.txt', ['fragment-hash', 'd:2021-06-09', 0]);
   const folder = new Map<string, Buffer>();
   writeInto(folder, { ...BASE, days: [b, a], files }, {});
   const back = readManifest((path) => folder.get(path));
-  assert.deepEqual(back?.days, [b, a]);
+  // Each day's head holds its search fragment's hash (b has no fragment).
+  assert.deepEqual(back?.days, [b, { ...a, fragment: 'fragment-hash' }]);
   // The first papers of both days are in cs.LG alone: one array serves both.
   assert.equal(papers(back!.days[0]!)[0]!.paper.categories, papers(back!.days[1]!)[0]!.paper.categories);
 });
@@ -215,9 +219,11 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   // A's page stays in its own paper slice, rewritten with its new hash.
   assert.match(folder.get(`${MANIFEST_DIR}/papers-A.json`)!.toString(), /papers\/A\.html\\t0hA2\\tp:A/);
   assert.ok(put.includes(`${MANIFEST_DIR}/papers-A.json`));
-  // April's slice, page 1's group and the slices of B's and C's unchanged pages were kept
-  // unwritten; March's is gone.
+  // April's slices, May's day files, page 1's group and the slices of B's and C's unchanged
+  // pages were kept unwritten; March's are gone.
   assert.deepEqual(kept.sort(), [
+    `${MANIFEST_DIR}/dayfiles-2021-04.json`,
+    `${MANIFEST_DIR}/dayfiles-2021-05.json`,
     `${MANIFEST_DIR}/days-2021-04.json`,
     `${MANIFEST_DIR}/files-page-0.json`,
     `${MANIFEST_DIR}/papers-B.json`,
@@ -229,6 +235,7 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   assert.deepEqual(rankedRead, [`${MANIFEST_DIR}/ranked-2021-05.json`]);
   assert.ok(!put.includes(`${MANIFEST_DIR}/days-2021-04.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/days-2021-03.json`));
+  assert.ok(!folder.has(`${MANIFEST_DIR}/dayfiles-2021-03.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/papers-D.json`), 'the slice of a paper gone');
   assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of a file gone, left empty');
 });
@@ -276,8 +283,12 @@ test('a paper slice read is parsed when one of its pages is first asked for, and
 
   const next = new FileTable();
   next.set('papers/A.html', ['hA2', 'p:A', 0]);
-  assert.equal(next.inherit(prev.files), 2, "B's and C's slices, not A's (the table has an entry of it)");
-  assert.equal(next.size, 3);
+  assert.equal(
+    next.inherit(prev.files),
+    4,
+    "B's and C's slices and both months' day files, not A's (the table has an entry of it)",
+  );
+  assert.equal(next.size, 5);
   assert.equal(next.anyMath(), true);
   assert.deepEqual(next.get('papers/B.html'), ['hB', 'p:B', 0]);
   assert.deepEqual(next.get('papers/A.html'), ['hA2', 'p:A', 0]);
@@ -327,4 +338,41 @@ test("a search segment's chunk slices are owned ones: read unparsed, taken over 
   // A lookup outside the owned folders reads no owned slice; one inside reads its own.
   assert.equal(next.has('assets/search/meta.js'), false);
   assert.throws(() => next.has('assets/search/S1/b3.js'), StaleGenerationError);
+});
+
+test("a day's page and search fragment are in its month's day-file slice, read when one of them is looked up", () => {
+  // The slice follows from the path alone: the site's own paths for a day's files.
+  assert.equal(dayFileSlice(paths.day('2021-05-03')), `${MANIFEST_DIR}/dayfiles-2021-05.json`);
+  assert.equal(dayFileSlice(fragmentPath('2021-05-03')), `${MANIFEST_DIR}/dayfiles-2021-05.json`);
+  for (const other of [
+    'days/index.html',
+    '.hotpapers/search/S1.json',
+    'archive/2021-05.html',
+    'thumbs/A.webp',
+  ])
+    assert.equal(dayFileSlice(other), undefined, other);
+
+  const { may, april, files } = mayAndApril();
+  files.set(fragmentPath('2021-05-03'), ['f1', 'd:2021-05-03', 0]);
+  const folder = writeMayAndApril(may, april, files);
+  const head = JSON.parse(folder.get(MANIFEST_PATH)!.toString()) as {
+    deferred: Record<string, [number, 0 | 1]>;
+  };
+  assert.deepEqual(head.deferred[`${MANIFEST_DIR}/dayfiles-2021-05.json`], [2, 0]);
+  // The thumbnail stays with the heads of its paper's month, read with the manifest.
+  assert.match(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
+  assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /days\/2021-05-03/);
+  // April's day files no longer parse: only a lookup of one of them may read them.
+  folder.set(`${MANIFEST_DIR}/dayfiles-2021-04.json`, Buffer.from('{"days":[],"files":["da'));
+  const prev = readManifest((path) => folder.get(path))!;
+  assert.ok(prev, 'read without parsing the day-file slices');
+  assert.equal(prev.days[0]!.fragment, 'f1', "the fragment's hash is in the day's head");
+  assert.equal(prev.files.hash('days/2021-05-03.html'), 'd1');
+  assert.equal(prev.files.hash('thumbs/A.webp'), 'tA');
+  // A new day's table takes April's over unparsed; May's, parsed, is not taken (it is copied).
+  const next = new FileTable();
+  next.set('days/2021-07-01.html', ['d3', 'd:2021-07-01', 0]);
+  assert.equal(next.inherit(prev.files), 4, "A's, B's and C's paper slices and April's day files");
+  assert.throws(() => next.has('days/2021-04-05.html'), StaleGenerationError);
+  assert.throws(() => prev.files.hash(fragmentPath('2021-04-05')), StaleGenerationError);
 });
