@@ -695,6 +695,8 @@ export function buildGeneration(
           (day) => prevDays.get(day),
           appearances,
           prev.days[0]?.day,
+          reload,
+          prev.days.length,
         )
       : undefined;
   /** Keep list pages of the previous generation as they are: all of them, or none (false). */
@@ -1024,6 +1026,14 @@ interface ListDirty {
   moved: boolean;
   /** Per kind, the window keys whose pages may change (before their neighbours are added). */
   windows: Record<(typeof PAST_KINDS)[number], ReadonlySet<string>>;
+  /**
+   * The days whose summary may differ from the previous generation's: loaded again, or gone.
+   * Every other day is the very summary read, so an index or month page of such days alone
+   * shows the same as before.
+   */
+  days: ReadonlySet<string>;
+  /** How many days the previous generation had (its count of index pages). */
+  daysBefore: number;
 }
 
 function listDirty(
@@ -1033,6 +1043,8 @@ function listDirty(
   previousOf: (day: string) => ListDay | undefined,
   appearances: Appearances,
   newestBefore: string | undefined,
+  reloaded: ReadonlySet<string>,
+  daysBefore: number,
 ): ListDirty {
   const categories = new Map<string, Array<[string, number]>>();
   const windows = { week: new Set<string>(), month: new Set<string>(), year: new Set<string>() };
@@ -1063,7 +1075,7 @@ function listDirty(
     if (newest && newestBefore && windowOf(kind, newest).key !== windowOf(kind, newestBefore).key)
       moved = true;
   }
-  return { papers, categories, moved, windows };
+  return { papers, categories, moved, windows, days: new Set([...changedDays, ...reloaded]), daysBefore };
 }
 
 /**
@@ -1100,6 +1112,36 @@ function firstChangedPage(
   if (had(before)) while (had(before + 1)) before++;
   else while (before > 0 && !had(before)) before--;
   if (before > 0 && before !== pages) first = Math.min(first, before);
+  return Math.max(1, first);
+}
+
+/**
+ * The first anchored index page (1 = the oldest days) that may differ from the previous
+ * generation's: the one holding the oldest changed day (every newer day moves when one appears
+ * or goes), and the newest page before (its "newer" link changes when the count of pages does).
+ * `days` is newest first; a gone day counts where it would be.
+ */
+function firstChangedIndexPage(
+  days: readonly ListDay[],
+  changed: ReadonlySet<string>,
+  perPage: number,
+  daysBefore: number,
+): number {
+  const pages = (n: number) => (n > perPage ? Math.ceil(n / perPage) : 0);
+  let first = pages(days.length) + 1;
+  for (const day of changed) {
+    // How many days are older than it: the position it has, or would have, from the oldest.
+    let lo = 0;
+    let hi = days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (days[mid]!.day >= day) lo = mid + 1;
+      else hi = mid;
+    }
+    first = Math.min(first, Math.floor((days.length - lo) / perPage) + 1);
+  }
+  const before = pages(daysBefore);
+  if (before > 0 && before !== pages(days.length)) first = Math.min(first, before);
   return Math.max(1, first);
 }
 
@@ -1159,7 +1201,10 @@ function listPages(
       section: 'latest',
     }),
   );
+  const firstIndexPage = dirty ? firstChangedIndexPage(days, dirty.days, perPage, dirty.daysBefore) : 1;
   for (let k = 1; k <= anchored; k++) {
+    // Older than every changed day, with the same neighbours: the same page as before.
+    if (k < firstIndexPage && dirty!.keep([paths.index(k)])) continue;
     const list = pageDays(k);
     const newer = k < anchored ? k + 1 : 0;
     keyed(paths.index(k), `${k}|${newer}|${list.map(dayKey).join()}`, () => ({
@@ -1185,13 +1230,17 @@ function listPages(
     body: archiveBody([...months]),
     section: 'archive',
   }));
-  for (const [m, list] of months)
+  const changedMonths = dirty && new Set([...dirty.days].map((day) => day.slice(0, 7)));
+  for (const [m, list] of months) {
+    // A month none of whose days changed shows the same days as before.
+    if (changedMonths && !changedMonths.has(m) && dirty!.keep([paths.month(m)])) continue;
     keyed(paths.month(m), list.map(dayKey).join(), () => ({
       path: paths.month(m),
       title: longMonth(m),
       body: monthBody(m, list),
       section: 'archive',
     }));
+  }
 
   // Categories: every one counted, the most active first; the pages of those a changed ranking
   // is in (all without a previous generation) are made from the list view (see list-state.ts).
