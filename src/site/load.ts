@@ -8,7 +8,7 @@
 import { StoreError } from '../errors.js';
 import { type Db, statement } from '../store/db.js';
 import { isoTime, postIdTextSql, storedJson, storedPostId } from '../store/derived.js';
-import { listDigestRows, readDigest } from '../store/digests.js';
+import { listDigestFingerprints, readDigest } from '../store/digests.js';
 import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
 import { unpackText } from '../store/packed.js';
 import type { DayDigest, PaperEnrichment, SourceId } from '../types.js';
@@ -99,22 +99,22 @@ function guard<T>(fn: () => T): T {
 
 /** A row per day: the preferred categories key first, then the preferred horizon, then ''. */
 function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: string[] } {
-  const rows = listDigestRows(db);
-  const rank = (r: (typeof rows)[number]) =>
-    (r.categories === options.categories ? 0 : 10) +
-    (r.horizon === (options.horizon ?? '') ? 0 : r.horizon === '' ? 1 : 2);
-  rows.sort((a, b) =>
-    a.day < b.day ? 1 : a.day > b.day ? -1 : rank(a) - rank(b) || (a.categories < b.categories ? -1 : 1),
-  );
+  const rank = (categories: string, horizon: string) =>
+    (categories === options.categories ? 0 : 10) +
+    (horizon === (options.horizon ?? '') ? 0 : horizon === '' ? 1 : 2);
+  // Rows come newest day first, each day's by categories and horizon from the last: the
+  // best-ranked row of each day is taken, the first by categories among equals, in one pass.
   const refs: DayRef[] = [];
-  for (const r of rows) {
-    if (refs.length > 0 && refs[refs.length - 1]!.day === r.day) continue;
-    refs.push({
-      day: r.day,
-      categoriesKey: r.categories,
-      horizon: r.horizon,
-      fingerprint: [r.categories, r.horizon, r.observedAt, r.writtenAt, r.markdownSha256 ?? ''].join('|'),
-    });
+  let best = 0;
+  for (const [day, categoriesKey, horizon, fingerprint] of listDigestFingerprints(db)) {
+    const last = refs[refs.length - 1];
+    const r = rank(categoriesKey, horizon);
+    if (last?.day === day) {
+      if (r > best) continue;
+      refs.pop();
+    }
+    best = r;
+    refs.push({ day, categoriesKey, horizon, fingerprint });
   }
   return { refs, warnings: [] };
 }

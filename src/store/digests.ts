@@ -200,6 +200,23 @@ export function listDigestRows(db: Db): DigestRowStamp[] {
 }
 
 /**
+ * Every stored digest row as `[day, categories, horizon, fingerprint]`, newest first by day, then
+ * categories, then horizon (the index read backwards, no sort): the fingerprint joins the row's key and dates (`categories|horizon|
+ * observed_at|written_at|markdown_sha256`), so it changes when the row is written again. Read
+ * from the covering index as arrays: a site build lists every day, thousands of rows.
+ */
+export function listDigestFingerprints(db: Db): Array<[string, string, string, string]> {
+  return statement(
+    db,
+    `SELECT day, categories, horizon,
+            categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
+     FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
+  )
+    .raw()
+    .all() as Array<[string, string, string, string]>;
+}
+
+/**
  * Parse a stored digest text: formats 2 and 3 are rehydrated from the store, an older one returned
  * as is. `atMigration3`: the store is at the schema migration 3 ran on (text ids and instants).
  */
