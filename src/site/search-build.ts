@@ -16,7 +16,7 @@ import {
   type SegmentBody,
   type SegmentSummary,
   segmentBuilder,
-  segmentOf,
+  segmenter,
 } from './search-index.js';
 import { takeSearchThread } from './threads.js';
 
@@ -82,8 +82,9 @@ export function buildSearchSegments(
 /** The days of `days` (newest first) by segment counted from `newest`, newest segment first. */
 function bySegmentOf(days: readonly string[], newest = days[0] ?? ''): Map<string, string[]> {
   const bySegment = new Map<string, string[]>();
+  const segmentOfDay = segmenter(newest);
   for (const day of days) {
-    const s = segmentOf(day, newest);
+    const s = segmentOfDay(day);
     const list = bySegment.get(s);
     if (list) list.push(day);
     else bySegment.set(s, [day]);
@@ -110,10 +111,10 @@ function segmentKey(
   hashOf: (day: string) => string,
   masked: readonly string[],
 ): string {
-  const hash = createHash('sha1').update(FORMAT);
-  for (const day of days) hash.update(`\n${day}\t${hashOf(day)}`);
-  hash.update(`\n${masked.join(' ')}`);
-  return hash.digest('base64');
+  // One text, hashed in one call (the same bytes as a line at a time): a segment has up to 256 days.
+  const lines = days.map((day) => `\n${day}\t${hashOf(day)}`);
+  lines.push(`\n${masked.join(' ')}`);
+  return createHash('sha1').update(FORMAT).update(lines.join('')).digest('base64');
 }
 
 /** A segment's summary file: its key and what the meta needs, read back by the next build. */

@@ -205,7 +205,10 @@ export function encodePostings(list: ArrayLike<number>, docs: number): string {
 
 /** Days since 1970-01-01 of a YYYY-MM-DD day. */
 function epochDay(day: string): number {
-  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
+  // Read from the digits (YYYY-MM-DD): a build works out the segment of every day of the history.
+  return (
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000
+  );
 }
 
 /**
@@ -213,9 +216,17 @@ function epochDay(day: string): number {
  * (`L` + number) once the newest day is past that block, else its small block (`S` + number).
  */
 export function segmentOf(day: string, newest: string): string {
-  const e = epochDay(day);
-  const large = Math.floor(e / LARGE_DAYS);
-  return large < Math.floor(epochDay(newest) / LARGE_DAYS) ? `L${large}` : `S${Math.floor(e / SMALL_DAYS)}`;
+  return segmenter(newest)(day);
+}
+
+/** segmentOf for the days of one site, its newest day's block worked out once. */
+export function segmenter(newest: string): (day: string) => string {
+  const newestLarge = Math.floor(epochDay(newest) / LARGE_DAYS);
+  return (day) => {
+    const e = epochDay(day);
+    const large = Math.floor(e / LARGE_DAYS);
+    return large < newestLarge ? `L${large}` : `S${Math.floor(e / SMALL_DAYS)}`;
+  };
 }
 
 /** Folder of a segment's files (site path). */
@@ -288,11 +299,12 @@ export function maskedBySegment(
   newest: string,
 ): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  const segmentOfDay = segmenter(newest);
   for (const [id, days] of rankings) {
     if (days.length < 2) continue;
-    let seen = segmentOf(days[0]!, newest);
+    let seen = segmentOfDay(days[0]!);
     for (const d of days) {
-      const s = segmentOf(d, newest);
+      const s = segmentOfDay(d);
       if (s === seen) continue;
       seen = s;
       const list = out.get(s);
