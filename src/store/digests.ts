@@ -200,10 +200,10 @@ export function listDigestRows(db: Db): DigestRowStamp[] {
 }
 
 /**
- * Every stored digest row as `[day, categories, horizon, fingerprint]`, newest first by day, then
- * categories, then horizon (the index read backwards, no sort): the fingerprint joins the row's key and dates (`categories|horizon|
- * observed_at|written_at|markdown_sha256`), so it changes when the row is written again. Read
- * from the covering index as arrays: a site build lists every day, thousands of rows.
+ * Every stored digest row as `[day, categories, horizon, fingerprint]`, newest first by day,
+ * then categories, then horizon (the covering index read backwards, no sort). The fingerprint
+ * joins the row's key and dates (`categories|horizon|observed_at|written_at|markdown_sha256`),
+ * so it changes when the row is written again. Rows as arrays: a site build lists every day.
  */
 export function listDigestFingerprints(db: Db): Array<[string, string, string, string]> {
   return statement(
