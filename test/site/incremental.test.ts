@@ -587,15 +587,45 @@ test('one new day parses only the paper slices of the pages it renders; one that
   );
 });
 
-test("one new day parses only the owned slices of the search segment it rebuilds; an older segment's are kept unread, one that does not parse makes the build full", async () => {
-  // Days back to December 2020: the sample days' search segment and older ones.
-  const db = makeStore('owned.db', [...sampleDigests(), ...moreDays(120)]);
-  const out = join(dir, 'public-owned');
+/** The manifest head's lists of deferred and owned slices. */
+interface HeadSlices {
+  deferred: Record<string, [number, 0 | 1]>;
+  owned: Record<string, [number, string, string]>;
+}
+
+/**
+ * A site built in full from the sample days and 120 days back to December 2020 (several months
+ * and search segments); `head` reads its manifest head as it is now.
+ */
+async function siteWithHistory(name: string): Promise<{ db: string; out: string; head: () => HeadSlices }> {
+  const db = makeStore(`${name}.db`, [...sampleDigests(), ...moreDays(120)]);
+  const out = join(dir, `public-${name}`);
   await generateSiteToDir({ db, baseUrl: BASE }, out);
-  const head = () =>
-    JSON.parse(readFileSync(join(out, MANIFEST_PATH), 'utf8')) as {
-      owned: Record<string, [number, string, string]>;
-    };
+  return { db, out, head: () => JSON.parse(readFileSync(join(out, MANIFEST_PATH), 'utf8')) as HeadSlices };
+}
+
+/**
+ * Break manifest slice `name` (a site path), add the day 2021-07-01 (one paper, one post of id
+ * `postId`) and build: the build stays incremental, with no warning, and leaves the slice unread.
+ */
+async function newDayLeavesUnread(
+  db: string,
+  out: string,
+  name: string,
+  postId: string,
+): Promise<{ second: Awaited<ReturnType<typeof generateSiteToDir>>; olderPath: string }> {
+  const { path: olderPath, broken } = breakSlice(out, name.slice('.hotpapers/manifest/'.length), 30);
+  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', postId, 10, 40)])])]);
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.warnings, []);
+  assert.equal(second.full, false);
+  assert.ok(readFileSync(olderPath).equals(broken), 'kept unparsed');
+  return { second, olderPath };
+}
+
+test("one new day parses only the owned slices of the search segment it rebuilds; an older segment's are kept unread, one that does not parse makes the build full", async () => {
+  // The sample days' search segment and older ones.
+  const { db, out, head } = await siteWithHistory('owned');
   const open = segmentOf('2021-07-01', '2021-07-01');
   const owners = new Set(Object.values(head().owned).map(([, owner]) => owner));
   assert.ok(owners.has(`s:${open}`), [...owners].join(' '));
@@ -604,13 +634,7 @@ test("one new day parses only the owned slices of the search segment it rebuilds
   const older = Object.entries(head().owned).find(
     ([, [, owner, folder]]) => owner !== `s:${open}` && folder.startsWith('assets/search/'),
   )!;
-  const olderName = older[0].slice('.hotpapers/manifest/'.length);
-  const { path: olderPath, broken } = breakSlice(out, olderName, 30);
-  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9301', 10, 40)])])]);
-  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
-  assert.deepEqual(second.warnings, []);
-  assert.equal(second.full, false);
-  assert.ok(readFileSync(olderPath).equals(broken), 'kept unparsed');
+  const { second, olderPath } = await newDayLeavesUnread(db, out, older[0], '9301');
   assert.ok(older[0] in head().owned, 'still listed, with its owner');
   assert.ok(
     second.writtenPaths.some((p) => p.startsWith(`assets/search/${open}/`)),
@@ -633,23 +657,11 @@ test("one new day parses only the owned slices of the search segment it rebuilds
 });
 
 test("one new day parses only its own month's day-file slice; an older month's is kept unread, and one that does not parse makes the build full", async () => {
-  const db = makeStore('dayfiles.db', [...sampleDigests(), ...moreDays(120)]);
-  const out = join(dir, 'public-dayfiles');
-  await generateSiteToDir({ db, baseUrl: BASE }, out);
-  const head = () =>
-    JSON.parse(readFileSync(join(out, MANIFEST_PATH), 'utf8')) as {
-      deferred: Record<string, [number, 0 | 1]>;
-    };
+  const { db, out, head } = await siteWithHistory('dayfiles');
   const slices = Object.keys(head().deferred).filter((name) => name.includes('/dayfiles-'));
   assert.ok(slices.length >= 5, slices.join(' '));
   // An older month's day pages and fragments: its slice no longer parses.
-  const olderName = slices[0]!.slice('.hotpapers/manifest/'.length);
-  const { path: olderPath, broken } = breakSlice(out, olderName, 30);
-  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9401', 10, 40)])])]);
-  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
-  assert.deepEqual(second.warnings, []);
-  assert.equal(second.full, false);
-  assert.ok(readFileSync(olderPath).equals(broken), 'kept unparsed');
+  const { second, olderPath } = await newDayLeavesUnread(db, out, slices[0]!, '9401');
   assert.ok(slices[0]! in head().deferred, 'still listed, with its count');
   assert.ok(second.writtenPaths.includes('days/2021-07-01.html'), second.writtenPaths.join(' '));
   // The new day's month is read when its next day's page is written: a slice that does not
