@@ -1078,11 +1078,43 @@ function listDirty(
   return { papers, categories, moved, windows, days: new Set([...changedDays, ...reloaded]), daysBefore };
 }
 
+/** How many items of `list` (newest first) come before the first one `newer` is false of. */
+function countNewer<T>(list: readonly T[], newer: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (newer(list[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The first page of a list anchored at its oldest item (page 1) that may differ from the
+ * previous generation's: no later than `from`, the one holding the oldest changed item (`older`:
+ * how many items are older than each, where it is or would be; every newer item moves when one
+ * appears or goes), and the newest page before, `pagesBefore` (its "newer" link changes when the
+ * count of pages, `pages` now, does).
+ */
+function firstChangedAnchored(
+  older: Iterable<number>,
+  size: number,
+  from: number,
+  pages: number,
+  pagesBefore: number,
+): number {
+  let first = from;
+  for (const n of older) first = Math.min(first, Math.floor(n / size) + 1);
+  if (pagesBefore > 0 && pagesBefore !== pages) first = Math.min(first, pagesBefore);
+  return Math.max(1, first);
+}
+
 /**
  * The first anchored page of a category (1 = its oldest papers) that may differ from the
- * previous generation's: the one holding the oldest changed ranking (every newer paper moves
- * when one appears or goes), and the newest page before and now (its "newer" link changes when
- * the count of pages does). `list` is newest first; `had(k)`: the previous generation has page k.
+ * previous generation's (firstChangedAnchored; its newest page is always made). `list` is newest
+ * first, the newest `list.length` of `total`, every changed ranking among them; `had(k)`: the
+ * previous generation has page k.
  */
 function firstChangedPage(
   list: readonly ListAppearance[],
@@ -1093,33 +1125,22 @@ function firstChangedPage(
   had: (k: number) => boolean,
 ): number {
   if (pages === 0) return 1;
-  let first = pages;
-  for (const [day, rank] of changed) {
-    // Papers older than this ranking (an earlier day, or a lower place on the same day); `list`
-    // may be the newest `list.length` of `total`, every changed ranking among them.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const a = list[mid]!;
-      if (a.day.day > day || (a.day.day === day && a.ranked.rank <= rank)) lo = mid + 1;
-      else hi = mid;
-    }
-    first = Math.min(first, Math.floor((total - lo) / size) + 1);
-  }
+  // Papers older than each changed ranking: an earlier day, or a lower place on the same day.
+  const older = changed.map(
+    ([day, rank]) =>
+      total - countNewer(list, (a) => a.day.day > day || (a.day.day === day && a.ranked.rank <= rank)),
+  );
   // The previous newest page: the last one the previous generation has.
   let before = pages;
   if (had(before)) while (had(before + 1)) before++;
   else while (before > 0 && !had(before)) before--;
-  if (before > 0 && before !== pages) first = Math.min(first, before);
-  return Math.max(1, first);
+  return firstChangedAnchored(older, size, pages, pages, before);
 }
 
 /**
  * The first anchored index page (1 = the oldest days) that may differ from the previous
- * generation's: the one holding the oldest changed day (every newer day moves when one appears
- * or goes), and the newest page before (its "newer" link changes when the count of pages does).
- * `days` is newest first; a gone day counts where it would be.
+ * generation's (firstChangedAnchored): `days` is newest first, `changed` the days loaded again
+ * or gone, `daysBefore` the count of days the previous generation had.
  */
 function firstChangedIndexPage(
   days: readonly ListDay[],
@@ -1128,21 +1149,8 @@ function firstChangedIndexPage(
   daysBefore: number,
 ): number {
   const pages = (n: number) => (n > perPage ? Math.ceil(n / perPage) : 0);
-  let first = pages(days.length) + 1;
-  for (const day of changed) {
-    // How many days are older than it: the position it has, or would have, from the oldest.
-    let lo = 0;
-    let hi = days.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (days[mid]!.day >= day) lo = mid + 1;
-      else hi = mid;
-    }
-    first = Math.min(first, Math.floor((days.length - lo) / perPage) + 1);
-  }
-  const before = pages(daysBefore);
-  if (before > 0 && before !== pages(days.length)) first = Math.min(first, before);
-  return Math.max(1, first);
+  const older = [...changed].map((day) => days.length - countNewer(days, (d) => d.day >= day));
+  return firstChangedAnchored(older, perPage, pages(days.length) + 1, pages(days.length), pages(daysBefore));
 }
 
 type Keyed = (path: string, key: string, spec: () => PageSpec) => void;
