@@ -550,8 +550,9 @@ export function buildSearchIndex(entries: readonly SearchEntry[]): SearchIndex {
   const rankings = new Map<string, string[]>();
   let newest = '';
   for (const e of entries) if (e.day > newest) newest = e.day;
+  const segmentOfDay = segmenter(newest);
   for (const e of entries) {
-    const s = segmentOf(e.day, newest);
+    const s = segmentOfDay(e.day);
     const m = bySegment.get(s) ?? new Map<string, SearchEntry>();
     bySegment.set(s, m);
     const had = m.get(e.paper.id);
