@@ -45,7 +45,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 9;
+export const MANIFEST_VERSION = 10;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -82,6 +82,8 @@ const DAY_FILE_SLICES = `${MANIFEST_DIR}/dayfiles-`;
  * path. It follows from the path alone, as a paper slice does, so a lookup parses that slice only.
  */
 export function dayFileSlice(path: string): string | undefined {
+  // Asked for every path a build keeps or sets: most are not in these two folders.
+  if (!path.startsWith('days/') && !path.startsWith(`${FRAGMENTS}/`)) return undefined;
   const m = DAY_FILE.exec(path);
   return m ? dayFileSliceOf(m[1]!) : undefined;
 }
@@ -495,17 +497,75 @@ export class SliceIndex {
   }
 }
 
-interface Head {
+/**
+ * The head as written: each list holds lines (`name TAB …`), sorted by name, not objects keyed
+ * by slice name. A site of 3,000 days has about 900 slices, and an object with that many keys is
+ * built (JSON.parse, Object.fromEntries) one new shape per key, several times slower.
+ */
+interface HeadFile {
   version: number;
   engine: string;
   marks: StoreMarks;
   rising?: string;
-  /** The slice files (their own entries: hash and owner ''). */
-  files: Record<string, FileEntry>;
+  /** Per slice file: `name TAB entry as held` (FileTable.raw: its hash, owner ''). */
+  files: string[];
+  /** Per deferred (paper or day-file) slice: `name TAB count TAB math`, math 1 when one of its entries uses math. */
+  deferred: string[];
+  /** Per owned slice (see ownedBy): `name TAB count TAB owner TAB folder`. */
+  owned: string[];
+}
+
+/** The manifest's head, read (readHead). */
+export interface Head {
+  version: number;
+  engine: string;
+  marks: StoreMarks;
+  rising?: string;
+  /** The slice files, each with its entry as held (hash, owner ''). */
+  files: Map<string, string>;
   /** Per deferred (paper or day-file) slice: its number of entries, and 1 when one of them uses math. */
-  deferred?: Record<string, [number, 0 | 1]>;
+  deferred: Map<string, [number, 0 | 1]>;
   /** Per owned slice (see ownedBy): its number of entries, their owner and folder. */
-  owned?: Record<string, [number, string, string]>;
+  owned: Map<string, [number, string, string]>;
+}
+
+/** The fields of each line (`a TAB b …`) of a head's list, by its first. */
+function fieldsOf(lines: unknown): Map<string, string[]> {
+  if (!Array.isArray(lines)) throw new Error('not a list');
+  const m = new Map<string, string[]>();
+  for (const line of lines as string[]) {
+    const fields = line.split('\t');
+    m.set(fields[0]!, fields);
+  }
+  return m;
+}
+
+/** Parse the manifest's head; undefined when it is not one of this format. */
+export function readHead(bytes: Buffer): Head | undefined {
+  const file = JSON.parse(bytes.toString()) as HeadFile;
+  if (file.version !== MANIFEST_VERSION || !Array.isArray(file.files)) return undefined;
+  const files = new Map<string, string>();
+  for (const line of file.files) {
+    const tab = line.indexOf('\t');
+    files.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  const deferred = new Map<string, [number, 0 | 1]>();
+  for (const [name, [, count, math]] of fieldsOf(file.deferred))
+    deferred.set(name, [Number(count), math === '1' ? 1 : 0]);
+  const owned = new Map<string, [number, string, string]>();
+  for (const [name, [, count, owner, dir]] of fieldsOf(file.owned)) {
+    if (owner === undefined || dir === undefined) return undefined;
+    owned.set(name, [Number(count), owner, dir]);
+  }
+  return {
+    version: file.version,
+    engine: file.engine,
+    marks: file.marks,
+    rising: file.rising,
+    files,
+    deferred,
+    owned,
+  };
 }
 
 interface Slice {
@@ -581,11 +641,86 @@ function unpackRanked(rows: RankedRow[], shared: Map<string, string[]>): ListPap
 }
 
 /**
- * A day read from a days slice whose ranked papers and author lines are read from its month's
- * ranked slice when first asked for (`load` reads the slice and sets them on every day of it).
- * Both are own enumerable properties, so spreading or comparing the day reads them.
+ * The ranked slice of a month's stored days, read when the papers or author lines of one of them
+ * are first asked for: one per month, shared by its days.
  */
-function storedDay(head: SliceDay, load: () => void): ManifestDay {
+class RankedLoad {
+  constructor(private readonly load: () => void) {}
+  private done = false;
+
+  /** Read the slice once (it settles every day of the month). */
+  run(): void {
+    if (this.done) return;
+    this.done = true;
+    this.load();
+  }
+}
+
+/** A stored day's digest head, whose ranked papers are read when first asked for. */
+class StoredDigest {
+  announcedAt?: string;
+  #papers: ListPaper[] | undefined;
+  readonly #ranked: RankedLoad;
+
+  constructor(
+    readonly categories: string[],
+    readonly observedAt: string,
+    readonly listed: number,
+    readonly postsFound: number,
+    announcedAt: string,
+    ranked: RankedLoad,
+  ) {
+    if (announcedAt) this.announcedAt = announcedAt;
+    this.#ranked = ranked;
+  }
+
+  get papers(): ListPaper[] {
+    this.#ranked.run();
+    return this.#papers!;
+  }
+
+  set papers(papers: ListPaper[]) {
+    this.#papers = papers;
+  }
+}
+
+/**
+ * A day read from a days slice whose ranked papers and author lines are read from its month's
+ * ranked slice when first asked for. A class, not an object literal with accessors: every day of
+ * the history is made here on each build, and a literal with accessors is built by the runtime,
+ * about ten times slower. `papers` and `authors` are the prototype's, so compare a stored day
+ * through its fields, not as a whole.
+ */
+class StoredDay {
+  fragment?: string;
+  #authors: string | undefined;
+  readonly #ranked: RankedLoad;
+
+  constructor(
+    readonly day: string,
+    readonly categoriesKey: string,
+    readonly horizon: string,
+    readonly fingerprint: string,
+    readonly digest: StoredDigest,
+    fragment: string,
+    ranked: RankedLoad,
+  ) {
+    if (fragment) this.fragment = fragment;
+    this.#ranked = ranked;
+  }
+
+  get authors(): string | undefined {
+    this.#ranked.run();
+    return this.#authors;
+  }
+
+  set authors(authors: string | undefined) {
+    this.#authors = authors;
+  }
+}
+
+/** A day as a days slice holds it, made a ManifestDay whose papers `ranked` reads when asked for. */
+function storedDay(head: SliceDay, ranked: RankedLoad): ManifestDay {
   const [
     name,
     categoriesKey,
@@ -598,50 +733,14 @@ function storedDay(head: SliceDay, load: () => void): ManifestDay {
     postsFound,
     fragment,
   ] = head;
-  // Accessors written in the literals, not added by defineProperty: every day of the history is
-  // made here on each build, and an object given a property that way turns slow.
-  const digest = {
-    categories,
-    observedAt,
-    listed,
-    postsFound,
-    get papers(): ListPaper[] {
-      load();
-      return this.papers;
-    },
-  } as ManifestDay['digest'];
-  if (announcedAt) digest.announcedAt = announcedAt;
-  const day = {
-    day: name,
-    categoriesKey,
-    horizon,
-    fingerprint,
-    digest,
-    get authors(): string | undefined {
-      load();
-      return this.authors;
-    },
-  } as ManifestDay;
-  if (fragment) day.fragment = fragment;
-  return day;
+  const digest = new StoredDigest(categories, observedAt, listed, postsFound, announcedAt, ranked);
+  return new StoredDay(name, categoriesKey, horizon, fingerprint, digest, fragment, ranked);
 }
 
-/** Give a stored day its ranked papers and author lines (plain properties from now on). */
+/** Give a stored day its ranked papers and author lines. */
 function settleDay(day: ManifestDay, papers: ListPaper[], authors: string | undefined): void {
-  Object.defineProperty(day.digest, 'papers', {
-    value: papers,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
-  if (authors === undefined) delete (day as { authors?: string }).authors;
-  else
-    Object.defineProperty(day, 'authors', {
-      value: authors,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+  day.digest.papers = papers;
+  day.authors = authors;
 }
 
 /** What the name of every ranked slice starts with. */
@@ -707,6 +806,38 @@ function ownedBy(paths: readonly string[], raw: (path: string) => string): Owned
   return { owner, dir };
 }
 
+/** Order [name, …] pairs by name. */
+function byName(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** Whether days are newest first, each once. */
+function newestFirst(days: readonly ManifestDay[]): boolean {
+  for (let i = 1; i < days.length; i++) if (days[i - 1]!.day <= days[i]!.day) return false;
+  return true;
+}
+
+/**
+ * The days added, gone, or not the very summary read between two lists of days: one walk down
+ * both (newest first, as a build and readManifest give them), with no map of every day's.
+ */
+function changedDays(now: readonly ManifestDay[], before: readonly ManifestDay[]): string[] {
+  const order = (days: readonly ManifestDay[]) =>
+    newestFirst(days) ? days : [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+  const [a, b] = [order(now), order(before)];
+  const changed: string[] = [];
+  let j = 0;
+  for (const day of a) {
+    while (j < b.length && b[j]!.day > day.day) changed.push(b[j++]!.day);
+    if (b[j]?.day === day.day) {
+      if (b[j] !== day) changed.push(day.day);
+      j++;
+    } else changed.push(day.day);
+  }
+  while (j < b.length) changed.push(b[j++]!.day);
+  return changed;
+}
+
 /**
  * Write the manifest: each slice that changed since `previous` (every slice without it) through
  * `put` (kept when its bytes are unchanged; `files` gains its entry), each other one through
@@ -734,11 +865,17 @@ export function writeManifest(
 ): void {
   const index = previous?.manifest.slices;
   const daysOf = new Map<string, ManifestDay[]>();
+  // The days come newest first, a month's days together: a month's slice is looked up once.
+  let month: string | undefined;
+  let list: ManifestDay[] = [];
   for (const day of m.days) {
-    const name = monthSlice(day.day);
-    const list = daysOf.get(name);
-    if (list) list.push(day);
-    else daysOf.set(name, [day]);
+    if (month === undefined || !day.day.startsWith(month)) {
+      month = day.day.slice(0, 8);
+      const name = monthSlice(day.day);
+      list = daysOf.get(name) ?? [];
+      daysOf.set(name, list);
+    }
+    list.push(day);
   }
   /** Per slice to write, its paths. */
   let members: Map<string, string[]>;
@@ -757,10 +894,7 @@ export function writeManifest(
     const before = previous!.manifest;
     const dirty = new Set<string>();
     // Days: a kept day is the very summary read (a reloaded one is a new object).
-    const daysBefore = new Map(before.days.map((d) => [d.day, d]));
-    for (const day of m.days) if (daysBefore.get(day.day) !== day) dirty.add(monthSlice(day.day));
-    const live = new Set(m.days.map((d) => d.day));
-    for (const day of before.days) if (!live.has(day.day)) dirty.add(monthSlice(day.day));
+    for (const day of changedDays(m.days, before.days)) dirty.add(monthSlice(day));
     // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
     const moved = new Map<string, string>();
     // Every entry not set by this build is one read from the previous manifest, as it was held.
@@ -804,13 +938,13 @@ export function writeManifest(
     names = [...dirty].sort();
   }
   const sliceNames = kept;
-  const deferred: Record<string, [number, 0 | 1]> = {};
-  const owned: Record<string, [number, string, string]> = {};
+  const deferred = new Map<string, [number, 0 | 1]>();
+  const owned = new Map<string, [number, string, string]>();
   for (const name of kept) {
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
-    if (info[2] === undefined) deferred[name] = [info[0], info[1] ? 1 : 0];
-    else owned[name] = [info[0], info[2].owner, info[2].dir];
+    if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
+    else owned.set(name, [info[0], info[2].owner, info[2].dir]);
   }
   for (const name of names) {
     const paths = (members.get(name) ?? []).sort();
@@ -830,21 +964,24 @@ export function writeManifest(
     put(name, Buffer.from(JSON.stringify(slice)));
     sliceNames.push(name);
     if (isDeferred(name))
-      deferred[name] = [paths.length, paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0];
+      deferred.set(name, [
+        paths.length,
+        paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0,
+      ]);
     else if (days.length === 0) {
       const by = ownedBy(paths, (path) => m.files.raw(path)!);
-      if (by !== undefined) owned[name] = [paths.length, by.owner, by.dir];
+      if (by !== undefined) owned.set(name, [paths.length, by.owner, by.dir]);
     }
   }
   sliceNames.sort();
-  const head: Head = {
+  const head: HeadFile = {
     version: m.version,
     engine: m.engine,
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
-    files: Object.fromEntries(sliceNames.map((name) => [name, m.files.get(name)!])),
-    deferred: Object.fromEntries(Object.entries(deferred).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
-    owned: Object.fromEntries(Object.entries(owned).sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    files: sliceNames.map((name) => `${name}\t${m.files.raw(name)!}`),
+    deferred: [...deferred].sort(byName).map(([name, [count, math]]) => `${name}\t${count}\t${math}`),
+    owned: [...owned].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -858,9 +995,10 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
   try {
     const headBytes = read(MANIFEST_PATH);
     if (!headBytes) return undefined;
-    const head = JSON.parse(headBytes.toString()) as Head;
-    if (head.version !== MANIFEST_VERSION || typeof head.files !== 'object') return undefined;
-    const days: ManifestDay[] = [];
+    const head = readHead(headBytes);
+    if (!head) return undefined;
+    /** Each days slice's days, in the order of the slices' names (oldest month first). */
+    const months: ManifestDay[][] = [];
     const slices = new SliceIndex();
     const files = new FileTable((name, paths) => slices.noteSlice(name, paths));
     slices.attach(files);
@@ -890,23 +1028,21 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         settleDay(day, papers, typeof row!.authors === 'string' ? row!.authors : undefined);
       }
     };
-    for (const [name, entry] of Object.entries(head.files)) {
+    for (const [name, entry] of head.files) {
       slices.names.push(name);
-      files.set(name, entry);
+      files.load(name, entry);
       // Read when the papers of one of its days are first asked for (see storedDay).
       if (name.startsWith(RANKED_SLICES)) continue;
       if (isDeferred(name)) {
         // Read and parsed when one of its files is first asked for (most builds touch few of them).
-        const info = head.deferred?.[name];
-        if (!Array.isArray(info)) return undefined;
+        const info = head.deferred.get(name);
+        if (!info) return undefined;
         files.defer(name, () => read(name), info[0], info[1] === 1);
         continue;
       }
-      const owned = head.owned?.[name];
+      const owned = head.owned.get(name);
       if (owned !== undefined) {
         // Read and parsed when one of its files is looked up; else taken over whole (inheritOwned).
-        if (!Array.isArray(owned) || typeof owned[1] !== 'string' || typeof owned[2] !== 'string')
-          return undefined;
         files.defer(name, () => read(name), owned[0], false, { owner: owned[1], dir: owned[2] });
         continue;
       }
@@ -916,21 +1052,25 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
       if (slice.days.length > 0) {
         const ranked = rankedOf(name);
-        if (!(ranked in head.files)) return undefined;
+        if (!head.files.has(ranked)) return undefined;
         const list: ManifestDay[] = [];
+        const load = new RankedLoad(() => loadRanked(ranked));
         for (const head of slice.days) {
           if (!Array.isArray(head) || head.length !== 10 || typeof head[0] !== 'string') return undefined;
-          list.push(storedDay(head, () => loadRanked(ranked)));
+          list.push(storedDay(head, load));
         }
         waiting.set(ranked, list);
-        days.push(...list);
+        months.push(list);
       }
       slices.noteSlice(
         name,
         readLines(slice.files, (path, v) => files.load(path, v)),
       );
     }
-    days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+    // A slice holds its month's days newest first, and the head lists the months oldest first:
+    // the months backwards are the days newest first, with no sort of every day.
+    let days = months.reverse().flat();
+    if (!newestFirst(days)) days = days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
     return {
       version: MANIFEST_VERSION,
       engine: head.engine,

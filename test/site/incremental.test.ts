@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
-import { contentHash, readManifest } from '../../src/site/manifest.js';
+import { contentHash, type Head, readHead, readManifest } from '../../src/site/manifest.js';
 import { segmentOf } from '../../src/site/search-index.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
@@ -493,8 +493,7 @@ test('a day ranking an older paper again rewrites its page in its own paper slic
   // The same slices, byte for byte, as a full build of the same store writes.
   assert.deepEqual([...incremental.keys()].sort(), [...full.keys()].sort());
   for (const [name, text] of full) assert.equal(incremental.get(name), text, name);
-  const head = (root: string) =>
-    Object.keys(JSON.parse(readFileSync(join(root, MANIFEST_PATH), 'utf8')).files).sort();
+  const head = (root: string) => [...readHead(readFileSync(join(root, MANIFEST_PATH)))!.files.keys()].sort();
   assert.deepEqual(head(out), head(fullOut));
   // The paper's page stays in the slice of its id's month, written with its new hash; May's
   // days did not change.
@@ -588,20 +587,15 @@ test('one new day parses only the paper slices of the pages it renders; one that
 });
 
 /** The manifest head's lists of deferred and owned slices. */
-interface HeadSlices {
-  deferred: Record<string, [number, 0 | 1]>;
-  owned: Record<string, [number, string, string]>;
-}
-
 /**
  * A site built in full from the sample days and 120 days back to December 2020 (several months
  * and search segments); `head` reads its manifest head as it is now.
  */
-async function siteWithHistory(name: string): Promise<{ db: string; out: string; head: () => HeadSlices }> {
+async function siteWithHistory(name: string): Promise<{ db: string; out: string; head: () => Head }> {
   const db = makeStore(`${name}.db`, [...sampleDigests(), ...moreDays(120)]);
   const out = join(dir, `public-${name}`);
   await generateSiteToDir({ db, baseUrl: BASE }, out);
-  return { db, out, head: () => JSON.parse(readFileSync(join(out, MANIFEST_PATH), 'utf8')) as HeadSlices };
+  return { db, out, head: () => readHead(readFileSync(join(out, MANIFEST_PATH)))! };
 }
 
 /**
@@ -627,22 +621,22 @@ test("one new day parses only the owned slices of the search segment it rebuilds
   // The sample days' search segment and older ones.
   const { db, out, head } = await siteWithHistory('owned');
   const open = segmentOf('2021-07-01', '2021-07-01');
-  const owners = new Set(Object.values(head().owned).map(([, owner]) => owner));
+  const owners = new Set([...head().owned.values()].map(([, owner]) => owner));
   assert.ok(owners.has(`s:${open}`), [...owners].join(' '));
   assert.ok(owners.size >= 3, [...owners].join(' '));
   // A slice of an older segment's chunks (its summary file is read back by every build).
-  const older = Object.entries(head().owned).find(
+  const older = [...head().owned].find(
     ([, [, owner, folder]]) => owner !== `s:${open}` && folder.startsWith('assets/search/'),
   )!;
   const { second, olderPath } = await newDayLeavesUnread(db, out, older[0], '9301');
-  assert.ok(older[0] in head().owned, 'still listed, with its owner');
+  assert.ok(head().owned.has(older[0]), 'still listed, with its owner');
   assert.ok(
     second.writtenPaths.some((p) => p.startsWith(`assets/search/${open}/`)),
     second.writtenPaths.join(' '),
   );
   // The open segment's slices are parsed when it is rebuilt: one that does not parse makes the
   // build full, and the full build writes every slice again.
-  const openSlice = Object.entries(head().owned).find(
+  const openSlice = [...head().owned].find(
     ([, [, owner, folder]]) => owner === `s:${open}` && folder.startsWith('assets/search/'),
   )![0];
   breakSlice(out, openSlice.slice('.hotpapers/manifest/'.length), 30);
@@ -658,11 +652,11 @@ test("one new day parses only the owned slices of the search segment it rebuilds
 
 test("one new day parses only its own month's day-file slice; an older month's is kept unread, and one that does not parse makes the build full", async () => {
   const { db, out, head } = await siteWithHistory('dayfiles');
-  const slices = Object.keys(head().deferred).filter((name) => name.includes('/dayfiles-'));
+  const slices = [...head().deferred.keys()].filter((name) => name.includes('/dayfiles-'));
   assert.ok(slices.length >= 5, slices.join(' '));
   // An older month's day pages and fragments: its slice no longer parses.
   const { second, olderPath } = await newDayLeavesUnread(db, out, slices[0]!, '9401');
-  assert.ok(slices[0]! in head().deferred, 'still listed, with its count');
+  assert.ok(head().deferred.has(slices[0]!), 'still listed, with its count');
   assert.ok(second.writtenPaths.includes('days/2021-07-01.html'), second.writtenPaths.join(' '));
   // The new day's month is read when its next day's page is written: a slice that does not
   // parse makes the build full, and the full build writes every slice again.

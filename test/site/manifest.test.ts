@@ -12,6 +12,7 @@ import {
   MANIFEST_VERSION,
   type Manifest,
   type ManifestDay,
+  readHead,
   readManifest,
   StaleGenerationError,
   writeManifest,
@@ -166,10 +167,33 @@ test('the days read back are the days written: every field of every ranked paper
   writeInto(folder, { ...BASE, days: [b, a], files }, {});
   const back = readManifest((path) => folder.get(path));
   // Each day's head holds its search fragment's hash (b has no fragment).
-  assert.deepEqual(back?.days, [b, { ...a, fragment: 'fragment-hash' }]);
+  assert.deepEqual(back?.days.map(fields), [b, { ...a, fragment: 'fragment-hash' }]);
   // The first papers of both days are in cs.LG alone: one array serves both.
   assert.equal(papers(back!.days[0]!)[0]!.paper.categories, papers(back!.days[1]!)[0]!.paper.categories);
 });
+
+/** A day's fields as a plain object (a stored day's papers and author lines are its class's accessors). */
+function fields(d: ManifestDay): ManifestDay {
+  const { categories, observedAt, announcedAt, listed, postsFound, papers } = d.digest;
+  const digest = {
+    categories,
+    observedAt,
+    ...(announcedAt ? { announcedAt } : {}),
+    listed,
+    postsFound,
+    papers,
+  };
+  const { day, categoriesKey, horizon, fingerprint, fragment, authors } = d;
+  return {
+    day,
+    categoriesKey,
+    horizon,
+    fingerprint,
+    digest,
+    ...(authors === undefined ? {} : { authors }),
+    ...(fragment === undefined ? {} : { fragment }),
+  };
+}
 
 test('writing against the manifest read keeps unchanged slices and gives the bytes of a whole write', () => {
   const { may, april, files } = mayAndApril();
@@ -305,10 +329,8 @@ test("a search segment's chunk slices are owned ones: read unparsed, taken over 
   files.set('.hotpapers/search/S1.json', ['sum1', 's:S1', 0]);
   files.set('assets/search/meta.js', ['meta', '', 0]);
   const folder = writeMayAndApril(may, april, files);
-  const head = JSON.parse(folder.get(MANIFEST_PATH)!.toString()) as {
-    owned: Record<string, [number, string, string]>;
-  };
-  assert.deepEqual(head.owned, {
+  const head = readHead(folder.get(MANIFEST_PATH)!)!;
+  assert.deepEqual(Object.fromEntries(head.owned), {
     [`${MANIFEST_DIR}/files-assets-search-S1-b0.json`]: [64, 's:S1', 'assets/search/S1/'],
     [`${MANIFEST_DIR}/files-assets-search-S1-b1.json`]: [6, 's:S1', 'assets/search/S1/'],
     [`${MANIFEST_DIR}/files-assets-search-S2-b0.json`]: [1, 's:S2', 'assets/search/S2/'],
@@ -355,10 +377,8 @@ test("a day's page and search fragment are in its month's day-file slice, read w
   const { may, april, files } = mayAndApril();
   files.set(fragmentPath('2021-05-03'), ['f1', 'd:2021-05-03', 0]);
   const folder = writeMayAndApril(may, april, files);
-  const head = JSON.parse(folder.get(MANIFEST_PATH)!.toString()) as {
-    deferred: Record<string, [number, 0 | 1]>;
-  };
-  assert.deepEqual(head.deferred[`${MANIFEST_DIR}/dayfiles-2021-05.json`], [2, 0]);
+  const head = readHead(folder.get(MANIFEST_PATH)!)!;
+  assert.deepEqual(head.deferred.get(`${MANIFEST_DIR}/dayfiles-2021-05.json`), [2, 0]);
   // The thumbnail stays with the heads of its paper's month, read with the manifest.
   assert.match(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
   assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /days\/2021-05-03/);
