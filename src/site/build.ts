@@ -398,7 +398,7 @@ export function buildGeneration(
       if (d.digest.papers.some((r) => changes.enriched!.has(r.paper.id))) enrichedDays.add(d.day);
   const planReload = () => {
     // Both lists are newest first (the store's and the manifest's): one walk finds each day's
-    // previous place, where a search per day cost ~2 ms at 3,000 days.
+    // previous place, with no search per day.
     const walk = refs.every((r, i) => i === 0 || refs[i - 1]!.day > r.day);
     let j = 0;
     refs.forEach((r, i) => {

@@ -540,7 +540,7 @@ function fieldsOf(lines: unknown): Map<string, string[]> {
   return m;
 }
 
-/** Parse the manifest's head; undefined when it is not one of this format. */
+/** Parse the manifest's head: undefined when it is of another format, an error when it does not parse. */
 export function readHead(bytes: Buffer): Head | undefined {
   const file = JSON.parse(bytes.toString()) as HeadFile;
   if (file.version !== MANIFEST_VERSION || !Array.isArray(file.files)) return undefined;
@@ -687,9 +687,9 @@ class StoredDigest {
 /**
  * A day read from a days slice whose ranked papers and author lines are read from its month's
  * ranked slice when first asked for. A class, not an object literal with accessors: every day of
- * the history is made here on each build, and a literal with accessors is built by the runtime,
- * about ten times slower. `papers` and `authors` are the prototype's, so compare a stored day
- * through its fields, not as a whole.
+ * the history is made here on each build, and V8 builds a literal with accessors through its
+ * runtime, not from a template. `papers` and `authors` are the prototype's, so compare a stored
+ * day through its fields, not as a whole.
  */
 class StoredDay {
   fragment?: string;
@@ -811,10 +811,12 @@ function byName(a: [string, unknown], b: [string, unknown]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-/** Whether days are newest first, each once. */
-function newestFirst(days: readonly ManifestDay[]): boolean {
-  for (let i = 1; i < days.length; i++) if (days[i - 1]!.day <= days[i]!.day) return false;
-  return true;
+/** `days` newest first: as they are when they already are (the usual case, checked in one pass), else sorted. */
+function newestFirst<T extends { day: string }>(days: T[]): T[] {
+  for (let i = 1; i < days.length; i++)
+    if (days[i - 1]!.day <= days[i]!.day)
+      return days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+  return days;
 }
 
 /**
@@ -822,9 +824,7 @@ function newestFirst(days: readonly ManifestDay[]): boolean {
  * both (newest first, as a build and readManifest give them), with no map of every day's.
  */
 function changedDays(now: readonly ManifestDay[], before: readonly ManifestDay[]): string[] {
-  const order = (days: readonly ManifestDay[]) =>
-    newestFirst(days) ? days : [...days].sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
-  const [a, b] = [order(now), order(before)];
+  const [a, b] = [newestFirst([...now]), newestFirst([...before])];
   const changed: string[] = [];
   let j = 0;
   for (const day of a) {
@@ -1069,8 +1069,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     }
     // A slice holds its month's days newest first, and the head lists the months oldest first:
     // the months backwards are the days newest first, with no sort of every day.
-    let days = months.reverse().flat();
-    if (!newestFirst(days)) days = days.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0));
+    const days = newestFirst(months.reverse().flat());
     return {
       version: MANIFEST_VERSION,
       engine: head.engine,
