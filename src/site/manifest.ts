@@ -45,7 +45,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 10;
+export const MANIFEST_VERSION = 11;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -576,12 +576,21 @@ interface Slice {
 }
 
 /**
- * A day as a days slice holds it: its head as a row (day, categories key, horizon, fingerprint,
- * the digest's categories, observedAt, announcedAt or '', listed, postsFound, the search
- * fragment's hash), without its ranked papers (see RankedSlice). Every build that adds a day
- * reads every day's head.
+ * A day as a days slice holds it, without its ranked papers (see RankedSlice): its head as one
+ * line, `day TAB fingerprint TAB fragment hash TAB categories key TAB horizon TAB the digest's
+ * categories (space-separated) TAB observedAt TAB announcedAt or '' TAB listed TAB postsFound`,
+ * or as a row of those fields (the categories a list) when one holds a tab or a category a space.
+ * Every build that adds a day reads every day's head, but looks at little more than the first
+ * three fields of most: one string a day parses faster than a row, and the rest is split only
+ * when asked for (StoredDay).
  */
-type SliceDay = [string, string, string, string, string[], string, string, number, number, string];
+type SliceDay = string | SliceRow;
+
+/** A day's head as a row: day, fingerprint, fragment hash, then HeadRest's fields. */
+type SliceRow = [string, string, string, ...HeadRest];
+
+/** A day's head past its first three fields: categories key, horizon, categories, observedAt, announcedAt or '', listed, postsFound. */
+type HeadRest = [string, string, string[], string, string, number, number];
 
 /** Per ranked paper, in order: rank, score, id, title, primary category, categories (space-separated when none has a space). */
 type RankedRow = [number, number, string, string, string, string | string[]];
@@ -597,18 +606,31 @@ interface RankedSlice {
 /** A day's head as a days slice holds it (`fragment`: its search fragment's hash). */
 function packHead(day: ManifestDay, fragment: string): SliceDay {
   const d = day.digest;
-  return [
+  const row: SliceRow = [
     day.day,
+    day.fingerprint,
+    fragment,
     day.categoriesKey,
     day.horizon,
-    day.fingerprint,
     d.categories,
     d.observedAt,
     d.announcedAt ?? '',
     d.listed,
     d.postsFound,
-    fragment,
   ];
+  const plain = (v: unknown) => typeof v !== 'string' || !/[\t\n\r]/.test(v);
+  if (!row.every(plain) || !d.categories.every((c) => plain(c) && !c.includes(' '))) return row;
+  return row.map((v) => (Array.isArray(v) ? v.join(' ') : v)).join('\t');
+}
+
+/** The fields of a head line past its first three (`rest`: from the fourth on); an error when they are not all there. */
+function headRest(rest: string): HeadRest {
+  const f = rest.split('\t');
+  const listed = Number(f[5]);
+  const postsFound = Number(f[6]);
+  if (f.length !== 7 || !Number.isFinite(listed) || !Number.isFinite(postsFound))
+    throw new StaleGenerationError('a day head in the manifest does not parse');
+  return [f[0]!, f[1]!, f[2] ? f[2].split(' ') : [], f[3]!, f[4]!, listed, postsFound];
 }
 
 /** A day's ranked papers and author lines as a ranked slice holds them. */
@@ -662,14 +684,16 @@ class StoredDigest {
   #papers: ListPaper[] | undefined;
   readonly #ranked: RankedLoad;
 
-  constructor(
-    readonly categories: string[],
-    readonly observedAt: string,
-    readonly listed: number,
-    readonly postsFound: number,
-    announcedAt: string,
-    ranked: RankedLoad,
-  ) {
+  readonly categories: string[];
+  readonly observedAt: string;
+  readonly listed: number;
+  readonly postsFound: number;
+
+  constructor([, , categories, observedAt, announcedAt, listed, postsFound]: HeadRest, ranked: RankedLoad) {
+    this.categories = categories;
+    this.observedAt = observedAt;
+    this.listed = listed;
+    this.postsFound = postsFound;
     if (announcedAt) this.announcedAt = announcedAt;
     this.#ranked = ranked;
   }
@@ -685,28 +709,54 @@ class StoredDigest {
 }
 
 /**
- * A day read from a days slice whose ranked papers and author lines are read from its month's
- * ranked slice when first asked for. A class, not an object literal with accessors: every day of
- * the history is made here on each build, and V8 builds a literal with accessors through its
- * runtime, not from a template. `papers` and `authors` are the prototype's, so compare a stored
- * day through its fields, not as a whole.
+ * A day read from a days slice. Its day, fingerprint and fragment hash are read at once; the
+ * rest of its head is split, and its digest made, when first asked for (a build looks at the
+ * digests of few of the history's days); its ranked papers and author lines are read from its
+ * month's ranked slice when first asked for. A class, not an object literal with accessors:
+ * every day of the history is made here on each build, and V8 builds a literal with accessors
+ * through its runtime, not from a template. The lazy fields are the prototype's, so compare a
+ * stored day through its fields, not as a whole.
  */
 class StoredDay {
+  readonly day: string;
+  readonly fingerprint: string;
   fragment?: string;
+  /** The head past its first three fields: a line's tail until split, then its fields. */
+  #rest: string | HeadRest;
+  #digest: StoredDigest | undefined;
   #authors: string | undefined;
   readonly #ranked: RankedLoad;
 
   constructor(
-    readonly day: string,
-    readonly categoriesKey: string,
-    readonly horizon: string,
-    readonly fingerprint: string,
-    readonly digest: StoredDigest,
+    day: string,
+    fingerprint: string,
     fragment: string,
+    rest: string | HeadRest,
     ranked: RankedLoad,
   ) {
+    this.day = day;
+    this.fingerprint = fingerprint;
     if (fragment) this.fragment = fragment;
+    this.#rest = rest;
     this.#ranked = ranked;
+  }
+
+  #fields(): HeadRest {
+    if (typeof this.#rest === 'string') this.#rest = headRest(this.#rest);
+    return this.#rest;
+  }
+
+  get categoriesKey(): string {
+    return this.#fields()[0];
+  }
+
+  get horizon(): string {
+    return this.#fields()[1];
+  }
+
+  get digest(): StoredDigest {
+    this.#digest ??= new StoredDigest(this.#fields(), this.#ranked);
+    return this.#digest;
   }
 
   get authors(): string | undefined {
@@ -719,22 +769,27 @@ class StoredDay {
   }
 }
 
-/** A day as a days slice holds it, made a ManifestDay whose papers `ranked` reads when asked for. */
-function storedDay(head: SliceDay, ranked: RankedLoad): ManifestDay {
-  const [
-    name,
-    categoriesKey,
-    horizon,
-    fingerprint,
-    categories,
-    observedAt,
-    announcedAt,
-    listed,
-    postsFound,
-    fragment,
-  ] = head;
-  const digest = new StoredDigest(categories, observedAt, listed, postsFound, announcedAt, ranked);
-  return new StoredDay(name, categoriesKey, horizon, fingerprint, digest, fragment, ranked);
+/**
+ * A day as a days slice holds it, made a ManifestDay whose papers `ranked` reads when asked for;
+ * undefined when it is neither a head line nor a row.
+ */
+function storedDay(head: unknown, ranked: RankedLoad): ManifestDay | undefined {
+  if (typeof head === 'string') {
+    const a = head.indexOf('\t');
+    const b = head.indexOf('\t', a + 1);
+    const c = head.indexOf('\t', b + 1);
+    if (c < 0) return undefined;
+    return new StoredDay(
+      head.slice(0, a),
+      head.slice(a + 1, b),
+      head.slice(b + 1, c),
+      head.slice(c + 1),
+      ranked,
+    );
+  }
+  if (!Array.isArray(head) || head.length !== 10 || !Array.isArray(head[5])) return undefined;
+  const [day, fingerprint, fragment, ...rest] = head as SliceRow;
+  return new StoredDay(day, fingerprint, fragment, rest, ranked);
 }
 
 /** Give a stored day its ranked papers and author lines. */
@@ -1056,8 +1111,9 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         const list: ManifestDay[] = [];
         const load = new RankedLoad(() => loadRanked(ranked));
         for (const head of slice.days) {
-          if (!Array.isArray(head) || head.length !== 10 || typeof head[0] !== 'string') return undefined;
-          list.push(storedDay(head, load));
+          const day = storedDay(head, load);
+          if (!day) return undefined;
+          list.push(day);
         }
         waiting.set(ranked, list);
         months.push(list);

@@ -195,6 +195,31 @@ function fields(d: ManifestDay): ManifestDay {
   };
 }
 
+test("a day's head is one line, or a row when a field would break the line; both read back the same", () => {
+  const plain = { ...manifestDay('2021-06-09', ['2106.00001']), horizon: '24h' };
+  const odd = manifestDay('2021-06-10', ['2106.00002']);
+  odd.digest = { ...odd.digest, categories: ['odd cat', 'cs.LG'], announcedAt: '2021-06-10T00:00:00Z' };
+  const folder = new Map<string, Buffer>();
+  writeInto(folder, { ...BASE, days: [odd, plain], files: new FileTable() }, {});
+  const slice = JSON.parse(folder.get(`${MANIFEST_DIR}/days-2021-06.json`)!.toString()) as {
+    days: unknown[];
+  };
+  assert.equal(typeof slice.days[1], 'string');
+  assert.equal((slice.days[1] as string).split('\t').length, 10);
+  assert.ok(Array.isArray(slice.days[0]), 'a category with a space: a row');
+  const back = readManifest((path) => folder.get(path))!;
+  assert.deepEqual(back.days.map(fields), [odd, plain]);
+  // A line missing a field reads as a day, and fails (the build turns full) once its head is asked for.
+  const cut = (slice.days[1] as string).split('\t').slice(0, 8).join('\t');
+  folder.set(
+    `${MANIFEST_DIR}/days-2021-06.json`,
+    Buffer.from(JSON.stringify({ ...slice, days: [slice.days[0], cut] })),
+  );
+  const broken = readManifest((path) => folder.get(path))!;
+  assert.equal(broken.days[1]!.fingerprint, plain.fingerprint);
+  assert.throws(() => broken.days[1]!.digest, StaleGenerationError);
+});
+
 test('writing against the manifest read keeps unchanged slices and gives the bytes of a whole write', () => {
   const { may, april, files } = mayAndApril();
   const march = manifestDay('2021-03-01', ['D']);
