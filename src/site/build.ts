@@ -397,16 +397,8 @@ export function buildGeneration(
     for (const d of prev?.days ?? [])
       if (d.digest.papers.some((r) => changes.enriched!.has(r.paper.id))) enrichedDays.add(d.day);
   const planReload = () => {
-    // Both lists are newest first (the store's and the manifest's): one walk finds each day's
-    // previous place, with no search per day.
-    const walk = refs.every((r, i) => i === 0 || refs[i - 1]!.day > r.day);
-    let j = 0;
     refs.forEach((r, i) => {
-      let at: number;
-      if (walk) {
-        while (j < prevNames.length && prevNames[j]! > r.day) j++;
-        at = prevNames[j] === r.day ? j : -1;
-      } else at = placeIn(prevNames, r.day);
+      const at = placeIn(prevNames, r.day);
       const before = at < 0 ? undefined : prev!.days[at];
       // The store cannot say what changed since the last build: redo every day and paper.
       if (

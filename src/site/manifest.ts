@@ -529,15 +529,10 @@ export interface Head {
   owned: Map<string, [number, string, string]>;
 }
 
-/** The fields of each line (`a TAB b …`) of a head's list, by its first. */
-function fieldsOf(lines: unknown): Map<string, string[]> {
+/** The fields of each line (`name TAB …`) of a head's list. */
+function fieldsOf(lines: unknown): string[][] {
   if (!Array.isArray(lines)) throw new Error('not a list');
-  const m = new Map<string, string[]>();
-  for (const line of lines as string[]) {
-    const fields = line.split('\t');
-    m.set(fields[0]!, fields);
-  }
-  return m;
+  return (lines as string[]).map((line) => line.split('\t'));
 }
 
 /** Parse the manifest's head: undefined when it is of another format, an error when it does not parse. */
@@ -550,12 +545,12 @@ export function readHead(bytes: Buffer): Head | undefined {
     files.set(line.slice(0, tab), line.slice(tab + 1));
   }
   const deferred = new Map<string, [number, 0 | 1]>();
-  for (const [name, [, count, math]] of fieldsOf(file.deferred))
-    deferred.set(name, [Number(count), math === '1' ? 1 : 0]);
+  for (const [name, count, math] of fieldsOf(file.deferred))
+    deferred.set(name!, [Number(count), math === '1' ? 1 : 0]);
   const owned = new Map<string, [number, string, string]>();
-  for (const [name, [, count, owner, dir]] of fieldsOf(file.owned)) {
+  for (const [name, count, owner, dir] of fieldsOf(file.owned)) {
     if (owner === undefined || dir === undefined) return undefined;
-    owned.set(name, [Number(count), owner, dir]);
+    owned.set(name!, [Number(count), owner, dir]);
   }
   return {
     version: file.version,
@@ -875,25 +870,6 @@ function newestFirst<T extends { day: string }>(days: T[]): T[] {
 }
 
 /**
- * The days added, gone, or not the very summary read between two lists of days: one walk down
- * both (newest first, as a build and readManifest give them), with no map of every day's.
- */
-function changedDays(now: readonly ManifestDay[], before: readonly ManifestDay[]): string[] {
-  const [a, b] = [newestFirst([...now]), newestFirst([...before])];
-  const changed: string[] = [];
-  let j = 0;
-  for (const day of a) {
-    while (j < b.length && b[j]!.day > day.day) changed.push(b[j++]!.day);
-    if (b[j]?.day === day.day) {
-      if (b[j] !== day) changed.push(day.day);
-      j++;
-    } else changed.push(day.day);
-  }
-  while (j < b.length) changed.push(b[j++]!.day);
-  return changed;
-}
-
-/**
  * Write the manifest: each slice that changed since `previous` (every slice without it) through
  * `put` (kept when its bytes are unchanged; `files` gains its entry), each other one through
  * `keep` (unread and unwritten; false when its file is gone, and it is then written), then the
@@ -920,17 +896,11 @@ export function writeManifest(
 ): void {
   const index = previous?.manifest.slices;
   const daysOf = new Map<string, ManifestDay[]>();
-  // The days come newest first, a month's days together: a month's slice is looked up once.
-  let month: string | undefined;
-  let list: ManifestDay[] = [];
   for (const day of m.days) {
-    if (month === undefined || !day.day.startsWith(month)) {
-      month = day.day.slice(0, 8);
-      const name = monthSlice(day.day);
-      list = daysOf.get(name) ?? [];
-      daysOf.set(name, list);
-    }
-    list.push(day);
+    const name = monthSlice(day.day);
+    const list = daysOf.get(name);
+    if (list) list.push(day);
+    else daysOf.set(name, [day]);
   }
   /** Per slice to write, its paths. */
   let members: Map<string, string[]>;
@@ -949,7 +919,10 @@ export function writeManifest(
     const before = previous!.manifest;
     const dirty = new Set<string>();
     // Days: a kept day is the very summary read (a reloaded one is a new object).
-    for (const day of changedDays(m.days, before.days)) dirty.add(monthSlice(day));
+    const daysBefore = new Map(before.days.map((d) => [d.day, d]));
+    for (const day of m.days) if (daysBefore.get(day.day) !== day) dirty.add(monthSlice(day.day));
+    const live = new Set(m.days.map((d) => d.day));
+    for (const day of before.days) if (!live.has(day.day)) dirty.add(monthSlice(day.day));
     // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
     const moved = new Map<string, string>();
     // Every entry not set by this build is one read from the previous manifest, as it was held.
