@@ -3,7 +3,8 @@
  * pages need no math script. Everything outside the math is escaped; KaTeX escapes what is
  * inside, and with `trust: false` it never emits links, classes, ids or styles from the input.
  */
-import { createRequire } from 'node:module';
+import type Katex from 'katex';
+import { type CachedModule, requireCached } from '../util/code-cache.js';
 import { remembered } from '../util/remember.js';
 import { escapeHtml } from './escape.js';
 
@@ -13,12 +14,12 @@ import { escapeHtml } from './escape.js';
 const MATH = /\$\$([^$]{1,500}?)\$\$|(?<!\\)\$(?=\S)((?:\\.|[^$\\]){1,500}?)(?<=\S)(?<!\\)\$(?!\d)/g;
 
 // KaTeX (~600 KB of script) is loaded on the first span typeset: a build that renders no math
-// (an incremental one whose pages have none) does not pay for loading it.
-const require = createRequire(import.meta.url);
-let katexModule: typeof import('katex').default | undefined;
+// (an incremental one whose pages have none) does not pay for loading it. It is loaded through
+// V8's code cache (src/util/code-cache.ts), which is written after that first span.
+let katexModule: CachedModule<typeof Katex> | undefined;
 const katex = () => {
-  katexModule ??= require('katex') as typeof import('katex').default;
-  return katexModule;
+  katexModule ??= requireCached<typeof Katex>('katex');
+  return katexModule.exports;
 };
 
 const CACHE_MAX = 20000;
@@ -63,5 +64,6 @@ function typesetNow(tex: string): string {
     // throwOnError:false covers parse errors; anything else (expansion limits) shows the source.
     html = `<code class="tex">${escapeHtml(`$${tex}$`)}</code>`;
   }
+  katexModule?.save();
   return html;
 }

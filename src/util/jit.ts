@@ -27,3 +27,8 @@ export function optimiseLater(): void {
   raised = true;
   setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET * FACTOR}`);
 }
+
+/** Which interrupt budget V8 runs with in this process ('late': optimiseLater was called). */
+export function jitProfile(): 'late' | 'default' {
+  return raised ? 'late' : 'default';
+}

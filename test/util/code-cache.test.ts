@@ -1,0 +1,96 @@
+/**
+ * requireCached (src/util/code-cache.ts): KaTeX loaded through V8's code cache renders what a
+ * plain require renders; the cache is written once and used by the next process, a damaged or
+ * foreign one is ignored and replaced, and processes with other V8 flags keep their own. Each
+ * load runs in a fresh process (one isolate would find the script in its own compilation cache).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { cacheDirOf } from '../../src/util/code-cache.js';
+
+const CODE_CACHE = fileURLToPath(new URL('../../src/util/code-cache.ts', import.meta.url));
+const JIT = fileURLToPath(new URL('../../src/util/jit.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const TEX = String.raw`\mathcal{O}(n^2) + \sum_{i=1}^{k} \alpha_i`;
+const OPTIONS = { throwOnError: false, output: 'htmlAndMathml' } as const;
+
+/** Load KaTeX through the cache in `dir` in a fresh process, typeset TEX, save: what it reports. */
+function load(dir: string, late = false): { fromCache: boolean; html: string } {
+  const program = `
+${late ? `(await import(${JSON.stringify(JIT)})).optimiseLater();` : ''}
+const { requireCached } = await import(${JSON.stringify(CODE_CACHE)});
+const m = requireCached('katex', ${JSON.stringify(dir)});
+const html = m.exports.renderToString(${JSON.stringify(TEX)}, ${JSON.stringify(OPTIONS)});
+m.save();
+process.stdout.write(JSON.stringify({ fromCache: m.fromCache, html }));
+`;
+  const child = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', program], {
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as { fromCache: boolean; html: string };
+}
+
+const cacheFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.v8cache'))
+    .sort();
+
+test('KaTeX through the code cache: written by the first process, used by the next, same HTML as a plain require', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-code-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plain = (createRequire(import.meta.url)('katex') as typeof import('katex').default).renderToString(
+    TEX,
+    OPTIONS,
+  );
+  const first = load(dir);
+  assert.equal(first.fromCache, false);
+  assert.equal(first.html, plain);
+  const files = cacheFiles(dir);
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, /^katex-default-[0-9a-f]{20}\.v8cache$/);
+  const second = load(dir);
+  assert.equal(second.fromCache, true);
+  assert.equal(second.html, plain);
+  assert.deepEqual(cacheFiles(dir), files);
+});
+
+test('a damaged cache is ignored and replaced; a stale one of the same flags is removed, another flags’ kept', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-code-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  load(dir);
+  const [name] = cacheFiles(dir);
+  writeFileSync(join(dir, name!), Buffer.from('not a code cache'));
+  writeFileSync(join(dir, 'katex-default-0123456789abcdef0123.v8cache'), Buffer.from('an older one'));
+  const damaged = load(dir);
+  assert.equal(damaged.fromCache, false);
+  assert.equal(damaged.html, load(mkdtempSync(join(dir, 'other-'))).html);
+  // Replaced, and the stale file of the same flags gone.
+  assert.deepEqual(cacheFiles(dir), [name]);
+  assert.equal(load(dir).fromCache, true);
+  // A process with a raised interrupt budget (a site build) keeps a cache of its own beside it.
+  assert.equal(load(dir, true).fromCache, false);
+  const both = cacheFiles(dir);
+  assert.equal(both.length, 2);
+  assert.ok(both.includes(name!));
+  assert.ok(both.some((n) => n.startsWith('katex-late-')));
+  assert.equal(load(dir, true).fromCache, true);
+  assert.equal(load(dir).fromCache, true);
+});
+
+test('the cache folder is node_modules/.cache/hotpapers of the installed package, none outside node_modules', () => {
+  const file = ['', 'srv', 'app', 'node_modules', 'katex', 'dist', 'katex.js'].join(sep);
+  assert.equal(cacheDirOf(file), ['', 'srv', 'app', 'node_modules', '.cache', 'hotpapers'].join(sep));
+  const nested = ['', 'a', 'node_modules', 'b', 'node_modules', 'katex', 'katex.js'].join(sep);
+  assert.equal(
+    cacheDirOf(nested),
+    ['', 'a', 'node_modules', 'b', 'node_modules', '.cache', 'hotpapers'].join(sep),
+  );
+  assert.equal(cacheDirOf(['', 'opt', 'katex', 'katex.js'].join(sep)), undefined);
+});
