@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { createRequire, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
+import { threadId } from 'node:worker_threads';
 import { jitProfile } from './jit.js';
 
 /** A loaded package and what its cache did. */
@@ -69,7 +70,7 @@ export function requireCached<T>(id: string, dir = cacheDirOf(require.resolve(id
       try {
         mkdirSync(dir, { recursive: true });
         // Written whole, then renamed: a process reading it never sees half a file.
-        const temp = `${path}.${process.pid}.tmp`;
+        const temp = `${path}.${process.pid}-${threadId}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, path);
         // The caches of other versions of the package or of Node are of no more use.
