@@ -38,9 +38,10 @@ export function cacheDirOf(file: string): string | undefined {
   return at < 0 ? undefined : join(file.slice(0, at), 'node_modules', '.cache', 'hotpapers');
 }
 
-/** Load the CommonJS package `id` (with no imports of its own resolved differently) through the code cache in `dir`. */
-export function requireCached<T>(id: string, dir = cacheDirOf(require.resolve(id))): CachedModule<T> {
+/** Load the CommonJS package `id` (with no imports of its own resolved differently) through the code cache in `dirGiven` (default: cacheDirOf its file). */
+export function requireCached<T>(id: string, dirGiven?: string): CachedModule<T> {
   const file = require.resolve(id);
+  const dir = dirGiven ?? cacheDirOf(file);
   const source = readFileSync(file, 'utf8');
   const key = createHash('sha256')
     .update(
@@ -67,17 +68,21 @@ export function requireCached<T>(id: string, dir = cacheDirOf(require.resolve(id
     save() {
       if (saved || !dir || !path) return;
       saved = true;
+      // Written whole, then renamed: a process reading it never sees half a file.
+      const temp = `${path}.${process.pid}-${threadId}.tmp`;
       try {
         mkdirSync(dir, { recursive: true });
-        // Written whole, then renamed: a process reading it never sees half a file.
-        const temp = `${path}.${process.pid}-${threadId}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, path);
         // The caches of other versions of the package or of Node are of no more use.
         for (const name of readdirSync(dir))
           if (name.startsWith(prefix) && name.endsWith('.v8cache') && join(dir, name) !== path)
             rmSync(join(dir, name), { force: true });
-      } catch {}
+      } catch {
+        try {
+          rmSync(temp, { force: true });
+        } catch {}
+      }
     },
   };
 }
