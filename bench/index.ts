@@ -2,8 +2,8 @@
  * `npm run bench`: prints the figures of DESIGN §9 — requests made, CPU time, wall time and
  * peak memory — for each part. Tests never assert on time; this is where time is measured.
  * Each part runs in its own process so its peak memory is its own.
- * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site, search,
- * pages, startup, store, bluesky, enrich).
+ * Run some parts only with `npm run bench -- arxiv x` (parts: arxiv, x, pipeline, site,
+ * site-instructions, search, pages, startup, store, bluesky, enrich).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   x: async () => (await import('./x-search.js')).benchXSearch(),
   pipeline: async () => (await import('./pipeline.js')).benchPipeline(),
   site: async () => (await import('./site.js')).benchSite(),
+  'site-instructions': async () => (await import('./site-instructions.js')).benchSiteInstructions(),
   search: async () => (await import('./search.js')).benchSearch(),
   pages: async () => (await import('./pages.js')).benchPages(),
   startup: async () => (await import('./startup.js')).benchStartup(),

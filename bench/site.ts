@@ -268,7 +268,8 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
   }
 }
 
-function onPath(command: string): string | undefined {
+/** The path of `command` on PATH, if any. */
+export function onPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const path = join(dir, command);
     try {
@@ -324,7 +325,7 @@ type Ours = { dist?: string };
  * Compile the package into node_modules/.cache (so its imports resolve), as `bin:
  * dist/cli/main.js` runs it; undefined when the compiler is not there (tsx is used then).
  */
-function compileOurs(): string | undefined {
+export function compileOurs(): string | undefined {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const dist = join(root, 'node_modules', '.cache', 'hotpapers-bench-dist');
   const tsc = spawnSync(
@@ -367,7 +368,7 @@ function timedBuild(ours: Ours, db: string, out: string, full: boolean): BuildFi
 }
 
 /** The child's program: build argv's store into argv's folder, print the figures as JSON. */
-function childBuild(generateUrl: string): string {
+export function childBuild(generateUrl: string): string {
   return `
 const { generateSiteToDir } = await import(${JSON.stringify(generateUrl)});
 const [db, out, full] = process.argv.slice(-3);

@@ -1,0 +1,118 @@
+/**
+ * Issue 9's "one new day does not grow with the history", counted in instructions: CPU time of
+ * a ~0.3 s build moves by ±30% on a shared 2-core machine, so the ratio of two sizes moves by
+ * ±0.1 from run to run, while valgrind's callgrind counts the same build within a few percent
+ * (the threads' scheduling still varies). At each size (SITE_BENCH_SIZES, default 300 and 3,000
+ * days; the stores grown as `bench -- site` grows them) RUNS times: a full build into a folder
+ * of its own, then the same new day built incrementally into it under callgrind (the compiled
+ * package, every thread counted). Needs Debian's `valgrind`.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { addDays, childBuild, compileOurs, mailingDays, onPath } from './site.js';
+
+/** Counted builds at each size (SITE_INSTRUCTIONS_RUNS). */
+const RUNS = Number(process.env.SITE_INSTRUCTIONS_RUNS ?? 3);
+
+/** Run the engine's build of `db` into `out` (under `valgrind` when given); the child's figures and stderr. */
+function build(
+  dist: string,
+  db: string,
+  out: string,
+  full: boolean,
+  valgrind?: string,
+): { figures: { fresh: number; kept: number; daysLoaded: number }; stderr: string } {
+  const node = [
+    '--input-type=module',
+    '-e',
+    childBuild(pathToFileURL(join(dist, 'site', 'generate.js')).href),
+    '--',
+    db,
+    out,
+    full ? '--full' : '',
+  ];
+  const run = valgrind
+    ? spawnSync(
+        valgrind,
+        [
+          '--tool=callgrind',
+          '--callgrind-out-file=/dev/null',
+          // V8 writes code into memory it then runs: callgrind must see those writes.
+          '--smc-check=all-non-file',
+          process.execPath,
+          ...node,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      )
+    : spawnSync(process.execPath, node, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`site-instructions: the build failed: ${run.stderr.slice(-2000)}`);
+  return {
+    figures: JSON.parse(run.stdout) as { fresh: number; kept: number; daysLoaded: number },
+    stderr: run.stderr,
+  };
+}
+
+/** Print the instructions of one new day at each size, and their ratio to the smallest. */
+export async function benchSiteInstructions(): Promise<void> {
+  const valgrind = onPath('valgrind');
+  if (!valgrind) {
+    console.log('site-instructions: valgrind is not installed (Debian package `valgrind`); nothing counted');
+    return;
+  }
+  const sizes = (process.env.SITE_BENCH_SIZES ?? '300,3000')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
+  const dist = compileOurs();
+  if (!dist) throw new Error('site-instructions: the TypeScript compiler is missing');
+  const dir = mkdtempSync(join(tmpdir(), 'hotpapers-bench-instructions-'));
+  try {
+    const all = mailingDays(Math.max(...sizes) + 1);
+    const newDay = all[0]!;
+    const history = all.slice(1);
+    const counts: Array<{ days: number; instructions: number }> = [];
+    const billions = (n: number) => `${(n / 1e9).toFixed(3)}`;
+    let have = 0;
+    let previous: string | undefined;
+    for (const n of sizes) {
+      const db = join(dir, `store-${n}.db`);
+      if (previous) copyFileSync(previous, db);
+      addDays(db, history.slice(have, n).reverse());
+      have = n;
+      previous = db;
+      // The next size grows from this store without the new day: a copy gets it.
+      const grown = join(dir, `store-${n}-new.db`);
+      copyFileSync(db, grown);
+      addDays(grown, [newDay]);
+      const runs: number[] = [];
+      let last = { fresh: 0, kept: 0, daysLoaded: 0 };
+      for (let r = 0; r < RUNS; r++) {
+        const out = join(dir, `public-${n}-${r}`);
+        build(dist, db, out, true);
+        const { figures, stderr } = build(dist, grown, out, false, valgrind);
+        const collected = /Collected : (\d+)/.exec(stderr);
+        if (!collected) throw new Error('site-instructions: callgrind printed no count');
+        runs.push(Number(collected[1]));
+        last = figures;
+        rmSync(out, { recursive: true, force: true });
+      }
+      runs.sort((a, b) => a - b);
+      const instructions = runs[Math.floor(runs.length / 2)]!;
+      counts.push({ days: n, instructions });
+      console.log(
+        `  one new day (${newDay}) into the full site of ${n} days: ${billions(instructions)} billion instructions (median of ${RUNS}, ${billions(runs[0]!)}–${billions(runs[runs.length - 1]!)}; ${last.daysLoaded} days read, ${last.fresh} files written, ${last.kept} kept)`,
+      );
+    }
+    const base = counts[0]!;
+    for (const c of counts.slice(1))
+      console.log(
+        `  one new day at ${c.days} days / at ${base.days} days: ${(c.instructions / base.instructions).toFixed(3)}× the instructions (medians), ${((c.instructions - base.instructions) / 1e6).toFixed(0)} million more (1.000 = not growing with the history)`,
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
+  }
+}
