@@ -57,6 +57,10 @@ function build(
 
 /** Print the instructions of one new day at each size, and their ratio to the smallest. */
 export async function benchSiteInstructions(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < 1)
+    throw new Error(
+      `site-instructions: SITE_INSTRUCTIONS_RUNS must be a whole number ≥ 1, not "${process.env.SITE_INSTRUCTIONS_RUNS}"`,
+    );
   const valgrind = onPath('valgrind');
   if (!valgrind) {
     console.log('site-instructions: valgrind is not installed (Debian package `valgrind`); nothing counted');
