@@ -170,35 +170,6 @@ export function readDigest(db: Db, day: string, categoriesKey: string, horizon =
   return text === undefined ? undefined : parseDigest(db, text, categoriesKey);
 }
 
-/** A digest row's key with its dates: enough to choose a row per day and to see that it changed. */
-export interface DigestRowStamp extends DigestRowKey {
-  observedAt: string;
-  writtenAt: string;
-  markdownSha256?: string;
-}
-
-/**
- * Every stored digest row's key (day, categories, horizon) and dates, newest day first; read from
- * an index, the digest JSON is not touched.
- */
-export function listDigestRows(db: Db): DigestRowStamp[] {
-  const rows = db
-    .prepare(
-      'SELECT day, categories, horizon, observed_at, written_at, markdown_sha256 FROM digests ORDER BY day DESC, categories, horizon',
-    )
-    .all() as Array<
-    DigestRowKey & { observed_at: string; written_at: string; markdown_sha256: string | null }
-  >;
-  return rows.map((r) => ({
-    day: r.day,
-    categories: r.categories,
-    horizon: r.horizon,
-    observedAt: r.observed_at,
-    writtenAt: r.written_at,
-    ...(r.markdown_sha256 === null ? {} : { markdownSha256: r.markdown_sha256 }),
-  }));
-}
-
 /**
  * Every stored digest row as `[day, categories, horizon, fingerprint]`, newest first by day,
  * then categories, then horizon (the covering index read backwards, no sort). The fingerprint

@@ -11,7 +11,7 @@ import { standInToPaper, worldDay } from '../../src/standins/world.js';
 import { type Db, openStore } from '../../src/store/db.js';
 import { storedPostId } from '../../src/store/derived.js';
 import {
-  listDigestRows,
+  listDigestFingerprints,
   loadDigest,
   type Observations,
   observationsOf,
@@ -91,9 +91,8 @@ test('a pipeline day is stored by key and loads back as saved, later snapshots n
     path: 'p.md',
     markdownSha256: undefined,
   });
-  assert.deepEqual(listDigestRows(db), [
-    { day: DAY, categories: 'cs,stat.ML', horizon: '', observedAt: AT, writtenAt: AT },
-  ]);
+  // The row's key, then its fingerprint: categories, horizon, observed, written, no markdown hash.
+  assert.deepEqual(listDigestFingerprints(db), [[DAY, 'cs,stat.ML', '', `cs,stat.ML||${AT}|${AT}|`]]);
   db.close();
 });
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
-import { listDigestRows, loadDigest, readDigest } from '../../src/store/digests.js';
+import { listDigestFingerprints, loadDigest, readDigest } from '../../src/store/digests.js';
 import { loadListing } from '../../src/store/listings.js';
 import {
   compactSnapshotsAndPapers,
@@ -145,10 +145,9 @@ test('a store of the previous release upgrades in place with every digest loadin
       (db.prepare("SELECT count(*) FROM papers WHERE typeof(abstract) = 'blob'").pluck().get() as number) > 0,
     );
     assert.deepEqual(
-      listDigestRows(db).map((r) => `${r.day}|${r.categories}|${r.horizon}`),
-      [...oldRows]
-        .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0))
-        .map((r) => `${r.day}|${r.categories}|${r.horizon}`),
+      listDigestFingerprints(db).map(([day, categories, horizon]) => `${day}|${categories}|${horizon}`),
+      // Newest first by day, categories and horizon: the old rows' order (all three ascending), reversed.
+      [...oldRows].reverse().map((r) => `${r.day}|${r.categories}|${r.horizon}`),
     );
   } finally {
     db.close();
