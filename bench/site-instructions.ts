@@ -11,8 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { addDays, childBuild, compileOurs, mailingDays, onPath } from './site.js';
+import { addDays, buildArgs, compileOurs, mailingDays, onPath } from './site.js';
 
 /** Counted builds at each size (SITE_INSTRUCTIONS_RUNS). */
 const RUNS = Number(process.env.SITE_INSTRUCTIONS_RUNS ?? 3);
@@ -25,15 +24,7 @@ function build(
   full: boolean,
   valgrind?: string,
 ): { figures: { fresh: number; kept: number; daysLoaded: number }; stderr: string } {
-  const node = [
-    '--input-type=module',
-    '-e',
-    childBuild(pathToFileURL(join(dist, 'site', 'generate.js')).href),
-    '--',
-    db,
-    out,
-    full ? '--full' : '',
-  ];
+  const node = buildArgs({ dist }, db, out, full);
   const run = valgrind
     ? spawnSync(
         valgrind,

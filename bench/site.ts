@@ -319,7 +319,7 @@ const GENERATE_TS = fileURLToPath(new URL('../src/site/generate.ts', import.meta
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /** What a timed build runs: `hotpapers site`'s engine, as the package runs it (see compileOurs). */
-type Ours = { dist?: string };
+export type Ours = { dist?: string };
 
 /**
  * Compile the package into node_modules/.cache (so its imports resolve), as `bin:
@@ -348,27 +348,28 @@ export function compileOurs(): string | undefined {
  * memory), else through tsx.
  */
 function timedBuild(ours: Ours, db: string, out: string, full: boolean): BuildFigures {
-  const generate = ours.dist ? join(ours.dist, 'site', 'generate.js') : GENERATE_TS;
-  const child = spawnSync(
-    process.execPath,
-    [
-      ...(ours.dist ? [] : ['--import', 'tsx']),
-      '--input-type=module',
-      '-e',
-      childBuild(pathToFileURL(generate).href),
-      '--',
-      db,
-      out,
-      full ? '--full' : '',
-    ],
-    { encoding: 'utf8' },
-  );
+  const child = spawnSync(process.execPath, buildArgs(ours, db, out, full), { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`site build failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as BuildFigures;
 }
 
+/** Node's arguments for one build of `db` into `out` in a child process (childBuild's program). */
+export function buildArgs(ours: Ours, db: string, out: string, full: boolean): string[] {
+  const generate = ours.dist ? join(ours.dist, 'site', 'generate.js') : GENERATE_TS;
+  return [
+    ...(ours.dist ? [] : ['--import', 'tsx']),
+    '--input-type=module',
+    '-e',
+    childBuild(pathToFileURL(generate).href),
+    '--',
+    db,
+    out,
+    full ? '--full' : '',
+  ];
+}
+
 /** The child's program: build argv's store into argv's folder, print the figures as JSON. */
-export function childBuild(generateUrl: string): string {
+function childBuild(generateUrl: string): string {
   return `
 const { generateSiteToDir } = await import(${JSON.stringify(generateUrl)});
 const [db, out, full] = process.argv.slice(-3);

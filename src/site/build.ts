@@ -945,14 +945,8 @@ function navIn(order: readonly string[], day: string): [string | undefined, stri
 
 /** Where `day` is in a newest-first list of days, -1 when not in it. */
 function placeIn(order: readonly string[], day: string): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (order[mid]! > day) lo = mid + 1;
-    else hi = mid;
-  }
-  return order[lo] === day ? lo : -1;
+  const at = countNewer(order, (d) => d > day);
+  return order[at] === day ? at : -1;
 }
 
 /** Newer and older neighbour of each day in a newest-first list. */

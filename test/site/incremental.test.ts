@@ -586,7 +586,6 @@ test('one new day parses only the paper slices of the pages it renders; one that
   );
 });
 
-/** The manifest head's lists of deferred and owned slices. */
 /**
  * A site built in full from the sample days and 120 days back to December 2020 (several months
  * and search segments); `head` reads its manifest head as it is now.
