@@ -38,6 +38,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { categoryLabel } from '../arxiv/category-names.js';
 import type { RankedPaper } from '../types.js';
+import { alignDays, byMonth } from './align.js';
 import { CSS_PATH, katexAssets, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
 import { atomFeed, type FeedItem, type FeedSpec, jsonFeed, rssFeed } from './feeds.js';
@@ -375,10 +376,11 @@ export function buildGeneration(
   const listed = source.days();
   stats.warnings.push(...listed.warnings);
   let refs = listed.refs;
-  const prevDays = new Map((prev?.days ?? []).map((d) => [d.day, d]));
-  const prevNames = prev?.days.map((d) => d.day) ?? [];
+  const prevList = prev?.days ?? [];
+  // Each of the store's days matched with the previous generation's (both newest first).
+  const { at: prevAt, gone } = alignDays(refs, prevList);
   /** A day's neighbours in the previous generation (undefined when it had not the day). */
-  const prevNav = (day: string) => navIn(prevNames, day);
+  const prevNav = (day: string) => navIn(prevList, day);
   const changes = source.changes(prev?.marks);
   // "This week" / "This month" in the navigation: stable pages that always show the current
   // window, so the shell of every page is the same from one week to the next (a kept day page
@@ -391,6 +393,8 @@ export function buildGeneration(
   const summaries = new Map<string, ManifestDay>();
   const contentChanged = new Set<string>();
   const reload = new Set<string>();
+  /** The previous generation's summary of each day whose content changed or that is gone. */
+  const replaced = new Map<string, ManifestDay>(gone.map((d) => [d.day, d]));
   // Days ranking a paper whose enrichment changed: their pages show its TL;DR, code and stars.
   const enrichedDays = new Set<string>();
   if (changes.enriched && changes.enriched.size > 0)
@@ -398,8 +402,8 @@ export function buildGeneration(
       if (d.digest.papers.some((r) => changes.enriched!.has(r.paper.id))) enrichedDays.add(d.day);
   const planReload = () => {
     refs.forEach((r, i) => {
-      const at = placeIn(prevNames, r.day);
-      const before = at < 0 ? undefined : prev!.days[at];
+      const at = prevAt[i]!;
+      const before = at < 0 ? undefined : prevList[at];
       // The store cannot say what changed since the last build: redo every day and paper.
       if (
         !before ||
@@ -409,13 +413,14 @@ export function buildGeneration(
       ) {
         contentChanged.add(r.day);
         reload.add(r.day);
+        if (before) replaced.set(r.day, before);
         return;
       }
       // A pager changes with its neighbours (compared in place: a map of every day's costs more).
       if (
         enrichedDays.has(r.day) ||
-        prevNames[at - 1] !== refs[i - 1]?.day ||
-        prevNames[at + 1] !== refs[i + 1]?.day
+        prevList[at - 1]?.day !== refs[i - 1]?.day ||
+        prevList[at + 1]?.day !== refs[i + 1]?.day
       )
         reload.add(r.day);
     });
@@ -423,11 +428,8 @@ export function buildGeneration(
   planReload();
 
   // Papers whose pages may change: those ranked on changed or removed days, and the store's.
-  const live = new Set(refs.map((r) => r.day));
   const touched = new Set<string>();
-  for (const d of prev?.days ?? [])
-    if (!live.has(d.day) || contentChanged.has(d.day))
-      for (const r of d.digest.papers) touched.add(r.paper.id);
+  for (const d of replaced.values()) for (const r of d.digest.papers) touched.add(r.paper.id);
   if (changes.papers !== 'all') for (const id of changes.papers) touched.add(id);
 
   // A build that only adds days newer than every day it had makes its list pages from the
@@ -440,7 +442,7 @@ export function buildGeneration(
   if (
     prev?.files.has(LISTS_PATH) &&
     changes.papers !== 'all' &&
-    prev.days.every((d) => live.has(d.day)) &&
+    gone.length === 0 &&
     [...contentChanged].every((day) => newestBefore === undefined || day > newestBefore)
   ) {
     const bytes = out.readPrevious(LISTS_PATH);
@@ -457,10 +459,11 @@ export function buildGeneration(
     added.add(day);
     appearances.add(kept);
   };
-  for (const r of refs) if (!reload.has(r.day)) summaries.set(r.day, prevDays.get(r.day)!);
   refs.forEach((r, i) => {
-    if (!stateFile || i < RISING_DAYS) addKept(r.day);
+    if (!reload.has(r.day)) summaries.set(r.day, prevList[prevAt[i]!]!);
   });
+  const first = stateFile ? Math.min(RISING_DAYS, refs.length) : refs.length;
+  for (let i = 0; i < first; i++) addKept(refs[i]!.day);
   /** Leave the list state: every kept day's rankings are read. */
   const completeHistory = () => {
     if (!stateFile) return;
@@ -529,7 +532,8 @@ export function buildGeneration(
   // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.
   /** Days whose search fragment this build wrote (read back for the index). */
   const fragments = new Set<string>();
-  const refOf = new Map(refs.map((r) => [r.day, r]));
+  /** The store's row of `day` (one of refs'). */
+  const refOf = (day: string) => refs[countNewer(refs, (r) => r.day > day)]!;
   const failed = new Set<string>();
   /** The pager each day page was rendered with (to redo those next to a day left out). */
   const navUsed = new Map<string, string>();
@@ -557,14 +561,13 @@ export function buildGeneration(
       `d:${day.day}`,
     );
   };
-  const namesNow = refs.map((r) => r.day);
   // A full build makes its search index on a thread of its own, from the fragments as they come.
   const searchThread =
     hashLater && reload.size >= searchThreadPolicy.minDays
       ? startSearchThread(refs[0]!.day, (path, data, owner) => put(path, data, owner))
       : undefined;
   for (const dayName of [...reload].sort()) {
-    const ref = refOf.get(dayName)!;
+    const ref = refOf(dayName);
     const slice = source.loadDay(ref);
     stats.daysLoaded++;
     if (typeof slice === 'string') {
@@ -576,7 +579,7 @@ export function buildGeneration(
     summaries.set(dayName, summary);
     appearances.add(summary);
     const ctx = ctxOf(slice);
-    renderDay(slice, navIn(namesNow, dayName)!);
+    renderDay(slice, navIn(refs, dayName)!);
     const docs: string[] = [];
     for (const r of slice.day.digest.papers) {
       const e = slice.enrichments?.get(r.paper.id);
@@ -641,7 +644,7 @@ export function buildGeneration(
     byLatest.set(latest.day.day, list);
   }
   for (const [dayName, ids] of [...byLatest].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const slice = source.loadDay(refOf.get(dayName)!);
+    const slice = source.loadDay(refOf(dayName));
     stats.daysLoaded++;
     if (typeof slice === 'string') {
       stats.warnings.push(slice);
@@ -677,7 +680,9 @@ export function buildGeneration(
   // 4. Every list page, from the ListDays and the list view.
   if (failed.size > 0) completeHistory();
   const days = refs.map((r) => summaries.get(r.day)).filter((d): d is ManifestDay => d !== undefined);
-  const liveDays = new Set(days.map((d) => d.day));
+  /** The previous generation's days this one has not: gone from the store, or unreadable now. */
+  const lost = failed.size === 0 ? gone : [...gone, ...prevList.filter((d) => failed.has(d.day))];
+  for (const d of lost) replaced.set(d.day, d);
   const dayNames = days.map((d) => d.day);
   const newestDay = days[0]?.day;
   /** Each paper ranked on more than one day: its ranking days, newest first. */
@@ -694,9 +699,9 @@ export function buildGeneration(
     prev && failed.size === 0 && changes.papers !== 'all'
       ? listDirty(
           days[0]?.day,
-          [...contentChanged, ...prev.days.filter((d) => !liveDays.has(d.day)).map((d) => d.day)],
+          [...contentChanged, ...lost.map((d) => d.day)],
           (day) => summaries.get(day),
-          (day) => prevDays.get(day),
+          (day) => replaced.get(day),
           appearances,
           prev.days[0]?.day,
           reload,
@@ -849,7 +854,8 @@ export function buildGeneration(
   if (prev) {
     // With no day gone or unreadable, every day's files live on, and every paper's unless a
     // changed day's paper is ranked nowhere now: no owner needs to be looked up.
-    const daysLive = dirty !== undefined && prev.days.every((d) => liveDays.has(d.day));
+    const daysLive = dirty !== undefined && lost.length === 0;
+    const liveDays = daysLive ? undefined : new Set(dayNames);
     const papersLive = daysLive && [...dirty!.papers].every((id) => appearances.has(id));
     let entries = prev.files.rawEntries();
     if (papersLive && out.keepUnread) {
@@ -872,7 +878,7 @@ export function buildGeneration(
       }
       if (!(kind === 'd' ? daysLive : papersLive)) {
         const owner = ownerOf(v).slice(2);
-        const alive = kind === 'd' ? liveDays.has(owner) : appearances.has(owner) && !failedOnly(owner);
+        const alive = kind === 'd' ? liveDays!.has(owner) : appearances.has(owner) && !failedOnly(owner);
         if (!alive) {
           absent.push(path);
           continue;
@@ -938,15 +944,12 @@ export function buildGeneration(
 }
 
 /** Newer and older neighbour of `day` in a newest-first list of days; undefined when not in it. */
-function navIn(order: readonly string[], day: string): [string | undefined, string | undefined] | undefined {
-  const at = placeIn(order, day);
-  return at < 0 ? undefined : [order[at - 1], order[at + 1]];
-}
-
-/** Where `day` is in a newest-first list of days, -1 when not in it. */
-function placeIn(order: readonly string[], day: string): number {
-  const at = countNewer(order, (d) => d > day);
-  return order[at] === day ? at : -1;
+function navIn(
+  order: ReadonlyArray<{ day: string }>,
+  day: string,
+): [string | undefined, string | undefined] | undefined {
+  const at = countNewer(order, (d) => d.day > day);
+  return order[at]?.day === day ? [order[at - 1]?.day, order[at + 1]?.day] : undefined;
 }
 
 /** Newer and older neighbour of each day in a newest-first list. */
@@ -1229,13 +1232,7 @@ function listPages(
   }
 
   // Monthly archive.
-  const months = new Map<string, ListDay[]>();
-  for (const day of days) {
-    const m = day.day.slice(0, 7);
-    const list = months.get(m);
-    if (list) list.push(day);
-    else months.set(m, [day]);
-  }
+  const months = byMonth(days);
   keyed(paths.archive(), [...months].map(([m, list]) => `${m}:${list.length}`).join(), () => ({
     path: paths.archive(),
     title: 'Archive',

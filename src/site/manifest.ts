@@ -36,6 +36,7 @@
 
 import { createHash, hash as digestOf } from 'node:crypto';
 import { remembered } from '../util/remember.js';
+import { alignDays, byMonth } from './align.js';
 import type { ListDay, ListPaper } from './model.js';
 import { packCategories, slug, unpackCategories } from './model.js';
 import type { StoreMarks } from './source.js';
@@ -895,13 +896,7 @@ export function writeManifest(
   },
 ): void {
   const index = previous?.manifest.slices;
-  const daysOf = new Map<string, ManifestDay[]>();
-  for (const day of m.days) {
-    const name = monthSlice(day.day);
-    const list = daysOf.get(name);
-    if (list) list.push(day);
-    else daysOf.set(name, [day]);
-  }
+  const daysOf = byMonth(m.days, monthSliceOf);
   /** Per slice to write, its paths. */
   let members: Map<string, string[]>;
   let names: string[];
@@ -919,10 +914,11 @@ export function writeManifest(
     const before = previous!.manifest;
     const dirty = new Set<string>();
     // Days: a kept day is the very summary read (a reloaded one is a new object).
-    const daysBefore = new Map(before.days.map((d) => [d.day, d]));
-    for (const day of m.days) if (daysBefore.get(day.day) !== day) dirty.add(monthSlice(day.day));
-    const live = new Set(m.days.map((d) => d.day));
-    for (const day of before.days) if (!live.has(day.day)) dirty.add(monthSlice(day.day));
+    const { at, gone } = alignDays(m.days, before.days);
+    m.days.forEach((day, i) => {
+      if (before.days[at[i]!] !== day) dirty.add(monthSlice(day.day));
+    });
+    for (const day of gone) dirty.add(monthSlice(day.day));
     // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
     const moved = new Map<string, string>();
     // Every entry not set by this build is one read from the previous manifest, as it was held.
