@@ -63,7 +63,8 @@ export function byMonth<T extends { day: string }>(
   let month = '';
   let list: T[] = [];
   for (const day of days) {
-    if (month === '' || !day.day.startsWith(month)) {
+    // A month shorter than YYYY-MM (a day that is not a date) is cut again for the next day.
+    if (month.length !== 7 || !day.day.startsWith(month)) {
       month = day.day.slice(0, 7);
       const key = name(month);
       list = out.get(key) ?? [];

@@ -532,8 +532,11 @@ export function buildGeneration(
   // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.
   /** Days whose search fragment this build wrote (read back for the index). */
   const fragments = new Set<string>();
-  /** The store's row of `day` (one of refs'). */
-  const refOf = (day: string) => refs[countNewer(refs, (r) => r.day > day)]!;
+  /** The store's row of `day` (one of refs', found by its place: they are newest first). */
+  const refOf = (day: string) => {
+    const ref = refs[countNewer(refs, (r) => r.day > day)];
+    return ref?.day === day ? ref : refs.find((r) => r.day === day)!;
+  };
   const failed = new Set<string>();
   /** The pager each day page was rendered with (to redo those next to a day left out). */
   const navUsed = new Map<string, string>();

@@ -79,6 +79,15 @@ test('byMonth groups days by month under the name given, in their order', () => 
   }
   assert.deepEqual([...grouped], [...want]);
   assert.deepEqual([...grouped.keys()], ['m-2020-04', 'm-2020-03', 'm-2020-02', 'm-2020-01']);
+  // A day too short to hold a month is a group of its own, as cutting every day gives.
+  const short = byMonth([{ day: '2021-0' }, { day: '2021-01-02' }, { day: '2021-0' }]);
+  assert.deepEqual(
+    [...short].map(([m, ds]) => [m, ds.length]),
+    [
+      ['2021-0', 2],
+      ['2021-01', 1],
+    ],
+  );
   // A month met again later (out of order) joins its group.
   const mixed = byMonth([{ day: '2021-06-09' }, { day: '2021-05-31' }, { day: '2021-06-01' }]);
   assert.deepEqual(
