@@ -11,17 +11,7 @@ import {
   stateOfFile,
 } from '../../src/site/list-state.js';
 import { Appearances, type ListAppearance, type ListDay } from '../../src/site/model.js';
-
-/** A seeded generator (mulberry32): the same days on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../src/standins/random.js';
 
 const CATS = ['cs.LG', 'cs.CV', 'cs.CL', 'stat.ML', 'cs.RO'];
 
