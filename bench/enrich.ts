@@ -5,9 +5,11 @@
  * 60 ranked papers, as on a busy day; 40 are known to HF, 20 answer 404.
  * Then the thumbnails of the 40 (page-like 1200 × 648 PNGs, as HF's): downloaded by `post` into
  * the folder beside the store (cold, then again: nothing asked), and resized to WebP by `site`
- * (cold, then again: nothing made).
+ * (cold, then again: nothing made). Then the resize step on a history of HISTORY cached images
+ * (3,000 days of 20), every copy made: its first run over them (a store just upgraded to the
+ * image log), a day of 20 new images, and a build with nothing new (median of 5 each).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,9 +17,10 @@ import { enrichPapers } from '../src/enrich/hf-papers.js';
 import { HttpClient } from '../src/http/client.js';
 import { hfDailyItem, hfHandler, imageReply } from '../src/standins/hf.js';
 import { startStandIn } from '../src/standins/server.js';
-import { openStore } from '../src/store/db.js';
+import { type Db, openStore } from '../src/store/db.js';
+import { saveThumbnails, type ThumbnailOk } from '../src/store/thumbnails.js';
 import { cacheThumbnails } from '../src/thumbs/cache.js';
-import { resizedDir } from '../src/thumbs/files.js';
+import { resizedDir, resizedName } from '../src/thumbs/files.js';
 import { resizeThumbnails } from '../src/thumbs/resize.js';
 import { silentLogger } from '../src/util/log.js';
 import { socialImage } from './images.js';
@@ -25,6 +28,9 @@ import { socialImage } from './images.js';
 const RANKED = 60;
 const KNOWN = 40;
 const DELAY_MS = 50;
+/** Cached images of a site's history: 3,000 days of 20 (HF's enriched third of a 60-paper day). */
+const HISTORY = 60_000;
+const NEW_A_DAY = 20;
 
 /** Run the enrichment bench and print its figures. */
 export async function benchEnrich(): Promise<void> {
@@ -114,9 +120,69 @@ export async function benchEnrich(): Promise<void> {
           `wall ${wall.toFixed(0)} ms, CPU ${((used.user + used.system) / 1000).toFixed(0)} ms (sharp's threads included)`,
       );
     }
+    await resizeOnHistory(db, thumbDir, images);
   } finally {
     db.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Time `step` (wall and CPU, ms). */
+async function timed<T>(step: () => Promise<T>): Promise<{ result: T; wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await step();
+  const wall = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  return { result, wall, cpu: (used.user + used.system) / 1000 };
+}
+
+/**
+ * The resize step on a store whose HISTORY images all have their copy (tiny files: the step
+ * only looks for them): once over all of them, then five times each a day of NEW_A_DAY images
+ * (real ones, resized) and a build with nothing new.
+ */
+async function resizeOnHistory(db: Db, thumbDir: string, images: readonly Buffer[]): Promise<void> {
+  const out = resizedDir(thumbDir);
+  const record = (name: string, bytes: number): ThumbnailOk => ({
+    url: `https://huggingface.co/bench/${name}`,
+    status: 'ok',
+    file: name,
+    contentType: 'image/png',
+    bytes,
+    width: 1200,
+    height: 648,
+    checkedAt: '2026-11-26T12:00:00.000Z',
+  });
+  const history = Array.from({ length: HISTORY }, (_, i) => record(`h${i}.png`, 90_000));
+  saveThumbnails(db, history);
+  for (const r of history) writeFileSync(join(out, resizedName(r.file)), 'x');
+  const first = await timed(() => resizeThumbnails(db, thumbDir));
+  console.log(
+    `thumbnails (site resize), first run over a history of ${HISTORY.toLocaleString('en-US')} cached images (every copy there): ` +
+      `${first.result.kept} kept, ${first.result.made} made, wall ${first.wall.toFixed(0)} ms, CPU ${first.cpu.toFixed(0)} ms`,
+  );
+  const day: number[] = [];
+  const none: number[] = [];
+  let made = 0;
+  for (let round = 0; round < 5; round++) {
+    const names = Array.from({ length: NEW_A_DAY }, (_, i) => `d${round}-${i}.png`);
+    names.forEach((name, i) => {
+      writeFileSync(join(thumbDir, name), images[i % images.length]!);
+    });
+    saveThumbnails(
+      db,
+      names.map((name, i) => record(name, images[i % images.length]!.length)),
+    );
+    const a = await timed(() => resizeThumbnails(db, thumbDir));
+    made += a.result.made;
+    day.push(a.cpu);
+    none.push((await timed(() => resizeThumbnails(db, thumbDir))).cpu);
+  }
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+  console.log(
+    `thumbnails (site resize) on that history, median of 5: a day of ${NEW_A_DAY} new images ${median(day).toFixed(0)} ms CPU ` +
+      `(${made / 5} made each; sharp's threads included), nothing new ${median(none).toFixed(1)} ms CPU`,
+  );
 }

@@ -142,7 +142,7 @@ export async function generateSiteToDir(
     // Never fatal: without its copies (sharp missing, a full disk) a page goes without thumbnail.
     if (db && thumbDir)
       warnings.push(
-        ...(await resizeThumbnails(db, thumbDir).then(
+        ...(await resizeThumbnails(db, thumbDir, options.full).then(
           (r) => r.failures,
           (error: unknown) => [
             `thumbnails: not resized (${oneLine(String((error as Error)?.message ?? error)).slice(0, 120)})`,

@@ -219,6 +219,26 @@ export const MIGRATIONS: readonly Migration[] = [
   compactSnapshotsAndPapers,
   // 11: X's 19-digit post ids kept as 8-byte integers in every per-post table (see integerPostIds).
   integerPostIds,
+  // 12: the cached images logged as they become usable (downloaded, or their file changed), so the
+  // site's resize step looks at those since its last run, not at every image of the history.
+  // (Delete then insert, renumbered: as enrichment_changes.)
+  `
+  CREATE TABLE thumbnail_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL UNIQUE
+  );
+  INSERT INTO thumbnail_changes (url) SELECT url FROM thumbnails WHERE status = 'ok' ORDER BY rowid;
+  CREATE TRIGGER thumbnail_added AFTER INSERT ON thumbnails WHEN new.status = 'ok' BEGIN
+    DELETE FROM thumbnail_changes WHERE url = new.url;
+    INSERT INTO thumbnail_changes (url) VALUES (new.url);
+  END;
+  CREATE TRIGGER thumbnail_changed AFTER UPDATE ON thumbnails
+  WHEN new.status = 'ok' AND (old.status IS NOT new.status OR old.file IS NOT new.file)
+  BEGIN
+    DELETE FROM thumbnail_changes WHERE url = new.url;
+    INSERT INTO thumbnail_changes (url) VALUES (new.url);
+  END;
+  `,
 ];
 
 const ISO_GLOB =

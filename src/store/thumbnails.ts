@@ -50,10 +50,18 @@ export function loadThumbnails(db: Db, urls: Iterable<string>): Map<string, Thum
   return out;
 }
 
-/** Every cached image (the site's resize step walks them). */
-export function listCachedThumbnails(db: Db): ThumbnailOk[] {
-  const rows = db.prepare("SELECT * FROM thumbnails WHERE status = 'ok'").all() as Row[];
-  return rows.map((r) => fromRow(r) as ThumbnailOk);
+/**
+ * The cached images logged after `seq` (thumbnail_changes: downloaded, or their file changed),
+ * each with its number in the log, in log order: bounded by what changed since, not by the
+ * history (the site's resize step asks for those since its last run; 0 gives every one).
+ */
+export function cachedThumbnailsSince(db: Db, seq: number): Array<ThumbnailOk & { seq: number }> {
+  const rows = db
+    .prepare(`
+      SELECT c.seq AS seq, t.* FROM thumbnail_changes c JOIN thumbnails t ON t.url = c.url
+      WHERE c.seq > ? AND t.status = 'ok' ORDER BY c.seq`)
+    .all(seq) as Array<Row & { seq: number }>;
+  return rows.map((r) => ({ ...(fromRow(r) as ThumbnailOk), seq: r.seq }));
 }
 
 /** Store (or replace) records, in one transaction. */

@@ -1,24 +1,32 @@
 /**
  * The site's resize step (disk only, no network): each cached original gets a small WebP copy
  * (THUMB_WIDTH px wide, THUMB_QUALITY) made once with `sharp` and kept in the thumbnail folder,
- * so a build resizes only the images it has not seen. Async: it runs before the (synchronous)
- * site engine, which then reads the copies.
+ * so a build resizes only the images it has not seen. It looks only at the images the store
+ * logged since its last run (thumbnail_changes, up to the number kept in the copies' folder),
+ * not at every image of the history: a site of years has tens of thousands. Async: it runs
+ * before the (synchronous) site engine, which then reads the copies.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { oneLine } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { listCachedThumbnails } from '../store/thumbnails.js';
+import { cachedThumbnailsSince } from '../store/thumbnails.js';
 import { resizedDir, resizedName, THUMB_QUALITY, THUMB_WIDTH } from './files.js';
 
 export interface ResizeReport {
-  /** Copies made now, and already there. */
+  /** Copies made now, and already there, of the images looked at. */
   made: number;
   kept: number;
   /** One line per original that could not be resized (missing file, undecodable). */
   failures: string[];
 }
+
+/**
+ * File in the copies' folder holding the number of the last logged image (thumbnail_changes)
+ * up to which every image has its copy: the next run starts after it. Gone with the folder.
+ */
+export const RESIZED_MARK = '.resized-through';
 
 /** The site's WebP copy of an image: THUMB_WIDTH px wide at most, THUMB_QUALITY. */
 export async function makeThumb(image: Buffer): Promise<Buffer> {
@@ -29,34 +37,60 @@ export async function makeThumb(image: Buffer): Promise<Buffer> {
     .toBuffer();
 }
 
-/** Make the missing WebP copies of every cached original in `thumbDir`. */
-export async function resizeThumbnails(db: Db, thumbDir: string): Promise<ResizeReport> {
-  const report: ResizeReport = { made: 0, kept: 0, failures: [] };
-  const cached = listCachedThumbnails(db);
-  if (cached.length === 0) return report;
-  const out = resizedDir(thumbDir);
-  const have = new Set(existsSync(out) ? readdirSync(out) : []);
-  const missing = cached.filter((t) => !have.has(resizedName(t.file)));
-  report.kept = cached.length - missing.length;
-  if (missing.length === 0) return report;
-  await mkdir(out, { recursive: true });
-  for (const t of missing) {
-    const target = join(out, resizedName(t.file));
-    try {
-      const data = await makeThumb(await readFile(join(thumbDir, t.file)));
-      // Renamed into place: a build that reads it sees a whole file or none.
-      const temp = `${target}.${process.pid}.tmp`;
-      await writeFile(temp, data);
-      await rename(temp, target).catch(async (error) => {
-        await unlink(temp).catch(() => {});
-        throw error;
-      });
-      report.made++;
-    } catch (error) {
-      report.failures.push(
-        `thumbnails: cannot resize ${t.file} (${oneLine((error as Error).message).slice(0, 100)})`,
-      );
-    }
+/** Write `data` to `target` through a temporary file renamed into place (a reader sees all or nothing). */
+async function writeWhole(target: string, data: Buffer | string): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, data);
+  await rename(temp, target).catch(async (error) => {
+    await unlink(temp).catch(() => {});
+    throw error;
+  });
+}
+
+/** The mark of the folder `out`: 0 when there is none or it does not read as a number. */
+function readMark(out: string): number {
+  try {
+    const n = Number(readFileSync(join(out, RESIZED_MARK), 'utf8').trim());
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
   }
+}
+
+/**
+ * Make the missing WebP copies of the cached originals in `thumbDir` logged since the last run
+ * (`all`: of every cached original, as `site --full` asks).
+ */
+export async function resizeThumbnails(db: Db, thumbDir: string, all = false): Promise<ResizeReport> {
+  const report: ResizeReport = { made: 0, kept: 0, failures: [] };
+  const out = resizedDir(thumbDir);
+  const since = all ? 0 : readMark(out);
+  const cached = cachedThumbnailsSince(db, since);
+  if (cached.length === 0) return report;
+  await mkdir(out, { recursive: true });
+  // Looking at every image (a first run, a full pass): one listing of the folder, not a look-up each.
+  const have = since === 0 ? new Set(readdirSync(out)) : undefined;
+  // The mark moves up to the image before the first that failed (sharp missing, a full disk):
+  // that one is tried again next run. An original gone from the folder does not hold it back:
+  // downloaded again, it is logged again.
+  let through = since;
+  let held = false;
+  for (const t of cached) {
+    const target = join(out, resizedName(t.file));
+    if (have ? have.has(resizedName(t.file)) : existsSync(target)) report.kept++;
+    else
+      try {
+        await writeWhole(target, await makeThumb(await readFile(join(thumbDir, t.file))));
+        report.made++;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') held = true;
+        report.failures.push(
+          `thumbnails: cannot resize ${t.file} (${oneLine((error as Error).message).slice(0, 100)})`,
+        );
+      }
+    if (!held) through = t.seq;
+  }
+  // Never lowered by a full pass: another build may have gone further meanwhile.
+  if (through > readMark(out)) await writeWhole(join(out, RESIZED_MARK), `${through}\n`).catch(() => {});
   return report;
 }

@@ -26,6 +26,7 @@ import {
 import { unpackText } from '../../src/store/packed.js';
 import { getEmbed, linkedPapers, loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import { deletedAt, storedPostIds } from '../../src/store/stream.js';
+import { cachedThumbnailsSince } from '../../src/store/thumbnails.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
 const TABLES = ['papers', 'listings', 'listing_days', 'posts', 'post_papers', 'snapshots', 'embeds', 'runs'];
@@ -495,6 +496,32 @@ test('a store written just before the integer post ids upgrades: every id reads 
       'edited',
     );
     assert.deepEqual(db.pragma('foreign_key_check'), []);
+  } finally {
+    db.close();
+  }
+});
+
+test('a store written just before the thumbnail log upgrades: its cached images are logged in order, failures not', () => {
+  const { path, old } = storeJustBefore(MIGRATIONS[11]!, 'before-thumbnail-log.db');
+  const row = old.prepare('INSERT INTO thumbnails (url, status, file, checked_at) VALUES (?, ?, ?, ?)');
+  row.run('https://huggingface.co/b.png', 'ok', 'b.png', '2026-11-20T18:00:00.000Z');
+  row.run('https://huggingface.co/x.png', 'failed', null, '2026-11-20T18:00:00.000Z');
+  row.run('https://huggingface.co/a.png', 'ok', 'a.png', '2026-11-21T18:00:00.000Z');
+  old.close();
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepEqual(
+      cachedThumbnailsSince(db, 0).map((t) => [t.seq, t.url, t.file]),
+      [
+        [1, 'https://huggingface.co/b.png', 'b.png'],
+        [2, 'https://huggingface.co/a.png', 'a.png'],
+      ],
+    );
+    assert.deepEqual(
+      cachedThumbnailsSince(db, 1).map((t) => t.file),
+      ['a.png'],
+    );
   } finally {
     db.close();
   }

@@ -20,6 +20,7 @@ import { type Db, openStore } from '../../src/store/db.js';
 import { loadDigest, readDigest } from '../../src/store/digests.js';
 import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { savePosts } from '../../src/store/posts.js';
+import { cachedThumbnailsSince } from '../../src/store/thumbnails.js';
 import { silentLogger } from '../../src/util/log.js';
 
 /** Per history table, the columns a lookup must constrain to touch only a day's rows. */
@@ -35,6 +36,8 @@ const SELECTIVE: Record<string, string[]> = {
   paper_enrichment: ['paper_id'],
   enrichment_changes: ['rowid', 'seq'],
   paper_changes: ['rowid', 'seq', 'paper_id'],
+  thumbnails: ['url'],
+  thumbnail_changes: ['rowid', 'seq'],
 };
 
 /** Alias → table for every `FROM`/`JOIN` of a statement. */
@@ -176,6 +179,8 @@ test('every statement of a post run on a store with history uses a day-bounded p
   assert.ok(ids.length > 0);
   assert.ok(histories(db, ids).size > 0);
   enrichmentChangesSince(db, enrichmentMark(db) - 1);
+  // The images logged since the resize step's last run.
+  cachedThumbnailsSince(db, 1);
   // And the papers whose posts changed since a build (the change log's newer rows).
   const source = storeSource(db);
   const { marks } = source.changes(undefined);
@@ -196,6 +201,7 @@ test('every statement of a post run on a store with history uses a day-bounded p
   assert.equal(statements.filter(([sql]) => /enrichment_changes/.test(sql)).length, 2);
   assert.ok(statements.some(([sql]) => /^REPLACE INTO paper_changes/.test(sql)));
   assert.ok(statements.some(([sql]) => /FROM paper_changes WHERE seq > \?/.test(sql)));
+  assert.ok(statements.some(([sql]) => /FROM thumbnail_changes c JOIN thumbnails t/.test(sql)));
   const failures: string[] = [];
   for (const [sql, args] of statements) {
     for (const step of unboundedSteps(db, sql, args))

@@ -1,6 +1,6 @@
 /** The thumbnail cache: download once, remember failures with a retry time, the image checks. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,10 +9,10 @@ import { HttpClient } from '../../src/http/client.js';
 import { hfDailyItem, imageReply, startHfStandIn } from '../../src/standins/hf.js';
 import { openStore } from '../../src/store/db.js';
 import { enrichmentChangesSince } from '../../src/store/enrichment.js';
-import { loadThumbnails, type ThumbnailRecord } from '../../src/store/thumbnails.js';
+import { loadThumbnails, saveThumbnails, type ThumbnailRecord } from '../../src/store/thumbnails.js';
 import { allowedThumbnailUrl, cacheThumbnails, retryAt, urlsToFetch } from '../../src/thumbs/cache.js';
 import { resizedDir, resizedName } from '../../src/thumbs/files.js';
-import { resizeThumbnails } from '../../src/thumbs/resize.js';
+import { RESIZED_MARK, resizeThumbnails } from '../../src/thumbs/resize.js';
 import { webpSize } from '../../src/thumbs/webp.js';
 import { type Logger, silentLogger } from '../../src/util/log.js';
 
@@ -264,5 +264,71 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   assert.deepEqual([meta.width, meta.height], [320, 173]);
   assert.deepEqual(webpSize(data), { width: 320, height: 173 });
   assert.ok(data.length < 10_000, `${data.length} bytes`);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 1, failures: [] });
+  // Nothing logged since: the next build looks at no image at all.
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, true), { made: 0, kept: 1, failures: [] });
+});
+
+test('resizeThumbnails - looks only at the images logged since its last run, and all of them in a full pass', async (t) => {
+  const db = openStore(':memory:');
+  t.after(() => db.close());
+  const dir = mkdtempSync(join(tmpdir(), 'hp-thumbs-'));
+  const image = await png(640, 320);
+  const ok = (name: string): ThumbnailRecord => ({
+    url: `https://huggingface.co/${name}`,
+    status: 'ok',
+    file: name,
+    contentType: 'image/png',
+    bytes: image.length,
+    width: 640,
+    height: 320,
+    checkedAt: NOW.toISOString(),
+  });
+  const copy = (name: string) => join(resizedDir(dir), resizedName(name));
+  const mark = () => readFileSync(join(resizedDir(dir), RESIZED_MARK), 'utf8').trim();
+  for (const name of ['a.png', 'b.png', 'c.png', 'd.png', 'f.png']) writeFileSync(join(dir, name), image);
+
+  saveThumbnails(db, [ok('a.png'), ok('b.png')]);
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 2, kept: 0, failures: [] });
+  assert.equal(mark(), '2');
+  // A copy gone behind its back is not looked for again: only the image logged since is.
+  rmSync(copy('a.png'));
+  saveThumbnails(db, [ok('c.png')]);
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, failures: [] });
+  assert.ok(existsSync(copy('c.png')));
+  assert.ok(!existsSync(copy('a.png')));
+  assert.equal(mark(), '3');
+  // A failure that is retried and then succeeds is logged when it does (an update, not an insert).
+  saveThumbnails(db, [
+    {
+      url: ok('d.png').url,
+      status: 'failed',
+      failures: 1,
+      retryAt: NOW.toISOString(),
+      error: '503',
+      checkedAt: NOW.toISOString(),
+    },
+  ]);
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
+  saveThumbnails(db, [ok('d.png')]);
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, failures: [] });
+  assert.equal(mark(), '4');
+  // A full pass (site --full) looks at every image, and remakes the copy gone.
+  assert.deepEqual(await resizeThumbnails(db, dir, true), { made: 1, kept: 3, failures: [] });
+  assert.ok(existsSync(copy('a.png')));
+
+  // An original that does not decode holds the mark back (tried again next run); one gone from
+  // the folder does not (downloaded again, it is logged again).
+  writeFileSync(join(dir, 'e.png'), 'not an image');
+  saveThumbnails(db, [ok('e.png'), ok('f.png'), ok('g.png')]);
+  const held = await resizeThumbnails(db, dir);
+  assert.deepEqual([held.made, held.kept, held.failures.length], [1, 0, 2]);
+  assert.match(held.failures[0]!, /^thumbnails: cannot resize e\.png \(/);
+  assert.match(held.failures[1]!, /^thumbnails: cannot resize g\.png \(.*ENOENT/);
+  assert.equal(mark(), '4');
+  writeFileSync(join(dir, 'e.png'), image);
+  const again = await resizeThumbnails(db, dir);
+  assert.deepEqual([again.made, again.kept, again.failures.length], [1, 1, 1]);
+  assert.equal(mark(), '7');
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
 });
