@@ -50,6 +50,12 @@ export function loadThumbnails(db: Db, urls: Iterable<string>): Map<string, Thum
   return out;
 }
 
+/** The highest number the image log has given (thumbnail_changes; 0 before the first). */
+export function thumbnailLogTop(db: Db): number {
+  const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'thumbnail_changes'").pluck().get();
+  return typeof row === 'number' ? row : 0;
+}
+
 /**
  * The cached images logged after `seq` (thumbnail_changes: downloaded, or their file changed),
  * each with its number in the log, in log order: bounded by what changed since, not by the

@@ -11,7 +11,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { oneLine } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { cachedThumbnailsSince } from '../store/thumbnails.js';
+import { cachedThumbnailsSince, thumbnailLogTop } from '../store/thumbnails.js';
 import { resizedDir, resizedName, THUMB_QUALITY, THUMB_WIDTH } from './files.js';
 
 export interface ResizeReport {
@@ -64,7 +64,10 @@ function readMark(out: string): number {
 export async function resizeThumbnails(db: Db, thumbDir: string, all = false): Promise<ResizeReport> {
   const report: ResizeReport = { made: 0, kept: 0, failures: [] };
   const out = resizedDir(thumbDir);
-  const since = all ? 0 : readMark(out);
+  const top = thumbnailLogTop(db);
+  const mark = all ? 0 : readMark(out);
+  // A mark past the log's top is another store's (an older copy restored): look at every image.
+  const since = mark > top ? 0 : mark;
   const cached = cachedThumbnailsSince(db, since);
   if (cached.length === 0) return report;
   await mkdir(out, { recursive: true });
@@ -76,8 +79,9 @@ export async function resizeThumbnails(db: Db, thumbDir: string, all = false): P
   let through = since;
   let held = false;
   for (const t of cached) {
-    const target = join(out, resizedName(t.file));
-    if (have ? have.has(resizedName(t.file)) : existsSync(target)) report.kept++;
+    const name = resizedName(t.file);
+    const target = join(out, name);
+    if (have ? have.has(name) : existsSync(target)) report.kept++;
     else
       try {
         await writeWhole(target, await makeThumb(await readFile(join(thumbDir, t.file))));
@@ -90,7 +94,9 @@ export async function resizeThumbnails(db: Db, thumbDir: string, all = false): P
       }
     if (!held) through = t.seq;
   }
-  // Never lowered by a full pass: another build may have gone further meanwhile.
-  if (through > readMark(out)) await writeWhole(join(out, RESIZED_MARK), `${through}\n`).catch(() => {});
+  // Not lowered by a full pass (another build may have gone further meanwhile), but for a mark
+  // past the log's top.
+  const now = readMark(out);
+  if (through > now || now > top) await writeWhole(join(out, RESIZED_MARK), `${through}\n`).catch(() => {});
   return report;
 }

@@ -331,4 +331,10 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
   assert.deepEqual([again.made, again.kept, again.failures.length], [1, 1, 1]);
   assert.equal(mark(), '7');
   assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
+  // A mark past the log's top (an older copy of the store put back) is not trusted: all are looked at.
+  rmSync(copy('b.png'));
+  writeFileSync(join(resizedDir(dir), RESIZED_MARK), '99\n');
+  const back = await resizeThumbnails(db, dir);
+  assert.deepEqual([back.made, back.kept, back.failures.length], [1, 5, 1]);
+  assert.equal(mark(), '7');
 });
