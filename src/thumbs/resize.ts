@@ -37,7 +37,11 @@ export async function makeThumb(image: Buffer): Promise<Buffer> {
     .toBuffer();
 }
 
-/** Write `data` to `target` through a temporary file renamed into place (a reader sees all or nothing). */
+/**
+ * Write `data` to `target` through a temporary file renamed into place (a reader sees all or
+ * nothing). Not writeFileAtomic (src/util/atomic.ts): it lists the folder for stale temporary
+ * files on every write, and this folder holds a copy per image of the history.
+ */
 async function writeWhole(target: string, data: Buffer | string): Promise<void> {
   const temp = `${target}.${process.pid}.tmp`;
   await writeFile(temp, data);
