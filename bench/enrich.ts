@@ -6,8 +6,9 @@
  * Then the thumbnails of the 40 (page-like 1200 × 648 PNGs, as HF's): downloaded by `post` into
  * the folder beside the store (cold, then again: nothing asked), and resized to WebP by `site`
  * (cold, then again: nothing made). Then the resize step on a history of HISTORY cached images
- * (3,000 days of 20), every copy made: its first run over them (a store just upgraded to the
- * image log), a day of 20 new images, and a build with nothing new (median of 5 each).
+ * (3,000 days of 20), every copy made and every original kept: its first run over them (a store
+ * just upgraded, its originals deleted then), a day of 20 new images, and a build with nothing
+ * new (median of 5 each), and the folder's growth per day.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { startStandIn } from '../src/standins/server.js';
 import { type Db, openStore } from '../src/store/db.js';
 import { saveThumbnails, type ThumbnailOk } from '../src/store/thumbnails.js';
 import { cacheThumbnails } from '../src/thumbs/cache.js';
-import { resizedDir, resizedName } from '../src/thumbs/files.js';
+import { originalName, resizedDir, resizedName } from '../src/thumbs/files.js';
 import { resizeThumbnails } from '../src/thumbs/resize.js';
 import { silentLogger } from '../src/util/log.js';
 import { socialImage } from './images.js';
@@ -138,51 +139,79 @@ async function timed<T>(step: () => Promise<T>): Promise<{ result: T; wall: numb
   return { result, wall, cpu: (used.user + used.system) / 1000 };
 }
 
+/** Bytes of the files in `dir` and its subfolders (the thumbnail folder: originals and copies). */
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
 /**
- * The resize step on a store whose HISTORY images all have their copy (tiny files: the step
- * only looks for them): once over all of them, then five times each a day of NEW_A_DAY images
- * (real ones, resized) and a build with nothing new.
+ * The resize step on a store whose HISTORY images all have their copy and, as an older release
+ * left them, their original (tiny files: the step only looks for them and deletes them): once
+ * over all of them (the originals deleted then), then five times each a day of NEW_A_DAY images
+ * (real ones, resized, their originals deleted) and a build with nothing new; and what the
+ * folder beside the store keeps per day.
  */
 async function resizeOnHistory(db: Db, thumbDir: string, images: readonly Buffer[]): Promise<void> {
   const out = resizedDir(thumbDir);
-  const record = (name: string, bytes: number): ThumbnailOk => ({
-    url: `https://huggingface.co/bench/${name}`,
+  const record = (url: string, bytes: number): ThumbnailOk => ({
+    url,
     status: 'ok',
-    file: name,
+    file: originalName(url, 'image/png'),
     contentType: 'image/png',
     bytes,
     width: 1200,
     height: 648,
     checkedAt: '2026-11-26T12:00:00.000Z',
   });
-  const history = Array.from({ length: HISTORY }, (_, i) => record(`h${i}.png`, 90_000));
+  const history = Array.from({ length: HISTORY }, (_, i) =>
+    record(`https://huggingface.co/bench/h${i}.png`, 90_000),
+  );
   saveThumbnails(db, history);
-  for (const r of history) writeFileSync(join(out, resizedName(r.file)), 'x');
+  for (const r of history) {
+    writeFileSync(join(out, resizedName(r.file)), 'x');
+    writeFileSync(join(thumbDir, r.file), 'x');
+  }
   const first = await timed(() => resizeThumbnails(db, thumbDir));
   console.log(
-    `thumbnails (site resize), first run over a history of ${HISTORY.toLocaleString('en-US')} cached images (every copy there): ` +
-      `${first.result.kept} kept, ${first.result.made} made, wall ${first.wall.toFixed(0)} ms, CPU ${first.cpu.toFixed(0)} ms`,
+    `thumbnails (site resize), first run over a history of ${HISTORY.toLocaleString('en-US')} cached images (every copy there, every original kept as before): ` +
+      `${first.result.kept} kept, ${first.result.made} made, ${first.result.pruned} originals deleted, wall ${first.wall.toFixed(0)} ms, CPU ${first.cpu.toFixed(0)} ms`,
   );
   const day: number[] = [];
   const none: number[] = [];
   let made = 0;
+  let pruned = 0;
+  let downloaded = 0;
+  const bytesBefore = folderBytes(thumbDir);
   for (let round = 0; round < 5; round++) {
-    const names = Array.from({ length: NEW_A_DAY }, (_, i) => `d${round}-${i}.png`);
-    names.forEach((name, i) => {
-      writeFileSync(join(thumbDir, name), images[i % images.length]!);
-    });
-    saveThumbnails(
-      db,
-      names.map((name, i) => record(name, images[i % images.length]!.length)),
+    const urls = Array.from(
+      { length: NEW_A_DAY },
+      (_, i) => `https://huggingface.co/bench/d${round}-${i}.png`,
     );
+    const records = urls.map((url, i) => record(url, images[i % images.length]!.length));
+    records.forEach((r, i) => {
+      writeFileSync(join(thumbDir, r.file), images[i % images.length]!);
+      downloaded += images[i % images.length]!.length;
+    });
+    saveThumbnails(db, records);
     const a = await timed(() => resizeThumbnails(db, thumbDir));
     made += a.result.made;
+    pruned += a.result.pruned;
     day.push(a.cpu);
     none.push((await timed(() => resizeThumbnails(db, thumbDir))).cpu);
   }
+  const grown = (folderBytes(thumbDir) - bytesBefore) / 5;
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
   console.log(
     `thumbnails (site resize) on that history, median of 5: a day of ${NEW_A_DAY} new images ${median(day).toFixed(0)} ms CPU ` +
-      `(${made / 5} made each; sharp's threads included), nothing new ${median(none).toFixed(1)} ms CPU`,
+      `(${made / 5} made and ${pruned / 5} originals deleted each; sharp's threads included), nothing new ${median(none).toFixed(1)} ms CPU`,
+  );
+  console.log(
+    `thumbnails: the folder beside the store grows by ${(grown / 1000).toFixed(1)} KB a day of ${NEW_A_DAY} images ` +
+      `(their originals, ${(downloaded / 5 / 1000).toFixed(0)} KB a day, deleted once copied)`,
   );
 }

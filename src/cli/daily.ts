@@ -116,7 +116,13 @@ async function buildSite(config: Config, horizon: Horizon | undefined, log: Logg
   const base = resolveBaseUrl(config.baseUrl);
   if (base.warning) log.warn(base.warning);
   const result = await generateSiteToDir(
-    { db: config.db, baseUrl: base.baseUrl, categories: chosenCategories(config).join(','), horizon },
+    {
+      db: config.db,
+      baseUrl: base.baseUrl,
+      categories: chosenCategories(config).join(','),
+      horizon,
+      keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
+    },
     config.siteDir,
   );
   for (const warning of result.warnings) log.warn(warning);

@@ -29,6 +29,7 @@ export const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
     'deadline of each source (600) and of the embeds (120), embed failures in a row before giving up (3)',
   ],
   ['HOTPAPERS_MAX_RESPONSE_MB', 'size cap of any one response (default 50)'],
+  ['HOTPAPERS_THUMBNAIL_ORIGINALS', 'prune (default) or keep each thumbnail once `site` has made its copy'],
   ['ARXIV_LISTING', 'auto, api, rss or catchup: how the listing is found'],
   ['ARXIV_DELAY_MS', 'spacing between arXiv requests (default 3000)'],
   ['ARXIV_API_URL, ARXIV_RSS_URL, ARXIV_CATCHUP_URL', 'arXiv endpoints'],

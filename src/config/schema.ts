@@ -130,6 +130,7 @@ export const ENV_NAMES = {
   embedDeadlineS: 'HOTPAPERS_EMBED_DEADLINE_S',
   embedMaxFailures: 'HOTPAPERS_EMBED_MAX_FAILURES',
   maxResponseMb: 'HOTPAPERS_MAX_RESPONSE_MB',
+  thumbnailOriginals: 'HOTPAPERS_THUMBNAIL_ORIGINALS',
 } as const;
 
 /** Settings whose values are never printed. */
@@ -190,6 +191,11 @@ export const configSchema = z
     embedMaxFailures: posInt.default(3),
     /** Size cap of any one response. */
     maxResponseMb: posInt.default(50),
+    /**
+     * What `site` does with a downloaded thumbnail once its small copy is made: delete it (its
+     * 100–600 KB would pile up beside the store every day for nothing the site shows) or keep it.
+     */
+    thumbnailOriginals: z.enum(['prune', 'keep'], { message: 'must be prune or keep' }).default('prune'),
     strict: z.boolean().default(false),
     quiet: z.boolean().default(false),
   })

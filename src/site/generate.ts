@@ -30,6 +30,8 @@ export interface GenerateOptions extends BuildOptions {
   horizon?: string;
   /** Ignore the previous generation: render and write every file. */
   full?: boolean;
+  /** Keep each downloaded thumbnail once its copy is made (config thumbnailOriginals: keep). */
+  keepThumbnailOriginals?: boolean;
 }
 
 export interface GenerateResult {
@@ -142,7 +144,10 @@ export async function generateSiteToDir(
     // Never fatal: without its copies (sharp missing, a full disk) a page goes without thumbnail.
     if (db && thumbDir)
       warnings.push(
-        ...(await resizeThumbnails(db, thumbDir, options.full).then(
+        ...(await resizeThumbnails(db, thumbDir, {
+          all: options.full,
+          keepOriginals: options.keepThumbnailOriginals,
+        }).then(
           (r) => r.failures,
           (error: unknown) => [
             `thumbnails: not resized (${oneLine(String((error as Error)?.message ?? error)).slice(0, 120)})`,

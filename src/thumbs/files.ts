@@ -28,6 +28,14 @@ export function originalName(url: string, contentType: string): string {
   return `${urlKey(url)}.${EXTENSIONS[contentType] ?? 'img'}`;
 }
 
+/**
+ * Whether `name` is one originalName makes: the only kind of file the resize step deletes, so a
+ * store row naming another path (`../…`) never deletes anything outside the folder.
+ */
+export function isOriginalName(name: string): boolean {
+  return /^[0-9a-f]{64}\.(?:jpg|png|webp|gif|img)$/.test(name);
+}
+
 /** The cache key of a URL (hex SHA-256). */
 export function urlKey(url: string): string {
   return createHash('sha256').update(url).digest('hex');

@@ -35,6 +35,7 @@ test('loadConfig - defaults match DESIGN §3', () => {
   assert.equal(c.maxPosts, 10);
   assert.equal(c.now, undefined);
   assert.equal(c.sources, undefined);
+  assert.equal(c.thumbnailOriginals, 'prune');
 });
 
 test('loadConfig - precedence: defaults < file < environment < flags', () => {
@@ -62,6 +63,14 @@ test('loadConfig - an invalid value is a one-line error naming the setting', () 
   throwsWith(
     () => loadConfig({ env: { ARXIV_LISTING: 'ftp' }, cwd: emptyDir() }),
     /config: ARXIV_LISTING must be auto, api, rss or catchup/,
+  );
+  assert.equal(
+    loadConfig({ env: { HOTPAPERS_THUMBNAIL_ORIGINALS: 'keep' }, cwd: emptyDir() }).thumbnailOriginals,
+    'keep',
+  );
+  throwsWith(
+    () => loadConfig({ env: { HOTPAPERS_THUMBNAIL_ORIGINALS: 'delete' }, cwd: emptyDir() }),
+    /^config: HOTPAPERS_THUMBNAIL_ORIGINALS must be prune or keep, got "delete"$/,
   );
   throwsWith(
     () => loadConfig({ env: { HOTPAPERS_NOW: 'yesterday' }, cwd: emptyDir() }),

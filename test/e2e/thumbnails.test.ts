@@ -94,8 +94,14 @@ describe('thumbnails', () => {
     // The site: no network (no service URL is given), the base URL for og:image.
     await Promise.all([arxiv.close(), hf.close()]);
     const out = join(dir, 'public');
-    const site = await runCli(['site', '--out', out, '--base-url', BASE], { HOTPAPERS_DB: db });
+    // Kept by choice on the first build, the original is deleted by the next one that prunes.
+    const site = await runCli(['site', '--out', out, '--base-url', BASE], {
+      HOTPAPERS_DB: db,
+      HOTPAPERS_THUMBNAIL_ORIGINALS: 'keep',
+    });
     assert.equal(site.code, 0, site.stderr);
+    const originals = () => readdirSync(`${db}.thumbs`).filter((f) => f.endsWith('.png')).length;
+    assert.equal(originals(), 1);
     const html = pages(out);
     const day = html.get(`days/${DAY}.html`)!;
     const img = /<img src="\.\.\/(thumbs\/[0-9a-f]{12}\.webp)" width="(\d+)" height="(\d+)" alt="">/.exec(
@@ -138,5 +144,12 @@ describe('thumbnails', () => {
     const rebuild = await runCli(['site', '--out', out, '--base-url', BASE], { HOTPAPERS_DB: db });
     assert.equal(rebuild.code, 0, rebuild.stderr);
     assert.equal(statSync(join(out, path!)).ino, before.ino);
+    // Its copy made, the original is deleted (thumbnailOriginals defaults to prune).
+    assert.equal(originals(), 0);
+    // A full build without the originals: the copies serve, and nothing is reported missing.
+    const full = await runCli(['site', '--out', out, '--base-url', BASE, '--full'], { HOTPAPERS_DB: db });
+    assert.equal(full.code, 0, full.stderr);
+    assert.doesNotMatch(full.stderr, /thumbnails/);
+    assert.ok(pages(out).get(`days/${DAY}.html`)!.includes(path!));
   });
 });

@@ -1,6 +1,6 @@
 /** The thumbnail cache: download once, remember failures with a retry time, the image checks. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,8 +11,8 @@ import { openStore } from '../../src/store/db.js';
 import { enrichmentChangesSince } from '../../src/store/enrichment.js';
 import { loadThumbnails, saveThumbnails, type ThumbnailRecord } from '../../src/store/thumbnails.js';
 import { allowedThumbnailUrl, cacheThumbnails, retryAt, urlsToFetch } from '../../src/thumbs/cache.js';
-import { resizedDir, resizedName } from '../../src/thumbs/files.js';
-import { RESIZED_MARK, resizeThumbnails } from '../../src/thumbs/resize.js';
+import { isOriginalName, originalName, resizedDir, resizedName } from '../../src/thumbs/files.js';
+import { PRUNED_MARK, RESIZED_MARK, resizeThumbnails } from '../../src/thumbs/resize.js';
 import { webpSize } from '../../src/thumbs/webp.js';
 import { type Logger, silentLogger } from '../../src/util/log.js';
 
@@ -253,9 +253,13 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   });
   // The papers showing it are logged as changed: the site redoes their day and paper pages.
   assert.deepEqual(enrichmentChangesSince(db, 0).sort(), ['2611.00001', '2611.00002']);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, failures: [] });
   const rec = loadThumbnails(db, [url]).get(url);
   assert.equal(rec?.status, 'ok');
+  const original = join(dir, rec?.status === 'ok' ? rec.file : '');
+  assert.ok(existsSync(original));
+  // The copy made, the original is deleted: the site reads only the copy.
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, pruned: 1, failures: [] });
+  assert.ok(!existsSync(original));
   const file = join(resizedDir(dir), resizedName(rec?.status === 'ok' ? rec.file : ''));
   assert.ok(existsSync(file));
   const data = readFileSync(file);
@@ -265,11 +269,17 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   assert.deepEqual(webpSize(data), { width: 320, height: 173 });
   assert.ok(data.length < 10_000, `${data.length} bytes`);
   // Nothing logged since: the next build looks at no image at all.
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
-  assert.deepEqual(await resizeThumbnails(db, dir, true), { made: 0, kept: 1, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, pruned: 0, failures: [] });
+  // A full pass finds the copy, and its original already gone is no failure.
+  assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), {
+    made: 0,
+    kept: 1,
+    pruned: 0,
+    failures: [],
+  });
 });
 
-test('resizeThumbnails - looks only at the images logged since its last run, and all of them in a full pass', async (t) => {
+test('resizeThumbnails - looks only at the images logged since its last run, and all of them in a full pass (originals kept)', async (t) => {
   const db = openStore(':memory:');
   t.after(() => db.close());
   const dir = mkdtempSync(join(tmpdir(), 'hp-thumbs-'));
@@ -286,15 +296,16 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
   });
   const copy = (name: string) => join(resizedDir(dir), resizedName(name));
   const mark = () => readFileSync(join(resizedDir(dir), RESIZED_MARK), 'utf8').trim();
+  const keep = { keepOriginals: true };
   for (const name of ['a.png', 'b.png', 'c.png', 'd.png', 'f.png']) writeFileSync(join(dir, name), image);
 
   saveThumbnails(db, [ok('a.png'), ok('b.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 2, kept: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 2, kept: 0, pruned: 0, failures: [] });
   assert.equal(mark(), '2');
   // A copy gone behind its back is not looked for again: only the image logged since is.
   rmSync(copy('a.png'));
   saveThumbnails(db, [ok('c.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 1, kept: 0, pruned: 0, failures: [] });
   assert.ok(existsSync(copy('c.png')));
   assert.ok(!existsSync(copy('a.png')));
   assert.equal(mark(), '3');
@@ -309,32 +320,110 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
       checkedAt: NOW.toISOString(),
     },
   ]);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 0, kept: 0, pruned: 0, failures: [] });
   saveThumbnails(db, [ok('d.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 1, kept: 0, pruned: 0, failures: [] });
   assert.equal(mark(), '4');
   // A full pass (site --full) looks at every image, and remakes the copy gone.
-  assert.deepEqual(await resizeThumbnails(db, dir, true), { made: 1, kept: 3, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, { ...keep, all: true }), {
+    made: 1,
+    kept: 3,
+    pruned: 0,
+    failures: [],
+  });
   assert.ok(existsSync(copy('a.png')));
 
   // An original that does not decode holds the mark back (tried again next run); one gone from
   // the folder does not (downloaded again, it is logged again).
   writeFileSync(join(dir, 'e.png'), 'not an image');
   saveThumbnails(db, [ok('e.png'), ok('f.png'), ok('g.png')]);
-  const held = await resizeThumbnails(db, dir);
+  const held = await resizeThumbnails(db, dir, keep);
   assert.deepEqual([held.made, held.kept, held.failures.length], [1, 0, 2]);
   assert.match(held.failures[0]!, /^thumbnails: cannot resize e\.png \(/);
   assert.match(held.failures[1]!, /^thumbnails: cannot resize g\.png \(.*ENOENT/);
   assert.equal(mark(), '4');
   writeFileSync(join(dir, 'e.png'), image);
-  const again = await resizeThumbnails(db, dir);
+  const again = await resizeThumbnails(db, dir, keep);
   assert.deepEqual([again.made, again.kept, again.failures.length], [1, 1, 1]);
   assert.equal(mark(), '7');
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 0, kept: 0, pruned: 0, failures: [] });
   // A mark past the log's top (an older copy of the store put back) is not trusted: all are looked at.
   rmSync(copy('b.png'));
   writeFileSync(join(resizedDir(dir), RESIZED_MARK), '99\n');
-  const back = await resizeThumbnails(db, dir);
+  const back = await resizeThumbnails(db, dir, keep);
   assert.deepEqual([back.made, back.kept, back.failures.length], [1, 5, 1]);
   assert.equal(mark(), '7');
+});
+
+test('resizeThumbnails - deletes each original once its copy is there, the kept history once, and nothing outside the folder', async (t) => {
+  const db = openStore(':memory:');
+  t.after(() => db.close());
+  const root = mkdtempSync(join(tmpdir(), 'hp-thumbs-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const dir = join(root, 'hp.db.thumbs');
+  const image = await png(640, 320);
+  const ok = (url: string, file = originalName(url, 'image/png')): ThumbnailRecord => ({
+    url,
+    status: 'ok',
+    file,
+    contentType: 'image/png',
+    bytes: image.length,
+    width: 640,
+    height: 320,
+    checkedAt: NOW.toISOString(),
+  });
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => ok(`https://huggingface.co/${n}.png`)) as [
+    ThumbnailRecord & { file: string },
+    ThumbnailRecord & { file: string },
+    ThumbnailRecord & { file: string },
+    ThumbnailRecord & { file: string },
+  ];
+  const originals = () =>
+    [a, b, c, d].filter((r) => existsSync(join(dir, r.file))).map((r) => r.url.slice(-5, -4));
+  const pruneMark = () => readFileSync(join(dir, PRUNED_MARK), 'utf8').trim();
+  mkdirSync(dir);
+  for (const r of [a, b, c, d]) writeFileSync(join(dir, r.file), image);
+
+  // A history resized with its originals kept (an older release, or thumbnailOriginals: keep).
+  saveThumbnails(db, [a, b]);
+  const keep = await resizeThumbnails(db, dir, { keepOriginals: true });
+  assert.deepEqual(keep, { made: 2, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(originals(), ['a', 'b', 'c', 'd']);
+  assert.ok(!existsSync(join(dir, PRUNED_MARK)));
+
+  // The first build that prunes deletes the history's originals too (their copies are there),
+  // and the new image's once its copy is made; one that does not decode keeps its original.
+  writeFileSync(join(dir, d.file), 'not an image');
+  saveThumbnails(db, [c, d]);
+  const first = await resizeThumbnails(db, dir);
+  assert.deepEqual([first.made, first.kept, first.pruned, first.failures.length], [1, 2, 3, 1]);
+  assert.match(first.failures[0]!, new RegExp(`^thumbnails: cannot resize ${d.file} \\(`));
+  assert.deepEqual(originals(), ['d']);
+  assert.equal(pruneMark(), '3', 'held before the image that failed');
+  for (const r of [a, b, c]) assert.ok(existsSync(join(resizedDir(dir), resizedName(r.file))));
+
+  // The failed one is tried again (its original was kept), then deleted; then nothing is left to look at.
+  writeFileSync(join(dir, d.file), image);
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, pruned: 1, failures: [] });
+  assert.deepEqual(originals(), []);
+  assert.equal(pruneMark(), '4');
+  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, pruned: 0, failures: [] });
+  // A full pass finds every copy: the originals gone are no failure.
+  assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), {
+    made: 0,
+    kept: 4,
+    pruned: 0,
+    failures: [],
+  });
+
+  // A row naming a file outside the cache's own naming (a store written by hand, or by an
+  // adversary) may get its copy, but its file is never deleted.
+  const outside = join(root, 'keep-me.png');
+  writeFileSync(outside, image);
+  saveThumbnails(db, [ok('https://huggingface.co/e.png', '../keep-me.png')]);
+  const odd = await resizeThumbnails(db, dir);
+  assert.deepEqual([odd.made, odd.pruned, odd.failures.length], [1, 0, 0]);
+  assert.ok(existsSync(outside));
+  assert.ok(isOriginalName(a.file));
+  assert.ok(!isOriginalName('../keep-me.png'));
 });

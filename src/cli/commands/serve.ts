@@ -57,6 +57,7 @@ export function register(program: Command): void {
         liveEmbeds,
         categories: chosenCategories(config).join(','),
         horizon: flags.horizon,
+        keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
       };
       // Each generation is built in a worker thread from the one served now (unchanged files
       // hard-linked), and served once whole.

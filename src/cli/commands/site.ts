@@ -69,6 +69,7 @@ export function register(program: Command): void {
           categories: chosenCategories(config).join(','),
           horizon: flags.horizon,
           full: flags.full ?? false,
+          keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
         },
         config.siteDir,
       );
