@@ -105,8 +105,10 @@ export async function resizeThumbnails(
   const cached = cachedThumbnailsSince(db, since);
   if (cached.length === 0) return report;
   await mkdir(out, { recursive: true });
-  // Looking at every image (a first run, a full pass): one listing of the folder, not a look-up each.
+  // Looking at every image (a first run, a full pass): one listing of each folder, not a look-up
+  // (nor a failed delete) each.
   const have = since === 0 ? new Set(readdirSync(out)) : undefined;
+  const originals = since === 0 && !keepOriginals ? new Set(readdirSync(thumbDir)) : undefined;
   // The marks move up to the image before the first that failed (sharp missing, a full disk):
   // that one is tried again next run. An original gone from the folder does not hold them back:
   // downloaded again, it is logged again.
@@ -135,7 +137,7 @@ export async function resizeThumbnails(
       }
     // Only an original whose copy is there is deleted (a failed one is tried again), and only a
     // file of the cache's own naming.
-    if (copied && !keepOriginals && isOriginalName(t.file))
+    if (copied && !keepOriginals && isOriginalName(t.file) && (originals?.has(t.file) ?? true))
       try {
         // Sync: one by one either way, and a first run after an upgrade deletes tens of thousands.
         unlinkSync(join(thumbDir, t.file));
