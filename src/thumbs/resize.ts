@@ -22,7 +22,7 @@ export interface ResizeReport {
   kept: number;
   /** Originals deleted now, their copy made. */
   pruned: number;
-  /** One line per original that could not be resized (missing file, undecodable). */
+  /** One line per original that could not be resized (missing file, undecodable) or deleted. */
   failures: string[];
 }
 
