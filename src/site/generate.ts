@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
-import { resizeThumbnails } from '../thumbs/resize.js';
+import { type ResizeReport, resizeThumbnails } from '../thumbs/resize.js';
 import { keepHeapTight } from '../util/heap.js';
 import { optimiseLater } from '../util/jit.js';
 import {
@@ -84,7 +84,11 @@ export function generateSite(options: GenerateOptions): GenerateResult {
   return { files, days: stats.days, papers: stats.papers, warnings: stats.warnings };
 }
 
-export type GenerationResult = BuildStats & { written: WriteResult };
+export type GenerationResult = BuildStats & {
+  written: WriteResult;
+  /** What the resize step did before the build (undefined without a thumbnail folder, or when it failed). */
+  thumbnails?: ResizeReport;
+};
 
 /**
  * Throw a one-line StoreError when `db` does not exist (it is not created) or holds no day,
@@ -142,18 +146,19 @@ export async function generateSiteToDir(
     // Thumbnails downloaded since the last build get their small WebP copy (no network).
     const thumbDir = thumbDirOf(options.db);
     // Never fatal: without its copies (sharp missing, a full disk) a page goes without thumbnail.
+    let thumbnails: ResizeReport | undefined;
     if (db && thumbDir)
-      warnings.push(
-        ...(await resizeThumbnails(db, thumbDir, {
+      try {
+        thumbnails = await resizeThumbnails(db, thumbDir, {
           all: options.full,
           keepOriginals: options.keepThumbnailOriginals,
-        }).then(
-          (r) => r.failures,
-          (error: unknown) => [
-            `thumbnails: not resized (${oneLine(String((error as Error)?.message ?? error)).slice(0, 120)})`,
-          ],
-        )),
-      );
+        });
+        warnings.push(...thumbnails.failures);
+      } catch (error) {
+        warnings.push(
+          `thumbnails: not resized (${oneLine(String((error as Error)?.message ?? error)).slice(0, 120)})`,
+        );
+      }
     // One read transaction for the whole build: every day, post and mark is read from the same
     // state of the store (a `post` committing meanwhile is the next build's), and SQLite takes
     // its locks once instead of for each of the build's ~1,000 statements per 300 days.
@@ -185,7 +190,12 @@ export async function generateSiteToDir(
         throw error;
       }
       const written = await generation.commit();
-      return { ...stats, warnings: [...warnings, ...stats.warnings], written };
+      return {
+        ...stats,
+        warnings: [...warnings, ...stats.warnings],
+        written,
+        ...(thumbnails ? { thumbnails } : {}),
+      };
     }
   } finally {
     if (db?.inTransaction) db.exec('COMMIT');
@@ -193,4 +203,5 @@ export async function generateSiteToDir(
   }
 }
 
+export { describeResize } from '../thumbs/resize.js';
 export { MANIFEST_PATH };

@@ -20,8 +20,9 @@ export interface ResizeReport {
   /** Copies made now, and already there, of the images looked at. */
   made: number;
   kept: number;
-  /** Originals deleted now, their copy made. */
+  /** Originals deleted now, their copy made, and their bytes (as downloaded). */
   pruned: number;
+  prunedBytes: number;
   /** One line per original that could not be resized (missing file, undecodable) or deleted. */
   failures: string[];
 }
@@ -91,7 +92,7 @@ export async function resizeThumbnails(
   thumbDir: string,
   { all = false, keepOriginals = false }: ResizeOptions = {},
 ): Promise<ResizeReport> {
-  const report: ResizeReport = { made: 0, kept: 0, pruned: 0, failures: [] };
+  const report: ResizeReport = { made: 0, kept: 0, pruned: 0, prunedBytes: 0, failures: [] };
   const out = resizedDir(thumbDir);
   const marks = { resized: join(out, RESIZED_MARK), pruned: join(thumbDir, PRUNED_MARK) };
   const top = thumbnailLogTop(db);
@@ -142,6 +143,7 @@ export async function resizeThumbnails(
         // Sync: one by one either way, and a first run after an upgrade deletes tens of thousands.
         unlinkSync(join(thumbDir, t.file));
         report.pruned++;
+        report.prunedBytes += t.bytes;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
           report.failures.push(
@@ -159,4 +161,15 @@ export async function resizeThumbnails(
   await advance(marks.resized);
   if (!keepOriginals) await advance(marks.pruned);
   return report;
+}
+
+/** The report's one info line (`thumbnails: 20 copies made, 20 originals deleted (1.8 MB)`), undefined when nothing was done. */
+export function describeResize(r: ResizeReport): string | undefined {
+  const done: string[] = [];
+  if (r.made > 0) done.push(`${r.made} cop${r.made === 1 ? 'y' : 'ies'} made`);
+  if (r.pruned > 0)
+    done.push(
+      `${r.pruned} original${r.pruned === 1 ? '' : 's'} deleted (${(r.prunedBytes / 1e6).toFixed(1)} MB)`,
+    );
+  return done.length > 0 ? `thumbnails: ${done.join(', ')}` : undefined;
 }

@@ -100,6 +100,7 @@ describe('thumbnails', () => {
       HOTPAPERS_THUMBNAIL_ORIGINALS: 'keep',
     });
     assert.equal(site.code, 0, site.stderr);
+    assert.match(site.stderr, /thumbnails: 1 copy made\n/);
     const originals = () => readdirSync(`${db}.thumbs`).filter((f) => f.endsWith('.png')).length;
     assert.equal(originals(), 1);
     const html = pages(out);
@@ -146,10 +147,14 @@ describe('thumbnails', () => {
     assert.equal(statSync(join(out, path!)).ino, before.ino);
     // Its copy made, the original is deleted (thumbnailOriginals defaults to prune).
     assert.equal(originals(), 0);
+    assert.match(rebuild.stderr, /thumbnails: 1 original deleted \(0\.\d MB\)\n/);
     // A full build without the originals: the copies serve, and nothing is reported missing.
-    const full = await runCli(['site', '--out', out, '--base-url', BASE, '--full'], { HOTPAPERS_DB: db });
+    const full = await runCli(['site', '--out', out, '--base-url', BASE, '--full', '--json'], {
+      HOTPAPERS_DB: db,
+    });
     assert.equal(full.code, 0, full.stderr);
     assert.doesNotMatch(full.stderr, /thumbnails/);
+    assert.deepEqual(JSON.parse(full.stdout).thumbnails, { made: 0, kept: 1, pruned: 0, prunedBytes: 0 });
     assert.ok(pages(out).get(`days/${DAY}.html`)!.includes(path!));
   });
 });

@@ -12,7 +12,7 @@ import { enrichmentChangesSince } from '../../src/store/enrichment.js';
 import { loadThumbnails, saveThumbnails, type ThumbnailRecord } from '../../src/store/thumbnails.js';
 import { allowedThumbnailUrl, cacheThumbnails, retryAt, urlsToFetch } from '../../src/thumbs/cache.js';
 import { isOriginalName, originalName, resizedDir, resizedName } from '../../src/thumbs/files.js';
-import { PRUNED_MARK, RESIZED_MARK, resizeThumbnails } from '../../src/thumbs/resize.js';
+import { describeResize, PRUNED_MARK, RESIZED_MARK, resizeThumbnails } from '../../src/thumbs/resize.js';
 import { webpSize } from '../../src/thumbs/webp.js';
 import { type Logger, silentLogger } from '../../src/util/log.js';
 
@@ -258,8 +258,11 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   const original = join(dir, rec?.status === 'ok' ? rec.file : '');
   assert.ok(existsSync(original));
   // The copy made, the original is deleted: the site reads only the copy.
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, pruned: 1, failures: [] });
+  const bytes = readFileSync(original).length;
+  const report = await resizeThumbnails(db, dir);
+  assert.deepEqual(report, { made: 1, kept: 0, pruned: 1, prunedBytes: bytes, failures: [] });
   assert.ok(!existsSync(original));
+  assert.match(describeResize(report)!, /^thumbnails: 1 copy made, 1 original deleted \(0\.\d MB\)$/);
   const file = join(resizedDir(dir), resizedName(rec?.status === 'ok' ? rec.file : ''));
   assert.ok(existsSync(file));
   const data = readFileSync(file);
@@ -269,12 +272,19 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   assert.deepEqual(webpSize(data), { width: 320, height: 173 });
   assert.ok(data.length < 10_000, `${data.length} bytes`);
   // Nothing logged since: the next build looks at no image at all.
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir), {
+    made: 0,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   // A full pass finds the copy, and its original already gone is no failure.
   assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), {
     made: 0,
     kept: 1,
     pruned: 0,
+    prunedBytes: 0,
     failures: [],
   });
 });
@@ -300,12 +310,24 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
   for (const name of ['a.png', 'b.png', 'c.png', 'd.png', 'f.png']) writeFileSync(join(dir, name), image);
 
   saveThumbnails(db, [ok('a.png'), ok('b.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 2, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
+    made: 2,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   assert.equal(mark(), '2');
   // A copy gone behind its back is not looked for again: only the image logged since is.
   rmSync(copy('a.png'));
   saveThumbnails(db, [ok('c.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 1, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
+    made: 1,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   assert.ok(existsSync(copy('c.png')));
   assert.ok(!existsSync(copy('a.png')));
   assert.equal(mark(), '3');
@@ -320,15 +342,28 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
       checkedAt: NOW.toISOString(),
     },
   ]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 0, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
+    made: 0,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   saveThumbnails(db, [ok('d.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 1, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
+    made: 1,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   assert.equal(mark(), '4');
   // A full pass (site --full) looks at every image, and remakes the copy gone.
   assert.deepEqual(await resizeThumbnails(db, dir, { ...keep, all: true }), {
     made: 1,
     kept: 3,
     pruned: 0,
+    prunedBytes: 0,
     failures: [],
   });
   assert.ok(existsSync(copy('a.png')));
@@ -346,7 +381,13 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
   const again = await resizeThumbnails(db, dir, keep);
   assert.deepEqual([again.made, again.kept, again.failures.length], [1, 1, 1]);
   assert.equal(mark(), '7');
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), { made: 0, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
+    made: 0,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   // A mark past the log's top (an older copy of the store put back) is not trusted: all are looked at.
   rmSync(copy('b.png'));
   writeFileSync(join(resizedDir(dir), RESIZED_MARK), '99\n');
@@ -387,7 +428,7 @@ test('resizeThumbnails - deletes each original once its copy is there, the kept 
   // A history resized with its originals kept (an older release, or thumbnailOriginals: keep).
   saveThumbnails(db, [a, b]);
   const keep = await resizeThumbnails(db, dir, { keepOriginals: true });
-  assert.deepEqual(keep, { made: 2, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(keep, { made: 2, kept: 0, pruned: 0, prunedBytes: 0, failures: [] });
   assert.deepEqual(originals(), ['a', 'b', 'c', 'd']);
   assert.ok(!existsSync(join(dir, PRUNED_MARK)));
 
@@ -397,6 +438,7 @@ test('resizeThumbnails - deletes each original once its copy is there, the kept 
   saveThumbnails(db, [c, d]);
   const first = await resizeThumbnails(db, dir);
   assert.deepEqual([first.made, first.kept, first.pruned, first.failures.length], [1, 2, 3, 1]);
+  assert.equal(first.prunedBytes, 3 * image.length, 'as the store rows give them');
   assert.match(first.failures[0]!, new RegExp(`^thumbnails: cannot resize ${d.file} \\(`));
   assert.deepEqual(originals(), ['d']);
   assert.equal(pruneMark(), '3', 'held before the image that failed');
@@ -404,15 +446,28 @@ test('resizeThumbnails - deletes each original once its copy is there, the kept 
 
   // The failed one is tried again (its original was kept), then deleted; then nothing is left to look at.
   writeFileSync(join(dir, d.file), image);
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 1, kept: 0, pruned: 1, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir), {
+    made: 1,
+    kept: 0,
+    pruned: 1,
+    prunedBytes: image.length,
+    failures: [],
+  });
   assert.deepEqual(originals(), []);
   assert.equal(pruneMark(), '4');
-  assert.deepEqual(await resizeThumbnails(db, dir), { made: 0, kept: 0, pruned: 0, failures: [] });
+  assert.deepEqual(await resizeThumbnails(db, dir), {
+    made: 0,
+    kept: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    failures: [],
+  });
   // A full pass finds every copy: the originals gone are no failure.
   assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), {
     made: 0,
     kept: 4,
     pruned: 0,
+    prunedBytes: 0,
     failures: [],
   });
 

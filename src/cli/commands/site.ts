@@ -38,7 +38,7 @@ export function register(program: Command): void {
       const started = performance.now();
       const [
         { chosenCategories },
-        { generateSiteToDir },
+        { describeResize, generateSiteToDir },
         { configOf, loggerFor, printJson },
         { resolveBaseUrl },
       ] = await Promise.all([
@@ -75,6 +75,8 @@ export function register(program: Command): void {
       );
       const written = result.written;
       for (const w of result.warnings) log.warn(w);
+      const thumbs = result.thumbnails && describeResize(result.thumbnails);
+      if (thumbs) log.info(thumbs);
       const ms = Math.round(performance.now() - started);
       log.info(
         `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged; lists from ${result.lists === 'state' ? 'the list state and the new days' : 'every day'}) → ${written.dir} in ${ms} ms`,
@@ -87,6 +89,16 @@ export function register(program: Command): void {
           files: written.files,
           bytes: written.bytes,
           lists: result.lists,
+          ...(result.thumbnails
+            ? {
+                thumbnails: {
+                  made: result.thumbnails.made,
+                  kept: result.thumbnails.kept,
+                  pruned: result.thumbnails.pruned,
+                  prunedBytes: result.thumbnails.prunedBytes,
+                },
+              }
+            : {}),
           warnings: result.warnings,
           ms,
         });
