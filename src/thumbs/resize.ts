@@ -72,6 +72,11 @@ async function writeWhole(target: string, data: Buffer | string): Promise<void> 
   });
 }
 
+/** An error's message as a failure line gives it: one line, at most 100 characters. */
+function reason(error: unknown): string {
+  return oneLine((error as Error).message).slice(0, 100);
+}
+
 /** The mark in file `path`: 0 when there is none or it does not read as a number. */
 function readMark(path: string): number {
   try {
@@ -131,9 +136,7 @@ export async function resizeThumbnails(
         else {
           copied = false;
           if (!gone) held = true;
-          report.failures.push(
-            `thumbnails: cannot resize ${t.file} (${oneLine((error as Error).message).slice(0, 100)})`,
-          );
+          report.failures.push(`thumbnails: cannot resize ${t.file} (${reason(error)})`);
         }
       }
     // Only an original whose copy is there is deleted (a failed one is tried again), and only a
@@ -146,9 +149,7 @@ export async function resizeThumbnails(
         report.prunedBytes += t.bytes;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-          report.failures.push(
-            `thumbnails: cannot delete the original ${t.file} (${oneLine((error as Error).message).slice(0, 100)})`,
-          );
+          report.failures.push(`thumbnails: cannot delete the original ${t.file} (${reason(error)})`);
       }
     if (!held) through = t.seq;
   }
