@@ -12,7 +12,13 @@ import { enrichmentChangesSince } from '../../src/store/enrichment.js';
 import { loadThumbnails, saveThumbnails, type ThumbnailRecord } from '../../src/store/thumbnails.js';
 import { allowedThumbnailUrl, cacheThumbnails, retryAt, urlsToFetch } from '../../src/thumbs/cache.js';
 import { isOriginalName, originalName, resizedDir, resizedName } from '../../src/thumbs/files.js';
-import { describeResize, PRUNED_MARK, RESIZED_MARK, resizeThumbnails } from '../../src/thumbs/resize.js';
+import {
+  describeResize,
+  PRUNED_MARK,
+  RESIZED_MARK,
+  type ResizeReport,
+  resizeThumbnails,
+} from '../../src/thumbs/resize.js';
 import { webpSize } from '../../src/thumbs/webp.js';
 import { type Logger, silentLogger } from '../../src/util/log.js';
 
@@ -232,6 +238,11 @@ test('cacheThumbnails - a host that stays down is asked once, the rest waits for
   assert.match(c.infos.at(-1)!, /1 not from HF_API_URL's hosts, 1 not asked$/);
 });
 
+/** A resize report with no failure: `made` copies made, `kept` found, `pruned` originals deleted of `prunedBytes`. */
+function report(made: number, kept: number, pruned = 0, prunedBytes = 0): ResizeReport {
+  return { made, kept, pruned, prunedBytes, failures: [] };
+}
+
 test('resizeThumbnails - one small WebP per cached original, made once', async (t) => {
   const hf = await startHfStandIn({ days: {}, thumbnails: { a: imageReply(await png()) } });
   t.after(() => hf.close());
@@ -259,10 +270,10 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   assert.ok(existsSync(original));
   // The copy made, the original is deleted: the site reads only the copy.
   const bytes = readFileSync(original).length;
-  const report = await resizeThumbnails(db, dir);
-  assert.deepEqual(report, { made: 1, kept: 0, pruned: 1, prunedBytes: bytes, failures: [] });
+  const made = await resizeThumbnails(db, dir);
+  assert.deepEqual(made, report(1, 0, 1, bytes));
   assert.ok(!existsSync(original));
-  assert.match(describeResize(report)!, /^thumbnails: 1 copy made, 1 original deleted \(0\.\d MB\)$/);
+  assert.match(describeResize(made)!, /^thumbnails: 1 copy made, 1 original deleted \(0\.\d MB\)$/);
   const file = join(resizedDir(dir), resizedName(rec?.status === 'ok' ? rec.file : ''));
   assert.ok(existsSync(file));
   const data = readFileSync(file);
@@ -272,21 +283,9 @@ test('resizeThumbnails - one small WebP per cached original, made once', async (
   assert.deepEqual(webpSize(data), { width: 320, height: 173 });
   assert.ok(data.length < 10_000, `${data.length} bytes`);
   // Nothing logged since: the next build looks at no image at all.
-  assert.deepEqual(await resizeThumbnails(db, dir), {
-    made: 0,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir), report(0, 0));
   // A full pass finds the copy, and its original already gone is no failure.
-  assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), {
-    made: 0,
-    kept: 1,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), report(0, 1));
 });
 
 test('resizeThumbnails - looks only at the images logged since its last run, and all of them in a full pass (originals kept)', async (t) => {
@@ -310,24 +309,12 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
   for (const name of ['a.png', 'b.png', 'c.png', 'd.png', 'f.png']) writeFileSync(join(dir, name), image);
 
   saveThumbnails(db, [ok('a.png'), ok('b.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
-    made: 2,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), report(2, 0));
   assert.equal(mark(), '2');
   // A copy gone behind its back is not looked for again: only the image logged since is.
   rmSync(copy('a.png'));
   saveThumbnails(db, [ok('c.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
-    made: 1,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), report(1, 0));
   assert.ok(existsSync(copy('c.png')));
   assert.ok(!existsSync(copy('a.png')));
   assert.equal(mark(), '3');
@@ -342,30 +329,12 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
       checkedAt: NOW.toISOString(),
     },
   ]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
-    made: 0,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), report(0, 0));
   saveThumbnails(db, [ok('d.png')]);
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
-    made: 1,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), report(1, 0));
   assert.equal(mark(), '4');
   // A full pass (site --full) looks at every image, and remakes the copy gone.
-  assert.deepEqual(await resizeThumbnails(db, dir, { ...keep, all: true }), {
-    made: 1,
-    kept: 3,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, { ...keep, all: true }), report(1, 3));
   assert.ok(existsSync(copy('a.png')));
 
   // An original that does not decode holds the mark back (tried again next run); one gone from
@@ -381,13 +350,7 @@ test('resizeThumbnails - looks only at the images logged since its last run, and
   const again = await resizeThumbnails(db, dir, keep);
   assert.deepEqual([again.made, again.kept, again.failures.length], [1, 1, 1]);
   assert.equal(mark(), '7');
-  assert.deepEqual(await resizeThumbnails(db, dir, keep), {
-    made: 0,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, keep), report(0, 0));
   // A mark past the log's top (an older copy of the store put back) is not trusted: all are looked at.
   rmSync(copy('b.png'));
   writeFileSync(join(resizedDir(dir), RESIZED_MARK), '99\n');
@@ -428,7 +391,7 @@ test('resizeThumbnails - deletes each original once its copy is there, the kept 
   // A history resized with its originals kept (an older release, or thumbnailOriginals: keep).
   saveThumbnails(db, [a, b]);
   const keep = await resizeThumbnails(db, dir, { keepOriginals: true });
-  assert.deepEqual(keep, { made: 2, kept: 0, pruned: 0, prunedBytes: 0, failures: [] });
+  assert.deepEqual(keep, report(2, 0));
   assert.deepEqual(originals(), ['a', 'b', 'c', 'd']);
   assert.ok(!existsSync(join(dir, PRUNED_MARK)));
 
@@ -446,30 +409,12 @@ test('resizeThumbnails - deletes each original once its copy is there, the kept 
 
   // The failed one is tried again (its original was kept), then deleted; then nothing is left to look at.
   writeFileSync(join(dir, d.file), image);
-  assert.deepEqual(await resizeThumbnails(db, dir), {
-    made: 1,
-    kept: 0,
-    pruned: 1,
-    prunedBytes: image.length,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir), report(1, 0, 1, image.length));
   assert.deepEqual(originals(), []);
   assert.equal(pruneMark(), '4');
-  assert.deepEqual(await resizeThumbnails(db, dir), {
-    made: 0,
-    kept: 0,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir), report(0, 0));
   // A full pass finds every copy: the originals gone are no failure.
-  assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), {
-    made: 0,
-    kept: 4,
-    pruned: 0,
-    prunedBytes: 0,
-    failures: [],
-  });
+  assert.deepEqual(await resizeThumbnails(db, dir, { all: true }), report(0, 4));
 
   // A row naming a file outside the cache's own naming (a store written by hand, or by an
   // adversary) may get its copy, but its file is never deleted.
