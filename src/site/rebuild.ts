@@ -8,6 +8,8 @@ import type { GenerateOptions } from './generate.js';
 
 export interface OffThreadResult {
   warnings: string[];
+  /** What `site` prints besides its summary (the thumbnails line), one line each. */
+  notes: string[];
   days: number;
   fresh: number;
   kept: number;
@@ -40,10 +42,14 @@ export interface GenerationBuilder {
   close(): void;
 }
 
-/** A builder for `serve`: the generation served stays until the next one is whole. */
+/**
+ * A builder for `serve`: the generation served stays until the next one is whole. Each build's
+ * warnings go to `onWarning`, its other lines (the thumbnails one, as `site` prints it) to `onNote`.
+ */
 export function generationBuilder(
   options: GenerateOptions,
   onWarning: (line: string) => void = () => {},
+  onNote: (line: string) => void = () => {},
 ): GenerationBuilder {
   const root = mkdtempSync(join(tmpdir(), 'hotpapers-serve-'));
   let current: string | undefined;
@@ -53,6 +59,7 @@ export function generationBuilder(
       const into = join(root, `g${++n}`);
       const result = await buildOffThread(options, current, into);
       for (const w of result.warnings) onWarning(w);
+      for (const line of result.notes) onNote(line);
       const old = current;
       current = into;
       // Requests already reading the old generation finish first (an open file outlives its unlink).

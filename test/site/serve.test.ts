@@ -1,14 +1,17 @@
-/** `serve` keeps answering while a rebuild runs, and rebuilds once per finished run. */
+/** `serve` keeps answering while a rebuild runs, rebuilds once per finished run, and says what a rebuild did to the thumbnails. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
+import sharp from 'sharp';
 import { generationBuilder } from '../../src/site/rebuild.js';
 import { startSiteServer } from '../../src/site/server.js';
 import { openStore } from '../../src/store/db.js';
 import { finishedWorkSignature, finishRun, startRun } from '../../src/store/runs.js';
+import { saveThumbnails } from '../../src/store/thumbnails.js';
+import { originalName, thumbDirOf } from '../../src/thumbs/files.js';
 import type { DayDigest } from '../../src/types.js';
 import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
 
@@ -136,5 +139,57 @@ test('one rebuild per finished run: nothing while the run writes, one when it en
     await server.close();
     reader.close();
     store.close();
+  }
+});
+
+test('a rebuild says what it did to the thumbnails, as `site` does, and warns of an image it cannot resize', async () => {
+  const db = join(dir, 'thumbs.db');
+  const store = openStore(db);
+  fillStore(store, sampleDigests());
+  const thumbs = thumbDirOf(db)!;
+  mkdirSync(thumbs);
+  const image = await sharp({ create: { width: 640, height: 320, channels: 3, background: '#2a5ac8' } })
+    .png()
+    .toBuffer();
+  const record = (name: string, bytes: number) => {
+    const url = `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${name}.png`;
+    return {
+      url,
+      status: 'ok' as const,
+      file: originalName(url, 'image/png'),
+      contentType: 'image/png',
+      bytes,
+      width: 640,
+      height: 320,
+      checkedAt: '2021-06-10T12:00:00.000Z',
+    };
+  };
+  const good = record('2106.00001', image.length);
+  const bad = record('2106.00002', 12);
+  writeFileSync(join(thumbs, good.file), image);
+  writeFileSync(join(thumbs, bad.file), 'not an image');
+  saveThumbnails(store, [good, bad]);
+  store.close();
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const builder = generationBuilder(
+    { db, baseUrl: 'http://127.0.0.1/' },
+    (w) => warnings.push(w),
+    (line) => notes.push(line),
+  );
+  try {
+    await builder.build();
+    assert.deepEqual(notes, [
+      `thumbnails: 1 copy made, 1 original deleted (${(image.length / 1e6).toFixed(1)} MB)`,
+    ]);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, new RegExp(`^thumbnails: cannot resize ${bad.file} \\(`));
+    assert.ok(!existsSync(join(thumbs, good.file)), 'the copied original is deleted');
+    assert.ok(existsSync(join(thumbs, bad.file)), 'the one that failed is kept, to be tried again');
+    // Nothing new since: the next rebuild prints no thumbnails line.
+    await builder.build();
+    assert.equal(notes.length, 1, notes.join('\n'));
+  } finally {
+    builder.close();
   }
 });

@@ -61,7 +61,11 @@ export function register(program: Command): void {
       };
       // Each generation is built in a worker thread from the one served now (unchanged files
       // hard-linked), and served once whole.
-      const generations = generationBuilder(options, (w) => log.warn(w));
+      const generations = generationBuilder(
+        options,
+        (w) => log.warn(w),
+        (line) => log.info(line),
+      );
       // React to a finished run (or a digest written outside any run), not to each write of one.
       let store: InstanceType<typeof Database> | undefined;
       let last = '-';
