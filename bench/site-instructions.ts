@@ -2,8 +2,8 @@
  * Issue 9's "one new day does not grow with the history", counted in instructions: CPU time of
  * a ~0.3 s build moves by ±30% on a shared 2-core machine, so the ratio of two sizes moves by
  * ±0.1 from run to run, while valgrind's callgrind counts the same build within a few percent
- * (the threads' scheduling still varies). At each size (SITE_BENCH_SIZES, default 300 and 3,000
- * days; the stores grown as `bench -- site` grows them) RUNS times: a full build into a folder
+ * (the threads' scheduling still varies). At each size (SITE_BENCH_SIZES, default 300, 1,000 and
+ * 3,000 days; the stores grown as `bench -- site` grows them) RUNS times: a full build into a folder
  * of its own, then the same new day built incrementally into it under callgrind (the compiled
  * package, every thread counted). Needs Debian's `valgrind`.
  */
@@ -57,7 +57,7 @@ export async function benchSiteInstructions(): Promise<void> {
     console.log('site-instructions: valgrind is not installed (Debian package `valgrind`); nothing counted');
     return;
   }
-  const sizes = (process.env.SITE_BENCH_SIZES ?? '300,3000')
+  const sizes = (process.env.SITE_BENCH_SIZES ?? '300,1000,3000')
     .split(',')
     .map(Number)
     .sort((a, b) => a - b);
