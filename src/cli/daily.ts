@@ -12,7 +12,7 @@ import { publishPosts } from '../ops/publish.js';
 import { postWebhook, webhookHost } from '../ops/webhook.js';
 import { runPost } from '../pipeline/post.js';
 import { resolveBaseUrl } from '../site/base-url.js';
-import { describeResize, generateSiteToDir } from '../site/generate.js';
+import { generateSiteToDir } from '../site/generate.js';
 import type { Logger } from '../util/log.js';
 import { assertMailingDay } from './dates.js';
 import type { CommonFlags } from './options.js';
@@ -126,8 +126,7 @@ async function buildSite(config: Config, horizon: Horizon | undefined, log: Logg
     config.siteDir,
   );
   for (const warning of result.warnings) log.warn(warning);
-  const thumbs = result.thumbnails && describeResize(result.thumbnails);
-  if (thumbs) log.info(thumbs);
+  for (const line of result.notes) log.info(line);
   log.info(`site: ${result.days} days, ${result.written.files} files → ${result.written.dir}`);
   return result.written.dir;
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
-import { type ResizeReport, resizeThumbnails } from '../thumbs/resize.js';
+import { describeResize, type ResizeReport, resizeThumbnails } from '../thumbs/resize.js';
 import { keepHeapTight } from '../util/heap.js';
 import { optimiseLater } from '../util/jit.js';
 import {
@@ -88,6 +88,8 @@ export type GenerationResult = BuildStats & {
   written: WriteResult;
   /** What the resize step did before the build (undefined without a thumbnail folder, or when it failed). */
   thumbnails?: ResizeReport;
+  /** Lines to print besides the build's summary (the resize step's, when it did something). */
+  notes: string[];
 };
 
 /**
@@ -190,11 +192,13 @@ export async function generateSiteToDir(
         throw error;
       }
       const written = await generation.commit();
+      const resized = thumbnails && describeResize(thumbnails);
       return {
         ...stats,
         warnings: [...warnings, ...stats.warnings],
         written,
         ...(thumbnails ? { thumbnails } : {}),
+        notes: resized ? [resized] : [],
       };
     }
   } finally {
@@ -203,5 +207,4 @@ export async function generateSiteToDir(
   }
 }
 
-export { describeResize } from '../thumbs/resize.js';
 export { MANIFEST_PATH };

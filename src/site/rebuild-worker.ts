@@ -1,6 +1,6 @@
 /** Worker thread of `serve`: builds one generation of the site off the server's event loop. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeResize, type GenerateOptions, generateSiteToDir } from './generate.js';
+import { type GenerateOptions, generateSiteToDir } from './generate.js';
 
 const { options, from, into } = workerData.data as { options: GenerateOptions; from?: string; into: string };
 generateSiteToDir(options, into, { from, into }).then(
@@ -8,7 +8,7 @@ generateSiteToDir(options, into, { from, into }).then(
     parentPort!.postMessage({
       ok: true,
       warnings: result.warnings,
-      notes: [result.thumbnails && describeResize(result.thumbnails)].filter((line) => line !== undefined),
+      notes: result.notes,
       days: result.days,
       fresh: result.fresh,
       kept: result.kept,

@@ -38,7 +38,7 @@ export function register(program: Command): void {
       const started = performance.now();
       const [
         { chosenCategories },
-        { describeResize, generateSiteToDir },
+        { generateSiteToDir },
         { configOf, loggerFor, printJson },
         { resolveBaseUrl },
       ] = await Promise.all([
@@ -75,8 +75,7 @@ export function register(program: Command): void {
       );
       const written = result.written;
       for (const w of result.warnings) log.warn(w);
-      const thumbs = result.thumbnails && describeResize(result.thumbnails);
-      if (thumbs) log.info(thumbs);
+      for (const line of result.notes) log.info(line);
       const ms = Math.round(performance.now() - started);
       log.info(
         `site: ${result.days} days, ${result.papers} papers, ${written.files} files (${result.fresh} written, ${(written.bytes / 1e6).toFixed(1)} MB; ${result.kept} unchanged; lists from ${result.lists === 'state' ? 'the list state and the new days' : 'every day'}) → ${written.dir} in ${ms} ms`,
