@@ -8,6 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** Parts that measure in processes of their own, and print those processes' peak memory themselves. */
+const OWN_PEAK = new Set(['pipeline']);
 const PARTS: Record<string, () => Promise<void>> = {
   arxiv: async () => (await import('./arxiv.js')).benchArxiv(),
   x: async () => (await import('./x-search.js')).benchXSearch(),
@@ -27,8 +29,10 @@ if (args[0] === '--child') {
   const part = PARTS[args[1] ?? ''];
   if (!part) process.exit(2);
   await part();
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`peak memory (process max RSS): ${peakMb.toFixed(1)} MB`);
+  if (!OWN_PEAK.has(args[1] ?? '')) {
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    console.log(`peak memory (process max RSS): ${peakMb.toFixed(1)} MB`);
+  }
 } else {
   const names = args.length > 0 ? args : Object.keys(PARTS);
   let failed = false;
