@@ -81,6 +81,7 @@ import {
 } from './lists.js';
 import {
   contentHash,
+  type FileEntry,
   FileTable,
   FRAGMENTS,
   fragmentPath,
@@ -396,10 +397,20 @@ export function buildGeneration(
   /** The previous generation's summary of each day whose content changed or that is gone. */
   const replaced = new Map<string, ManifestDay>(gone.map((d) => [d.day, d]));
   // Days ranking a paper whose enrichment changed: their pages show its TL;DR, code and stars.
+  // Each paper page's entry names them, so the history's ranked papers are not read for it.
   const enrichedDays = new Set<string>();
-  if (changes.enriched && changes.enriched.size > 0)
-    for (const d of prev?.days ?? [])
-      if (d.digest.papers.some((r) => changes.enriched!.has(r.paper.id))) enrichedDays.add(d.day);
+  if (prev && changes.enriched && changes.enriched.size > 0) {
+    const unknown = new Set<string>();
+    for (const id of changes.enriched) {
+      const days = rankingDays(prev.files.get(paths.paper(id)));
+      if (days === undefined) unknown.add(id);
+      else for (const day of days) enrichedDays.add(day);
+    }
+    // A page whose entry does not name its days (none should): every day's papers are looked at.
+    if (unknown.size > 0)
+      for (const d of prev.days)
+        if (d.digest.papers.some((r) => unknown.has(r.paper.id))) enrichedDays.add(d.day);
+  }
   const planReload = () => {
     refs.forEach((r, i) => {
       const at = prevAt[i]!;
@@ -515,9 +526,10 @@ export function buildGeneration(
     const older = list.filter((a) => a.day.day < slice.day.day);
     const paper = ranked.paper;
     const image = putThumbs(slice, [id], `p:${id}`);
+    const path = paths.paper(id);
     emit(
       {
-        path: paths.paper(id),
+        path,
         image,
         ogType: 'article',
         title: paper.title,
@@ -526,6 +538,14 @@ export function buildGeneration(
       },
       `p:${id}`,
     );
+    // The page's entry keeps the days that rank the paper (see rankingDays).
+    const made = files.get(path)!;
+    files.set(path, [
+      made[0],
+      made[1],
+      made[2],
+      rankingDaysKey([slice.day.day, ...older.map((a) => a.day.day)]),
+    ]);
     renderedPapers.add(id);
   };
 
@@ -944,6 +964,24 @@ export function buildGeneration(
   stats.days = days.length;
   stats.papers = view.state.papers;
   return stats;
+}
+
+/**
+ * The key of a paper page's entry: the days that rank the paper, newest first, space-separated
+ * ('' when one is not a plain word, so the entry says nothing and the days are looked up).
+ */
+function rankingDaysKey(days: readonly string[]): string {
+  return days.every((day) => /^[^\s]+$/.test(day)) ? days.join(' ') : '';
+}
+
+/**
+ * The days that rank a paper, from its page's entry in the previous generation: none when it
+ * has no page (no day ranks it), undefined when the entry does not say.
+ */
+function rankingDays(entry: FileEntry | undefined): string[] | undefined {
+  if (entry === undefined) return [];
+  const key = entry[3];
+  return key ? key.split(' ') : undefined;
 }
 
 /** Newer and older neighbour of `day` in a newest-first list of days; undefined when not in it. */

@@ -12,6 +12,7 @@ import { segmentOf } from '../../src/site/search-index.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
+import { saveEnrichments } from '../../src/store/enrichment.js';
 import { notePaperChanges } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
 import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
@@ -673,6 +674,40 @@ test("one new day parses only its own month's day-file slice; an older month's i
     rewritten.files.every((line) => /^(days\/\S+\.html|\.hotpapers\/search\/\S+\.txt)\t/.test(line)),
     rewritten.files.join('\n'),
   );
+});
+
+test("an enrichment change redoes the days that rank the paper, found from its page's entry: no other month's ranked papers are read", async () => {
+  const { db, out } = await siteWithHistory('enriched');
+  // March's ranked papers no longer parse: a build that looked at every day's papers to find
+  // those ranking an enriched paper would read them and turn full.
+  const { path: march, broken } = breakSlice(out, 'ranked-2021-03.json', 30);
+  // A daily run with Hugging Face: a new day, and the enrichment of its paper and of a paper
+  // ranked on 30 April (moreDays' k = 20).
+  addDays(db, [digest('2021-07-01', [ranked(1, paper('2107.00001'), [post('x', '9601', 10, 40)])])]);
+  const handle = openStore(db);
+  const at = '2021-07-01T20:00:00.000Z';
+  saveEnrichments(handle, [
+    { paperId: '2107.00001', status: 'ok', aiSummary: 'A wombat-grade summary.', fetchedAt: at },
+    {
+      paperId: '2105.00040',
+      status: 'ok',
+      aiSummary: 'A numbat-grade summary.',
+      githubStars: 77,
+      fetchedAt: at,
+    },
+  ]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.warnings, []);
+  assert.equal(second.full, false);
+  assert.ok(readFileSync(march).equals(broken), 'kept unread');
+  for (const page of ['days/2021-04-30.html', 'papers/2105.00040.html']) {
+    assert.ok(second.writtenPaths.includes(page), `${page} rewritten`);
+    assert.ok(readFileSync(join(out, page), 'utf8').includes('numbat-grade'), `${page}: TL;DR`);
+  }
+  assert.ok(readFileSync(join(out, 'days/2021-07-01.html'), 'utf8').includes('wombat-grade'));
+  // The other days of April are not redone.
+  assert.ok(!second.writtenPaths.includes('days/2021-04-29.html'), second.writtenPaths.join(' '));
 });
 
 test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
