@@ -4,7 +4,7 @@
  * ±0.1 from run to run, while valgrind's callgrind counts the same build within a few percent
  * (the threads' scheduling still varies). At each size (SITE_BENCH_SIZES, default 300, 1,000 and
  * 3,000 days; the stores grown as `bench -- site` grows them) RUNS times: a full build into a folder
- * of its own, then the same new day built incrementally into it under callgrind (the compiled
+ * of its own, then the same new day (with its papers' Hugging Face answers, as a daily run stores them) built incrementally into it under callgrind (the compiled
  * package, every thread counted). Needs Debian's `valgrind`.
  */
 import { spawnSync } from 'node:child_process';
@@ -81,7 +81,8 @@ export async function benchSiteInstructions(): Promise<void> {
       // The next size grows from this store without the new day: a copy gets it.
       const grown = join(dir, `store-${n}-new.db`);
       copyFileSync(db, grown);
-      addDays(grown, [newDay]);
+      // As a daily run with the default sources adds it: its papers' Hugging Face answers too.
+      addDays(grown, [newDay], { enrich: true });
       const runs: number[] = [];
       let last = { fresh: 0, kept: 0, daysLoaded: 0 };
       for (let r = 0; r < RUNS; r++) {

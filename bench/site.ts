@@ -27,8 +27,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
+import { saveEnrichments } from '../src/store/enrichment.js';
 import { savePosts } from '../src/store/posts.js';
-import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
+import type { DayDigest, Paper, PaperEnrichment, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
 import { mailingDaysBack, seedLikeCategories } from './synthetic.js';
 
 /** Store sizes in days (SITE_BENCH_SIZES=30,60,90 for a quick try while developing). */
@@ -140,8 +141,13 @@ export function syntheticDay(day: string): DayDigest {
   }
 }
 
-/** Add days to a store through the store's own functions: posts, links, two snapshots, the digest. */
-export function addDays(path: string, days: readonly string[]): void {
+/**
+ * Add days to a store through the store's own functions: posts, links, two snapshots, the
+ * digest; with `enrich`, also Hugging Face's answer for each ranked paper, as a daily run with
+ * the default sources stores it (a third known to HF, with TL;DR, keywords and code; the rest
+ * unknown): each such answer is an enrichment change the next build looks at.
+ */
+export function addDays(path: string, days: readonly string[], options: { enrich?: boolean } = {}): void {
   const db = openStore(path);
   try {
     for (const day of days) {
@@ -169,11 +175,29 @@ export function addDays(path: string, days: readonly string[]): void {
         savePosts(db, matched(true), `${day}T06:00:00.000Z`);
         savePosts(db, matched(false), d.observedAt);
         saveDigest(db, d, { categoriesKey: 'cs,stat.ML', writtenAt: d.observedAt });
+        if (options.enrich) saveEnrichments(db, enrichmentsOf(d));
       })();
     }
   } finally {
     db.close();
   }
+}
+
+/** What Hugging Face answers for each ranked paper of a synthetic day (see addDays). */
+function enrichmentsOf(d: DayDigest): PaperEnrichment[] {
+  return d.papers.map((r, i): PaperEnrichment => {
+    const id = r.paper.id;
+    if (i % 3 !== 0) return { paperId: id, status: 'unknown', fetchedAt: d.observedAt };
+    return {
+      paperId: id,
+      status: 'ok',
+      aiSummary: `We show how ${r.paper.title.toLowerCase()} improves on prior work.`,
+      aiKeywords: ['graph', 'diffusion', 'benchmark'],
+      githubRepo: `https://github.com/example/${id}`,
+      githubStars: (i * 37) % 900,
+      fetchedAt: d.observedAt,
+    };
+  });
 }
 
 const yaml = (s: string) => JSON.stringify(s);
@@ -488,7 +512,8 @@ export async function benchSite(): Promise<void> {
     const besideFull = incrementalStores.map(() => [] as BuildFigures[]);
     for (let r = 0; r < INCREMENTAL_RUNS; r++)
       incrementalStores.forEach((store, i) => {
-        addDays(store.db, [newer[r]!]);
+        // As a daily run with the default sources adds it: its papers' Hugging Face answers too.
+        addDays(store.db, [newer[r]!], { enrich: true });
         syncNow();
         incremental[i]!.push(timedBuild(ours, store.db, store.out, false));
         if (!BESIDE_AT.has(store.days)) return;
