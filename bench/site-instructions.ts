@@ -4,8 +4,9 @@
  * ±0.1 from run to run, while valgrind's callgrind counts the same build within a few percent
  * (the threads' scheduling still varies). At each size (SITE_BENCH_SIZES, default 300, 1,000 and
  * 3,000 days; the stores grown as `bench -- site` grows them) RUNS times: a full build into a folder
- * of its own, then the same new day (with its papers' Hugging Face answers, as a daily run stores them) built incrementally into it under callgrind (the compiled
- * package, every thread counted). Needs Debian's `valgrind`.
+ * of its own, then the same new day, with its papers' Hugging Face answers as a daily run stores
+ * them, built incrementally into it under callgrind (the compiled package, every thread counted).
+ * Needs Debian's `valgrind`.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
