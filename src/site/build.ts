@@ -494,8 +494,12 @@ export function buildGeneration(
       return;
     }
     if (days) for (const day of days) addKept(day);
-    // Known once (a day read has it), or ranked on some day not read.
-    else if (!appearances.has(id) && prev!.files.has(paths.paper(id))) completeHistory();
+    else if (!appearances.has(id)) {
+      // Ranked on some day not read: its page's entry names the day (none without a page).
+      const ranking = rankingDays(prev!.files.get(paths.paper(id)));
+      if (ranking === undefined) completeHistory();
+      else for (const day of ranking) addKept(day);
+    }
   };
 
   const ctxOf = (slice: DaySlice): PageContext => ({

@@ -466,6 +466,35 @@ test('a post found later for an old paper rewrites that paper page only (and the
   assert.ok(readFileSync(join(out, 'papers/2106.00002.html'), 'utf8').includes('Late post'));
 });
 
+test("a post found later for a paper ranked months ago reads that paper's day only, found from its page's entry", async () => {
+  const { db, out } = await siteWithHistory('late-old');
+  // March's ranked papers no longer parse: a build that read the whole history would turn full.
+  const whole = readFileSync(join(out, '.hotpapers/manifest/ranked-2021-03.json'));
+  const { path: march, broken } = breakSlice(out, 'ranked-2021-03.json', 30);
+  // A post about 2105.00040 (ranked on 30 April, once), as the Bluesky listener stores it.
+  const handle = openStore(db);
+  handle
+    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+    VALUES ('bluesky', 'late-april', 'late.bsky.social', 'https://bsky.app/profile/late/post/2', 'A late capybara post', '[]', 'x', 'x')`)
+    .run();
+  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late-april', '2105.00040')").run();
+  notePaperChanges(handle, ['2105.00040']);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.warnings, []);
+  assert.equal(second.full, false);
+  assert.equal(second.lists, 'state');
+  assert.ok(readFileSync(march).equals(broken), 'kept unread');
+  assert.ok(second.writtenPaths.includes('papers/2105.00040.html'), second.writtenPaths.join(' '));
+  const page = readFileSync(join(out, 'papers/2105.00040.html'), 'utf8');
+  assert.ok(page.includes('A late capybara post'));
+  assert.ok(page.includes('2021-04-30'), 'its ranking day');
+  writeFileSync(march, whole);
+  const fullOut = join(dir, 'public-late-old-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after a late post');
+});
+
 test('a day ranking an older paper again rewrites its page in its own paper slice; untouched slices are kept unwritten', async () => {
   const db = makeStore('moved.db', [...sampleDigests(), ...moreDays(30)]);
   const out = join(dir, 'public-moved');
@@ -680,6 +709,7 @@ test("an enrichment change redoes the days that rank the paper, found from its p
   const { db, out } = await siteWithHistory('enriched');
   // March's ranked papers no longer parse: a build that looked at every day's papers to find
   // those ranking an enriched paper would read them and turn full.
+  const whole = readFileSync(join(out, '.hotpapers/manifest/ranked-2021-03.json'));
   const { path: march, broken } = breakSlice(out, 'ranked-2021-03.json', 30);
   // A daily run with Hugging Face: a new day, and the enrichment of its paper and of a paper
   // ranked on 30 April (moreDays' k = 20).
@@ -708,6 +738,11 @@ test("an enrichment change redoes the days that rank the paper, found from its p
   assert.ok(readFileSync(join(out, 'days/2021-07-01.html'), 'utf8').includes('wombat-grade'));
   // The other days of April are not redone.
   assert.ok(!second.writtenPaths.includes('days/2021-04-29.html'), second.writtenPaths.join(' '));
+  // With March's slice whole again, the site is the one a full build makes.
+  writeFileSync(march, whole);
+  const fullOut = join(dir, 'public-enriched-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after an enrichment change');
 });
 
 test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
