@@ -311,7 +311,8 @@ test('days added after the newest are made from the list state, across a new wee
       'state',
     ],
     ['a post found later for a paper of a recent day', lateFor('2107.20001'), 'state'],
-    ['a post found later for a paper of an old day', lateFor('2105.00004'), 'history'],
+    // Its day is named by its page's entry: that day is read, not the history.
+    ['a post found later for a paper of an old day', lateFor('2105.00004'), 'state'],
     [
       'a paper ranked again',
       (h) => fillStore(h, [digest('2022-01-04', [one(1, '2106.20002', ['cs.LG', 'cs.CV'], 900)])]),
