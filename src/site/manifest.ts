@@ -96,7 +96,10 @@ function isDeferred(name: string): boolean {
   return name.startsWith(PAPER_SLICES) || name.startsWith(DAY_FILE_SLICES);
 }
 
-/** Per site path: [content hash, owner, uses math (1) or not (0), and for a list page its key]. */
+/**
+ * Per site path: [content hash, owner, uses math (1) or not (0), and for a list page its key, for
+ * a paper page the days that rank the paper].
+ */
 export type FileEntry = [string, string, 0 | 1] | [string, string, 0 | 1, string];
 
 /** Folder of the paper pages, whose entries have slices of their own (see paperSlice). */
@@ -452,7 +455,8 @@ export interface Manifest {
   days: ManifestDay[];
   /**
    * Site path → [content hash, owner, uses math (1) or not (0), and for a list page the key of
-   * what it was rendered from (the same key: the page is kept without being rendered)].
+   * what it was rendered from (the same key: the page is kept without being rendered), for a
+   * paper page the days that rank the paper, space-separated (a build reads them there)].
    */
   files: FileTable;
   /** Signature of the rising pages' inputs (rising.ts), when the site has them. */
