@@ -67,6 +67,16 @@ function breakSlice(out: string, name: string, keep: number): { path: string; br
   return { path, broken };
 }
 
+/** Store a Bluesky post about `paperId` found after the build, as the listener stores one (the paper logged as changed). */
+function storeLatePost(handle: ReturnType<typeof openStore>, paperId: string, text = 'Late post'): void {
+  handle
+    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+    VALUES ('bluesky', ?, 'late.bsky.social', ?, ?, '[]', 'x', 'x')`)
+    .run(`late${paperId}`, `https://bsky.app/profile/late/post/${paperId}`, text);
+  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', ?, ?)").run(`late${paperId}`, paperId);
+  notePaperChanges(handle, [paperId]);
+}
+
 /** Every file of a folder: site path → "inode:mtime" and its bytes. */
 function snapshot(root: string): Map<string, { id: string; bytes: Buffer }> {
   const out = new Map<string, { id: string; bytes: Buffer }>();
@@ -260,12 +270,7 @@ test('days added after the newest are made from the list state, across a new wee
   assert.equal(first.lists, 'history');
   const one = (rank: number, id: string, cats: string[], likes: number) =>
     ranked(rank, paper(id, { categories: cats }), [post('x', `s${id}`, 5, likes)]);
-  const lateFor = (id: string) => (h: ReturnType<typeof openStore>) => {
-    h.prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
-      VALUES ('bluesky', 'late${id}', 'late.bsky.social', 'https://bsky.app/profile/late/post/${id}', 'Late post', '[]', 'x', 'x')`).run();
-    h.prepare(`INSERT INTO post_papers VALUES ('bluesky', 'late${id}', '${id}')`).run();
-    notePaperChanges(h, [id]);
-  };
+  const lateFor = (id: string) => (h: ReturnType<typeof openStore>) => storeLatePost(h, id);
   const steps: Array<[string, (h: ReturnType<typeof openStore>) => void, 'state' | 'history']> = [
     [
       'a day in the same week',
@@ -453,13 +458,8 @@ test('a post found later for an old paper rewrites that paper page only (and the
   const out = join(dir, 'public-late');
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   const handle = openStore(db);
-  handle
-    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
-    VALUES ('bluesky', 'late', 'late.bsky.social', 'https://bsky.app/profile/late/post/1', 'Late post', '[]', 'x', 'x')`)
-    .run();
-  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late', '2106.00002')").run();
   // As the store's writers do (savePosts, saveStreamPost): the paper is logged as changed.
-  notePaperChanges(handle, ['2106.00002']);
+  storeLatePost(handle, '2106.00002');
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   // The page, and its paper slice (its new hash), only.
@@ -474,12 +474,7 @@ test("a post found later for a paper ranked months ago reads that paper's day on
   const { path: march, broken } = breakSlice(out, 'ranked-2021-03.json', 30);
   // A post about 2105.00040 (ranked on 30 April, once), as the Bluesky listener stores it.
   const handle = openStore(db);
-  handle
-    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
-    VALUES ('bluesky', 'late-april', 'late.bsky.social', 'https://bsky.app/profile/late/post/2', 'A late capybara post', '[]', 'x', 'x')`)
-    .run();
-  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late-april', '2105.00040')").run();
-  notePaperChanges(handle, ['2105.00040']);
+  storeLatePost(handle, '2105.00040', 'A late capybara post');
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.deepEqual(second.warnings, []);
