@@ -741,6 +741,36 @@ test("an enrichment change redoes the days that rank the paper, found from its p
   assertSameAsFull(out, fullOut, 'after an enrichment change');
 });
 
+test("a paper page's entry that does not name its days (a manifest of before): an enrichment change finds them in every day's papers", async () => {
+  const { db, out } = await siteWithHistory('enriched-unnamed');
+  // The entry of 2105.00040's page as an older engine wrote it: hash and owner, no days.
+  const slice = join(out, '.hotpapers/manifest/papers-2105.json');
+  const parsed = JSON.parse(readFileSync(slice, 'utf8')) as { days: unknown[]; files: string[] };
+  const at = parsed.files.findIndex((line) => line.startsWith('papers/2105.00040.html\t'));
+  assert.equal(parsed.files[at]!.split('\t')[3], '2021-04-30', 'the entry names its day');
+  parsed.files[at] = parsed.files[at]!.split('\t').slice(0, 3).join('\t');
+  writeFileSync(slice, JSON.stringify(parsed));
+  const handle = openStore(db);
+  saveEnrichments(handle, [
+    {
+      paperId: '2105.00040',
+      status: 'ok',
+      aiSummary: 'A dugong-grade summary.',
+      fetchedAt: '2021-07-01T20:00:00.000Z',
+    },
+  ]);
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.deepEqual(second.warnings, []);
+  assert.equal(second.full, false);
+  for (const page of ['days/2021-04-30.html', 'papers/2105.00040.html'])
+    assert.ok(readFileSync(join(out, page), 'utf8').includes('dugong-grade'), `${page}: TL;DR`);
+  // The page rendered again names its day once more.
+  const again = JSON.parse(readFileSync(slice, 'utf8')) as { files: string[] };
+  const line = again.files.find((l) => l.startsWith('papers/2105.00040.html\t'))!;
+  assert.equal(line.split('\t')[3], '2021-04-30');
+});
+
 test('a previous site missing a file the build reads is rebuilt in full; --full restores any file', async () => {
   const db = makeStore('stale.db', [...sampleDigests(), ...moreDays(3)]);
   const out = join(dir, 'public-stale');
