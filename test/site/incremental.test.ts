@@ -741,9 +741,10 @@ test("an enrichment change redoes the days that rank the paper, found from its p
   assertSameAsFull(out, fullOut, 'after an enrichment change');
 });
 
-test("a paper page's entry that does not name its days (a manifest of before): an enrichment change finds them in every day's papers", async () => {
+test("a paper page's entry that names no days: an enrichment change finds them in every day's papers", async () => {
   const { db, out } = await siteWithHistory('enriched-unnamed');
-  // The entry of 2105.00040's page as an older engine wrote it: hash and owner, no days.
+  // The entry of 2105.00040's page with hash and owner only, as the engine leaves it when a
+  // ranking day is not a plain word.
   const slice = join(out, '.hotpapers/manifest/papers-2105.json');
   const parsed = JSON.parse(readFileSync(slice, 'utf8')) as { days: unknown[]; files: string[] };
   const at = parsed.files.findIndex((line) => line.startsWith('papers/2105.00040.html\t'));
