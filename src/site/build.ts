@@ -406,7 +406,8 @@ export function buildGeneration(
       if (days === undefined) unknown.add(id);
       else for (const day of days) enrichedDays.add(day);
     }
-    // A page whose entry does not name its days (none should): every day's papers are looked at.
+    // An entry that names no days (a day not a plain word, see rankingDaysKey): every day's
+    // papers are looked at, as before.
     if (unknown.size > 0)
       for (const d of prev.days)
         if (d.digest.papers.some((r) => unknown.has(r.paper.id))) enrichedDays.add(d.day);
