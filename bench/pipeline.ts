@@ -81,21 +81,23 @@ const RUNS = Number(process.env.PIPELINE_RUNS ?? 5);
 /** Set in the child processes: run the day once and print its figures as JSON. */
 const ONCE = 'HOTPAPERS_BENCH_PIPELINE_ONCE';
 
-/** What one process measured: CPU ms per stage (first run, then warm), totals, the reference, peak RSS. */
-interface RunFigures {
+/** What one process of the day measured: CPU and wall ms per stage (first run, then warm), totals, peak RSS. */
+interface DayFigures {
   stages: Array<[label: string, cpuMs: number, wallMs: number]>;
   firstCpuMs: number;
   warmCpuMs: number;
-  referenceMs: number;
   peakMb: number;
   posts: number;
   ranked: number;
   kb: number;
 }
 
+/** A run: the day's figures and the reference workload's CPU ms, timed just before it. */
+type RunFigures = DayFigures & { referenceMs: number };
+
 /**
  * A fixed workload, the same whatever our code does: a JS loop over strings and a Map, 100,000
- * inserts into an indexed SQLite table (the store's pragmas, a file beside the bench's), and
+ * inserts into an indexed SQLite table (the store's journal pragmas, a file in `dir`), and
  * 500 DEFLATE calls with a preset dictionary. Its CPU time says how fast this machine is today.
  */
 function referenceWorkload(dir: string): number {
@@ -171,14 +173,16 @@ export async function benchPipeline(): Promise<void> {
   // Interleaved, each in a process of its own: the reference shares nothing with the day.
   for (let r = 0; r < RUNS; r++) {
     const { referenceMs } = child<{ referenceMs: number }>('reference', r);
-    runs.push({ ...child<RunFigures>('day', r), referenceMs });
+    runs.push({ ...child<DayFigures>('day', r), referenceMs });
   }
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   const spread = (values: number[]) =>
     `median ${ms(median(values))} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
-  console.log(`${RUNS} runs, each a process of its own; CPU per stage, median (range):`);
+  console.log(`${RUNS} runs, each a process of its own; per stage, median (range):`);
   runs[0]!.stages.forEach(([label], i) => {
-    console.log(`  ${label}: ${spread(runs.map((r) => r.stages[i]![1]))}`);
+    console.log(
+      `  ${label}: CPU ${spread(runs.map((r) => r.stages[i]![1]))}, wall ${spread(runs.map((r) => r.stages[i]![2]))}`,
+    );
   });
   const first = runs[0]!;
   console.log(
@@ -199,7 +203,7 @@ export async function benchPipeline(): Promise<void> {
 }
 
 /** One process's run: the day on a new store twice (first run, then warm); the reference is timed apart. */
-async function runOnce(): Promise<RunFigures> {
+async function runOnce(): Promise<DayFigures> {
   // As `post` runs it (runPost): V8 optimises only the truly hot functions.
   optimiseLater();
   const { papers, posts } = syntheticDay();
@@ -275,7 +279,6 @@ async function runOnce(): Promise<RunFigures> {
       stages,
       firstCpuMs: (cpu.user + cpu.system) / 1000,
       warmCpuMs: (warm.user + warm.system) / 1000,
-      referenceMs: Number.NaN,
       peakMb: process.resourceUsage().maxRSS / 1024,
       posts: first.matched,
       ranked: first.ranked,
