@@ -316,14 +316,26 @@ export function buildGeneration(
   // writer (its thread), not here: their hashes are only needed for the manifest, at the end.
   // Their entries have the hash '' until then (no set of their paths is held besides).
   let hashLater = prev === undefined && out.writeHashed !== undefined;
-  /** Hand a rendered file over: kept when the previous generation has the same bytes, else written. */
-  const put = (path: string, data: string | Buffer | Buffer[], owner: string, math = false, now = false) => {
+  /**
+   * Hand a rendered file over: kept when the previous generation has the same bytes, else
+   * written. `key`: its entry's fourth field (a paper page's ranking days, see rankingDays).
+   */
+  const put = (
+    path: string,
+    data: string | Buffer | Buffer[],
+    owner: string,
+    math = false,
+    now = false,
+    key?: string,
+  ) => {
+    const entry = (hash: string): FileEntry =>
+      key === undefined ? [hash, owner, math ? 1 : 0] : [hash, owner, math ? 1 : 0, key];
     if (hashLater && typeof data === 'string' && !now) {
       stats.rendered++;
       out.writeHashed!(path, data);
       stats.fresh++;
       stats.writtenPaths.push(path);
-      files.set(path, ['', owner, math ? 1 : 0]);
+      files.set(path, entry(''));
       return;
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -337,11 +349,18 @@ export function buildGeneration(
       stats.fresh++;
       stats.writtenPaths.push(path);
     }
-    files.set(path, [hash, owner, math ? 1 : 0]);
+    files.set(path, entry(hash));
   };
-  const emit = (spec: PageSpec, owner: string) => {
+  const emit = (spec: PageSpec, owner: string, key?: string) => {
     const math = spec.body.includes('class="katex"');
-    put(spec.path, renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell), owner, math);
+    put(
+      spec.path,
+      renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell),
+      owner,
+      math,
+      false,
+      key,
+    );
   };
   // What every page's shell links to (the current week and month): part of each list page's key.
   const shellKey = () => `${shell.thisWeek ?? ''}|${shell.thisMonth ?? ''}`;
@@ -531,10 +550,9 @@ export function buildGeneration(
     const older = list.filter((a) => a.day.day < slice.day.day);
     const paper = ranked.paper;
     const image = putThumbs(slice, [id], `p:${id}`);
-    const path = paths.paper(id);
     emit(
       {
-        path,
+        path: paths.paper(id),
         image,
         ogType: 'article',
         title: paper.title,
@@ -542,15 +560,9 @@ export function buildGeneration(
         body: paperBody([latest, ...older], slice.papers.get(id), ctx),
       },
       `p:${id}`,
-    );
-    // The page's entry keeps the days that rank the paper (see rankingDays).
-    const made = files.get(path)!;
-    files.set(path, [
-      made[0],
-      made[1],
-      made[2],
+      // The page's entry keeps the days that rank the paper (see rankingDays).
       rankingDaysKey([slice.day.day, ...older.map((a) => a.day.day)]),
-    ]);
+    );
     renderedPapers.add(id);
   };
 
