@@ -25,6 +25,7 @@ import { originalName, resizedDir, resizedName } from '../src/thumbs/files.js';
 import { resizeThumbnails } from '../src/thumbs/resize.js';
 import { silentLogger } from '../src/util/log.js';
 import { socialImage } from './images.js';
+import { median } from './stats.js';
 
 const RANKED = 60;
 const KNOWN = 40;
@@ -205,7 +206,6 @@ async function resizeOnHistory(db: Db, thumbDir: string, images: readonly Buffer
     none.push((await timed(() => resizeThumbnails(db, thumbDir))).cpu);
   }
   const grown = (folderBytes(thumbDir) - bytesBefore) / 5;
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
   console.log(
     `thumbnails (site resize) on that history, median of 5: a day of ${NEW_A_DAY} new images ${median(day).toFixed(0)} ms CPU ` +
       `(${made / 5} made and ${pruned / 5} originals deleted each; sharp's threads included), nothing new ${median(none).toFixed(1)} ms CPU`,

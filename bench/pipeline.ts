@@ -27,6 +27,7 @@ import { saveListing } from '../src/store/listings.js';
 import { loadPostsForPapers, type SavedPost, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
 import { optimiseLater } from '../src/util/jit.js';
+import { median } from './stats.js';
 
 const PAPERS = 2000;
 const POSTS = 50_000;
@@ -125,12 +126,6 @@ function referenceWorkload(dir: string): number {
   const used = process.cpuUsage(cpu0);
   if (sum < 0) throw new Error('unreachable');
   return (used.user + used.system) / 1000;
-}
-
-/** The median of `values` (the upper one of an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Print the figures for the synthetic day through the store: PIPELINE_RUNS processes, medians. */

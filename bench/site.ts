@@ -30,6 +30,7 @@ import { saveDigest } from '../src/store/digests.js';
 import { saveEnrichments } from '../src/store/enrichment.js';
 import { savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, PaperEnrichment, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
+import { median, medianBy } from './stats.js';
 import { mailingDaysBack, seedLikeCategories } from './synthetic.js';
 
 /** Store sizes in days (SITE_BENCH_SIZES=30,60,90 for a quick try while developing). */
@@ -313,13 +314,6 @@ function countFiles(dir: string): { files: number; bytes: number } {
   }
   return { files, bytes };
 }
-
-/** The run whose `key` is the median (the upper middle of an even count). */
-function medianBy<T>(runs: readonly T[], key: (run: T) => number): T {
-  return [...runs].sort((x, y) => key(x) - key(y))[Math.floor(runs.length / 2)]!;
-}
-
-const median = (xs: number[]) => medianBy(xs, (x) => x);
 
 interface BuildFigures {
   wallMs: number;

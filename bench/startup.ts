@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -39,8 +40,6 @@ function timeProcess(args: string[]): number {
     throw new Error(`startup: node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
   return ms;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Print the start-up figures. */
 export async function benchStartup(): Promise<void> {

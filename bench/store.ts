@@ -36,6 +36,7 @@ import {
 import { packText, unpackText } from '../src/store/packed.js';
 import { loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper } from '../src/types.js';
+import { median } from './stats.js';
 
 const DAYS = Number(process.env.BENCH_STORE_DAYS ?? 40);
 const RUNS = Number(process.env.BENCH_STORE_RUNS ?? 5);
@@ -238,8 +239,6 @@ function runPost(env: Record<string, string>, day: string, out: string, usageFil
     });
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Print the store figures. */
 export async function benchStore(): Promise<void> {
