@@ -318,7 +318,8 @@ export function buildGeneration(
   let hashLater = prev === undefined && out.writeHashed !== undefined;
   /**
    * Hand a rendered file over: kept when the previous generation has the same bytes, else
-   * written. `key`: its entry's fourth field (a paper page's ranking days, see rankingDays).
+   * written. `key`: its entry's fourth field (a list page's key, see keyedFile; a paper page's
+   * ranking days, see rankingDays).
    */
   const put = (
     path: string,
@@ -376,11 +377,9 @@ export function buildGeneration(
       files.copy(prev!.files, path);
       return;
     }
-    make();
-    const made = files.get(path)!;
-    files.set(path, [made[0], made[1], made[2], k]);
+    make(k);
   };
-  const keyed: Keyed = (path, key, spec) => keyedFile(path, key, () => emit(spec(), ''));
+  const keyed: Keyed = (path, key, spec) => keyedFile(path, key, (k) => emit(spec(), '', k));
   /** Wait for the writer thread and give the entries it hashed their hashes (a full build). */
   const settleHashes = () => {
     const hashes = out.writtenHashes!();
@@ -1219,9 +1218,19 @@ function firstChangedIndexPage(
 }
 
 type Keyed = (path: string, key: string, spec: () => PageSpec) => void;
-/** Make the file at `path` (through put or emit) unless the previous generation made it from the same key. */
-type KeyedFile = (path: string, key: string, make: () => void) => void;
-type Put = (path: string, data: string | Buffer | Buffer[], owner: string, math?: boolean) => void;
+/**
+ * Make the file at `path` (through put or emit, with `k`, the entry's key made from `key`) unless
+ * the previous generation made it from the same key.
+ */
+type KeyedFile = (path: string, key: string, make: (k: string) => void) => void;
+type Put = (
+  path: string,
+  data: string | Buffer | Buffer[],
+  owner: string,
+  math?: boolean,
+  now?: boolean,
+  key?: string,
+) => void;
 
 /**
  * The LIST producers: index, archive and months, categories with their pages and feeds, site
@@ -1699,7 +1708,7 @@ function writeFeeds(
     made ??= spec();
     return made;
   };
-  keyedFile(pathOf('atom'), key, () => put(pathOf('atom'), atomFeed(feed()), ''));
-  keyedFile(pathOf('rss'), key, () => put(pathOf('rss'), rssFeed(feed()), ''));
-  keyedFile(pathOf('json'), key, () => put(pathOf('json'), jsonFeed(feed()), ''));
+  keyedFile(pathOf('atom'), key, (k) => put(pathOf('atom'), atomFeed(feed()), '', false, false, k));
+  keyedFile(pathOf('rss'), key, (k) => put(pathOf('rss'), rssFeed(feed()), '', false, false, k));
+  keyedFile(pathOf('json'), key, (k) => put(pathOf('json'), jsonFeed(feed()), '', false, false, k));
 }
