@@ -4,7 +4,7 @@ import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
 import { describeResize, type ResizeReport, resizeThumbnails } from '../thumbs/resize.js';
-import { keepHeapTight } from '../util/heap.js';
+import { keepHeapTight, keepYoungSmall } from '../util/heap.js';
 import { optimiseLater } from '../util/jit.js';
 import {
   type BuildOptions,
@@ -133,6 +133,7 @@ export async function generateSiteToDir(
   // Replacing a site: a wrong store path must not replace the site built before with an empty one.
   if (!place.into) assertStoreHasDays(options.db);
   optimiseLater();
+  keepYoungSmall();
   const missing = options.db !== ':memory:' && !existsSync(options.db);
   const db = missing ? undefined : siteConnection(openStore(options.db));
   const warnings = missing ? [NO_STORE(options.db)] : [];

@@ -6,8 +6,8 @@
  *
  * V8 checks the data against the source and its own version and flags, and ignores it when they
  * differ (`cachedDataRejected`); the file name holds a hash of the same, so processes run with
- * other flags (a site build raises the interrupt budget: src/util/jit.ts) keep caches of their
- * own instead of replacing each other's. Any failure to read or write the cache only costs the
+ * other flags (those set at start, and those set while running: src/util/v8-flags.ts) keep
+ * caches of their own instead of replacing each other's. Any failure to read or write the cache only costs the
  * time it would have saved.
  */
 import { createHash } from 'node:crypto';
@@ -16,7 +16,7 @@ import { createRequire, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { threadId } from 'node:worker_threads';
-import { jitProfile } from './jit.js';
+import { runtimeProfile } from './v8-flags.js';
 
 /** A loaded package and what its cache did. */
 export interface CachedModule<T> {
@@ -45,12 +45,12 @@ export function requireCached<T>(id: string, dirGiven?: string): CachedModule<T>
   const source = readFileSync(file, 'utf8');
   const key = createHash('sha256')
     .update(
-      `${process.version}\n${process.arch}\n${process.execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}\n${jitProfile()}\n`,
+      `${process.version}\n${process.arch}\n${process.execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}\n${runtimeProfile()}\n`,
     )
     .update(source)
     .digest('hex')
     .slice(0, 20);
-  const prefix = `${id.replace(/[^a-z0-9]+/gi, '-')}-${jitProfile()}-`;
+  const prefix = `${id.replace(/[^a-z0-9]+/gi, '-')}-${runtimeProfile()}-`;
   const path = dir && join(dir, `${prefix}${key}.v8cache`);
   let cachedData: Buffer | undefined;
   try {

@@ -9,13 +9,11 @@
  * than 16×). A post run's 2,000 papers × 50,000 posts through the store took ~12% less CPU on
  * its first run (four interleaved pairs of the pipeline bench, medians 977 → 853 ms).
  */
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsOnce } from './v8-flags.js';
 
 /** V8's default interrupt budget (Node 20) and how many times it is raised. */
 const DEFAULT_BUDGET = 67_584;
 const FACTOR = 16;
-
-let raised = false;
 
 /**
  * Make V8 optimise a function only after it ran 16 times longer than by default (process-wide,
@@ -23,12 +21,5 @@ let raised = false;
  * when a function's counter is reset, so it applies to the code that runs next.
  */
 export function optimiseLater(): void {
-  if (raised) return;
-  raised = true;
-  setFlagsFromString(`--interrupt-budget=${DEFAULT_BUDGET * FACTOR}`);
-}
-
-/** Which interrupt budget V8 runs with in this process ('late': optimiseLater was called). */
-export function jitProfile(): 'late' | 'default' {
-  return raised ? 'late' : 'default';
+  setFlagsOnce('late', `--interrupt-budget=${DEFAULT_BUDGET * FACTOR}`);
 }

@@ -16,14 +16,23 @@ import { cacheDirOf } from '../../src/util/code-cache.js';
 
 const CODE_CACHE = fileURLToPath(new URL('../../src/util/code-cache.ts', import.meta.url));
 const JIT = fileURLToPath(new URL('../../src/util/jit.ts', import.meta.url));
+const HEAP = fileURLToPath(new URL('../../src/util/heap.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const TEX = String.raw`\mathcal{O}(n^2) + \sum_{i=1}^{k} \alpha_i`;
 const OPTIONS = { throwOnError: false, output: 'htmlAndMathml' } as const;
 
+/** What a process sets at run time before it loads KaTeX (a site build: late, young; a full one: tight too). */
+type Setting = 'late' | 'young' | 'tight';
+const SET: Record<Setting, string> = {
+  late: `(await import(${JSON.stringify(JIT)})).optimiseLater();`,
+  young: `(await import(${JSON.stringify(HEAP)})).keepYoungSmall();`,
+  tight: `(await import(${JSON.stringify(HEAP)})).keepHeapTight();`,
+};
+
 /** Load KaTeX through the cache in `dir` in a fresh process, typeset TEX, save: what it reports. */
-function load(dir: string, late = false): { fromCache: boolean; html: string } {
+function load(dir: string, settings: readonly Setting[] = []): { fromCache: boolean; html: string } {
   const program = `
-${late ? `(await import(${JSON.stringify(JIT)})).optimiseLater();` : ''}
+${settings.map((s) => SET[s]).join('\n')}
 const { requireCached } = await import(${JSON.stringify(CODE_CACHE)});
 const m = requireCached('katex', ${JSON.stringify(dir)});
 const html = m.exports.renderToString(${JSON.stringify(TEX)}, ${JSON.stringify(OPTIONS)});
@@ -75,13 +84,32 @@ test('a damaged cache is ignored and replaced; a stale one of the same flags is 
   assert.deepEqual(cacheFiles(dir), [name]);
   assert.equal(load(dir).fromCache, true);
   // A process with a raised interrupt budget (a site build) keeps a cache of its own beside it.
-  assert.equal(load(dir, true).fromCache, false);
+  assert.equal(load(dir, ['late']).fromCache, false);
   const both = cacheFiles(dir);
   assert.equal(both.length, 2);
   assert.ok(both.includes(name!));
   assert.ok(both.some((n) => n.startsWith('katex-late-')));
-  assert.equal(load(dir, true).fromCache, true);
+  assert.equal(load(dir, ['late']).fromCache, true);
   assert.equal(load(dir).fromCache, true);
+});
+
+test('flags set while running name their own cache: an incremental and a full site build do not replace each other’s', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-code-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // V8 rejects data made under other flags, those set at run time included: one shared file
+  // would be rejected and written again by every build that follows a build of the other kind.
+  const incremental: Setting[] = ['late', 'young'];
+  const full: Setting[] = ['late', 'young', 'tight'];
+  assert.equal(load(dir, incremental).fromCache, false);
+  assert.equal(load(dir, full).fromCache, false);
+  assert.equal(load(dir, incremental).fromCache, true);
+  assert.equal(load(dir, full).fromCache, true);
+  assert.deepEqual(
+    cacheFiles(dir)
+      .map((n) => n.replace(/-[0-9a-f]{20}\.v8cache$/, ''))
+      .sort(),
+    ['katex-late+young', 'katex-late+young+tight'],
+  );
 });
 
 test('the cache folder is node_modules/.cache/hotpapers of the installed package, none outside node_modules', () => {

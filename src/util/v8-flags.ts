@@ -1,0 +1,23 @@
+/**
+ * V8 flags set while the process runs (the interrupt budget, the heap's growth), each under a
+ * short name. V8 checks a code cache against every flag in force, so a cache is kept per set of
+ * names (runtimeProfile): a full site build, an incremental one and a `post` run each find theirs.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+const names = new Set<string>();
+
+/** Set V8 `flags` now, under `name` (process-wide; once per name). */
+export function setFlagsOnce(name: string, flags: string): void {
+  if (names.has(name)) return;
+  names.add(name);
+  setFlagsFromString(flags);
+}
+
+/**
+ * The names of the flags set so far, in the order set (V8 took data made after the same flags
+ * set in another order as foreign), joined by '+'; 'default' when none.
+ */
+export function runtimeProfile(): string {
+  return names.size === 0 ? 'default' : [...names].join('+');
+}
