@@ -3,7 +3,6 @@
  * then the site, publish and notify as asked; resolves to the exit code.
  */
 import { latestMailing } from '../arxiv/schedule.js';
-import { chosenCategories } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createHttpFromConfig } from '../http/from-config.js';
 import { isNoMailing } from '../ops/backfill.js';
@@ -16,7 +15,7 @@ import { generateSiteToDir } from '../site/generate.js';
 import type { Logger } from '../util/log.js';
 import { assertMailingDay } from './dates.js';
 import type { CommonFlags } from './options.js';
-import { printJson, runSummaryJson } from './shared.js';
+import { printJson, runSummaryJson, siteOptionsOf } from './shared.js';
 
 /** The flags of `hotpapers run`, as commander parses them. */
 export interface RunFlags extends CommonFlags {
@@ -116,13 +115,7 @@ async function buildSite(config: Config, horizon: Horizon | undefined, log: Logg
   const base = resolveBaseUrl(config.baseUrl);
   if (base.warning) log.warn(base.warning);
   const result = await generateSiteToDir(
-    {
-      db: config.db,
-      baseUrl: base.baseUrl,
-      categories: chosenCategories(config).join(','),
-      horizon,
-      keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
-    },
+    { ...siteOptionsOf(config), baseUrl: base.baseUrl, horizon },
     config.siteDir,
   );
   for (const warning of result.warnings) log.warn(warning);

@@ -2,10 +2,11 @@
  * Helpers the commands' actions share at run time: flags → config, logger, checked dates,
  * summaries. Actions import this module when they run; the flag definitions are in options.ts.
  */
-import { type LoadOptions, loadConfig, nowOf } from '../config/load.js';
+import { chosenCategories, type LoadOptions, loadConfig, nowOf } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { PostRunResult } from '../pipeline/post.js';
+import type { GenerateOptions } from '../site/generate.js';
 import type { SourceHealth } from '../types.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { assertMailingDay } from './dates.js';
@@ -40,6 +41,17 @@ export function configFromFlags(flags: CommonFlags): Config {
     maxPosts: flags.maxPosts,
     maxXReads: flags.maxXReads,
   });
+}
+
+/** What every site build (`site`, `serve`, `run --with-site`) takes from the configuration. */
+export function siteOptionsOf(
+  config: Config,
+): Pick<GenerateOptions, 'db' | 'categories' | 'keepThumbnailOriginals'> {
+  return {
+    db: config.db,
+    categories: chosenCategories(config).join(','),
+    keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
+  };
 }
 
 /** The logger for a command's flags. */

@@ -29,14 +29,12 @@ export function register(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const port = flags.port === undefined ? 8080 : Number(flags.port);
       const [
-        { chosenCategories },
         { generationBuilder },
         { startSiteServer },
         { finishedWorkSignature },
         { default: Database },
-        { configOf, loggerFor },
+        { configOf, loggerFor, siteOptionsOf },
       ] = await Promise.all([
-        import('../../config/load.js'),
         import('../../site/rebuild.js'),
         import('../../site/server.js'),
         import('../../store/runs.js'),
@@ -52,12 +50,10 @@ export function register(program: Command): void {
       const log = loggerFor(flags, config);
       const liveEmbeds = flags.liveEmbeds ?? false;
       const options = {
-        db: config.db,
+        ...siteOptionsOf(config),
         baseUrl: config.baseUrl ?? 'http://localhost:8080/',
         liveEmbeds,
-        categories: chosenCategories(config).join(','),
         horizon: flags.horizon,
-        keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
       };
       // Each generation is built in a worker thread from the one served now (unchanged files
       // hard-linked), and served once whole.

@@ -36,19 +36,14 @@ export function register(program: Command): void {
     )
     .action(async (flags: SiteFlags) => {
       const started = performance.now();
-      const [
-        { chosenCategories },
-        { generateSiteToDir },
-        { configOf, loggerFor, printJson },
-        { resolveBaseUrl },
-      ] = await Promise.all([
-        import('../../config/load.js'),
-        import('../../site/generate.js'),
-        import('../shared.js'),
-        import('../../site/base-url.js'),
-        // A full build's writer and search threads start while the modules above load.
-        flags.full ? import('../../site/threads.js').then((m) => m.prewarmSiteThreads()) : undefined,
-      ]);
+      const [{ generateSiteToDir }, { configOf, loggerFor, printJson, siteOptionsOf }, { resolveBaseUrl }] =
+        await Promise.all([
+          import('../../site/generate.js'),
+          import('../shared.js'),
+          import('../../site/base-url.js'),
+          // A full build's writer and search threads start while the modules above load.
+          flags.full ? import('../../site/threads.js').then((m) => m.prewarmSiteThreads()) : undefined,
+        ]);
       const config = configOf({
         siteDir: flags.out,
         baseUrl: flags.baseUrl,
@@ -63,13 +58,11 @@ export function register(program: Command): void {
       // then replaces it whole.
       const result = await generateSiteToDir(
         {
-          db: config.db,
+          ...siteOptionsOf(config),
           baseUrl: base.baseUrl,
           liveEmbeds: flags.liveEmbeds ?? false,
-          categories: chosenCategories(config).join(','),
           horizon: flags.horizon,
           full: flags.full ?? false,
-          keepThumbnailOriginals: config.thumbnailOriginals === 'keep',
         },
         config.siteDir,
       );
