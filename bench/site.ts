@@ -345,7 +345,9 @@ export type Ours = { dist?: string };
  */
 export function compileOurs(): string | undefined {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const dist = join(root, 'node_modules', '.cache', 'hotpapers-bench-dist');
+  // A folder of this process's own: two parts run at once (site, site-instructions) must not
+  // remove each other's compiled files at their end.
+  const dist = join(root, 'node_modules', '.cache', `hotpapers-bench-dist-${process.pid}`);
   const tsc = spawnSync(
     process.execPath,
     [
