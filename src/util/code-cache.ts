@@ -7,8 +7,8 @@
  * V8 checks the data against the source and its own version and flags, and ignores it when they
  * differ (`cachedDataRejected`); the file name holds a hash of the same, so processes run with
  * other flags (those set at start, and those set while running: src/util/v8-flags.ts) keep
- * caches of their own instead of replacing each other's. Any failure to read or write the cache only costs the
- * time it would have saved.
+ * caches of their own instead of replacing each other's. Any failure to read or write the cache
+ * only costs the time it would have saved.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

@@ -20,13 +20,13 @@ export function keepHeapTight(): void {
 
 /**
  * Keep V8's young generation at its first size (1 MB a semi-space) instead of letting it double
- * up to 16 MB (process-wide, once; every site build calls it). A build makes many short-lived
- * strings: with the larger young generation each scavenge touched fresh memory, which the
- * kernel had to fault in, and nothing survived longer for it. On the 300-day store (2 cores,
- * 2 December 2026, interleaved runs) one new day took ~20% less CPU (medians ~630 → ~500 ms,
- * the kernel's part most of it) and peaked at 77 MB instead of 106; a full build took no more
- * CPU, and peaked ~7 MB lower. Starting node with `--max-semi-space-size=2` or `4` did the same,
- * but that flag is read once, as the process starts; the growth factor is read at each growth.
+ * up to 16 MB (process-wide, once; every site build calls it). With the larger young generation,
+ * each scavenge of a build (mostly short-lived strings) ran over fresh memory that the kernel had
+ * to fault in. One new day into the 300-day site (2 cores, 2 December 2026, 7 interleaved pairs)
+ * took 585 ms of CPU instead of 715 and peaked at 74 MB instead of ~105; a full build took no
+ * more CPU (its young generation still grows, by another path of V8's). Starting node with
+ * `--max-semi-space-size=2` or `4` did the same, but that flag is read only as the process
+ * starts; the growth factor is read at each growth.
  */
 export function keepYoungSmall(): void {
   setFlagsOnce('young', '--semi-space-growth-factor=1');

@@ -1,7 +1,8 @@
 /**
  * V8 flags set while the process runs (the interrupt budget, the heap's growth), each under a
- * short name. V8 checks a code cache against every flag in force, so a cache is kept per set of
- * names (runtimeProfile): a full site build, an incremental one and a `post` run each find theirs.
+ * short name. V8 checks a code cache against every flag in force, so a cache is kept per list of
+ * names (runtimeProfile): a full site build and an incremental one, which set different flags,
+ * each find their own.
  */
 import { setFlagsFromString } from 'node:v8';
 
