@@ -170,9 +170,11 @@ export async function benchPipeline(): Promise<void> {
     const { referenceMs } = child<{ referenceMs: number }>('reference', r);
     runs.push({ ...child<DayFigures>('day', r), referenceMs });
   }
-  const ms = (v: number) => `${v.toFixed(0)} ms`;
-  const spread = (values: number[]) =>
-    `median ${ms(median(values))} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
+  /** Median and range of `values`, in `unit`. */
+  const spread = (values: number[], unit = 'ms') => {
+    const v = (x: number) => `${x.toFixed(0)} ${unit}`;
+    return `median ${v(median(values))} (${v(Math.min(...values))}–${v(Math.max(...values))})`;
+  };
   console.log(`${RUNS} runs, each a process of its own; per stage, median (range):`);
   runs[0]!.stages.forEach(([label], i) => {
     console.log(
@@ -193,7 +195,10 @@ export async function benchPipeline(): Promise<void> {
     `reference workload (fixed; how fast this machine is today): ${spread(runs.map((r) => r.referenceMs))}; first run ÷ reference: ${(median(runs.map((r) => r.firstCpuMs / r.referenceMs))).toFixed(2)} (median)`,
   );
   console.log(
-    `peak memory of a run (process max RSS): ${spread(runs.map((r) => r.peakMb)).replaceAll(' ms', ' MB')} (budget < 300 MB)`,
+    `peak memory of a run (process max RSS): ${spread(
+      runs.map((r) => r.peakMb),
+      'MB',
+    )} (budget < 300 MB)`,
   );
 }
 
