@@ -854,7 +854,7 @@ export function buildGeneration(
       },
       fragmentHash,
       readPrevious: (path) => (prev?.files.has(path) ? out.readPrevious(path) : undefined),
-      keepOwned: (owner) => {
+      keepOwned: (owner, except = []) => {
         const named = new Set(segmentFiles.get(owner));
         if (prev && out.keepUnread) {
           const { count, parsed } = files.inheritOwned(prev.files, owner);
@@ -862,9 +862,13 @@ export function buildGeneration(
           stats.kept += count;
           for (const path of parsed) named.add(path);
         }
+        for (const path of except) named.delete(path);
         for (const path of named) keepPrevious(path);
       },
       put: (path, data, owner) => put(path, data, owner),
+      stale: (why) => {
+        throw new StaleGenerationError(why);
+      },
     }),
   ];
   put(SEARCH_META_PATH, searchMeta(segments), '');

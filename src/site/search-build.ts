@@ -12,6 +12,7 @@ import { HotpapersError } from '../errors.js';
 import { waitWhile } from '../util/wait.js';
 import {
   finishHead,
+  headPath,
   type SearchEntry,
   type SegmentBody,
   type SegmentSummary,
@@ -28,10 +29,12 @@ export interface SearchBuildIo {
   fragmentHash(day: string): string;
   /** A file of the previous generation (undefined when missing). */
   readPrevious(path: string): Buffer | undefined;
-  /** Keep every file of the previous generation owned by `owner` unchanged. */
-  keepOwned(owner: string): void;
+  /** Keep every file of the previous generation owned by `owner` unchanged, but those of `except`. */
+  keepOwned(owner: string, except?: readonly string[]): void;
   /** Hand a file of this generation over (kept when its bytes did not change). */
   put(path: string, data: string, owner: string): void;
+  /** Give the previous generation up (the build is made in full): `why` it cannot be followed. */
+  stale(why: string): never;
 }
 
 /** Version of the segment files' layout: part of each segment's key. */
@@ -60,23 +63,62 @@ export function buildSearchSegments(
     const owner = segmentOwner(id);
     const masked = maskedOf(masks, id);
     const key = segmentKey(segDays, io.fragmentHash, masked);
+    const bodyKey = segmentKey(segDays, io.fragmentHash, undefined);
     const path = `${summaries}/${id}.json`;
+    const emit = (p: string, data: string) => io.put(p, data, owner);
     const before = io.readPrevious(path);
     if (before) {
-      const summary = JSON.parse(before.toString()) as SegmentSummary & { key: string };
+      const summary = JSON.parse(before.toString()) as SegmentSummary & { key: string; body?: string };
       if (summary.key === key) {
         io.keepOwned(owner);
         out.push(summary);
         continue;
       }
+      // Only its masked papers changed (a later day ranked one of them again): its head alone
+      // is made again, from the body the build that made the segment left beside its summary
+      // (a summary written before bodies were kept names none: the segment is made again).
+      if (summary.body === bodyKey) {
+        const body = readBody(io.readPrevious(bodyPath(summaries, id)), id);
+        if (!body) io.stale(`${bodyPath(summaries, id)} is missing or does not parse`);
+        io.keepOwned(owner, [headPath(id), path]);
+        const made = finishHead(body, new Set(masked), emit);
+        io.put(path, summaryFile(key, bodyKey, made), owner);
+        out.push(made);
+        continue;
+      }
     }
     const builder = segmentBuilder(id);
     for (const day of segDays) addFragment(builder, io.fragment(day).toString());
-    const summary = builder.finish(new Set(masked), (p, data) => io.put(p, data, owner));
-    io.put(path, summaryFile(key, summary), owner);
+    const body = builder.finishBody(emit);
+    io.put(bodyPath(summaries, id), JSON.stringify(body), owner);
+    const summary = finishHead(body, new Set(masked), emit);
+    io.put(path, summaryFile(key, bodyKey, summary), owner);
     out.push(summary);
   }
   return out;
+}
+
+/** Site path of a segment's body (what its head is made from; see finishHead), beside its summary. */
+function bodyPath(summaries: string, id: string): string {
+  return `${summaries}/${id}.body.json`;
+}
+
+/** A segment body file read back, or undefined when it is missing or not one of segment `id`. */
+function readBody(bytes: Buffer | undefined, id: string): SegmentBody | undefined {
+  if (!bytes) return undefined;
+  try {
+    const body = JSON.parse(bytes.toString()) as SegmentBody;
+    const ok =
+      body.id === id &&
+      Array.isArray(body.papers) &&
+      Array.isArray(body.categories) &&
+      body.papers.length === body.categories.length &&
+      typeof body.scores === 'object' &&
+      body.scores !== null;
+    return ok ? body : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The days of `days` (newest first) by segment counted from `newest`, newest segment first. */
@@ -105,21 +147,24 @@ function maskedOf(masks: ReadonlyMap<string, readonly string[]>, id: string): st
   return [...(masks.get(id) ?? [])].sort();
 }
 
-/** A segment's key: its days' fragments (newest first) and its masked papers (sorted). */
+/**
+ * A segment's key: its days' fragments (newest first) and its masked papers (sorted); without
+ * `masked`, the key of its body (every file but the head).
+ */
 function segmentKey(
   days: readonly string[],
   hashOf: (day: string) => string,
-  masked: readonly string[],
+  masked: readonly string[] | undefined,
 ): string {
   // One text, hashed in one call (the same bytes as a line at a time): a segment has up to 256 days.
   const lines = days.map((day) => `\n${day}\t${hashOf(day)}`);
-  lines.push(`\n${masked.join(' ')}`);
+  if (masked) lines.push(`\n${masked.join(' ')}`);
   return createHash('sha1').update(FORMAT).update(lines.join('')).digest('base64');
 }
 
-/** A segment's summary file: its key and what the meta needs, read back by the next build. */
-function summaryFile(key: string, summary: SegmentSummary): string {
-  return JSON.stringify({ key, ...summary });
+/** A segment's summary file: its keys and what the meta needs, read back by the next build. */
+function summaryFile(key: string, body: string, summary: SegmentSummary): string {
+  return JSON.stringify({ key, body, ...summary });
 }
 
 /** Each paper's ranking days, newest first, for the papers ranked more than once. */
@@ -242,6 +287,7 @@ export function startSearchThread(
         const owner = segmentOwner(id);
         for (const [path, data] of last.get(id)?.files ?? []) put(path, data, owner);
         const masked = maskedOf(masks, id);
+        put(bodyPath(summaries, id), JSON.stringify(segment.body), owner);
         const summary = finishHead(segment.body, new Set(masked), (path, data) => put(path, data, owner));
         keys.push([id, segDays, masked, summary]);
         out.push(summary);
@@ -253,7 +299,11 @@ export function startSearchThread(
           for (const [id, segDays, masked, summary] of keys)
             put(
               `${summaries}/${id}.json`,
-              summaryFile(segmentKey(segDays, fragmentHash, masked), summary),
+              summaryFile(
+                segmentKey(segDays, fragmentHash, masked),
+                segmentKey(segDays, fragmentHash, undefined),
+                summary,
+              ),
               segmentOwner(id),
             );
         },

@@ -234,6 +234,11 @@ export function segmentDir(id: string): string {
   return `${SEARCH_DIR}/${id}`;
 }
 
+/** Site path of a segment's head (its scores and masked papers). */
+export function headPath(id: string): string {
+  return `${segmentDir(id)}/h.js`;
+}
+
 /** What the meta and the next build need to know of a built segment. */
 export interface SegmentSummary {
   id: string;
@@ -513,7 +518,7 @@ export function finishHead(
   });
   // The head: scores (for ordering hits across segments) and the masked papers.
   const head = { ...body.scores, m: maskedDocs };
-  emit(`${segmentDir(body.id)}/h.js`, `HOTPAPERS_SEARCH_HEAD("${body.id}",${JSON.stringify(head)});\n`);
+  emit(headPath(body.id), `HOTPAPERS_SEARCH_HEAD("${body.id}",${JSON.stringify(head)});\n`);
   const { id, buckets, first, last } = body;
   return { id, docs: body.papers.length, masked: maskedDocs.length, buckets, first, last, cats };
 }

@@ -675,6 +675,49 @@ test("one new day parses only the owned slices of the search segment it rebuilds
   assert.ok(JSON.parse(readFileSync(olderPath, 'utf8')).files.length > 0, 'written whole again');
 });
 
+test("a day that ranks again a paper of an older search segment rewrites only that segment's head and summary, from the body its build left", async () => {
+  const { db, out } = await siteWithHistory('rerank-search');
+  // 2105.00238 is the first paper of moreDays' oldest day (14 December 2020).
+  const oldDay = moreDays(120).at(-1)!;
+  const again = oldDay.papers[0]!.paper;
+  assert.equal(again.id, '2105.00238');
+  const newest = '2021-07-01';
+  const older = segmentOf(oldDay.day, newest);
+  assert.notEqual(older, segmentOf(newest, newest));
+  assert.ok(existsSync(join(out, `.hotpapers/search/${older}.body.json`)), 'the full build left the body');
+  const before = snapshot(out);
+  addDays(db, [digest(newest, [ranked(1, again, [post('x', '9601', 10, 40)])])]);
+  const built = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(built.full, false);
+  assert.deepEqual(built.warnings, []);
+  const inOlder = built.writtenPaths.filter(
+    (p) => p.startsWith(`assets/search/${older}/`) || p.startsWith(`.hotpapers/search/${older}.`),
+  );
+  assert.deepEqual(inOlder.sort(), [`.hotpapers/search/${older}.json`, `assets/search/${older}/h.js`]);
+  // Its other files were not touched, and its head now masks the paper.
+  for (const [path, f] of before)
+    if (path.startsWith(`assets/search/${older}/`) && !path.endsWith('/h.js'))
+      assert.equal(snapshot(out).get(path)?.id, f.id, path);
+  assert.notEqual(
+    readFileSync(join(out, `assets/search/${older}/h.js`), 'utf8'),
+    before.get(`assets/search/${older}/h.js`)!.bytes.toString(),
+  );
+  const fullOut = join(dir, 'public-rerank-search-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'a paper ranked again');
+  // A body the manifest lists but the folder lacks: the build is made in full, which writes it.
+  rmSync(join(out, `.hotpapers/search/${older}.body.json`));
+  addDays(db, [digest('2021-07-02', [ranked(1, oldDay.papers[1]!.paper, [post('x', '9602', 10, 40)])])]);
+  const rebuilt = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(rebuilt.full, true);
+  assert.ok(
+    rebuilt.warnings.some((w) => w.includes(`${older}.body.json is missing or does not parse`)),
+    rebuilt.warnings.join('\n'),
+  );
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'a paper ranked again, the body missing');
+});
+
 test("one new day parses only its own month's day-file slice; an older month's is kept unread, and one that does not parse makes the build full", async () => {
   const { db, out, head } = await siteWithHistory('dayfiles');
   const slices = [...head().deferred.keys()].filter((name) => name.includes('/dayfiles-'));
