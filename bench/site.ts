@@ -6,9 +6,10 @@
  * turn, five each, built incrementally into the folder of the last full build; at 300 and 1,000
  * days each followed by a full build of the same store (the median's cost as a share of the
  * median of those full builds, timed beside it), and the cost at 1,000 and 3,000 days over the
- * cost at 300. And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a
- * whole process, interleaved, median of 5, on the same days and papers, Hugo's feeds limited to
- * our 30 items.
+ * cost at 300. Then three more new days on each store, each ranking again a paper first ranked
+ * 150 mailing days before (as a later cross-list does): the case the list state cannot follow.
+ * And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a whole process,
+ * interleaved, median of 5, on the same days and papers, Hugo's feeds limited to our 30 items.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -46,6 +47,14 @@ const POSTS_PER_PAPER = 2;
 const RACE_RUNS = 5;
 /** New days built incrementally at each size (the median is printed). */
 const INCREMENTAL_RUNS = 5;
+/**
+ * Then new days that each rank again a paper of an older day, as a later cross-list does on real
+ * days (post.ts keeps the listing's cross-lists): the list state cannot follow those (see
+ * build.ts), so the build reads the history's rankings.
+ */
+const RANK_AGAIN_RUNS = 3;
+/** How far back (in mailing days) the paper ranked again was first ranked: within the smallest store. */
+const RANK_AGAIN_BACK = Math.max(0, Math.min(150, Math.min(...SIZES) - RANK_AGAIN_RUNS));
 /** Full builds at each size (the median is printed). */
 const FULL_RUNS = 5;
 const FEED_ITEMS = 30;
@@ -148,11 +157,18 @@ export function syntheticDay(day: string): DayDigest {
  * the default sources stores it (a third known to HF, with TL;DR, keywords and code; the rest
  * unknown): each such answer is an enrichment change the next build looks at.
  */
-export function addDays(path: string, days: readonly string[], options: { enrich?: boolean } = {}): void {
+export function addDays(
+  path: string,
+  days: readonly string[],
+  options: { enrich?: boolean; rankAgain?: string } = {},
+): void {
   const db = openStore(path);
   try {
     for (const day of days) {
       const d = syntheticDay(day);
+      // The top paper of `rankAgain` takes the place of the day's fourth, with its posts.
+      if (options.rankAgain)
+        d.papers[3] = { ...d.papers[3]!, paper: syntheticDay(options.rankAgain).papers[0]!.paper };
       const matched = (half: boolean) =>
         d.papers.flatMap((r) =>
           r.posts.map((p) => ({
@@ -465,9 +481,9 @@ export async function benchSite(): Promise<void> {
     // A store per size, each grown from a copy of the one before (older days are added); the
     // newest days of all are the same, and the incremental steps add the same newer days to
     // every store, in turn.
-    const all = mailingDays(Math.max(...SIZES) + INCREMENTAL_RUNS);
-    const newer = all.slice(0, INCREMENTAL_RUNS).reverse();
-    const history = all.slice(INCREMENTAL_RUNS);
+    const all = mailingDays(Math.max(...SIZES) + INCREMENTAL_RUNS + RANK_AGAIN_RUNS);
+    const newer = all.slice(0, INCREMENTAL_RUNS + RANK_AGAIN_RUNS).reverse();
+    const history = all.slice(INCREMENTAL_RUNS + RANK_AGAIN_RUNS);
     const lines: string[] = [];
     const incrementalStores: Array<{ days: number; db: string; out: string; full: BuildFigures }> = [];
     let have = 0;
@@ -516,6 +532,17 @@ export async function benchSite(): Promise<void> {
         syncNow();
         besideFull[i]!.push(timedBuild(ours, store.db, join(dir, `public-${store.days}-beside-${r}`), true));
       });
+    // Then days that rank again a paper of an older day (the same one at every size), in turn.
+    const again = incrementalStores.map(() => [] as BuildFigures[]);
+    for (let r = 0; r < RANK_AGAIN_RUNS; r++)
+      incrementalStores.forEach((store, i) => {
+        addDays(store.db, [newer[INCREMENTAL_RUNS + r]!], {
+          enrich: true,
+          rankAgain: history[RANK_AGAIN_BACK + r]!,
+        });
+        syncNow();
+        again[i]!.push(timedBuild(ours, store.db, store.out, false));
+      });
     const medians = incremental.map((runs) => medianBy(runs, (b) => b.cpuMs));
     incrementalStores.forEach((store, i) => {
       const incr = medians[i]!;
@@ -539,6 +566,18 @@ export async function benchSite(): Promise<void> {
       const paired = incremental[i + 1]!.map((run, r) => run.cpuMs / incremental[0]![r]!.cpuMs);
       lines.push(
         `  one new day at ${store.days} days / at ${incrementalStores[0]!.days} days: CPU ${(b.cpuMs / a.cpuMs).toFixed(2)}× (user time alone ${((b.cpuMs - b.sysMs) / (a.cpuMs - a.sysMs)).toFixed(2)}×), wall ${(b.wallMs / a.wallMs).toFixed(2)}×; the same day at both sizes, CPU: median ${median(paired).toFixed(2)}× (${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}) (1.00 = not growing with the history)`,
+      );
+    });
+    const againMedians = again.map((runs) => medianBy(runs, (b) => b.cpuMs));
+    incrementalStores.forEach((store, i) => {
+      const a = againMedians[i]!;
+      const cpus = again[i]!.map((b) => b.cpuMs);
+      const growth =
+        i === 0
+          ? ''
+          : `; ${(a.cpuMs / againMedians[0]!.cpuMs).toFixed(2)}× the same at ${incrementalStores[0]!.days} days`;
+      lines.push(
+        `  one new day ranking again a paper first ranked ${RANK_AGAIN_BACK} days before (a later cross-list), on the ${store.days}-day store (median of ${RANK_AGAIN_RUNS}): CPU ${s1(a.cpuMs)} (${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}) = ${(a.cpuMs / medians[i]!.cpuMs).toFixed(2)}× a plain new day, ${(a.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above${growth}; peak RSS ${a.peakMb.toFixed(0)} MB, ${a.fresh} files written`,
       );
     });
     lines.push(
