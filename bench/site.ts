@@ -597,7 +597,7 @@ export async function benchSite(): Promise<void> {
           ? ''
           : `; ${(a.cpuMs / againMedians[0]!.cpuMs).toFixed(2)}× the same at ${incrementalStores[0]!.days} days`;
       lines.push(
-        `  one new day ranking again a paper first ranked ${RANK_AGAIN_BACK} days before (a later cross-list), on the ${store.days}-day store (median of ${RANK_AGAIN_RUNS}): CPU ${s1(a.cpuMs)} (${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}) = ${(a.cpuMs / medians[i]!.cpuMs).toFixed(2)}× a plain new day, ${(a.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above${growth}; peak RSS ${a.peakMb.toFixed(0)} MB, ${a.fresh} files written`,
+        `  one new day ranking again a paper first ranked ${RANK_AGAIN_BACK} mailing days before (a later cross-list), on the ${store.days}-day store (median of ${RANK_AGAIN_RUNS}): CPU ${s1(a.cpuMs)} (${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}) = ${(a.cpuMs / medians[i]!.cpuMs).toFixed(2)}× a plain new day, ${(a.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above${growth}; peak RSS ${a.peakMb.toFixed(0)} MB, ${a.fresh} files written`,
       );
     });
     lines.push(

@@ -676,7 +676,7 @@ test("one new day parses only the owned slices of the search segment it rebuilds
 });
 
 test("a day that ranks again a paper of an older search segment rewrites only that segment's head and summary, from the body its build left", async () => {
-  const { db, out } = await siteWithHistory('rerank-search');
+  const { db, out, head } = await siteWithHistory('rerank-search');
   // 2105.00238 is the first paper of moreDays' oldest day (14 December 2020).
   const oldDay = moreDays(120).at(-1)!;
   const again = oldDay.papers[0]!.paper;
@@ -686,18 +686,27 @@ test("a day that ranks again a paper of an older search segment rewrites only th
   assert.notEqual(older, segmentOf(newest, newest));
   assert.ok(existsSync(join(out, `.hotpapers/search/${older}.body.json`)), 'the full build left the body');
   const before = snapshot(out);
+  // A slice of the older segment's chunks no longer parses: made again whole, the segment would
+  // read it (and the build turn full); with its head alone made again, it is kept unread.
+  const chunks = [...head().owned].find(
+    ([name, [, owner]]) => owner === `s:${older}` && name.includes(`-search-${older}-`),
+  )![0];
+  const { path: chunksPath, broken } = breakSlice(out, chunks.slice('.hotpapers/manifest/'.length), 30);
   addDays(db, [digest(newest, [ranked(1, again, [post('x', '9601', 10, 40)])])]);
   const built = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(built.full, false);
   assert.deepEqual(built.warnings, []);
+  assert.ok(readFileSync(chunksPath).equals(broken), 'kept unread');
+  writeFileSync(chunksPath, before.get(chunks)!.bytes);
   const inOlder = built.writtenPaths.filter(
     (p) => p.startsWith(`assets/search/${older}/`) || p.startsWith(`.hotpapers/search/${older}.`),
   );
   assert.deepEqual(inOlder.sort(), [`.hotpapers/search/${older}.json`, `assets/search/${older}/h.js`]);
-  // Its other files were not touched, and its head now masks the paper.
+  // Its other files were not touched; its head changed (it now masks the paper).
+  const after = snapshot(out);
   for (const [path, f] of before)
     if (path.startsWith(`assets/search/${older}/`) && !path.endsWith('/h.js'))
-      assert.equal(snapshot(out).get(path)?.id, f.id, path);
+      assert.equal(after.get(path)?.id, f.id, path);
   assert.notEqual(
     readFileSync(join(out, `assets/search/${older}/h.js`), 'utf8'),
     before.get(`assets/search/${older}/h.js`)!.bytes.toString(),
