@@ -62,9 +62,9 @@ export function buildSearchSegments(
   for (const [id, segDays] of bySegmentOf(days, newest)) {
     const owner = segmentOwner(id);
     const masked = maskedOf(masks, id);
-    const key = segmentKey(segDays, io.fragmentHash, masked);
-    const bodyKey = segmentKey(segDays, io.fragmentHash, undefined);
+    const { key, bodyKey } = segmentKeys(segDays, io.fragmentHash, masked);
     const path = `${summaries}/${id}.json`;
+    const bodyFile = bodyPath(summaries, id);
     const emit = (p: string, data: string) => io.put(p, data, owner);
     const before = io.readPrevious(path);
     if (before) {
@@ -78,11 +78,11 @@ export function buildSearchSegments(
       // is made again, from the body the build that made the segment left beside its summary
       // (a summary written before bodies were kept names none: the segment is made again).
       if (summary.body === bodyKey) {
-        const body = readBody(io.readPrevious(bodyPath(summaries, id)), id);
-        if (!body) io.stale(`${bodyPath(summaries, id)} is missing or does not parse`);
+        const body = readBody(io.readPrevious(bodyFile), id);
+        if (!body) io.stale(`${bodyFile} is missing or does not parse`);
         io.keepOwned(owner, [headPath(id), path]);
         const made = finishHead(body, new Set(masked), emit);
-        io.put(path, summaryFile(key, bodyKey, made), owner);
+        io.put(path, summaryFile({ key, bodyKey }, made), owner);
         out.push(made);
         continue;
       }
@@ -90,9 +90,9 @@ export function buildSearchSegments(
     const builder = segmentBuilder(id);
     for (const day of segDays) addFragment(builder, io.fragment(day).toString());
     const body = builder.finishBody(emit);
-    io.put(bodyPath(summaries, id), JSON.stringify(body), owner);
+    io.put(bodyFile, JSON.stringify(body), owner);
     const summary = finishHead(body, new Set(masked), emit);
-    io.put(path, summaryFile(key, bodyKey, summary), owner);
+    io.put(path, summaryFile({ key, bodyKey }, summary), owner);
     out.push(summary);
   }
   return out;
@@ -148,23 +148,25 @@ function maskedOf(masks: ReadonlyMap<string, readonly string[]>, id: string): st
 }
 
 /**
- * A segment's key: its days' fragments (newest first) and its masked papers (sorted); without
- * `masked`, the key of its body (every file but the head).
+ * A segment's keys: `key` of its days' fragments (newest first) and its masked papers (sorted),
+ * `bodyKey` of its days' fragments alone (what every file but the head is made from).
  */
-function segmentKey(
+function segmentKeys(
   days: readonly string[],
   hashOf: (day: string) => string,
-  masked: readonly string[] | undefined,
-): string {
+  masked: readonly string[],
+): { key: string; bodyKey: string } {
   // One text, hashed in one call (the same bytes as a line at a time): a segment has up to 256 days.
-  const lines = days.map((day) => `\n${day}\t${hashOf(day)}`);
-  if (masked) lines.push(`\n${masked.join(' ')}`);
-  return createHash('sha1').update(FORMAT).update(lines.join('')).digest('base64');
+  const hash = createHash('sha1')
+    .update(FORMAT)
+    .update(days.map((day) => `\n${day}\t${hashOf(day)}`).join(''));
+  const bodyKey = hash.copy().digest('base64');
+  return { key: hash.update(`\n${masked.join(' ')}`).digest('base64'), bodyKey };
 }
 
 /** A segment's summary file: its keys and what the meta needs, read back by the next build. */
-function summaryFile(key: string, body: string, summary: SegmentSummary): string {
-  return JSON.stringify({ key, body, ...summary });
+function summaryFile(keys: { key: string; bodyKey: string }, summary: SegmentSummary): string {
+  return JSON.stringify({ key: keys.key, body: keys.bodyKey, ...summary });
 }
 
 /** Each paper's ranking days, newest first, for the papers ranked more than once. */
@@ -299,11 +301,7 @@ export function startSearchThread(
           for (const [id, segDays, masked, summary] of keys)
             put(
               `${summaries}/${id}.json`,
-              summaryFile(
-                segmentKey(segDays, fragmentHash, masked),
-                segmentKey(segDays, fragmentHash, undefined),
-                summary,
-              ),
+              summaryFile(segmentKeys(segDays, fragmentHash, masked), summary),
               segmentOwner(id),
             );
         },
