@@ -6,7 +6,8 @@
  * dictionary followed by raw DEFLATE with it. Tags have bits 1–2 set: raw DEFLATE never starts
  * so (that is block type 3, reserved), so the two forms cannot be mistaken for each other.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import { deflateRawWith, inflateRawTextWith } from '../util/raw-zlib.js';
 import type { Db } from './db.js';
 import { ABSTRACTS_V1, EMBEDS_V1 } from './dictionaries.js';
 
@@ -33,7 +34,8 @@ const MIN_PACKED = 200;
 export function packText(text: string, kind: PackKind = 'abstract'): string | Buffer {
   if (text.length < MIN_PACKED) return text;
   const tag = TAG[kind];
-  const body = deflateRawSync(text, { dictionary: DICTIONARIES.get(tag)! });
+  // One kept zlib stream per dictionary (raw-zlib.ts): a listing packs a thousand or more.
+  const body = deflateRawWith(Buffer.from(text), DICTIONARIES.get(tag)!);
   if (body.length + 1 >= Buffer.byteLength(text)) return text;
   const out = Buffer.allocUnsafe(body.length + 1);
   out[0] = tag;
@@ -50,7 +52,7 @@ export function unpackText(value: string | Buffer | Uint8Array | null): string |
   if ((value[0]! & 0x06) === 0x06 && !dictionary)
     throw new Error(`packed with unknown dictionary ${value[0]}`);
   return dictionary
-    ? inflateRawSync(value.subarray(1), { dictionary }).toString('utf8')
+    ? inflateRawTextWith(value.subarray(1), dictionary)
     : inflateRawSync(value).toString('utf8');
 }
 
