@@ -7,7 +7,7 @@
  * so (that is block type 3, reserved), so the two forms cannot be mistaken for each other.
  */
 import { inflateRawSync } from 'node:zlib';
-import { deflateRawWith, inflateRawTextWith } from '../util/raw-zlib.js';
+import { rawCodec } from '../util/raw-zlib.js';
 import type { Db } from './db.js';
 import { ABSTRACTS_V1, EMBEDS_V1 } from './dictionaries.js';
 
@@ -20,6 +20,11 @@ const DICTIONARIES = new Map<number, Buffer>([
   [0x0e, Buffer.from(EMBEDS_V1, 'utf8')],
   [0x16, Buffer.from(ABSTRACTS_V1, 'utf8')],
 ]);
+/**
+ * Tag byte → the packing with its dictionary: one kept zlib stream each way (raw-zlib.ts), as
+ * a listing packs a thousand texts or more and a fresh stream per text cost four times more.
+ */
+const CODECS = new Map([...DICTIONARIES].map(([tag, dictionary]) => [tag, rawCodec(dictionary)]));
 const TAG: Record<PackKind, number> = { abstract: 0x06, embed: 0x0e, paper: 0x16 };
 
 /** Whether a stored value was packed as `kind`. */
@@ -34,8 +39,7 @@ const MIN_PACKED = 200;
 export function packText(text: string, kind: PackKind = 'abstract'): string | Buffer {
   if (text.length < MIN_PACKED) return text;
   const tag = TAG[kind];
-  // One kept zlib stream per dictionary (raw-zlib.ts): a listing packs a thousand or more.
-  const body = deflateRawWith(Buffer.from(text), DICTIONARIES.get(tag)!);
+  const body = CODECS.get(tag)!.deflate(Buffer.from(text));
   if (body.length + 1 >= Buffer.byteLength(text)) return text;
   const out = Buffer.allocUnsafe(body.length + 1);
   out[0] = tag;
@@ -48,12 +52,9 @@ export function unpackText(value: string | Buffer | Uint8Array): string;
 export function unpackText(value: string | Buffer | Uint8Array | null): string | null;
 export function unpackText(value: string | Buffer | Uint8Array | null): string | null {
   if (value === null || typeof value === 'string') return value;
-  const dictionary = (value[0]! & 0x06) === 0x06 ? DICTIONARIES.get(value[0]!) : undefined;
-  if ((value[0]! & 0x06) === 0x06 && !dictionary)
-    throw new Error(`packed with unknown dictionary ${value[0]}`);
-  return dictionary
-    ? inflateRawTextWith(value.subarray(1), dictionary)
-    : inflateRawSync(value).toString('utf8');
+  const codec = (value[0]! & 0x06) === 0x06 ? CODECS.get(value[0]!) : undefined;
+  if ((value[0]! & 0x06) === 0x06 && !codec) throw new Error(`packed with unknown dictionary ${value[0]}`);
+  return codec ? codec.inflateText(value.subarray(1)) : inflateRawSync(value).toString('utf8');
 }
 
 /** Pack every abstract stored as plain text (rows written before packing); the count packed. */

@@ -139,36 +139,37 @@ export function rawZlibCounts(): { kept: number; public: number } {
   return { ...counts };
 }
 
-/** Kept streams by direction and dictionary (the dictionaries are few and live as long as the process). */
-const kept = new Map<Buffer | undefined, { deflate: KeptStream; inflate: KeptStream }>();
-
-function keptFor(dictionary: Buffer | undefined): { deflate: KeptStream; inflate: KeptStream } {
-  let pair = kept.get(dictionary);
-  if (!pair) {
-    pair = { deflate: new KeptStream(false, dictionary), inflate: new KeptStream(true, dictionary) };
-    kept.set(dictionary, pair);
-  }
-  return pair;
+/** Raw DEFLATE with one dictionary (or none), through kept streams: make one per dictionary and keep it. */
+export interface RawCodec {
+  /** `input` packed (zlib's defaults): the bytes `deflateRawSync` gives. */
+  deflate(input: Buffer): Buffer;
+  /** The UTF-8 text of packed `input`; throws as `inflateRawSync` does on a bad stream. */
+  inflateText(input: Uint8Array): string;
 }
 
-/** `input` as raw DEFLATE with `dictionary` (zlib's defaults): the bytes `deflateRawSync` gives. */
-export function deflateRawWith(input: Buffer, dictionary?: Buffer): Buffer {
-  const out = keptFor(dictionary).deflate.run(input);
-  if (out !== undefined) {
-    counts.kept++;
-    return out;
-  }
-  counts.public++;
-  return deflateRawSync(input, dictionary ? { dictionary } : undefined);
-}
-
-/** The UTF-8 text of raw DEFLATE `input` made with `dictionary`; throws as `inflateRawSync` does on a bad stream. */
-export function inflateRawTextWith(input: Uint8Array, dictionary?: Buffer): string {
-  const text = keptFor(dictionary).inflate.text(input);
-  if (text !== undefined) {
-    counts.kept++;
-    return text;
-  }
-  counts.public++;
-  return inflateRawSync(input, dictionary ? { dictionary } : undefined).toString('utf8');
+/** A codec for `dictionary` with a kept stream each way (made on first use; ~300 KB while it lives). */
+export function rawCodec(dictionary?: Buffer): RawCodec {
+  const options = dictionary ? { dictionary } : undefined;
+  const deflater = new KeptStream(false, dictionary);
+  const inflater = new KeptStream(true, dictionary);
+  return {
+    deflate(input) {
+      const out = deflater.run(input);
+      if (out !== undefined) {
+        counts.kept++;
+        return out;
+      }
+      counts.public++;
+      return deflateRawSync(input, options);
+    },
+    inflateText(input) {
+      const text = inflater.text(input);
+      if (text !== undefined) {
+        counts.kept++;
+        return text;
+      }
+      counts.public++;
+      return inflateRawSync(input, options).toString('utf8');
+    },
+  };
 }

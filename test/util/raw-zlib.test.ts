@@ -6,7 +6,7 @@ import { parseSeedPost } from '../../src/demo/seed.js';
 import { seededRandom } from '../../src/standins/random.js';
 import { ABSTRACTS_V1, EMBEDS_V1 } from '../../src/store/dictionaries.js';
 import { packText, unpackText } from '../../src/store/packed.js';
-import { deflateRawWith, inflateRawTextWith, rawZlibCounts } from '../../src/util/raw-zlib.js';
+import { type RawCodec, rawCodec, rawZlibCounts } from '../../src/util/raw-zlib.js';
 
 const SEEDS = ['2020-06-29', '2020-12-14', '2021-03-16', '2021-04-20', '2021-06-09', '2021-08-26'];
 const abstracts = SEEDS.flatMap((day) =>
@@ -15,6 +15,12 @@ const abstracts = SEEDS.flatMap((day) =>
   ),
 );
 const dictionaries = [Buffer.from(ABSTRACTS_V1, 'utf8'), Buffer.from(EMBEDS_V1, 'utf8'), undefined];
+const codecs = new Map<Buffer | undefined, RawCodec>(dictionaries.map((d) => [d, rawCodec(d)]));
+/** `input` packed through the kept stream of `dictionary`. */
+const deflateRawWith = (input: Buffer, dictionary?: Buffer) => codecs.get(dictionary)!.deflate(input);
+/** Packed `input` unpacked through the kept stream of `dictionary`. */
+const inflateRawTextWith = (input: Uint8Array, dictionary?: Buffer) =>
+  codecs.get(dictionary)!.inflateText(input);
 
 /** A text of `n` random letters and spaces: it packs to more than the kept stream's 16 KB output buffer. */
 function randomText(n: number, seed: number): string {
