@@ -8,7 +8,7 @@ import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
 import { type Db, inTransaction, placeholderRows, statementsBySize } from './db.js';
-import { packedAs, packText, unpackText } from './packed.js';
+import { packedAs, packText, unpackText, unpackTextParts } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
 export interface PaperRow {
@@ -125,8 +125,10 @@ export function packPaperTexts(paper: Pick<Paper, 'title' | 'authors' | 'abstrac
 function unpackPaperTexts(row: PaperRow): Pick<Paper, 'title' | 'authors' | 'abstract'> {
   if (!packedAs(row.abstract, 'paper'))
     return { title: row.title, authors: unpackList(row.authors), abstract: unpackText(row.abstract) };
-  const [title, authors, ...abstract] = unpackText(row.abstract).split(SEP);
-  return { title: title!, authors: unpackList(authors!), abstract: abstract.join(SEP) };
+  // Each text decoded on its own (see unpackTextParts): a title kept by a site build does not
+  // keep its abstract alive.
+  const [title, authors, abstract] = unpackTextParts(row.abstract as Buffer, 3);
+  return { title: title!, authors: unpackList(authors!), abstract: abstract ?? '' };
 }
 
 /**

@@ -57,6 +57,29 @@ export function unpackText(value: string | Buffer | Uint8Array | null): string |
   return codec ? codec.inflateText(value.subarray(1)) : inflateRawSync(value).toString('utf8');
 }
 
+/**
+ * A packed value of packText split at its first `count - 1` NUL characters, the last part
+ * holding the rest. Each part is decoded from the bytes on its own: a part sliced from one
+ * decoded text would keep all of that text alive as long as the part lives (V8 slices strings
+ * without copying), and a site build keeps every ranked paper's title for the whole build.
+ */
+export function unpackTextParts(value: Buffer | Uint8Array, count: number): string[] {
+  const codec = (value[0]! & 0x06) === 0x06 ? CODECS.get(value[0]!) : undefined;
+  if ((value[0]! & 0x06) === 0x06 && !codec) throw new Error(`packed with unknown dictionary ${value[0]}`);
+  const bytes = codec ? codec.inflate(value.subarray(1)) : inflateRawSync(value);
+  const parts: string[] = [];
+  let from = 0;
+  // UTF-8 writes U+0000 as the one byte 0, which no other character's bytes contain.
+  while (parts.length < count - 1) {
+    const at = bytes.indexOf(0, from);
+    if (at < 0) break;
+    parts.push(bytes.toString('utf8', from, at));
+    from = at + 1;
+  }
+  parts.push(bytes.toString('utf8', from));
+  return parts;
+}
+
 /** Pack every abstract stored as plain text (rows written before packing); the count packed. */
 export function packStoredAbstracts(db: Db): number {
   const rows = db

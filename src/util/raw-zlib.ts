@@ -143,6 +143,8 @@ export function rawZlibCounts(): { kept: number; public: number } {
 export interface RawCodec {
   /** `input` packed (zlib's defaults): the bytes `deflateRawSync` gives. */
   deflate(input: Buffer): Buffer;
+  /** Packed `input` unpacked: the bytes `inflateRawSync` gives; throws as it does on a bad stream. */
+  inflate(input: Uint8Array): Buffer;
   /** The UTF-8 text of packed `input`; throws as `inflateRawSync` does on a bad stream. */
   inflateText(input: Uint8Array): string;
 }
@@ -161,6 +163,15 @@ export function rawCodec(dictionary?: Buffer): RawCodec {
       }
       counts.public++;
       return deflateRawSync(input, options);
+    },
+    inflate(input) {
+      const out = inflater.run(input);
+      if (out !== undefined) {
+        counts.kept++;
+        return out;
+      }
+      counts.public++;
+      return inflateRawSync(input, options);
     },
     inflateText(input) {
       const text = inflater.text(input);
