@@ -1,7 +1,8 @@
 /**
  * DESIGN §9 and issue 9: the site at 300, 1,000 and 3,000 synthetic days (25 papers × 2 posts a
  * day, their categories spread as in the seed posts, written through the store's own
- * functions), a store per size. At each size, five full builds, each in its own process (wall,
+ * functions as `post` writes a day: the digest refers to the stored papers and posts), a store
+ * per size. At each size, five full builds, each in its own process (wall,
  * CPU, peak RSS; the median by CPU and the range). Then one new day at a time on each store, in
  * turn, five each, built incrementally into the folder of the last full build; at 300 and 1,000
  * days each followed by a full build of the same store (the median's cost as a share of the
@@ -29,6 +30,7 @@ import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
 import { saveDigest } from '../src/store/digests.js';
 import { saveEnrichments } from '../src/store/enrichment.js';
+import { saveListing } from '../src/store/listings.js';
 import { savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, PaperEnrichment, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
 import { median, medianBy } from './stats.js';
@@ -152,8 +154,8 @@ export function syntheticDay(day: string): DayDigest {
 }
 
 /**
- * Add days to a store through the store's own functions: posts, links, two snapshots, the
- * digest; with `enrich`, also Hugging Face's answer for each ranked paper, as a daily run with
+ * Add days to a store through the store's own functions: the listing of the ranked papers,
+ * posts, links, two snapshots, the digest; with `enrich`, also Hugging Face's answer for each ranked paper, as a daily run with
  * the default sources stores it (a third known to HF, with TL;DR, keywords and code; the rest
  * unknown): each such answer is an enrichment change the next build looks at.
  */
@@ -189,6 +191,20 @@ export function addDays(
           })),
         );
       db.transaction(() => {
+        // As `post` stores a day: its listing first (papers packed), so the digest refers to
+        // its papers by key and a build reads them from the papers table, as on a real store.
+        // (Only the ranked papers: the others of a real listing are never read by the site.)
+        saveListing(
+          db,
+          {
+            day,
+            categories: ['cs', 'stat.ML'],
+            method: 'rss',
+            papers: d.papers.map((r) => r.paper),
+            notes: [],
+          },
+          `${day}T05:00:00.000Z`,
+        );
         savePosts(db, matched(true), `${day}T06:00:00.000Z`);
         savePosts(db, matched(false), d.observedAt);
         saveDigest(db, d, { categoriesKey: 'cs,stat.ML', writtenAt: d.observedAt });
@@ -493,7 +509,7 @@ export async function benchSite(): Promise<void> {
   const ours: Ours = { dist: compileOurs() };
   try {
     console.log(
-      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts, categories spread as in the seed posts (32, ~16 a day); each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the sizes in turn, each on a store of its own, at the two smaller sizes each followed by a full build of that store (the ratio's other side)`,
+      `site: synthetic days of ${PAPERS_PER_DAY} papers × ${POSTS_PER_PAPER} posts, categories spread as in the seed posts (32, ~16 a day), each stored as \`post\` stores a day (its listing, posts and snapshots, the digest referring to them by key); each build in its own process (node 20, ${ours.dist ? 'compiled JavaScript, as the package runs' : 'tsx: the compiler is missing'}), ${SYNCED()}; full builds: median of ${FULL_RUNS} at each size; one new day: median of ${INCREMENTAL_RUNS}, the sizes in turn, each on a store of its own, at the two smaller sizes each followed by a full build of that store (the ratio's other side)`,
     );
     // A store per size, each grown from a copy of the one before (older days are added); the
     // newest days of all are the same, and the incremental steps add the same newer days to
