@@ -2,8 +2,8 @@
  * DESIGN §9 and issue 9: the site at 300, 1,000 and 3,000 synthetic days (25 papers × 2 posts a
  * day, their categories spread as in the seed posts, written through the store's own
  * functions as `post` writes a day: the digest refers to the stored papers and posts), a store
- * per size. At each size, five full builds, each in its own process (wall,
- * CPU, peak RSS; the median by CPU and the range). Then one new day at a time on each store, in
+ * per size. At each size, five full builds, each in its own process (wall, CPU, peak RSS; the
+ * median by CPU and the range). Then one new day at a time on each store, in
  * turn, five each, built incrementally into the folder of the last full build; at 300 and 1,000
  * days each followed by a full build of the same store (the median's cost as a share of the
  * median of those full builds, timed beside it), and the cost at 1,000 and 3,000 days over the
@@ -155,9 +155,10 @@ export function syntheticDay(day: string): DayDigest {
 
 /**
  * Add days to a store through the store's own functions: the listing of the ranked papers,
- * posts, links, two snapshots, the digest; with `enrich`, also Hugging Face's answer for each ranked paper, as a daily run with
- * the default sources stores it (a third known to HF, with TL;DR, keywords and code; the rest
- * unknown): each such answer is an enrichment change the next build looks at.
+ * posts, links, two snapshots, the digest; with `enrich`, also Hugging Face's answer for each
+ * ranked paper, as a daily run with the default sources stores it (a third known to HF, with
+ * TL;DR, keywords and code; the rest unknown): each such answer is an enrichment change the
+ * next build looks at.
  */
 export function addDays(
   path: string,

@@ -7,7 +7,7 @@
  * so (that is block type 3, reserved), so the two forms cannot be mistaken for each other.
  */
 import { inflateRawSync } from 'node:zlib';
-import { rawCodec } from '../util/raw-zlib.js';
+import { type RawCodec, rawCodec } from '../util/raw-zlib.js';
 import type { Db } from './db.js';
 import { ABSTRACTS_V1, EMBEDS_V1 } from './dictionaries.js';
 
@@ -52,9 +52,16 @@ export function unpackText(value: string | Buffer | Uint8Array): string;
 export function unpackText(value: string | Buffer | Uint8Array | null): string | null;
 export function unpackText(value: string | Buffer | Uint8Array | null): string | null {
   if (value === null || typeof value === 'string') return value;
-  const codec = (value[0]! & 0x06) === 0x06 ? CODECS.get(value[0]!) : undefined;
-  if ((value[0]! & 0x06) === 0x06 && !codec) throw new Error(`packed with unknown dictionary ${value[0]}`);
+  const codec = codecOf(value);
   return codec ? codec.inflateText(value.subarray(1)) : inflateRawSync(value).toString('utf8');
+}
+
+/** The codec a packed value's tag names; undefined for migration 7's form (no tag, no dictionary). */
+function codecOf(value: Buffer | Uint8Array): RawCodec | undefined {
+  if ((value[0]! & 0x06) !== 0x06) return undefined;
+  const codec = CODECS.get(value[0]!);
+  if (!codec) throw new Error(`packed with unknown dictionary ${value[0]}`);
+  return codec;
 }
 
 /**
@@ -64,8 +71,7 @@ export function unpackText(value: string | Buffer | Uint8Array | null): string |
  * without copying), and a site build keeps every ranked paper's title for the whole build.
  */
 export function unpackTextParts(value: Buffer | Uint8Array, count: number): string[] {
-  const codec = (value[0]! & 0x06) === 0x06 ? CODECS.get(value[0]!) : undefined;
-  if ((value[0]! & 0x06) === 0x06 && !codec) throw new Error(`packed with unknown dictionary ${value[0]}`);
+  const codec = codecOf(value);
   const bytes = codec ? codec.inflate(value.subarray(1)) : inflateRawSync(value);
   const parts: string[] = [];
   let from = 0;

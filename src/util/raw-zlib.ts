@@ -149,38 +149,25 @@ export interface RawCodec {
   inflateText(input: Uint8Array): string;
 }
 
+/** The kept stream's answer when it has one, else the public function's (counted either way). */
+function keptOr<T>(kept: T | undefined, viaPublic: () => T): T {
+  if (kept !== undefined) {
+    counts.kept++;
+    return kept;
+  }
+  counts.public++;
+  return viaPublic();
+}
+
 /** A codec for `dictionary` with a kept stream each way (made on first use; ~300 KB while it lives). */
 export function rawCodec(dictionary?: Buffer): RawCodec {
   const options = dictionary ? { dictionary } : undefined;
   const deflater = new KeptStream(false, dictionary);
   const inflater = new KeptStream(true, dictionary);
   return {
-    deflate(input) {
-      const out = deflater.run(input);
-      if (out !== undefined) {
-        counts.kept++;
-        return out;
-      }
-      counts.public++;
-      return deflateRawSync(input, options);
-    },
-    inflate(input) {
-      const out = inflater.run(input);
-      if (out !== undefined) {
-        counts.kept++;
-        return out;
-      }
-      counts.public++;
-      return inflateRawSync(input, options);
-    },
-    inflateText(input) {
-      const text = inflater.text(input);
-      if (text !== undefined) {
-        counts.kept++;
-        return text;
-      }
-      counts.public++;
-      return inflateRawSync(input, options).toString('utf8');
-    },
+    deflate: (input) => keptOr(deflater.run(input), () => deflateRawSync(input, options)),
+    inflate: (input) => keptOr(inflater.run(input), () => inflateRawSync(input, options)),
+    inflateText: (input) =>
+      keptOr(inflater.text(input), () => inflateRawSync(input, options).toString('utf8')),
   };
 }
