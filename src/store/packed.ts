@@ -14,17 +14,19 @@ import { ABSTRACTS_V1, EMBEDS_V1 } from './dictionaries.js';
 /** What a text is, for the choice of dictionary ('paper': a paper's title, authors and abstract together). */
 export type PackKind = 'abstract' | 'embed' | 'paper';
 
-/** Tag byte → dictionary (see dictionaries.ts). Never reuse a tag. */
-const DICTIONARIES = new Map<number, Buffer>([
-  [0x06, Buffer.from(ABSTRACTS_V1, 'utf8')],
-  [0x0e, Buffer.from(EMBEDS_V1, 'utf8')],
-  [0x16, Buffer.from(ABSTRACTS_V1, 'utf8')],
-]);
 /**
- * Tag byte → the packing with its dictionary: one kept zlib stream each way (raw-zlib.ts), as
- * a listing packs a thousand texts or more and a fresh stream per text cost four times more.
+ * The packing of each dictionary (see dictionaries.ts): one kept zlib stream each way
+ * (raw-zlib.ts), as a listing packs a thousand texts or more and a fresh stream per text cost
+ * four times more.
  */
-const CODECS = new Map([...DICTIONARIES].map(([tag, dictionary]) => [tag, rawCodec(dictionary)]));
+const ABSTRACTS = rawCodec(Buffer.from(ABSTRACTS_V1, 'utf8'));
+const EMBEDS = rawCodec(Buffer.from(EMBEDS_V1, 'utf8'));
+/** Tag byte → the packing with its dictionary. Never reuse a tag. */
+const CODECS = new Map<number, RawCodec>([
+  [0x06, ABSTRACTS],
+  [0x0e, EMBEDS],
+  [0x16, ABSTRACTS],
+]);
 const TAG: Record<PackKind, number> = { abstract: 0x06, embed: 0x0e, paper: 0x16 };
 
 /** Whether a stored value was packed as `kind`. */
@@ -39,8 +41,9 @@ const MIN_PACKED = 200;
 export function packText(text: string, kind: PackKind = 'abstract'): string | Buffer {
   if (text.length < MIN_PACKED) return text;
   const tag = TAG[kind];
-  const body = CODECS.get(tag)!.deflate(Buffer.from(text));
-  if (body.length + 1 >= Buffer.byteLength(text)) return text;
+  const input = Buffer.from(text);
+  const body = CODECS.get(tag)!.deflate(input);
+  if (body.length + 1 >= input.length) return text;
   const out = Buffer.allocUnsafe(body.length + 1);
   out[0] = tag;
   body.copy(out, 1);

@@ -61,13 +61,6 @@ class KeptStream {
     return Buffer.concat(parts);
   }
 
-  /** Inflate `input` to its UTF-8 text, or undefined when this way cannot give it. */
-  text(input: Uint8Array): string | undefined {
-    const parts = this.write(input);
-    if (parts === undefined) return undefined;
-    return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
-  }
-
   private open(): Internals | undefined {
     if (this.unusable) return undefined;
     const options = this.dictionary ? { dictionary: this.dictionary } : {};
@@ -164,10 +157,10 @@ export function rawCodec(dictionary?: Buffer): RawCodec {
   const options = dictionary ? { dictionary } : undefined;
   const deflater = new KeptStream(false, dictionary);
   const inflater = new KeptStream(true, dictionary);
+  const inflate = (input: Uint8Array) => keptOr(inflater.run(input), () => inflateRawSync(input, options));
   return {
     deflate: (input) => keptOr(deflater.run(input), () => deflateRawSync(input, options)),
-    inflate: (input) => keptOr(inflater.run(input), () => inflateRawSync(input, options)),
-    inflateText: (input) =>
-      keptOr(inflater.text(input), () => inflateRawSync(input, options).toString('utf8')),
+    inflate,
+    inflateText: (input) => inflate(input).toString('utf8'),
   };
 }
