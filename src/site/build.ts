@@ -12,8 +12,9 @@
  *   from those ListDays and the list view (list-state.ts: per category and window, its count,
  *   newest and top papers), newest first: they never see a whole digest. A build that only
  *   adds days after the newest advances the previous list state with the new days' papers and
- *   reads the ListDays of the newest days only; any other build makes the state from every
- *   paper's latest ranking. A category, past window or anchored category page that no
+ *   reads the ListDays of the newest days only (and, for a paper of theirs ranked before, the
+ *   days from the windows of its previous ranking on); any other build makes the state from
+ *   every paper's latest ranking. A category, past window or anchored category page that no
  *   appeared, changed or removed day ranks a paper in is kept as it is without being keyed
  *   (listDirty); the others are keyed and rendered when their key changed.
  * - The manifest (`.hotpapers/manifest.json` in the site) keeps the ListDays (their ranked
@@ -60,6 +61,7 @@ import {
   newestDaysLength,
   PAST_KINDS,
   parseStateFile,
+  type ReadRange,
   type StateFile,
   serializeState,
   stateFromHistory,
@@ -113,7 +115,7 @@ import { buildSearchSegments, searchThreadPolicy, startSearchThread } from './se
 import { SEARCH_JS } from './search-client.js';
 import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
-import { windowOf, windowPaths } from './windows.js';
+import { windowOf, windowPaths, windowStart } from './windows.js';
 
 export { MANIFEST_PATH, type Manifest, type ManifestDay };
 
@@ -501,15 +503,24 @@ export function buildGeneration(
     for (const r of refs) addKept(r.day);
   };
   const stateRepeats = stateFile && new Map(stateFile.repeats);
+  /** Papers of the new days ranked before, while the list state serves. */
+  const rankedBefore = new Set<string>();
   /**
    * Before a page of paper `id` is rendered: make sure every ranking of it is known. `fresh`: it
-   * is ranked on a day the build adds (the state cannot follow one ranked before).
+   * is ranked on a day the build adds (one ranked before then moves: see the list view).
    */
   const resolve = (id: string, fresh: boolean) => {
     if (!stateFile) return;
     const days = stateRepeats!.get(id);
     if (fresh) {
-      if (days || prev!.files.has(paths.paper(id))) completeHistory();
+      if (!days && !prev!.files.has(paths.paper(id))) return;
+      // Ranked before: its days are read (its page's entry names them).
+      const before = days ?? rankingDays(prev!.files.get(paths.paper(id)));
+      if (before === undefined) completeHistory();
+      else {
+        for (const day of before) addKept(day);
+        rankedBefore.add(id);
+      }
       return;
     }
     if (days) for (const day of days) addKept(day);
@@ -771,7 +782,39 @@ export function buildGeneration(
             list.map((a) => a.day.day),
           );
       }
-    view = before && advanceState(before, [...fresh.values()], again, newestDay, shape);
+    // Papers ranked before move from their previous ranking: the days from the first of that
+    // ranking's windows on are read (not the history), a year further back at a time while a
+    // category page that changes needs older papers.
+    const removed: ListAppearance[] = [];
+    let from = newestDay;
+    for (const id of rankedBefore) {
+      const previous = appearances.get(id).find((a) => !contentChanged.has(a.day.day));
+      if (previous) removed.push(previous);
+      for (const kind of PAST_KINDS) {
+        const start = previous ? windowStart(kind, windowOf(kind, previous.day.day).key) : '';
+        if (start < from) from = start;
+      }
+    }
+    const oldest = refs[refs.length - 1]?.day ?? '';
+    // A paper whose previous ranking is not among the days (from ''): the history.
+    while (before && from !== '') {
+      let range: ReadRange | undefined;
+      if (removed.length > 0) {
+        for (const r of refs) {
+          if (r.day < from) break;
+          addKept(r.day);
+        }
+        const latest: ListAppearance[] = [];
+        for (const a of appearances.latests()) if (a.day.day >= from) latest.push(a);
+        range = { from, latest, removed };
+      }
+      view = advanceState(before, [...fresh.values()], again, newestDay, shape, range);
+      if (!view || !range || !dirty || pagesHeld(view, dirty, cfg.pageSize, (path) => prev!.files.has(path)))
+        break;
+      view = undefined;
+      if (from <= oldest) break;
+      from = windowStart('year', String(Number(from.slice(0, 4)) - 1));
+    }
   }
   if (!view) {
     completeHistory();
@@ -1133,9 +1176,15 @@ function listDirty(
       mark(r.paper.categories, day, r.rank);
     }
   }
-  // Every ranking of such a paper: its latest one before and now is among them.
-  for (const id of papers)
-    for (const a of appearances.get(id)) mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
+  // Such a paper's latest ranking now, and before: its newest on a day not changed (one on a
+  // changed day was marked above). Lists show each paper at its latest ranking only.
+  const changed = new Set(changedDays);
+  for (const id of papers) {
+    const list = appearances.get(id);
+    const before = list.find((a) => !changed.has(a.day.day));
+    for (const a of before && before !== list[0] ? [list[0]!, before] : list.slice(0, 1))
+      mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
+  }
   let moved = newest === undefined || newestBefore === undefined;
   for (const kind of PAST_KINDS) {
     // The current window's page changes with the newest day's window, and so do its neighbours.
@@ -1203,6 +1252,28 @@ function firstChangedPage(
   if (had(before)) while (had(before + 1)) before++;
   else while (before > 0 && !had(before)) before--;
   return firstChangedAnchored(older, size, pages, pages, before);
+}
+
+/** How many pages of a category anchored at its oldest paper it has past its latest page. */
+function anchoredPages(papers: number, size: number): number {
+  return papers > size ? Math.ceil(papers / size) : 0;
+}
+
+/**
+ * Whether `view` holds the papers of every category page `dirty` may change (listPages makes
+ * them from its lists); `had(path)`: the previous generation has the file.
+ */
+function pagesHeld(view: ListView, dirty: ListDirty, size: number, had: (path: string) => boolean): boolean {
+  for (const [cat, n] of view.state.counts) {
+    const pages = anchoredPages(n, size);
+    if (pages === 0) continue;
+    const list = view.list(cat);
+    const first = firstChangedPage(list, n, dirty.categories.get(cat) ?? [], size, pages, (k) =>
+      had(paths.category(cat, k)),
+    );
+    if (first <= pages && n - (first - 1) * size > list.length) return false;
+  }
+  return true;
 }
 
 /**
@@ -1344,13 +1415,11 @@ function listPages(
         }
       : {};
   const size = cfg.pageSize;
-  /** Pages of a category anchored at its oldest paper, past its latest page. */
-  const anchoredOf = (n: number) => (n > size ? Math.ceil(n / size) : 0);
   /** Every file of a category's pages and feeds (its rising page is the rising producer's). */
   const categoryFiles = (cat: string, n: number): string[] => [
     ...CATEGORY_KINDS.map((kind) => windowPaths.category(cat, kind)),
     paths.category(cat),
-    ...Array.from({ length: anchoredOf(n) }, (_, k) => paths.category(cat, k + 1)),
+    ...Array.from({ length: anchoredPages(n, size) }, (_, k) => paths.category(cat, k + 1)),
     ...(['atom', 'rss', 'json'] as const).map((k) => paths.categoryFeed(cat, k)),
   ];
   /** Keep a file the view cannot make (its inputs did not change), or build in full. */
@@ -1394,13 +1463,13 @@ function listPages(
       }));
     });
     // Like the index: the latest papers, then pages anchored at the category's oldest paper.
-    const anchoredPages = anchoredOf(n);
+    const anchored = anchoredPages(n, size);
     const firstChanged = dirty
-      ? firstChangedPage(list, n, dirty.categories.get(cat) ?? [], size, anchoredPages, (k) =>
+      ? firstChangedPage(list, n, dirty.categories.get(cat) ?? [], size, anchored, (k) =>
           dirty.had(paths.category(cat, k)),
         )
       : 1;
-    const olderOfLatest = anchoredPages > 0 ? Math.floor((n - 1 - size) / size) + 1 : undefined;
+    const olderOfLatest = anchored > 0 ? Math.floor((n - 1 - size) / size) + 1 : undefined;
     const newest = list.slice(0, size);
     keyed(paths.category(cat), `${cat}\n${olderOfLatest}|${n}|${newest.map(appearanceKey).join()}`, () => ({
       path: paths.category(cat),
@@ -1415,9 +1484,9 @@ function listPages(
       section: 'categories',
       feeds,
     }));
-    for (let k = 1; k <= anchoredPages; k++) {
+    for (let k = 1; k <= anchored; k++) {
       const end = n - (k - 1) * size;
-      const newer = k < anchoredPages ? k + 1 : 0;
+      const newer = k < anchored ? k + 1 : 0;
       const path = paths.category(cat, k);
       // Older than every changed ranking, with the same neighbours: the same page as before.
       if (k < firstChanged && dirty!.keep([path])) continue;

@@ -7,9 +7,11 @@
  *
  * A build that only adds days newer than every day it had (the daily case) advances the state
  * with the new days' papers alone (advanceState): one new day then costs the same whatever the
- * length of the history. Any other build makes the state from every paper's latest ranking
- * (stateFromHistory); both give the same state for the same days, so the file is the same bytes.
- * Pure: plain data in and out.
+ * length of the history. A paper of theirs ranked before moves from its previous ranking: the
+ * days from the first day of that ranking's week, month and year on are read (ReadRange), so
+ * the cost grows with how long ago that was, not with the history. Any other build makes the
+ * state from every paper's latest ranking (stateFromHistory); both give the same state for the
+ * same days, so the file is the same bytes. Pure: plain data in and out.
  */
 import {
   type ListAppearance,
@@ -18,7 +20,7 @@ import {
   packCategories,
   unpackCategories,
 } from './model.js';
-import { groupByWindow, topByScore, type WindowKind, windowOf, windowStart } from './windows.js';
+import { byScore, groupByWindow, topByScore, type WindowKind, windowOf, windowStart } from './windows.js';
 
 /** Site path of the list state. */
 export const LISTS_PATH = '.hotpapers/lists.json';
@@ -207,10 +209,23 @@ export function stateFromHistory(
 }
 
 /**
+ * What a build read whole when papers of its new days were ranked before: their previous latest
+ * rankings (`removed`, each moving to its new one, all on or after `from`) and every paper's
+ * latest ranking on the days from `from` on (`latest`, the new days' among them). `from` is no
+ * later than the first day of each window (week, month, year) of a removed ranking.
+ */
+export interface ReadRange {
+  from: string;
+  latest: readonly ListAppearance[];
+  removed: readonly ListAppearance[];
+}
+
+/**
  * The state and view of a build that adds days newer than every day of `prev`'s: `fresh` holds
- * each paper of the new days once, at its latest ranking (none was ranked before), `repeats`
- * those of them ranked on more than one new day. Undefined when `prev` lacks a window the new
- * days need (the caller makes the state from the history).
+ * each paper of the new days once, at its latest ranking, `repeats` those of them ranked on more
+ * than one day (with all their days). Without `range` none of them was ranked before; with it,
+ * those that were move from their previous ranking (ReadRange). Undefined when `prev` and what
+ * was read lack something the new state needs (the caller makes the state from the history).
  */
 export function advanceState(
   prev: ListState,
@@ -218,54 +233,94 @@ export function advanceState(
   repeats: ReadonlyMap<string, string[]>,
   newest: string,
   shape: ListShape,
+  range?: ReadRange,
 ): ListView | undefined {
+  // Without a range only the new days were read (none when no day is new), each newer than
+  // every day before, and every paper of theirs is new.
+  let from = range?.from ?? '\uffff';
+  if (!range) for (const a of fresh) if (a.day.day < from) from = a.day.day;
+  const latest = range?.latest ?? fresh;
+  const removed = range?.removed ?? [];
   const counts = new Map(prev.counts);
-  const added = new Map<string, ListAppearance[]>();
-  for (const a of fresh)
-    eachCategory(a.ranked.paper.categories, (cat) => {
-      counts.set(cat, (counts.get(cat) ?? 0) + 1);
-      const list = added.get(cat);
-      if (list) list.push(a);
-      else added.set(cat, [a]);
-    });
+  const byCategory = (list: readonly ListAppearance[], step: number) => {
+    const of = new Map<string, ListAppearance[]>();
+    for (const a of list)
+      eachCategory(a.ranked.paper.categories, (cat) => {
+        counts.set(cat, (counts.get(cat) ?? 0) + step);
+        const mine = of.get(cat);
+        if (mine) mine.push(a);
+        else of.set(cat, [a]);
+      });
+    return of;
+  };
+  const removedOf = byCategory(removed, -1);
+  const added = byCategory(fresh, 1);
+  // A category a paper moved out of, left with none: its pages go (made from the history).
+  for (const n of counts.values()) if (n <= 0) return undefined;
+  const read = range ? categoryLists(latest) : added;
   const heads = new Map<string, ListAppearance[]>();
-  /** Per category, its new papers and its previous head: what its changed pages are made of. */
+  /** Per category, its papers on the days read and its previous head past them: what its changed pages are made of. */
   const lists = new Map<string, ListAppearance[]>();
   const catWindows = new Map<string, TopState[]>();
   for (const [cat, total] of counts) {
     const before = prev.heads.get(cat) ?? [];
-    const mine = (added.get(cat) ?? []).sort(newestFirst);
-    const merged = mine.length > 0 ? [...mine, ...before] : before;
+    const mine = read.get(cat) ?? [];
+    if (!range) mine.sort(newestFirst);
+    let k = 0;
+    while (k < before.length && before[k]!.day.day >= from) k++;
+    const merged = mine.length === 0 && k === 0 ? before : [...mine, ...(k === 0 ? before : before.slice(k))];
+    // Shorter than the head it must keep: the category's older papers are not at hand.
+    if (merged.length < Math.min(2 * shape.pageSize, total)) return undefined;
     lists.set(cat, merged);
     heads.set(cat, merged.length > 0 ? merged.slice(0, headLength(merged, total, shape)) : merged);
     const was = prev.catWindows.get(cat);
-    catWindows.set(
-      cat,
-      CATEGORY_KINDS.map((kind, i) => {
-        const key = currentKey(kind, newest);
+    const states: TopState[] = [];
+    for (const [i, kind] of CATEGORY_KINDS.entries()) {
+      const key = currentKey(kind, newest);
+      const start = kind === 'all' ? '' : windowStart(kind, key);
+      const inWindow = (list: readonly ListAppearance[] | undefined) =>
+        (list ?? []).filter((a) => a.day.day >= start);
+      let s: TopState | undefined;
+      if (start >= from) {
+        // Every paper of the window is on the days read (merged is newest first).
+        let n = 0;
+        while (n < merged.length && merged[n]!.day.day >= start) n++;
+        s = topOf(key, merged.slice(0, n));
+      } else {
         // A window that moved on holds none of the papers before: every one is older than it.
         const base = was?.[i]?.key === key ? was[i]! : { key, count: 0, top: [] };
-        const from = kind === 'all' ? '' : windowStart(kind, key);
-        return withAdded(
-          base,
-          mine.filter((a) => a.day.day >= from),
-        );
-      }),
-    );
+        s = moveWithin(base, inWindow(removedOf.get(cat)), inWindow(added.get(cat)), mine, from);
+      }
+      if (!s) return undefined;
+      states.push(s);
+    }
+    catWindows.set(cat, states);
   }
   const windows = {} as ListState['windows'];
   const view = {} as ListView['windows'];
   for (const kind of PAST_KINDS) {
     const before = prev.windows[kind];
+    const had = new Set(before.keys);
     const known = new Map(before.newest.map((s) => [s.key, s]));
+    const freshBy = new Map(groupByWindow(fresh, kind, true));
+    const removedBy = new Map(groupByWindow(removed, kind, true));
+    const readBy = range ? new Map(groupByWindow(latest, kind, true)) : freshBy;
     const made = new Map<string, TopState>();
     const newKeys: string[] = [];
-    for (const [key, list] of groupByWindow(fresh, kind, true)) {
-      const base = known.get(key);
-      // A new day lands in the newest window or a newer one: any other was not kept.
-      if (!base && before.keys.includes(key)) return undefined;
-      if (!base) newKeys.push(key);
-      made.set(key, withAdded(base ?? { key, count: 0, top: [] }, list));
+    for (const key of new Set([...freshBy.keys(), ...removedBy.keys()])) {
+      let s: TopState | undefined;
+      if (windowStart(kind, key) >= from) s = topOf(key, readBy.get(key) ?? []);
+      else {
+        // A new day lands in the newest window or a newer one: any other was not kept.
+        const base = known.get(key) ?? (had.has(key) ? undefined : { key, count: 0, top: [] });
+        s =
+          base &&
+          moveWithin(base, removedBy.get(key) ?? [], freshBy.get(key) ?? [], readBy.get(key) ?? [], from);
+      }
+      // A window a paper moved out of, left with none: its neighbours' links change.
+      if (!s || s.count === 0) return undefined;
+      if (!had.has(key)) newKeys.push(key);
+      made.set(key, s);
     }
     // The previous newest window's links and "current" mark may change with a newer one; every
     // older window keeps its papers and its neighbours.
@@ -281,18 +336,51 @@ export function advanceState(
     windows[kind] = { keys, newest: newestTwo };
     view[kind] = made;
   }
+  const all = moveWithin(prev.all, removed, fresh, latest, from);
+  if (!all) return undefined;
   const allRepeats = new Map(prev.repeats);
   for (const [id, days] of repeats) allRepeats.set(id, days);
   const state: ListState = {
-    papers: prev.papers + fresh.length,
+    papers: prev.papers + fresh.length - removed.length,
     repeats: allRepeats,
     counts,
     heads,
     catWindows,
     windows,
-    all: withAdded(prev.all, fresh),
+    all,
   };
   return { state, list: (cat) => lists.get(cat) ?? [], windows: view };
+}
+
+/**
+ * A window's state with `removed` (previous rankings of papers ranked again) taken out and
+ * `added` put in; `read`: the window's papers on the days from `from` on, every one (`added`
+ * among them). Undefined when a paper past the window's top, on a day before `from` (not read),
+ * may now belong in it.
+ */
+function moveWithin(
+  base: TopState,
+  removed: readonly ListAppearance[],
+  added: readonly ListAppearance[],
+  read: readonly ListAppearance[],
+  from: string,
+): TopState | undefined {
+  if (removed.length === 0) return withAdded(base, added);
+  const count = base.count - removed.length + added.length;
+  // The top's papers on the days read are among `read`, as they are now; those before `from`
+  // are as they were.
+  const known = [...base.top.filter((a) => a.day.day < from), ...read];
+  const top = topByScore(known, WINDOW_SIZE);
+  // A paper not read (past the base's top, before `from`) ranks below the base's last: it
+  // cannot come before this top's last.
+  const last = base.top[base.top.length - 1];
+  if (
+    count > known.length &&
+    last &&
+    (top.length < Math.min(WINDOW_SIZE, count) || byScore(top[top.length - 1]!, last) > 0)
+  )
+    return undefined;
+  return { key: base.key, count, top };
 }
 
 /** The empty state: no day yet. */

@@ -318,14 +318,36 @@ test('days added after the newest are made from the list state, across a new wee
     ['a post found later for a paper of a recent day', lateFor('2107.20001'), 'state'],
     // Its day is named by its page's entry: that day is read, not the history.
     ['a post found later for a paper of an old day', lateFor('2105.00004'), 'state'],
+    // It moves from its previous ranking: the days from that ranking's windows on are read.
     [
       'a paper ranked again',
       (h) => fillStore(h, [digest('2022-01-04', [one(1, '2106.20002', ['cs.LG', 'cs.CV'], 900)])]),
+      'state',
+    ],
+    [
+      'a paper of the oldest days ranked again, in one more category, beside a new paper',
+      (h) =>
+        fillStore(h, [
+          digest('2022-01-05', [
+            one(1, '2105.00058', ['cs.CV', 'cs.LG', 'cs.CL'], 950),
+            one(2, '2201.00003', ['cs.CL'], 30),
+          ]),
+        ]),
+      'state',
+    ],
+    [
+      'a paper ranked again with a low score, out of the tops it was in',
+      (h) => fillStore(h, [digest('2022-01-06', [one(1, '2106.20002', ['cs.LG', 'cs.CV'], 1)])]),
+      'state',
+    ],
+    [
+      'a paper ranked again out of the only category it was in (which goes)',
+      (h) => fillStore(h, [digest('2022-01-07', [one(1, '2201.00001', ['cs.LG'], 60)])]),
       'history',
     ],
     [
       'then a day again',
-      (h) => fillStore(h, [digest('2022-01-05', [one(1, '2201.00002', ['cs.LG'], 80)])]),
+      (h) => fillStore(h, [digest('2022-01-10', [one(1, '2201.00002', ['cs.LG'], 80)])]),
       'state',
     ],
   ];

@@ -11,6 +11,7 @@ import {
   stateOfFile,
 } from '../../src/site/list-state.js';
 import { Appearances, type ListAppearance, type ListDay } from '../../src/site/model.js';
+import { windowOf, windowStart } from '../../src/site/windows.js';
 import { seededRandom as random } from '../../src/standins/random.js';
 
 const CATS = ['cs.LG', 'cs.CV', 'cs.CL', 'stat.ML', 'cs.RO'];
@@ -172,4 +173,128 @@ test('advancing with a new day in a window older than the newest two the state k
     { rank: 1, score: 5, paper: { id: 'x', title: 'X', categories: ['cs.LG'], primaryCategory: 'cs.LG' } },
   ];
   assert.equal(advance(before, [...days.slice(0, 40), old], [old]), undefined);
+});
+
+/** `history(n, seed)` where about a third of the days also rank again a paper of the 60 days before, some in one more category. */
+function historyRankingAgain(n: number, seed: number): ListDay[] {
+  const rnd = random(seed + 100);
+  const days = history(n, seed);
+  days.forEach((d, i) => {
+    if (i < 3 || rnd() > 0.35) return;
+    const j = Math.max(0, i - 60) + Math.floor(rnd() * Math.min(60, i));
+    const earlier = days[j]!.digest.papers;
+    const p = earlier[Math.floor(rnd() * earlier.length)];
+    if (!p || d.digest.papers.some((r) => r.paper.id === p.paper.id)) return;
+    const categories = rnd() < 0.3 ? [...new Set([...p.paper.categories, 'cs.CL'])] : p.paper.categories;
+    d.digest.papers = [
+      ...d.digest.papers,
+      {
+        rank: d.digest.papers.length + 1,
+        score: 10 * Math.floor(rnd() * 40),
+        paper: { ...p.paper, categories },
+      },
+    ];
+  });
+  return days;
+}
+
+/**
+ * The state of `all` less `added` advanced with `added` as a build does when some of their papers
+ * were ranked before: those move, and the days from `from` on are read whole (from at most the
+ * first day of each window of a moved paper's previous ranking; `back` days earlier still).
+ */
+function advanceMoving(
+  before: ListState,
+  all: readonly ListDay[],
+  added: readonly ListDay[],
+  back = 0,
+): { view: ListView | undefined; moved: number } {
+  const whole = new Appearances();
+  for (const d of all) whole.add(d);
+  const first = added[0]!.day;
+  const fresh = new Map<string, ListAppearance>();
+  const removed: ListAppearance[] = [];
+  const again = new Map<string, string[]>();
+  let from = first;
+  for (const d of added)
+    for (const r of d.digest.papers) {
+      const list = whole.get(r.paper.id);
+      fresh.set(r.paper.id, list[0]!);
+      if (list.length > 1)
+        again.set(
+          r.paper.id,
+          list.map((a) => a.day.day),
+        );
+      const previous = list.find((a) => a.day.day < first);
+      if (!previous || removed.includes(previous)) continue;
+      removed.push(previous);
+      for (const kind of ['week', 'month', 'year'] as const) {
+        const start = windowStart(kind, windowOf(kind, previous.day.day).key);
+        if (start < from) from = start;
+      }
+    }
+  const earlier = all[Math.max(0, all.findIndex((d) => d.day >= from) - back)]!.day;
+  if (earlier < from) from = earlier;
+  const latest = [...whole.latests()].filter((a) => a.day.day >= from);
+  const range = removed.length > 0 ? { from, latest, removed } : undefined;
+  return {
+    view: advanceState(before, [...fresh.values()], again, all[all.length - 1]!.day, shape, range),
+    moved: removed.length,
+  };
+}
+
+test('a paper ranked again moves to its new ranking: advanced over the days read, the state is the one made from the whole history', () => {
+  let movedSteps = 0;
+  let advanced = 0;
+  for (const seed of [11, 12, 13, 14]) {
+    const days = historyRankingAgain(140, seed);
+    for (const back of [0, 400]) {
+      let state = fromHistory(days.slice(0, 1)).state;
+      let i = 1;
+      let step = 0;
+      while (i < days.length) {
+        const n = step++ % 4 === 3 ? 2 : 1;
+        const added = days.slice(i, i + n);
+        i += added.length;
+        const { view, moved } = advanceMoving(state, days.slice(0, i), added, back);
+        const whole = fromHistory(days.slice(0, i));
+        const where = `seed ${seed}, back ${back}, day ${days[i - 1]!.day}`;
+        if (moved > 0) movedSteps++;
+        if (view) {
+          if (moved > 0) advanced++;
+          assert.equal(serializeState(view.state), serializeState(whole.state), where);
+          for (const cat of view.state.counts.keys()) {
+            const list = view.list(cat);
+            assert.deepEqual(
+              list.map((a) => `${a.ranked.paper.id}@${a.day.day}`),
+              whole
+                .list(cat)
+                .slice(0, list.length)
+                .map((a) => `${a.ranked.paper.id}@${a.day.day}`),
+              `${where}, ${cat}`,
+            );
+          }
+          // The windows it can make are the whole history's.
+          for (const kind of ['week', 'month', 'year'] as const)
+            for (const [key, s] of view.windows[kind])
+              assert.deepEqual(
+                serializeState({ ...whole.state, all: s }),
+                serializeState({ ...whole.state, all: whole.windows[kind].get(key)! }),
+                `${where}: ${kind} ${key}`,
+              );
+        } else if (back > 0) {
+          // Read from the first day, only a window or a category left empty needs the history.
+          const emptied = [...state.counts.keys()].some((c) => !whole.state.counts.has(c));
+          const windowGone = (['week', 'month', 'year'] as const).some((k) =>
+            state.windows[k].keys.some((key) => !whole.state.windows[k].keys.includes(key)),
+          );
+          assert.ok(emptied || windowGone, `${where}: advanced from the first day`);
+        }
+        state = (view ?? whole).state;
+      }
+    }
+  }
+  // Most steps with a paper ranked again advance (the others need a paper not read).
+  assert.ok(movedSteps >= 40, `${movedSteps} steps with a paper ranked again`);
+  assert.ok(advanced >= movedSteps * 0.6, `${advanced} of ${movedSteps} advanced`);
 });
