@@ -55,14 +55,17 @@ import {
 import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './layout.js';
 import {
   advanceState,
+  attachReserve,
   CATEGORY_KINDS,
   LISTS_PATH,
   type ListView,
   newestDaysLength,
   PAST_KINDS,
   parseStateFile,
+  RESERVE_PATH,
   type ReadRange,
   type StateFile,
+  serializeReserve,
   serializeState,
   stateFromHistory,
   stateOfFile,
@@ -471,6 +474,8 @@ export function buildGeneration(
   // render whose rankings are not all among the days read.
   const newestBefore = prev?.days[0]?.day;
   let stateFile: StateFile | undefined;
+  /** The content hash of the previous state's file (its reserve file names it). */
+  let stateStamp = '';
   if (
     prev?.files.has(LISTS_PATH) &&
     changes.papers !== 'all' &&
@@ -479,6 +484,7 @@ export function buildGeneration(
   ) {
     const bytes = out.readPrevious(LISTS_PATH);
     stateFile = bytes && parseStateFile(bytes.toString());
+    if (bytes) stateStamp = contentHash(bytes);
   }
 
   // Every paper's rankings, newest first, from the kept days (reloaded days are added as read);
@@ -769,7 +775,10 @@ export function buildGeneration(
   const shape = { pageSize: cfg.pageSize, feedDays: cfg.feedItems };
   let view: ListView | undefined;
   if (stateFile && newestDay) {
-    const before = stateOfFile(stateFile, (day) => summaries.get(day));
+    const dayOf = (day: string) => summaries.get(day);
+    const before = stateOfFile(stateFile, dayOf);
+    const reserve = before && prev!.files.has(RESERVE_PATH) ? out.readPrevious(RESERVE_PATH) : undefined;
+    if (reserve) attachReserve(before!, reserve.toString(), stateStamp, dayOf);
     const fresh = new Map<string, ListAppearance>();
     const again = new Map<string, string[]>();
     for (const day of contentChanged)
@@ -833,7 +842,9 @@ export function buildGeneration(
     keyedFile,
     dirty && { ...dirty, keep: keepLists, had: (path) => prev!.files.has(path) },
   );
-  put(LISTS_PATH, serializeState(view.state), '');
+  const stateText = serializeState(view.state);
+  put(LISTS_PATH, stateText, '');
+  put(RESERVE_PATH, serializeReserve(view.state, contentHash(Buffer.from(stateText))), '');
 
   // The rising pages: redone when their signature changed or the store gained rows for one of
   // their papers; else kept as they are, without reading a snapshot.

@@ -43,7 +43,22 @@ export interface TopState {
   key: string;
   count: number;
   top: ListAppearance[];
+  /**
+   * An all-time window's reserve: the papers that follow its top, up to RESERVE of them, each
+   * one before every paper not held (fewer once papers ranked again left the top; see
+   * moveWithin). Not in the state's file but in its own (RESERVE_PATH).
+   */
+  more?: ListAppearance[];
 }
+
+/**
+ * Papers an all-time window holds past its top: a paper ranked again whose new score drops it
+ * from the top leaves its place to the first of them, without the history being read.
+ */
+export const RESERVE = 50;
+
+/** Site path of the all-time windows' reserves (see TopState.more). */
+export const RESERVE_PATH = '.hotpapers/reserve.json';
 
 /** What a generation's list pages are made of besides the days. */
 export interface ListState {
@@ -89,19 +104,16 @@ export function eachCategory(cats: readonly string[], f: (cat: string) => void):
   for (let i = 0; i < cats.length; i++) if (i === 0 || cats.indexOf(cats[i]!) === i) f(cats[i]!);
 }
 
-/** A window's state from all its papers (in any order). */
+/** A window's state from all its papers (in any order); an all-time one's with its reserve. */
 function topOf(key: string, items: readonly ListAppearance[]): TopState {
-  return { key, count: items.length, top: topByScore(items, WINDOW_SIZE) };
+  if (key !== 'all') return { key, count: items.length, top: topByScore(items, WINDOW_SIZE) };
+  const sorted = topByScore(items, WINDOW_SIZE + RESERVE);
+  return { key, count: items.length, top: sorted.slice(0, WINDOW_SIZE), more: sorted.slice(WINDOW_SIZE) };
 }
 
-/** A window's state with papers added that it did not hold. */
-function withAdded(base: TopState, added: readonly ListAppearance[]): TopState {
-  if (added.length === 0) return base;
-  return {
-    key: base.key,
-    count: base.count + added.length,
-    top: topByScore([...base.top, ...added], WINDOW_SIZE),
-  };
+/** An empty window (an all-time one with an empty reserve). */
+function emptyWindow(key: string): TopState {
+  return key === 'all' ? { key, count: 0, top: [], more: [] } : { key, count: 0, top: [] };
 }
 
 /** The key of the window of `kind` holding `newest` (`all` for all time). */
@@ -288,7 +300,7 @@ export function advanceState(
         s = topOf(key, merged.slice(0, n));
       } else {
         // A window that moved on holds none of the papers before: every one is older than it.
-        const base = was?.[i]?.key === key ? was[i]! : { key, count: 0, top: [] };
+        const base = was?.[i]?.key === key ? was[i]! : emptyWindow(key);
         s = moveWithin(base, inWindow(removedOf.get(cat)), inWindow(added.get(cat)), mine, from);
       }
       if (!s) return undefined;
@@ -312,7 +324,7 @@ export function advanceState(
       if (windowStart(kind, key) >= from) s = topOf(key, readBy.get(key) ?? []);
       else {
         // A new day lands in the newest window or a newer one: any other was not kept.
-        const base = known.get(key) ?? (had.has(key) ? undefined : { key, count: 0, top: [] });
+        const base = known.get(key) ?? (had.has(key) ? undefined : emptyWindow(key));
         s =
           base &&
           moveWithin(base, removedBy.get(key) ?? [], freshBy.get(key) ?? [], readBy.get(key) ?? [], from);
@@ -355,8 +367,8 @@ export function advanceState(
 /**
  * A window's state with `removed` (previous rankings of papers ranked again) taken out and
  * `added` put in; `read`: the window's papers on the days from `from` on, every one (`added`
- * among them). Undefined when a paper past the window's top, on a day before `from` (not read),
- * may now belong in it.
+ * among them; not looked at when none is removed). Undefined when its new top may hold a paper
+ * not at hand: one it did not hold (past its top and reserve), on a day before `from`.
  */
 function moveWithin(
   base: TopState,
@@ -365,22 +377,26 @@ function moveWithin(
   read: readonly ListAppearance[],
   from: string,
 ): TopState | undefined {
-  if (removed.length === 0) return withAdded(base, added);
+  if (removed.length === 0 && added.length === 0) return base;
+  const held = base.more ? [...base.top, ...base.more] : base.top;
   const count = base.count - removed.length + added.length;
-  // The top's papers on the days read are among `read`, as they are now; those before `from`
+  // The held papers on the days read are among `read`, as they are now; those before `from`
   // are as they were.
-  const known = [...base.top.filter((a) => a.day.day < from), ...read];
-  const top = topByScore(known, WINDOW_SIZE);
-  // A paper not read (past the base's top, before `from`) ranks below the base's last: it
-  // cannot come before this top's last.
-  const last = base.top[base.top.length - 1];
-  if (
-    count > known.length &&
-    last &&
-    (top.length < Math.min(WINDOW_SIZE, count) || byScore(top[top.length - 1]!, last) > 0)
-  )
-    return undefined;
-  return { key: base.key, count, top };
+  const known =
+    removed.length === 0 ? [...held, ...added] : [...held.filter((a) => a.day.day < from), ...read];
+  let sorted = topByScore(known, WINDOW_SIZE + (base.more ? RESERVE : 0));
+  // A paper not at hand ranks after the last one held: only the papers before it are certain.
+  const last = held[held.length - 1];
+  if (count > known.length && last) {
+    let n = sorted.length;
+    while (n > 0 && byScore(sorted[n - 1]!, last) > 0) n--;
+    if (n < Math.min(WINDOW_SIZE, count)) return undefined;
+    sorted = sorted.slice(0, n);
+  }
+  const top = sorted.slice(0, WINDOW_SIZE);
+  return base.more
+    ? { key: base.key, count, top, more: sorted.slice(WINDOW_SIZE) }
+    : { key: base.key, count, top };
 }
 
 /** The empty state: no day yet. */
@@ -417,8 +433,8 @@ export interface StateFile {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The state as its file holds it: each ranking once, in the order the file first names it. */
-export function serializeState(state: ListState): string {
+/** Rows of rankings, each once, in the order `ref` first names them; `ref` gives a ranking's row. */
+function rowTable(): { rows: Row[]; ref: (a: ListAppearance) => number } {
   const rows: Row[] = [];
   const rowOf = new Map<ListAppearance, number>();
   const byKey = new Map<string, number>();
@@ -445,6 +461,35 @@ export function serializeState(state: ListState): string {
     rowOf.set(a, n);
     return n;
   };
+  return { rows, ref };
+}
+
+/** The rankings of `rows` joined to the days (`dayOf`): undefined when one is not whole or its day is not there. */
+function rankingsOf(
+  rows: unknown,
+  dayOf: (day: string) => ListDay | undefined,
+): ListAppearance[] | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  const shared = new Map<string, string[]>();
+  const appearances: ListAppearance[] = [];
+  for (const row of rows as Row[]) {
+    if (!Array.isArray(row) || row.length !== 7) return undefined;
+    const [dayName, rank, score, id, title, primaryCategory, cats] = row;
+    const day = dayOf(dayName);
+    if (!day) return undefined;
+    const categories = unpackCategories(cats, shared);
+    appearances.push({
+      day,
+      ranked: { rank, score, paper: { id, title, categories, primaryCategory } },
+      key: undefined,
+    });
+  }
+  return appearances;
+}
+
+/** The state as its file holds it: each ranking once, in the order the file first names it. */
+export function serializeState(state: ListState): string {
+  const { rows, ref } = rowTable();
   const windowRow = (s: TopState): WindowRow => [s.key, s.count, s.top.map(ref)];
   const cats = [...state.counts.keys()]
     .sort(byText)
@@ -493,20 +538,8 @@ export function stateOfFile(
   f: StateFile,
   dayOf: (day: string) => ListDay | undefined,
 ): ListState | undefined {
-  const shared = new Map<string, string[]>();
-  const appearances: ListAppearance[] = [];
-  for (const row of f.rows) {
-    if (!Array.isArray(row) || row.length !== 7) return undefined;
-    const [dayName, rank, score, id, title, primaryCategory, cats] = row;
-    const day = dayOf(dayName);
-    if (!day) return undefined;
-    const categories = unpackCategories(cats, shared);
-    appearances.push({
-      day,
-      ranked: { rank, score, paper: { id, title, categories, primaryCategory } },
-      key: undefined,
-    });
-  }
+  const appearances = rankingsOf(f.rows, dayOf);
+  if (!appearances) return undefined;
   const at = (n: number): ListAppearance => {
     const a = appearances[n];
     if (!a) throw new Error('no such row');
@@ -536,5 +569,79 @@ export function stateOfFile(
     };
   } catch {
     return undefined;
+  }
+}
+
+/** The reserves of the all-time windows as their file holds them: `stamp` names the state file they go with. */
+interface ReserveFile {
+  format: number;
+  stamp: string;
+  rows: Row[];
+  /** The site's, then each category's: [category, rows]. */
+  all: number[];
+  cats: Array<[string, number[]]>;
+}
+
+/** The file of `state`'s reserves (TopState.more), for the state file whose content hash is `stamp`. */
+export function serializeReserve(state: ListState, stamp: string): string {
+  const { rows, ref } = rowTable();
+  const file: ReserveFile = {
+    format: FORMAT,
+    stamp,
+    rows,
+    all: (state.all.more ?? []).map(ref),
+    cats: [...state.catWindows]
+      .sort((a, b) => byText(a[0], b[0]))
+      .flatMap(([cat, wins]): Array<[string, number[]]> => {
+        const more = wins.find((w) => w.key === 'all')?.more;
+        return more ? [[cat, more.map(ref)]] : [];
+      }),
+  };
+  return JSON.stringify(file);
+}
+
+/**
+ * Give `state`'s all-time windows the reserves of `text` (a reserve file), when it goes with the
+ * state file whose content hash is `stamp` and reads whole; else they keep none (a paper ranked
+ * again that leaves a top then needs the history).
+ */
+export function attachReserve(
+  state: ListState,
+  text: string,
+  stamp: string,
+  dayOf: (day: string) => ListDay | undefined,
+): void {
+  let f: ReserveFile;
+  try {
+    f = JSON.parse(text) as ReserveFile;
+  } catch {
+    return;
+  }
+  if (f?.format !== FORMAT || f.stamp !== stamp || !Array.isArray(f.all) || !Array.isArray(f.cats)) return;
+  const rows = rankingsOf(f.rows, dayOf);
+  if (!rows) return;
+  const pick = (list: unknown): ListAppearance[] | undefined => {
+    if (!Array.isArray(list)) return undefined;
+    const out: ListAppearance[] = [];
+    for (const n of list) {
+      const a = rows[n as number];
+      if (!a) return undefined;
+      out.push(a);
+    }
+    return out;
+  };
+  const all = pick(f.all);
+  const cats = new Map<string, ListAppearance[]>();
+  for (const entry of f.cats) {
+    const more = Array.isArray(entry) ? pick(entry[1]) : undefined;
+    if (!more) return;
+    cats.set(entry[0], more);
+  }
+  if (!all) return;
+  state.all.more = all;
+  for (const [cat, wins] of state.catWindows) {
+    const w = wins.find((x) => x.key === 'all');
+    const more = cats.get(cat);
+    if (w && more) w.more = more;
   }
 }

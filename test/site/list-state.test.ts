@@ -6,6 +6,7 @@ import {
   type ListState,
   type ListView,
   parseStateFile,
+  RESERVE,
   serializeState,
   stateFromHistory,
   stateOfFile,
@@ -208,7 +209,7 @@ function advanceMoving(
   all: readonly ListDay[],
   added: readonly ListDay[],
   back = 0,
-): { view: ListView | undefined; moved: number } {
+): { view: ListView | undefined; moved: number; from: string } {
   const whole = new Appearances();
   for (const d of all) whole.add(d);
   const first = added[0]!.day;
@@ -240,6 +241,7 @@ function advanceMoving(
   return {
     view: advanceState(before, [...fresh.values()], again, all[all.length - 1]!.day, shape, range),
     moved: removed.length,
+    from,
   };
 }
 
@@ -274,6 +276,25 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
               `${where}, ${cat}`,
             );
           }
+          // The all-time reserves are the whole history's, or the first of them.
+          const reserves = (v: ListView) =>
+            new Map([
+              ['', v.state.all.more],
+              ...[...v.state.catWindows].map(
+                ([cat, wins]) => [cat, wins.find((w) => w.key === 'all')?.more] as const,
+              ),
+            ]);
+          const wholeReserves = reserves(whole);
+          for (const [cat, more] of reserves(view)) {
+            assert.ok(more, `${where}: a reserve`);
+            const ids = (list: readonly ListAppearance[] | undefined) =>
+              (list ?? []).map((a) => `${a.ranked.paper.id}@${a.day.day}`);
+            assert.deepEqual(
+              ids(more),
+              ids(wholeReserves.get(cat)).slice(0, more.length),
+              `${where}: reserve ${cat}`,
+            );
+          }
           // The windows it can make are the whole history's.
           for (const kind of ['week', 'month', 'year'] as const)
             for (const [key, s] of view.windows[kind])
@@ -297,4 +318,55 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
   // Most steps with a paper ranked again advance (the others need a paper not read).
   assert.ok(movedSteps >= 40, `${movedSteps} steps with a paper ranked again`);
   assert.ok(advanced >= movedSteps * 0.6, `${advanced} of ${movedSteps} advanced`);
+});
+
+test('papers leaving the all-time top one by one are replaced from its reserve until it runs out; then the history is needed', () => {
+  const days = history(200, 21);
+  let all = days;
+  let state = fromHistory(all).state;
+  assert.equal(state.all.more?.length, RESERVE, 'a full reserve');
+  let t = Date.parse(`${days[days.length - 1]!.day}T00:00:00Z`) + 86_400_000;
+  let taken = 0;
+  for (let step = 0; step < 300; step++) {
+    // The day ranks again the all-time top paper, with no score: it leaves the top.
+    const top = state.all.top[0]!;
+    const day = new Date(t).toISOString().slice(0, 10);
+    t += 86_400_000;
+    const again: ListDay = {
+      day,
+      categoriesKey: 'cs,stat.ML',
+      horizon: '',
+      digest: {
+        categories: ['cs'],
+        observedAt: `${day}T18:00:00Z`,
+        listed: 100,
+        postsFound: 1,
+        papers: [{ rank: 1, score: 0, paper: { ...top.ranked.paper } }],
+      },
+    };
+    all = [...all, again];
+    const { view, from } = advanceMoving(state, all, [again]);
+    const made = fromHistory(all);
+    if (!view) {
+      // A week, month or year left with no paper needs the history too: go on from it.
+      const gone = (['week', 'month', 'year'] as const).some(
+        (k) => made.state.windows[k].keys.length < state.windows[k].keys.length,
+      );
+      if (!gone) break;
+      state = made.state;
+      taken = 0;
+      continue;
+    }
+    assert.equal(serializeState(view.state), serializeState(made.state), day);
+    // Read from the first day, the reserve is whole again; else the paper after the top came from it.
+    const whole = from <= days[0]!.day;
+    const expected: number = whole ? RESERVE : state.all.more!.length - 1;
+    assert.equal(view.state.all.more!.length, expected, `${day}: the reserve`);
+    taken = whole ? 0 : taken + 1;
+    state = view.state;
+  }
+  // The reserve ran out (every paper of it taken since it was last whole), and the step after
+  // needed the history.
+  assert.equal(taken, RESERVE);
+  assert.equal(state.all.more!.length, 0);
 });
