@@ -68,6 +68,19 @@ function fromHistory(days: readonly ListDay[]): ListView {
   );
 }
 
+/** Rankings as the tests name them. */
+function named(list: readonly ListAppearance[] | undefined): string[] {
+  return (list ?? []).map((a) => `${a.ranked.paper.id}@${a.day.day}`);
+}
+
+/** Each category's list in `view` is the newest of its list in the whole history's. */
+function assertListsOfWhole(view: ListView, whole: ListView, where: string): void {
+  for (const cat of view.state.counts.keys()) {
+    const list = view.list(cat);
+    assert.deepEqual(named(list), named(whole.list(cat)).slice(0, list.length), `${where}, ${cat}`);
+  }
+}
+
 /** The state of `days` advanced with `added` (newer), as a build does: each new paper once, at its latest. */
 function advance(
   before: ListState,
@@ -101,18 +114,9 @@ test('advanced one day or two at a time, the state is the one made from the whol
       const text = serializeState(view.state);
       assert.equal(text, serializeState(whole.state), `seed ${seed}, day ${days[i - 1]!.day}`);
       // What the changed pages are made of: the newest of each category's whole list.
-      for (const cat of view.state.counts.keys()) {
-        const list = view.list(cat);
-        assert.deepEqual(
-          list.map((a) => `${a.ranked.paper.id}@${a.day.day}`),
-          whole
-            .list(cat)
-            .slice(0, list.length)
-            .map((a) => `${a.ranked.paper.id}@${a.day.day}`),
-          `seed ${seed}, ${cat}`,
-        );
-        assert.ok(list.length >= Math.min(2 * shape.pageSize, view.state.counts.get(cat)!));
-      }
+      assertListsOfWhole(view, whole, `seed ${seed}`);
+      for (const [cat, n] of view.state.counts)
+        assert.ok(view.list(cat).length >= Math.min(2 * shape.pageSize, n));
       // The newest windows can be made; the state's file reads back to the same state.
       for (const kind of ['week', 'month', 'year'] as const)
         for (const s of view.state.windows[kind].newest.slice(0, 1))
@@ -265,17 +269,7 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
         if (view) {
           if (moved > 0) advanced++;
           assert.equal(serializeState(view.state), serializeState(whole.state), where);
-          for (const cat of view.state.counts.keys()) {
-            const list = view.list(cat);
-            assert.deepEqual(
-              list.map((a) => `${a.ranked.paper.id}@${a.day.day}`),
-              whole
-                .list(cat)
-                .slice(0, list.length)
-                .map((a) => `${a.ranked.paper.id}@${a.day.day}`),
-              `${where}, ${cat}`,
-            );
-          }
+          assertListsOfWhole(view, whole, where);
           // The all-time reserves are the whole history's, or the first of them.
           const reserves = (v: ListView) =>
             new Map([
@@ -287,11 +281,9 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           const wholeReserves = reserves(whole);
           for (const [cat, more] of reserves(view)) {
             assert.ok(more, `${where}: a reserve`);
-            const ids = (list: readonly ListAppearance[] | undefined) =>
-              (list ?? []).map((a) => `${a.ranked.paper.id}@${a.day.day}`);
             assert.deepEqual(
-              ids(more),
-              ids(wholeReserves.get(cat)).slice(0, more.length),
+              named(more),
+              named(wholeReserves.get(cat)).slice(0, more.length),
               `${where}: reserve ${cat}`,
             );
           }
