@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   advanceState,
+  attachReserve,
   type ListState,
   type ListView,
   parseStateFile,
   RESERVE,
+  serializeReserve,
   serializeState,
   stateFromHistory,
   stateOfFile,
@@ -361,4 +363,45 @@ test('papers leaving the all-time top one by one are replaced from its reserve u
   // needed the history.
   assert.equal(taken, RESERVE);
   assert.equal(state.all.more!.length, 0);
+});
+
+test('the reserves read back from their file for the state file they name, and not for another', () => {
+  const days = history(200, 23);
+  const dayOf = new Map(days.map((d) => [d.day, d]));
+  const made = fromHistory(days).state;
+  const text = serializeState(made);
+  const reserves = (s: ListState) => [
+    named(s.all.more),
+    ...[...s.catWindows]
+      .sort()
+      .map(([cat, wins]) => [cat, ...named(wins.find((w) => w.key === 'all')?.more)]),
+  ];
+  const file = serializeReserve(made, 'stamp-1');
+  const read = () => stateOfFile(parseStateFile(text)!, (d) => dayOf.get(d))!;
+  // The state's file alone holds no reserve.
+  const bare = read();
+  assert.equal(bare.all.more, undefined);
+  const back = read();
+  attachReserve(back, file, 'stamp-1', (d) => dayOf.get(d));
+  assert.equal(back.all.more?.length, RESERVE);
+  assert.deepEqual(reserves(back), reserves(made));
+  // Another state's, a damaged file, a day gone: none.
+  for (const [what, f, stamp, of] of [
+    ['another state', file, 'stamp-2', (d: string) => dayOf.get(d)],
+    ['cut short', file.slice(0, file.length - 9), 'stamp-1', (d: string) => dayOf.get(d)],
+    [
+      'a day gone',
+      file,
+      'stamp-1',
+      (d: string) => (d === made.all.more![0]!.day.day ? undefined : dayOf.get(d)),
+    ],
+  ] as const) {
+    const s = read();
+    attachReserve(s, f, stamp, of);
+    assert.equal(s.all.more, undefined, what);
+    assert.ok(
+      [...s.catWindows.values()].every((wins) => wins.every((w) => w.more === undefined)),
+      what,
+    );
+  }
 });
