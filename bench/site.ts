@@ -8,7 +8,8 @@
  * days each followed by a full build of the same store (the median's cost as a share of the
  * median of those full builds, timed beside it), and the cost at 1,000 and 3,000 days over the
  * cost at 300. Then three more new days on each store, each ranking again a paper first ranked
- * 150 mailing days before (as a later cross-list does): the case the list state cannot follow.
+ * 150 mailing days before (as a later cross-list does): the paper moves from its old ranking,
+ * and the build reads the days from that ranking's year on.
  * And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a whole process,
  * interleaved, median of 5, on the same days and papers, Hugo's feeds limited to our 30 items.
  */
@@ -51,8 +52,8 @@ const RACE_RUNS = 5;
 const INCREMENTAL_RUNS = 5;
 /**
  * Then new days that each rank again a paper of an older day, as a later cross-list does on real
- * days (post.ts keeps the listing's cross-lists): the list state cannot follow those (see
- * build.ts), so the build reads the history's rankings.
+ * days (post.ts keeps the listing's cross-lists): the paper moves from its older ranking, and
+ * the build reads the days from that ranking's windows on (see build.ts and list-state.ts).
  */
 const RANK_AGAIN_RUNS = 3;
 /** How far back (in mailing days) the paper ranked again was first ranked: within the smallest store. */
