@@ -844,7 +844,9 @@ export function buildGeneration(
   );
   const stateText = serializeState(view.state);
   put(LISTS_PATH, stateText, '');
-  put(RESERVE_PATH, serializeReserve(view.state, contentHash(Buffer.from(stateText))), '');
+  // Its hash as put took it; a full build's writer hashes it later: then here.
+  const stateHash = files.hash(LISTS_PATH) || contentHash(Buffer.from(stateText));
+  put(RESERVE_PATH, serializeReserve(view.state, stateHash), '');
 
   // The rising pages: redone when their signature changed or the store gained rows for one of
   // their papers; else kept as they are, without reading a snapshot.
@@ -1270,6 +1272,11 @@ function anchoredPages(papers: number, size: number): number {
   return papers > size ? Math.ceil(papers / size) : 0;
 }
 
+/** How many of a category's papers (newest first, `papers` in all) its anchored page `k` needs held: up to its oldest. */
+function pageEnd(papers: number, k: number, size: number): number {
+  return papers - (k - 1) * size;
+}
+
 /**
  * Whether `view` holds the papers of every category page `dirty` may change (listPages makes
  * them from its lists); `had(path)`: the previous generation has the file.
@@ -1282,7 +1289,7 @@ function pagesHeld(view: ListView, dirty: ListDirty, size: number, had: (path: s
     const first = firstChangedPage(list, n, dirty.categories.get(cat) ?? [], size, pages, (k) =>
       had(paths.category(cat, k)),
     );
-    if (first <= pages && n - (first - 1) * size > list.length) return false;
+    if (first <= pages && pageEnd(n, first, size) > list.length) return false;
   }
   return true;
 }
@@ -1496,7 +1503,7 @@ function listPages(
       feeds,
     }));
     for (let k = 1; k <= anchored; k++) {
-      const end = n - (k - 1) * size;
+      const end = pageEnd(n, k, size);
       const newer = k < anchored ? k + 1 : 0;
       const path = paths.category(cat, k);
       // Older than every changed ranking, with the same neighbours: the same page as before.

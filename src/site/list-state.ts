@@ -34,6 +34,7 @@ export type PastKind = (typeof PAST_KINDS)[number];
 
 /** The windows of a category's pages, in the order its state keeps them. */
 export const CATEGORY_KINDS = ['week', 'month', 'year', 'all'] as const;
+type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
 /** Format of the file (another one is not read: the state is then made from the history). */
 const FORMAT = 1;
@@ -144,15 +145,21 @@ export function newestDaysLength(list: readonly ListAppearance[], days: number):
 
 /** A category's windows from its papers newest first (every one of them). */
 function categoryWindows(list: readonly ListAppearance[], newest: string): TopState[] {
-  return CATEGORY_KINDS.map((kind) => {
-    const key = currentKey(kind, newest);
-    if (kind === 'all') return topOf(key, list);
-    // No day is newer than the newest: the current window holds the papers from its first day on.
-    const from = windowStart(kind, key);
-    let n = 0;
-    while (n < list.length && list[n]!.day.day >= from) n++;
-    return topOf(key, list.slice(0, n));
-  });
+  return CATEGORY_KINDS.map((kind) => currentWindow(kind, newest, list));
+}
+
+/**
+ * The current window of `kind` (the one holding `newest`) made from a category's papers newest
+ * first, every one from its first day on.
+ */
+function currentWindow(kind: CategoryKind, newest: string, list: readonly ListAppearance[]): TopState {
+  const key = currentKey(kind, newest);
+  if (kind === 'all') return topOf(key, list);
+  // No day is newer than the newest: the current window holds the papers from its first day on.
+  const from = windowStart(kind, key);
+  let n = 0;
+  while (n < list.length && list[n]!.day.day >= from) n++;
+  return topOf(key, list.slice(0, n));
 }
 
 /** Every category's papers, newest first, from each paper's latest ranking (in any order). */
@@ -293,12 +300,9 @@ export function advanceState(
       const inWindow = (list: readonly ListAppearance[] | undefined) =>
         (list ?? []).filter((a) => a.day.day >= start);
       let s: TopState | undefined;
-      if (start >= from) {
-        // Every paper of the window is on the days read (merged is newest first).
-        let n = 0;
-        while (n < merged.length && merged[n]!.day.day >= start) n++;
-        s = topOf(key, merged.slice(0, n));
-      } else {
+      // Every paper of a window from `from` on is on the days read (merged is newest first).
+      if (start >= from) s = currentWindow(kind, newest, merged);
+      else {
         // A window that moved on holds none of the papers before: every one is older than it.
         const base = was?.[i]?.key === key ? was[i]! : emptyWindow(key);
         s = moveWithin(base, inWindow(removedOf.get(cat)), inWindow(added.get(cat)), mine, from);
