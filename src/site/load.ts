@@ -307,12 +307,12 @@ export function loadSiteModel(db: Db, options: LoadOptions = {}): { model: SiteM
   return { model: { days, papers, embeds, enrichments }, warnings };
 }
 
-/** Mark (in StoreMarks) of the enrichment change log. */
+/** Mark (in StoreMarks) of the enrichment change log (also of the changes to shown posts, migration 13). */
 const ENRICHED = 'enrichment_changes';
 
 /**
  * Papers with rows added since `marks` (the change logs' highest numbers; each query walks only
- * new rows), and papers whose enrichment changed since (their day pages show it too).
+ * new rows), and papers whose enrichment or shown posts changed since (their day pages show them too).
  */
 function changesSince(db: Db, marks: StoreMarks | undefined): StoreChanges {
   const now: StoreMarks = {};

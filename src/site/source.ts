@@ -37,7 +37,11 @@ export interface StoreChanges {
   marks: StoreMarks;
   /** Papers to re-render; 'all' when the marks are missing or unusable (every page is redone). */
   papers: ReadonlySet<string> | 'all';
-  /** Of those, the papers whose enrichment changed: every day page ranking them shows it. */
+  /**
+   * Of those, the papers whose day pages show something that changed (their enrichment or
+   * thumbnail; a post of theirs: its author, text, embed or deletion): every day page ranking
+   * them is made again.
+   */
   enriched?: ReadonlySet<string>;
 }
 

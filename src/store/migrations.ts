@@ -7,6 +7,39 @@ import { isoTimeSql, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { compactStoredDigests } from './digests.js';
 import { packStoredAbstracts } from './packed.js';
 
+/** Log the papers that stored post `source`, `id` (SQL over the trigger's row) links as changed for their day pages. */
+function logShownChange(source: string, id: string): string {
+  const papers = `SELECT paper_id FROM post_papers WHERE source = ${source} AND post_id = ${id}`;
+  return `DELETE FROM enrichment_changes WHERE paper_id IN (${papers});
+    INSERT INTO enrichment_changes (paper_id) ${papers};`;
+}
+
+/** Migration 13's triggers (see its comment in MIGRATIONS). */
+const SHOWN_CHANGE_TRIGGERS = `
+  CREATE TRIGGER post_shown_changed AFTER UPDATE ON posts
+  WHEN old.author_id IS NOT new.author_id OR old.author_handle IS NOT new.author_handle
+    OR old.author_name IS NOT new.author_name OR old.own_url IS NOT new.own_url
+    OR old.text IS NOT new.text OR old.created IS NOT new.created
+  BEGIN
+    ${logShownChange('new.source', 'new.id')}
+  END;
+  CREATE TRIGGER embed_added AFTER INSERT ON embeds BEGIN
+    ${logShownChange('new.source', 'new.post_id')}
+  END;
+  CREATE TRIGGER embed_changed AFTER UPDATE ON embeds
+  WHEN old.html IS NOT new.html OR old.status IS NOT new.status
+  BEGIN
+    ${logShownChange('new.source', 'new.post_id')}
+  END;
+  CREATE TRIGGER post_deleted AFTER INSERT ON post_deletions BEGIN
+    ${logShownChange('new.source', 'new.post_id')}
+  END;
+  CREATE TRIGGER post_deletion_changed AFTER UPDATE ON post_deletions
+  WHEN old.deleted_at IS NOT new.deleted_at
+  BEGIN
+    ${logShownChange('new.source', 'new.post_id')}
+  END;`;
+
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
 
@@ -238,6 +271,14 @@ export const MIGRATIONS: readonly Migration[] = [
     DELETE FROM thumbnail_changes WHERE url = new.url;
     INSERT INTO thumbnail_changes (url) VALUES (new.url);
   END;
+  `,
+  // 13: what a day page shows of a stored post (its author, address, text and time, its embed,
+  // whether it was deleted) logged when it changes, for the papers the post links, in
+  // enrichment_changes: the log of what those papers' day pages show (as a thumbnail is, by
+  // markEnrichmentChanged), so an incremental build redoes those days and not only the papers'
+  // pages (paper_changes). A post first stored changes no day page yet: only updates count.
+  `
+  ${SHOWN_CHANGE_TRIGGERS}
   `,
 ];
 

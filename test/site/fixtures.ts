@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseSeedPost } from '../../src/demo/seed.js';
 import type { Db } from '../../src/store/db.js';
 import { packTime } from '../../src/store/packed.js';
+import { notePaperChanges } from '../../src/store/posts.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId, SourceTotals } from '../../src/types.js';
 
 /** A paper with defaults. */
@@ -229,8 +230,28 @@ export function fillStore(db: Db, digests: readonly DayDigest[], catKey = 'cs,st
         JSON.stringify(d),
         '2021-06-11T00:00:00.000Z',
       );
+      // As savePosts logs them: the papers whose posts, links or snapshots were written.
+      notePaperChanges(
+        db,
+        d.papers.filter((r) => r.posts.length > 0).map((r) => r.paper.id),
+      );
     }
   })();
+}
+
+/** Store a Bluesky post about `paperId` found after the build, as the listener stores one (the paper logged as changed). */
+export function storeLatePost(
+  handle: Db,
+  paperId: string,
+  text = 'Late post',
+  postId = `late${paperId}`,
+): void {
+  handle
+    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+    VALUES ('bluesky', ?, 'late.bsky.social', ?, ?, '[]', 'x', 'x')`)
+    .run(postId, `https://bsky.app/profile/late/post/${postId}`, text);
+  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', ?, ?)").run(postId, paperId);
+  notePaperChanges(handle, [paperId]);
 }
 
 /** The seed post of 2021-06-09 (24 papers, real abstracts, math and posts) as a day digest. */

@@ -12,10 +12,13 @@ import { segmentOf } from '../../src/site/search-index.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
+import { saveDigest } from '../../src/store/digests.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
-import { notePaperChanges } from '../../src/store/posts.js';
+import { savePosts } from '../../src/store/posts.js';
+import { recordDeletions } from '../../src/store/stream.js';
 import type { DayDigest } from '../../src/types.js';
-import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
+import { digest, fillStore, paper, post, ranked, sampleDigests, storeLatePost } from './fixtures.js';
+import { assertSameAsFull, names, snapshot } from './same-as-full.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotpapers-site-incr-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,56 +68,6 @@ function breakSlice(out: string, name: string, keep: number): { path: string; br
   const broken = readFileSync(path).subarray(0, keep);
   writeFileSync(path, broken);
   return { path, broken };
-}
-
-/** Store a Bluesky post about `paperId` found after the build, as the listener stores one (the paper logged as changed). */
-function storeLatePost(handle: ReturnType<typeof openStore>, paperId: string, text = 'Late post'): void {
-  handle
-    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
-    VALUES ('bluesky', ?, 'late.bsky.social', ?, ?, '[]', 'x', 'x')`)
-    .run(`late${paperId}`, `https://bsky.app/profile/late/post/${paperId}`, text);
-  handle.prepare("INSERT INTO post_papers VALUES ('bluesky', ?, ?)").run(`late${paperId}`, paperId);
-  notePaperChanges(handle, [paperId]);
-}
-
-/** Every file of a folder: site path → "inode:mtime" and its bytes. */
-function snapshot(root: string): Map<string, { id: string; bytes: Buffer }> {
-  const out = new Map<string, { id: string; bytes: Buffer }>();
-  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
-    const s = statSync(full);
-    out.set(full.slice(root.length + 1), { id: `${s.ino}:${s.mtimeMs}`, bytes: readFileSync(full) });
-  }
-  return out;
-}
-
-/** A folder's site paths but the manifest's head, sorted. */
-function names(m: Map<string, unknown>): string[] {
-  return [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
-}
-
-/**
- * Folder `out` holds the files of `fullOut`, byte for byte, and no other (the manifest's head
- * aside); both folders' snapshots.
- */
-function assertSameAsFull(
-  out: string,
-  fullOut: string,
-  what: string,
-): { incremental: ReturnType<typeof snapshot>; full: ReturnType<typeof snapshot> } {
-  const incremental = snapshot(out);
-  const full = snapshot(fullOut);
-  const a = names(incremental);
-  const b = names(full);
-  assert.deepEqual(
-    { onlyIncremental: a.filter((p) => !full.has(p)), onlyFull: b.filter((p) => !incremental.has(p)) },
-    { onlyIncremental: [], onlyFull: [] },
-    `${what}: the same files as a full build`,
-  );
-  for (const [path, f] of full)
-    if (path !== MANIFEST_PATH) assert.ok(incremental.get(path)!.bytes.equals(f.bytes), `${what}: ${path}`);
-  return { incremental, full };
 }
 
 const newDay = digest('2021-06-11', [
@@ -487,6 +440,50 @@ test('a post found later for an old paper rewrites that paper page only (and the
   // The page, and its paper slice (its new hash), only.
   assert.deepEqual(second.writtenPaths, ['papers/2106.00002.html', '.hotpapers/manifest/papers-2106.json']);
   assert.ok(readFileSync(join(out, 'papers/2106.00002.html'), 'utf8').includes('Late post'));
+});
+
+test('a shown post deleted, or its author renamed, redoes the pages of the days that show it, not only its paper page', async () => {
+  const db = makeStore('shown.db', [...sampleDigests(), ...moreDays(5)]);
+  // 2021-06-09 stored as `post` stores a day: its posts by key, read from the posts table.
+  const first = openStore(db);
+  saveDigest(first, sampleDigests()[0]!, {
+    categoriesKey: 'cs,stat.ML',
+    writtenAt: '2021-06-12T00:00:00.000Z',
+  });
+  const stored = first.prepare("SELECT digest FROM digests WHERE day = '2021-06-09'").pluck().get() as string;
+  assert.equal(JSON.parse(stored).format, 3);
+  assert.ok(!stored.includes('Great paper'), 'no post text in the digest');
+  first.close();
+  const out = join(dir, 'public-shown');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const handle = openStore(db);
+  // X post 1001 is shown under 2106.00001 on 2021-06-09; the stream hears it was deleted.
+  recordDeletions(handle, 'x', ['1001'], '2021-06-20T00:00:00.000Z', 'stream');
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  for (const [page, says] of [
+    ['days/2021-06-09.html', 'on X (since deleted)'],
+    ['papers/2106.00001.html', 'This post has since been deleted'],
+  ]) {
+    assert.ok(second.writtenPaths.includes(page!), `${page} rewritten`);
+    assert.ok(readFileSync(join(out, page!), 'utf8').includes(says!), page);
+  }
+  // The same post seen again by a later run: its author has a new display name.
+  const again = openStore(db);
+  const shown = sampleDigests()[0]!.papers[0]!.posts[0]!;
+  savePosts(
+    again,
+    [{ post: { ...shown, authorName: 'Grace H.', links: [] }, paperIds: ['2106.00001'] }],
+    '2021-06-21T00:00:00.000Z',
+  );
+  again.close();
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.ok(third.writtenPaths.includes('days/2021-06-09.html'), third.writtenPaths.join(' '));
+  assert.ok(readFileSync(join(out, 'days/2021-06-09.html'), 'utf8').includes('Grace H.'));
+  const fullOut = join(dir, 'public-shown-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after a shown post changed');
 });
 
 test("a post found later for a paper ranked months ago reads that paper's day only, found from its page's entry", async () => {

@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { migrate, openStore } from '../../src/store/db.js';
 import { isoTimeSql } from '../../src/store/derived.js';
+import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { packTime } from '../../src/store/packed.js';
 import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../../src/store/posts.js';
@@ -364,4 +366,48 @@ test('savePosts - links read back as given, common beginnings stored short', () 
   );
   const stored = db.prepare("SELECT links FROM posts WHERE id = '0'").pluck().get() as string;
   assert.equal(stored, '\u00012106.04554\n\u0006org/repo\n\u0008example.org/a');
+});
+
+test('a stored post shown differently (author, text, embed, deletion) logs the papers it links for their day pages; a first save, counts or the same again do not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-shown-'));
+  // A store at migration 12 (before the log of shown changes) with a post, brought up to date.
+  const path = join(dir, 'hp.db');
+  const old = new Database(path);
+  for (const step of MIGRATIONS.slice(0, 12))
+    old.transaction(() => (typeof step === 'string' ? old.exec(step) : step(old)))();
+  old.pragma('user_version = 12');
+  old.close();
+  const db = openStore(path);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  const logged = (from: number) => enrichmentChangesSince(db, from).sort();
+  const both = ['2106.04554', '2106.04560'];
+  const first = post('7', 10, both);
+  let mark = enrichmentMark(db);
+  savePosts(db, [first], '2021-06-09T18:00:00.000Z');
+  assert.deepEqual(logged(mark), [], 'a post first stored shows on no day page yet');
+  savePosts(db, [post('7', 90, both)], '2021-06-10T18:00:00.000Z');
+  savePosts(db, [post('7', 90, both)], '2021-06-10T18:00:00.000Z');
+  assert.deepEqual(logged(mark), [], 'new counts are snapshots: the day pages show the counts of their day');
+  const renamed = { ...first, post: { ...first.post, authorName: 'A New Name' } };
+  savePosts(db, [renamed], '2021-06-11T18:00:00.000Z');
+  assert.deepEqual(logged(mark), both, "the author's new name");
+  mark = enrichmentMark(db);
+  savePosts(
+    db,
+    [{ ...renamed, post: { ...renamed.post, text: 'see arxiv (edited)' } }],
+    '2021-06-11T19:00:00.000Z',
+  );
+  assert.deepEqual(logged(mark), both, 'an edited text');
+  mark = enrichmentMark(db);
+  putEmbed(db, 'x', '7', '<blockquote>Nice</blockquote>', '2021-06-12T00:00:00.000Z');
+  assert.deepEqual(logged(mark), both, 'an embed fetched');
+  mark = enrichmentMark(db);
+  putEmbed(db, 'x', '7', '<blockquote>Nice</blockquote>', '2021-06-13T00:00:00.000Z');
+  assert.deepEqual(logged(mark), [], 'the same embed fetched again');
+  recordDeletions(db, 'x', ['7'], '2021-06-14T00:00:00.000Z', 'stream');
+  assert.deepEqual(logged(mark), both, 'deleted');
+  mark = enrichmentMark(db);
+  recordDeletions(db, 'x', ['7'], '2021-06-15T00:00:00.000Z', 'refresh');
+  assert.deepEqual(logged(mark), [], 'heard of as deleted again, later: the first deletion stands');
+  db.close();
 });
