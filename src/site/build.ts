@@ -419,7 +419,8 @@ export function buildGeneration(
   const reload = new Set<string>();
   /** The previous generation's summary of each day whose content changed or that is gone. */
   const replaced = new Map<string, ManifestDay>(gone.map((d) => [d.day, d]));
-  // Days ranking a paper whose enrichment changed: their pages show its TL;DR, code and stars.
+  // Days ranking a paper whose enrichment changed (their pages show its TL;DR, code and stars),
+  // or one of whose shown posts did (its author, text, embed, deletion: migration 13).
   // Each paper page's entry names them, so the history's ranked papers are not read for it.
   const enrichedDays = new Set<string>();
   if (prev && changes.enriched && changes.enriched.size > 0) {
@@ -559,6 +560,11 @@ export function buildGeneration(
     return first;
   };
   const renderedPapers = new Set<string>();
+  /** Whether a day after `day` that this build reloads ranked paper `id` before (its page's entry). */
+  const rankedLater = (id: string, day: string): boolean => {
+    if (!prev || reload.size < 2) return false;
+    return rankingDays(prev.files.get(paths.paper(id)))?.some((d) => d > day && reload.has(d)) === true;
+  };
   const renderPaper = (ranked: RankedPaper, slice: DaySlice, ctx: PageContext) => {
     const id = ranked.paper.id;
     const list = appearances.get(id);
@@ -657,8 +663,11 @@ export function buildGeneration(
       if (!contentChanged.has(dayName) && !touched.has(r.paper.id)) continue;
       touched.add(r.paper.id);
       resolve(r.paper.id, contentChanged.has(dayName));
-      // Rendered here when no newer ranking is known; a newer reloaded day renders it again.
-      if (appearances.latest(r.paper.id)!.day.day === dayName) renderPaper(r, slice, ctx);
+      // Rendered here when no newer ranking is known, and none of the days still to reload
+      // ranked it before (that day renders it: a page made here and again there is written even
+      // when it ends as it was). If that day no longer ranks it, step 3 renders it.
+      if (appearances.latest(r.paper.id)!.day.day === dayName && !rankedLater(r.paper.id, dayName))
+        renderPaper(r, slice, ctx);
     }
     // Written, not kept in memory: the next build's index, or this one's when made on this thread,
     // reads it back. In a full build the writer thread writes (and hashes) it like any page, and
