@@ -7,38 +7,53 @@ import { isoTimeSql, storedPostIdSql, usualPostUrlSql } from './derived.js';
 import { compactStoredDigests } from './digests.js';
 import { packStoredAbstracts } from './packed.js';
 
-/** Log the papers that stored post `source`, `id` (SQL over the trigger's row) links as changed for their day pages. */
-function logShownChange(source: string, id: string): string {
-  const papers = `SELECT paper_id FROM post_papers WHERE source = ${source} AND post_id = ${id}`;
-  return `DELETE FROM enrichment_changes WHERE paper_id IN (${papers});
-    INSERT INTO enrichment_changes (paper_id) ${papers};`;
+/**
+ * A trigger of migration 13: after `event` on `table`, when `changed` (SQL over old/new; none:
+ * always), the papers the row's post links (its id in column `id`) are renumbered in
+ * enrichment_changes, the log of what their day pages show.
+ */
+function shownChangeTrigger(
+  name: string,
+  event: 'INSERT' | 'UPDATE',
+  table: string,
+  id: string,
+  changed?: string,
+): string {
+  const papers = `SELECT paper_id FROM post_papers WHERE source = new.source AND post_id = new.${id}`;
+  return `CREATE TRIGGER ${name} AFTER ${event} ON ${table}${changed ? ` WHEN ${changed}` : ''} BEGIN
+    DELETE FROM enrichment_changes WHERE paper_id IN (${papers});
+    INSERT INTO enrichment_changes (paper_id) ${papers};
+  END;`;
 }
 
 /** Migration 13's triggers (see its comment in MIGRATIONS). */
-const SHOWN_CHANGE_TRIGGERS = `
-  CREATE TRIGGER post_shown_changed AFTER UPDATE ON posts
-  WHEN old.author_id IS NOT new.author_id OR old.author_handle IS NOT new.author_handle
-    OR old.author_name IS NOT new.author_name OR old.own_url IS NOT new.own_url
-    OR old.text IS NOT new.text OR old.created IS NOT new.created
-  BEGIN
-    ${logShownChange('new.source', 'new.id')}
-  END;
-  CREATE TRIGGER embed_added AFTER INSERT ON embeds BEGIN
-    ${logShownChange('new.source', 'new.post_id')}
-  END;
-  CREATE TRIGGER embed_changed AFTER UPDATE ON embeds
-  WHEN old.html IS NOT new.html OR old.status IS NOT new.status
-  BEGIN
-    ${logShownChange('new.source', 'new.post_id')}
-  END;
-  CREATE TRIGGER post_deleted AFTER INSERT ON post_deletions BEGIN
-    ${logShownChange('new.source', 'new.post_id')}
-  END;
-  CREATE TRIGGER post_deletion_changed AFTER UPDATE ON post_deletions
-  WHEN old.deleted_at IS NOT new.deleted_at
-  BEGIN
-    ${logShownChange('new.source', 'new.post_id')}
-  END;`;
+const SHOWN_CHANGE_TRIGGERS = [
+  shownChangeTrigger(
+    'post_shown_changed',
+    'UPDATE',
+    'posts',
+    'id',
+    `old.author_id IS NOT new.author_id OR old.author_handle IS NOT new.author_handle
+      OR old.author_name IS NOT new.author_name OR old.own_url IS NOT new.own_url
+      OR old.text IS NOT new.text OR old.created IS NOT new.created`,
+  ),
+  shownChangeTrigger('embed_added', 'INSERT', 'embeds', 'post_id'),
+  shownChangeTrigger(
+    'embed_changed',
+    'UPDATE',
+    'embeds',
+    'post_id',
+    'old.html IS NOT new.html OR old.status IS NOT new.status',
+  ),
+  shownChangeTrigger('post_deleted', 'INSERT', 'post_deletions', 'post_id'),
+  shownChangeTrigger(
+    'post_deletion_changed',
+    'UPDATE',
+    'post_deletions',
+    'post_id',
+    'old.deleted_at IS NOT new.deleted_at',
+  ),
+].join('\n');
 
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
