@@ -10,7 +10,7 @@ import { packStoredAbstracts } from './packed.js';
 /**
  * A trigger of migration 13: after `event` on `table`, when `changed` (SQL over old/new; none:
  * always), the papers the row's post links (its id in column `id`) are renumbered in
- * enrichment_changes, the log of what their day pages show.
+ * enrichment_changes, the log of what their day pages show. Frozen with migration 13.
  */
 function shownChangeTrigger(
   name: string,
@@ -291,7 +291,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // whether it was deleted) logged when it changes, for the papers the post links, in
   // enrichment_changes: the log of what those papers' day pages show (as a thumbnail is, by
   // markEnrichmentChanged), so an incremental build redoes those days and not only the papers'
-  // pages (paper_changes). A post first stored changes no day page yet: only updates count.
+  // pages (paper_changes). A post first stored is on no day page yet: of posts, only updates count.
   `
   ${SHOWN_CHANGE_TRIGGERS}
   `,

@@ -1,9 +1,9 @@
 /**
  * The incremental site engine against full builds over seeded random histories: new days (some
  * ranking older papers again, in other categories, with any score), two days at once, posts found
- * later, posts deleted, seen again or their embeds fetched, Hugging Face answers, old days written
- * again or removed, the newest removed. After every step the folder an incremental build left
- * must be the one a full build makes, and hold new bytes exactly in the files it wrote.
+ * later, posts deleted, unlinked, seen again or their embeds fetched, Hugging Face answers, old
+ * days written again or removed, the newest removed. After every step the folder an incremental
+ * build left must be the one a full build makes, and hold new bytes exactly in the files it wrote.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { type Db, openStore } from '../../src/store/db.js';
 import { saveDigest } from '../../src/store/digests.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
 import { putEmbed, savePosts } from '../../src/store/posts.js';
-import { recordDeletions } from '../../src/store/stream.js';
+import { recordDeletions, unlinkPost } from '../../src/store/stream.js';
 import type { DayDigest, Paper, SourceId } from '../../src/types.js';
 import { digest, fillStore, paper, post, ranked, storeLatePost } from './fixtures.js';
 import { assertSameAsFull, names, snapshot } from './same-as-full.js';
@@ -161,6 +161,11 @@ function history(seed: number) {
         `an embed of ${source}:${id} fetched`,
         (h) => putEmbed(h, source, id, rnd() < 0.8 ? html : null, '2021-07-01T20:00:00.000Z'),
       ];
+    }
+    if (r < 0.53) {
+      const [source, id] = pick(posts);
+      // An edit took its links away (the store keeps the post; its papers no longer count it).
+      return [`post ${source}:${id} unlinked`, (h) => unlinkPost(h, source, id)];
     }
     if (r < 0.6) {
       const id = pick([...papers.keys()]);
