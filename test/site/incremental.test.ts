@@ -465,9 +465,9 @@ test('a shown post deleted, or its author renamed, redoes the pages of the days 
   for (const [page, says] of [
     ['days/2021-06-09.html', 'on X (since deleted)'],
     ['papers/2106.00001.html', 'This post has since been deleted'],
-  ]) {
-    assert.ok(second.writtenPaths.includes(page!), `${page} rewritten`);
-    assert.ok(readFileSync(join(out, page!), 'utf8').includes(says!), page);
+  ] as const) {
+    assert.ok(second.writtenPaths.includes(page), `${page} rewritten`);
+    assert.ok(readFileSync(join(out, page), 'utf8').includes(says), page);
   }
   // The same post seen again by a later run: its author has a new display name.
   const again = openStore(db);
