@@ -419,6 +419,8 @@ export function buildGeneration(
   const reload = new Set<string>();
   /** The previous generation's summary of each day whose content changed or that is gone. */
   const replaced = new Map<string, ManifestDay>(gone.map((d) => [d.day, d]));
+  /** The days that ranked paper `id` in the previous generation, from its page's entry (see rankingDays). */
+  const previousRankingDays = (id: string) => rankingDays(prev!.files.get(paths.paper(id)));
   // Days ranking a paper whose enrichment changed (their pages show its TL;DR, code and stars),
   // or one of whose shown posts did (its author, text, embed, deletion: migration 13).
   // Each paper page's entry names them, so the history's ranked papers are not read for it.
@@ -426,7 +428,7 @@ export function buildGeneration(
   if (prev && changes.enriched && changes.enriched.size > 0) {
     const unknown = new Set<string>();
     for (const id of changes.enriched) {
-      const days = rankingDays(prev.files.get(paths.paper(id)));
+      const days = previousRankingDays(id);
       if (days === undefined) unknown.add(id);
       else for (const day of days) enrichedDays.add(day);
     }
@@ -522,7 +524,7 @@ export function buildGeneration(
     if (fresh) {
       if (!days && !prev!.files.has(paths.paper(id))) return;
       // Ranked before: its days are read (its page's entry names them).
-      const before = days ?? rankingDays(prev!.files.get(paths.paper(id)));
+      const before = days ?? previousRankingDays(id);
       if (before === undefined) completeHistory();
       else {
         for (const day of before) addKept(day);
@@ -533,7 +535,7 @@ export function buildGeneration(
     if (days) for (const day of days) addKept(day);
     else if (!appearances.has(id)) {
       // Ranked on some day not read: its page's entry names the day (none without a page).
-      const ranking = rankingDays(prev!.files.get(paths.paper(id)));
+      const ranking = previousRankingDays(id);
       if (ranking === undefined) completeHistory();
       else for (const day of ranking) addKept(day);
     }
@@ -563,7 +565,7 @@ export function buildGeneration(
   /** Whether a day after `day` that this build reloads ranked paper `id` before (its page's entry). */
   const rankedLater = (id: string, day: string): boolean => {
     if (!prev || reload.size < 2) return false;
-    return rankingDays(prev.files.get(paths.paper(id)))?.some((d) => d > day && reload.has(d)) === true;
+    return previousRankingDays(id)?.some((d) => d > day && reload.has(d)) === true;
   };
   const renderPaper = (ranked: RankedPaper, slice: DaySlice, ctx: PageContext) => {
     const id = ranked.paper.id;
