@@ -217,6 +217,8 @@ export function savePosts(
   // the foreign-key check (a lookup of the post per child row) is skipped for this write.
   // (Inside a caller's transaction the pragma cannot change, and the checks simply run.)
   const toggle = !db.inTransaction && db.pragma('foreign_keys', { simple: true }) === 1;
+  // Taken before writing: any other connection's commit from here on changes it.
+  const version = saved ? storeVersion(db) : 0;
   if (toggle) db.pragma('foreign_keys = OFF');
   try {
     save();
@@ -226,7 +228,15 @@ export function savePosts(
   // Once committed: the last write of a key is what the store holds, as here.
   if (saved)
     for (const { post, paperIds } of matched)
-      saved.set(`${post.source}:${post.id}`, { post, paperIds, observedAt });
+      saved.set(`${post.source}:${post.id}`, { post, paperIds, observedAt, version });
+}
+
+/**
+ * The store's version as this connection sees it (`PRAGMA data_version`): it changes when
+ * another connection (the listener, another process) commits, never with this one's own writes.
+ */
+function storeVersion(db: Db): number {
+  return db.pragma('data_version', { simple: true }) as number;
 }
 
 /** A row of loadPostsForPapers, in its SELECT order. */
@@ -254,6 +264,8 @@ export interface SavedPost {
   /** The papers it was linked to by that save (the store may hold more links of it). */
   paperIds: readonly string[];
   observedAt: string;
+  /** The store's version (storeVersion) just before that save. */
+  version: number;
 }
 
 // The day's linked posts (ids materialised: IN (SELECT …) builds a temporary index, and they
@@ -285,8 +297,9 @@ const LINKED_LATEST = `
  * Every stored post of `sources` linked to one of `paperIds` and not deleted by `asOf`, with
  * its latest counts observed at or before `asOf`. A post with no snapshot by then is left out, or, with `fallbackAfter`,
  * takes its earliest later snapshot (a horizon run that started after its horizon).
- * With `saved` (what this run's savePosts wrote), a post whose chosen snapshot is the one this
- * run wrote is taken from there instead of read back: the same fields, as the store gives them.
+ * With `saved` (what this run's savePosts wrote), and no other connection's write since, a post
+ * whose chosen snapshot is the one this run wrote is taken from there instead of read back: the
+ * same fields, as the store gives them.
  */
 export function loadPostsForPapers(
   db: Db,
@@ -302,7 +315,8 @@ export function loadPostsForPapers(
     asOf,
     fallback: options.fallbackAfter ? 1 : 0,
   };
-  if (options.saved) return loadWithSaved(db, paperIds, sources, params, options.saved);
+  if (options.saved && untouchedSince(db, options.saved, asOf))
+    return loadWithSaved(db, paperIds, sources, params, options.saved);
   const rows = db
     .prepare(`${LINKED_LATEST}
       SELECT p.source, ${postIdTextSql('p.id')}, p.author_id, p.author_handle, p.author_name, p.url, p.text,
@@ -325,6 +339,18 @@ export function loadPostsForPapers(
       observedAt: row[10],
     });
   return out;
+}
+
+/**
+ * Whether no other connection has written to the store since the run saved its posts of `asOf`:
+ * then the store holds every link and count the run saved, as loadWithSaved assumes. Another
+ * writer (the listener, say) may have removed a link of one of them meanwhile, which a paper's
+ * link count cannot tell from a link it added: the posts are then read back, all of them.
+ */
+function untouchedSince(db: Db, saved: ReadonlyMap<string, SavedPost>, asOf: string): boolean {
+  const now = storeVersion(db);
+  for (const s of saved.values()) if (s.observedAt === asOf && s.version !== now) return false;
+  return true;
 }
 
 /**
@@ -368,7 +394,8 @@ function loadWithSaved(
   // the run's posts.
   const left = new Map<string, number>();
   for (const [id, n] of stored) left.set(id, n);
-  // A paper the run linked that the store does not (a link removed meanwhile): read it too.
+  // A paper the run linked that the store does not (no other writer can have removed the link,
+  // see untouchedSince; read it all the same rather than trust a count that went below zero).
   const unstored = new Set<string>();
   const mine: SavedPost[] = [];
   let source = '';

@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { packTime } from '../../src/store/packed.js';
 import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../../src/store/posts.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
-import { recordDeletions } from '../../src/store/stream.js';
+import { recordDeletions, unlinkPost } from '../../src/store/stream.js';
 import type { MatchedPost } from '../../src/types.js';
 
 const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'hp-store-')), 'nested', 'hp.db'));
@@ -226,6 +226,30 @@ test('loadPostsForPapers - with what the run saved, papers the run does not acco
     loadPostsForPapers(clean, day, now, ['x'], { saved: mine }),
     loadPostsForPapers(clean, day, now, ['x']),
   );
+});
+
+test('loadPostsForPapers - a link of the run dropped by another writer before the load is not shown', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'hp-store-')), 'hp.db');
+  const run = openStore(path);
+  const listener = openStore(path);
+  const day = ['2106.04554', '2106.04570'];
+  const now = '2021-06-10T18:07:48.000Z';
+  // An earlier run's link to 04570: with the run's two links there, the store has two links to
+  // it as the run counts two, though one of the run's is gone.
+  savePosts(run, [post('old', 3, ['2106.04570'])], '2021-06-09T00:00:00.000Z');
+  const saved = new Map<string, SavedPost>();
+  savePosts(run, [post('a', 12, ['2106.04554', '2106.04570']), post('b', 20, ['2106.04570'])], now, saved);
+  // The listener, meanwhile: an edit removed `b`'s link, and `a`'s to 04570.
+  unlinkPost(listener, 'x', 'b');
+  unlinkPost(listener, 'x', 'a', ['2106.04554']);
+  const read = loadPostsForPapers(run, day, now, ['x']);
+  assert.deepEqual(
+    read.map((m) => `${m.post.id} ${m.paperIds.join(',')}`),
+    ['a 2106.04554', 'old 2106.04570'],
+  );
+  assert.deepStrictEqual(loadPostsForPapers(run, day, now, ['x'], { saved }), read);
+  run.close();
+  listener.close();
 });
 
 /** Posts whose address and creation time are, or are not, what the store can derive. */
