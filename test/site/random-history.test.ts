@@ -216,7 +216,8 @@ function history(seed: number) {
 
 // Histories 1 and 4 each caught one of the faults this test found (a deleted post left on a day
 // page; a paper page written though it ended unchanged); HOTPAPERS_TEST_SEEDS=1,2,…,30 runs more.
-const SEEDS = (process.env.HOTPAPERS_TEST_SEEDS ?? '1,4').split(',').map(Number);
+const DEFAULT_SEEDS = '1,4';
+const SEEDS = (process.env.HOTPAPERS_TEST_SEEDS ?? DEFAULT_SEEDS).split(',').map(Number);
 
 for (const seed of SEEDS) {
   test(`random history ${seed}: after every change an incremental build equals a full build`, async () => {
@@ -251,7 +252,9 @@ for (const seed of SEEDS) {
         `${label}: the files written are those whose bytes changed`,
       );
     }
-    // The builds went both ways: from the list state and from the history.
-    assert.ok(lists.state >= 3 && lists.history >= 3, JSON.stringify(lists));
+    // The default histories' builds went both ways, from the list state and from the history
+    // (another seed may draw few builds of one way: history 34 made two from the history).
+    if (DEFAULT_SEEDS.split(',').includes(String(seed)))
+      assert.ok(lists.state >= 3 && lists.history >= 3, JSON.stringify(lists));
   });
 }
