@@ -32,10 +32,9 @@ const CATEGORIES = ['cs.LG', 'cs.CV', 'cs.CL', 'stat.ML', 'cs.AI', 'cs.RO'];
  * Store days as `post` does: their papers, posts and snapshots, and each digest naming its posts
  * by key (so a day page shows a post as the posts table holds it now).
  */
-function storeDays(h: Db, days: DayDigest[]): void {
+function storeDays(h: Db, days: DayDigest[], categoriesKey = 'cs,stat.ML'): void {
   fillStore(h, days);
-  for (const d of days)
-    saveDigest(h, d, { categoriesKey: 'cs,stat.ML', writtenAt: '2021-07-01T00:00:00.000Z' });
+  for (const d of days) saveDigest(h, d, { categoriesKey, writtenAt: '2021-07-01T00:00:00.000Z' });
 }
 
 /** A random history and the operations on it, all drawn from `seed`. */
@@ -49,6 +48,8 @@ function history(seed: number) {
   let serial = 0;
   let postSerial = 0;
   let rewrites = 0;
+  /** Days with a row besides their cs,stat.ML one (a horizon's or another key's). */
+  const others = new Set<string>();
   /** Every post written so far: source and id. */
   const posts: Array<[SourceId, string]> = [];
 
@@ -190,20 +191,49 @@ function history(seed: number) {
           ]),
       ];
     }
-    if (r < 0.8 && days.length > 2) {
+    if (r < 0.75 && days.length > 2) {
       const day = pick(days.slice(0, -1));
       // Observed later, with other papers (its earlier papers keep their other days). The
       // build finds a day written again by its row's dates, as `post` writes them: a new instant.
       const observedAt = new Date(Date.parse(`${day}T20:00:00.000Z`) + ++rewrites * 1000).toISOString();
       return [`${day} written again`, (h) => storeDays(h, [{ ...dayOf(day), observedAt }])];
     }
+    if (r < 0.8) {
+      const day = pick(days);
+      const observedAt = new Date(Date.parse(`${day}T20:00:00.000Z`) + ++rewrites * 1000).toISOString();
+      if (rnd() < 0.5) {
+        // The counts at a horizon: the site shows that row only while the day has no other.
+        others.add(day);
+        return [
+          `${day}'s 24h counts written`,
+          (h) => storeDays(h, [{ ...dayOf(day), observedAt, horizon: '24h' }]),
+        ];
+      }
+      // A run of other categories: the site (no preferred key) shows the first key among equals.
+      others.add(day);
+      return [`${day} written for cs alone`, (h) => storeDays(h, [{ ...dayOf(day), observedAt }], 'cs')];
+    }
+    if (r < 0.85 && others.size > 0) {
+      const day = pick([...others]);
+      others.delete(day);
+      // Its other rows stay: the day shows one of them now.
+      return [
+        `${day}'s cs,stat.ML row removed`,
+        (h) =>
+          h
+            .prepare(`DELETE FROM digests WHERE day = ? AND categories = 'cs,stat.ML' AND horizon = ''`)
+            .run(day),
+      ];
+    }
     if (r < 0.9 && days.length > 2) {
       const day = pick(days.slice(0, -1));
       days.splice(days.indexOf(day), 1);
+      others.delete(day);
       return [`${day} removed`, (h) => h.prepare('DELETE FROM digests WHERE day = ?').run(day)];
     }
     if (days.length > 2) {
       const day = days.pop()!;
+      others.delete(day);
       return [
         `the newest day ${day} removed`,
         (h) => h.prepare('DELETE FROM digests WHERE day = ?').run(day),
