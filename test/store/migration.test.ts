@@ -20,13 +20,13 @@ import {
   compactTables,
   integerPostIds,
   MIGRATIONS,
-  type Migration,
   slimPostsAndAbstracts,
 } from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
 import { getEmbed, linkedPapers, loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import { deletedAt, storedPostIds } from '../../src/store/stream.js';
 import { cachedThumbnailsSince } from '../../src/store/thumbnails.js';
+import { storeJustBefore } from './old-store.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'store', 'fa51622.db');
 const TABLES = ['papers', 'listings', 'listing_days', 'posts', 'post_papers', 'snapshots', 'embeds', 'runs'];
@@ -87,21 +87,6 @@ function dump(db: Database.Database): Record<string, Array<Record<string, unknow
 /** What the upgrade keeps of the rows: posts other than HF's lose their payload, nothing else changes. */
 function upgraded(rows: Record<string, Array<Record<string, unknown>>>): typeof rows {
   return { ...rows, posts: rows.posts!.map((p) => (p.source === 'hf' ? p : { ...p, raw: null })) };
-}
-
-/** A new store file holding the schema just before migration `step`, as that release left it. */
-function storeJustBefore(step: Migration, file: string): { path: string; old: Database.Database } {
-  const path = join(mkdtempSync(join(tmpdir(), 'hp-migrate-')), file);
-  const old = new Database(path);
-  old.pragma('journal_mode = WAL');
-  const version = MIGRATIONS.indexOf(step);
-  assert.ok(version > 0);
-  for (const earlier of MIGRATIONS.slice(0, version)) {
-    if (typeof earlier === 'string') old.exec(earlier);
-    else earlier(old);
-  }
-  old.pragma(`user_version = ${version}`);
-  return { path, old };
 }
 
 test('a store of the previous release upgrades in place with every digest loading as before', () => {

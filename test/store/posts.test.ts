@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { migrate, openStore } from '../../src/store/db.js';
 import { isoTimeSql } from '../../src/store/derived.js';
 import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
@@ -13,6 +12,7 @@ import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } fro
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
 import { recordDeletions, unlinkPost } from '../../src/store/stream.js';
 import type { MatchedPost } from '../../src/types.js';
+import { storeJustBefore } from './old-store.js';
 
 const store = () => openStore(join(mkdtempSync(join(tmpdir(), 'hp-store-')), 'nested', 'hp.db'));
 
@@ -393,13 +393,8 @@ test('savePosts - links read back as given, common beginnings stored short', () 
 });
 
 test('a stored post shown differently (author, text, embed, deletion) logs the papers it links for their day pages; a first save, counts or the same again do not', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hp-shown-'));
-  // A store at migration 12 (before the log of shown changes) with a post, brought up to date.
-  const path = join(dir, 'hp.db');
-  const old = new Database(path);
-  for (const step of MIGRATIONS.slice(0, 12))
-    old.transaction(() => (typeof step === 'string' ? old.exec(step) : step(old)))();
-  old.pragma('user_version = 12');
+  // A store at migration 12 (before the log of shown changes), brought up to date.
+  const { path, old } = storeJustBefore(MIGRATIONS[12]!, 'hp.db');
   old.close();
   const db = openStore(path);
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
