@@ -4,9 +4,10 @@
  * later, posts deleted, unlinked, seen again or their embeds fetched, Hugging Face answers, old
  * days written again or removed, the newest removed. After every step the folder an incremental
  * build left must be the one a full build makes, and hold new bytes exactly in the files it wrote.
+ * Long histories (75 days, a day a page) also cross a large search block and 64 index pages.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -44,8 +45,8 @@ function storeDays(h: Db, days: DayDigest[], categoriesKey = 'cs,stat.ML'): void
   for (const d of days) saveDigest(h, d, { categoriesKey, writtenAt: '2021-07-01T00:00:00.000Z' });
 }
 
-/** A random history and the operations on it, all drawn from `seed`. */
-function history(seed: number) {
+/** A random history of `baseDays` weekdays and the operations on it, all drawn from `seed`. */
+function history(seed: number, baseDays = 40) {
   const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   /** The papers ranked so far, by id, as last ranked. */
@@ -126,10 +127,10 @@ function history(seed: number) {
     storeDays(h, out);
   };
 
-  // The history before the first build: 40 weekdays across a year's end.
+  // The history before the first build: weekdays across a year's end.
   days.push('2020-11-16');
   const base = [dayOf(days[0]!)];
-  while (days.length < 40) {
+  while (days.length < baseDays) {
     const day = nextWeekday(days.at(-1)!);
     days.push(day);
     base.push(dayOf(day));
@@ -248,7 +249,7 @@ function history(seed: number) {
     }
     return ['a new day', newDays(1)];
   };
-  return { base, step };
+  return { base, step, newest: () => days.at(-1)! };
 }
 
 // Histories 1 and 4 each caught one of the faults this test found (a deleted post left on a day
@@ -257,18 +258,36 @@ function history(seed: number) {
 const DEFAULT_SEEDS = '1,2,3,4';
 const SEEDS = (process.env.HOTPAPERS_TEST_SEEDS ?? DEFAULT_SEEDS).split(',').map(Number);
 
-for (const seed of SEEDS) {
-  test(`random history ${seed}: after every change an incremental build equals a full build`, async () => {
-    const { base, step } = history(seed);
-    const db = join(dir, `random-${seed}.db`);
+/**
+ * Long histories: 75 weekdays before the first build, the last on 2021-02-26, so that new days
+ * cross 2021-03-02, where a large search block starts (the small segments of the one before are
+ * merged into a large one), and one day a page: the index runs past 64 pages, where its entries
+ * start a new manifest slice. HOTPAPERS_TEST_LONG_SEEDS=1,2,… runs more.
+ */
+const LARGE_BLOCK = '2021-03-02';
+const DEFAULT_LONG_SEEDS = '5';
+const LONG_SEEDS = (process.env.HOTPAPERS_TEST_LONG_SEEDS ?? DEFAULT_LONG_SEEDS).split(',').map(Number);
+const LONG = { baseDays: 75, pages: { categoryPageSize: 2, daysPerPage: 1, feedItems: 2 } };
+
+const runs = [
+  ...SEEDS.map((seed) => ({ seed, long: false })),
+  ...LONG_SEEDS.filter((seed) => seed > 0).map((seed) => ({ seed, long: true })),
+];
+for (const { seed, long } of runs) {
+  const name = long ? `random long history ${seed}` : `random history ${seed}`;
+  test(`${name}: after every change an incremental build equals a full build`, async () => {
+    const { base, step, newest } = history(seed, long ? LONG.baseDays : undefined);
+    const db = join(dir, `random-${long ? 'long-' : ''}${seed}.db`);
     // The rows a site prefers: as observed (most histories), a horizon's, or a run of cs alone.
-    const site = { db, baseUrl: BASE, ...SMALL, ...PREFERRED[seed % PREFERRED.length] };
+    const pages = long ? LONG.pages : SMALL;
+    const site = { db, baseUrl: BASE, ...pages, ...PREFERRED[seed % PREFERRED.length] };
     const handle = openStore(db);
     storeDays(handle, base);
     handle.close();
-    const out = join(dir, `public-${seed}`);
+    const out = join(dir, `public-${long ? 'long-' : ''}${seed}`);
     await generateSiteToDir(site, out);
-    const fullOut = join(dir, `public-${seed}-full`);
+    const fullOut = join(dir, `public-${long ? 'long-' : ''}${seed}-full`);
+    let crossed = false;
     const lists = { state: 0, history: 0 };
     for (let i = 0; i < 24; i++) {
       const [what, change] = step();
@@ -277,7 +296,8 @@ for (const seed of SEEDS) {
       change(h);
       h.close();
       const built = await generateSiteToDir(site, out);
-      const label = `seed ${seed}, step ${i + 1}: ${what}`;
+      const label = `${name}, step ${i + 1}: ${what}`;
+      if (newest() >= LARGE_BLOCK) crossed = true;
       assert.equal(built.full, false, label);
       assert.deepEqual(built.warnings, [], label);
       lists[built.lists ?? 'history']++;
@@ -294,7 +314,14 @@ for (const seed of SEEDS) {
     }
     // The default histories' builds went both ways, from the list state and from the history
     // (another seed may draw few builds of one way: history 34 made two from the history).
-    if (DEFAULT_SEEDS.split(',').includes(String(seed)))
+    if (!long && DEFAULT_SEEDS.split(',').includes(String(seed)))
       assert.ok(lists.state >= 3 && lists.history >= 3, JSON.stringify(lists));
+    // The default long history's new days reach the large search block: the small segments
+    // before it are one large segment now; and its index runs past 64 pages.
+    if (long && DEFAULT_LONG_SEEDS.split(',').includes(String(seed))) {
+      assert.ok(crossed, `newest ${newest()}`);
+      assert.ok(existsSync(join(out, 'assets/search/L72')), 'the large segment of the block before');
+      assert.ok(existsSync(join(out, 'page/64.html')), 'index page 64');
+    }
   });
 }
