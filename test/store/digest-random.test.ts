@@ -68,7 +68,7 @@ for (let seed = 1; seed <= 60; seed++) {
       observedAt: asOf,
       ...(horizon ? { horizon, ageHours: 27.5 } : {}),
       announcedAt: '2021-06-10T00:00:00.000Z',
-      weights: { x: weights.x, bluesky: weights.bluesky, hn: weights.hn, hf: weights.hf },
+      weights: { ...weights },
       thresholds,
       listed: papers.length,
       postsFound: matched.length,

@@ -35,10 +35,15 @@ interface ModelPost {
   deletedAt?: string;
 }
 
-/** The posts' order as the store reads them: by source, then by the id's text in UTF-8 byte order. */
+/** Text ids in the store's order for them: UTF-8 byte order (SQLite's BINARY collation). */
+function utf8Order(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** The posts' order as the store reads them: by source, then by id (utf8Order). */
 function storeOrder(a: ModelPost, b: ModelPost): number {
   if (a.post.source !== b.post.source) return a.post.source < b.post.source ? -1 : 1;
-  return Buffer.compare(Buffer.from(a.post.id), Buffer.from(b.post.id));
+  return utf8Order(a.post.id, b.post.id);
 }
 
 const ZERO: Metrics = { reposts: 0, likes: 0, replies: 0, quotes: 0 };
@@ -163,7 +168,7 @@ for (let seed = 1; seed <= 80; seed++) {
               [...m.links].some((id) => papers.includes(id)),
           )
           .map((m) => m.post.id)
-          .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+          .sort(utf8Order);
         assert.deepEqual(
           storedPostIds(db, source, papers, asOf),
           ids,
