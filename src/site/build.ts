@@ -55,16 +55,19 @@ import {
 import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './layout.js';
 import {
   advanceState,
+  allTimePath,
   attachReserve,
   CATEGORY_KINDS,
   LISTS_PATH,
   type ListView,
   newestDaysLength,
   PAST_KINDS,
+  parseAllTime,
   parseStateFile,
   RESERVE_PATH,
   type ReadRange,
   type StateFile,
+  serializeAllTime,
   serializeReserve,
   serializeState,
   stateFromHistory,
@@ -790,6 +793,12 @@ export function buildGeneration(
     const before = stateOfFile(stateFile, dayOf);
     const reserve = before && prev!.files.has(RESERVE_PATH) ? out.readPrevious(RESERVE_PATH) : undefined;
     if (reserve) attachReserve(before!, reserve.toString(), stateStamp, dayOf);
+    /** A category's all-time window from its file in the previous site. */
+    const allTime = (cat: string) => {
+      const path = allTimePath(cat);
+      const bytes = prev!.files.has(path) ? out.readPrevious(path) : undefined;
+      return bytes && parseAllTime(bytes.toString(), dayOf);
+    };
     const fresh = new Map<string, ListAppearance>();
     const again = new Map<string, string[]>();
     for (const day of contentChanged)
@@ -828,7 +837,7 @@ export function buildGeneration(
         for (const a of appearances.latests()) if (a.day.day >= from) latest.push(a);
         range = { from, latest, removed };
       }
-      view = advanceState(before, [...fresh.values()], again, newestDay, shape, range);
+      view = advanceState(before, [...fresh.values()], again, newestDay, shape, range, allTime);
       if (!view || !range || !dirty || pagesHeld(view, dirty, cfg.pageSize, (path) => prev!.files.has(path)))
         break;
       view = undefined;
@@ -855,6 +864,13 @@ export function buildGeneration(
   );
   const stateText = serializeState(view.state);
   put(LISTS_PATH, stateText, '');
+  // Each category's all-time window in its file: kept as it is when the build did not read it.
+  for (const [cat, wins] of view.state.catWindows) {
+    const w = wins.find((x) => x.key === 'all');
+    if (!w) continue;
+    if (w.detached) keepPrevious(allTimePath(cat));
+    else put(allTimePath(cat), serializeAllTime(w), '');
+  }
   // Its hash as put took it; a full build's writer hashes it later: then here.
   const stateHash = files.hash(LISTS_PATH) || contentHash(Buffer.from(stateText));
   put(RESERVE_PATH, serializeReserve(view.state, stateHash), '');
@@ -1472,7 +1488,14 @@ function listPages(
       const w = windows[i];
       if (!newestDay || !w) return;
       const path = windowPaths.category(cat, kind);
-      keyed(path, `${cat}\n${kind}|${w.key}|${w.count}|${w.top.map(appearanceKey).join()}`, () => ({
+      // An all-time window not read (its papers unchanged) keeps its page: it shows no count.
+      if (w.detached) {
+        keepOrStale(path);
+        return;
+      }
+      const all = kind === 'all';
+      const count = all ? '' : w.count;
+      keyed(path, `${cat}\n${kind}|${w.key}|${count}|${w.top.map(appearanceKey).join()}`, () => ({
         path,
         title: windowTitle(kind, w.key, cat),
         description: topTitles(
@@ -1482,7 +1505,7 @@ function listPages(
         body: windowBody({
           path,
           title: windowTitle(kind, w.key, categoryLabel(cat)),
-          leadHtml: `${num(w.count)} ranked paper${w.count === 1 ? '' : 's'} listed in ${escapeHtml(cat)}${kind === 'all' ? '' : ' in this period'}, each once, by score${w.count > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}. <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
+          leadHtml: `${all ? allTimeLead(w.top.length, cat) : periodLead(w.count, cat)} <a href="${escapeHtml(relativeUrl(path, paths.category(cat)))}">All of ${escapeHtml(cat)}, newest first</a>.`,
           items: w.top,
           nav: catWindows,
           current: kind,
@@ -1651,6 +1674,19 @@ function listPages(
     section: 'none',
   }));
   return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
+}
+
+/** A category's window of a period: how many papers it ranked, by score. */
+function periodLead(count: number, cat: string): string {
+  return `${num(count)} ranked paper${count === 1 ? '' : 's'} listed in ${escapeHtml(cat)} in this period, each once, by score${count > WINDOW_SIZE ? ` (the top ${num(WINDOW_SIZE)} shown)` : ''}.`;
+}
+
+/**
+ * A category's all-time window: its top papers, without the category's count, which changes on
+ * most days while the top rarely does (the category's own page gives it).
+ */
+function allTimeLead(shown: number, cat: string): string {
+  return `The ${num(shown)} highest-scoring ranked paper${shown === 1 ? '' : 's'} listed in ${escapeHtml(cat)}, each once, by score.`;
 }
 
 function topTitles(papers: readonly ListPaper[], n: number): string {

@@ -14,6 +14,7 @@
  * same days, so the file is the same bytes. Pure: plain data in and out.
  */
 import {
+  categoryKey,
   type ListAppearance,
   type ListDay,
   type ListPaper,
@@ -36,8 +37,11 @@ export type PastKind = (typeof PAST_KINDS)[number];
 export const CATEGORY_KINDS = ['week', 'month', 'year', 'all'] as const;
 type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
-/** Format of the file (another one is not read: the state is then made from the history). */
-const FORMAT = 1;
+/**
+ * Format of the files (another one is not read: the state is then made from the history). 2: the
+ * categories' all-time windows in files of their own.
+ */
+const FORMAT = 2;
 
 /** A window's papers by score: the top WINDOW_SIZE of them, and how many it holds. */
 export interface TopState {
@@ -50,7 +54,24 @@ export interface TopState {
    * moveWithin). Not in the state's file but in its own (RESERVE_PATH).
    */
   more?: ListAppearance[];
+  /**
+   * A category's all-time window as the state file gives it: its count, its top and reserve left
+   * in their own file (allTimePath), not read. A day whose papers fall past the papers that file
+   * holds (`held` of them, the last `last`; known from the reserve file) leaves it as it is.
+   */
+  detached?: { held?: number; last?: ListAppearance };
 }
+
+/** Folder of the categories' all-time windows, a file each (a top and its reserve). */
+export const ALL_TIME_DIR = '.hotpapers/alltime';
+
+/** Site path of category `cat`'s all-time window. */
+export function allTimePath(cat: string): string {
+  return `${ALL_TIME_DIR}/${categoryKey(cat)}.json`;
+}
+
+/** A category's all-time top and reserve, as read from its file (undefined: not at hand). */
+export type AllTimeLoader = (cat: string) => { top: ListAppearance[]; more: ListAppearance[] } | undefined;
 
 /**
  * Papers an all-time window holds past its top: a paper ranked again whose new score drops it
@@ -253,6 +274,7 @@ export function advanceState(
   newest: string,
   shape: ListShape,
   range?: ReadRange,
+  allTime?: AllTimeLoader,
 ): ListView | undefined {
   // Without a range only the new days were read (none when no day is new), each newer than
   // every day before, and every paper of theirs is new.
@@ -304,8 +326,18 @@ export function advanceState(
       if (start >= from) s = currentWindow(kind, newest, merged);
       else {
         // A window that moved on holds none of the papers before: every one is older than it.
-        const base = was?.[i]?.key === key ? was[i]! : emptyWindow(key);
-        s = moveWithin(base, inWindow(removedOf.get(cat)), inWindow(added.get(cat)), mine, from);
+        let base: TopState | undefined = was?.[i]?.key === key ? was[i]! : emptyWindow(key);
+        const out = inWindow(removedOf.get(cat));
+        const into = inWindow(added.get(cat));
+        if (base.detached) {
+          // Its file is read only when one of its papers leaves or a new one may enter it.
+          if (out.length === 0 && pastHeld(base, into)) s = { ...base, count: base.count + into.length };
+          else {
+            const read = allTime?.(cat);
+            base = read && { key, count: base.count, top: read.top, more: read.more };
+          }
+        }
+        if (!s && base) s = moveWithin(base, out, into, mine, from);
       }
       if (!s) return undefined;
       states.push(s);
@@ -369,6 +401,18 @@ export function advanceState(
 }
 
 /**
+ * Whether papers `added` to a detached all-time window all rank after every paper its file
+ * holds, so that they leave its top and reserve as they are: it holds a full reserve, or not
+ * every paper (moveWithin keeps none past its last); unknown (no reserve file) is no.
+ */
+function pastHeld(w: TopState, added: readonly ListAppearance[]): boolean {
+  if (added.length === 0) return true;
+  const { held, last } = w.detached ?? {};
+  if (held === undefined || !last || (held < WINDOW_SIZE + RESERVE && held >= w.count)) return false;
+  return added.every((a) => byScore(a, last) > 0);
+}
+
+/**
  * A window's state with `removed` (previous rankings of papers ranked again) taken out and
  * `added` put in; `read`: the window's papers on the days from `from` on, every one (`added`
  * among them; not looked at when none is removed). Undefined when its new top may hold a paper
@@ -428,7 +472,7 @@ export interface StateFile {
   format: number;
   papers: number;
   repeats: Array<[string, string[]]>;
-  /** Per category: name, count, rows of its head, its windows. */
+  /** Per category: name, count, rows of its head, its windows (the all-time one's rows in its own file). */
   cats: Array<[string, number, number[], WindowRow[]]>;
   windows: Record<PastKind, [string[], WindowRow[]]>;
   all: WindowRow;
@@ -495,13 +539,15 @@ function rankingsOf(
 export function serializeState(state: ListState): string {
   const { rows, ref } = rowTable();
   const windowRow = (s: TopState): WindowRow => [s.key, s.count, s.top.map(ref)];
+  // A category's all-time window by its count alone: its papers are in its own file.
+  const catWindowRow = (s: TopState): WindowRow => (s.key === 'all' ? [s.key, s.count, []] : windowRow(s));
   const cats = [...state.counts.keys()]
     .sort(byText)
     .map((cat): StateFile['cats'][number] => [
       cat,
       state.counts.get(cat)!,
       (state.heads.get(cat) ?? []).map(ref),
-      (state.catWindows.get(cat) ?? []).map(windowRow),
+      (state.catWindows.get(cat) ?? []).map(catWindowRow),
     ]);
   const file: StateFile = {
     format: FORMAT,
@@ -557,7 +603,11 @@ export function stateOfFile(
     for (const [cat, count, head, wins] of f.cats) {
       counts.set(cat, count);
       heads.set(cat, head.map(at));
-      if (wins.length > 0) catWindows.set(cat, wins.map(window));
+      if (wins.length > 0)
+        catWindows.set(
+          cat,
+          wins.map((w) => (w[0] === 'all' ? { key: w[0], count: w[1], top: [], detached: {} } : window(w))),
+        );
     }
     const windows = {} as ListState['windows'];
     for (const kind of PAST_KINDS)
@@ -576,17 +626,31 @@ export function stateOfFile(
   }
 }
 
-/** The reserves of the all-time windows as their file holds them: `stamp` names the state file they go with. */
+/**
+ * The site's all-time reserve as its file holds it, with what each category's all-time file
+ * holds: `stamp` names the state file they go with.
+ */
 interface ReserveFile {
   format: number;
   stamp: string;
   rows: Row[];
-  /** The site's, then each category's: [category, rows]. */
+  /** Rows of the site's all-time reserve. */
   all: number[];
-  cats: Array<[string, number[]]>;
+  /** Per category: [category, papers its all-time file holds, row of the last of them]. */
+  cats: Array<[string, number, number]>;
 }
 
-/** The file of `state`'s reserves (TopState.more), for the state file whose content hash is `stamp`. */
+/** How many papers a category's all-time window holds (top and reserve), and the last of them. */
+function heldOf(w: TopState): { held?: number; last?: ListAppearance } {
+  if (w.detached) return w.detached;
+  const more = w.more ?? [];
+  return { held: w.top.length + more.length, last: more[more.length - 1] ?? w.top[w.top.length - 1] };
+}
+
+/**
+ * The file of `state`'s site reserve (TopState.more) and of what its categories' all-time
+ * files hold, for the state file whose content hash is `stamp`.
+ */
 export function serializeReserve(state: ListState, stamp: string): string {
   const { rows, ref } = rowTable();
   const file: ReserveFile = {
@@ -596,18 +660,65 @@ export function serializeReserve(state: ListState, stamp: string): string {
     all: (state.all.more ?? []).map(ref),
     cats: [...state.catWindows]
       .sort((a, b) => byText(a[0], b[0]))
-      .flatMap(([cat, wins]): Array<[string, number[]]> => {
-        const more = wins.find((w) => w.key === 'all')?.more;
-        return more ? [[cat, more.map(ref)]] : [];
+      .flatMap(([cat, wins]): Array<[string, number, number]> => {
+        const w = wins.find((x) => x.key === 'all');
+        const { held, last } = w ? heldOf(w) : {};
+        return held !== undefined && last ? [[cat, held, ref(last)]] : [];
       }),
   };
   return JSON.stringify(file);
 }
 
+/** A category's all-time file: the rows of its top and its reserve. */
+interface AllTimeFile {
+  format: number;
+  rows: Row[];
+  top: number[];
+  more: number[];
+}
+
+/** The file of a category's all-time window (one read whole: not detached). */
+export function serializeAllTime(w: TopState): string {
+  const { rows, ref } = rowTable();
+  const file: AllTimeFile = { format: FORMAT, rows, top: w.top.map(ref), more: (w.more ?? []).map(ref) };
+  return JSON.stringify(file);
+}
+
+/** A category's all-time file read, joined to the days (`dayOf`); undefined when it is not whole. */
+export function parseAllTime(
+  text: string,
+  dayOf: (day: string) => ListDay | undefined,
+): { top: ListAppearance[]; more: ListAppearance[] } | undefined {
+  let f: AllTimeFile;
+  try {
+    f = JSON.parse(text) as AllTimeFile;
+  } catch {
+    return undefined;
+  }
+  if (f?.format !== FORMAT) return undefined;
+  const rows = rankingsOf(f.rows, dayOf);
+  const top = rows && pick(rows, f.top);
+  const more = rows && pick(rows, f.more);
+  return top && more ? { top, more } : undefined;
+}
+
+/** The rankings `list` names (row numbers into `rows`); undefined when one is not there. */
+function pick(rows: readonly ListAppearance[], list: unknown): ListAppearance[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: ListAppearance[] = [];
+  for (const n of list) {
+    const a = rows[n as number];
+    if (!a) return undefined;
+    out.push(a);
+  }
+  return out;
+}
+
 /**
- * Give `state`'s all-time windows the reserves of `text` (a reserve file), when it goes with the
- * state file whose content hash is `stamp` and reads whole; else they keep none (a paper ranked
- * again that leaves a top then needs the history).
+ * Give `state`'s site all-time window the reserve of `text` (a reserve file), and its detached
+ * category windows what their files hold, when it goes with the state file whose content hash is
+ * `stamp` and reads whole; else they keep none (a paper ranked again that leaves the top then
+ * needs the history; a category with new papers reads its file).
  */
 export function attachReserve(
   state: ListState,
@@ -624,28 +735,18 @@ export function attachReserve(
   if (f?.format !== FORMAT || f.stamp !== stamp || !Array.isArray(f.all) || !Array.isArray(f.cats)) return;
   const rows = rankingsOf(f.rows, dayOf);
   if (!rows) return;
-  const pick = (list: unknown): ListAppearance[] | undefined => {
-    if (!Array.isArray(list)) return undefined;
-    const out: ListAppearance[] = [];
-    for (const n of list) {
-      const a = rows[n as number];
-      if (!a) return undefined;
-      out.push(a);
-    }
-    return out;
-  };
-  const all = pick(f.all);
-  const cats = new Map<string, ListAppearance[]>();
+  const all = pick(rows, f.all);
+  const cats = new Map<string, { held: number; last: ListAppearance }>();
   for (const entry of f.cats) {
-    const more = Array.isArray(entry) ? pick(entry[1]) : undefined;
-    if (!more) return;
-    cats.set(entry[0], more);
+    const last = Array.isArray(entry) ? rows[entry[2]] : undefined;
+    if (!last || typeof entry[1] !== 'number') return;
+    cats.set(entry[0], { held: entry[1], last });
   }
   if (!all) return;
   state.all.more = all;
   for (const [cat, wins] of state.catWindows) {
     const w = wins.find((x) => x.key === 'all');
-    const more = cats.get(cat);
-    if (w && more) w.more = more;
+    const held = cats.get(cat);
+    if (w?.detached && held) w.detached = held;
   }
 }

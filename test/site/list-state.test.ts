@@ -2,16 +2,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  type AllTimeLoader,
   advanceState,
   attachReserve,
   type ListState,
   type ListView,
+  parseAllTime,
   parseStateFile,
   RESERVE,
+  serializeAllTime,
   serializeReserve,
   serializeState,
   stateFromHistory,
   stateOfFile,
+  type TopState,
 } from '../../src/site/list-state.js';
 import { Appearances, type ListAppearance, type ListDay } from '../../src/site/model.js';
 import { windowOf, windowStart } from '../../src/site/windows.js';
@@ -88,6 +92,7 @@ function advance(
   before: ListState,
   all: readonly ListDay[],
   added: readonly ListDay[],
+  allTime?: AllTimeLoader,
 ): ListView | undefined {
   const appearances = new Appearances();
   for (const d of added) appearances.add(d);
@@ -95,26 +100,79 @@ function advance(
   const again = new Map(
     [...appearances.repeated()].map(([id, list]) => [id, list.map((a) => a.day.day)] as [string, string[]]),
   );
-  return advanceState(before, fresh, again, all[all.length - 1]!.day, shape);
+  return advanceState(before, fresh, again, all[all.length - 1]!.day, shape, undefined, allTime);
+}
+
+/**
+ * The files a build leaves of `state`, as the next one reads them back: the state file, the
+ * reserve file, and each category's all-time file (`files`, by category: a window the build did
+ * not read keeps its file; one it made writes it).
+ */
+function writeAndRead(
+  state: ListState,
+  files: Map<string, string>,
+  dayOf: (day: string) => ListDay | undefined,
+): ListState | undefined {
+  for (const [cat, wins] of state.catWindows) {
+    const w = wins.find((x) => x.key === 'all');
+    if (w && !w.detached) files.set(cat, serializeAllTime(w));
+  }
+  const file = parseStateFile(serializeState(state));
+  const back = file && stateOfFile(file, dayOf);
+  if (back) attachReserve(back, serializeReserve(state, 'stamp'), 'stamp', dayOf);
+  return back;
+}
+
+/** A loader of the all-time files `files` left (writeAndRead), counting the categories read in `read`. */
+function loaderOf(
+  files: ReadonlyMap<string, string>,
+  dayOf: (day: string) => ListDay | undefined,
+  read: string[],
+): AllTimeLoader {
+  return (cat) => {
+    read.push(cat);
+    const text = files.get(cat);
+    return text === undefined ? undefined : parseAllTime(text, dayOf);
+  };
 }
 
 test('advanced one day or two at a time, the state is the one made from the whole history, and its file reads back the same', () => {
+  /** Per seed: category all-time windows the advanced days did not read, and those they did. */
+  const reads: Array<[number, number]> = [];
   for (const seed of [1, 2, 3]) {
     const days = history(120, seed);
     const dayOf = new Map(days.map((d) => [d.day, d]));
-    let state = fromHistory(days.slice(0, 1)).state;
+    const of = (d: string) => dayOf.get(d);
+    const allTimeFiles = new Map<string, string>();
+    let state = writeAndRead(fromHistory(days.slice(0, 1)).state, allTimeFiles, of)!;
     let i = 1;
     let step = 0;
+    let [unread, read] = [0, 0];
     while (i < days.length) {
       // One day, or two at once every third step.
       const n = step++ % 3 === 2 ? 2 : 1;
       const added = days.slice(i, i + n);
       i += added.length;
-      const view = advance(state, days.slice(0, i), added);
+      const asked: string[] = [];
+      const view = advance(state, days.slice(0, i), added, loaderOf(allTimeFiles, of, asked));
       assert.ok(view, `seed ${seed}, day ${days[i - 1]!.day}: advanced`);
+      read += asked.length;
+      unread += view.state.catWindows.size - asked.length;
       const whole = fromHistory(days.slice(0, i));
       const text = serializeState(view.state);
       assert.equal(text, serializeState(whole.state), `seed ${seed}, day ${days[i - 1]!.day}`);
+      // Each category's all-time window: the whole history's top, its reserve the start of the
+      // whole one's (read or not, as its file holds it).
+      for (const [cat, wins] of whole.state.catWindows) {
+        const w = wins.find((x) => x.key === 'all')!;
+        const mine: TopState = view.state.catWindows.get(cat)!.find((x) => x.key === 'all')!;
+        const held: { top: ListAppearance[]; more: ListAppearance[] } = mine.detached
+          ? parseAllTime(allTimeFiles.get(cat)!, of)!
+          : { top: mine.top, more: mine.more! };
+        const where = `seed ${seed}, day ${days[i - 1]!.day}, ${cat}`;
+        assert.deepEqual(named(held.top), named(w.top), where);
+        assert.deepEqual(named(held.more), named(w.more).slice(0, held.more.length), where);
+      }
       // What the changed pages are made of: the newest of each category's whole list.
       assertListsOfWhole(view, whole, `seed ${seed}`);
       for (const [cat, n] of view.state.counts)
@@ -123,15 +181,19 @@ test('advanced one day or two at a time, the state is the one made from the whol
       for (const kind of ['week', 'month', 'year'] as const)
         for (const s of view.state.windows[kind].newest.slice(0, 1))
           assert.ok(view.windows[kind].has(s.key), `seed ${seed}: the newest ${kind}`);
-      const file = parseStateFile(text);
-      assert.ok(file);
-      const back = stateOfFile(file, (d) => dayOf.get(d));
+      const back = writeAndRead(view.state, allTimeFiles, of);
       assert.ok(back);
       assert.equal(serializeState(back), text);
       state = back;
     }
     assert.ok(state.windows.year.keys.length >= 2, 'the history runs over a new year');
+    reads.push([unread, read]);
   }
+  // Both ways were taken: windows left unread (papers past what their file holds) and read.
+  assert.ok(
+    reads.every(([unread, read]) => unread > 0 && read > 0),
+    `unread and read: ${JSON.stringify(reads)}`,
+  );
 });
 
 test('a paper ranked on two of the new days is one paper, at its newest ranking, and a repeat', () => {
@@ -157,7 +219,7 @@ test('a state file of another format, cut short or naming a day not there is not
   const text = serializeState(fromHistory(days).state);
   const dayOf = new Map(days.map((d) => [d.day, d]));
   assert.equal(parseStateFile(text.slice(0, 50)), undefined);
-  assert.equal(parseStateFile(text.replace('"format":1', '"format":2')), undefined);
+  assert.equal(parseStateFile(text.replace('"format":2', '"format":1')), undefined);
   const file = parseStateFile(text)!;
   assert.equal(
     stateOfFile(file, (d) => (d === days[5]!.day ? undefined : dayOf.get(d))),
@@ -370,11 +432,14 @@ test('the reserves read back from their file for the state file they name, and n
   const dayOf = new Map(days.map((d) => [d.day, d]));
   const made = fromHistory(days).state;
   const text = serializeState(made);
+  // The site's reserve; per category, how many papers its all-time file holds and the last.
   const reserves = (s: ListState) => [
     named(s.all.more),
-    ...[...s.catWindows]
-      .sort()
-      .map(([cat, wins]) => [cat, ...named(wins.find((w) => w.key === 'all')?.more)]),
+    ...[...s.catWindows].sort().map(([cat, wins]) => {
+      const w = wins.find((x) => x.key === 'all')!;
+      const held = w.detached ? (w.detached.last ? [w.detached.last] : []) : [...w.top, ...w.more!];
+      return [cat, w.detached ? w.detached.held : held.length, ...named(held.slice(-1))];
+    }),
   ];
   const file = serializeReserve(made, 'stamp-1');
   const read = () => stateOfFile(parseStateFile(text)!, (d) => dayOf.get(d))!;
@@ -384,6 +449,7 @@ test('the reserves read back from their file for the state file they name, and n
   const back = read();
   attachReserve(back, file, 'stamp-1', (d) => dayOf.get(d));
   assert.equal(back.all.more?.length, RESERVE);
+  assert.ok([...back.catWindows.values()].every((wins) => wins[3]?.detached?.held === 150));
   assert.deepEqual(reserves(back), reserves(made));
   // Another state's, a damaged file, a day gone: none.
   for (const [what, f, stamp, of] of [
@@ -400,7 +466,9 @@ test('the reserves read back from their file for the state file they name, and n
     attachReserve(s, f, stamp, of);
     assert.equal(s.all.more, undefined, what);
     assert.ok(
-      [...s.catWindows.values()].every((wins) => wins.every((w) => w.more === undefined)),
+      [...s.catWindows.values()].every((wins) =>
+        wins.every((w) => w.more === undefined && w.detached?.held === undefined),
+      ),
       what,
     );
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_PATH } from '../../src/site/build.js';
-import { RESERVE_PATH } from '../../src/site/list-state.js';
+import { ALL_TIME_DIR, allTimePath, RESERVE_PATH } from '../../src/site/list-state.js';
 
 /** A file of a folder: "inode:mtime" (changes when it is rewritten) and its bytes. */
 export type Snapshot = Map<string, { id: string; bytes: Buffer }>;
@@ -25,39 +25,63 @@ export function names(m: Map<string, unknown>): string[] {
   return [...m.keys()].filter((p) => p !== MANIFEST_PATH).sort();
 }
 
-/** A reserve file's lists as rows: the site's, then each category's under its name. */
-function reserveLists(bytes: Buffer): { stamp: string; lists: Map<string, string[]> } {
+/** A reserve file: its stamp, the site's reserve as rows, and per category [held, last row]. */
+function reserveOf(bytes: Buffer): { stamp: string; all: string[]; cats: Map<string, [number, string]> } {
   const f = JSON.parse(bytes.toString('utf8')) as {
     stamp: string;
     rows: unknown[];
     all: number[];
-    cats: Array<[string, number[]]>;
+    cats: Array<[string, number, number]>;
   };
-  const rows = (list: number[]) => list.map((n) => JSON.stringify(f.rows[n]));
   return {
     stamp: f.stamp,
-    lists: new Map([['', rows(f.all)], ...f.cats.map(([c, l]) => [c, rows(l)] as const)]),
+    all: f.all.map((n) => JSON.stringify(f.rows[n])),
+    cats: new Map(f.cats.map(([c, held, last]) => [c, [held, JSON.stringify(f.rows[last])]])),
   };
 }
 
+/** A category's all-time file: its top and its reserve as rows. */
+function allTimeOf(bytes: Buffer): { top: string[]; more: string[] } {
+  const f = JSON.parse(bytes.toString('utf8')) as { rows: unknown[]; top: number[]; more: number[] };
+  const rows = (list: number[]) => list.map((n) => JSON.stringify(f.rows[n]));
+  return { top: rows(f.top), more: rows(f.more) };
+}
+
 /**
- * An incremental build's reserve against a full build's: the same state file (stamp), and each
- * all-time top's reserve the full one's or the start of it (an incremental build cuts a reserve
- * short where it cannot be sure of a paper; the next build that reads the history fills it).
+ * An incremental build's reserve file against a full build's: the same state file (stamp), the
+ * site's all-time reserve the full one's or the start of it (an incremental build cuts a reserve
+ * short where it cannot be sure of a paper; the next build that reads the history fills it), and
+ * for each category what its own all-time file holds (see assertAllTimeWithin).
  */
-function assertReserveWithin(incremental: Buffer, full: Buffer, what: string): void {
-  const a = reserveLists(incremental);
-  const b = reserveLists(full);
+function assertReserveWithin(incremental: Snapshot, full: Buffer, what: string): void {
+  const a = reserveOf(incremental.get(RESERVE_PATH)!.bytes);
+  const b = reserveOf(full);
   assert.equal(a.stamp, b.stamp, `${what}: the reserve goes with the same list state`);
-  for (const [key, list] of a.lists) {
-    const whole = b.lists.get(key);
-    assert.ok(whole, `${what}: a reserve for "${key}" that a full build has not`);
+  assert.deepEqual(a.all, b.all.slice(0, a.all.length), `${what}: the site's reserve starts as the full one`);
+  assert.deepEqual([...a.cats.keys()], [...b.cats.keys()], `${what}: the same categories' all-time files`);
+  for (const [cat, [held, last]] of a.cats) {
+    const file = incremental.get(allTimePath(cat));
+    assert.ok(file, `${what}: the all-time file of ${cat}`);
+    const { top, more } = allTimeOf(file.bytes);
+    const rows = [...top, ...more];
     assert.deepEqual(
-      list,
-      whole.slice(0, list.length),
-      `${what}: the reserve of "${key}" starts as the full one`,
+      [held, last],
+      [rows.length, rows[rows.length - 1]],
+      `${what}: what ${cat}'s all-time file holds`,
     );
   }
+}
+
+/** An incremental build's all-time file against a full build's: the same top, the reserve the full one's or the start of it. */
+function assertAllTimeWithin(incremental: Buffer, full: Buffer, what: string): void {
+  const a = allTimeOf(incremental);
+  const b = allTimeOf(full);
+  assert.deepEqual(a.top, b.top, `${what}: the same all-time top`);
+  assert.deepEqual(
+    a.more,
+    b.more.slice(0, a.more.length),
+    `${what}: the all-time reserve starts as the full one`,
+  );
 }
 
 /**
@@ -81,7 +105,8 @@ export function assertSameAsFull(
   for (const [path, f] of full) {
     if (path === MANIFEST_PATH) continue;
     const mine = incremental.get(path)!.bytes;
-    if (path === RESERVE_PATH) assertReserveWithin(mine, f.bytes, what);
+    if (path === RESERVE_PATH) assertReserveWithin(incremental, f.bytes, what);
+    else if (path.startsWith(`${ALL_TIME_DIR}/`)) assertAllTimeWithin(mine, f.bytes, `${what}: ${path}`);
     else assert.ok(mine.equals(f.bytes), `${what}: ${path}`);
   }
   return { incremental, full };
