@@ -2,8 +2,9 @@
  * The list state: what the category and window pages are made of, kept in the site
  * (`.hotpapers/lists.json`) from one build to the next. Per category: its number of papers, its
  * newest papers (enough for its two newest pages and its feed's days) and its current week,
- * month, year and all-time top papers; per window kind: every window's key and the top papers of
- * the newest two; the all-time top papers; the papers ranked more than once.
+ * month and year top papers (its all-time top, with a reserve, in a file of its own: see
+ * TopState.detached); per window kind: every window's key and the top papers of the newest two;
+ * the all-time top papers; the papers ranked more than once.
  *
  * A build that only adds days newer than every day it had (the daily case) advances the state
  * with the new days' papers alone (advanceState): one new day then costs the same whatever the
