@@ -277,6 +277,7 @@ function advanceMoving(
   all: readonly ListDay[],
   added: readonly ListDay[],
   back = 0,
+  allTime?: AllTimeLoader,
 ): { view: ListView | undefined; moved: number; from: string } {
   const whole = new Appearances();
   for (const d of all) whole.add(d);
@@ -307,7 +308,7 @@ function advanceMoving(
   const latest = [...whole.latests()].filter((a) => a.day.day >= from);
   const range = removed.length > 0 ? { from, latest, removed } : undefined;
   return {
-    view: advanceState(before, [...fresh.values()], again, all[all.length - 1]!.day, shape, range),
+    view: advanceState(before, [...fresh.values()], again, all[all.length - 1]!.day, shape, range, allTime),
     moved: removed.length,
     from,
   };
@@ -316,17 +317,31 @@ function advanceMoving(
 test('a paper ranked again moves to its new ranking: advanced over the days read, the state is the one made from the whole history', () => {
   let movedSteps = 0;
   let advanced = 0;
+  /** Categories' all-time files read on steps that moved a paper. */
+  let movedReads = 0;
   for (const seed of [11, 12, 13, 14]) {
     const days = historyRankingAgain(140, seed);
+    const dayOf = new Map(days.map((d) => [d.day, d]));
+    const of = (d: string) => dayOf.get(d);
     for (const back of [0, 400]) {
-      let state = fromHistory(days.slice(0, 1)).state;
+      // Through the files, as a build reads the state (the categories' all-time files read by need).
+      const allTimeFiles = new Map<string, string>();
+      let state = writeAndRead(fromHistory(days.slice(0, 1)).state, allTimeFiles, of)!;
       let i = 1;
       let step = 0;
       while (i < days.length) {
         const n = step++ % 4 === 3 ? 2 : 1;
         const added = days.slice(i, i + n);
         i += added.length;
-        const { view, moved } = advanceMoving(state, days.slice(0, i), added, back);
+        const asked: string[] = [];
+        const { view, moved } = advanceMoving(
+          state,
+          days.slice(0, i),
+          added,
+          back,
+          loaderOf(allTimeFiles, of, asked),
+        );
+        if (moved > 0 && view) movedReads += asked.length;
         const whole = fromHistory(days.slice(0, i));
         const where = `seed ${seed}, back ${back}, day ${days[i - 1]!.day}`;
         if (moved > 0) movedSteps++;
@@ -334,12 +349,22 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           if (moved > 0) advanced++;
           assert.equal(serializeState(view.state), serializeState(whole.state), where);
           assertListsOfWhole(view, whole, where);
-          // The all-time reserves are the whole history's, or the first of them.
+          // The all-time reserves are the whole history's, or the first of them (a category's
+          // as its file holds it when the step did not read it).
+          const moreOf = (cat: string, w: TopState | undefined) =>
+            w?.detached ? parseAllTime(allTimeFiles.get(cat)!, of)?.more : w?.more;
           const reserves = (v: ListView) =>
             new Map([
               ['', v.state.all.more],
               ...[...v.state.catWindows].map(
-                ([cat, wins]) => [cat, wins.find((w) => w.key === 'all')?.more] as const,
+                ([cat, wins]) =>
+                  [
+                    cat,
+                    moreOf(
+                      cat,
+                      wins.find((w) => w.key === 'all'),
+                    ),
+                  ] as const,
               ),
             ]);
           const wholeReserves = reserves(whole);
@@ -367,13 +392,14 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           );
           assert.ok(emptied || windowGone, `${where}: advanced from the first day`);
         }
-        state = (view ?? whole).state;
+        state = writeAndRead((view ?? whole).state, allTimeFiles, of)!;
       }
     }
   }
   // Most steps with a paper ranked again advance (the others need a paper not read).
   assert.ok(movedSteps >= 40, `${movedSteps} steps with a paper ranked again`);
   assert.ok(advanced >= movedSteps * 0.6, `${advanced} of ${movedSteps} advanced`);
+  assert.ok(movedReads > 0, 'a category all-time file read for a paper that moved');
 });
 
 test('papers leaving the all-time top one by one are replaced from its reserve until it runs out; then the history is needed', () => {
