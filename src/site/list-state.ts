@@ -52,7 +52,8 @@ export interface TopState {
   /**
    * An all-time window's reserve: the papers that follow its top, up to RESERVE of them, each
    * one before every paper not held (fewer once papers ranked again left the top; see
-   * moveWithin). Not in the state's file but in its own (RESERVE_PATH).
+   * moveWithin). Not in the state's file: the site's in RESERVE_PATH, a category's with its top
+   * in allTimePath.
    */
   more?: ListAppearance[];
   /**
