@@ -56,6 +56,7 @@ import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './lay
 import {
   advanceState,
   allTimePath,
+  allTimeWindow,
   attachReserve,
   CATEGORY_KINDS,
   LISTS_PATH,
@@ -739,6 +740,8 @@ export function buildGeneration(
     stats.kept++;
     files.setRaw(path, held);
   };
+  /** The bytes of the previous generation's file at `path`, when it had one. */
+  const previousFile = (path: string) => (prev?.files.has(path) ? out.readPrevious(path) : undefined);
   /** Keep every file of the previous generation that `owner` made, unchanged. */
   const keepOwned = (owner: string) => {
     if (!prev) return;
@@ -791,12 +794,11 @@ export function buildGeneration(
   if (stateFile && newestDay) {
     const dayOf = (day: string) => summaries.get(day);
     const before = stateOfFile(stateFile, dayOf);
-    const reserve = before && prev!.files.has(RESERVE_PATH) ? out.readPrevious(RESERVE_PATH) : undefined;
+    const reserve = before && previousFile(RESERVE_PATH);
     if (reserve) attachReserve(before!, reserve.toString(), stateStamp, dayOf);
     /** A category's all-time window from its file in the previous site. */
     const allTime = (cat: string) => {
-      const path = allTimePath(cat);
-      const bytes = prev!.files.has(path) ? out.readPrevious(path) : undefined;
+      const bytes = previousFile(allTimePath(cat));
       return bytes && parseAllTime(bytes.toString(), dayOf);
     };
     const fresh = new Map<string, ListAppearance>();
@@ -866,7 +868,7 @@ export function buildGeneration(
   put(LISTS_PATH, stateText, '');
   // Each category's all-time window in its file: kept as it is when the build did not read it.
   for (const [cat, wins] of view.state.catWindows) {
-    const w = wins.find((x) => x.key === 'all');
+    const w = allTimeWindow(wins);
     if (!w) continue;
     if (w.detached) keepPrevious(allTimePath(cat));
     else put(allTimePath(cat), serializeAllTime(w), '');
@@ -936,7 +938,7 @@ export function buildGeneration(
         return data;
       },
       fragmentHash,
-      readPrevious: (path) => (prev?.files.has(path) ? out.readPrevious(path) : undefined),
+      readPrevious: previousFile,
       keepOwned: (owner, except = []) => {
         const named = new Set(segmentFiles.get(owner));
         if (prev && out.keepUnread) {

@@ -72,6 +72,11 @@ export function allTimePath(cat: string): string {
   return `${ALL_TIME_DIR}/${categoryKey(cat)}.json`;
 }
 
+/** A category's all-time window among its windows (CATEGORY_KINDS). */
+export function allTimeWindow(wins: readonly TopState[]): TopState | undefined {
+  return wins.find((w) => w.key === 'all');
+}
+
 /** A category's all-time top and reserve, as read from its file (undefined: not at hand). */
 export type AllTimeLoader = (cat: string) => { top: ListAppearance[]; more: ListAppearance[] } | undefined;
 
@@ -663,7 +668,7 @@ export function serializeReserve(state: ListState, stamp: string): string {
     cats: [...state.catWindows]
       .sort((a, b) => byText(a[0], b[0]))
       .flatMap(([cat, wins]): Array<[string, number, number]> => {
-        const w = wins.find((x) => x.key === 'all');
+        const w = allTimeWindow(wins);
         const { held, last } = w ? heldOf(w) : {};
         return held !== undefined && last ? [[cat, held, ref(last)]] : [];
       }),
@@ -747,7 +752,7 @@ export function attachReserve(
   if (!all) return;
   state.all.more = all;
   for (const [cat, wins] of state.catWindows) {
-    const w = wins.find((x) => x.key === 'all');
+    const w = allTimeWindow(wins);
     const held = cats.get(cat);
     if (w?.detached && held) w.detached = held;
   }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import {
   type AllTimeLoader,
   advanceState,
+  allTimeWindow,
   attachReserve,
   type ListState,
   type ListView,
@@ -15,7 +16,6 @@ import {
   serializeState,
   stateFromHistory,
   stateOfFile,
-  type TopState,
 } from '../../src/site/list-state.js';
 import { Appearances, type ListAppearance, type ListDay } from '../../src/site/model.js';
 import { windowOf, windowStart } from '../../src/site/windows.js';
@@ -114,13 +114,25 @@ function writeAndRead(
   dayOf: (day: string) => ListDay | undefined,
 ): ListState | undefined {
   for (const [cat, wins] of state.catWindows) {
-    const w = wins.find((x) => x.key === 'all');
+    const w = allTimeWindow(wins);
     if (w && !w.detached) files.set(cat, serializeAllTime(w));
   }
   const file = parseStateFile(serializeState(state));
   const back = file && stateOfFile(file, dayOf);
   if (back) attachReserve(back, serializeReserve(state, 'stamp'), 'stamp', dayOf);
   return back;
+}
+
+/** Category `cat`'s all-time top and reserve in `state`: as its file in `files` holds them when not read. */
+function heldBy(
+  state: ListState,
+  cat: string,
+  files: ReadonlyMap<string, string>,
+  dayOf: (day: string) => ListDay | undefined,
+): { top: ListAppearance[]; more: ListAppearance[] } | undefined {
+  const w = allTimeWindow(state.catWindows.get(cat) ?? []);
+  if (!w) return undefined;
+  return w.detached ? parseAllTime(files.get(cat)!, dayOf) : { top: w.top, more: w.more! };
 }
 
 /** A loader of the all-time files `files` left (writeAndRead), counting the categories read in `read`. */
@@ -164,11 +176,13 @@ test('advanced one day or two at a time, the state is the one made from the whol
       // Each category's all-time window: the whole history's top, its reserve the start of the
       // whole one's (read or not, as its file holds it).
       for (const [cat, wins] of whole.state.catWindows) {
-        const w = wins.find((x) => x.key === 'all')!;
-        const mine: TopState = view.state.catWindows.get(cat)!.find((x) => x.key === 'all')!;
-        const held: { top: ListAppearance[]; more: ListAppearance[] } = mine.detached
-          ? parseAllTime(allTimeFiles.get(cat)!, of)!
-          : { top: mine.top, more: mine.more! };
+        const w = allTimeWindow(wins)!;
+        const held: { top: ListAppearance[]; more: ListAppearance[] } = heldBy(
+          view.state,
+          cat,
+          allTimeFiles,
+          of,
+        )!;
         const where = `seed ${seed}, day ${days[i - 1]!.day}, ${cat}`;
         assert.deepEqual(named(held.top), named(w.top), where);
         assert.deepEqual(named(held.more), named(w.more).slice(0, held.more.length), where);
@@ -351,20 +365,11 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           assertListsOfWhole(view, whole, where);
           // The all-time reserves are the whole history's, or the first of them (a category's
           // as its file holds it when the step did not read it).
-          const moreOf = (cat: string, w: TopState | undefined) =>
-            w?.detached ? parseAllTime(allTimeFiles.get(cat)!, of)?.more : w?.more;
           const reserves = (v: ListView) =>
             new Map([
               ['', v.state.all.more],
-              ...[...v.state.catWindows].map(
-                ([cat, wins]) =>
-                  [
-                    cat,
-                    moreOf(
-                      cat,
-                      wins.find((w) => w.key === 'all'),
-                    ),
-                  ] as const,
+              ...[...v.state.catWindows.keys()].map(
+                (cat) => [cat, heldBy(v.state, cat, allTimeFiles, of)?.more] as const,
               ),
             ]);
           const wholeReserves = reserves(whole);
@@ -462,7 +467,7 @@ test('the reserves read back from their file for the state file they name, and n
   const reserves = (s: ListState) => [
     named(s.all.more),
     ...[...s.catWindows].sort().map(([cat, wins]) => {
-      const w = wins.find((x) => x.key === 'all')!;
+      const w = allTimeWindow(wins)!;
       const held = w.detached ? (w.detached.last ? [w.detached.last] : []) : [...w.top, ...w.more!];
       return [cat, w.detached ? w.detached.held : held.length, ...named(held.slice(-1))];
     }),
