@@ -36,17 +36,25 @@ const LINK_PREFIXES = [
  * written before, and lists a line could not hold) when it starts with `[`.
  */
 export function packLinks(links: readonly string[]): string {
-  const plain =
-    links.length > 0 &&
-    !links[0]!.startsWith('[') &&
-    links.every((l) => !l.includes('\n') && !(l.charCodeAt(0) <= LINK_PREFIXES.length));
-  if (!plain) return JSON.stringify(links);
-  return links
-    .map((l) => {
-      const i = LINK_PREFIXES.findIndex((p) => l.startsWith(p));
-      return i < 0 ? l : String.fromCharCode(i + 1) + l.slice(LINK_PREFIXES[i]!.length);
-    })
-    .join('\n');
+  // Plain loops, no closures or intermediate arrays: a day's save packs 50,000 posts' links.
+  if (links.length === 0 || links[0]!.startsWith('[')) return JSON.stringify(links);
+  let out = '';
+  for (let k = 0; k < links.length; k++) {
+    const l = links[k]!;
+    if (l.charCodeAt(0) <= LINK_PREFIXES.length || l.includes('\n')) return JSON.stringify(links);
+    if (k > 0) out += '\n';
+    out += packLink(l);
+  }
+  return out;
+}
+
+/** One link as packLinks stores it: its first matching common beginning as one character. */
+function packLink(link: string): string {
+  for (let i = 0; i < LINK_PREFIXES.length; i++) {
+    const prefix = LINK_PREFIXES[i]!;
+    if (link.startsWith(prefix)) return String.fromCharCode(i + 1) + link.slice(prefix.length);
+  }
+  return link;
 }
 
 /** A stored value of packLinks back to the links. */
@@ -225,10 +233,14 @@ export function savePosts(
   } finally {
     if (toggle) db.pragma('foreign_keys = ON');
   }
-  // Once committed: the last write of a key is what the store holds, as here.
+  // Once committed: the last write of a key is what the store holds, as here. In the order
+  // written (key order), which for ids of one length is the order loadPostsForPapers returns
+  // them in: sorting them there is then one pass.
   if (saved)
-    for (const { post, paperIds } of matched)
+    for (let k = 0; k < ordered.length; k++) {
+      const { post, paperIds } = ordered[k]!.m;
       saved.set(`${post.source}:${post.id}`, { post, paperIds, observedAt, version });
+    }
 }
 
 /**

@@ -376,6 +376,10 @@ test('savePosts - links read back as given, common beginnings stored short', () 
     ['\u0001starts with a code', 'https://arxiv.org/abs/2106.04554'],
     ['', 'https://arxiv.org/abs/2106.04554', ''],
     ['ftp://arxiv.org/abs/2106.04554'],
+    // What makes a list JSON may come after links already packed.
+    ['https://arxiv.org/abs/2106.04554', 'a later\nbreak'],
+    ['https://arxiv.org/abs/2106.04554', '\u0008a later code'],
+    [],
   ];
   const batch = lists.map((links, i) => {
     const m = post(String(i), 1, ['2106.04554']);
@@ -384,12 +388,16 @@ test('savePosts - links read back as given, common beginnings stored short', () 
   });
   savePosts(db, batch, '2021-06-10T18:07:48.000Z');
   const back = loadPostsForPapers(db, ['2106.04554'], '2021-06-10T18:07:48.000Z', ['x']);
+  // In the store's order of ids as text ('10' before '2'): put back in the lists' order.
+  back.sort((a, b) => Number(a.post.id) - Number(b.post.id));
   assert.deepEqual(
     back.map((m) => m.post.links),
     lists,
   );
   const stored = db.prepare("SELECT links FROM posts WHERE id = '0'").pluck().get() as string;
   assert.equal(stored, '\u00012106.04554\n\u0006org/repo\n\u0008example.org/a');
+  const late = db.prepare("SELECT links FROM posts WHERE id = '8'").pluck().get() as string;
+  assert.equal(late, JSON.stringify(lists[8]));
 });
 
 test('a stored post shown differently (author, text, embed, deletion) logs the papers it links for their day pages; a first save, counts or the same again do not', () => {
