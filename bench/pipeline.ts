@@ -24,7 +24,7 @@ import { seededRandom } from '../src/standins/random.js';
 import { openStore } from '../src/store/db.js';
 import { observationsOf, saveDigest } from '../src/store/digests.js';
 import { saveListing } from '../src/store/listings.js';
-import { loadPostsForPapers, type SavedPost, savePosts } from '../src/store/posts.js';
+import { loadPostsForPapers, SavedPosts, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
 import { optimiseLater } from '../src/util/jit.js';
 import { median } from './stats.js';
@@ -229,7 +229,7 @@ async function runOnce(): Promise<DayFigures> {
       const ids = new Set(papers.map((p) => p.id));
       const matched = measure(label('match 50,000 posts to 2,000 papers'), () => matchPosts(posts, ids));
       // As `post` does: what was saved is taken from here, the rest read back from the store.
-      const saved = new Map<string, SavedPost>();
+      const saved = new SavedPosts();
       measure(label('save the listing, posts, links and snapshots (SQLite)'), () => {
         saveListing(db, { day, categories: ['cs', 'stat.ML'], method: 'api', papers, notes: [] }, observedAt);
         savePosts(db, matched, observedAt, saved);

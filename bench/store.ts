@@ -34,7 +34,7 @@ import {
   saveListing,
 } from '../src/store/listings.js';
 import { packText, unpackText } from '../src/store/packed.js';
-import { loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../src/store/posts.js';
+import { loadPostsForPapers, putEmbed, SavedPosts, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper } from '../src/types.js';
 import { median } from './stats.js';
 
@@ -59,7 +59,7 @@ function writeDay(db: Db, day: string, world: WorldDay): { wholeDigestBytes: num
   const users = new Map(world.users.map((u) => [u.id, u]));
   const posts = world.tweets.map((t) => tweetToPost(t, users.get(t.author_id ?? '')));
   const ids = new Set(papers.map((p) => p.id));
-  const saved = new Map<string, SavedPost>();
+  const saved = new SavedPosts();
   savePosts(db, matchPosts(posts, ids), now, saved);
   const matched = loadPostsForPapers(db, [...ids], now, ['x'], { saved });
   const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };

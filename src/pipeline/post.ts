@@ -27,7 +27,7 @@ import type { Source, SourceContext } from '../sources/source.js';
 import { type Db, openStore } from '../store/db.js';
 import { observationsOf, saveDigest } from '../store/digests.js';
 import { categoriesKey } from '../store/listings.js';
-import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../store/posts.js';
+import { getEmbed, loadPostsForPapers, putEmbed, SavedPosts, savePosts } from '../store/posts.js';
 import { finishRun, startRun } from '../store/runs.js';
 import { hasStreamCursor, JETSTREAM, recordDeletions, storedPostIds } from '../store/stream.js';
 import { thumbDirOf } from '../thumbs/files.js';
@@ -143,7 +143,7 @@ async function postDay(
   // The HF source's Daily Papers thumbnails, for the enrichment (posts keep them only in `raw`).
   const thumbnails = new Map<string, string>();
   // What the sources' posts were saved as: the ranking takes those from here, not read back.
-  const saved = new Map<string, SavedPost>();
+  const saved = new SavedPosts();
   const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http, thumbnails, saved);
   for (const h of health) {
     const line = `${h.source}: ${h.status}${h.status === 'ok' || h.status === 'suspicious' ? `, ${h.posts} posts, ${h.requests} requests` : ''}${h.detail ? ` (${h.detail})` : ''}`;
@@ -270,7 +270,7 @@ async function collectAll(
   nowIso: string,
   http: HttpClient,
   thumbnails: Map<string, string>,
-  saved: Map<string, SavedPost>,
+  saved: SavedPosts,
 ): Promise<SourceHealth[]> {
   let done = 0;
   ctx.log.progress('sources', 0, sources.length);

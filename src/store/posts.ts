@@ -145,7 +145,7 @@ export function savePosts(
   db: Db,
   matched: readonly MatchedPost[],
   observedAt: string,
-  saved?: Map<string, SavedPost>,
+  saved?: SavedPosts,
 ): void {
   const posts = statementsBySize(db, upsertPosts);
   const links = statementsBySize(db, insertLinks);
@@ -236,11 +236,13 @@ export function savePosts(
   // Once committed: the last write of a key is what the store holds, as here. In the order
   // written (key order), which for ids of one length is the order loadPostsForPapers returns
   // them in: sorting them there is then one pass.
-  if (saved)
+  if (saved) {
+    saved.noteVersion(observedAt, version);
     for (let k = 0; k < ordered.length; k++) {
       const { post, paperIds } = ordered[k]!.m;
-      saved.set(`${post.source}:${post.id}`, { post, paperIds, observedAt, version });
+      saved.set({ post: asStored(post), paperIds, observedAt });
     }
+  }
 }
 
 /**
@@ -270,14 +272,58 @@ type PostRow = [
   quotes: number,
 ];
 
-/** A post a run saved (savePosts' `saved`): the Post as written, its links, the instant of its snapshot. */
-export interface SavedPost {
-  post: Post;
-  /** The papers it was linked to by that save (the store may hold more links of it). */
-  paperIds: readonly string[];
+/**
+ * A post a run saved (savePosts' `saved`): the Post as the store gives it back (asStored), the
+ * papers that save linked it to (the store may hold more links of it), the instant of its
+ * snapshot. A MatchedPost as loadPostsForPapers returns it: when the store holds nothing more of
+ * it, that very object is returned (nothing changes a loaded post).
+ */
+export interface SavedPost extends MatchedPost {
   observedAt: string;
-  /** The store's version (storeVersion) just before that save. */
-  version: number;
+}
+
+/**
+ * What a run's savePosts wrote: per source and id the last write (no `source:id` key string per
+ * post), and per observation instant the store versions (storeVersion) its saves were made at.
+ */
+export class SavedPosts {
+  readonly #bySource = new Map<string, Map<string, SavedPost>>();
+  readonly #versions = new Map<string, Set<number>>();
+
+  /** Record a save of `entry` (a later one of the same post replaces it, in its place). */
+  set(entry: SavedPost): void {
+    const source = entry.post.source;
+    let byId = this.#bySource.get(source);
+    if (byId === undefined) {
+      byId = new Map();
+      this.#bySource.set(source, byId);
+    }
+    byId.set(entry.post.id, entry);
+  }
+
+  /** A save at `observedAt` was made with the store at `version` (just before it wrote). */
+  noteVersion(observedAt: string, version: number): void {
+    const versions = this.#versions.get(observedAt);
+    if (versions) versions.add(version);
+    else this.#versions.set(observedAt, new Set([version]));
+  }
+
+  /** The store versions the saves at `observedAt` were made at (none: no save at that instant). */
+  versionsAt(observedAt: string): ReadonlySet<number> | undefined {
+    return this.#versions.get(observedAt);
+  }
+
+  /** Every post recorded, source by source (in the order each was first saved), then by id likewise. */
+  *values(): IterableIterator<SavedPost> {
+    for (const byId of this.#bySource.values()) yield* byId.values();
+  }
+
+  /** How many posts are recorded. */
+  get size(): number {
+    let n = 0;
+    for (const byId of this.#bySource.values()) n += byId.size;
+    return n;
+  }
 }
 
 // The day's linked posts (ids materialised: IN (SELECT …) builds a temporary index, and they
@@ -318,7 +364,7 @@ export function loadPostsForPapers(
   paperIds: readonly string[],
   asOf: string,
   sources: readonly SourceId[],
-  options: { fallbackAfter?: boolean; saved?: ReadonlyMap<string, SavedPost> } = {},
+  options: { fallbackAfter?: boolean; saved?: SavedPosts } = {},
 ): MatchedPost[] {
   if (paperIds.length === 0 || sources.length === 0) return [];
   const params = {
@@ -359,9 +405,11 @@ export function loadPostsForPapers(
  * writer (the listener, say) may have removed a link of one of them meanwhile, which a paper's
  * link count cannot tell from a link it added: the posts are then read back, all of them.
  */
-function untouchedSince(db: Db, saved: ReadonlyMap<string, SavedPost>, asOf: string): boolean {
+function untouchedSince(db: Db, saved: SavedPosts, asOf: string): boolean {
   const now = storeVersion(db);
-  for (const s of saved.values()) if (s.observedAt === asOf && s.version !== now) return false;
+  // Every save made at `asOf`, even one a later save at another instant overwrote: the store
+  // holds its links all the same.
+  for (const version of saved.versionsAt(asOf) ?? []) if (version !== now) return false;
   return true;
 }
 
@@ -377,7 +425,7 @@ function loadWithSaved(
   paperIds: readonly string[],
   sources: readonly SourceId[],
   params: Record<string, string | number>,
-  saved: ReadonlyMap<string, SavedPost>,
+  saved: SavedPosts,
 ): MatchedPost[] {
   const asOf = params.asOf as string;
   const stored = db
@@ -465,15 +513,16 @@ function loadWithSaved(
   const out: MatchedPost[] = [];
   for (const s of mine) {
     const more = extra.size > 0 ? extra.get(`${s.post.source}:${s.post.id}`) : undefined;
-    let ids: string[];
-    // Most posts link one paper of the day: its array is shared (nothing changes it).
-    if (!more && s.paperIds.length === 1) ids = s.paperIds as string[];
-    else {
-      ids = s.paperIds.filter((id, i) => wanted.has(id) && s.paperIds.indexOf(id) === i);
-      if (more) for (const id of more) if (!ids.includes(id)) ids.push(id);
-      ids.sort();
+    // Most posts link one paper of the day: the saved entry is the loaded post as it is (its
+    // post as stored, its array shared: nothing changes a loaded post).
+    if (!more && s.paperIds.length === 1) {
+      out.push(s);
+      continue;
     }
-    out.push({ post: asStored(s.post), paperIds: ids, observedAt: asOf });
+    const ids = s.paperIds.filter((id, i) => wanted.has(id) && s.paperIds.indexOf(id) === i);
+    if (more) for (const id of more) if (!ids.includes(id)) ids.push(id);
+    ids.sort();
+    out.push({ post: s.post, paperIds: ids, observedAt: asOf });
   }
   if (missing.length > 0) {
     // json_each drives the join (CROSS JOIN fixes the order): primary-key lookups per post.

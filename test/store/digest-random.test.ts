@@ -11,7 +11,7 @@ import { rankDay } from '../../src/rank/score.js';
 import { openStore } from '../../src/store/db.js';
 import { observationsOf, readDigest, saveDigest } from '../../src/store/digests.js';
 import { saveListing } from '../../src/store/listings.js';
-import { loadPostsForPapers, type SavedPost, savePosts } from '../../src/store/posts.js';
+import { loadPostsForPapers, SavedPosts, savePosts } from '../../src/store/posts.js';
 import { recordDeletions } from '../../src/store/stream.js';
 import type { DayDigest, Paper, SourceId } from '../../src/types.js';
 import { DAY, SOURCES, scenario, T, T0, T1, T2 } from './random-posts.js';
@@ -49,7 +49,7 @@ for (let seed = 1; seed <= 60; seed++) {
       savePosts(db, batch(), at);
       what.push(`save@${at}`);
     }
-    const saved = new Map<string, SavedPost>();
+    const saved = new SavedPosts();
     for (let i = 1 + Math.floor(rnd() * 3); i > 0; i--) savePosts(db, batch(), T, saved);
     // The run's counts, or a horizon's before it (then the first later ones when none is older).
     const horizon = chance(0.3) ? '24h' : undefined;

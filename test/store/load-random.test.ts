@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openStore } from '../../src/store/db.js';
-import { loadPostsForPapers, type SavedPost, savePosts } from '../../src/store/posts.js';
+import { loadPostsForPapers, SavedPosts, savePosts } from '../../src/store/posts.js';
 import { recordDeletions, saveStreamPost, unlinkPost } from '../../src/store/stream.js';
 import type { SourceId } from '../../src/types.js';
 import { DAY, IDS, SOURCES, scenario, T, T0, T1, T2 } from './random-posts.js';
@@ -56,7 +56,7 @@ for (let seed = 1; seed <= 120; seed++) {
     };
     for (let i = Math.floor(rnd() * 8); i > 0; i--) change();
     // The run: a batch per source as it answers, each saved at its instant; then its refresh's deletions.
-    const saved = new Map<string, SavedPost>();
+    const saved = new SavedPosts();
     for (let i = 1 + (chance(0.5) ? 1 : 0) + (chance(0.3) ? 1 : 0); i > 0; i--) {
       savePosts(run, batch(), T, saved);
       what.push('run save');

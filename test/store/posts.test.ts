@@ -8,7 +8,7 @@ import { isoTimeSql } from '../../src/store/derived.js';
 import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { packTime } from '../../src/store/packed.js';
-import { getEmbed, loadPostsForPapers, putEmbed, type SavedPost, savePosts } from '../../src/store/posts.js';
+import { getEmbed, loadPostsForPapers, putEmbed, SavedPosts, savePosts } from '../../src/store/posts.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
 import { recordDeletions, unlinkPost } from '../../src/store/stream.js';
 import type { MatchedPost } from '../../src/types.js';
@@ -154,7 +154,7 @@ test('loadPostsForPapers - with what the run saved, the same posts as read back 
     hn,
     post('d1', 5, ['2106.04560']),
   ];
-  const saved = new Map<string, SavedPost>();
+  const saved = new SavedPosts();
   savePosts(db, batch, now, saved);
   assert.equal(saved.size, 4);
   recordDeletions(db, 'x', ['d1'], now, 'refresh');
@@ -190,7 +190,7 @@ test('loadPostsForPapers - with what the run saved, papers the run does not acco
   savePosts(db, [post('w1', 2, ['2106.04554', '2106.04560'])], '2021-06-09T00:00:00.000Z');
   // A post of a source this run does not rank.
   savePosts(db, [post('b1', 50, ['2106.04560'], 'hn')], now);
-  const saved = new Map<string, SavedPost>();
+  const saved = new SavedPosts();
   savePosts(
     db,
     [
@@ -220,7 +220,7 @@ test('loadPostsForPapers - with what the run saved, papers the run does not acco
   );
   // Nothing but the run's own posts: the same again.
   const clean = store();
-  const mine = new Map<string, SavedPost>();
+  const mine = new SavedPosts();
   savePosts(clean, [post('a', 1, ['2106.04554']), post('b', 2, ['2106.04560', '2106.04554'])], now, mine);
   assert.deepStrictEqual(
     loadPostsForPapers(clean, day, now, ['x'], { saved: mine }),
@@ -237,7 +237,7 @@ test('loadPostsForPapers - a link of the run dropped by another writer before th
   // An earlier run's link to 04570: with the run's two links there, the store has two links to
   // it as the run counts two, though one of the run's is gone.
   savePosts(run, [post('old', 3, ['2106.04570'])], '2021-06-09T00:00:00.000Z');
-  const saved = new Map<string, SavedPost>();
+  const saved = new SavedPosts();
   savePosts(run, [post('a', 12, ['2106.04554', '2106.04570']), post('b', 20, ['2106.04570'])], now, saved);
   // The listener, meanwhile: an edit removed `b`'s link, and `a`'s to 04570.
   unlinkPost(listener, 'x', 'b');
