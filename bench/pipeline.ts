@@ -28,6 +28,7 @@ import { loadPostsForPapers, SavedPosts, savePosts } from '../src/store/posts.js
 import type { DayDigest, Paper, Post, SourceId } from '../src/types.js';
 import { optimiseLater } from '../src/util/jit.js';
 import { median } from './stats.js';
+import { worldShapedDay } from './world-day.js';
 
 const PAPERS = 2000;
 const POSTS = 50_000;
@@ -79,8 +80,15 @@ export function syntheticDay(): { papers: Paper[]; posts: Post[] } {
 /** Whole-process runs of the day (PIPELINE_RUNS). */
 const RUNS = Number(process.env.PIPELINE_RUNS ?? 5);
 
-/** Set in the child processes: run the day once and print its figures as JSON. */
+/** Set in the child processes: run the day of this shape once (or the reference) and print its figures as JSON. */
 const ONCE = 'HOTPAPERS_BENCH_PIPELINE_ONCE';
+
+/**
+ * The two days: the first bench's synthetic one, and one shaped as the sources send posts
+ * (world-day.ts). The synthetic one is kept so figures of earlier days can be compared.
+ */
+const SHAPES = ['synthetic', 'world'] as const;
+type DayShape = (typeof SHAPES)[number];
 
 /** What one process of the day measured: CPU and wall ms per stage (first run, then warm), totals, peak RSS. */
 interface DayFigures {
@@ -139,14 +147,17 @@ export async function benchPipeline(): Promise<void> {
     }
     return;
   }
-  if (process.env[ONCE]) {
-    process.stdout.write(`${JSON.stringify(await runOnce())}\n`);
+  const once = process.env[ONCE];
+  if (once) {
+    if (!SHAPES.includes(once as DayShape))
+      throw new Error(`pipeline: ${ONCE} must be one of ${SHAPES.join(', ')}`);
+    process.stdout.write(`${JSON.stringify(await runOnce(once as DayShape))}\n`);
     return;
   }
   if (!Number.isInteger(RUNS) || RUNS < 1)
     throw new Error(`pipeline: PIPELINE_RUNS must be a whole number ≥ 1, not "${process.env.PIPELINE_RUNS}"`);
   /** One process of `what` (the reference workload or the day); what it printed. */
-  const child = <T>(what: 'reference' | 'day', r: number): T => {
+  const child = <T>(what: 'reference' | DayShape, r: number): T => {
     const run = spawnSync(
       process.execPath,
       [
@@ -164,18 +175,25 @@ export async function benchPipeline(): Promise<void> {
       throw new Error(`pipeline: ${what} run ${r + 1} failed: ${run.stderr.slice(-2000)}`);
     return JSON.parse(line) as T;
   };
-  const runs: RunFigures[] = [];
-  // Interleaved, each in a process of its own: the reference shares nothing with the day.
+  const runs: Record<DayShape, RunFigures[]> = { synthetic: [], world: [] };
+  // Interleaved, each in a process of its own: the reference shares nothing with the days.
   for (let r = 0; r < RUNS; r++) {
     const { referenceMs } = child<{ referenceMs: number }>('reference', r);
-    runs.push({ ...child<DayFigures>('day', r), referenceMs });
+    for (const shape of SHAPES) runs[shape].push({ ...child<DayFigures>(shape, r), referenceMs });
   }
+  for (const shape of SHAPES) report(shape, runs[shape]);
+}
+
+/** Print the figures of one day's runs. */
+function report(shape: DayShape, runs: RunFigures[]): void {
   /** Median and range of `values`, in `unit`. */
   const spread = (values: number[], unit = 'ms') => {
     const v = (x: number) => `${x.toFixed(0)} ${unit}`;
     return `median ${v(median(values))} (${v(Math.min(...values))}–${v(Math.max(...values))})`;
   };
-  console.log(`${RUNS} runs, each a process of its own; per stage, median (range):`);
+  console.log(
+    `${shape === 'synthetic' ? 'Synthetic day (the first bench: 18-character texts, numeric ids, links built by concatenation)' : "World-shaped day (bench/world-day.ts: the four sources' answers as JSON, read by their parsers)"}: ${RUNS} runs, each a process of its own; per stage, median (range):`,
+  );
   runs[0]!.stages.forEach(([label], i) => {
     console.log(
       `  ${label}: CPU ${spread(runs.map((r) => r.stages[i]![1]))}, wall ${spread(runs.map((r) => r.stages[i]![2]))}`,
@@ -203,10 +221,10 @@ export async function benchPipeline(): Promise<void> {
 }
 
 /** One process's run: the day on a new store twice (first run, then warm); the reference is timed apart. */
-async function runOnce(): Promise<DayFigures> {
+async function runOnce(shape: DayShape): Promise<DayFigures> {
   // As `post` runs it (runPost): V8 optimises only the truly hot functions.
   optimiseLater();
-  const { papers, posts } = syntheticDay();
+  const { papers, posts } = shape === 'synthetic' ? syntheticDay() : worldShapedDay();
   const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };
   const sources: SourceId[] = ['x', 'bluesky', 'hn', 'hf'];
   const day = '2021-06-09';

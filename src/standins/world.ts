@@ -57,12 +57,30 @@ const SHAPES = [
   (id: string) => `https://huggingface.co/papers/${id}`,
 ];
 
+/** `n` words of the world's vocabulary, drawn by `rnd`. */
+export function worldWords(rnd: () => number, n: number): string {
+  return Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]!).join(' ');
+}
+
+/**
+ * The index (of `n` papers) a post links, drawn with density ∝ x^(1/power - 1), x = i/n: with
+ * the default power 6 (x^(-5/6)), a few papers get hundreds of posts and most get none.
+ */
+export function attentionIndex(n: number, rnd: () => number, power = 6): number {
+  return Math.floor(n * rnd() ** power);
+}
+
+/** A link to paper `id` in one of the shapes posts carry, drawn by `rnd`. */
+export function worldLink(id: string, rnd: () => number): string {
+  return SHAPES[Math.floor(rnd() * SHAPES.length)]!(id);
+}
+
 /** The papers and X posts of one world-size day. */
 export function worldDay(options: WorldDayOptions): WorldDay {
   const { day } = options;
   const rnd = seededRandom((options.seed ?? 1) * 1_000_003 + Number(day.replaceAll('-', '')));
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const words = (n: number) => Array.from({ length: n }, () => WORDS[int(0, WORDS.length - 1)]!).join(' ');
+  const words = (n: number) => worldWords(rnd, n);
   const window = submissionWindow(day);
   const span = window.end.getTime() - window.start.getTime();
   // Ids unique per month: yymm, then the day of the month × 3,000 + the paper's number.
@@ -93,9 +111,7 @@ export function worldDay(options: WorldDayOptions): WorldDay {
     username: `reader${i}`,
     name: i % 50 === 0 ? `${FIRST[i % FIRST.length]} ${LAST[i % LAST.length]}` : `Reader ${i}`,
   }));
-  // Attention: paper i is drawn with density ∝ x^(-5/6), x = i/n — a few papers get hundreds
-  // of posts, most get none.
-  const pick = () => papers[Math.floor(options.papers * rnd() ** 6)]!.id;
+  const pick = () => papers[attentionIndex(options.papers, rnd)]!.id;
   const announced = window.end.getTime() + 6 * 3_600_000;
   const tweets: XTweet[] = Array.from({ length: options.posts }, (_, i) => {
     const ids = rnd() < 0.05 ? [pick(), pick()] : [pick()];
@@ -104,7 +120,7 @@ export function worldDay(options: WorldDayOptions): WorldDay {
       id: String(1_900_000_000_000_000_000n + BigInt(Number(day.replaceAll('-', '')) * 100_000 + i)),
       authorId: users[Math.floor(users.length * rnd() ** 2)]!.id,
       text: `${words(int(8, 30))} ${ids.map((_, k) => `https://t.co/x${i}${k}`).join(' ')}`,
-      links: ids.map((id) => SHAPES[int(0, SHAPES.length - 1)]!(id)),
+      links: ids.map((id) => worldLink(id, rnd)),
       createdAt: new Date(announced + int(0, 20 * 3_600_000)).toISOString(),
       likes,
       reposts: Math.floor(likes * rnd() * 0.3),
