@@ -1,13 +1,14 @@
 /**
- * Values the store derives instead of storing, as SQL expressions: shared by migration 9 (its
- * generated columns) and the writers, so what a writer leaves out is exactly what reads back.
- * Frozen with migration 9: changing one needs a new migration that rewrites those columns.
+ * Values the store derives instead of storing, as SQL expressions: shared by the migrations (9's
+ * generated columns, 14's views that replaced them) and the writers, so what a writer leaves out
+ * is exactly what reads back. Frozen with those migrations: changing one needs a new migration
+ * that makes the views again (and stored rows must still read back the same).
  */
 
 /**
  * The address a post of a source usually has, from its source, id and author handle (SQL over
  * the three operands; X without a handle: the i/web form; Bluesky: the handle, else the DID of
- * the at:// id). Frozen with migration 9: its generated `posts.url` column is this expression.
+ * the at:// id). The `posts` view's url column (migration 14; a generated column from 9 to 13).
  */
 export function usualPostUrlSql(source: string, id: string, handle: string): string {
   const rkeyAt = `instr(${id}, '/app.bsky.feed.post/')`;

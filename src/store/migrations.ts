@@ -295,7 +295,48 @@ export const MIGRATIONS: readonly Migration[] = [
   `
   ${SHOWN_CHANGE_TRIGGERS}
   `,
+  // 14: posts' url and created_at, and snapshots' observed_at, computed by views instead of
+  // generated columns (see viewsForDerivedColumns).
+  viewsForDerivedColumns,
 ];
+
+/**
+ * Migration 14's step. SQLite computes every generated column of a row it writes, VIRTUAL ones
+ * included: a post's address and creation time and a snapshot's instant (a strftime and a printf
+ * each) were worked out for every row saved and thrown away, a third of SQLite's work in saving a
+ * day of real posts. The tables keep their stored columns under new names (post_rows,
+ * snapshot_rows; the foreign keys and triggers that name them follow the rename); `posts` and
+ * `snapshots` become views over them that give the same columns in the same order, by the same
+ * expressions (derived.ts), so every reader is unchanged; the writers write the tables.
+ */
+export function viewsForDerivedColumns(db: Db): void {
+  db.exec(`
+  ALTER TABLE posts RENAME TO post_rows;
+  ALTER TABLE post_rows DROP COLUMN url;
+  ALTER TABLE post_rows DROP COLUMN created_at;
+  ALTER TABLE snapshots RENAME TO snapshot_rows;
+  ALTER TABLE snapshot_rows DROP COLUMN observed_at;
+  ${DERIVED_VIEWS}
+  `);
+}
+
+/**
+ * isoTimeSql as the TEXT generated columns gave it: their affinity turned a number that was not
+ * an integer (no writer stores one) into text, which a view's expression does not do by itself.
+ */
+function isoTimeTextSql(column: string): string {
+  return `CASE WHEN typeof(${column}) = 'real' THEN CAST(${column} AS TEXT) ELSE ${isoTimeSql(column)} END`;
+}
+
+/** The views of migration 14 (posts, snapshots) over the tables that store their columns. */
+const DERIVED_VIEWS = `
+  CREATE VIEW posts AS SELECT source, id, author_id, author_handle, author_name, own_url,
+    coalesce(own_url, ${usualPostUrlSql('source', 'id', 'author_handle')}) AS url, text, created,
+    ${isoTimeTextSql('created')} AS created_at, links, raw, first_seen, last_seen
+  FROM post_rows;
+  CREATE VIEW snapshots AS SELECT source, post_id, observed, ${isoTimeTextSql('observed')} AS observed_at,
+    reposts, likes, replies, quotes
+  FROM snapshot_rows;`;
 
 const ISO_GLOB =
   '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z';

@@ -70,14 +70,15 @@ export function unpackLinks(stored: string): string[] {
 // ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU), of
 // one source: its name (and the observation instant) are bound once, before the rows.
 // The address is kept only when it is not the source's usual one, computed by the very
-// expression of the generated url column (NULL when savePosts already knows it is the usual one).
+// expression of the posts view's url column (NULL when savePosts already knows it is the usual
+// one). The tables are written, not the views (migration 14).
 // first_seen/last_seen stay NULL (the post's first and last snapshots say them); a row migrated
 // with values its snapshots do not give keeps them, moved by this observation.
 const ROWS = 64;
 const POST_WIDTH = 9;
 const upsertPosts = (n: number) => `
   WITH k(s, o) AS (SELECT ?, ?), v(i, a, h, n, u, t, c, l, r) AS (VALUES ${placeholderRows(n, POST_WIDTH)})
-  INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
+  INSERT INTO post_rows (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
   SELECT k.s, i, a, h, n, CASE WHEN u IS NOT NULL THEN nullif(u, ${usualPostUrlSql('k.s', 'i', 'h')}) END,
          t, c, l, r
   FROM k, v WHERE true
@@ -85,15 +86,15 @@ const upsertPosts = (n: number) => `
     author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
     own_url = excluded.own_url, text = excluded.text, created = excluded.created, links = excluded.links,
     raw = excluded.raw,
-    first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, (SELECT o FROM k)) END,
-    last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, (SELECT o FROM k)) END`;
+    first_seen = CASE WHEN post_rows.first_seen IS NOT NULL THEN min(post_rows.first_seen, (SELECT o FROM k)) END,
+    last_seen = CASE WHEN post_rows.last_seen IS NOT NULL THEN max(post_rows.last_seen, (SELECT o FROM k)) END`;
 const LINK_WIDTH = 2;
 const insertLinks = (n: number) => `
   INSERT OR IGNORE INTO post_papers (source, post_id, paper_id)
   SELECT ?, column1, column2 FROM (VALUES ${placeholderRows(n, LINK_WIDTH)})`;
 const SNAPSHOT_WIDTH = 5;
 const upsertSnapshots = (n: number) => `
-  INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
+  INSERT INTO snapshot_rows (source, post_id, observed, reposts, likes, replies, quotes)
   SELECT ?, column1, ?, column2, column3, column4, column5 FROM (VALUES ${placeholderRows(n, SNAPSHOT_WIDTH)}) WHERE true
   ON CONFLICT (source, post_id, observed) DO UPDATE SET
     reposts = excluded.reposts, likes = excluded.likes, replies = excluded.replies, quotes = excluded.quotes`;

@@ -104,14 +104,14 @@ export function saveStreamPost(
   replaceLinks = false,
 ): void {
   db.prepare(`
-    INSERT INTO posts (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
+    INSERT INTO post_rows (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
     SELECT s, i, a, NULL, NULL, nullif(u, ${usualPostUrlSql('s', 'i', 'NULL')}), t, c, l, r
     FROM (SELECT @source AS s, @id AS i, @authorId AS a, @url AS u, @text AS t, @created AS c, @links AS l,
                  @raw AS r) WHERE true
     ON CONFLICT (source, id) DO UPDATE SET
       text = excluded.text, links = excluded.links,
-      first_seen = CASE WHEN posts.first_seen IS NOT NULL THEN min(posts.first_seen, @seen) END,
-      last_seen = CASE WHEN posts.last_seen IS NOT NULL THEN max(posts.last_seen, @seen) END`).run({
+      first_seen = CASE WHEN post_rows.first_seen IS NOT NULL THEN min(post_rows.first_seen, @seen) END,
+      last_seen = CASE WHEN post_rows.last_seen IS NOT NULL THEN max(post_rows.last_seen, @seen) END`).run({
     source: post.source,
     id: storedPostId(post.id),
     authorId: post.authorId ?? null,
@@ -127,7 +127,7 @@ export function saveStreamPost(
   const id = storedPostId(post.id);
   for (const paperId of paperIds) link.run(post.source, id, paperId);
   db.prepare(`
-    INSERT OR IGNORE INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
+    INSERT OR IGNORE INTO snapshot_rows (source, post_id, observed, reposts, likes, replies, quotes)
     VALUES (?, ?, ?, 0, 0, 0, 0)`).run(post.source, id, packTime(observedAt));
   notePaperChanges(db, paperIds);
 }

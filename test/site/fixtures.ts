@@ -169,13 +169,13 @@ export function fillStore(db: Db, digests: readonly DayDigest[], catKey = 'cs,st
     db.prepare(`INSERT OR REPLACE INTO papers (id, version, title, abstract, authors, categories, primary_category, pdf_url)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const insPost =
-    db.prepare(`INSERT OR REPLACE INTO posts (source, id, author_handle, author_name, own_url, text, created, links, first_seen, last_seen)
+    db.prepare(`INSERT OR REPLACE INTO post_rows (source, id, author_handle, author_name, own_url, text, created, links, first_seen, last_seen)
     VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)`);
   const insLink = db.prepare(
     'INSERT OR IGNORE INTO post_papers (source, post_id, paper_id) VALUES (?, ?, ?)',
   );
   const insSnap =
-    db.prepare(`INSERT OR REPLACE INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes)
+    db.prepare(`INSERT OR REPLACE INTO snapshot_rows (source, post_id, observed, reposts, likes, replies, quotes)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insDigest =
     db.prepare(`INSERT OR REPLACE INTO digests (day, categories, horizon, observed_at, digest, written_at)
@@ -247,7 +247,7 @@ export function storeLatePost(
   postId = `late${paperId}`,
 ): void {
   handle
-    .prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+    .prepare(`INSERT INTO post_rows (source, id, author_handle, own_url, text, links, first_seen, last_seen)
     VALUES ('bluesky', ?, 'late.bsky.social', ?, ?, '[]', 'x', 'x')`)
     .run(postId, `https://bsky.app/profile/late/post/${postId}`, text);
   handle.prepare("INSERT INTO post_papers VALUES ('bluesky', ?, ?)").run(postId, paperId);

@@ -52,11 +52,11 @@ test('one digest row per day, newest first, preferring the asked categories and 
 test('a paper gets the stored posts its digests lack and its engagement history from all snapshots', () => {
   const db = store('extras');
   // A post found later, linked in the store but not in the digest.
-  db.prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+  db.prepare(`INSERT INTO post_rows (source, id, author_handle, own_url, text, links, first_seen, last_seen)
     VALUES ('bluesky', 'late', 'late.bsky.social', 'https://bsky.app/profile/late/post/1', 'Late post', '[]', 'x', 'x')`).run();
   db.prepare("INSERT INTO post_papers VALUES ('bluesky', 'late', '2106.00001')").run();
   db.prepare(
-    "INSERT INTO snapshots VALUES ('bluesky', 'late', '2021-06-10T06:00:00.000Z', 4, 6, 0, 0)",
+    "INSERT INTO snapshot_rows VALUES ('bluesky', 'late', '2021-06-10T06:00:00.000Z', 4, 6, 0, 0)",
   ).run();
   const { model, warnings } = loadSiteModel(db);
   assert.deepEqual(warnings, []);
@@ -117,7 +117,7 @@ test('one day read in batches: a post linking two of its papers counts once for 
   const db = store('batches');
   // A post stored as `post` stores them: a 19-digit X id (kept as an integer) and instants in ms.
   const id = '1400000000000000001';
-  db.prepare(`INSERT INTO posts (source, id, author_handle, own_url, text, links, first_seen, last_seen)
+  db.prepare(`INSERT INTO post_rows (source, id, author_handle, own_url, text, links, first_seen, last_seen)
     VALUES ('x', CAST(? AS INTEGER), 'both', 'https://x.com/both/status/1', 'Two papers', '[]', 'x', 'x')`).run(
     id,
   );
@@ -125,14 +125,14 @@ test('one day read in batches: a post linking two of its papers counts once for 
     db.prepare("INSERT INTO post_papers VALUES ('x', CAST(? AS INTEGER), ?)").run(id, paperId);
   // As packTime stores an instant: a BigInt of milliseconds (an INTEGER).
   const at = (iso: string) => BigInt(Date.parse(iso));
-  db.prepare('INSERT INTO snapshots VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
+  db.prepare('INSERT INTO snapshot_rows VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
     'x',
     id,
     at('2021-06-10T06:00:00.000Z'),
     1,
     2,
   );
-  db.prepare('INSERT INTO snapshots VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
+  db.prepare('INSERT INTO snapshot_rows VALUES (?, CAST(? AS INTEGER), ?, ?, ?, 0, 0)').run(
     'x',
     id,
     at('2021-06-11T06:00:00.000Z'),

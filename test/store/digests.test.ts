@@ -122,7 +122,7 @@ test('a digest whose post has left the store fails to load with a line naming it
   saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
   const victim = digest.papers[0]!.posts[0]!;
   db.pragma('foreign_keys = OFF');
-  db.prepare('DELETE FROM snapshots WHERE source = ? AND post_id = ?').run(
+  db.prepare('DELETE FROM snapshot_rows WHERE source = ? AND post_id = ?').run(
     victim.source,
     storedPostId(victim.id),
   );

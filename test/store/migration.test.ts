@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 import { listDigestFingerprints, loadDigest, readDigest } from '../../src/store/digests.js';
+import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { loadListing } from '../../src/store/listings.js';
 import {
   compactSnapshotsAndPapers,
@@ -21,6 +22,7 @@ import {
   integerPostIds,
   MIGRATIONS,
   slimPostsAndAbstracts,
+  viewsForDerivedColumns,
 } from '../../src/store/migrations.js';
 import { unpackText } from '../../src/store/packed.js';
 import { getEmbed, linkedPapers, loadPostsForPapers, savePosts } from '../../src/store/posts.js';
@@ -301,7 +303,8 @@ test('a store written just before the compact tables upgrades with every row rea
       ['2026-03-03', null],
       ['2026-03-04', '2026-03-03T22:00:00.000Z'],
     ]);
-    for (const t of ['posts', 'post_papers', 'snapshots', 'embeds', 'listings'])
+    // Since migration 14 the posts and snapshots views read the post_rows and snapshot_rows tables.
+    for (const t of ['post_rows', 'post_papers', 'snapshot_rows', 'embeds', 'listings'])
       assert.match(
         db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(t) as string,
         /WITHOUT ROWID/,
@@ -388,7 +391,7 @@ test('a store written just before the compact snapshots upgrades: instants read 
       .raw()
       .all(late);
     assert.deepEqual(rows, [[late, 50]]);
-    for (const t of ['snapshots', 'papers', 'listings'])
+    for (const t of ['snapshot_rows', 'papers', 'listings'])
       assert.match(
         db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(t) as string,
         /WITHOUT ROWID/,
@@ -507,6 +510,119 @@ test('a store written just before the thumbnail log upgrades: its cached images 
       cachedThumbnailsSince(db, 1).map((t) => t.file),
       ['a.png'],
     );
+  } finally {
+    db.close();
+  }
+});
+
+test('a store written just before the derived-column views upgrades: posts and snapshots read back the same, column for column', () => {
+  const { path, old } = storeJustBefore(viewsForDerivedColumns, 'before-views.db');
+  old.exec(`
+    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+      VALUES ('2603.00001', 1, 'T', 'A', 'Ada', 'cs.LG', 'cs.LG');
+    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 1);
+    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL);
+  `);
+  // Every form a derived column is made from: the usual address or one of its own, with and
+  // without a handle; a time in milliseconds, as text, as a (never written) real, or none.
+  const posts: Array<
+    [string, string | bigint, string | null, string | null, bigint | string | number | null]
+  > = [
+    ['x', 1_402_589_585_109_098_500n, 'ada', null, 1_772_539_200_123n],
+    ['x', 1_402_589_585_109_098_501n, null, null, '2026-03-03T10:00:00Z'],
+    ['x', '1004', 'bo', 'https://x.com/bo/status/1004', null],
+    ['bluesky', 'at://did:plc:abc/app.bsky.feed.post/3kz', 'ada.bsky.social', null, 1_772_539_200_000n],
+    ['bluesky', 'at://did:plc:abd/app.bsky.feed.post/3ky', null, null, 1_772_539_200_000.5],
+    ['hn', '40123456', 'pg', null, 1_772_539_200_999n],
+    ['hf', '2603.00001', 'akhaliq', null, 1_772_539_200_000n],
+  ];
+  const post = old.prepare(
+    "INSERT INTO posts (source, id, author_handle, own_url, text, created, links) VALUES (?, ?, ?, ?, 'hi', ?, '[]')",
+  );
+  const link = old.prepare("INSERT INTO post_papers VALUES (?, ?, '2603.00001')");
+  const snap = old.prepare(
+    'INSERT INTO snapshots (source, post_id, observed, reposts, likes, replies, quotes) VALUES (?, ?, ?, ?, 1, 0, 0)',
+  );
+  posts.forEach(([source, id, handle, url, created], i) => {
+    post.run(source, id, handle, url, created);
+    link.run(source, id);
+    snap.run(source, id, 1_772_539_200_000n + BigInt(i), i);
+    snap.run(source, id, i % 2 === 0 ? '2026-03-04T00:00:00Z' : 1_772_600_000_000.25, i + 10);
+  });
+  const at = '2026-03-05T00:00:00.000Z';
+  const sources = ['x', 'hn', 'hf', 'bluesky'] as const;
+  /** The column names in order, and every row as an array. */
+  const all = (db: Database.Database, sql: string) => {
+    const statement = db.prepare(sql);
+    return { columns: statement.columns().map((c) => c.name), rows: statement.raw().all() };
+  };
+  const postsBefore = all(old, 'SELECT * FROM posts ORDER BY source, id');
+  const snapshotsBefore = all(old, 'SELECT * FROM snapshots ORDER BY source, post_id, observed');
+  const before = dump(old);
+  const loadedBefore = loadPostsForPapers(old as never, ['2603.00001'], at, [...sources]);
+  old.close();
+
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    // The views give every column, in the same order, with the same values and types.
+    assert.deepStrictEqual(all(db, 'SELECT * FROM posts ORDER BY source, id'), postsBefore);
+    assert.deepStrictEqual(
+      all(db, 'SELECT * FROM snapshots ORDER BY source, post_id, observed'),
+      snapshotsBefore,
+    );
+    assert.deepStrictEqual(dump(db), before);
+    assert.equal(loadedBefore.length, posts.length);
+    assert.deepStrictEqual(loadPostsForPapers(db, ['2603.00001'], at, [...sources]), loadedBefore);
+    // The tables no longer hold the derived columns, and the keys that referred to them follow.
+    const columns = (t: string) =>
+      (db.pragma(`table_xinfo(${t})`) as Array<{ name: string }>).map((c) => c.name);
+    assert.deepEqual(columns('post_rows'), [
+      'source',
+      'id',
+      'author_id',
+      'author_handle',
+      'author_name',
+      'own_url',
+      'text',
+      'created',
+      'links',
+      'raw',
+      'first_seen',
+      'last_seen',
+    ]);
+    assert.deepEqual(columns('snapshot_rows'), [
+      'source',
+      'post_id',
+      'observed',
+      'reposts',
+      'likes',
+      'replies',
+      'quotes',
+    ]);
+    for (const t of ['post_papers', 'snapshot_rows'])
+      assert.deepEqual(
+        [...new Set((db.pragma(`foreign_key_list(${t})`) as Array<{ table: string }>).map((k) => k.table))],
+        ['post_rows'],
+        t,
+      );
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
+    // Writers write the tables: saving a post again updates its row (its trigger still logs the
+    // change of what its day page shows) and adds this instant's snapshot.
+    const again = loadedBefore.find((m) => m.post.id === '1402589585109098500')!;
+    const mark = enrichmentMark(db);
+    savePosts(db, [{ post: { ...again.post, text: 'edited' }, paperIds: ['2603.00001'] }], at);
+    assert.equal(db.prepare("SELECT count(*) FROM posts WHERE source = 'x'").pluck().get(), 3);
+    assert.equal(db.prepare("SELECT count(*) FROM snapshots WHERE source = 'x'").pluck().get(), 7);
+    assert.deepEqual(
+      db
+        .prepare("SELECT text, url, created_at FROM posts WHERE source = 'x' AND id = 1402589585109098500")
+        .raw()
+        .get(),
+      ['edited', 'https://twitter.com/ada/status/1402589585109098500', '2026-03-03T12:00:00.123Z'],
+    );
+    assert.deepEqual(enrichmentChangesSince(db, mark), ['2603.00001']);
+    assert.deepEqual(db.pragma('foreign_key_check'), []);
   } finally {
     db.close();
   }

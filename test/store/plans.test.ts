@@ -23,11 +23,13 @@ import { savePosts } from '../../src/store/posts.js';
 import { cachedThumbnailsSince } from '../../src/store/thumbnails.js';
 import { silentLogger } from '../../src/util/log.js';
 
-/** Per history table, the columns a lookup must constrain to touch only a day's rows. */
+/** Per history table (and view over one), the columns a lookup must constrain to touch only a day's rows. */
 const SELECTIVE: Record<string, string[]> = {
   posts: ['id'],
+  post_rows: ['id'],
   post_papers: ['paper_id', 'post_id'],
   snapshots: ['post_id'],
+  snapshot_rows: ['post_id'],
   embeds: ['post_id'],
   listings: ['day', 'paper_id'],
   listing_days: ['day'],
