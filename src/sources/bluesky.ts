@@ -220,7 +220,6 @@ export function postFromView(item: unknown): Post | null {
   if (typeof view.uri !== 'string' || !view.uri.startsWith('at://')) return null;
   if (!isObject(view.author) || typeof view.author.did !== 'string') return null;
   const record: BlueskyRecord = isObject(view.record) ? view.record : {};
-  const { viewer: _viewer, ...kept } = view;
   return {
     source: 'bluesky',
     id: view.uri,
@@ -240,8 +239,6 @@ export function postFromView(item: unknown): Post | null {
       replies: count(view.replyCount),
       quotes: count(view.quoteCount),
     },
-    // The viewer block is the searching account's own state, not the post's.
-    raw: kept,
   };
 }
 

@@ -104,8 +104,6 @@ export function postFromHit(hit: unknown): Post | null {
     createdAt: createdAtOf(h),
     links,
     metrics: { reposts: 0, likes: count(h.points), replies: count(h.num_comments), quotes: 0 },
-    // `_highlightResult` repeats the fields with <em> markup: not worth keeping.
-    raw: withoutHighlight(h),
   };
 }
 
@@ -234,11 +232,6 @@ function createdAtOf(hit: HnHit): string | undefined {
     return new Date(hit.created_at_i * 1000).toISOString();
   }
   return undefined;
-}
-
-function withoutHighlight(hit: HnHit): Record<string, unknown> {
-  const { _highlightResult: _h, ...rest } = hit;
-  return rest;
 }
 
 function count(value: unknown): number {

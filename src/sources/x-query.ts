@@ -188,7 +188,7 @@ export function parseSearchPage(json: unknown): XSearchPage {
     );
   }
   // Validation passed, so the original objects have the checked shape; keep them untouched
-  // (zod's output is a copy, and `raw` must be the tweet as X sent it).
+  // (zod's output is a copy: a second object per tweet for nothing).
   const body = json as z.infer<typeof pageSchema>;
   const nextToken = body.meta?.next_token;
   return {

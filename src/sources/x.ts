@@ -85,7 +85,6 @@ export function tweetToPost(tweet: XTweet, user: XUser | undefined): Post {
       replies: m.reply_count ?? 0,
       quotes: m.quote_count ?? 0,
     },
-    raw: tweet,
   };
   if (tweet.author_id) post.authorId = tweet.author_id;
   if (user?.username) post.authorHandle = user.username;

@@ -73,7 +73,7 @@ test('hnLinks - a text post (no url key) yields the hrefs of its story_text, ent
   assert.equal(postFromHit({ title: 'no id', url: 'https://arxiv.org/abs/1' }), null);
 });
 
-test('parseHnSearch - reads the page fields and drops _highlightResult from raw', () => {
+test('parseHnSearch - reads the page fields; keeps no payload', () => {
   const page = parseHnSearch(fixture('search-response.json'), 'GET h/p');
   assert.deepEqual(
     { nbHits: page.nbHits, page: page.page, nbPages: page.nbPages },
@@ -83,7 +83,7 @@ test('parseHnSearch - reads the page fields and drops _highlightResult from raw'
     page.posts.map((p) => p.id),
     ['49100001', '49100003'],
   );
-  assert.equal((page.posts[0]!.raw as Record<string, unknown>)._highlightResult, undefined);
+  assert.equal(page.posts[0]!.raw, undefined);
   assert.throws(() => parseHnSearch({ message: 'x' }, 'GET h/p'), {
     message: 'hn: unexpected response for GET h/p: no "hits" array',
   });
