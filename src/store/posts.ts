@@ -160,8 +160,10 @@ export function savePosts(
   const changed = new Set<string>();
   for (const m of matched) for (const id of m.paperIds) changed.add(id);
   const save = db.transaction(() => {
-    // Arrays passed whole (run(array) binds its items in order), reused from one full statement
-    // to the next: no spread of hundreds of arguments, little garbage.
+    // Arrays reused from one full statement to the next (little garbage), spread into run():
+    // better-sqlite3 binds an array passed whole through one Object::Get per item (~430
+    // instructions each), and spreading hundreds of arguments costs less (16% less CPU for a
+    // bind-heavy statement, measured on 3 December).
     const full = {
       posts: new Array<unknown>(ROWS * POST_WIDTH + 2),
       snapshots: new Array<unknown>(ROWS * SNAPSHOT_WIDTH + 2),
@@ -173,7 +175,7 @@ export function savePosts(
       const n = (lv - 1) / LINK_WIDTH;
       const values = n === ROWS ? linkValues : linkValues.slice(0, lv);
       values[0] = source;
-      links(n).run(values);
+      links(n).run(...values);
       lv = 1;
     };
     let from = 0;
@@ -215,8 +217,8 @@ export function savePosts(
         snapshotValues[sv++] = c.replies;
         snapshotValues[sv++] = c.quotes;
       }
-      posts(n).run(postValues);
-      snapshots(n).run(snapshotValues);
+      posts(n).run(...postValues);
+      snapshots(n).run(...snapshotValues);
       if (lv > 1 && (to === ordered.length || ordered[to]!.m.post.source !== source)) flushLinks(source);
       from = to;
     }
