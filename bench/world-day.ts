@@ -2,14 +2,14 @@
  * The pipeline bench's second day: 2,000 papers and 50,000 posts shaped as the four sources
  * send them. Each source's answers are built by its stand-in's builders (the shapes of
  * research/social-sources.md §11), written as JSON bodies and read back by the source's own
- * parser, as a run reads them: the posts' strings are flat ones out of JSON.parse, X and Bluesky
- * posts carry their whole raw object, Bluesky ids are `at://` URIs, texts are of real length and
- * every post has its creation time and its source's usual address.
+ * parser, as a run reads them: the posts are what the parsers make of the answers (their strings
+ * flat ones out of JSON.parse), Bluesky ids are `at://` URIs, texts are of real length and every
+ * post has its creation time and its source's usual address.
  *
  * The mix is an assumption (no source says how many posts a day of 2026 has): X 28,000, Bluesky
  * 21,500, Hacker News 400 stories, Hugging Face 100 Daily Papers entries (tens a day, §8). As on
  * a real day, most papers get no post: the posts link 800 of the 2,000 papers, drawn with density
- * ∝ x^(-2/3) (the top paper gets ~11% of the posts, the median one of the 800 about 15); one post
+ * ∝ x^(-2/3) (the top paper gets ~11% of the posts, the median one of the 800 about 35); one post
  * in twenty links two papers. Likes are heavy-tailed as in worldDay.
  */
 import { parseSearchPosts } from '../src/sources/bluesky.js';

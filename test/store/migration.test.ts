@@ -406,14 +406,16 @@ test('a store written just before the compact snapshots upgrades: instants read 
   }
 });
 
+/** One paper (2603.00001) listed on 2026-03-03, in the schema of migrations 10 to 13. */
+const ONE_LISTED_PAPER = `
+  INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+    VALUES ('2603.00001', 1, 'T', 'A', 'Ada', 'cs.LG', 'cs.LG');
+  INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 1);
+  INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL);`;
+
 test('a store written just before the integer post ids upgrades: every id reads back as the same text', () => {
   const { path, old } = storeJustBefore(integerPostIds, 'before-integer-ids.db');
-  old.exec(`
-    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
-      VALUES ('2603.00001', 1, 'T', 'A', 'Ada', 'cs.LG', 'cs.LG');
-    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 1);
-    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL);
-  `);
+  old.exec(ONE_LISTED_PAPER);
   // X's snowflakes become integers; an id an integer would not give back exactly stays text.
   const ids: Array<[string, string, 'integer' | 'text']> = [
     ['x', '1402589585109098500', 'integer'],
@@ -517,12 +519,7 @@ test('a store written just before the thumbnail log upgrades: its cached images 
 
 test('a store written just before the derived-column views upgrades: posts and snapshots read back the same, column for column', () => {
   const { path, old } = storeJustBefore(viewsForDerivedColumns, 'before-views.db');
-  old.exec(`
-    INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
-      VALUES ('2603.00001', 1, 'T', 'A', 'Ada', 'cs.LG', 'cs.LG');
-    INSERT INTO listing_days VALUES ('2026-03-03', 'cs', 'api', '2026-03-03T01:00:00.000Z', 1);
-    INSERT INTO listings VALUES ('2026-03-03', 'cs', '2603.00001', 'new', 'api', NULL);
-  `);
+  old.exec(ONE_LISTED_PAPER);
   // Every form a derived column is made from: the usual address or one of its own, with and
   // without a handle; a time in milliseconds, as text, as a (never written) real, or none.
   const posts: Array<
