@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { seededRandom } from '../../src/standins/random.js';
 import {
   isoTime,
   isoTimeSql,
@@ -9,7 +10,7 @@ import {
   usualPostUrl,
   usualPostUrlSql,
 } from '../../src/store/derived.js';
-import { packTime } from '../../src/store/packed.js';
+import { packTime, packTimeByRoundTrip } from '../../src/store/packed.js';
 
 test('usualPostUrl gives what usualPostUrlSql gives for X, HN and HF, and leaves the others to it', () => {
   const db = new Database(':memory:');
@@ -92,4 +93,59 @@ test('storedJson keys meet the stored values: json_each gives back what storedPo
   } finally {
     db.close();
   }
+});
+
+test('packTime reads a time field by field exactly as the round trip through toISOString decides', () => {
+  const rnd = seededRandom(20261203);
+  const canonical = (ms: number) => new Date(ms).toISOString();
+  const cases = [
+    '2021-06-09T18:07:48.000Z',
+    '1970-01-01T00:00:00.000Z',
+    '1969-12-31T23:59:59.999Z',
+    '9999-12-31T23:59:59.999Z',
+    '+010000-01-01T00:00:00.000Z',
+    '2024-02-29T12:00:00.000Z',
+    '2023-02-29T12:00:00.000Z',
+    '2100-02-29T12:00:00.000Z',
+    '2000-02-29T12:00:00.000Z',
+    '2026-02-30T00:00:00.000Z',
+    '2026-04-31T00:00:00.000Z',
+    '2026-01-01T24:00:00.000Z',
+    '2026-01-01T23:60:00.000Z',
+    '2026-01-01T23:59:60.000Z',
+    '2026-00-10T00:00:00.000Z',
+    '2026-13-10T00:00:00.000Z',
+    '2026-01-00T00:00:00.000Z',
+    '2021-06-09T18:07:48Z',
+    '2021-06-09T18:07:48.000+00:00',
+    '2021-06-09 18:07:48.000Z',
+    '2021-06-09T18:07:48.000z',
+    '2021-06-09T18:07:4８.000Z',
+    '',
+    'not an instant',
+  ];
+  for (let i = 0; i < 5000; i++) cases.push(canonical(Math.floor(rnd() * 253_402_300_799_999)));
+  // Every canonical time with one character changed, dropped or added.
+  const chars = '0123456789-:.TZz +a٣';
+  for (let i = 0; i < 20_000; i++) {
+    const text = canonical(Math.floor(rnd() * 4_102_444_800_000));
+    const at = Math.floor(rnd() * text.length);
+    const c = chars[Math.floor(rnd() * chars.length)]!;
+    const edit = i % 3;
+    cases.push(
+      edit === 0
+        ? text.slice(0, at) + c + text.slice(at + 1)
+        : edit === 1
+          ? text.slice(0, at) + text.slice(at + 1)
+          : text.slice(0, at) + c + text.slice(at),
+    );
+  }
+  let packed = 0;
+  for (const text of cases) {
+    const got = packTime(text);
+    assert.equal(got, packTimeByRoundTrip(text), text);
+    if (typeof got === 'bigint') packed++;
+  }
+  // Both kinds of answer were exercised.
+  assert.ok(packed > 5000 && packed < cases.length - 5000, String(packed));
 });
