@@ -21,7 +21,15 @@ import { blueskyPost } from '../src/standins/bluesky.js';
 import { hfDailyItem } from '../src/standins/hf.js';
 import { hnStory } from '../src/standins/hn.js';
 import { seededRandom } from '../src/standins/random.js';
-import { attentionIndex, standInToPaper, worldDay, worldLink, worldWords } from '../src/standins/world.js';
+import {
+  attentionIndex,
+  standInToPaper,
+  worldCounts,
+  worldDay,
+  worldLikes,
+  worldLink,
+  worldWords,
+} from '../src/standins/world.js';
 import { fakeTweet } from '../src/standins/x.js';
 import type { Paper, Post } from '../src/types.js';
 
@@ -53,7 +61,6 @@ export function worldShapedDay(): { papers: Paper[]; posts: Post[] } {
   const at = () => new Date(announced + int(0, 20 * 3_600_000)).toISOString();
   // Every other paper of the first 1,600: the talked-about ones are spread over the listing.
   const paper = () => papers[2 * attentionIndex(TALKED_ABOUT, rnd, 3)]!.id;
-  const likesOf = () => Math.floor(Math.exp(rnd() * rnd() * 8)) - 1;
 
   // X: pages of 100 tweets with their authors in `includes.users`, made a page at a time (the
   // bench's own garbage stays small beside the run's).
@@ -62,17 +69,14 @@ export function worldShapedDay(): { papers: Paper[]; posts: Post[] } {
     const data = Array.from({ length: Math.min(PAGE, X_POSTS - from) }, (_, k) => {
       const i = from + k;
       const ids = rnd() < 0.05 ? [paper(), paper()] : [paper()];
-      const likes = likesOf();
+      const likes = worldLikes(rnd);
       return fakeTweet({
         id: String(2_030_000_000_000_000_000n + BigInt(i * 4099)),
         authorId: world.users[Math.floor(world.users.length * rnd() ** 2)]!.id,
         text: `${worldWords(rnd, int(8, 40))} ${ids.map((_, n) => `https://t.co/${(i * 31 + n).toString(36).padStart(10, 'x')}`).join(' ')}`,
         links: ids.map((id) => worldLink(id, rnd)),
         createdAt: at(),
-        likes,
-        reposts: Math.floor(likes * rnd() * 0.3),
-        replies: Math.floor(likes * rnd() * 0.1),
-        quotes: Math.floor(likes * rnd() * 0.05),
+        ...worldCounts(likes, rnd),
       });
     });
     const authors = new Map<string, XUser>();
@@ -91,7 +95,7 @@ export function worldShapedDay(): { papers: Paper[]; posts: Post[] } {
   let views = [];
   for (let i = 0; i < BLUESKY_POSTS; i++) {
     const reader = Math.floor(9000 * rnd() ** 2);
-    const likes = likesOf();
+    const likes = worldLikes(rnd);
     views.push(
       blueskyPost({
         // A TID-like record key: 13 characters of base-32.
@@ -102,10 +106,7 @@ export function worldShapedDay(): { papers: Paper[]; posts: Post[] } {
         createdAt: at(),
         link: worldLink(paper(), rnd),
         linkIn: places[i % places.length]!,
-        likes,
-        reposts: Math.floor(likes * rnd() * 0.3),
-        replies: Math.floor(likes * rnd() * 0.1),
-        quotes: Math.floor(likes * rnd() * 0.05),
+        ...worldCounts(likes, rnd),
       }),
     );
     if (views.length === PAGE || i === BLUESKY_POSTS - 1) {

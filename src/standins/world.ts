@@ -70,6 +70,24 @@ export function attentionIndex(n: number, rnd: () => number, power = 6): number 
   return Math.floor(n * rnd() ** power);
 }
 
+/** A post's likes, heavy-tailed: most get a few, a few get thousands. */
+export function worldLikes(rnd: () => number): number {
+  return Math.floor(Math.exp(rnd() * rnd() * 8)) - 1;
+}
+
+/** A post's counts given its likes: reposts, replies and quotes in proportion, drawn by `rnd`. */
+export function worldCounts(
+  likes: number,
+  rnd: () => number,
+): { likes: number; reposts: number; replies: number; quotes: number } {
+  return {
+    likes,
+    reposts: Math.floor(likes * rnd() * 0.3),
+    replies: Math.floor(likes * rnd() * 0.1),
+    quotes: Math.floor(likes * rnd() * 0.05),
+  };
+}
+
 /** A link to paper `id` in one of the shapes posts carry, drawn by `rnd`. */
 export function worldLink(id: string, rnd: () => number): string {
   return SHAPES[Math.floor(rnd() * SHAPES.length)]!(id);
@@ -115,17 +133,14 @@ export function worldDay(options: WorldDayOptions): WorldDay {
   const announced = window.end.getTime() + 6 * 3_600_000;
   const tweets: XTweet[] = Array.from({ length: options.posts }, (_, i) => {
     const ids = rnd() < 0.05 ? [pick(), pick()] : [pick()];
-    const likes = Math.floor(Math.exp(rnd() * rnd() * 8)) - 1;
+    const likes = worldLikes(rnd);
     return fakeTweet({
       id: String(1_900_000_000_000_000_000n + BigInt(Number(day.replaceAll('-', '')) * 100_000 + i)),
       authorId: users[Math.floor(users.length * rnd() ** 2)]!.id,
       text: `${words(int(8, 30))} ${ids.map((_, k) => `https://t.co/x${i}${k}`).join(' ')}`,
       links: ids.map((id) => worldLink(id, rnd)),
       createdAt: new Date(announced + int(0, 20 * 3_600_000)).toISOString(),
-      likes,
-      reposts: Math.floor(likes * rnd() * 0.3),
-      replies: Math.floor(likes * rnd() * 0.1),
-      quotes: Math.floor(likes * rnd() * 0.05),
+      ...worldCounts(likes, rnd),
     });
   });
   return { papers, tweets, users };
