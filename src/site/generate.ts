@@ -65,7 +65,7 @@ function withSource<T>(options: GenerateOptions, fn: (source: SiteSource, warnin
 
 /**
  * The build reads each day once, in order: a small page cache serves it as well as the store's
- * 32 MB one (set for the day's writes), which would otherwise add to the build's peak memory.
+ * 8 MB one (set for the day's writes), which would otherwise add to the build's peak memory.
  */
 function siteConnection(db: Db): Db {
   db.pragma('cache_size = -4096');
