@@ -95,6 +95,11 @@ test('Bluesky contract - Jetstream events: what the listener keeps, deletes and 
   ]);
   const update = actionOf(parseJetstreamMessage(JETSTREAM_LINES[5]!)!);
   assert.equal(update?.type === 'upsert' && update.update, true);
+  assert.equal(
+    update?.type === 'upsert' ? update.post.raw : null,
+    undefined,
+    'no payload is kept (nothing reads it)',
+  );
   assert.equal(parseJetstreamMessage('{"kind":"commit"}'), null);
   assert.equal(parseJetstreamMessage('not json'), null);
 });
