@@ -31,8 +31,9 @@ export function openStore(path: string): Db {
     // An 8 MB page cache (the default is 2 MB): the inner pages of B-trees grown with years of
     // history stay in memory. Not more: a day's save dirties ~28 MB of pages, each written once
     // (rows go in key order), and a cache that holds them all until the commit only touches
-    // fresh memory. Against 32 MB, a 2,000 × 50,000 day took ~8% less CPU and 21 MB less peak
-    // memory (pipeline bench, world-shaped day, 3 December); the 40-day store's post ratio held.
+    // fresh memory. Against 32 MB, a 2,000 × 50,000 day took 8–13% less CPU on a first run and
+    // ~20 MB less peak memory (pipeline bench, world-shaped day, 3 December); the `post` ratio on
+    // a 40-day store stayed within its goal.
     db.pragma('cache_size = -8192');
     // The day's GROUP BY and materialised id lists are temporary B-trees: kept off the disk.
     db.pragma('temp_store = MEMORY');
