@@ -86,8 +86,8 @@ export function actionOf(event: JetstreamEvent): StreamAction | null {
     text,
     createdAt: isoOrUndefined(record.createdAt) ?? at,
     links,
-    // No payload: the store keeps none for Bluesky (see keptRaw) and nothing reads it.
     metrics: { reposts: 0, likes: 0, replies: 0, quotes: 0 },
+    // No `raw`: the store keeps no payload for Bluesky (see keptRaw) and nothing reads it.
   };
   return { type: 'upsert', post, paperIds, observedAt: at, update: event.operation === 'update' };
 }
