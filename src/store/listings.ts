@@ -8,7 +8,7 @@ import type { Listing } from '../arxiv/listing.js';
 import { sortListing } from '../arxiv/merge.js';
 import type { AnnounceType, ListingMethod, Paper } from '../types.js';
 import { type Db, inTransaction, placeholderRows, statementsBySize } from './db.js';
-import { packedAs, packText, unpackText, unpackTextParts } from './packed.js';
+import { MAX_ISO_MS, packedAs, packText, unpackText, unpackTextParts } from './packed.js';
 
 /** A `papers` row joined with its `listings` row. */
 export interface PaperRow {
@@ -98,9 +98,6 @@ function unpackPaperTime(stored: string | Buffer): string {
     ? new Date(stored.readUIntBE(0, 6)).toISOString()
     : new Date(stored.readUIntBE(0, 5) * 1000).toISOString().replace('.000Z', 'Z');
 }
-
-/** The last instant toISOString writes with a four-digit year. */
-const MAX_ISO_MS = 253_402_300_799_999;
 
 const SEP = '\u0000';
 

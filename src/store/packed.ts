@@ -107,7 +107,7 @@ export function packStoredAbstracts(db: Db): number {
 }
 
 /** The last instant toISOString writes with a four-digit year (9999-12-31T23:59:59.999Z). */
-const MAX_ISO_MS = 253_402_300_799_999;
+export const MAX_ISO_MS = 253_402_300_799_999;
 
 /**
  * An ISO instant as stored (see derived.ts isoTimeSql): milliseconds since the epoch when
