@@ -120,7 +120,13 @@ import { dayBody, paperBody } from './pages.js';
 import { RISING_DAYS, RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
 import { buildSearchSegments, searchThreadPolicy, startSearchThread } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
-import { maskedBySegment, SEARCH_META_PATH, type SearchEntry, searchMeta } from './search-index.js';
+import {
+  maskedBySegment,
+  SEARCH_META_PATH,
+  type SearchEntry,
+  searchMeta,
+  segmenter,
+} from './search-index.js';
 import { type DaySlice, modelSource, type SiteSource } from './source.js';
 import { windowOf, windowPaths, windowStart } from './windows.js';
 
@@ -927,6 +933,11 @@ export function buildGeneration(
   // first wait for the writer thread to write (and hash) them.
   const unmade = threaded ? threaded.rebuild : dayNames;
   if (hashLater && unmade.length > 0) settleHashes();
+  // The segments holding a day reloaded, written or gone: every other one has the previous
+  // generation's days, each with its fragment (a day not reloaded keeps its fragment).
+  const segmentOfDay = segmenter(dayNames[0] ?? '');
+  const unstable = new Set<string>();
+  for (const day of [...reload, ...fragments, ...lost.map((d) => d.day)]) unstable.add(segmentOfDay(day));
   const segments = [
     ...(threaded?.segments ?? []),
     ...buildSearchSegments(unmade, dayNames[0] ?? '', masks, FRAGMENTS, {
@@ -938,6 +949,7 @@ export function buildGeneration(
         return data;
       },
       fragmentHash,
+      stable: (id) => prev !== undefined && !unstable.has(id),
       readPrevious: previousFile,
       keepOwned: (owner, except = []) => {
         const named = new Set(segmentFiles.get(owner));

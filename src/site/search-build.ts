@@ -29,6 +29,12 @@ export interface SearchBuildIo {
   fragmentHash(day: string): string;
   /** A file of the previous generation (undefined when missing). */
   readPrevious(path: string): Buffer | undefined;
+  /**
+   * Whether segment `id`'s days are those of the previous generation, each with the same search
+   * fragment (none reloaded, none gone): its body key is then the previous summary's, and no
+   * fragment hash of its days is asked for. Without it, every segment's days are hashed.
+   */
+  stable?(id: string): boolean;
   /** Keep every file of the previous generation owned by `owner` unchanged, but those of `except`. */
   keepOwned(owner: string, except?: readonly string[]): void;
   /** Hand a file of this generation over (kept when its bytes did not change). */
@@ -38,7 +44,7 @@ export interface SearchBuildIo {
 }
 
 /** Version of the segment files' layout: part of each segment's key. */
-const FORMAT = 'search-segment-1';
+const FORMAT = 'search-segment-2';
 
 /** The owner of a segment's files in the manifest. */
 export function segmentOwner(id: string): string {
@@ -62,22 +68,27 @@ export function buildSearchSegments(
   for (const [id, segDays] of bySegmentOf(days, newest)) {
     const owner = segmentOwner(id);
     const masked = maskedOf(masks, id);
-    const { key, bodyKey } = segmentKeys(segDays, io.fragmentHash, masked);
     const path = `${summaries}/${id}.json`;
     const bodyFile = bodyPath(summaries, id);
     const emit = (p: string, data: string) => io.put(p, data, owner);
     const before = io.readPrevious(path);
-    if (before) {
-      const summary = JSON.parse(before.toString()) as SegmentSummary & { key: string; body?: string };
-      if (summary.key === key) {
+    const previous =
+      before && (JSON.parse(before.toString()) as SegmentSummary & { key: string; body?: string });
+    // A stable segment's fragments are the previous generation's: so is its body key.
+    const known =
+      previous && typeof previous.body === 'string' && io.stable?.(id) ? previous.body : undefined;
+    const bodyKey = known ?? bodyKeyOf(segDays, io.fragmentHash);
+    const key = keyOf(bodyKey, masked);
+    if (previous) {
+      if (previous.key === key) {
         io.keepOwned(owner);
-        out.push(summary);
+        out.push(previous);
         continue;
       }
       // Only its masked papers changed (a later day ranked one of them again): its head alone
       // is made again, from the body the build that made the segment left beside its summary
       // (a summary written before bodies were kept names none: the segment is made again).
-      if (summary.body === bodyKey) {
+      if (previous.body === bodyKey) {
         const body = readBody(io.readPrevious(bodyFile), id);
         if (!body) io.stale(`${bodyFile} is missing or does not parse`);
         io.keepOwned(owner, [headPath(id), path]);
@@ -148,20 +159,35 @@ function maskedOf(masks: ReadonlyMap<string, readonly string[]>, id: string): st
 }
 
 /**
- * A segment's keys: `key` of its days' fragments (newest first) and its masked papers (sorted),
- * `bodyKey` of its days' fragments alone (what every file but the head is made from).
+ * A segment's body key: a hash of its days' fragments (newest first), what every file but the
+ * head is made from.
  */
+function bodyKeyOf(days: readonly string[], hashOf: (day: string) => string): string {
+  // One text, hashed in one call (the same bytes as a line at a time): a segment has up to 256 days.
+  return createHash('sha1')
+    .update(FORMAT)
+    .update(days.map((day) => `\n${day}\t${hashOf(day)}`).join(''))
+    .digest('base64');
+}
+
+/**
+ * A segment's key: of its body key and its masked papers (sorted). Made from the body key, not
+ * the fragments, so a stable segment's key needs none of its days' fragment hashes.
+ */
+function keyOf(bodyKey: string, masked: readonly string[]): string {
+  return createHash('sha1')
+    .update(`${FORMAT}\n${bodyKey}\n${masked.join(' ')}`)
+    .digest('base64');
+}
+
+/** A segment's keys, from its days' fragment hashes (a segment just made). */
 function segmentKeys(
   days: readonly string[],
   hashOf: (day: string) => string,
   masked: readonly string[],
 ): { key: string; bodyKey: string } {
-  // One text, hashed in one call (the same bytes as a line at a time): a segment has up to 256 days.
-  const hash = createHash('sha1')
-    .update(FORMAT)
-    .update(days.map((day) => `\n${day}\t${hashOf(day)}`).join(''));
-  const bodyKey = hash.copy().digest('base64');
-  return { key: hash.update(`\n${masked.join(' ')}`).digest('base64'), bodyKey };
+  const bodyKey = bodyKeyOf(days, hashOf);
+  return { key: keyOf(bodyKey, masked), bodyKey };
 }
 
 /** A segment's summary file: its keys and what the meta needs, read back by the next build. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
 import { contentHash, readManifest } from '../../src/site/manifest.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
-import { searchThreadPolicy, startSearchThread } from '../../src/site/search-build.js';
+import { buildSearchSegments, searchThreadPolicy, startSearchThread } from '../../src/site/search-build.js';
 import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
 import { type DayRef, modelSource } from '../../src/site/source.js';
@@ -252,4 +252,92 @@ test('the search thread reports what went wrong as one error of the build', () =
     () => shuffled.finish(['2021-06-11', '2020-01-03', '2020-01-02'], new Map(), 'x'),
     /search index thread failed: the days of segment L71 came out of order/,
   );
+});
+
+/** A day's search fragment: one paper, `title` (lines `paperId TAB SearchEntry JSON`). */
+function fragmentOf(dayName: string, title: string): string {
+  const id = `${dayName.slice(2, 4)}${dayName.slice(5, 7)}.0${dayName.slice(8, 10)}01`;
+  const entry: SearchEntry = {
+    paper: { id, title, abstract: 'An abstract.', authors: ['A. Author'], categories: ['cs.LG'] },
+    day: dayName,
+    rank: 1,
+    score: 100,
+  };
+  return `${id}\t${JSON.stringify(entry)}`;
+}
+
+/**
+ * Build the segments of `fragments`' days (newest first) over `prev` (what a previous run put):
+ * what was put, the days whose fragment hash was asked for, the owners kept.
+ */
+function segmentRun(
+  fragments: Map<string, string>,
+  prev: Map<string, string>,
+  stable: ((id: string) => boolean) | undefined,
+) {
+  const put = new Map<string, string>();
+  const hashed = new Set<string>();
+  const kept: string[] = [];
+  const days = [...fragments.keys()].sort().reverse();
+  const segments = buildSearchSegments(days, days[0]!, new Map(), '.hotpapers/search', {
+    fragment: (d) => Buffer.from(fragments.get(d)!),
+    fragmentHash: (d) => {
+      hashed.add(d);
+      return contentHash(Buffer.from(fragments.get(d)!));
+    },
+    ...(stable ? { stable } : {}),
+    readPrevious: (path) => (prev.has(path) ? Buffer.from(prev.get(path)!) : undefined),
+    keepOwned: (owner) => kept.push(owner),
+    put: (path, data) => put.set(path, data),
+    stale: (why) => assert.fail(why),
+  });
+  return { put, hashed, kept, segments };
+}
+
+test("a stable segment is kept from its previous summary's body key, without its days' fragment hashes", () => {
+  // Days 40 calendar days apart over ~3 years: closed large segments and open small ones.
+  const fragments = new Map<string, string>();
+  for (let k = 0; k < 30; k++) {
+    const d = new Date(Date.UTC(2021, 5, 11 - 40 * k)).toISOString().slice(0, 10);
+    fragments.set(d, fragmentOf(d, `Paper of ${d}`));
+  }
+  const newest = [...fragments.keys()].sort().reverse()[0]!;
+  const first = segmentRun(fragments, new Map(), undefined);
+  assert.ok(first.segments.length >= 4, `${first.segments.length} segments`);
+  const ids = first.segments.map((s) => s.id);
+
+  // Nothing changed, every segment stable: each is kept whole, and no fragment hash is asked for.
+  const again = segmentRun(fragments, first.put, () => true);
+  assert.equal(again.hashed.size, 0);
+  assert.deepEqual(again.kept.sort(), ids.map((id) => `s:${id}`).sort());
+  assert.equal(again.put.size, 0);
+  assert.deepEqual(
+    again.segments,
+    first.segments.map((s) => JSON.parse(first.put.get(`.hotpapers/search/${s.id}.json`)!)),
+  );
+
+  // The newest day's fragment changed, its segment said unstable: that segment alone is made
+  // again, from its days' fragments; the others are kept without any hash.
+  const open = segmentOf(newest, newest);
+  const changed = new Map(fragments).set(newest, fragmentOf(newest, 'A new title'));
+  const next = segmentRun(changed, first.put, (id) => id !== open);
+  const openDays = [...fragments.keys()].filter((d) => segmentOf(d, newest) === open);
+  assert.deepEqual([...next.hashed].sort(), openDays.sort());
+  assert.deepEqual(
+    next.kept.sort(),
+    ids
+      .filter((id) => id !== open)
+      .map((id) => `s:${id}`)
+      .sort(),
+  );
+  assert.ok(next.put.has(`.hotpapers/search/${open}.json`));
+  assert.ok(
+    [...next.put.keys()].every((p) => p.includes(`/${open}`)),
+    [...next.put.keys()].join(' '),
+  );
+
+  // The same change with every segment hashed (no `stable`): the same files are made.
+  const unhinted = segmentRun(changed, first.put, undefined);
+  assert.deepEqual([...unhinted.put].sort(), [...next.put].sort());
+  assert.equal(unhinted.hashed.size, fragments.size);
 });
