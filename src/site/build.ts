@@ -410,7 +410,8 @@ export function buildGeneration(
   const listed = source.days();
   stats.warnings.push(...listed.warnings);
   let refs = listed.refs;
-  const prevList = prev?.days ?? [];
+  // A month of the previous generation whose store rows did not change is not read (daysFor).
+  const prevList = prev ? (prev.daysFor?.(refs) ?? prev.days) : [];
   // Each of the store's days matched with the previous generation's (both newest first).
   const { at: prevAt, gone } = alignDays(refs, prevList);
   /** A day's neighbours in the previous generation (undefined when it had not the day). */
@@ -445,7 +446,7 @@ export function buildGeneration(
     // An entry that names no days (a day not a plain word, see rankingDaysKey): every day's
     // papers are looked at, as before.
     if (unknown.size > 0)
-      for (const d of prev.days)
+      for (const d of prevList)
         if (d.digest.papers.some((r) => unknown.has(r.paper.id))) enrichedDays.add(d.day);
   }
   const planReload = () => {
@@ -485,7 +486,7 @@ export function buildGeneration(
   // days only, not the history's. It turns to the history (completeHistory) as soon as it
   // meets what the state cannot follow: a paper ranked again, a day left out, a paper to
   // render whose rankings are not all among the days read.
-  const newestBefore = prev?.days[0]?.day;
+  const newestBefore = prevList[0]?.day;
   let stateFile: StateFile | undefined;
   /** The content hash of the previous state's file (its reserve file names it). */
   let stateStamp = '';
@@ -782,9 +783,9 @@ export function buildGeneration(
           (day) => summaries.get(day),
           (day) => replaced.get(day),
           appearances,
-          prev.days[0]?.day,
+          prevList[0]?.day,
           reload,
-          prev.days.length,
+          prevList.length,
         )
       : undefined;
   /** Keep list pages of the previous generation as they are: all of them, or none (false). */

@@ -2,12 +2,17 @@
  * The engine's manifest, in slices: what a generation remembers for the next build.
  *
  * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
- *   rising signature, the hash of each slice file, and each deferred (paper or day-file) slice's
- *   count of entries and whether one uses math (so neither needs the slice parsed). Written
- *   last, on every build.
+ *   rising signature, the hash of each slice file, each deferred (paper, day-file or thumbnail)
+ *   slice's count of entries and whether one uses math (so neither needs the slice parsed), and
+ *   each days slice's count of days and their signature (monthSignature). Written last, on every
+ *   build.
  * - `.hotpapers/manifest/days-YYYY-MM.json`: the heads of one month's days (date, digest row
- *   fingerprint, search fragment hash, counts), the thumbnails those days own and those of the
- *   papers whose latest ranking is in that month.
+ *   fingerprint, search fragment hash, counts). A build reads one only when the store's rows of
+ *   that month do not have the signature the head keeps, or when it looks at one of its days more
+ *   closely than its date and fingerprint (Manifest.daysFor): one new day reads its own month's
+ *   and those of the days it shows, not the history's.
+ * - `.hotpapers/manifest/thumbs-XX.json`: the thumbnails, by the first two characters of their
+ *   name (thumbSlice); deferred and taken over unparsed as the paper slices are.
  * - `.hotpapers/manifest/dayfiles-YYYY-MM.json`: the pages and search fragments of that month's
  *   days (dayFileSlice). Like a paper slice, it is parsed only when one of its files is looked up,
  *   and taken over unparsed otherwise: one new day does not read the history's day files.
@@ -46,7 +51,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 11;
+export const MANIFEST_VERSION = 12;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -91,9 +96,36 @@ export function dayFileSlice(path: string): string | undefined {
 
 const dayFileSliceOf = remembered((month) => `${DAY_FILE_SLICES}${slug(month)}.json`);
 
-/** Whether slice `name` is read only when needed (a paper or day-file slice). */
+/** Folder of the thumbnails (`thumbs/HASH.webp`, named by a hash of their bytes). */
+const THUMBS = 'thumbs/';
+
+/** What the name of every thumbnail slice starts with. */
+const THUMB_SLICES = `${MANIFEST_DIR}/thumbs-`;
+
+/**
+ * The slice of a thumbnail: by the first two characters of its name (a hash), so a lookup finds
+ * it from the path alone and parses that slice only. Their owner's month would keep a month's
+ * thumbnails together, but a lookup has the path only: every month's would be read.
+ */
+export function thumbSlice(path: string): string {
+  return thumbSliceOf(path.slice(THUMBS.length, THUMBS.length + 2));
+}
+
+const thumbSliceOf = remembered((key) => `${THUMB_SLICES}${slug(key)}.json`);
+
+/** The deferred slice a path other than a paper page's can be in (a day file's or a thumbnail's), undefined for others. */
+function pathSlice(path: string): string | undefined {
+  return path.startsWith(THUMBS) ? thumbSlice(path) : dayFileSlice(path);
+}
+
+/** Whether slice `name` is read only when needed (a paper, day-file or thumbnail slice). */
 function isDeferred(name: string): boolean {
-  return name.startsWith(PAPER_SLICES) || name.startsWith(DAY_FILE_SLICES);
+  return name.startsWith(PAPER_SLICES) || name.startsWith(DAY_FILE_SLICES) || name.startsWith(THUMB_SLICES);
+}
+
+/** Whether slice `name` holds entries found by their path other than paper pages (a day-file or thumbnail slice). */
+function isPathSlice(name: string): boolean {
+  return name.startsWith(DAY_FILE_SLICES) || name.startsWith(THUMB_SLICES);
 }
 
 /**
@@ -162,7 +194,7 @@ export class FileTable {
   private readonly papers = new Map<string, string>();
   /** Paper, day-file and owned slices not parsed yet, by slice name. */
   private readonly unread = new Map<string, Unread>();
-  /** How many day-file slices are not parsed yet (a lookup of a day's file parses its month's). */
+  /** How many day-file and thumbnail slices are not parsed yet (a lookup of a day's file parses its month's). */
   private unreadDays = 0;
   /** Per folder, how many unread owned slices hold its files (a lookup outside `papers/` parses one only in those). */
   private readonly ownedDirs = new Map<string, number>();
@@ -218,7 +250,7 @@ export class FileTable {
 
   private hold(name: string, u: Unread): void {
     this.unread.set(name, u);
-    if (name.startsWith(DAY_FILE_SLICES)) this.unreadDays++;
+    if (isPathSlice(name)) this.unreadDays++;
     const dir = u.owned?.dir;
     if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
   }
@@ -273,8 +305,8 @@ export class FileTable {
     const u = this.unread.get(name);
     if (u === undefined) return;
     this.unread.delete(name);
-    const days = name.startsWith(DAY_FILE_SLICES);
-    if (days) this.unreadDays--;
+    const byPath = isPathSlice(name);
+    if (byPath) this.unreadDays--;
     const dir = u.owned?.dir;
     if (dir !== undefined) {
       const left = this.ownedDirs.get(dir)! - 1;
@@ -290,7 +322,7 @@ export class FileTable {
       lines = undefined;
     }
     if (!Array.isArray(lines)) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
-    const into = u.owned || days ? this.entries : this.papers;
+    const into = u.owned || byPath ? this.entries : this.papers;
     const paths = readLines(lines as string[], (path, v) => into.set(path, v));
     if (u.owned) this.parsedOwned.set(name, paths);
     else this.slicesSet.add(name);
@@ -305,9 +337,9 @@ export class FileTable {
   private mapOf(path: string): Map<string, string> {
     if (!isPaperPath(path)) {
       if ((this.unreadDays > 0 || this.ownedDirs.size > 0) && !this.entries.has(path)) {
-        // Not held parsed: it can only be in the day-file or owned slice its path names.
+        // Not held parsed: it can only be in the day-file, thumbnail or owned slice its path names.
         if (this.unreadDays > 0) {
-          const slice = dayFileSlice(path);
+          const slice = pathSlice(path);
           if (slice !== undefined) this.parseSlice(slice);
         }
         if (this.ownedDirs.size > 0 && this.ownedDirs.has(dirOf(path))) this.parseSlice(groupSlice(path));
@@ -363,7 +395,7 @@ export class FileTable {
     const map = this.mapOf(path);
     if (map === this.papers) this.slicesSet.add(paperSlice(path));
     else {
-      const slice = dayFileSlice(path);
+      const slice = pathSlice(path);
       if (slice !== undefined) this.slicesSet.add(slice);
     }
     map.set(path, value);
@@ -463,6 +495,15 @@ export interface Manifest {
   rising?: string;
   /** Where each file entry was read from (a manifest read from disk; writing compares with it). */
   slices?: SliceIndex;
+  /** Per days slice of a manifest read from disk: its number of days, their signature, its file entries. */
+  months?: ReadonlyMap<string, MonthInfo>;
+  /**
+   * The days, newest first, made with the store's rows `refs` (newest first) at hand: a month
+   * whose rows have the signature its head keeps is made from them, and its days slice is read
+   * only when one of its days is looked at more closely. Once called, `days` is that list.
+   * Without it (a manifest made in memory), `days` is the list.
+   */
+  daysFor?(refs: ReadonlyArray<{ day: string; fingerprint: string }>): ManifestDay[];
 }
 
 /**
@@ -518,6 +559,8 @@ interface HeadFile {
   deferred: string[];
   /** Per owned slice (see ownedBy): `name TAB count TAB owner TAB folder`. */
   owned: string[];
+  /** Per days slice: `name TAB days TAB signature (monthSignature) TAB file entries`. */
+  months: string[];
 }
 
 /** The manifest's head, read (readHead). */
@@ -532,7 +575,12 @@ export interface Head {
   deferred: Map<string, [number, 0 | 1]>;
   /** Per owned slice (see ownedBy): its number of entries, their owner and folder. */
   owned: Map<string, [number, string, string]>;
+  /** Per days slice: its number of days, their signature (monthSignature), its number of file entries. */
+  months: Map<string, MonthInfo>;
 }
+
+/** A days slice's number of days, their signature (monthSignature) and its number of file entries. */
+export type MonthInfo = [number, string, number];
 
 /** The fields of each line (`name TAB …`) of a head's list. */
 function fieldsOf(lines: unknown): string[][] {
@@ -557,6 +605,11 @@ export function readHead(bytes: Buffer): Head | undefined {
     if (owner === undefined || dir === undefined) return undefined;
     owned.set(name!, [Number(count), owner, dir]);
   }
+  const months = new Map<string, MonthInfo>();
+  for (const [name, count, signature, entries] of fieldsOf(file.months)) {
+    if (signature === undefined || entries === undefined) return undefined;
+    months.set(name!, [Number(count), signature, Number(entries)]);
+  }
   return {
     version: file.version,
     engine: file.engine,
@@ -565,6 +618,7 @@ export function readHead(bytes: Buffer): Head | undefined {
     files,
     deferred,
     owned,
+    months,
   };
 }
 
@@ -709,20 +763,24 @@ class StoredDigest {
 }
 
 /**
- * A day read from a days slice. Its day, fingerprint and fragment hash are read at once; the
- * rest of its head is split, and its digest made, when first asked for (a build looks at the
- * digests of few of the history's days); its ranked papers and author lines are read from its
- * month's ranked slice when first asked for. A class, not an object literal with accessors:
- * every day of the history is made here on each build, and V8 builds a literal with accessors
- * through its runtime, not from a template. The lazy fields are the prototype's, so compare a
- * stored day through its fields, not as a whole.
+ * A day of the previous generation. Read from a days slice, its day, fingerprint and fragment
+ * hash are read at once; made from the store's row of a month unchanged since (MonthHeads), only
+ * its day and fingerprint are known, and the rest of its head is read from its month's days slice
+ * when first asked for. The rest of its head is split, and its digest made, when first asked
+ * for (a build looks at the digests of few of the history's days); its ranked papers and author
+ * lines are read from its month's ranked slice when first asked for. A class, not an object
+ * literal with accessors: every day of the history is made here on each build, and V8 builds a
+ * literal with accessors through its runtime, not from a template. The lazy fields are the
+ * prototype's, so compare a stored day through its fields, not as a whole.
  */
 class StoredDay {
   readonly day: string;
   readonly fingerprint: string;
-  fragment?: string;
+  #fragment: string;
   /** The head past its first three fields: a line's tail until split, then its fields. */
   #rest: string | HeadRest;
+  /** The month whose days slice gives the fragment and the rest, until it is read. */
+  #heads: MonthHeads | undefined;
   #digest: StoredDigest | undefined;
   #authors: string | undefined;
   readonly #ranked: RankedLoad;
@@ -730,18 +788,36 @@ class StoredDay {
   constructor(
     day: string,
     fingerprint: string,
-    fragment: string,
+    fragment: string | MonthHeads,
     rest: string | HeadRest,
     ranked: RankedLoad,
   ) {
     this.day = day;
     this.fingerprint = fingerprint;
-    if (fragment) this.fragment = fragment;
+    if (typeof fragment === 'string') this.#fragment = fragment;
+    else {
+      this.#fragment = '';
+      this.#heads = fragment;
+    }
     this.#rest = rest;
     this.#ranked = ranked;
   }
 
+  /** Its search fragment's hash (undefined when its head names none). */
+  get fragment(): string | undefined {
+    this.#heads?.run();
+    return this.#fragment || undefined;
+  }
+
+  /** Take the fragment hash and the rest of the head from the same day read from its days slice (MonthHeads). */
+  settleFrom(read: StoredDay): void {
+    this.#fragment = read.#fragment;
+    this.#rest = read.#rest;
+    this.#heads = undefined;
+  }
+
   #fields(): HeadRest {
+    this.#heads?.run();
     if (typeof this.#rest === 'string') this.#rest = headRest(this.#rest);
     return this.#rest;
   }
@@ -773,7 +849,7 @@ class StoredDay {
  * A day as a days slice holds it, made a ManifestDay whose papers `ranked` reads when asked for;
  * undefined when it is neither a head line nor a row.
  */
-function storedDay(head: unknown, ranked: RankedLoad): ManifestDay | undefined {
+function storedDay(head: unknown, ranked: RankedLoad): StoredDay | undefined {
   if (typeof head === 'string') {
     const a = head.indexOf('\t');
     const b = head.indexOf('\t', a + 1);
@@ -798,6 +874,61 @@ function settleDay(day: ManifestDay, papers: ListPaper[], authors: string | unde
   day.authors = authors;
 }
 
+/**
+ * The heads of a month's days made from the store's rows (its signature matched): its days slice
+ * is read when one of them is first asked for more than its day and fingerprint, and gives each
+ * its fragment hash and the rest of its head. An error (the build is then made in full) when the
+ * slice is missing, does not parse, or holds other days.
+ */
+class MonthHeads {
+  #days: StoredDay[] = [];
+  #done = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly read: (name: string) => Buffer | undefined,
+  ) {}
+
+  /** The days it settles (set once they are made). */
+  hold(days: StoredDay[]): void {
+    this.#days = days;
+  }
+
+  /** Read the slice once (it settles every day of the month). */
+  run(): void {
+    if (this.#done) return;
+    this.#done = true;
+    const byDay = new Map(this.#days.map((d) => [d.day, d]));
+    let settled = 0;
+    try {
+      const slice = JSON.parse(this.read(this.name)?.toString() ?? '') as Slice;
+      const ranked = new RankedLoad(() => undefined);
+      for (const head of slice.days) {
+        const read = storedDay(head, ranked);
+        const day = read && byDay.get(read.day);
+        if (!read || !day || day.fingerprint !== read.fingerprint) throw new Error('another day');
+        day.settleFrom(read);
+        settled++;
+      }
+    } catch {
+      settled = -1;
+    }
+    if (settled !== this.#days.length)
+      throw new StaleGenerationError(`the manifest slice ${this.name} does not hold the days its head says`);
+  }
+}
+
+/**
+ * A month's signature as the head keeps it: a hash of its days' dates and fingerprints, newest
+ * first. The build works it out from the store's rows: an equal one means the month's days are
+ * those the slice holds, which is then read only when one of them is looked at more closely.
+ */
+export function monthSignature(days: ReadonlyArray<{ day: string; fingerprint: string }>): string {
+  let text = '';
+  for (const d of days) text += `${d.day}\t${d.fingerprint}\n`;
+  return digestOf('sha1', text, 'base64');
+}
+
 /** What the name of every ranked slice starts with. */
 const RANKED_SLICES = `${MANIFEST_DIR}/ranked-`;
 const DAYS_SLICES = `${MANIFEST_DIR}/days-`;
@@ -816,13 +947,13 @@ const monthSliceOf = remembered((month) => `${DAYS_SLICES}${slug(month)}.json`);
 
 /**
  * The slice of a file: a paper page's paper slice, a day page's or fragment's day-file slice, a
- * day's month (a thumbnail), its paper's latest month (a thumbnail), else its folder and number
- * block.
+ * thumbnail's slice, else for another file of a day or paper its day's or its paper's latest
+ * month (none at present), else its folder and number block.
  */
 function fileSlice(path: string, owner: string, latestDay: (paper: string) => string | undefined): string {
   if (isPaperPath(path)) return paperSlice(path);
-  const dayFile = dayFileSlice(path);
-  if (dayFile !== undefined) return dayFile;
+  const byPath = pathSlice(path);
+  if (byPath !== undefined) return byPath;
   if (owner.startsWith('d:')) return monthSlice(owner.slice(2));
   if (owner.startsWith('p:')) {
     const day = latestDay(owner.slice(2));
@@ -968,7 +1099,10 @@ export function writeManifest(
   const sliceNames = kept;
   const deferred = new Map<string, [number, 0 | 1]>();
   const owned = new Map<string, [number, string, string]>();
+  const months = new Map<string, MonthInfo>();
   for (const name of kept) {
+    const month = previous!.manifest.months?.get(name);
+    if (month) months.set(name, month);
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
     if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
@@ -985,6 +1119,7 @@ export function writeManifest(
       files: paths.map((path) => `${path}\t${m.files.raw(path)}`),
     };
     if (days.length > 0) {
+      months.set(name, [days.length, monthSignature(days), paths.length]);
       const ranked: RankedSlice = { days: days.map(packRanked) };
       put(rankedOf(name), Buffer.from(JSON.stringify(ranked)));
       sliceNames.push(rankedOf(name));
@@ -1010,6 +1145,7 @@ export function writeManifest(
     files: sliceNames.map((name) => `${name}\t${m.files.raw(name)!}`),
     deferred: [...deferred].sort(byName).map(([name, [count, math]]) => `${name}\t${count}\t${math}`),
     owned: [...owned].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
+    months: [...months].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -1025,8 +1161,11 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     if (!headBytes) return undefined;
     const head = readHead(headBytes);
     if (!head) return undefined;
-    /** Each days slice's days, in the order of the slices' names (oldest month first). */
-    const months: ManifestDay[][] = [];
+    /**
+     * Each days slice, in the order of the slices' names (oldest month first): its days when it
+     * was read, else what the head says of it (read by need, see daysFor).
+     */
+    const slots: Array<{ name: string; days?: ManifestDay[]; info?: MonthInfo }> = [];
     const slices = new SliceIndex();
     const files = new FileTable((name, paths) => slices.noteSlice(name, paths));
     slices.attach(files);
@@ -1061,6 +1200,15 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       files.load(name, entry);
       // Read when the papers of one of its days are first asked for (see storedDay).
       if (name.startsWith(RANKED_SLICES)) continue;
+      const month = head.months.get(name);
+      if (month !== undefined && month[0] > 0 && month[2] === 0) {
+        // Days only: read when the store's rows of its month do not match its signature, or one
+        // of its days is looked at more closely (daysFor).
+        if (!head.files.has(rankedOf(name))) return undefined;
+        slots.push({ name, info: month });
+        slices.noteSlice(name, []);
+        continue;
+      }
       if (isDeferred(name)) {
         // Read and parsed when one of its files is first asked for (most builds touch few of them).
         const info = head.deferred.get(name);
@@ -1089,24 +1237,69 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
           list.push(day);
         }
         waiting.set(ranked, list);
-        months.push(list);
+        slots.push({ name, days: list });
       }
       slices.noteSlice(
         name,
         readLines(slice.files, (path, v) => files.load(path, v)),
       );
     }
+    /** The days of a days slice read by need, read now; an error when it does not parse or holds other days than its head says. */
+    const readMonth = (name: string, info: MonthInfo): ManifestDay[] => {
+      let slice: Slice | undefined;
+      try {
+        slice = JSON.parse(read(name)?.toString() ?? '') as Slice;
+      } catch {}
+      const ranked = rankedOf(name);
+      const load = new RankedLoad(() => loadRanked(ranked));
+      const list = Array.isArray(slice?.days) ? slice.days.map((head) => storedDay(head, load)) : [];
+      // Its head said it holds these days and no file entry.
+      if (
+        list.some((d) => d === undefined) ||
+        slice?.files?.length !== 0 ||
+        list.length !== info[0] ||
+        monthSignature(list as StoredDay[]) !== info[1]
+      )
+        throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
+      waiting.set(ranked, list as StoredDay[]);
+      return list as StoredDay[];
+    };
     // A slice holds its month's days newest first, and the head lists the months oldest first:
     // the months backwards are the days newest first, with no sort of every day.
-    const days = newestFirst(months.reverse().flat());
+    const join = (months: ManifestDay[][]) => newestFirst(months.reverse().flat());
+    let days: ManifestDay[] | undefined;
     return {
       version: MANIFEST_VERSION,
       engine: head.engine,
       marks: head.marks,
       rising: head.rising,
-      days,
+      get days(): ManifestDay[] {
+        days ??= join(slots.map((slot) => slot.days ?? readMonth(slot.name, slot.info!)));
+        return days;
+      },
+      daysFor(refs) {
+        if (days) return days;
+        const rows = byMonth(refs, monthSliceOf);
+        days = join(
+          slots.map(({ name, days: parsed, info }) => {
+            if (parsed) return parsed;
+            const mine = rows.get(name);
+            if (mine?.length !== info![0] || monthSignature(mine) !== info![1]) return readMonth(name, info!);
+            // The month's days are the store's rows: its slice is read when one is looked at closely.
+            const heads = new MonthHeads(name, read);
+            const ranked = rankedOf(name);
+            const load = new RankedLoad(() => loadRanked(ranked));
+            const list = mine.map((r) => new StoredDay(r.day, r.fingerprint, heads, '', load));
+            heads.hold(list);
+            waiting.set(ranked, list);
+            return list;
+          }),
+        );
+        return days;
+      },
       files,
       slices,
+      months: head.months,
     };
   } catch {
     return undefined;

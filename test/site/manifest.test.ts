@@ -12,9 +12,11 @@ import {
   MANIFEST_VERSION,
   type Manifest,
   type ManifestDay,
+  monthSignature,
   readHead,
   readManifest,
   StaleGenerationError,
+  thumbSlice,
   writeManifest,
 } from '../../src/site/manifest.js';
 import { packLines, paths, unpackLines } from '../../src/site/model.js';
@@ -262,26 +264,28 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
 
   // The same folder as a whole write of that generation gives, slice for slice.
   assertWholeWrite(folder, { ...BASE, days, files: next }, latest2);
-  // A's thumbnail, unchanged, followed A from May's slice to July's.
-  assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
-  assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
+  // A's thumbnail, unchanged, stays in the slice its name gives (not its paper's month's).
+  assert.match(folder.get(thumbSlice('thumbs/A.webp'))!.toString(), /thumbs\/A\.webp/);
+  assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
   // A's page stays in its own paper slice, rewritten with its new hash.
   assert.match(folder.get(`${MANIFEST_DIR}/papers-A.json`)!.toString(), /papers\/A\.html\\t0hA2\\tp:A/);
   assert.ok(put.includes(`${MANIFEST_DIR}/papers-A.json`));
-  // April's slices, May's day files, page 1's group and the slices of B's and C's unchanged
-  // pages were kept unwritten; March's are gone.
+  // April's and May's slices, May's day files, page 1's group, the thumbnail's slice and the
+  // slices of B's and C's unchanged pages were kept unwritten; March's are gone.
   assert.deepEqual(kept.sort(), [
     `${MANIFEST_DIR}/dayfiles-2021-04.json`,
     `${MANIFEST_DIR}/dayfiles-2021-05.json`,
     `${MANIFEST_DIR}/days-2021-04.json`,
+    `${MANIFEST_DIR}/days-2021-05.json`,
     `${MANIFEST_DIR}/files-page-0.json`,
     `${MANIFEST_DIR}/papers-B.json`,
     `${MANIFEST_DIR}/papers-C.json`,
     `${MANIFEST_DIR}/ranked-2021-04.json`,
+    `${MANIFEST_DIR}/ranked-2021-05.json`,
+    thumbSlice('thumbs/A.webp'),
   ]);
-  // Only May's ranked papers were read (its slice is written again: A's thumbnail left it);
-  // April's, kept, and March's, gone, were not.
-  assert.deepEqual(rankedRead, [`${MANIFEST_DIR}/ranked-2021-05.json`]);
+  // No day's ranked papers were read: April's and May's were kept, March's are gone.
+  assert.deepEqual(rankedRead, []);
   assert.ok(!put.includes(`${MANIFEST_DIR}/days-2021-04.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/days-2021-03.json`));
   assert.ok(!folder.has(`${MANIFEST_DIR}/dayfiles-2021-03.json`));
@@ -314,7 +318,7 @@ test('told which papers moved, the manifest looks only at the entries the build 
   writeInto(folder, { ...BASE, days, files: next }, latest2, prev, { moved: (id) => id === 'A', absent });
 
   assertWholeWrite(folder, { ...BASE, days, files: next }, latest2);
-  assert.match(folder.get(`${MANIFEST_DIR}/days-2021-07.json`)!.toString(), /thumbs\/A\.webp/);
+  assert.match(folder.get(thumbSlice('thumbs/A.webp'))!.toString(), /thumbs\/A\.webp/);
   assert.ok(!folder.has(`${MANIFEST_DIR}/files-old-0.json`), 'the slice of the file gone, left empty');
 });
 
@@ -334,10 +338,10 @@ test('a paper slice read is parsed when one of its pages is first asked for, and
   next.set('papers/A.html', ['hA2', 'p:A', 0]);
   assert.equal(
     next.inherit(prev.files),
-    4,
-    "B's and C's slices and both months' day files, not A's (the table has an entry of it)",
+    5,
+    "B's and C's slices, both months' day files and the thumbnail's, not A's (the table has an entry of it)",
   );
-  assert.equal(next.size, 5);
+  assert.equal(next.size, 6);
   assert.equal(next.anyMath(), true);
   assert.deepEqual(next.get('papers/B.html'), ['hB', 'p:B', 0]);
   assert.deepEqual(next.get('papers/A.html'), ['hA2', 'p:A', 0]);
@@ -398,14 +402,16 @@ test("a day's page and search fragment are in its month's day-file slice, read w
     'thumbs/A.webp',
   ])
     assert.equal(dayFileSlice(other), undefined, other);
+  assert.equal(thumbSlice('thumbs/3fa2b0c91d7e.webp'), `${MANIFEST_DIR}/thumbs-3f.json`);
 
   const { may, april, files } = mayAndApril();
   files.set(fragmentPath('2021-05-03'), ['f1', 'd:2021-05-03', 0]);
   const folder = writeMayAndApril(may, april, files);
   const head = readHead(folder.get(MANIFEST_PATH)!)!;
   assert.deepEqual(head.deferred.get(`${MANIFEST_DIR}/dayfiles-2021-05.json`), [2, 0]);
-  // The thumbnail stays with the heads of its paper's month, read with the manifest.
-  assert.match(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
+  // The thumbnail is in a deferred slice of its own, named from its path.
+  assert.deepEqual(head.deferred.get(thumbSlice('thumbs/A.webp')), [1, 0]);
+  assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /thumbs\/A\.webp/);
   assert.doesNotMatch(folder.get(`${MANIFEST_DIR}/days-2021-05.json`)!.toString(), /days\/2021-05-03/);
   // April's day files no longer parse: only a lookup of one of them may read them.
   folder.set(`${MANIFEST_DIR}/dayfiles-2021-04.json`, Buffer.from('{"days":[],"files":["da'));
@@ -417,7 +423,69 @@ test("a day's page and search fragment are in its month's day-file slice, read w
   // A new day's table takes April's over unparsed; May's, parsed, is not taken (it is copied).
   const next = new FileTable();
   next.set('days/2021-07-01.html', ['d3', 'd:2021-07-01', 0]);
-  assert.equal(next.inherit(prev.files), 4, "A's, B's and C's paper slices and April's day files");
+  assert.equal(
+    next.inherit(prev.files),
+    4,
+    "A's, B's and C's paper slices and April's day files (the thumbnail's slice was parsed by the lookup)",
+  );
   assert.throws(() => next.has('days/2021-04-05.html'), StaleGenerationError);
   assert.throws(() => prev.files.hash(fragmentPath('2021-04-05')), StaleGenerationError);
+});
+
+test("a month whose store rows have its head's signature is made from them: its days slice is read only when a day of it is looked at closely", () => {
+  const march = [manifestDay('2021-03-02', ['M1']), manifestDay('2021-03-01', ['M2'])];
+  const april = [manifestDay('2021-04-06', ['A1']), manifestDay('2021-04-05', ['A2'])];
+  const may = [manifestDay('2021-05-03', ['Y1'])];
+  const files = new FileTable();
+  files.set(fragmentPath('2021-04-06'), ['frag-a', 'd:2021-04-06', 0]);
+  const folder = new Map<string, Buffer>();
+  writeInto(folder, { ...BASE, days: [...may, ...april, ...march], files }, {});
+  const head = readHead(folder.get(MANIFEST_PATH)!)!;
+  assert.deepEqual(head.months.get(`${MANIFEST_DIR}/days-2021-04.json`), [2, monthSignature(april), 0]);
+
+  const read: string[] = [];
+  const prev = readManifest((path) => {
+    read.push(path);
+    return folder.get(path);
+  })!;
+  assert.deepEqual(
+    read.filter((path) => path.includes('/days-')),
+    [],
+    'no days slice is read with the head',
+  );
+  // The store's rows: March and April as written, May's day rewritten since (another fingerprint).
+  const refs = [
+    { day: '2021-05-03', fingerprint: 'f-2021-05-03, again' },
+    ...april.map((d) => ({ day: d.day, fingerprint: d.fingerprint })),
+    ...march.map((d) => ({ day: d.day, fingerprint: d.fingerprint })),
+  ];
+  const days = prev.daysFor!(refs);
+  assert.deepEqual(
+    days.map((d) => [d.day, d.fingerprint]),
+    [...may, ...april, ...march].map((d) => [d.day, d.fingerprint]),
+    "the previous generation's days, with their own fingerprints",
+  );
+  assert.equal(prev.days, days, 'the list daysFor made');
+  assert.deepEqual(
+    read.filter((path) => path.includes('/days-')),
+    [`${MANIFEST_DIR}/days-2021-05.json`],
+    "only May's, whose rows differ",
+  );
+  // A closer look at an April day reads April's slice, once, for both its days.
+  assert.equal(days[1]!.fragment, 'frag-a');
+  assert.equal(days[2]!.categoriesKey, 'cs.LG');
+  assert.deepEqual(fields(days[2]!), fields(april[1]!));
+  assert.deepEqual(
+    read.filter((path) => path.includes('/days-2021-04')),
+    [`${MANIFEST_DIR}/days-2021-04.json`],
+  );
+  assert.ok(!read.includes(`${MANIFEST_DIR}/days-2021-03.json`), "March's is still unread");
+
+  // A slice that does not hold the days its signature says makes the build a full one.
+  folder.set(`${MANIFEST_DIR}/days-2021-03.json`, folder.get(`${MANIFEST_DIR}/days-2021-04.json`)!);
+  const again = readManifest((path) => folder.get(path))!;
+  const list = again.daysFor!(refs);
+  assert.throws(() => list[3]!.horizon, StaleGenerationError);
+  // With no rows at hand, `days` reads every slice (and finds March's wrong at once).
+  assert.throws(() => readManifest((path) => folder.get(path))!.days, StaleGenerationError);
 });
