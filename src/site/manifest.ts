@@ -764,10 +764,10 @@ class StoredDigest {
 
 /**
  * A day of the previous generation. Read from a days slice, its day, fingerprint and fragment
- * hash are read at once; made from the store's row of a month unchanged since (MonthHeads), only
- * its day and fingerprint are known, and the rest of its head is read from its month's days slice
- * when first asked for. The rest of its head is split, and its digest made, when first asked
- * for (a build looks at the digests of few of the history's days); its ranked papers and author
+ * hash are read at once. Made from the store's row of a month unchanged since, only its day and
+ * fingerprint are known until another field is first asked for, which reads its month's days
+ * slice (MonthHeads). The rest of its head is split, and its digest made, when first asked for
+ * (a build looks at the digests of few of the history's days); its ranked papers and author
  * lines are read from its month's ranked slice when first asked for. A class, not an object
  * literal with accessors: every day of the history is made here on each build, and V8 builds a
  * literal with accessors through its runtime, not from a template. The lazy fields are the
