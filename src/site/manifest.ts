@@ -120,7 +120,7 @@ function pathSlice(path: string): string | undefined {
 
 /** Whether slice `name` is read only when needed (a paper, day-file or thumbnail slice). */
 function isDeferred(name: string): boolean {
-  return name.startsWith(PAPER_SLICES) || name.startsWith(DAY_FILE_SLICES) || name.startsWith(THUMB_SLICES);
+  return name.startsWith(PAPER_SLICES) || isPathSlice(name);
 }
 
 /** Whether slice `name` holds entries found by their path other than paper pages (a day-file or thumbnail slice). */
@@ -192,10 +192,10 @@ export class StaleGenerationError extends Error {}
 export class FileTable {
   private readonly entries = new Map<string, string>();
   private readonly papers = new Map<string, string>();
-  /** Paper, day-file and owned slices not parsed yet, by slice name. */
+  /** Paper, day-file, thumbnail and owned slices not parsed yet, by slice name. */
   private readonly unread = new Map<string, Unread>();
-  /** How many day-file and thumbnail slices are not parsed yet (a lookup of a day's file parses its month's). */
-  private unreadDays = 0;
+  /** How many day-file and thumbnail slices are not parsed yet (a lookup of such a file parses the slice its path names). */
+  private unreadByPath = 0;
   /** Per folder, how many unread owned slices hold its files (a lookup outside `papers/` parses one only in those). */
   private readonly ownedDirs = new Map<string, number>();
   /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is. */
@@ -250,7 +250,7 @@ export class FileTable {
 
   private hold(name: string, u: Unread): void {
     this.unread.set(name, u);
-    if (isPathSlice(name)) this.unreadDays++;
+    if (isPathSlice(name)) this.unreadByPath++;
     const dir = u.owned?.dir;
     if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
   }
@@ -306,7 +306,7 @@ export class FileTable {
     if (u === undefined) return;
     this.unread.delete(name);
     const byPath = isPathSlice(name);
-    if (byPath) this.unreadDays--;
+    if (byPath) this.unreadByPath--;
     const dir = u.owned?.dir;
     if (dir !== undefined) {
       const left = this.ownedDirs.get(dir)! - 1;
@@ -336,9 +336,9 @@ export class FileTable {
   /** The map holding `path`'s entry (its paper, day-file or owned slice parsed first). */
   private mapOf(path: string): Map<string, string> {
     if (!isPaperPath(path)) {
-      if ((this.unreadDays > 0 || this.ownedDirs.size > 0) && !this.entries.has(path)) {
+      if ((this.unreadByPath > 0 || this.ownedDirs.size > 0) && !this.entries.has(path)) {
         // Not held parsed: it can only be in the day-file, thumbnail or owned slice its path names.
-        if (this.unreadDays > 0) {
+        if (this.unreadByPath > 0) {
           const slice = pathSlice(path);
           if (slice !== undefined) this.parseSlice(slice);
         }
@@ -1195,6 +1195,22 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         settleDay(day, papers, typeof row!.authors === 'string' ? row!.authors : undefined);
       }
     };
+    /** The days `make` gives for days slice `name`, their papers read from its ranked slice when first asked for. */
+    const awaitRanked = <T extends ManifestDay>(name: string, make: (load: RankedLoad) => T[]): T[] => {
+      const ranked = rankedOf(name);
+      const list = make(new RankedLoad(() => loadRanked(ranked)));
+      waiting.set(ranked, list);
+      return list;
+    };
+    /** The days of a days slice's heads; an error when one is neither a head line nor a row. */
+    const monthOf = (name: string, heads: readonly unknown[]): StoredDay[] =>
+      awaitRanked(name, (load) =>
+        heads.map((head) => {
+          const day = storedDay(head, load);
+          if (!day) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
+          return day;
+        }),
+      );
     for (const [name, entry] of head.files) {
       slices.names.push(name);
       files.load(name, entry);
@@ -1227,17 +1243,9 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       const slice = JSON.parse(bytes.toString()) as Slice;
       if (!Array.isArray(slice.files) || !Array.isArray(slice.days)) return undefined;
       if (slice.days.length > 0) {
-        const ranked = rankedOf(name);
-        if (!head.files.has(ranked)) return undefined;
-        const list: ManifestDay[] = [];
-        const load = new RankedLoad(() => loadRanked(ranked));
-        for (const head of slice.days) {
-          const day = storedDay(head, load);
-          if (!day) return undefined;
-          list.push(day);
-        }
-        waiting.set(ranked, list);
-        slots.push({ name, days: list });
+        if (!head.files.has(rankedOf(name))) return undefined;
+        // A head that does not parse makes the manifest unusable (caught below).
+        slots.push({ name, days: monthOf(name, slice.days) });
       }
       slices.noteSlice(
         name,
@@ -1250,19 +1258,11 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       try {
         slice = JSON.parse(read(name)?.toString() ?? '') as Slice;
       } catch {}
-      const ranked = rankedOf(name);
-      const load = new RankedLoad(() => loadRanked(ranked));
-      const list = Array.isArray(slice?.days) ? slice.days.map((head) => storedDay(head, load)) : [];
+      const list = monthOf(name, Array.isArray(slice?.days) ? slice.days : []);
       // Its head said it holds these days and no file entry.
-      if (
-        list.some((d) => d === undefined) ||
-        slice?.files?.length !== 0 ||
-        list.length !== info[0] ||
-        monthSignature(list as StoredDay[]) !== info[1]
-      )
+      if (slice?.files?.length !== 0 || list.length !== info[0] || monthSignature(list) !== info[1])
         throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
-      waiting.set(ranked, list as StoredDay[]);
-      return list as StoredDay[];
+      return list;
     };
     // A slice holds its month's days newest first, and the head lists the months oldest first:
     // the months backwards are the days newest first, with no sort of every day.
@@ -1287,11 +1287,10 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
             if (mine?.length !== info![0] || monthSignature(mine) !== info![1]) return readMonth(name, info!);
             // The month's days are the store's rows: its slice is read when one is looked at closely.
             const heads = new MonthHeads(name, read);
-            const ranked = rankedOf(name);
-            const load = new RankedLoad(() => loadRanked(ranked));
-            const list = mine.map((r) => new StoredDay(r.day, r.fingerprint, heads, '', load));
+            const list = awaitRanked(name, (load) =>
+              mine.map((r) => new StoredDay(r.day, r.fingerprint, heads, '', load)),
+            );
             heads.hold(list);
-            waiting.set(ranked, list);
             return list;
           }),
         );
