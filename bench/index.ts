@@ -6,7 +6,11 @@
  * site-instructions, search, pages, startup, store, bluesky, enrich).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GOALS_FILE, goalSummary, readGoals } from './goals.js';
 
 /** Parts that measure in processes of their own, and print those processes' peak memory themselves. */
 const OWN_PEAK = new Set(['pipeline']);
@@ -35,21 +39,29 @@ if (args[0] === '--child') {
   }
 } else {
   const names = args.length > 0 ? args : Object.keys(PARTS);
+  const unknown = names.find((name) => !PARTS[name]);
+  if (unknown !== undefined) {
+    console.error(`bench: unknown part "${unknown}" (known: ${Object.keys(PARTS).join(', ')})`);
+    process.exit(2);
+  }
   let failed = false;
+  // The parts record their goals here; they are printed together once all have run.
+  const goalsDir = mkdtempSync(join(tmpdir(), 'hotpapers-bench-goals-'));
+  const goalsFile = join(goalsDir, 'goals.jsonl');
   for (const name of names) {
-    if (!PARTS[name]) {
-      console.error(`bench: unknown part "${name}" (known: ${Object.keys(PARTS).join(', ')})`);
-      process.exit(2);
-    }
     console.log(`\n== ${name} ==`);
     const child = spawnSync(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', name],
-      {
-        stdio: 'inherit',
-      },
+      { stdio: 'inherit', env: { ...process.env, [GOALS_FILE]: goalsFile } },
     );
     if (child.status !== 0) failed = true;
+  }
+  try {
+    console.log('\n== goals (issue 9, DESIGN §9) ==');
+    for (const line of goalSummary(readGoals(goalsFile))) console.log(line);
+  } finally {
+    rmSync(goalsDir, { recursive: true, force: true });
   }
   process.exit(failed ? 1 : 0);
 }

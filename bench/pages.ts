@@ -7,6 +7,7 @@
  * page-like image as HF's social thumbnails are: the HTML they add and the WebP bytes a reader
  * of the day page downloads.
  */
+
 import { gzipSync } from 'node:zlib';
 import { buildSite } from '../src/site/build.js';
 import type { SiteModel } from '../src/site/model.js';
@@ -16,6 +17,7 @@ import { webpSize } from '../src/thumbs/webp.js';
 import type { DayDigest, PaperEnrichment } from '../src/types.js';
 import { bigDay } from '../test/site/big-day.js';
 import { seedDay } from '../test/site/fixtures.js';
+import { reportGoal } from './goals.js';
 import { socialImage } from './images.js';
 
 function dayPage(
@@ -71,6 +73,17 @@ export async function benchPages(): Promise<void> {
     enriched,
   );
   thumbFigures('HF-enriched third', enriched, some, plain);
+  for (const [what, bytes] of [
+    ['', plain],
+    [', with the thumbnails of its Hugging Face-enriched papers', some],
+  ] as const)
+    reportGoal({
+      part: 'pages',
+      goal: `a realistic 60-paper day page${what}`,
+      target: '≤ 100 KB',
+      figure: `${(bytes / 1000).toFixed(1)} KB`,
+      met: bytes <= 100_000,
+    });
   const all = await thumbsOf(big.digest.papers.map((r) => r.paper.id));
   const every = dayPage(
     'realistic 60-paper day, a thumbnail for every paper',

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FLAT, reportGoal } from './goals.js';
 import { addDays, buildArgs, compileOurs, mailingDays, onPath } from './site.js';
 
 /** Counted builds at each size (SITE_INSTRUCTIONS_RUNS). */
@@ -108,6 +109,18 @@ export async function benchSiteInstructions(): Promise<void> {
         `  one new day at ${c.days} days / at ${base.days} days: ${(c.instructions / base.instructions).toFixed(3)}× the instructions (medians), ${((c.instructions - base.instructions) / 1e6).toFixed(0)} million more, ${((c.instructions - base.instructions) / 1e6 / (c.days - base.days)).toFixed(3)} million a day of history (1.000 = not growing with the history)`,
       );
     for (const c of counts.slice(1)) ratio(c, counts[0]!);
+    const small = counts[0]!;
+    const large = counts[counts.length - 1]!;
+    if (large !== small) {
+      const growth = large.instructions / small.instructions;
+      reportGoal({
+        part: 'site-instructions',
+        goal: `one new day at ${large.days} days ÷ at ${small.days} days, instructions (medians of ${RUNS})`,
+        target: `1.00 (flat; met up to ${FLAT}×)`,
+        figure: `${growth.toFixed(3)}×`,
+        met: growth <= FLAT,
+      });
+    }
     // Between the larger sizes too: the list state stops growing by ~1,000 days, the rest does not.
     for (let i = 2; i < counts.length; i++) ratio(counts[i]!, counts[i - 1]!);
   } finally {

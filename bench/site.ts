@@ -13,6 +13,7 @@
  * And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a whole process,
  * interleaved, median of 5, on the same days and papers, Hugo's feeds limited to our 30 items.
  */
+
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -34,6 +35,7 @@ import { saveEnrichments } from '../src/store/enrichment.js';
 import { saveListing } from '../src/store/listings.js';
 import { savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper, PaperEnrichment, RankedPaper, ScoredPost, SourceId } from '../src/types.js';
+import { FLAT, reportGoal } from './goals.js';
 import { median, medianBy } from './stats.js';
 import { mailingDaysBack, seedLikeCategories } from './synthetic.js';
 
@@ -521,6 +523,8 @@ export async function benchSite(): Promise<void> {
     const history = all.slice(INCREMENTAL_RUNS + RANK_AGAIN_RUNS);
     const lines: string[] = [];
     const incrementalStores: Array<{ days: number; db: string; out: string; full: BuildFigures }> = [];
+    /** Per size, the peak RSS of each full build. */
+    const fullPeaks = new Map<number, number[]>();
     let have = 0;
     let previous: string | undefined;
     for (const n of SIZES) {
@@ -540,6 +544,10 @@ export async function benchSite(): Promise<void> {
         runs.push(timedBuild(ours, db, join(dir, `public-${n}-${r}`), true));
       }
       const full = medianBy(runs, (b) => b.cpuMs);
+      fullPeaks.set(
+        n,
+        runs.map((b) => b.peakMb),
+      );
       const range = (f: (b: BuildFigures) => number, unit: (x: number) => string) =>
         `${unit(Math.min(...runs.map(f)))}–${unit(Math.max(...runs.map(f)))}`;
       lines.push(
@@ -618,10 +626,47 @@ export async function benchSite(): Promise<void> {
         `  one new day ranking again a paper first ranked ${RANK_AGAIN_BACK} mailing days before (a later cross-list), on the ${store.days}-day store (median of ${RANK_AGAIN_RUNS}): CPU ${s1(a.cpuMs)} (${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}) = ${(a.cpuMs / medians[i]!.cpuMs).toFixed(2)}× a plain new day, ${(a.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above${growth}; peak RSS ${a.peakMb.toFixed(0)} MB, ${a.fresh} files written`,
       );
     });
-    lines.push(
-      '  (goals: incremental ≤ 0.1× the full build at 300 days and not growing; peak RSS < 300 MB at 3,000 days)',
-    );
     console.log(lines.join('\n'));
+    const small = incrementalStores[0]!;
+    const large = incrementalStores[incrementalStores.length - 1]!;
+    // The full builds timed between the new days when there are some (the same state of the
+    // machine), else the ones before them.
+    const fullOf = (i: number) =>
+      besideFull[i]!.length > 0 ? medianBy(besideFull[i]!, (b) => b.cpuMs) : incrementalStores[i]!.full;
+    const newDayShare = medians[0]!.cpuMs / fullOf(0).cpuMs;
+    reportGoal({
+      part: 'site',
+      goal: `one new day into the ${small.days}-day site ÷ a full build of it, CPU`,
+      target: '≤ 0.1×',
+      figure: `${newDayShare.toFixed(3)}× (${(medians[0]!.cpuMs / small.full.cpuMs).toFixed(3)}× the full builds before the new days)`,
+      met: newDayShare <= 0.1,
+    });
+    if (large !== small) {
+      const growth = medians[medians.length - 1]!.cpuMs / medians[0]!.cpuMs;
+      reportGoal({
+        part: 'site',
+        goal: `one new day at ${large.days} days ÷ at ${small.days} days, CPU`,
+        target: `1.00 (flat; met up to ${FLAT}×)`,
+        figure: `${growth.toFixed(2)}×`,
+        met: growth <= FLAT,
+      });
+    }
+    const againShare = againMedians[0]!.cpuMs / small.full.cpuMs;
+    reportGoal({
+      part: 'site',
+      goal: `one new day ranking again a paper of ${RANK_AGAIN_BACK} mailing days before, into the ${small.days}-day site ÷ a full build of it, CPU`,
+      target: '≤ 0.1×',
+      figure: `${againShare.toFixed(3)}×`,
+      met: againShare <= 0.1,
+    });
+    const peaks = fullPeaks.get(large.days) ?? [large.full.peakMb];
+    reportGoal({
+      part: 'site',
+      goal: `\`site --full\` at ${large.days} days, peak RSS (the largest of ${peaks.length} builds)`,
+      target: '< 300 MB',
+      figure: `${Math.max(...peaks).toFixed(0)} MB`,
+      met: Math.max(...peaks) < 300,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     if (ours.dist) rmSync(ours.dist, { recursive: true, force: true });
@@ -685,5 +730,12 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
     oursRuns[0]?.cpuMs === undefined
       ? ''
       : `; CPU time: ${(median(oursRuns.map((r) => r.cpuMs ?? 0)) / median(hugoRuns.map((r) => r.cpuMs ?? 0))).toFixed(2)}`;
-  console.log(`  hotpapers / hugo wall time: ${(a / b).toFixed(2)} (goal ≤ 0.5)${cpuRatio}`);
+  console.log(`  hotpapers / hugo wall time: ${(a / b).toFixed(2)}${cpuRatio}`);
+  reportGoal({
+    part: 'site',
+    goal: `\`site --full\` against Hugo, the same ${days.length} days, wall time (medians of ${RACE_RUNS} interleaved whole processes)`,
+    target: '≤ 0.5×',
+    figure: `${(a / b).toFixed(2)}× (${s1(a)} against ${s1(b)})`,
+    met: a / b <= 0.5,
+  });
 }

@@ -4,10 +4,12 @@
  * median of RUNS each; prints the ratios (goal ≤ 2×). Builds dist/ first when it is missing or
  * older than src/, since the installed `hotpapers` runs dist/.
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reportGoal } from './goals.js';
 import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,8 +64,14 @@ export async function benchStartup(): Promise<void> {
     const ratio = name === 'node -e 0' ? '' : `  = ${(m / base).toFixed(2)}× node -e 0`;
     console.log(`  ${name.padEnd(22)} ${m.toFixed(0).padStart(5)} ms${ratio}`);
   }
-  const worst = Math.max(median(times['hotpapers --version']!), median(times['hotpapers --help']!)) / base;
-  console.log(
-    `  goal: --version and --help ≤ 2.00× node -e 0: ${worst <= 2 ? 'met' : 'NOT met'} (${worst.toFixed(2)}×)`,
-  );
+  const ratio = (name: string) => median(times[name]!) / base;
+  const version = ratio('hotpapers --version');
+  const help = ratio('hotpapers --help');
+  reportGoal({
+    part: 'startup',
+    goal: '`hotpapers --version` / `--help` ÷ `node -e 0`, wall',
+    target: '≤ 2×',
+    figure: `${version.toFixed(2)}× / ${help.toFixed(2)}×`,
+    met: Math.max(version, help) <= 2,
+  });
 }

@@ -9,6 +9,7 @@
  * `npm run bench -- store`; BENCH_STORE_DAYS / BENCH_STORE_RUNS shrink it while developing
  * (BENCH_STORE_RUNS=0: the growth only).
  */
+
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ import {
 import { packText, unpackText } from '../src/store/packed.js';
 import { loadPostsForPapers, putEmbed, SavedPosts, savePosts } from '../src/store/posts.js';
 import type { DayDigest, Paper } from '../src/types.js';
+import { reportGoal } from './goals.js';
 import { median } from './stats.js';
 
 const DAYS = Number(process.env.BENCH_STORE_DAYS ?? 40);
@@ -169,6 +171,13 @@ export function buildHistory(path: string): string {
   console.log(
     `store growth: ${(vacuumed / DAYS / 1e6).toFixed(2)} MB/day after VACUUM (${(vacuumed / 1e6).toFixed(1)} MB for ${DAYS} days); ${(perDayLast / 1e6).toFixed(2)} MB/day over the last ${last.length - 1} days before VACUUM (goal ≤ 2.5 MB)`,
   );
+  reportGoal({
+    part: 'store',
+    goal: 'store growth per world-size day (the last days, before VACUUM)',
+    target: '≤ 2.5 MB',
+    figure: `${(perDayLast / 1e6).toFixed(2)} MB`,
+    met: perDayLast / 1e6 <= 2.5,
+  });
   const db2 = openStore(path);
   const byKey = db2.prepare('SELECT sum(length(digest)) FROM digests').pluck().get() as number;
   console.log(
@@ -313,6 +322,13 @@ export async function benchStore(): Promise<void> {
       console.log(
         `post CPU ratio, ${DAYS}-day store / empty store (medians of ${RUNS}): ${f.toFixed(0)} / ${e.toFixed(0)} ms = ${(f / e).toFixed(2)} (goal ≤ 1.2); peak RSS ${median(full.map((u) => u.maxRssMb)).toFixed(0)} / ${median(empty.map((u) => u.maxRssMb)).toFixed(0)} MB`,
       );
+      reportGoal({
+        part: 'store',
+        goal: `CPU of \`post\` for one more day on a ${DAYS}-day store ÷ on an empty store`,
+        target: '≤ 1.2×',
+        figure: `${(f / e).toFixed(2)}× (${f.toFixed(0)} / ${e.toFixed(0)} ms)`,
+        met: f / e <= 1.2,
+      });
     } finally {
       await Promise.all([arxiv.close(), x.close()]);
     }

@@ -4,6 +4,7 @@
  * one search per paper. The stand-in adds 50 ms per request; the X lane runs one request at
  * a time for both strategies, so the figures compare like with like.
  */
+
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config/schema.js';
@@ -15,6 +16,7 @@ import { seededRandom } from '../src/standins/random.js';
 import { fakeTweet, startXStandIn, type XStandIn } from '../src/standins/x.js';
 import type { Paper } from '../src/types.js';
 import { silentLogger } from '../src/util/log.js';
+import { reportGoal } from './goals.js';
 
 const DELAY_MS = 50;
 const DAY_MS = 24 * 3600 * 1000;
@@ -147,9 +149,13 @@ export async function benchXSearch(): Promise<void> {
     const few = await runStrategy(quietServer, quiet.papers, announcedAt, now, {});
     const budget = Math.ceil(quiet.papers.length / 20);
     console.log(line(`few posts (${quiet.tweets.length}), batched:`, few));
-    console.log(
-      `  budget ⌈${quiet.papers.length}/20⌉ = ${budget} requests: ${few.requests <= budget ? 'met' : 'MISSED'} (${few.requests})`,
-    );
+    reportGoal({
+      part: 'x',
+      goal: `X search requests for a day of ${quiet.papers.length} papers with few posts (${quiet.tweets.length})`,
+      target: `≤ ⌈${quiet.papers.length}/20⌉ = ${budget}`,
+      figure: String(few.requests),
+      met: few.requests <= budget,
+    });
   } finally {
     await quietServer.close();
   }
