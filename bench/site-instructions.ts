@@ -116,7 +116,7 @@ export async function benchSiteInstructions(): Promise<void> {
       reportGoal({
         part: 'site-instructions',
         goal: `one new day at ${large.days} days ÷ at ${small.days} days, instructions (medians of ${RUNS})`,
-        target: `1.00 (flat; met up to ${FLAT}×)`,
+        target: `flat: 1.00, met up to ${FLAT}×`,
         figure: `${growth.toFixed(3)}×`,
         met: growth <= FLAT,
       });

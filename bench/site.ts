@@ -646,7 +646,7 @@ export async function benchSite(): Promise<void> {
       reportGoal({
         part: 'site',
         goal: `one new day at ${large.days} days ÷ at ${small.days} days, CPU`,
-        target: `1.00 (flat; met up to ${FLAT}×)`,
+        target: `flat: 1.00, met up to ${FLAT}×`,
         figure: `${growth.toFixed(2)}×`,
         met: growth <= FLAT,
       });
