@@ -7,7 +7,6 @@
  * page-like image as HF's social thumbnails are: the HTML they add and the WebP bytes a reader
  * of the day page downloads.
  */
-
 import { gzipSync } from 'node:zlib';
 import { buildSite } from '../src/site/build.js';
 import type { SiteModel } from '../src/site/model.js';

@@ -9,7 +9,6 @@
  * Then what one new day makes the site rewrite of the index (files and bytes whose content
  * changed) at several history sizes, and what building the index a segment at a time holds.
  */
-
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {

@@ -13,7 +13,6 @@
  * And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a whole process,
  * interleaved, median of 5, on the same days and papers, Hugo's feeds limited to our 30 items.
  */
-
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -629,11 +628,10 @@ export async function benchSite(): Promise<void> {
     console.log(lines.join('\n'));
     const small = incrementalStores[0]!;
     const large = incrementalStores[incrementalStores.length - 1]!;
-    // The full builds timed between the new days when there are some (the same state of the
-    // machine), else the ones before them.
-    const fullOf = (i: number) =>
-      besideFull[i]!.length > 0 ? medianBy(besideFull[i]!, (b) => b.cpuMs) : incrementalStores[i]!.full;
-    const newDayShare = medians[0]!.cpuMs / fullOf(0).cpuMs;
+    // Against the full builds timed between the new days when there are some (the same state of
+    // the machine), else the ones before them.
+    const fullBeside = besideFull[0]!.length > 0 ? medianBy(besideFull[0]!, (b) => b.cpuMs) : small.full;
+    const newDayShare = medians[0]!.cpuMs / fullBeside.cpuMs;
     reportGoal({
       part: 'site',
       goal: `one new day into the ${small.days}-day site ÷ a full build of it, CPU`,
@@ -660,12 +658,13 @@ export async function benchSite(): Promise<void> {
       met: againShare <= 0.1,
     });
     const peaks = fullPeaks.get(large.days) ?? [large.full.peakMb];
+    const peak = Math.max(...peaks);
     reportGoal({
       part: 'site',
       goal: `\`site --full\` at ${large.days} days, peak RSS (the largest of ${peaks.length} builds)`,
       target: '< 300 MB',
-      figure: `${Math.max(...peaks).toFixed(0)} MB`,
-      met: Math.max(...peaks) < 300,
+      figure: `${peak.toFixed(0)} MB`,
+      met: peak < 300,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,6 @@
  * median of RUNS each; prints the ratios (goal ≤ 2×). Builds dist/ first when it is missing or
  * older than src/, since the installed `hotpapers` runs dist/.
  */
-
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,7 +9,6 @@
  * `npm run bench -- store`; BENCH_STORE_DAYS / BENCH_STORE_RUNS shrink it while developing
  * (BENCH_STORE_RUNS=0: the growth only).
  */
-
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,6 @@
  * one search per paper. The stand-in adds 50 ms per request; the X lane runs one request at
  * a time for both strategies, so the figures compare like with like.
  */
-
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config/schema.js';
