@@ -57,15 +57,15 @@ export async function benchStartup(): Promise<void> {
     for (const [name, args] of Object.entries(cases)) times[name]!.push(timeProcess(args));
   }
   const base = median(times['node -e 0']!);
+  /** A case's median wall time ÷ that of `node -e 0`. */
+  const ratioOf = (name: string) => median(times[name]!) / base;
   console.log(`startup: whole processes, interleaved, median of ${RUNS} (wall; shared machine, noisy):`);
   for (const [name, ms] of Object.entries(times)) {
-    const m = median(ms);
-    const ratio = name === 'node -e 0' ? '' : `  = ${(m / base).toFixed(2)}× node -e 0`;
-    console.log(`  ${name.padEnd(22)} ${m.toFixed(0).padStart(5)} ms${ratio}`);
+    const ratio = name === 'node -e 0' ? '' : `  = ${ratioOf(name).toFixed(2)}× node -e 0`;
+    console.log(`  ${name.padEnd(22)} ${median(ms).toFixed(0).padStart(5)} ms${ratio}`);
   }
-  const ratio = (name: string) => median(times[name]!) / base;
-  const version = ratio('hotpapers --version');
-  const help = ratio('hotpapers --help');
+  const version = ratioOf('hotpapers --version');
+  const help = ratioOf('hotpapers --help');
   reportGoal({
     part: 'startup',
     goal: '`hotpapers --version` / `--help` ÷ `node -e 0`, wall',
