@@ -13,12 +13,13 @@ import { escapeHtml } from './escape.js';
 // rule). `\$` is a literal dollar. Spans are bounded to keep a stray `$` from swallowing a page.
 const MATH = /\$\$([^$]{1,500}?)\$\$|(?<!\\)\$(?=\S)((?:\\.|[^$\\]){1,500}?)(?<=\S)(?<!\\)\$(?!\d)/g;
 
-// KaTeX (~600 KB of script) is loaded on the first span typeset: a build that renders no math
-// (an incremental one whose pages have none) does not pay for loading it. It is loaded through
-// V8's code cache (src/util/code-cache.ts), which is written after that first span.
+// KaTeX is loaded on the first span typeset: a build that renders no math (an incremental one
+// whose pages have none) does not pay for loading it. It is loaded through V8's code cache
+// (src/util/code-cache.ts), which is written after that first span, from its minified build
+// (the same code: 273 KB of ASCII against 621 KB of UTF-8, a third less CPU to load).
 let katexModule: CachedModule<typeof Katex> | undefined;
 const katex = () => {
-  katexModule ??= requireCached<typeof Katex>('katex');
+  katexModule ??= requireCached<typeof Katex>('katex', { sibling: 'katex.min.js' });
   return katexModule.exports;
 };
 

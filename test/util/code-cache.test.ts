@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { cacheDirOf } from '../../src/util/code-cache.js';
@@ -29,21 +29,30 @@ const SET: Record<Setting, string> = {
   tight: `(await import(${JSON.stringify(HEAP)})).keepHeapTight();`,
 };
 
-/** Load KaTeX through the cache in `dir` in a fresh process, typeset TEX, save: what it reports. */
-function load(dir: string, settings: readonly Setting[] = []): { fromCache: boolean; html: string } {
+/**
+ * Load KaTeX through the cache in `dir` in a fresh process (its `sibling` file instead of its
+ * main one when given), typeset `texts`, save: what it reports (the HTML of all, joined).
+ */
+function load(
+  dir: string,
+  settings: readonly Setting[] = [],
+  sibling?: string,
+  texts: readonly string[] = [TEX],
+): { fromCache: boolean; html: string; file: string } {
+  const options = sibling === undefined ? { dir } : { dir, sibling };
   const program = `
 ${settings.map((s) => SET[s]).join('\n')}
 const { requireCached } = await import(${JSON.stringify(CODE_CACHE)});
-const m = requireCached('katex', ${JSON.stringify(dir)});
-const html = m.exports.renderToString(${JSON.stringify(TEX)}, ${JSON.stringify(OPTIONS)});
+const m = requireCached('katex', ${JSON.stringify(options)});
+const html = ${JSON.stringify(texts)}.map((t) => m.exports.renderToString(t, ${JSON.stringify(OPTIONS)})).join('\\n');
 m.save();
-process.stdout.write(JSON.stringify({ fromCache: m.fromCache, html }));
+process.stdout.write(JSON.stringify({ fromCache: m.fromCache, html, file: m.file }));
 `;
   const child = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', program], {
     encoding: 'utf8',
   });
   assert.equal(child.status, 0, child.stderr);
-  return JSON.parse(child.stdout) as { fromCache: boolean; html: string };
+  return JSON.parse(child.stdout) as { fromCache: boolean; html: string; file: string };
 }
 
 const cacheFiles = (dir: string) =>
@@ -121,4 +130,29 @@ test('the cache folder is node_modules/.cache/hotpapers of the installed package
     ['', 'a', 'node_modules', 'b', 'node_modules', '.cache', 'hotpapers'].join(sep),
   );
   assert.equal(cacheDirOf(['', 'opt', 'katex', 'katex.js'].join(sep)), undefined);
+});
+
+test('a minified sibling (katex.min.js, what math.ts loads) renders what the main file renders; a missing one falls back to it', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-code-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const texts = [
+    TEX,
+    String.raw`\frac{a}{b} \sqrt[3]{x} \int_0^\infty e^{-x^2}\,dx`,
+    String.raw`\mathbb{R}^d \times \mathfrak{g} \to \hat{\theta}_{\text{MLE}}`,
+    String.raw`\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix} \le \| x \|_2`,
+    String.raw`\frac{`,
+  ];
+  const katex = createRequire(import.meta.url)('katex') as typeof import('katex').default;
+  const plain = texts.map((tex) => katex.renderToString(tex, OPTIONS)).join('\n');
+  const minified = load(dir, [], 'katex.min.js', texts);
+  assert.equal(basename(minified.file), 'katex.min.js');
+  assert.equal(minified.fromCache, false);
+  assert.equal(minified.html, plain);
+  assert.equal(load(dir, [], 'katex.min.js', texts).fromCache, true);
+  // The cache is of the minified file: the main file's source does not match it.
+  assert.equal(load(mkdtempSync(join(dir, 'main-')), [], undefined, texts).html, plain);
+  const absent = load(mkdtempSync(join(dir, 'absent-')), [], 'no-such-file.js', texts);
+  assert.equal(absent.html, plain);
+  assert.equal(basename(absent.file), 'katex.js');
+  assert.equal(absent.fromCache, false);
 });
