@@ -78,6 +78,8 @@ export function requireCached<T>(id: string, options: CachedOptions = {}): Cache
     .update(bytes)
     .digest('hex')
     .slice(0, 20);
+  // One cache per package and flags, whichever of its files: the first load of another file
+  // (a new version, or the minified build instead of the main one) removes the other's.
   const prefix = `${id.replace(/[^a-z0-9]+/gi, '-')}-${runtimeProfile()}-`;
   const path = dir && join(dir, `${prefix}${key}.v8cache`);
   let cachedData: Buffer | undefined;
