@@ -788,11 +788,64 @@ export function buildGeneration(
           prevList.length,
         )
       : undefined;
-  /** Keep list pages of the previous generation as they are: all of them, or none (false). */
+  /**
+   * List pages kept whose group slice (see FileTable.takeGroup) the previous generation has not
+   * parsed, by slice: settleKeeps takes a slice over unread when they are all its paths. Only
+   * when the output keeps files without naming them.
+   */
+  const pendingKeeps = new Map<string, string[]>();
+  const pendingPaths = new Set<string>();
+  /**
+   * Keep list pages of the previous generation as they are: all of them, or none (false). A page
+   * whose group slice is not parsed is taken as there (in a generation a build made, every page
+   * a list producer keeps is); settleKeeps checks it, and builds in full when it is not.
+   */
   const keepLists = (paths: readonly string[]): boolean => {
-    if (!paths.every((path) => prev?.files.has(path) && !files.has(path))) return false;
-    for (const path of paths) keepPrevious(path);
+    const later: Array<string | undefined> = [];
+    for (const path of paths) {
+      if (files.has(path) || pendingPaths.has(path)) return false;
+      const group = out.keepUnread && prev?.files.unreadGroupOf(path);
+      if (!group && !prev?.files.has(path)) return false;
+      later.push(group || undefined);
+    }
+    paths.forEach((path, i) => {
+      const group = later[i];
+      if (group === undefined) {
+        keepPrevious(path);
+        return;
+      }
+      pendingPaths.add(path);
+      const list = pendingKeeps.get(group);
+      if (list) list.push(path);
+      else pendingKeeps.set(group, [path]);
+    });
     return true;
+  };
+  /**
+   * Settle the pages keepLists left pending: a group slice still unparsed whose every path was
+   * kept is taken over whole, unread; the others' pages are kept one by one. Then every group
+   * slice of the previous generation not taken over is parsed, so its pages left out are seen
+   * as gone (step 5).
+   */
+  const settleKeeps = () => {
+    if (!prev) return;
+    // Which pages were set since they were kept, looked up before any slice is taken over (a
+    // lookup in a table holding unread group slices works out the path's slice).
+    const lefts = [...pendingKeeps].map(
+      ([group, paths]) => [group, paths, paths.filter((path) => !files.has(path))] as const,
+    );
+    for (const [group, paths, left] of lefts) {
+      const taken =
+        left.length === paths.length ? files.takeGroup(prev.files, group, left.sort()) : undefined;
+      if (taken === undefined) for (const path of left) keepPrevious(path);
+      else {
+        out.keepUnread!(taken);
+        stats.kept += taken;
+      }
+    }
+    pendingKeeps.clear();
+    pendingPaths.clear();
+    prev.files.parseGroups(files);
   };
   // The list view: the previous state advanced with the new days' papers, or made from every
   // paper's latest ranking.
@@ -871,6 +924,7 @@ export function buildGeneration(
     keyedFile,
     dirty && { ...dirty, keep: keepLists, had: (path) => prev!.files.has(path) },
   );
+  settleKeeps();
   const stateText = serializeState(view.state);
   put(LISTS_PATH, stateText, '');
   // Each category's all-time window in its file: kept as it is when the build did not read it.

@@ -28,7 +28,10 @@
  *   blocks of 64 of the number in their name (`page/0…63`, a category's `_p0…63`, a year's weeks).
  *   Such a slice of one search segment's files in one folder is an owned one (ownedBy): like a
  *   paper slice, it is parsed only when one of its files is looked up, and a segment kept whole
- *   takes it over unparsed.
+ *   takes it over unparsed. A slice of files owned by nobody (list pages, assets) is a group one:
+ *   the head keeps a signature of its paths (groupSignature), it is parsed only when one of its
+ *   files is looked up, and a build that keeps every one of its pages by name takes it over
+ *   unparsed (FileTable.takeGroup): one new day does not read the history's old list pages.
  *
  * A slice holds its file entries as lines (`path TAB entry`), the form the engine keeps them in,
  * so reading one is a split, not a decode. Writing compares the generation with the one read:
@@ -51,7 +54,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 12;
+export const MANIFEST_VERSION = 13;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -164,12 +167,27 @@ interface Owned {
   dir: string;
 }
 
-/** A slice not parsed yet: how to read its bytes, its count of entries, whether one uses math, and an owned one's owner. */
+/**
+ * A slice not parsed yet: how to read its bytes, its count of entries, whether one uses math, an
+ * owned one's owner, a group one's signature of its paths.
+ */
 interface Unread {
   read: () => Buffer | undefined;
   count: number;
   math: boolean;
   owned?: Owned;
+  group?: string;
+}
+
+/** A deferred slice as the head tells of it: its count of entries, whether one uses math, an owned one's owner, a group one's signature. */
+export type SliceInfo = [number, boolean, Owned | undefined, string | undefined];
+
+/**
+ * The signature of a group slice's paths (sorted, as the slice holds them): a build that kept
+ * exactly these paths takes the slice over without reading it.
+ */
+export function groupSignature(paths: readonly string[]): string {
+  return digestOf('sha1', paths.join('\n'), 'base64');
 }
 
 /**
@@ -198,8 +216,10 @@ export class FileTable {
   private unreadByPath = 0;
   /** Per folder, how many unread owned slices hold its files (a lookup outside `papers/` parses one only in those). */
   private readonly ownedDirs = new Map<string, number>();
-  /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is. */
-  private readonly info = new Map<string, [number, boolean, Owned | undefined]>();
+  /** How many group slices are not parsed yet (a lookup outside `papers/` then parses the one its path names). */
+  private unreadGroups = 0;
+  /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is, a group one's signature. */
+  private readonly info = new Map<string, SliceInfo>();
   /** Per owner, the owned slices deferred (read from a manifest). */
   private readonly ownedSlices = new Map<string, string[]>();
   /** The paths of each owned slice parsed. */
@@ -236,11 +256,21 @@ export class FileTable {
 
   /**
    * Hold slice `name` unread (`read` gives its bytes as written; `count` entries, math in some):
-   * a paper or day-file slice, or with `owned` an owned slice.
+   * a paper or day-file slice, with `owned` an owned slice, with `group` (its signature) a group one.
    */
-  defer(name: string, read: () => Buffer | undefined, count: number, math: boolean, owned?: Owned): void {
-    this.hold(name, owned ? { read, count, math, owned } : { read, count, math });
-    this.info.set(name, [count, math, owned]);
+  defer(
+    name: string,
+    read: () => Buffer | undefined,
+    count: number,
+    math: boolean,
+    owned?: Owned,
+    group?: string,
+  ): void {
+    const u: Unread = { read, count, math };
+    if (owned) u.owned = owned;
+    if (group !== undefined) u.group = group;
+    this.hold(name, u);
+    this.info.set(name, [count, math, owned, group]);
     if (owned) {
       const list = this.ownedSlices.get(owned.owner);
       if (list) list.push(name);
@@ -251,12 +281,13 @@ export class FileTable {
   private hold(name: string, u: Unread): void {
     this.unread.set(name, u);
     if (isPathSlice(name)) this.unreadByPath++;
+    if (u.group !== undefined) this.unreadGroups++;
     const dir = u.owned?.dir;
     if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
   }
 
-  /** A deferred slice's count of entries, whether one uses math, and an owned one's owner and folder. */
-  sliceInfo(name: string): [number, boolean, Owned | undefined] | undefined {
+  /** A deferred slice's count of entries, whether one uses math, an owned one's owner and folder, a group one's signature. */
+  sliceInfo(name: string): SliceInfo | undefined {
     return this.info.get(name);
   }
 
@@ -268,7 +299,7 @@ export class FileTable {
   inherit(from: FileTable): number {
     let n = 0;
     for (const [name, u] of from.unread) {
-      if (u.owned || this.slicesSet.has(name) || this.unread.has(name)) continue;
+      if (u.owned || u.group !== undefined || this.slicesSet.has(name) || this.unread.has(name)) continue;
       this.hold(name, u);
       n += u.count;
     }
@@ -294,6 +325,34 @@ export class FileTable {
     return { count, parsed };
   }
 
+  /** The group slice `path` is in when it is held unparsed (none of its paths looked up yet), else undefined. */
+  unreadGroupOf(path: string): string | undefined {
+    if (this.unreadGroups === 0 || isPaperPath(path)) return undefined;
+    const name = groupSlice(path);
+    return this.unread.get(name)?.group === undefined ? undefined : name;
+  }
+
+  /**
+   * Take over `from`'s group slice `name`, not parsed yet, when `kept` (sorted) are exactly its
+   * paths: the same as copying each of their entries. This table must hold none of them. The
+   * number of entries taken, undefined when the slice was parsed or holds other paths.
+   */
+  takeGroup(from: FileTable, name: string, kept: readonly string[]): number | undefined {
+    const u = from.unread.get(name);
+    if (u?.group === undefined || u.count !== kept.length || groupSignature(kept) !== u.group)
+      return undefined;
+    if (this.unread.has(name)) return undefined;
+    this.hold(name, u);
+    return u.count;
+  }
+
+  /** Parse every group slice held unparsed, but those `except` took over (takeGroup) unparsed. */
+  parseGroups(except?: FileTable): void {
+    if (this.unreadGroups === 0) return;
+    for (const [name, u] of [...this.unread])
+      if (u.group !== undefined && except?.unread.get(name) !== u) this.parseSlice(name);
+  }
+
   /** Parse every owned slice held unparsed, but those `except` took over (inheritOwned) unparsed. */
   parseOwned(except?: FileTable): void {
     for (const [name, u] of [...this.unread])
@@ -307,6 +366,7 @@ export class FileTable {
     this.unread.delete(name);
     const byPath = isPathSlice(name);
     if (byPath) this.unreadByPath--;
+    if (u.group !== undefined) this.unreadGroups--;
     const dir = u.owned?.dir;
     if (dir !== undefined) {
       const left = this.ownedDirs.get(dir)! - 1;
@@ -322,7 +382,7 @@ export class FileTable {
       lines = undefined;
     }
     if (!Array.isArray(lines)) throw new StaleGenerationError(`the manifest slice ${name} does not parse`);
-    const into = u.owned || byPath ? this.entries : this.papers;
+    const into = u.owned || byPath || u.group !== undefined ? this.entries : this.papers;
     const paths = readLines(lines as string[], (path, v) => into.set(path, v));
     if (u.owned) this.parsedOwned.set(name, paths);
     else this.slicesSet.add(name);
@@ -336,13 +396,18 @@ export class FileTable {
   /** The map holding `path`'s entry (its paper, day-file or owned slice parsed first). */
   private mapOf(path: string): Map<string, string> {
     if (!isPaperPath(path)) {
-      if ((this.unreadByPath > 0 || this.ownedDirs.size > 0) && !this.entries.has(path)) {
-        // Not held parsed: it can only be in the day-file, thumbnail or owned slice its path names.
-        if (this.unreadByPath > 0) {
-          const slice = pathSlice(path);
-          if (slice !== undefined) this.parseSlice(slice);
+      if (
+        (this.unreadByPath > 0 || this.ownedDirs.size > 0 || this.unreadGroups > 0) &&
+        !this.entries.has(path)
+      ) {
+        // Not held parsed: it can only be in the day-file, thumbnail, owned or group slice its path names.
+        const byPath = pathSlice(path);
+        if (byPath !== undefined) {
+          if (this.unreadByPath > 0) this.parseSlice(byPath);
         }
-        if (this.ownedDirs.size > 0 && this.ownedDirs.has(dirOf(path))) this.parseSlice(groupSlice(path));
+        // A day's file or a thumbnail is in no group nor owned slice.
+        else if (this.unreadGroups > 0 || (this.ownedDirs.size > 0 && this.ownedDirs.has(dirOf(path))))
+          this.parseSlice(groupSlice(path));
       }
       return this.entries;
     }
@@ -559,6 +624,8 @@ interface HeadFile {
   deferred: string[];
   /** Per owned slice (see ownedBy): `name TAB count TAB owner TAB folder`. */
   owned: string[];
+  /** Per group slice (files owned by nobody): `name TAB count TAB math TAB signature of its paths (groupSignature)`. */
+  groups: string[];
   /** Per days slice: `name TAB days TAB signature (monthSignature) TAB file entries`. */
   months: string[];
 }
@@ -575,6 +642,8 @@ export interface Head {
   deferred: Map<string, [number, 0 | 1]>;
   /** Per owned slice (see ownedBy): its number of entries, their owner and folder. */
   owned: Map<string, [number, string, string]>;
+  /** Per group slice: its number of entries, 1 when one of them uses math, the signature of its paths. */
+  groups: Map<string, [number, 0 | 1, string]>;
   /** Per days slice: its number of days, their signature (monthSignature), its number of file entries. */
   months: Map<string, MonthInfo>;
 }
@@ -605,6 +674,11 @@ export function readHead(bytes: Buffer): Head | undefined {
     if (owner === undefined || dir === undefined) return undefined;
     owned.set(name!, [Number(count), owner, dir]);
   }
+  const groups = new Map<string, [number, 0 | 1, string]>();
+  for (const [name, count, math, signature] of fieldsOf(file.groups)) {
+    if (signature === undefined) return undefined;
+    groups.set(name!, [Number(count), math === '1' ? 1 : 0, signature]);
+  }
   const months = new Map<string, MonthInfo>();
   for (const [name, count, signature, entries] of fieldsOf(file.months)) {
     if (signature === undefined || entries === undefined) return undefined;
@@ -618,6 +692,7 @@ export function readHead(bytes: Buffer): Head | undefined {
     files,
     deferred,
     owned,
+    groups,
     months,
   };
 }
@@ -964,9 +1039,21 @@ function fileSlice(path: string, owner: string, latestDay: (paper: string) => st
 
 /** The slice of a file owned by no day nor paper: by its folder and number block. */
 function groupSlice(path: string): string {
-  const m = /^(.*?)(\d+)(\D*)$/.exec(path);
-  const group = m ? `${m[1]}${Math.floor(Number(m[2]) / 64)}` : path.slice(0, path.lastIndexOf('/') + 1);
-  return `${MANIFEST_DIR}/files-${slug(group.replaceAll('/', '-'))}.json`;
+  // The last run of digits in the path, scanned rather than matched: a lookup outside `papers/`
+  // asks for it while group slices are unread.
+  let end = path.length;
+  while (end > 0 && !isDigit(path.charCodeAt(end - 1))) end--;
+  if (end === 0) return groupSliceOf(path.slice(0, path.lastIndexOf('/') + 1));
+  let start = end - 1;
+  while (start > 0 && isDigit(path.charCodeAt(start - 1))) start--;
+  return groupSliceOf(`${path.slice(0, start)}${Math.floor(Number(path.slice(start, end)) / 64)}`);
+}
+
+/** A group slice's name by its group (a folder, or a folder and number block). */
+const groupSliceOf = remembered((group) => `${MANIFEST_DIR}/files-${slug(group.replaceAll('/', '-'))}.json`);
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** The folder of a site path, with its slash ('' at the top). */
@@ -990,6 +1077,16 @@ function ownedBy(paths: readonly string[], raw: (path: string) => string): Owned
   if (!owner.startsWith('s:') || !dir.endsWith(`/${owner.slice(2)}/`)) return undefined;
   for (const path of paths) if (ownerOf(raw(path)) !== owner || dirOf(path) !== dir) return undefined;
   return { owner, dir };
+}
+
+/**
+ * Whether a slice of `paths` (sorted) is a group one: each of its files is owned by nobody (a list
+ * page, an asset) and in the slice its path names, so a lookup finds it from the path alone.
+ */
+function isGroup(name: string, paths: readonly string[], raw: (path: string) => string): boolean {
+  if (paths.length === 0) return false;
+  for (const path of paths) if (ownerOf(raw(path)) !== '' || groupSlice(path) !== name) return false;
+  return true;
 }
 
 /** Order [name, …] pairs by name. */
@@ -1099,13 +1196,15 @@ export function writeManifest(
   const sliceNames = kept;
   const deferred = new Map<string, [number, 0 | 1]>();
   const owned = new Map<string, [number, string, string]>();
+  const groups = new Map<string, [number, 0 | 1, string]>();
   const months = new Map<string, MonthInfo>();
   for (const name of kept) {
     const month = previous!.manifest.months?.get(name);
     if (month) months.set(name, month);
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
-    if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
+    if (info[3] !== undefined) groups.set(name, [info[0], info[1] ? 1 : 0, info[3]]);
+    else if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
     else owned.set(name, [info[0], info[2].owner, info[2].dir]);
   }
   for (const name of names) {
@@ -1132,8 +1231,15 @@ export function writeManifest(
         paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0,
       ]);
     else if (days.length === 0) {
-      const by = ownedBy(paths, (path) => m.files.raw(path)!);
+      const raw = (path: string) => m.files.raw(path)!;
+      const by = ownedBy(paths, raw);
       if (by !== undefined) owned.set(name, [paths.length, by.owner, by.dir]);
+      else if (isGroup(name, paths, raw))
+        groups.set(name, [
+          paths.length,
+          paths.some((path) => raw(path).charCodeAt(0) === 49) ? 1 : 0,
+          groupSignature(paths),
+        ]);
     }
   }
   sliceNames.sort();
@@ -1145,6 +1251,7 @@ export function writeManifest(
     files: sliceNames.map((name) => `${name}\t${m.files.raw(name)!}`),
     deferred: [...deferred].sort(byName).map(([name, [count, math]]) => `${name}\t${count}\t${math}`),
     owned: [...owned].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
+    groups: [...groups].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
     months: [...months].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
@@ -1230,6 +1337,12 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         const info = head.deferred.get(name);
         if (!info) return undefined;
         files.defer(name, () => read(name), info[0], info[1] === 1);
+        continue;
+      }
+      const group = head.groups.get(name);
+      if (group !== undefined) {
+        // Read and parsed when one of its files is looked up; else taken over whole (takeGroup).
+        files.defer(name, () => read(name), group[0], group[1] === 1, undefined, group[2]);
         continue;
       }
       const owned = head.owned.get(name);

@@ -772,6 +772,35 @@ test("one new day parses only its own month's day-file slice; an older month's i
   );
 });
 
+test("one new day parses only the group slices of the list pages it changes; 2020's archive pages are kept unread, and one that does not parse makes the build full", async () => {
+  const { db, out, head } = await siteWithHistory('groups');
+  const name = '.hotpapers/manifest/files-archive-2020-0.json';
+  assert.ok(head().groups.has(name), [...head().groups.keys()].join(' '));
+  const before = snapshot(out);
+  // December 2020's month page, in a slice of its own year: no new day of 2021 changes it.
+  const { second, olderPath } = await newDayLeavesUnread(db, out, name, '9501');
+  assert.ok(head().groups.has(name), 'still listed, with its signature');
+  assert.ok(!second.writtenPaths.some((p) => p.startsWith('archive/2020-')), second.writtenPaths.join(' '));
+  assert.ok(second.writtenPaths.includes('archive/2021-07.html'), second.writtenPaths.join(' '));
+  writeFileSync(olderPath, before.get(name)!.bytes);
+  const fullOut = join(dir, 'public-groups-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'a new day, old list pages taken over unread');
+  // A day added in December 2020 changes that month's page: its slice is read, and one that
+  // does not parse makes the build full.
+  breakSlice(out, 'files-archive-2020-0.json', 30);
+  addDays(db, [digest('2020-12-02', [ranked(1, paper('2012.00001'), [post('x', '9502', 10, 40)])])]);
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, true);
+  assert.ok(
+    third.warnings.some((w) =>
+      w.includes('files-archive-2020-0.json does not parse; the site is built in full'),
+    ),
+    third.warnings.join('\n'),
+  );
+  assert.ok(JSON.parse(readFileSync(olderPath, 'utf8')).files.length > 0, 'written whole again');
+});
+
 test("an enrichment change redoes the days that rank the paper, found from its page's entry: no other month's ranked papers are read", async () => {
   const { db, out } = await siteWithHistory('enriched');
   // March's ranked papers no longer parse: a build that looked at every day's papers to find

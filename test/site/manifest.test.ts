@@ -7,6 +7,7 @@ import {
   dayFileSlice,
   FileTable,
   fragmentPath,
+  groupSignature,
   MANIFEST_DIR,
   MANIFEST_PATH,
   MANIFEST_VERSION,
@@ -389,6 +390,77 @@ test("a search segment's chunk slices are owned ones: read unparsed, taken over 
   // A lookup outside the owned folders reads no owned slice; one inside reads its own.
   assert.equal(next.has('assets/search/meta.js'), false);
   assert.throws(() => next.has('assets/search/S1/b3.js'), StaleGenerationError);
+});
+
+test('a slice of list pages is a group one: read unparsed, parsed when one of its pages is looked up, taken over whole only for exactly its paths', () => {
+  const { may, april, files } = mayAndApril();
+  // Index pages 1 and 2 (block 0), page 70 (block 1), an asset with math, and a rising page (an
+  // owner: never a group).
+  files.set('page/1.html', ['i1', '', 0, 'k1']);
+  files.set('page/2.html', ['i2', '', 0, 'k2']);
+  files.set('page/70.html', ['i70', '', 0, 'k70']);
+  files.set('assets/katex.css', ['kx', '', 1]);
+  files.set('top/rising.html', ['r', 'rising', 0]);
+  const folder = writeMayAndApril(may, april, files);
+  const head = readHead(folder.get(MANIFEST_PATH)!)!;
+  const slice = (group: string) => `${MANIFEST_DIR}/files-${group}.json`;
+  assert.deepEqual(Object.fromEntries(head.groups), {
+    [slice('assets-')]: [1, 1, groupSignature(['assets/katex.css'])],
+    [slice('page-0')]: [2, 0, groupSignature(['page/1.html', 'page/2.html'])],
+    [slice('page-1')]: [1, 0, groupSignature(['page/70.html'])],
+  });
+  assert.ok(
+    folder.has(slice('top-')) && !head.groups.has(slice('top-')),
+    'the rising page is in a plain slice',
+  );
+  // Block 0 and the asset's slice no longer parse: only a lookup of one of their pages reads them.
+  const cut = (name: string) => folder.set(name, Buffer.from('{"days":[],"files":["pa'));
+  cut(slice('page-0'));
+  cut(slice('assets-'));
+  const read: string[] = [];
+  const prev = readManifest((path) => {
+    read.push(path);
+    return folder.get(path);
+  })!;
+  assert.ok(prev, 'read without parsing the group slices');
+  assert.deepEqual(
+    read.filter((path) => head.groups.has(path)),
+    [],
+    'no group slice read with the manifest',
+  );
+  assert.equal(prev.files.size, files.size);
+  assert.equal(prev.files.anyMath(), true, "the asset's math, from the head");
+  assert.equal(prev.files.hash('top/rising.html'), 'r');
+  assert.equal(prev.files.hash('page/70.html'), 'i70', 'its own slice parsed, not the others');
+  assert.deepEqual(
+    read.filter((path) => head.groups.has(path)),
+    [slice('page-1')],
+  );
+  assert.equal(prev.files.unreadGroupOf('page/3.html'), slice('page-0'), 'named by the path alone');
+  assert.equal(prev.files.unreadGroupOf('page/70.html'), undefined, 'parsed already');
+  assert.equal(prev.files.unreadGroupOf('papers/A.html'), undefined);
+
+  const next = new FileTable();
+  // Other paths than its own, or one short: not taken; a parsed slice is never taken.
+  assert.equal(next.takeGroup(prev.files, slice('page-0'), ['page/1.html']), undefined);
+  assert.equal(next.takeGroup(prev.files, slice('page-0'), ['page/1.html', 'page/3.html']), undefined);
+  assert.equal(next.takeGroup(prev.files, slice('page-1'), ['page/70.html']), undefined);
+  // Exactly its paths: taken over whole, unparsed, as if each entry were copied.
+  assert.equal(next.takeGroup(prev.files, slice('page-0'), ['page/1.html', 'page/2.html']), 2);
+  assert.equal(next.size, 2);
+  // The paper and day-file slices are taken by inherit, the group ones never.
+  const inherited = next.inherit(prev.files);
+  assert.equal(next.size, 2 + inherited);
+  assert.equal(next.has('assets/katex.css'), false);
+  // What the next table did not take over is parsed; what it took, not (it does not parse).
+  assert.throws(() => prev.files.parseGroups(), StaleGenerationError);
+  assert.throws(() => next.has('page/2.html'), StaleGenerationError);
+  const again = readManifest((path) => folder.get(path))!;
+  const other = new FileTable();
+  assert.equal(other.takeGroup(again.files, slice('page-0'), ['page/1.html', 'page/2.html']), 2);
+  folder.set(slice('assets-'), Buffer.from(JSON.stringify({ days: [], files: ['assets/katex.css\t1kx\t'] })));
+  again.files.parseGroups(other);
+  assert.equal(again.files.hash('assets/katex.css'), 'kx');
 });
 
 test("a day's page and search fragment are in its month's day-file slice, read when one of them is looked up", () => {
