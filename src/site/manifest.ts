@@ -393,7 +393,7 @@ export class FileTable {
     for (const name of [...this.unread.keys()]) this.parseSlice(name);
   }
 
-  /** The map holding `path`'s entry (its paper, day-file or owned slice parsed first). */
+  /** The map holding `path`'s entry (its paper, day-file, thumbnail, owned or group slice parsed first). */
   private mapOf(path: string): Map<string, string> {
     if (!isPaperPath(path)) {
       if (
@@ -1052,6 +1052,7 @@ function groupSlice(path: string): string {
 /** A group slice's name by its group (a folder, or a folder and number block). */
 const groupSliceOf = remembered((group) => `${MANIFEST_DIR}/files-${slug(group.replaceAll('/', '-'))}.json`);
 
+/** Whether char code `c` is an ASCII digit. */
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
