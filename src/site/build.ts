@@ -804,9 +804,9 @@ export function buildGeneration(
     const later: Array<string | undefined> = [];
     for (const path of paths) {
       if (files.has(path) || pendingPaths.has(path)) return false;
-      const group = out.keepUnread && prev?.files.unreadGroupOf(path);
-      if (!group && !prev?.files.has(path)) return false;
-      later.push(group || undefined);
+      const group = out.keepUnread ? prev?.files.unreadGroupOf(path) : undefined;
+      if (group === undefined && !prev?.files.has(path)) return false;
+      later.push(group);
     }
     paths.forEach((path, i) => {
       const group = later[i];

@@ -339,24 +339,26 @@ export class FileTable {
    */
   takeGroup(from: FileTable, name: string, kept: readonly string[]): number | undefined {
     const u = from.unread.get(name);
-    if (u?.group === undefined || u.count !== kept.length || groupSignature(kept) !== u.group)
-      return undefined;
-    if (this.unread.has(name)) return undefined;
+    if (u?.group === undefined || this.unread.has(name)) return undefined;
+    if (u.count !== kept.length || groupSignature(kept) !== u.group) return undefined;
     this.hold(name, u);
     return u.count;
   }
 
   /** Parse every group slice held unparsed, but those `except` took over (takeGroup) unparsed. */
   parseGroups(except?: FileTable): void {
-    if (this.unreadGroups === 0) return;
-    for (const [name, u] of [...this.unread])
-      if (u.group !== undefined && except?.unread.get(name) !== u) this.parseSlice(name);
+    if (this.unreadGroups > 0) this.parseHeld((u) => u.group !== undefined, except);
   }
 
   /** Parse every owned slice held unparsed, but those `except` took over (inheritOwned) unparsed. */
   parseOwned(except?: FileTable): void {
+    this.parseHeld((u) => u.owned !== undefined, except);
+  }
+
+  /** Parse every slice held unparsed that `pick` picks, but those `except` holds unparsed too (took over). */
+  private parseHeld(pick: (u: Unread) => boolean, except: FileTable | undefined): void {
     for (const [name, u] of [...this.unread])
-      if (u.owned && except?.unread.get(name) !== u) this.parseSlice(name);
+      if (pick(u) && except?.unread.get(name) !== u) this.parseSlice(name);
   }
 
   /** Parse slice `name` if it is held unparsed. */
@@ -1226,21 +1228,14 @@ export function writeManifest(
     }
     put(name, Buffer.from(JSON.stringify(slice)));
     sliceNames.push(name);
-    if (isDeferred(name))
-      deferred.set(name, [
-        paths.length,
-        paths.some((path) => m.files.raw(path)!.charCodeAt(0) === 49) ? 1 : 0,
-      ]);
+    const raw = (path: string) => m.files.raw(path)!;
+    /** 1 when a page of the slice uses math (its entry as held starts with `1`). */
+    const math = () => (paths.some((path) => raw(path).charCodeAt(0) === 49) ? 1 : 0);
+    if (isDeferred(name)) deferred.set(name, [paths.length, math()]);
     else if (days.length === 0) {
-      const raw = (path: string) => m.files.raw(path)!;
       const by = ownedBy(paths, raw);
       if (by !== undefined) owned.set(name, [paths.length, by.owner, by.dir]);
-      else if (isGroup(name, paths, raw))
-        groups.set(name, [
-          paths.length,
-          paths.some((path) => raw(path).charCodeAt(0) === 49) ? 1 : 0,
-          groupSignature(paths),
-        ]);
+      else if (isGroup(name, paths, raw)) groups.set(name, [paths.length, math(), groupSignature(paths)]);
     }
   }
   sliceNames.sort();
