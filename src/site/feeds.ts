@@ -49,8 +49,80 @@ function contentXml(item: FeedItem): string {
   return text;
 }
 
+/**
+ * One item as each format writes it, with its date: what a feed keeps of an item for the next
+ * build (see build.ts's writeFeeds), so an item whose inputs did not change is not made again.
+ */
+export interface ItemTexts {
+  /** The item's `updated` instant (the feed's own date is the newest of its items'). */
+  updated: string;
+  atom: string;
+  rss: string;
+  /** The item as it stands in the JSON feed's `items` list (indented, no comma). */
+  json: string;
+}
+
+/** A feed's own fields: a FeedSpec without its items. */
+export type FeedHead = Omit<FeedSpec, 'items'>;
+
+/** An item in the three formats (itemTexts' parts are what atomFeed, rssFeed and jsonFeed write for it). */
+export function itemTexts(item: FeedItem): ItemTexts {
+  const atom = [
+    '<entry>',
+    `<id>${escapeXml(item.id)}</id>`,
+    `<title type="text">${escapeXml(item.title)}</title>`,
+    `<link rel="alternate" type="text/html" href="${escapeXml(item.url)}"/>`,
+    `<published>${rfc3339(item.published)}</published>`,
+    `<updated>${rfc3339(item.updated)}</updated>`,
+    item.summary ? `<summary type="text">${escapeXml(item.summary)}</summary>` : '',
+    ...(item.tags ?? []).map((t) => `<category term="${escapeXml(t)}"/>`),
+    `<content type="html">${contentXml(item)}</content>`,
+    '</entry>',
+  ];
+  const rss = [
+    '<item>',
+    `<title>${escapeXml(item.title)}</title>`,
+    `<link>${escapeXml(item.url)}</link>`,
+    `<guid isPermaLink="${item.id === item.url ? 'true' : 'false'}">${escapeXml(item.id)}</guid>`,
+    `<pubDate>${rfc822(item.published)}</pubDate>`,
+    ...(item.tags ?? []).map((t) => `<category>${escapeXml(t)}</category>`),
+    `<description>${contentXml(item)}</description>`,
+    '</item>',
+  ];
+  const json = {
+    id: item.id,
+    url: item.url,
+    title: item.title,
+    content_html: item.contentHtml,
+    ...(item.summary ? { summary: item.summary } : {}),
+    date_published: rfc3339(item.published),
+    date_modified: rfc3339(item.updated),
+    ...(item.tags && item.tags.length > 0 ? { tags: item.tags } : {}),
+  };
+  return {
+    updated: item.updated,
+    atom: atom.filter(Boolean).join('\n'),
+    rss: rss.join('\n'),
+    // At the depth JSON.stringify(feed, null, 2) puts an item of `items`; a string value holds
+    // no line break (JSON escapes it), so every line break is one of the layout's.
+    json: `    ${JSON.stringify(json, null, 2).replaceAll('\n', '\n    ')}`,
+  };
+}
+
+/** The three feeds of `head` and its items, made from the items' texts. */
+export function feedTexts(
+  head: FeedHead,
+  items: readonly ItemTexts[],
+): { atom: string; rss: string; json: string } {
+  return { atom: atomOf(head, items), rss: rssOf(head, items), json: jsonOf(head, items) };
+}
+
 /** The feed as Atom 1.0. */
 export function atomFeed(spec: FeedSpec): string {
+  return atomOf(spec, spec.items.map(itemTexts));
+}
+
+function atomOf(spec: FeedHead, items: readonly ItemTexts[]): string {
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
@@ -63,26 +135,17 @@ export function atomFeed(spec: FeedSpec): string {
     `<author><name>${escapeXml(spec.author)}</name></author>`,
     '<generator>hotpapers</generator>',
   ];
-  for (const item of spec.items) {
-    out.push(
-      '<entry>',
-      `<id>${escapeXml(item.id)}</id>`,
-      `<title type="text">${escapeXml(item.title)}</title>`,
-      `<link rel="alternate" type="text/html" href="${escapeXml(item.url)}"/>`,
-      `<published>${rfc3339(item.published)}</published>`,
-      `<updated>${rfc3339(item.updated)}</updated>`,
-      item.summary ? `<summary type="text">${escapeXml(item.summary)}</summary>` : '',
-      ...(item.tags ?? []).map((t) => `<category term="${escapeXml(t)}"/>`),
-      `<content type="html">${contentXml(item)}</content>`,
-      '</entry>',
-    );
-  }
+  for (const item of items) out.push(item.atom);
   out.push('</feed>');
-  return `${out.filter(Boolean).join('\n')}\n`;
+  return `${out.join('\n')}\n`;
 }
 
 /** The feed as RSS 2.0 (with an atom:link to itself, as the RSS Advisory Board recommends). */
 export function rssFeed(spec: FeedSpec): string {
+  return rssOf(spec, spec.items.map(itemTexts));
+}
+
+function rssOf(spec: FeedHead, items: readonly ItemTexts[]): string {
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
@@ -96,24 +159,20 @@ export function rssFeed(spec: FeedSpec): string {
     '<docs>https://www.rssboard.org/rss-specification</docs>',
     `<atom:link href="${escapeXml(spec.urls.rss)}" rel="self" type="application/rss+xml"/>`,
   ];
-  for (const item of spec.items) {
-    out.push(
-      '<item>',
-      `<title>${escapeXml(item.title)}</title>`,
-      `<link>${escapeXml(item.url)}</link>`,
-      `<guid isPermaLink="${item.id === item.url ? 'true' : 'false'}">${escapeXml(item.id)}</guid>`,
-      `<pubDate>${rfc822(item.published)}</pubDate>`,
-      ...(item.tags ?? []).map((t) => `<category>${escapeXml(t)}</category>`),
-      `<description>${contentXml(item)}</description>`,
-      '</item>',
-    );
-  }
+  for (const item of items) out.push(item.rss);
   out.push('</channel>', '</rss>');
   return `${out.join('\n')}\n`;
 }
 
 /** The feed as JSON Feed 1.1. */
 export function jsonFeed(spec: FeedSpec): string {
+  return jsonOf(spec, spec.items.map(itemTexts));
+}
+
+/** Where jsonOf puts the items' texts (a value no feed field holds). */
+const ITEMS_MARK = '\u0000items';
+
+function jsonOf(spec: FeedHead, items: readonly ItemTexts[]): string {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: spec.title,
@@ -122,16 +181,12 @@ export function jsonFeed(spec: FeedSpec): string {
     description: spec.description,
     language: 'en',
     authors: [{ name: spec.author }],
-    items: spec.items.map((item) => ({
-      id: item.id,
-      url: item.url,
-      title: item.title,
-      content_html: item.contentHtml,
-      ...(item.summary ? { summary: item.summary } : {}),
-      date_published: rfc3339(item.published),
-      date_modified: rfc3339(item.updated),
-      ...(item.tags && item.tags.length > 0 ? { tags: item.tags } : {}),
-    })),
+    items: items.length > 0 ? [ITEMS_MARK] : [],
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  const text = JSON.stringify(feed, null, 2);
+  if (items.length === 0) return `${text}\n`;
+  // The mark stands alone on the last line but two of the text: the items go in its place.
+  const mark = `    ${JSON.stringify(ITEMS_MARK)}\n`;
+  const at = text.lastIndexOf(mark);
+  return `${text.slice(0, at)}${items.map((i) => i.json).join(',\n')}\n${text.slice(at + mark.length)}\n`;
 }

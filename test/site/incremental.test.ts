@@ -1046,3 +1046,53 @@ test('feeds name each paper’s authors also for days kept from the manifest (th
   }
   assert.match(readFileSync(join(out, 'atom.xml'), 'utf8'), /A brand new paper/);
 });
+
+test("a new day makes only its own feed items: the older days' come from the texts the feeds kept", async () => {
+  const db = makeStore('feed-items.db', sampleDigests());
+  const out = join(dir, 'public-feed-items');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  // Mark the kept texts of an older day's item in the site's feeds: a build that takes them over
+  // shows the mark; one that made the item again would not.
+  const kept = join(out, '.hotpapers/feeds/site.json');
+  const items = JSON.parse(readFileSync(kept, 'utf8')).items as string[][];
+  const older = items.find((row) => row[2]!.includes('2021-06-09.html'))!;
+  assert.ok(older, "the 9 June day's item is kept");
+  older[2] = older[2]!.replace('<title type="text">', '<title type="text">KEPT ');
+  older[4] = older[4]!.replace('"title": "', '"title": "KEPT ');
+  writeFileSync(kept, JSON.stringify({ items }));
+  // A category feed whose kept texts no longer parse is made whole again.
+  const cat = join(out, '.hotpapers/feeds/category-cs.LG.json');
+  assert.ok(existsSync(cat));
+  writeFileSync(cat, '{"items": [');
+
+  // A new day in cs.LG: the site's feeds and cs.LG's are written again.
+  addDays(db, [
+    digest('2021-06-11', [
+      ranked(1, paper('2106.11111', { title: 'A brand new paper', categories: ['cs.LG'] }), [
+        post('x', '9001', 50, 150),
+      ]),
+    ]),
+  ]);
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  const atom = readFileSync(join(out, 'atom.xml'), 'utf8');
+  assert.match(atom, /<title type="text">KEPT Hot papers of Wednesday 9 June 2021/);
+  assert.match(atom, /A brand new paper/, "the new day's item is made");
+  assert.match(
+    readFileSync(join(out, 'feed.json'), 'utf8'),
+    /"title": "KEPT Hot papers of Wednesday 9 June 2021/,
+  );
+
+  // Without the marks, every feed is the one a full build makes (cs.LG's made whole again).
+  const fullOut = join(dir, 'public-feed-items-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  const full = (path: string) => readFileSync(join(fullOut, path), 'utf8');
+  assert.equal(atom.replace('KEPT ', ''), full('atom.xml'));
+  for (const path of ['categories/cs.LG.atom.xml', 'categories/cs.LG.rss.xml', 'categories/cs.LG.json'])
+    assert.equal(readFileSync(join(out, path), 'utf8'), full(path), path);
+  assert.ok(full('categories/cs.LG.atom.xml').includes('A brand new paper'));
+  assert.ok(
+    second.writtenPaths.includes('.hotpapers/feeds/category-cs.LG.json'),
+    'its texts written whole again',
+  );
+});
