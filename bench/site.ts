@@ -635,7 +635,7 @@ export async function benchSite(): Promise<void> {
           ? ''
           : `; ${(a.cpuMs / againMedians[0]!.cpuMs).toFixed(2)}× the same at ${incrementalStores[0]!.days} days`;
       lines.push(
-        `  one new day ranking again a paper first ranked ${RANK_AGAIN_BACK} mailing days before (a later cross-list), on the ${store.days}-day store (median of ${RANK_AGAIN_RUNS}): CPU ${s1(a.cpuMs)} (${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}) = ${(a.cpuMs / medians[i]!.cpuMs).toFixed(2)}× a plain new day, ${(a.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above${growth}; peak RSS ${a.peakMb.toFixed(0)} MB, ${a.fresh} files written`,
+        `  one new day ranking again a paper first ranked ${RANK_AGAIN_BACK} mailing days before (a later cross-list), on the ${store.days}-day store (median of ${RANK_AGAIN_RUNS}): CPU ${s1(a.cpuMs)} (${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}) = ${(a.cpuMs / medians[i]!.cpuMs).toFixed(2)}× a plain new day, ${BESIDE_AT.has(store.days) ? `${(a.cpuMs / fullBesideOf(i).cpuMs).toFixed(3)}× the full builds timed between the new days, ` : ''}${(a.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above${growth}; peak RSS ${a.peakMb.toFixed(0)} MB, ${a.fresh} files written`,
       );
     });
     console.log(lines.join('\n'));
@@ -659,12 +659,15 @@ export async function benchSite(): Promise<void> {
         met: growth <= FLAT,
       });
     }
-    const againShare = againMedians[0]!.cpuMs / small.full.cpuMs;
+    // Against the same full builds as a plain new day: those timed between the new days (under
+    // the machine's state of the incremental runs), not the first ones, which a disk still
+    // busy with earlier deletions can slow down by half (seen on 4 December).
+    const againShare = againMedians[0]!.cpuMs / fullBesideOf(0).cpuMs;
     reportGoal({
       part: 'site',
       goal: `one new day ranking again a paper of ${RANK_AGAIN_BACK} mailing days before, into the ${small.days}-day site ÷ a full build of it, CPU`,
       target: '≤ 0.1×',
-      figure: `${againShare.toFixed(3)}×`,
+      figure: `${againShare.toFixed(3)}× (${(againMedians[0]!.cpuMs / small.full.cpuMs).toFixed(3)}× the full builds before the new days)`,
       met: againShare <= 0.1,
     });
     const peak = Math.max(...large.peaks);
