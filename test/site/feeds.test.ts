@@ -187,4 +187,27 @@ test("each feed's layout is the one its format's serialiser gives, items made on
     assert.equal(XMLValidator.validate(parts.atom), true);
     assert.equal(XMLValidator.validate(parts.rss), true);
   }
+  // Each item's texts read back as the item, in each format.
+  const parts = feedTexts(head, [item, bare].map(itemTexts));
+  const atom = (parser.parse(parts.atom) as Any).feed.entry;
+  assert.equal(atom.length, 2);
+  assert.equal(atom[0].title['#text'], item.title);
+  assert.equal(atom[0].content['#text'], item.contentHtml);
+  assert.equal(atom[0].summary['#text'], 's');
+  assert.deepEqual(
+    atom[0].category.map((c: Any) => c['@term']),
+    ['cs.LG', 'stat.ML'],
+  );
+  assert.equal(atom[1].summary, undefined);
+  assert.equal(atom[1].category, undefined);
+  const rss = (parser.parse(parts.rss) as Any).rss.channel.item;
+  assert.equal(rss[0].guid['@isPermaLink'], 'false');
+  assert.equal(rss[1].guid['@isPermaLink'], 'true');
+  assert.equal(rss[1].description, item.contentHtml);
+  const json = JSON.parse(parts.json).items;
+  assert.equal(json[0].content_html, item.contentHtml);
+  assert.deepEqual(json[0].tags, ['cs.LG', 'stat.ML']);
+  assert.equal(json[1].summary, undefined);
+  assert.equal(json[1].tags, undefined);
+  assert.equal(json[1].date_modified, '2021-06-09T18:00:00Z');
 });
