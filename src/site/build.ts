@@ -1897,13 +1897,11 @@ function categoryFeed(
   baseUrl: string,
   siteTitle: string,
 ): KeyedFeed {
-  const byDay = new Map<string, { day: ListDay; papers: ListPaper[]; ids: string[] }>();
+  const byDay = new Map<string, { day: ListDay; papers: ListPaper[] }>();
   for (const a of list) {
     const entry = byDay.get(a.day.day);
-    if (entry) {
-      entry.papers.push(a.ranked);
-      entry.ids.push(a.ranked.paper.id);
-    } else byDay.set(a.day.day, { day: a.day, papers: [a.ranked], ids: [a.ranked.paper.id] });
+    if (entry) entry.papers.push(a.ranked);
+    else byDay.set(a.day.day, { day: a.day, papers: [a.ranked] });
   }
   return {
     head: feedHead(
@@ -1915,17 +1913,20 @@ function categoryFeed(
     ),
     // A day's item shows the category's papers of that day still ranked last there (one
     // ranked again later leaves it): the day's key and those papers, in order.
-    items: [...byDay.values()].map(({ day, papers, ids }) => ({
-      key: itemDayKey(day) && `${itemDayKey(day)}\n${ids.join(' ')}`,
-      make: () =>
-        dayItem(
-          day,
-          papers,
-          baseUrl,
-          `${cat}: hot papers of ${longDay(day.day)}`,
-          `#${encodeURIComponent(cat)}`,
-        ),
-    })),
+    items: [...byDay.values()].map(({ day, papers }) => {
+      const dayPart = itemDayKey(day);
+      return {
+        key: dayPart && `${dayPart}\n${papers.map((r) => r.paper.id).join(' ')}`,
+        make: () =>
+          dayItem(
+            day,
+            papers,
+            baseUrl,
+            `${cat}: hot papers of ${longDay(day.day)}`,
+            `#${encodeURIComponent(cat)}`,
+          ),
+      };
+    }),
   };
 }
 

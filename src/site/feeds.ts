@@ -36,19 +36,6 @@ export interface FeedSpec {
 const rfc3339 = (iso: string) => new Date(iso).toISOString().replace(/\.000Z$/, 'Z');
 const rfc822 = (iso: string) => new Date(iso).toUTCString();
 
-/** Items' contents escaped for XML, by item. */
-const escapedContent = new WeakMap<FeedItem, string>();
-
-/** An item's content escaped for XML, once: Atom and RSS both carry it, and it is most of a feed's bytes. */
-function contentXml(item: FeedItem): string {
-  let text = escapedContent.get(item);
-  if (text === undefined) {
-    text = escapeXml(item.contentHtml);
-    escapedContent.set(item, text);
-  }
-  return text;
-}
-
 /**
  * One item as each format writes it, with its date: what a feed keeps of an item for the next
  * build (see build.ts's writeFeeds), so an item whose inputs did not change is not made again.
@@ -67,6 +54,8 @@ export type FeedHead = Omit<FeedSpec, 'items'>;
 
 /** An item in the three formats (itemTexts' parts are what atomFeed, rssFeed and jsonFeed write for it). */
 export function itemTexts(item: FeedItem): ItemTexts {
+  // Escaped once: Atom and RSS both carry it, and it is most of a feed's bytes.
+  const content = escapeXml(item.contentHtml);
   const atom = [
     '<entry>',
     `<id>${escapeXml(item.id)}</id>`,
@@ -76,7 +65,7 @@ export function itemTexts(item: FeedItem): ItemTexts {
     `<updated>${rfc3339(item.updated)}</updated>`,
     item.summary ? `<summary type="text">${escapeXml(item.summary)}</summary>` : '',
     ...(item.tags ?? []).map((t) => `<category term="${escapeXml(t)}"/>`),
-    `<content type="html">${contentXml(item)}</content>`,
+    `<content type="html">${content}</content>`,
     '</entry>',
   ];
   const rss = [
@@ -86,7 +75,7 @@ export function itemTexts(item: FeedItem): ItemTexts {
     `<guid isPermaLink="${item.id === item.url ? 'true' : 'false'}">${escapeXml(item.id)}</guid>`,
     `<pubDate>${rfc822(item.published)}</pubDate>`,
     ...(item.tags ?? []).map((t) => `<category>${escapeXml(t)}</category>`),
-    `<description>${contentXml(item)}</description>`,
+    `<description>${content}</description>`,
     '</item>',
   ];
   const json = {
