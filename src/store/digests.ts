@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { StoreError } from '../errors.js';
 import { postScore, weightOf } from '../rank/score.js';
 import type { DayDigest, MatchedPost, Metrics, Paper, RankedPaper, ScoredPost, SourceId } from '../types.js';
-import { type Db, statement } from './db.js';
+import { type Db, inTransaction, statement } from './db.js';
 import { isoTime, postIdTextSql, storedJson, storedPostId, storedPostIdSql } from './derived.js';
 import { type PaperRow, rowToPaper, textsPackedFrom } from './listings.js';
 import { packTime } from './packed.js';
@@ -119,7 +119,17 @@ const CODE_SOURCE: ReadonlyMap<string, SourceId> = new Map(
 /** Store (or replace) the digest of a day for its category set and horizon. */
 export function saveDigest(db: Db, digest: DayDigest, meta: DigestMeta): void {
   const packed = packDigest(db, digest, meta.categoriesKey, meta.observedAt);
-  writeRow(db, digest, meta, JSON.stringify(packed));
+  // The papers it refers to by key, beside it: a later change of their rows changes its fingerprint.
+  const byKey = packed.papers.flatMap((p) => (p.paper ? [] : [p.id]));
+  const key = [digest.day, meta.categoriesKey, digest.horizon ?? ''] as const;
+  inTransaction(db, () => {
+    writeRow(db, digest, meta, JSON.stringify(packed));
+    statement(db, 'DELETE FROM digest_papers WHERE day = ? AND categories = ? AND horizon = ?').run(...key);
+    statement(
+      db,
+      'INSERT OR IGNORE INTO digest_papers (paper_id, day, categories, horizon) SELECT value, ?, ?, ? FROM json_each(?)',
+    ).run(...key, JSON.stringify(byKey));
+  });
 }
 
 function writeRow(db: Db, digest: DayDigest, meta: DigestMeta, text: string): void {
@@ -174,10 +184,12 @@ export function readDigest(db: Db, day: string, categoriesKey: string, horizon =
  * Every stored digest row as `[day, categories, horizon, fingerprint]`, newest first by day,
  * then categories, then horizon (the covering index read backwards, no sort). The fingerprint
  * joins the row's key and dates (`categories|horizon|observed_at|written_at|markdown_sha256`),
- * so it changes when the row is written again. Rows as arrays: a site build lists every day.
+ * so it changes when the row is written again; a row one of whose papers by key had its row in
+ * papers changed since (a later listing stored a newer version) gets `|r` and the count of such
+ * changes (digest_revisions, migration 15). Rows as arrays: a site build lists every day.
  */
 export function listDigestFingerprints(db: Db): Array<[string, string, string, string]> {
-  return statement(
+  const rows = statement(
     db,
     `SELECT day, categories, horizon,
             categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
@@ -185,6 +197,19 @@ export function listDigestFingerprints(db: Db): Array<[string, string, string, s
   )
     .raw()
     .all() as Array<[string, string, string, string]>;
+  // Few rows ever have a revised paper: they are looked up in a map, not joined row by row.
+  const revised = statement(db, 'SELECT day, categories, horizon, revisions FROM digest_revisions')
+    .raw()
+    .all() as Array<[string, string, string, number]>;
+  if (revised.length === 0) return rows;
+  const count = new Map(
+    revised.map(([day, categories, horizon, n]) => [`${day}\n${categories}\n${horizon}`, n]),
+  );
+  for (const row of rows) {
+    const n = count.get(`${row[0]}\n${row[1]}\n${row[2]}`);
+    if (n !== undefined) row[3] += `|r${n}`;
+  }
+  return rows;
 }
 
 /**

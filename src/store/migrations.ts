@@ -55,6 +55,22 @@ const SHOWN_CHANGE_TRIGGERS = [
   ),
 ].join('\n');
 
+/** The columns of papers besides its key: a rehydrated paper shows each. Frozen with migration 15. */
+const PAPER_SHOWN_COLUMNS = [
+  'version',
+  'title',
+  'abstract',
+  'authors',
+  'categories',
+  'primary_category',
+  'comment',
+  'journal_ref',
+  'doi',
+  'published',
+  'updated',
+  'pdf_url',
+] as const;
+
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
 
@@ -298,6 +314,41 @@ export const MIGRATIONS: readonly Migration[] = [
   // 14: posts' url and created_at, and snapshots' observed_at, computed by views instead of
   // generated columns (see viewsForDerivedColumns).
   viewsForDerivedColumns,
+  // 15: a digest shows the papers it refers to by key as their rows are now, so a change of such
+  // a row (a later listing stores a newer version, other texts) must change the digest's
+  // fingerprint (listDigestFingerprints), or an incremental site would keep the old pages.
+  // digest_papers names the papers each digest refers to by key (saveDigest writes it; filled
+  // here from the stored digests, formats 2 and 3); a changed row counts one revision on each
+  // of them in digest_revisions. A listing that stores a row unchanged fires nothing.
+  `
+  CREATE TABLE digest_papers (
+    paper_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    horizon TEXT NOT NULL,
+    PRIMARY KEY (paper_id, day, categories, horizon)
+  ) WITHOUT ROWID;
+  CREATE INDEX digest_papers_digest ON digest_papers(day, categories, horizon);
+  INSERT OR IGNORE INTO digest_papers (paper_id, day, categories, horizon)
+    SELECT json_extract(p.value, '$.id'), d.day, d.categories, d.horizon
+    FROM digests d, json_each(d.digest, '$.papers') p
+    WHERE json_valid(d.digest) AND json_extract(d.digest, '$.format') IN (2, 3)
+      AND json_type(p.value, '$.id') = 'text' AND json_type(p.value, '$.paper') IS NULL;
+  CREATE TABLE digest_revisions (
+    day TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    horizon TEXT NOT NULL,
+    revisions INTEGER NOT NULL,
+    PRIMARY KEY (day, categories, horizon)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER paper_revised AFTER UPDATE ON papers
+  WHEN ${PAPER_SHOWN_COLUMNS.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}
+  BEGIN
+    INSERT INTO digest_revisions (day, categories, horizon, revisions)
+      SELECT day, categories, horizon, 1 FROM digest_papers WHERE paper_id = new.id
+      ON CONFLICT (day, categories, horizon) DO UPDATE SET revisions = revisions + 1;
+  END;
+  `,
 ];
 
 /**

@@ -14,6 +14,7 @@ import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
 import { saveDigest } from '../../src/store/digests.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
+import { saveListing } from '../../src/store/listings.js';
 import { savePosts } from '../../src/store/posts.js';
 import { recordDeletions } from '../../src/store/stream.js';
 import type { DayDigest } from '../../src/types.js';
@@ -1095,4 +1096,53 @@ test("a new day makes only its own feed items: the older days' come from the tex
     second.writtenPaths.includes('.hotpapers/feeds/category-cs.LG.json'),
     'its texts written whole again',
   );
+});
+
+test('a newer version of a paper listed later redoes the older days that rank it, as a full build shows them', async () => {
+  const db = makeStore('revised.db', [...sampleDigests(), ...moreDays(5)]);
+  // 2021-06-09 stored as `post` stores a day: its listing, then its digest with the papers by key.
+  const june9 = sampleDigests()[0]!;
+  const first = openStore(db);
+  const listed = june9.papers.map((r) => r.paper);
+  saveListing(
+    first,
+    { day: june9.day, categories: ['cs', 'stat.ML'], method: 'rss', papers: listed, notes: [] },
+    '2021-06-09T01:00:00.000Z',
+  );
+  saveDigest(first, june9, { categoriesKey: 'cs,stat.ML', writtenAt: '2021-06-12T00:00:00.000Z' });
+  const stored = JSON.parse(
+    first.prepare("SELECT digest FROM digests WHERE day = '2021-06-09'").pluck().get() as string,
+  );
+  assert.equal(stored.papers[0].paper, undefined, 'the paper is stored by key');
+  first.close();
+  const out = join(dir, 'public-revised');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const oldTitle = listed[0]!.title;
+  // A later listing (a cross-list, a run over an older day) brings version 2 with a new title.
+  const handle = openStore(db);
+  saveListing(
+    handle,
+    {
+      day: '2021-06-14',
+      categories: ['cs'],
+      method: 'api',
+      papers: [
+        { ...listed[0]!, version: 2, title: 'Attention for Long Documents, Revised', announceType: 'cross' },
+      ],
+      notes: [],
+    },
+    '2021-06-14T01:00:00.000Z',
+  );
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  for (const page of ['days/2021-06-09.html', 'papers/2106.00001.html', 'atom.xml']) {
+    assert.ok(second.writtenPaths.includes(page), `${page} rewritten`);
+    const text = readFileSync(join(out, page), 'utf8');
+    assert.ok(text.includes('Attention for Long Documents, Revised'), page);
+    assert.equal(text.includes('Long Documents</'), false, `${page} no longer shows "${oldTitle}"`);
+  }
+  const fullOut = join(dir, 'public-revised-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after a paper revised');
 });

@@ -210,3 +210,42 @@ test('a paper whose stored texts are others is kept whole, whether or not this p
   assert.deepStrictEqual(readDigest(db, DAY, 'cs,stat.ML'), asJson(digest));
   db.close();
 });
+
+test("a later listing that changes a paper's row gives each digest referring to it by key a new fingerprint; one that keeps it does not", () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
+  // An earlier day with a paper of its own.
+  const before = { ...digest.papers[1]!.paper, id: '2601.90000', announceType: 'new' as const };
+  saveListing(db, { day: '2026-01-02', categories: ['cs'], method: 'api', papers: [before], notes: [] }, AT);
+  saveDigest(
+    db,
+    { ...digest, day: '2026-01-02', categories: ['cs'], papers: [{ ...digest.papers[1]!, paper: before }] },
+    { categoriesKey: 'cs', writtenAt: AT },
+  );
+  const fingerprints = () => new Map(listDigestFingerprints(db).map(([day, , , f]) => [day, f]));
+  const first = fingerprints();
+  const paper = digest.papers[0]!.paper;
+  // Cross-listed on a later day as it was: its row is written again, the same.
+  const cross = (p: typeof paper, day: string) =>
+    saveListing(
+      db,
+      { day, categories: ['stat.ML'], method: 'api', papers: [{ ...p, announceType: 'cross' }], notes: [] },
+      AT,
+    );
+  cross(paper, '2026-01-07');
+  assert.deepEqual(fingerprints(), first);
+  // A newer version with another title: the day that ranked it shows the title now stored.
+  const v2 = { ...paper, version: paper.version + 1, title: 'A better title' };
+  cross(v2, '2026-01-08');
+  const second = fingerprints();
+  assert.equal(second.get(DAY), `${first.get(DAY)}|r1`);
+  assert.equal(second.get('2026-01-02'), first.get('2026-01-02'));
+  assert.equal(readDigest(db, DAY, 'cs,stat.ML')!.papers[0]!.paper.title, 'A better title');
+  // Each change counts: a third version changes it again; an older one (stored no newer) does not.
+  cross({ ...v2, version: v2.version + 1, comment: '12 pages' }, '2026-01-09');
+  assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
+  cross(paper, '2026-01-12');
+  assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
+  db.close();
+});

@@ -624,3 +624,69 @@ test('a store written just before the derived-column views upgrades: posts and s
     db.close();
   }
 });
+
+test('a store written just before the digest revisions upgrades: its digests name their papers by key, and a later version of one changes that digest alone', () => {
+  const { path, old } = storeJustBefore(MIGRATIONS[14]!, 'before-revisions.db');
+  old.exec(ONE_LISTED_PAPER);
+  old.exec(`INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+    VALUES ('2603.00002', 1, 'U', 'B', 'Bo', 'cs.LG', 'cs.LG')`);
+  const row = old.prepare(
+    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', ?, '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
+  );
+  // Format 3: the first paper by key, the second kept whole; the same day's 24h row in format 2
+  // with the second by key; an older day in the first format (papers copied whole); a row that
+  // does not parse.
+  row.run(
+    '2026-03-03',
+    '',
+    JSON.stringify({
+      format: 3,
+      papers: [{ id: '2603.00001' }, { id: '2603.00002', paper: { id: '2603.00002' } }],
+    }),
+  );
+  row.run('2026-03-03', '24h', JSON.stringify({ format: 2, papers: [{ id: '2603.00002' }] }));
+  row.run('2026-03-02', '', JSON.stringify({ papers: [{ paper: { id: '2603.00001' } }] }));
+  row.run('2026-02-27', '', '{"format": 3, "papers": [');
+  // The release before migration 15 already stored a newer version once: that is not counted.
+  old.exec("UPDATE papers SET version = 2, title = 'T2' WHERE id = '2603.00001'");
+  // The fingerprints as that release listed them (its listDigestFingerprints' query).
+  const before = old
+    .prepare(
+      `SELECT day, categories, horizon, categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
+       FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
+    )
+    .raw()
+    .all() as string[][];
+  old.close();
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.deepEqual(listDigestFingerprints(db), before);
+    assert.deepEqual(db.prepare('SELECT * FROM digest_papers ORDER BY horizon').raw().all(), [
+      ['2603.00001', '2026-03-03', 'cs', ''],
+      ['2603.00002', '2026-03-03', 'cs', '24h'],
+    ]);
+    const revised = (rows: string[][], changed: Record<string, string>) =>
+      rows.map(([day, categories, horizon, f]) => {
+        const suffix = changed[`${day} ${horizon}`];
+        return [day, categories, horizon, suffix ? `${f}${suffix}` : f];
+      });
+    // A later listing stores version 3 of the first paper: the row that refers to it by key changes.
+    db.exec("UPDATE papers SET version = 3, title = 'T3' WHERE id = '2603.00001'");
+    assert.deepEqual(listDigestFingerprints(db), revised(before, { '2026-03-03 ': '|r1' }));
+    // The second paper's other texts: the 24h row only (the other keeps its own copy).
+    db.exec("UPDATE papers SET abstract = 'B, revised' WHERE id = '2603.00002'");
+    assert.deepEqual(
+      listDigestFingerprints(db),
+      revised(before, { '2026-03-03 ': '|r1', '2026-03-03 24h': '|r1' }),
+    );
+    // Stored again as it is: nothing counted.
+    db.exec("UPDATE papers SET abstract = 'B, revised' WHERE id = '2603.00002'");
+    assert.deepEqual(
+      listDigestFingerprints(db),
+      revised(before, { '2026-03-03 ': '|r1', '2026-03-03 24h': '|r1' }),
+    );
+  } finally {
+    db.close();
+  }
+});
