@@ -2,7 +2,8 @@
  * The incremental site engine against full builds over seeded random histories: new days (some
  * ranking older papers again, in other categories, with any score), two days at once, posts found
  * later, posts deleted, unlinked, seen again or their embeds fetched, Hugging Face answers, old
- * days written again or removed, the newest removed. After every step the folder an incremental
+ * days written again or removed, the newest removed; and, drawn apart (the histories above stay
+ * as they were), newer versions of papers stored by a later listing. After every step the folder an incremental
  * build left must be the one a full build makes, and hold new bytes exactly in the files it wrote.
  * Long histories (75 days, a day a page) also cross a large search block and 64 index pages.
  */
@@ -16,6 +17,7 @@ import { seededRandom } from '../../src/standins/random.js';
 import { type Db, openStore } from '../../src/store/db.js';
 import { saveDigest } from '../../src/store/digests.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
+import { saveListing } from '../../src/store/listings.js';
 import { putEmbed, savePosts } from '../../src/store/posts.js';
 import { recordDeletions, unlinkPost } from '../../src/store/stream.js';
 import type { DayDigest, Paper, SourceId } from '../../src/types.js';
@@ -37,12 +39,18 @@ const PREFERRED: Array<{ horizon?: string; categories?: string }> = [
 const CATEGORIES = ['cs.LG', 'cs.CV', 'cs.CL', 'stat.ML', 'cs.AI', 'cs.RO'];
 
 /**
- * Store days as `post` does: their papers, posts and snapshots, and each digest naming its posts
- * by key (so a day page shows a post as the posts table holds it now).
+ * Store days as `post` does: their listing (a paper's row is upserted: a paper ranked again in
+ * other categories changes it), posts and snapshots, and each digest naming its papers and posts
+ * by key (so a day page shows them as the papers and posts tables hold them now).
  */
 function storeDays(h: Db, days: DayDigest[], categoriesKey = 'cs,stat.ML'): void {
-  fillStore(h, days);
-  for (const d of days) saveDigest(h, d, { categoriesKey, writtenAt: '2021-07-01T00:00:00.000Z' });
+  // A day at a time, as runs follow each other: each digest is saved beside its own listing.
+  for (const d of days) {
+    const listing = { day: d.day, method: 'rss' as const, papers: d.papers.map((r) => r.paper), notes: [] };
+    saveListing(h, { ...listing, categories: categoriesKey.split(',') }, `${d.day}T01:00:00.000Z`);
+    fillStore(h, [d]);
+    saveDigest(h, d, { categoriesKey, writtenAt: '2021-07-01T00:00:00.000Z' });
+  }
 }
 
 /** A random history of `baseDays` weekdays and the operations on it, all drawn from `seed`. */
@@ -78,7 +86,7 @@ function history(seed: number, baseDays = 40) {
           : r < 0.8
             ? [...new Set([...old.categories, pick(CATEGORIES)])]
             : categories();
-      return paper(old.id, { title: old.title, categories: cats });
+      return paper(old.id, { title: old.title, version: old.version, categories: cats });
     }
     serial++;
     const id = `${day.slice(2, 4)}${day.slice(5, 7)}.${String(serial).padStart(5, '0')}`;
@@ -249,7 +257,33 @@ function history(seed: number, baseDays = 40) {
     }
     return ['a new day', newDays(1)];
   };
-  return { base, step, newest: () => days.at(-1)! };
+  // Revisions come from a stream of their own: the draws of `step` (and so the histories that
+  // caught earlier faults) are the same with them.
+  const rev = seededRandom(seed + 7919);
+  /** Now and then, a newer version of a ranked paper (another title), as a later cross-list stores it. */
+  const revision = (): [string, (h: Db) => void] | undefined => {
+    if (rev() >= 0.3 || papers.size === 0) return undefined;
+    const ids = [...papers.keys()];
+    const old = papers.get(ids[Math.floor(rev() * ids.length)]!)!;
+    const newer = { ...old, version: old.version + 1, title: `${old.title}, v${old.version + 1}` };
+    papers.set(old.id, newer);
+    return [
+      `${old.id} v${newer.version} listed`,
+      (h) =>
+        saveListing(
+          h,
+          {
+            day: days.at(-1)!,
+            categories: ['math'],
+            method: 'api',
+            papers: [{ ...newer, announceType: 'cross' }],
+            notes: [],
+          },
+          '2021-07-01T21:00:00.000Z',
+        ),
+    ];
+  };
+  return { base, step, revision, newest: () => days.at(-1)! };
 }
 
 // Histories 1 and 4 each caught one of the faults this test found (a deleted post left on a day
@@ -282,24 +316,34 @@ const runs = [
 for (const { seed, long } of runs) {
   const name = long ? `random long history ${seed}` : `random history ${seed}`;
   test(`${name}: after every change an incremental build equals a full build`, async () => {
-    const { base, step, newest } = history(seed, long ? LONG.baseDays : undefined);
+    const { base, step, revision, newest } = history(seed, long ? LONG.baseDays : undefined);
     const db = join(dir, `random-${long ? 'long-' : ''}${seed}.db`);
     // The rows a site prefers: as observed (most histories), a horizon's, or a run of cs alone.
     const pages = long ? LONG.pages : SMALL;
     const site = { db, baseUrl: BASE, ...pages, ...PREFERRED[seed % PREFERRED.length] };
     const handle = openStore(db);
     storeDays(handle, base);
+    // As `post` stores them: every paper of every day by key.
+    const stored = handle.prepare('SELECT digest FROM digests').pluck().all() as string[];
+    assert.equal(stored.length, base.length);
+    for (const text of stored)
+      for (const r of JSON.parse(text).papers) assert.equal(r.paper, undefined, `${r.id} by key`);
     handle.close();
     const out = join(dir, `public-${long ? 'long-' : ''}${seed}`);
     await generateSiteToDir(site, out);
     const fullOut = join(dir, `public-${long ? 'long-' : ''}${seed}-full`);
     let crossed = false;
     const lists = { state: 0, history: 0 };
+    let revisions = 0;
     for (let i = 0; i < 24; i++) {
-      const [what, change] = step();
+      const [stepWhat, change] = step();
+      const revised = revision();
+      const what = revised ? `${stepWhat}; ${revised[0]}` : stepWhat;
+      if (revised) revisions++;
       const before = snapshot(out);
       const h = openStore(db);
       change(h);
+      revised?.[1](h);
       h.close();
       const built = await generateSiteToDir(site, out);
       const label = `${name}, step ${i + 1}: ${what}`;
@@ -320,8 +364,10 @@ for (const { seed, long } of runs) {
     }
     // The default histories' builds went both ways, from the list state and from the history
     // (another seed may draw few builds of one way: history 34 made two from the history).
-    if (!long && DEFAULT_SEEDS.split(',').includes(String(seed)))
+    if (!long && DEFAULT_SEEDS.split(',').includes(String(seed))) {
       assert.ok(lists.state >= 3 && lists.history >= 3, JSON.stringify(lists));
+      assert.ok(revisions >= 2, `${revisions} papers revised`);
+    }
     // The default long history's new days reach the large search block: the small segments
     // before it are one large segment now; and its index runs past 64 pages.
     if (long && DEFAULT_LONG_SEEDS.split(',').includes(String(seed))) {
