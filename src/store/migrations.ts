@@ -55,9 +55,12 @@ const SHOWN_CHANGE_TRIGGERS = [
   ),
 ].join('\n');
 
-/** The columns of papers besides its key: a rehydrated paper shows each. Frozen with migration 15. */
+/**
+ * The columns of papers the site's pages show (a newer version changes its PDF address; its
+ * number and dates alone are not shown: a listing that only fills those redoes nothing). Frozen
+ * with migration 15.
+ */
 const PAPER_SHOWN_COLUMNS = [
-  'version',
   'title',
   'abstract',
   'authors',
@@ -66,8 +69,6 @@ const PAPER_SHOWN_COLUMNS = [
   'comment',
   'journal_ref',
   'doi',
-  'published',
-  'updated',
   'pdf_url',
 ] as const;
 

@@ -243,9 +243,16 @@ test("a later listing that changes a paper's row gives each digest referring to 
   assert.equal(second.get('2026-01-02'), first.get('2026-01-02'));
   assert.equal(readDigest(db, DAY, 'cs,stat.ML')!.papers[0]!.paper.title, 'A better title');
   // Each change counts: a third version changes it again; an older one (stored no newer) does not.
-  cross({ ...v2, version: v2.version + 1, comment: '12 pages' }, '2026-01-09');
+  const v3 = { ...v2, version: v2.version + 1, comment: '12 pages' };
+  cross(v3, '2026-01-09');
   assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
   cross(paper, '2026-01-12');
+  assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
+  // What the pages do not show (the version's dates) changes nothing.
+  const updated = db.prepare('SELECT updated FROM papers WHERE id = ?').pluck();
+  const dated = updated.get(paper.id);
+  cross({ ...v3, updated: '2026-01-13T09:00:00Z' }, '2026-01-13');
+  assert.notDeepEqual(updated.get(paper.id), dated, 'the new date is stored');
   assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
   db.close();
 });
