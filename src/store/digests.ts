@@ -186,7 +186,9 @@ export function readDigest(db: Db, day: string, categoriesKey: string, horizon =
  * joins the row's key and dates (`categories|horizon|observed_at|written_at|markdown_sha256`),
  * so it changes when the row is written again; a row one of whose papers by key had its row in
  * papers changed since (a later listing stored a newer version) gets `|r` and the count of such
- * changes (digest_revisions, migration 15). Rows as arrays: a site build lists every day.
+ * changes (digest_revisions, migration 15), then `#` and the ids of the papers they were of, one
+ * per change, space-separated (migration 16; none for changes counted before it). Rows as
+ * arrays: a site build lists every day.
  */
 export function listDigestFingerprints(db: Db): Array<[string, string, string, string]> {
   const rows = statement(
@@ -198,16 +200,19 @@ export function listDigestFingerprints(db: Db): Array<[string, string, string, s
     .raw()
     .all() as Array<[string, string, string, string]>;
   // Few rows ever have a revised paper: they are looked up in a map, not joined row by row.
-  const revised = statement(db, 'SELECT day, categories, horizon, revisions FROM digest_revisions')
+  const revised = statement(db, 'SELECT day, categories, horizon, revisions, papers FROM digest_revisions')
     .raw()
-    .all() as Array<[string, string, string, number]>;
+    .all() as Array<[string, string, string, number, string]>;
   if (revised.length === 0) return rows;
-  const count = new Map(
-    revised.map(([day, categories, horizon, n]) => [`${day}\n${categories}\n${horizon}`, n]),
+  const marks = new Map(
+    revised.map(([day, categories, horizon, n, papers]) => [
+      `${day}\n${categories}\n${horizon}`,
+      papers === '' ? `|r${n}` : `|r${n}#${papers}`,
+    ]),
   );
   for (const row of rows) {
-    const n = count.get(`${row[0]}\n${row[1]}\n${row[2]}`);
-    if (n !== undefined) row[3] += `|r${n}`;
+    const mark = marks.get(`${row[0]}\n${row[1]}\n${row[2]}`);
+    if (mark !== undefined) row[3] += mark;
   }
   return rows;
 }

@@ -350,6 +350,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ON CONFLICT (day, categories, horizon) DO UPDATE SET revisions = revisions + 1;
   END;
   `,
+  // 16: which papers a digest's revisions were of, as a log of their ids (one per revision), so
+  // that a site build can tell the papers whose rows changed from the day's others, whose pages
+  // and list entries stay as they were. Revisions counted before keep their count and no log.
+  `
+  ALTER TABLE digest_revisions ADD COLUMN papers TEXT NOT NULL DEFAULT '';
+  DROP TRIGGER paper_revised;
+  CREATE TRIGGER paper_revised AFTER UPDATE ON papers
+  WHEN ${PAPER_SHOWN_COLUMNS.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}
+  BEGIN
+    INSERT INTO digest_revisions (day, categories, horizon, revisions, papers)
+      SELECT day, categories, horizon, 1, new.id FROM digest_papers WHERE paper_id = new.id
+      ON CONFLICT (day, categories, horizon) DO UPDATE
+        SET revisions = revisions + 1, papers = ltrim(papers || ' ' || excluded.papers);
+  END;
+  `,
 ];
 
 /**

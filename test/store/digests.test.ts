@@ -211,7 +211,7 @@ test('a paper whose stored texts are others is kept whole, whether or not this p
   db.close();
 });
 
-test("a later listing that changes a paper's row gives each digest referring to it by key a new fingerprint; one that keeps it does not", () => {
+test("a later listing that changes a paper's row gives each digest referring to it by key a new fingerprint, naming the paper; one that keeps it does not", () => {
   const db = openStore(':memory:');
   const { digest, observed } = dayInStore(db);
   saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
@@ -239,20 +239,26 @@ test("a later listing that changes a paper's row gives each digest referring to 
   const v2 = { ...paper, version: paper.version + 1, title: 'A better title' };
   cross(v2, '2026-01-08');
   const second = fingerprints();
-  assert.equal(second.get(DAY), `${first.get(DAY)}|r1`);
+  assert.equal(second.get(DAY), `${first.get(DAY)}|r1#${paper.id}`);
   assert.equal(second.get('2026-01-02'), first.get('2026-01-02'));
   assert.equal(readDigest(db, DAY, 'cs,stat.ML')!.papers[0]!.paper.title, 'A better title');
   // Each change counts: a third version changes it again; an older one (stored no newer) does not.
   const v3 = { ...v2, version: v2.version + 1, comment: '12 pages' };
   cross(v3, '2026-01-09');
-  assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
+  const twice = `${first.get(DAY)}|r2#${paper.id} ${paper.id}`;
+  assert.equal(fingerprints().get(DAY), twice);
   cross(paper, '2026-01-12');
-  assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
+  assert.equal(fingerprints().get(DAY), twice);
+  // Another of the day's papers: its id follows, in the order of the changes.
+  const other = digest.papers[1]!.paper;
+  cross({ ...other, version: other.version + 1, doi: '10.1000/other' }, '2026-01-12');
+  const thrice = `${first.get(DAY)}|r3#${paper.id} ${paper.id} ${other.id}`;
+  assert.equal(fingerprints().get(DAY), thrice);
   // What the pages do not show (the version's dates) changes nothing.
   const updated = db.prepare('SELECT updated FROM papers WHERE id = ?').pluck();
   const dated = updated.get(paper.id);
   cross({ ...v3, updated: '2026-01-13T09:00:00Z' }, '2026-01-13');
   assert.notDeepEqual(updated.get(paper.id), dated, 'the new date is stored');
-  assert.equal(fingerprints().get(DAY), `${first.get(DAY)}|r2`);
+  assert.equal(fingerprints().get(DAY), thrice);
   db.close();
 });

@@ -673,19 +673,59 @@ test('a store written just before the digest revisions upgrades: its digests nam
       });
     // A later listing stores version 3 of the first paper: the row that refers to it by key changes.
     db.exec("UPDATE papers SET version = 3, title = 'T3' WHERE id = '2603.00001'");
-    assert.deepEqual(listDigestFingerprints(db), revised(before, { '2026-03-03 ': '|r1' }));
+    assert.deepEqual(listDigestFingerprints(db), revised(before, { '2026-03-03 ': '|r1#2603.00001' }));
     // The second paper's other texts: the 24h row only (the other keeps its own copy).
     db.exec("UPDATE papers SET abstract = 'B, revised' WHERE id = '2603.00002'");
     assert.deepEqual(
       listDigestFingerprints(db),
-      revised(before, { '2026-03-03 ': '|r1', '2026-03-03 24h': '|r1' }),
+      revised(before, { '2026-03-03 ': '|r1#2603.00001', '2026-03-03 24h': '|r1#2603.00002' }),
     );
     // Stored again as it is: nothing counted.
     db.exec("UPDATE papers SET abstract = 'B, revised' WHERE id = '2603.00002'");
     assert.deepEqual(
       listDigestFingerprints(db),
-      revised(before, { '2026-03-03 ': '|r1', '2026-03-03 24h': '|r1' }),
+      revised(before, { '2026-03-03 ': '|r1#2603.00001', '2026-03-03 24h': '|r1#2603.00002' }),
     );
+  } finally {
+    db.close();
+  }
+});
+
+test('a store written just before the revised papers were logged upgrades: its counts stay, and each later change names its paper', () => {
+  const { path, old } = storeJustBefore(MIGRATIONS[15]!, 'before-revised-papers.db');
+  old.exec(ONE_LISTED_PAPER);
+  old.exec(`INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+    VALUES ('2603.00002', 1, 'U', 'B', 'Bo', 'cs.LG', 'cs.LG')`);
+  const row = old.prepare(
+    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', '', '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
+  );
+  row.run('2026-03-03', JSON.stringify({ format: 3, papers: [{ id: '2603.00001' }, { id: '2603.00002' }] }));
+  row.run('2026-03-02', JSON.stringify({ format: 3, papers: [{ id: '2603.00002' }] }));
+  old.exec(`INSERT INTO digest_papers (paper_id, day, categories, horizon) VALUES
+    ('2603.00001', '2026-03-03', 'cs', ''), ('2603.00002', '2026-03-03', 'cs', ''), ('2603.00002', '2026-03-02', 'cs', '')`);
+  // The release before counted two changes of the first paper, by migration 15's trigger.
+  old.exec("UPDATE papers SET version = 2, title = 'T2' WHERE id = '2603.00001'");
+  old.exec("UPDATE papers SET version = 3, title = 'T3' WHERE id = '2603.00001'");
+  const fingerprint = (day: string) =>
+    old
+      .prepare(
+        "SELECT categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '') FROM digests WHERE day = ?",
+      )
+      .pluck()
+      .get(day) as string;
+  const [newer, older] = [fingerprint('2026-03-03'), fingerprint('2026-03-02')];
+  old.close();
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    const listed = () => listDigestFingerprints(db).map((r) => r[3]);
+    // The counts made before stay as they were: an incremental site keeps those days.
+    assert.deepEqual(listed(), [`${newer}|r2`, older]);
+    // The second paper's newer version: both days that refer to it name it, the count goes on.
+    db.exec("UPDATE papers SET version = 2, title = 'U2' WHERE id = '2603.00002'");
+    assert.deepEqual(listed(), [`${newer}|r3#2603.00002`, `${older}|r1#2603.00002`]);
+    db.exec("UPDATE papers SET comment = '9 pages' WHERE id = '2603.00001'");
+    assert.deepEqual(listed(), [`${newer}|r4#2603.00002 2603.00001`, `${older}|r1#2603.00002`]);
   } finally {
     db.close();
   }

@@ -205,17 +205,16 @@ test('every statement of a post run on a store with history uses a day-bounded p
   assert.ok(statements.some(([sql]) => /^REPLACE INTO paper_changes/.test(sql)));
   assert.ok(statements.some(([sql]) => /FROM paper_changes WHERE seq > \?/.test(sql)));
   assert.ok(statements.some(([sql]) => /FROM thumbnail_changes c JOIN thumbnails t/.test(sql)));
-  // The trigger that counts a revised paper on the digests that show it (migration 15), run by
-  // the listing's upserts: its lookup, with the paper's id as a parameter.
+  // The trigger that counts a revised paper on the digests that show it (migrations 15 and 16),
+  // run by the listing's upserts: its lookup, with the paper's id as a parameter.
   const trigger = db
     .prepare("SELECT sql FROM sqlite_master WHERE name = 'paper_revised'")
     .pluck()
     .get() as string;
-  const lookup = /SELECT day, categories, horizon, 1 FROM digest_papers WHERE paper_id = new\.id/.exec(
-    trigger,
-  );
+  const lookup =
+    /SELECT day, categories, horizon, 1, new\.id FROM digest_papers WHERE paper_id = new\.id/.exec(trigger);
   assert.ok(lookup, trigger);
-  statements.push([lookup[0].replace('new.id', '?'), ['2601.00001']]);
+  statements.push([lookup[0].replaceAll('new.id', '?'), ['2601.00001', '2601.00001']]);
   const failures: string[] = [];
   for (const [sql, args] of statements) {
     for (const step of unboundedSteps(db, sql, args)) {
