@@ -128,7 +128,14 @@ import {
   searchMeta,
   segmenter,
 } from './search-index.js';
-import { type DaySlice, modelSource, type SiteSource } from './source.js';
+import {
+  type DaySlice,
+  modelSource,
+  paperRevisions,
+  revisedPapers,
+  rowFingerprint,
+  type SiteSource,
+} from './source.js';
 import { windowOf, windowPaths, windowStart } from './windows.js';
 
 export { MANIFEST_PATH, type Manifest, type ManifestDay };
@@ -450,10 +457,37 @@ export function buildGeneration(
       for (const d of prevList)
         if (d.digest.papers.some((r) => unknown.has(r.paper.id))) enrichedDays.add(d.day);
   }
+  /**
+   * Days whose row is the same but some of whose papers by key have other rows now (a later
+   * listing stored a newer version, another category): their summary before, and those papers.
+   * Only these papers' pages and list entries change; the day's others stay as they were.
+   */
+  const revisedOn = new Map<string, { before: ManifestDay; ids: ReadonlySet<string> }>();
+  /** A revised paper's ranking `a` as the previous generation listed it (its row then). */
+  const asBefore = (a: ListAppearance): ListAppearance => {
+    const ranked = revisedOn
+      .get(a.day.day)
+      ?.before.digest.papers.find((r) => r.paper.id === a.ranked.paper.id);
+    return ranked ? { day: a.day, ranked, key: undefined } : a;
+  };
+  /** Each revised paper's rankings as the previous generation listed them. */
+  const revisedBefore = () =>
+    [...revisedOn.values()].flatMap(({ before, ids }) =>
+      before.digest.papers.filter((r) => ids.has(r.paper.id)).map((ranked) => ({ day: before, ranked })),
+    );
   const planReload = () => {
     refs.forEach((r, i) => {
       const at = prevAt[i]!;
       const before = at < 0 ? undefined : prevList[at];
+      const revised =
+        before && r.fingerprint !== '' && changes.papers !== 'all' && before.fingerprint !== r.fingerprint
+          ? revisedPapers(before.fingerprint, r.fingerprint)
+          : undefined;
+      if (revised) {
+        revisedOn.set(r.day, { before: before!, ids: revised });
+        reload.add(r.day);
+        return;
+      }
       // The store cannot say what changed since the last build: redo every day and paper.
       if (
         !before ||
@@ -481,6 +515,7 @@ export function buildGeneration(
   const touched = new Set<string>();
   for (const d of replaced.values()) for (const r of d.digest.papers) touched.add(r.paper.id);
   if (changes.papers !== 'all') for (const id of changes.papers) touched.add(id);
+  for (const { ids } of revisedOn.values()) for (const id of ids) touched.add(id);
 
   // A build that only adds days newer than every day it had makes its list pages from the
   // previous list state and the new days (list-state.ts): it reads the papers of the newest
@@ -697,6 +732,15 @@ export function buildGeneration(
       !hashLater,
     );
   }
+  // A revised paper still ranked last on an older day keeps its list entries there, which show
+  // its row as it is now: the list state cannot follow it (the history can). One ranked on a new
+  // day moves from its previous ranking, as any paper ranked again does.
+  if (stateFile)
+    for (const { ids } of revisedOn.values())
+      for (const id of ids) {
+        const latest = appearances.latest(id)?.day.day;
+        if (latest === undefined || !contentChanged.has(latest)) completeHistory();
+      }
   if (failed.size > 0) {
     // Unreadable days are left out; the pagers next to them must skip them too.
     refs = refs.filter((r) => !failed.has(r.day));
@@ -787,6 +831,7 @@ export function buildGeneration(
           prevList[0]?.day,
           reload,
           prevList.length,
+          revisedBefore(),
         )
       : undefined;
   /**
@@ -881,7 +926,9 @@ export function buildGeneration(
     let from = newestDay;
     for (const id of rankedBefore) {
       const previous = appearances.get(id).find((a) => !contentChanged.has(a.day.day));
-      if (previous) removed.push(previous);
+      // A revised paper leaves the lists its previous row was in (its categories then).
+      if (previous)
+        removed.push(revisedOn.get(previous.day.day)?.ids.has(id) ? asBefore(previous) : previous);
       for (const kind of PAST_KINDS) {
         const start = previous ? windowStart(kind, windowOf(kind, previous.day.day).key) : '';
         if (start < from) from = start;
@@ -1224,11 +1271,32 @@ function dayKey(day: ListDay): string {
   return key;
 }
 
-/** What a list page keys a paper's ranking by: the paper and its day's key. */
+/** Per day: the key of its row (not of its papers' revisions) and each revised paper's count. */
+const rowKeys = new WeakMap<ListDay, { row: string; revisions: Map<string, number> }>();
+
+/**
+ * What a list page keys a paper's ranking on `day` by: the paper, the day's row, and the
+ * revisions of this paper's row alone, so that a revision of another paper of the day leaves the
+ * pages of this one as they were.
+ */
+function rankingKey(day: ListDay, id: string): string {
+  let keys = rowKeys.get(day);
+  if (keys === undefined) {
+    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+    keys = fingerprint
+      ? { row: `${day.day}:${rowFingerprint(fingerprint)}`, revisions: paperRevisions(fingerprint) }
+      : { row: `${day.day}:${Math.random()}`, revisions: new Map() };
+    rowKeys.set(day, keys);
+  }
+  const n = keys.revisions.get(id);
+  // Joined, not concatenated, so it is kept flat.
+  return (n === undefined ? [id, '@', keys.row] : [id, '@', keys.row, '~', n]).join('');
+}
+
+/** What a list page keys a paper's ranking by (see rankingKey). */
 function appearanceKey(a: ListAppearance): string {
-  // Made once per ranking (every list page showing it joins it again); joined, not
-  // concatenated, so it is kept flat.
-  a.key ??= [a.ranked.paper.id, '@', dayKey(a.day)].join('');
+  // Made once per ranking (every list page showing it joins it again).
+  a.key ??= rankingKey(a.day, a.ranked.paper.id);
   return a.key;
 }
 
@@ -1267,6 +1335,7 @@ function listDirty(
   newestBefore: string | undefined,
   reloaded: ReadonlySet<string>,
   daysBefore: number,
+  revised: readonly ListAppearance[] = [],
 ): ListDirty {
   const categories = new Map<string, Array<[string, number]>>();
   const windows = { week: new Set<string>(), month: new Set<string>(), year: new Set<string>() };
@@ -1286,6 +1355,11 @@ function listDirty(
       papers.add(r.paper.id);
       mark(r.paper.categories, day, r.rank);
     }
+  }
+  // A revised paper's rankings as they were listed (its row then); where they are now follows.
+  for (const a of revised) {
+    papers.add(a.ranked.paper.id);
+    mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
   }
   // Such a paper's latest ranking now, and before: its newest on a day not changed (one on a
   // changed day was marked above). Lists show each paper at its latest ranking only.
@@ -1912,11 +1986,11 @@ function categoryFeed(
       baseUrl,
     ),
     // A day's item shows the category's papers of that day still ranked last there (one
-    // ranked again later leaves it): the day's key and those papers, in order.
+    // ranked again later leaves it): the day's row and those papers' rankings, in order (a
+    // revision of another paper of the day leaves it as it was).
     items: [...byDay.values()].map(({ day, papers }) => {
-      const dayPart = itemDayKey(day);
       return {
-        key: dayPart && `${dayPart}\n${papers.map((r) => r.paper.id).join(' ')}`,
+        key: itemDayKey(day) && papers.map((r) => rankingKey(day, r.paper.id)).join(' '),
         make: () =>
           dayItem(
             day,

@@ -91,3 +91,40 @@ export function modelSource(model: SiteModel): SiteSource {
     },
   };
 }
+
+/**
+ * A fingerprint's row part: without what a store adds after it when papers the row refers to
+ * were revised since it was written (`|r` and their count, then `#` and their ids, one per
+ * revision: listDigestFingerprints).
+ */
+export function rowFingerprint(fingerprint: string): string {
+  const hash = fingerprint.indexOf('#');
+  const head = hash < 0 ? fingerprint : fingerprint.slice(0, hash);
+  const count = /\|r\d+$/.exec(head);
+  return count ? head.slice(0, count.index) : head;
+}
+
+/** How many revisions of each paper a fingerprint names (its `#` part), by id. */
+export function paperRevisions(fingerprint: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const hash = fingerprint.indexOf('#');
+  if (hash < 0) return counts;
+  for (const id of fingerprint.slice(hash + 1).split(' '))
+    if (id !== '') counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The papers revised between two fingerprints of one digest row (`before`, then `now`): those
+ * whose count of revisions differs. Undefined when the row itself differs (written again) or
+ * when no paper tells the difference (a count made before the ids were kept).
+ */
+export function revisedPapers(before: string, now: string): Set<string> | undefined {
+  if (rowFingerprint(before) !== rowFingerprint(now)) return undefined;
+  const was = paperRevisions(before);
+  const is = paperRevisions(now);
+  const ids = new Set<string>();
+  for (const [id, n] of is) if (was.get(id) !== n) ids.add(id);
+  for (const id of was.keys()) if (!is.has(id)) ids.add(id);
+  return ids.size > 0 ? ids : undefined;
+}

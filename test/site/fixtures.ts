@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parseSeedPost } from '../../src/demo/seed.js';
 import type { Db } from '../../src/store/db.js';
+import { saveDigest } from '../../src/store/digests.js';
+import { saveListing } from '../../src/store/listings.js';
 import { packTime } from '../../src/store/packed.js';
 import { notePaperChanges } from '../../src/store/posts.js';
 import type { DayDigest, Paper, RankedPaper, ScoredPost, SourceId, SourceTotals } from '../../src/types.js';
@@ -284,4 +286,19 @@ export function seedDay(): DayDigest {
     ),
   );
   return digest(seed.day, papers);
+}
+
+/**
+ * Store days as `post` does: their listing (a paper's row is upserted: a paper ranked again in
+ * other categories changes it), posts and snapshots, and each digest naming its papers and posts
+ * by key (so a day page shows them as the papers and posts tables hold them now).
+ */
+export function storeAsPost(h: Db, days: readonly DayDigest[], categoriesKey = 'cs,stat.ML'): void {
+  // A day at a time, as runs follow each other: each digest is saved beside its own listing.
+  for (const d of days) {
+    const listing = { day: d.day, method: 'rss' as const, papers: d.papers.map((r) => r.paper), notes: [] };
+    saveListing(h, { ...listing, categories: categoriesKey.split(',') }, `${d.day}T01:00:00.000Z`);
+    fillStore(h, [d]);
+    saveDigest(h, d, { categoriesKey, writtenAt: '2021-07-01T00:00:00.000Z' });
+  }
 }

@@ -18,7 +18,16 @@ import { saveListing } from '../../src/store/listings.js';
 import { savePosts } from '../../src/store/posts.js';
 import { recordDeletions } from '../../src/store/stream.js';
 import type { DayDigest } from '../../src/types.js';
-import { digest, fillStore, paper, post, ranked, sampleDigests, storeLatePost } from './fixtures.js';
+import {
+  digest,
+  fillStore,
+  paper,
+  post,
+  ranked,
+  sampleDigests,
+  storeAsPost,
+  storeLatePost,
+} from './fixtures.js';
 import { assertSameAsFull, names, snapshot } from './same-as-full.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotpapers-site-incr-'));
@@ -1146,3 +1155,79 @@ test('a newer version of a paper listed later redoes the older days that rank it
   await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
   assertSameAsFull(out, fullOut, 'after a paper revised');
 });
+
+test("a day ranking again papers of older days, in a new category or a newer version, moves them from the list state: the older days' other papers stay as they were", async () => {
+  const db = join(dir, 'moved-revised.db');
+  const h = openStore(db);
+  storeAsPost(h, [...moreDays(30), ...sampleDigests()]);
+  h.close();
+  const out = join(dir, 'public-moved-revised');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const before = snapshot(out);
+  // 2105.00004 (cs.LG) was ranked first on 2021-05-26 beside 2105.00005, and 2105.00006 on
+  // 2021-05-25. A July day ranks both again: the first cross-listed in cs.RO, the second as
+  // version 2 with a new title (their rows in papers change).
+  const page = (path: string) => readFileSync(join(out, path), 'utf8');
+  assert.match(page('days/2021-05-26.html'), /2105\.00005/);
+  assert.equal(existsSync(join(out, 'categories/cs.RO.html')), false);
+  const add = openStore(db);
+  storeAsPost(add, [
+    digest('2021-07-01', [
+      ranked(1, paper('2105.00004', { categories: ['cs.LG', 'cs.RO'] }), [post('x', '9200', 80, 200)]),
+      ranked(2, paper('2105.00006', { version: 2, title: 'Version Two Of A May Paper' }), [
+        post('x', '9201', 10, 40),
+      ]),
+    ]),
+  ]);
+  add.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  assert.equal(second.lists, 'state', 'the lists follow from the list state');
+  const written = new Set(second.writtenPaths);
+  for (const path of [
+    'days/2021-05-25.html',
+    'papers/2105.00004.html',
+    'papers/2105.00006.html',
+    'categories/cs.RO.html',
+  ])
+    assert.ok(written.has(path), `${path} written`);
+  assert.match(page('categories/cs.RO.html'), /2105\.00004/);
+  assertTitled(out, '2105.00006', 'Paper 2105.00006', 'Version Two Of A May Paper');
+  // A day page names a paper's primary category only: 2021-05-26's is the same file. Neither
+  // older day's other paper has its page written.
+  for (const path of ['days/2021-05-26.html', 'papers/2105.00005.html', 'papers/2105.00007.html']) {
+    assert.ok(!written.has(path), `${path} kept`);
+    assert.equal(snapshot(out).get(path)?.id, before.get(path)!.id, path);
+  }
+  const fullOut = join(dir, 'public-moved-revised-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after papers ranked again in a new category and version');
+
+  // A newer version of another old paper (ranked on 2021-05-21), which no new day ranks: its
+  // list entries stay on its day and show the new title, so the lists come from the history.
+  const revise = openStore(db);
+  revise.prepare("UPDATE papers SET version = 2, title = 'A Revised Title' WHERE id = '2105.00010'").run();
+  revise.close();
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, false);
+  assert.equal(third.lists, 'history');
+  assertTitled(out, '2105.00010', 'Paper 2105.00010', 'A Revised Title');
+  rmSync(fullOut, { recursive: true, force: true });
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after a paper revised where it was ranked last');
+});
+
+/** Every HTML page of the site at `out` that names paper `id` shows its title `now`, none `was`. */
+function assertTitled(out: string, id: string, was: string, now: string): void {
+  const pages = (readdirSync(out, { recursive: true }) as string[]).filter((p) => p.endsWith('.html'));
+  const naming = pages.filter((p) => readFileSync(join(out, p), 'utf8').includes(`${id}`));
+  // Its paper page, its days' pages and the lists it is in.
+  assert.ok(naming.length >= 4, naming.join());
+  for (const p of naming) {
+    const text = readFileSync(join(out, p), 'utf8');
+    assert.ok(!text.includes(was), `${p} no longer shows "${was}"`);
+  }
+  assert.ok(
+    naming.some((p) => p.startsWith('categories/') && readFileSync(join(out, p), 'utf8').includes(now)),
+  );
+}

@@ -15,13 +15,12 @@ import { after, test } from 'node:test';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import { seededRandom } from '../../src/standins/random.js';
 import { type Db, openStore } from '../../src/store/db.js';
-import { saveDigest } from '../../src/store/digests.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
 import { saveListing } from '../../src/store/listings.js';
 import { putEmbed, savePosts } from '../../src/store/posts.js';
 import { recordDeletions, unlinkPost } from '../../src/store/stream.js';
 import type { DayDigest, Paper, SourceId } from '../../src/types.js';
-import { digest, fillStore, paper, post, ranked, storeLatePost } from './fixtures.js';
+import { digest, paper, post, ranked, storeAsPost, storeLatePost } from './fixtures.js';
 import { assertSameAsFull, names, snapshot } from './same-as-full.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotpapers-site-random-'));
@@ -37,21 +36,6 @@ const PREFERRED: Array<{ horizon?: string; categories?: string }> = [
   { categories: 'cs' },
 ];
 const CATEGORIES = ['cs.LG', 'cs.CV', 'cs.CL', 'stat.ML', 'cs.AI', 'cs.RO'];
-
-/**
- * Store days as `post` does: their listing (a paper's row is upserted: a paper ranked again in
- * other categories changes it), posts and snapshots, and each digest naming its papers and posts
- * by key (so a day page shows them as the papers and posts tables hold them now).
- */
-function storeDays(h: Db, days: DayDigest[], categoriesKey = 'cs,stat.ML'): void {
-  // A day at a time, as runs follow each other: each digest is saved beside its own listing.
-  for (const d of days) {
-    const listing = { day: d.day, method: 'rss' as const, papers: d.papers.map((r) => r.paper), notes: [] };
-    saveListing(h, { ...listing, categories: categoriesKey.split(',') }, `${d.day}T01:00:00.000Z`);
-    fillStore(h, [d]);
-    saveDigest(h, d, { categoriesKey, writtenAt: '2021-07-01T00:00:00.000Z' });
-  }
-}
 
 /** A random history of `baseDays` weekdays and the operations on it, all drawn from `seed`. */
 function history(seed: number, baseDays = 40) {
@@ -132,7 +116,7 @@ function history(seed: number, baseDays = 40) {
       days.push(day);
       out.push(dayOf(day));
     }
-    storeDays(h, out);
+    storeAsPost(h, out);
   };
 
   // The history before the first build: weekdays across a year's end.
@@ -212,7 +196,7 @@ function history(seed: number, baseDays = 40) {
       // Observed later, with other papers (its earlier papers keep their other days). The
       // build finds a day written again by its row's dates, as `post` writes them: a new instant.
       const observedAt = new Date(Date.parse(`${day}T20:00:00.000Z`) + ++rewrites * 1000).toISOString();
-      return [`${day} written again`, (h) => storeDays(h, [{ ...dayOf(day), observedAt }])];
+      return [`${day} written again`, (h) => storeAsPost(h, [{ ...dayOf(day), observedAt }])];
     }
     if (r < 0.8) {
       const day = pick(days);
@@ -222,12 +206,12 @@ function history(seed: number, baseDays = 40) {
         others.add(day);
         return [
           `${day}'s 24h counts written`,
-          (h) => storeDays(h, [{ ...dayOf(day), observedAt, horizon: '24h' }]),
+          (h) => storeAsPost(h, [{ ...dayOf(day), observedAt, horizon: '24h' }]),
         ];
       }
       // A run of other categories: the site (no preferred key) shows the first key among equals.
       others.add(day);
-      return [`${day} written for cs alone`, (h) => storeDays(h, [{ ...dayOf(day), observedAt }], 'cs')];
+      return [`${day} written for cs alone`, (h) => storeAsPost(h, [{ ...dayOf(day), observedAt }], 'cs')];
     }
     if (r < 0.85 && others.size > 0) {
       const day = pick([...others]);
@@ -322,7 +306,7 @@ for (const { seed, long } of runs) {
     const pages = long ? LONG.pages : SMALL;
     const site = { db, baseUrl: BASE, ...pages, ...PREFERRED[seed % PREFERRED.length] };
     const handle = openStore(db);
-    storeDays(handle, base);
+    storeAsPost(handle, base);
     // As `post` stores them: every paper of every day by key.
     const stored = handle.prepare('SELECT digest FROM digests').pluck().all() as string[];
     assert.equal(stored.length, base.length);
