@@ -9,8 +9,9 @@
  * median of those full builds, timed beside it), and the cost at 1,000 and 3,000 days over the
  * cost at 300. Then three more new days on each store, each ranking again a paper first ranked
  * 150 mailing days before (as a later cross-list does, adding the category it lists the paper
- * in): the paper's stored row changes, so its old day is made again, and the list pages are made
- * from the history (migration 15; before it, from the days since the old ranking's year began).
+ * in): the paper's stored row changes, so its old day's page is made again for it, and the list
+ * pages follow from the list state and the days since the old ranking's year began (migration 16;
+ * from the history with migration 15 alone).
  * And the race with Hugo at 300 days: `hotpapers site` and `hugo` each run as a whole process,
  * interleaved, median of 5, on the same days and papers, Hugo's feeds limited to our 30 items.
  */
@@ -55,7 +56,7 @@ const INCREMENTAL_RUNS = 5;
 /**
  * Then new days that each rank again a paper of an older day, as a later cross-list does on real
  * days (post.ts keeps the listing's cross-lists), which adds a category to the paper: its old
- * day shows the row as it is now and is made again (see build.ts and migration 15).
+ * day shows the row as it is now and is made again for it (see build.ts, migrations 15 and 16).
  */
 const RANK_AGAIN_RUNS = 3;
 /** How far back (in mailing days) the paper ranked again was first ranked: within the smallest store. */
@@ -174,7 +175,7 @@ export function addDays(
       const d = syntheticDay(day);
       // The top paper of `rankAgain` takes the place of the day's fourth, with its posts; as a
       // later cross-list lists it, with the category it was cross-listed to among its own (its
-      // stored row changes: the days that show it are made again, see migration 15).
+      // stored row changes: the days that show it are made again for it, see migrations 15-16).
       if (options.rankAgain) {
         const old = syntheticDay(options.rankAgain).papers[0]!.paper;
         const added = ['stat.ML', 'cs.LG', 'math.OC'].find((c) => !old.categories.includes(c))!;

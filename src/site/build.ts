@@ -1357,17 +1357,21 @@ function listDirty(
     }
   }
   // A revised paper's rankings as they were listed (its row then); where they are now follows.
+  const listedBefore = new Map<string, ListAppearance>();
   for (const a of revised) {
     papers.add(a.ranked.paper.id);
     mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
+    listedBefore.set(`${a.day.day}\n${a.ranked.paper.id}`, a);
   }
   // Such a paper's latest ranking now, and before: its newest on a day not changed (one on a
-  // changed day was marked above). Lists show each paper at its latest ranking only.
+  // changed day was marked above), as it was listed (a revised paper's categories then: one it
+  // is in now only was never listed on that day). Lists show each paper at its latest ranking only.
   const changed = new Set(changedDays);
   for (const id of papers) {
     const list = appearances.get(id);
     const before = list.find((a) => !changed.has(a.day.day));
-    for (const a of before && before !== list[0] ? [list[0]!, before] : list.slice(0, 1))
+    const was = before && before !== list[0] && (listedBefore.get(`${before.day.day}\n${id}`) ?? before);
+    for (const a of was ? [list[0]!, was] : list.slice(0, 1))
       mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
   }
   let moved = newest === undefined || newestBefore === undefined;
