@@ -21,6 +21,7 @@ import {
   compactTables,
   integerPostIds,
   MIGRATIONS,
+  type Migration,
   slimPostsAndAbstracts,
   viewsForDerivedColumns,
 } from '../../src/store/migrations.js';
@@ -626,10 +627,7 @@ test('a store written just before the derived-column views upgrades: posts and s
 });
 
 test('a store written just before the digest revisions upgrades: its digests name their papers by key, and a later version of one changes that digest alone', () => {
-  const { path, old } = storeJustBefore(MIGRATIONS[14]!, 'before-revisions.db');
-  old.exec(ONE_LISTED_PAPER);
-  old.exec(`INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
-    VALUES ('2603.00002', 1, 'U', 'B', 'Bo', 'cs.LG', 'cs.LG')`);
+  const { path, old } = twoPapersJustBefore(MIGRATIONS[14]!, 'before-revisions.db');
   const row = old.prepare(
     "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', ?, '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
   );
@@ -692,10 +690,7 @@ test('a store written just before the digest revisions upgrades: its digests nam
 });
 
 test('a store written just before the revised papers were logged upgrades: its counts stay, and each later change names its paper', () => {
-  const { path, old } = storeJustBefore(MIGRATIONS[15]!, 'before-revised-papers.db');
-  old.exec(ONE_LISTED_PAPER);
-  old.exec(`INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
-    VALUES ('2603.00002', 1, 'U', 'B', 'Bo', 'cs.LG', 'cs.LG')`);
+  const { path, old } = twoPapersJustBefore(MIGRATIONS[15]!, 'before-revised-papers.db');
   const row = old.prepare(
     "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', '', '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
   );
@@ -730,3 +725,12 @@ test('a store written just before the revised papers were logged upgrades: its c
     db.close();
   }
 });
+
+/** A store just before migration `step` holding the listed paper 2603.00001 and a second one, 2603.00002. */
+function twoPapersJustBefore(step: Migration, file: string): ReturnType<typeof storeJustBefore> {
+  const made = storeJustBefore(step, file);
+  made.old.exec(ONE_LISTED_PAPER);
+  made.old.exec(`INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category)
+    VALUES ('2603.00002', 1, 'U', 'B', 'Bo', 'cs.LG', 'cs.LG')`);
+  return made;
+}
