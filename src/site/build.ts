@@ -463,11 +463,13 @@ export function buildGeneration(
    * Only these papers' pages and list entries change; the day's others stay as they were.
    */
   const revisedOn = new Map<string, { before: ManifestDay; ids: ReadonlySet<string> }>();
-  /** A revised paper's ranking `a` as the previous generation listed it (its row then). */
+  /** Ranking `a` as the previous generation listed it: a revised paper's row then, else `a`. */
   const asBefore = (a: ListAppearance): ListAppearance => {
-    const ranked = revisedOn
-      .get(a.day.day)
-      ?.before.digest.papers.find((r) => r.paper.id === a.ranked.paper.id);
+    const id = a.ranked.paper.id;
+    const revised = revisedOn.get(a.day.day);
+    const ranked = revised?.ids.has(id)
+      ? revised.before.digest.papers.find((r) => r.paper.id === id)
+      : undefined;
     return ranked ? { day: a.day, ranked, key: undefined } : a;
   };
   /** Each revised paper's rankings as the previous generation listed them. */
@@ -832,6 +834,7 @@ export function buildGeneration(
           reload,
           prevList.length,
           revisedBefore(),
+          asBefore,
         )
       : undefined;
   /**
@@ -927,8 +930,7 @@ export function buildGeneration(
     for (const id of rankedBefore) {
       const previous = appearances.get(id).find((a) => !contentChanged.has(a.day.day));
       // A revised paper leaves the lists its previous row was in (its categories then).
-      if (previous)
-        removed.push(revisedOn.get(previous.day.day)?.ids.has(id) ? asBefore(previous) : previous);
+      if (previous) removed.push(asBefore(previous));
       for (const kind of PAST_KINDS) {
         const start = previous ? windowStart(kind, windowOf(kind, previous.day.day).key) : '';
         if (start < from) from = start;
@@ -1257,22 +1259,41 @@ function listDay(day: DaySlice['day']): ListDay {
   });
 }
 
-/** Keys already made in this process, by day (each is asked for by many list pages). */
-const dayKeys = new WeakMap<ListDay, string>();
+/** What list pages key a day by, made once per day in this process (many list pages ask for each). */
+interface DayKeys {
+  /** The whole day: its digest row's fingerprint, revisions included. */
+  day: string;
+  /** Its row alone, without its papers' revisions. */
+  row: string;
+  /** Each revised paper's count of revisions. */
+  revisions: Map<string, number>;
+}
+const dayKeys = new WeakMap<ListDay, DayKeys>();
+
+/** A day's keys; a day without a fingerprint gets keys never equal to another build's. */
+function keysOf(day: ListDay): DayKeys {
+  let keys = dayKeys.get(day);
+  if (keys === undefined) {
+    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+    if (fingerprint)
+      keys = {
+        day: `${day.day}:${fingerprint}`,
+        row: `${day.day}:${rowFingerprint(fingerprint)}`,
+        revisions: paperRevisions(fingerprint),
+      };
+    else {
+      const unknown = `${day.day}:${Math.random()}`;
+      keys = { day: unknown, row: unknown, revisions: new Map() };
+    }
+    dayKeys.set(day, keys);
+  }
+  return keys;
+}
 
 /** What a list page keys a day by: its digest row's fingerprint (never equal when unknown). */
 function dayKey(day: ListDay): string {
-  let key = dayKeys.get(day);
-  if (key === undefined) {
-    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
-    key = fingerprint ? `${day.day}:${fingerprint}` : `${day.day}:${Math.random()}`;
-    dayKeys.set(day, key);
-  }
-  return key;
+  return keysOf(day).day;
 }
-
-/** Per day: the key of its row (not of its papers' revisions) and each revised paper's count. */
-const rowKeys = new WeakMap<ListDay, { row: string; revisions: Map<string, number> }>();
 
 /**
  * What a list page keys a paper's ranking on `day` by: the paper, the day's row, and the
@@ -1280,14 +1301,7 @@ const rowKeys = new WeakMap<ListDay, { row: string; revisions: Map<string, numbe
  * pages of this one as they were.
  */
 function rankingKey(day: ListDay, id: string): string {
-  let keys = rowKeys.get(day);
-  if (keys === undefined) {
-    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
-    keys = fingerprint
-      ? { row: `${day.day}:${rowFingerprint(fingerprint)}`, revisions: paperRevisions(fingerprint) }
-      : { row: `${day.day}:${Math.random()}`, revisions: new Map() };
-    rowKeys.set(day, keys);
-  }
+  const keys = keysOf(day);
   const n = keys.revisions.get(id);
   // Joined, not concatenated, so it is kept flat.
   return (n === undefined ? [id, '@', keys.row] : [id, '@', keys.row, '~', n]).join('');
@@ -1336,6 +1350,7 @@ function listDirty(
   reloaded: ReadonlySet<string>,
   daysBefore: number,
   revised: readonly ListAppearance[] = [],
+  asListed: (a: ListAppearance) => ListAppearance = (a) => a,
 ): ListDirty {
   const categories = new Map<string, Array<[string, number]>>();
   const windows = { week: new Set<string>(), month: new Set<string>(), year: new Set<string>() };
@@ -1357,11 +1372,9 @@ function listDirty(
     }
   }
   // A revised paper's rankings as they were listed (its row then); where they are now follows.
-  const listedBefore = new Map<string, ListAppearance>();
   for (const a of revised) {
     papers.add(a.ranked.paper.id);
     mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
-    listedBefore.set(`${a.day.day}\n${a.ranked.paper.id}`, a);
   }
   // Such a paper's latest ranking now, and before: its newest on a day not changed (one on a
   // changed day was marked above), as it was listed (a revised paper's categories then: one it
@@ -1370,7 +1383,7 @@ function listDirty(
   for (const id of papers) {
     const list = appearances.get(id);
     const before = list.find((a) => !changed.has(a.day.day));
-    const was = before && before !== list[0] && (listedBefore.get(`${before.day.day}\n${id}`) ?? before);
+    const was = before && before !== list[0] && asListed(before);
     for (const a of was ? [list[0]!, was] : list.slice(0, 1))
       mark(a.ranked.paper.categories, a.day.day, a.ranked.rank);
   }
@@ -1992,19 +2005,17 @@ function categoryFeed(
     // A day's item shows the category's papers of that day still ranked last there (one
     // ranked again later leaves it): the day's row and those papers' rankings, in order (a
     // revision of another paper of the day leaves it as it was).
-    items: [...byDay.values()].map(({ day, papers }) => {
-      return {
-        key: itemDayKey(day) && papers.map((r) => rankingKey(day, r.paper.id)).join(' '),
-        make: () =>
-          dayItem(
-            day,
-            papers,
-            baseUrl,
-            `${cat}: hot papers of ${longDay(day.day)}`,
-            `#${encodeURIComponent(cat)}`,
-          ),
-      };
-    }),
+    items: [...byDay.values()].map(({ day, papers }) => ({
+      key: itemDayKey(day) && papers.map((r) => rankingKey(day, r.paper.id)).join(' '),
+      make: () =>
+        dayItem(
+          day,
+          papers,
+          baseUrl,
+          `${cat}: hot papers of ${longDay(day.day)}`,
+          `#${encodeURIComponent(cat)}`,
+        ),
+    })),
   };
 }
 

@@ -72,6 +72,9 @@ const PAPER_SHOWN_COLUMNS = [
   'pdf_url',
 ] as const;
 
+/** The paper_revised trigger's condition: one of the shown columns changed (migrations 15, 16). */
+const PAPER_SHOWN_CHANGED = PAPER_SHOWN_COLUMNS.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ');
+
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
 
@@ -343,7 +346,7 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (day, categories, horizon)
   ) WITHOUT ROWID;
   CREATE TRIGGER paper_revised AFTER UPDATE ON papers
-  WHEN ${PAPER_SHOWN_COLUMNS.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}
+  WHEN ${PAPER_SHOWN_CHANGED}
   BEGIN
     INSERT INTO digest_revisions (day, categories, horizon, revisions)
       SELECT day, categories, horizon, 1 FROM digest_papers WHERE paper_id = new.id
@@ -357,7 +360,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE digest_revisions ADD COLUMN papers TEXT NOT NULL DEFAULT '';
   DROP TRIGGER paper_revised;
   CREATE TRIGGER paper_revised AFTER UPDATE ON papers
-  WHEN ${PAPER_SHOWN_COLUMNS.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ')}
+  WHEN ${PAPER_SHOWN_CHANGED}
   BEGIN
     INSERT INTO digest_revisions (day, categories, horizon, revisions, papers)
       SELECT day, categories, horizon, 1, new.id FROM digest_papers WHERE paper_id = new.id
