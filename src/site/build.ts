@@ -549,8 +549,14 @@ export function buildGeneration(
     added.add(day);
     appearances.add(kept);
   };
+  /** The previous generation's search fragment hash of each day reloaded that had one. */
+  const fragmentBefore = new Map<string, string>();
   refs.forEach((r, i) => {
     if (!reload.has(r.day)) summaries.set(r.day, prevList[prevAt[i]!]!);
+    else {
+      const hash = prevAt[i]! >= 0 ? prevList[prevAt[i]!]?.fragment : undefined;
+      if (hash) fragmentBefore.set(r.day, hash);
+    }
   });
   const first = stateFile ? Math.min(RISING_DAYS, refs.length) : refs.length;
   for (let i = 0; i < first; i++) addKept(refs[i]!.day);
@@ -1055,6 +1061,8 @@ export function buildGeneration(
         return data;
       },
       fragmentHash,
+      previousFragmentHash: (day) => (fragments.has(day) ? fragmentBefore.get(day) : fragmentHash(day)),
+      previousFragment: (day) => previousFile(fragmentPath(day)),
       stable: (id) => prev !== undefined && !unstable.has(id),
       readPrevious: previousFile,
       keepOwned: (owner, except = []) => {

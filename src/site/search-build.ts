@@ -19,6 +19,7 @@ import {
   segmentBuilder,
   segmenter,
 } from './search-index.js';
+import { type Patched, patchSegment } from './search-patch.js';
 import { takeSearchThread } from './threads.js';
 
 /** What the build gives the search index: its days' fragments and the previous generation. */
@@ -35,6 +36,10 @@ export interface SearchBuildIo {
    * fragment hash of its days is asked for. Without it, every segment's days are hashed.
    */
   stable?(id: string): boolean;
+  /** The content hash of the day's search fragment in the previous generation (undefined: none). */
+  previousFragmentHash?(day: string): string | undefined;
+  /** The day's search fragment in the previous generation. */
+  previousFragment?(day: string): Buffer | undefined;
   /** Keep every file of the previous generation owned by `owner` unchanged, but those of `except`. */
   keepOwned(owner: string, except?: readonly string[]): void;
   /** Hand a file of this generation over (kept when its bytes did not change). */
@@ -98,6 +103,21 @@ export function buildSearchSegments(
         continue;
       }
     }
+    // Only some of its papers' entries changed (their rows): the files they are in are changed.
+    const patched =
+      typeof previous?.body === 'string' ? patchOf(segDays, previous.body, bodyFile, id, io) : undefined;
+    if (patched) {
+      const files = new Map(patched.files).set(bodyFile, JSON.stringify(patched.body));
+      const made = finishHead(patched.body, new Set(masked), (p, data) => files.set(p, data));
+      // A file the segment keeps is handed over only when it changed: one taken over with the
+      // segment and handed over again counts as written.
+      for (const [p, data] of files) if (io.readPrevious(p)?.equals(Buffer.from(data))) files.delete(p);
+      io.keepOwned(owner, [path, ...files.keys()]);
+      for (const [p, data] of files) emit(p, data);
+      io.put(path, summaryFile({ key, bodyKey }, made), owner);
+      out.push(made);
+      continue;
+    }
     const builder = segmentBuilder(id);
     for (const day of segDays) addFragment(builder, io.fragment(day).toString());
     const body = builder.finishBody(emit);
@@ -130,6 +150,32 @@ function readBody(bytes: Buffer | undefined, id: string): SegmentBody | undefine
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Segment `id` patched in place (search-patch.ts), when its days are those of the previous
+ * generation, whose body key was `before`, and only some of their fragments changed.
+ */
+function patchOf(
+  days: readonly string[],
+  before: string,
+  bodyFile: string,
+  id: string,
+  io: SearchBuildIo,
+): Patched | undefined {
+  const { previousFragmentHash, previousFragment } = io;
+  if (!previousFragmentHash || !previousFragment) return undefined;
+  const hashes = new Map(days.map((day) => [day, previousFragmentHash(day)]));
+  if ([...hashes.values()].includes(undefined)) return undefined;
+  if (bodyKeyOf(days, (day) => hashes.get(day)!) !== before) return undefined;
+  const body = readBody(io.readPrevious(bodyFile), id);
+  if (typeof body?.bytes !== 'number') return undefined;
+  const changed = days.filter((day) => hashes.get(day) !== io.fragmentHash(day));
+  return patchSegment(body, changed, {
+    fragment: (day) => io.fragment(day),
+    previousFragment,
+    readPrevious: (path) => io.readPrevious(path),
+  });
 }
 
 /** The days of `days` (newest first) by segment counted from `newest`, newest segment first. */

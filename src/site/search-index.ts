@@ -203,6 +203,40 @@ export function encodePostings(list: ArrayLike<number>, docs: number): string {
   return `!${map.replace(/A+$/, '')}|${deltas(list, true)}`;
 }
 
+/** A posting list as encodePostings wrote it, read back: doc × 4 + field, ascending. */
+export function decodePostings(text: string): number[] {
+  if (!text.startsWith('!')) return readDeltas(text, 0, text.length);
+  const bar = text.indexOf('|');
+  const strong = new Map<number, number>();
+  for (const v of readDeltas(text, bar + 1, text.length)) strong.set(v >> 2, v & 3);
+  const out: number[] = [];
+  for (let i = 1; i < bar; i++) {
+    const bits = BITMAP_DIGITS.indexOf(text[i]!);
+    for (let j = 0; j < 6; j++) {
+      const n = (i - 1) * 6 + j;
+      if (bits & (1 << j)) out.push(n * 4 + (strong.get(n) ?? 0));
+    }
+  }
+  return out;
+}
+
+/** The varints of `text` from `from` to `to`, read back as `deltas` wrote them. */
+function readDeltas(text: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  let prev = 0;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = BITMAP_DIGITS.indexOf(text[i]!);
+    v = v * 32 + (d & 31);
+    if (d & 32) continue;
+    const n = prev + Math.floor(v / 4);
+    out.push(n * 4 + (v & 3));
+    prev = n;
+    v = 0;
+  }
+  return out;
+}
+
 /** Days since 1970-01-01 of a YYYY-MM-DD day. */
 function epochDay(day: string): number {
   // Read from the digits (YYYY-MM-DD): a build works out the segment of every day of the history.
@@ -321,6 +355,62 @@ export function maskedBySegment(
 }
 
 /**
+ * The bucket count of segment `id` whose tokens and posting lists take `bytes`. A large segment
+ * is made once: as many buckets as its size asks. A small one grows while open: a power of two,
+ * so its count (and every bucket file) changes rarely.
+ */
+export function bucketCount(id: string, bytes: number): number {
+  if (id.startsWith('L')) return Math.max(1, Math.ceil(bytes / BUCKET_BYTES.large));
+  let buckets = 1;
+  while (buckets * BUCKET_BYTES.small < bytes) buckets *= 2;
+  return buckets;
+}
+
+/** What a token and its encoded posting list add to a segment's `bytes`. */
+export function postingBytes(token: string, encoded: string): number {
+  return encoded.length + token.length + 6;
+}
+
+/**
+ * Each token of an entry with the field it counts for (FIELD), in the order the index meets
+ * them; a token may come more than once (its best field is the one that counts).
+ */
+export function eachEntryToken(e: SearchEntry, take: (token: string, field: number) => void): void {
+  const at = (field: number) => (token: string) => take(token, field);
+  eachToken(e.paper.abstract, at(FIELD.abstract));
+  const summary = at(FIELD.summary);
+  if (e.summary) eachToken(e.summary, summary);
+  for (const k of e.keywords ?? []) eachToken(k, summary);
+  const author = at(FIELD.author);
+  for (const a of e.paper.authors) eachToken(a, author);
+  eachToken(e.paper.title, at(FIELD.title));
+  for (const c of new Set(e.paper.categories)) take(`#${normalise(c)}`, FIELD.title);
+  take(`@${normalise(e.paper.id)}`, FIELD.title);
+}
+
+/** Each token of an entry with its best field. */
+export function entryTokens(e: SearchEntry): Map<string, number> {
+  const out = new Map<string, number>();
+  eachEntryToken(e, (token, field) => {
+    if ((out.get(token) ?? -1) < field) out.set(token, field);
+  });
+  return out;
+}
+
+/** An entry's details as a chunk of the segment shows them. */
+export function chunkOf(e: SearchEntry): ChunkDoc {
+  return [
+    e.paper.id,
+    e.paper.title,
+    authorsShort(e.paper.authors),
+    e.day,
+    e.score,
+    e.rank,
+    e.paper.categories.join(' '),
+  ];
+}
+
+/**
  * One segment built a paper at a time, in flat memory: each paper is tokenised as it is added
  * and only its token numbers and its details line are kept (not its abstract); the posting
  * lists are then laid out in one typed array, and each file is handed to `emit` as it is made.
@@ -346,13 +436,12 @@ export function segmentBuilder(id: string): {
     }
     return n;
   };
-  // The paper being added: each token number's best field plus one (0: not met yet), the numbers
-  // in the order first met, and the field its words count for now. Reused from paper to paper (a
+  // The paper being added: each token number's best field plus one (0: not met yet) and the
+  // numbers in the order first met. Reused from paper to paper (a
   // map per paper was most of the index's garbage).
   let best = new Uint8Array(4096);
   const marked: number[] = [];
-  let field: number = FIELD.abstract;
-  const mark = (token: string) => {
+  const mark = (token: string, field: number) => {
     const n = idOf(token);
     if (n >= best.length) {
       const grown = new Uint8Array(best.length * 2);
@@ -369,17 +458,7 @@ export function segmentBuilder(id: string): {
       const at = place.get(e.paper.id);
       // Each paper once, with its latest ranking in the segment, whatever order its days come in.
       if (at !== undefined && docs[at]!.chunk[3] >= e.day) return;
-      field = FIELD.abstract;
-      eachToken(e.paper.abstract, mark);
-      field = FIELD.summary;
-      if (e.summary) eachToken(e.summary, mark);
-      for (const k of e.keywords ?? []) eachToken(k, mark);
-      field = FIELD.author;
-      for (const a of e.paper.authors) eachToken(a, mark);
-      field = FIELD.title;
-      eachToken(e.paper.title, mark);
-      for (const c of new Set(e.paper.categories)) mark(`#${normalise(c)}`);
-      mark(`@${normalise(e.paper.id)}`);
+      eachEntryToken(e, mark);
       // Each token once, at its best field, in the order first met.
       const packed = new Int32Array(marked.length);
       for (let i = 0; i < marked.length; i++) {
@@ -388,18 +467,7 @@ export function segmentBuilder(id: string): {
         best[n] = 0;
       }
       marked.length = 0;
-      const doc = {
-        chunk: [
-          e.paper.id,
-          e.paper.title,
-          authorsShort(e.paper.authors),
-          e.day,
-          e.score,
-          e.rank,
-          e.paper.categories.join(' '),
-        ] as ChunkDoc,
-        tokens: packed,
-      };
+      const doc = { chunk: chunkOf(e), tokens: packed };
       // A replaced entry's tokens keep their numbers: a token no paper has any more is not written.
       if (at === undefined) {
         place.set(e.paper.id, docs.length);
@@ -441,13 +509,9 @@ export function segmentBuilder(id: string): {
     for (let t = 0; t < names.length; t++) {
       if (counts[t + 1] === counts[t]) continue;
       encoded[t] = encodePostings(postings.subarray(counts[t]!, counts[t + 1]!), docs.length);
-      total += encoded[t]!.length + names[t]!.length + 6;
+      total += postingBytes(names[t]!, encoded[t]!);
     }
-    // A large segment is made once: as many buckets as its size asks. A small one grows while
-    // open: a power of two, so its count (and every bucket file) changes rarely.
-    let buckets = 1;
-    if (id.startsWith('L')) buckets = Math.max(1, Math.ceil(total / BUCKET_BYTES.large));
-    else while (buckets * BUCKET_BYTES.small < total) buckets *= 2;
+    const buckets = bucketCount(id, total);
 
     const byBucket: number[][] = Array.from({ length: buckets }, () => []);
     for (let t = 0; t < names.length; t++)
@@ -484,6 +548,7 @@ export function segmentBuilder(id: string): {
       papers: docs.map((d) => d.chunk[0]),
       categories: docs.map((d) => d.chunk[6]),
       scores: { f: factor, t: scores[0] ?? 0, ...encodeDescending(scores) },
+      bytes: total,
     };
   }
 }
@@ -502,6 +567,8 @@ export interface SegmentBody {
   /** Each paper's categories, space-separated. */
   categories: string[];
   scores: { f: number; t: number; k: number; s: string };
+  /** What the bucket count is worked out from (bucketCount): the posting lists' and tokens' size. */
+  bytes: number;
 }
 
 /** A segment's head (its scores and masked papers), once its masked papers are known. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
-import { contentHash, readManifest } from '../../src/site/manifest.js';
+import { contentHash, fragmentPath, readManifest } from '../../src/site/manifest.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
 import { buildSearchSegments, searchThreadPolicy, startSearchThread } from '../../src/site/search-build.js';
 import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
@@ -30,8 +30,15 @@ function day(name: string, papers: Paper[]): SiteDay {
 function generation(model: SiteModel, prev?: SiteFiles) {
   const files: SiteFiles = new Map();
   const out = mapOutput(files);
+  const reads: string[] = [];
+  const current = out.readCurrent;
+  out.readCurrent = (path) => {
+    reads.push(path);
+    return current(path);
+  };
   if (prev) {
     out.readPrevious = (path) => {
+      reads.push(path);
       const data = prev.get(path);
       return data === undefined ? undefined : Buffer.from(data);
     };
@@ -45,7 +52,7 @@ function generation(model: SiteModel, prev?: SiteFiles) {
     };
   }
   const stats = buildGeneration(modelSource(model), { baseUrl: BASE }, out);
-  return { files, search: stats.writtenPaths.filter((p) => p.startsWith('assets/search/')).sort() };
+  return { files, reads, search: stats.writtenPaths.filter((p) => p.startsWith('assets/search/')).sort() };
 }
 
 const RECENT = ['2021-06-07', '2021-06-08', '2021-06-09', '2021-06-10'].map((d, k) =>
@@ -108,6 +115,41 @@ test('a paper ranked again in a later segment is found once, with its latest ran
     [...files.keys()].filter((p) => p.startsWith('assets/search/')).sort(),
     [...full.keys()].filter((p) => p.startsWith('assets/search/')).sort(),
   );
+});
+
+test('a paper ranked again with a new title and category changes its old segment in place: only the files naming it, as a full build makes them', () => {
+  const model = { days: [...[...RECENT].reverse(), ...OLD] };
+  const before = generation(model).files;
+  const was = OLD[25]!.digest.papers[0]!.paper;
+  const now = { ...was, title: 'Zymurgical quokkas', categories: [...was.categories, 'cs.RO'] };
+  // Every day ranking the paper shows its row as it is now.
+  const oldDays = model.days.map((d) => (d.day === OLD[25]!.day ? day(d.day, [now]) : d));
+  const again = day('2021-06-11', [paper('2106.09001'), now]);
+  const next = { days: [again, ...oldDays] };
+  const { files, search, reads } = generation(next, before);
+  const oldSegment = segmentOf(OLD[25]!.day, again.day);
+  // Changed in place: no other day's fragment of that segment was read.
+  const segmentDays = model.days.filter((d) => segmentOf(d.day, again.day) === oldSegment);
+  assert.ok(segmentDays.length > 1);
+  for (const d of segmentDays)
+    if (d.day !== OLD[25]!.day) assert.ok(!reads.includes(fragmentPath(d.day)), `${d.day} read`);
+  const inOld = search.filter((p) => p.startsWith(`assets/search/${oldSegment}/`));
+  // Its head, the chunk of the paper and the buckets of the words it gained or lost; not its days.
+  assert.ok(inOld.includes(`assets/search/${oldSegment}/h.js`), inOld.join(' '));
+  assert.equal(inOld.filter((p) => /\/d\d+\.js$/.test(p)).length, 1, inOld.join(' '));
+  assert.ok(!inOld.includes(`assets/search/${oldSegment}/w.js`), inOld.join(' '));
+  const inBefore = [...before.keys()].filter((p) => p.startsWith(`assets/search/${oldSegment}/`));
+  assert.ok(inOld.length < inBefore.length, `${inOld.length} of ${inBefore.length}`);
+  const { query } = searchEngineOver(files);
+  const found = query('zymurgical').docs;
+  assert.deepEqual(
+    found.map((d) => [d[0], d[3]]),
+    [[was.id, '2021-06-11']],
+  );
+  const full = buildSite(next, { baseUrl: BASE });
+  for (const [path, data] of full)
+    if (path.startsWith('assets/search/') || path.startsWith('.hotpapers/search/'))
+      assert.equal(String(files.get(path)), String(data), path);
 });
 
 /** A full build with a writer that hashes what it is given (as the threaded writer does), in memory. */
