@@ -437,8 +437,8 @@ export function segmentBuilder(id: string): {
     return n;
   };
   // The paper being added: each token number's best field plus one (0: not met yet) and the
-  // numbers in the order first met. Reused from paper to paper (a
-  // map per paper was most of the index's garbage).
+  // numbers in the order first met. Reused from paper to paper (a map per paper was most of the
+  // index's garbage).
   let best = new Uint8Array(4096);
   const marked: number[] = [];
   const mark = (token: string, field: number) => {
