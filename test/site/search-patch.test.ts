@@ -9,17 +9,7 @@ import {
   segmentBuilder,
 } from '../../src/site/search-index.js';
 import { patchSegment } from '../../src/site/search-patch.js';
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../src/standins/random.js';
 
 test('every posting list reads back as it was encoded, in both its forms', () => {
   const next = random(7);
