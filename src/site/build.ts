@@ -118,6 +118,13 @@ import {
   unpackLines,
 } from './model.js';
 import { dayBody, paperBody } from './pages.js';
+import {
+  type PutPage,
+  paperTask,
+  type RenderThread,
+  renderThreadPolicy,
+  startRenderThread,
+} from './render-thread.js';
 import { RISING_DAYS, RISING_OWNER, renderRising, risingCandidates, risingSignature } from './rising.js';
 import { buildSearchSegments, searchThreadPolicy, startSearchThread } from './search-build.js';
 import { SEARCH_JS } from './search-client.js';
@@ -204,6 +211,8 @@ export interface BuildStats {
   daysLoaded: number;
   /** Files rendered, written fresh, kept (linked) from the previous generation. */
   rendered: number;
+  /** Of the rendered files, the paper pages rendered on the render thread (render-thread.ts). */
+  renderedOnThread: number;
   fresh: number;
   kept: number;
   /** Site paths written fresh (for tests and the log). */
@@ -313,6 +322,7 @@ export function buildGeneration(
     full: prev === undefined,
     daysLoaded: 0,
     rendered: 0,
+    renderedOnThread: 0,
     fresh: 0,
     kept: 0,
     writtenPaths: [],
@@ -617,6 +627,8 @@ export function buildGeneration(
     return first;
   };
   const renderedPapers = new Set<string>();
+  /** While the days are reloaded in a full build of many days: the paper pages' thread. */
+  let renderThread: RenderThread | undefined;
   /** Whether a day after `day` that this build reloads ranked paper `id` before (its page's entry). */
   const rankedLater = (id: string, day: string): boolean => {
     if (!prev || reload.size < 2) return false;
@@ -629,21 +641,22 @@ export function buildGeneration(
     const older = list.filter((a) => a.day.day < slice.day.day);
     const paper = ranked.paper;
     const image = putThumbs(slice, [id], `p:${id}`);
-    emit(
-      {
-        path: paths.paper(id),
-        image,
-        ogType: 'article',
-        title: paper.title,
-        description: `${authorsText(paper.authors, 5)}. Ranked #${ranked.rank} on ${slice.day.day}.`,
-        body: paperBody([latest, ...older], slice.papers.get(id), ctx),
-      },
-      `p:${id}`,
-      // The page's entry keeps the days that rank the paper (see rankingDays).
-      rankingDaysKey([slice.day.day, ...older.map((a) => a.day.day)]),
-    );
+    const spec = {
+      path: paths.paper(id),
+      image,
+      ogType: 'article' as const,
+      title: paper.title,
+      description: `${authorsText(paper.authors, 5)}. Ranked #${ranked.rank} on ${slice.day.day}.`,
+    };
+    // The page's entry keeps the days that rank the paper (see rankingDays).
+    const key = rankingDaysKey([slice.day.day, ...older.map((a) => a.day.day)]);
+    if (renderThread?.wants(spec.path))
+      renderThread.add(paperTask(spec, [latest, ...older], slice.papers.get(id), ctx), `p:${id}`, key);
+    else emit({ ...spec, body: paperBody([latest, ...older], slice.papers.get(id), ctx) }, `p:${id}`, key);
     renderedPapers.add(id);
   };
+  /** A page the render thread made, handed over as emit hands over the builder's own. */
+  const putRendered: PutPage = (path, html, owner, math, key) => put(path, html, owner, math, false, key);
 
   // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.
   /** Days whose search fragment this build wrote (read back for the index). */
@@ -685,60 +698,76 @@ export function buildGeneration(
     hashLater && reload.size >= searchThreadPolicy.minDays
       ? startSearchThread(refs[0]!.day, (path, data, owner) => put(path, data, owner))
       : undefined;
-  for (const dayName of [...reload].sort()) {
-    const ref = refOf(dayName);
-    const slice = source.loadDay(ref);
-    stats.daysLoaded++;
-    if (typeof slice === 'string') {
-      stats.warnings.push(slice);
-      failed.add(dayName);
-      continue;
+  // And part of its paper pages on another, as they come.
+  if (hashLater && reload.size >= renderThreadPolicy.minDays)
+    renderThread = startRenderThread(shell, mainFeeds);
+  try {
+    for (const dayName of [...reload].sort()) {
+      const ref = refOf(dayName);
+      const slice = source.loadDay(ref);
+      stats.daysLoaded++;
+      if (typeof slice === 'string') {
+        stats.warnings.push(slice);
+        failed.add(dayName);
+        continue;
+      }
+      const summary = { ...listDay(slice.day), fingerprint: ref.fingerprint };
+      summaries.set(dayName, summary);
+      appearances.add(summary);
+      const ctx = ctxOf(slice);
+      renderDay(slice, navIn(refs, dayName)!);
+      const docs: string[] = [];
+      for (const r of slice.day.digest.papers) {
+        const e = slice.enrichments?.get(r.paper.id);
+        const entry: SearchEntry = {
+          paper: {
+            id: r.paper.id,
+            title: r.paper.title,
+            abstract: r.paper.abstract,
+            authors: r.paper.authors,
+            categories: r.paper.categories,
+          },
+          day: dayName,
+          rank: r.rank,
+          score: r.score,
+          summary: e?.aiSummary,
+          keywords: e?.aiKeywords,
+        };
+        docs.push(`${r.paper.id}\t${JSON.stringify(entry)}`);
+        if (!contentChanged.has(dayName) && !touched.has(r.paper.id)) continue;
+        touched.add(r.paper.id);
+        resolve(r.paper.id, contentChanged.has(dayName));
+        // Rendered here when no newer ranking is known, and none of the days still to reload
+        // ranked it before (that day renders it: a page made here and again there is written even
+        // when it ends as it was). If that day no longer ranks it, step 3 renders it.
+        if (appearances.latest(r.paper.id)!.day.day === dayName && !rankedLater(r.paper.id, dayName))
+          renderPaper(r, slice, ctx);
+      }
+      // Written, not kept in memory: the next build's index, or this one's when made on this thread,
+      // reads it back. In a full build the writer thread writes (and hashes) it like any page, and
+      // the search thread gets it now.
+      fragments.add(dayName);
+      const fragment = docs.join('\n');
+      searchThread?.add(dayName, fragment);
+      renderThread?.flush(putRendered);
+      put(
+        fragmentPath(dayName),
+        hashLater ? fragment : Buffer.from(fragment),
+        `d:${dayName}`,
+        false,
+        !hashLater,
+      );
     }
-    const summary = { ...listDay(slice.day), fingerprint: ref.fingerprint };
-    summaries.set(dayName, summary);
-    appearances.add(summary);
-    const ctx = ctxOf(slice);
-    renderDay(slice, navIn(refs, dayName)!);
-    const docs: string[] = [];
-    for (const r of slice.day.digest.papers) {
-      const e = slice.enrichments?.get(r.paper.id);
-      const entry: SearchEntry = {
-        paper: {
-          id: r.paper.id,
-          title: r.paper.title,
-          abstract: r.paper.abstract,
-          authors: r.paper.authors,
-          categories: r.paper.categories,
-        },
-        day: dayName,
-        rank: r.rank,
-        score: r.score,
-        summary: e?.aiSummary,
-        keywords: e?.aiKeywords,
-      };
-      docs.push(`${r.paper.id}\t${JSON.stringify(entry)}`);
-      if (!contentChanged.has(dayName) && !touched.has(r.paper.id)) continue;
-      touched.add(r.paper.id);
-      resolve(r.paper.id, contentChanged.has(dayName));
-      // Rendered here when no newer ranking is known, and none of the days still to reload
-      // ranked it before (that day renders it: a page made here and again there is written even
-      // when it ends as it was). If that day no longer ranks it, step 3 renders it.
-      if (appearances.latest(r.paper.id)!.day.day === dayName && !rankedLater(r.paper.id, dayName))
-        renderPaper(r, slice, ctx);
+    if (renderThread) {
+      renderThread.finish(putRendered);
+      stats.renderedOnThread = renderThread.handed;
     }
-    // Written, not kept in memory: the next build's index, or this one's when made on this thread,
-    // reads it back. In a full build the writer thread writes (and hashes) it like any page, and
-    // the search thread gets it now.
-    fragments.add(dayName);
-    const fragment = docs.join('\n');
-    searchThread?.add(dayName, fragment);
-    put(
-      fragmentPath(dayName),
-      hashLater ? fragment : Buffer.from(fragment),
-      `d:${dayName}`,
-      false,
-      !hashLater,
-    );
+  } catch (error) {
+    renderThread?.stop();
+    throw error;
+  } finally {
+    // The papers rendered after this point are the builder's own.
+    renderThread = undefined;
   }
   // A revised paper still ranked last on an older day keeps its list entries there, which show
   // its row as it is now: the list state cannot follow it (the history can). One ranked on a new

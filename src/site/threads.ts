@@ -1,6 +1,6 @@
 /**
- * The worker threads of a full site build: the writer (write.ts) and the search index's
- * (search-build.ts). Each costs tens of milliseconds of CPU to start (the search thread loads
+ * The worker threads of a full site build: the writer (write.ts), the search index's
+ * (search-build.ts) and the paper pages' (render-thread.ts). Each costs tens of milliseconds of CPU to start (the search thread loads
  * its modules through an ESM loader of its own); `prewarmSiteThreads` starts them as a
  * command begins, so that cost overlaps the command's own start (loading its modules, opening the
  * store) instead of the first hundred milliseconds of rendering, when the two cores are busiest.
@@ -86,20 +86,21 @@ const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 
 const SEARCH_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /** Threads started ahead and not taken yet. */
-const spare: { writer?: Worker; search?: Worker } = {};
+const spare: { writer?: Worker; search?: Worker; render?: Worker } = {};
 
 /**
- * Start a writer and a search thread now, for a full build about to begin (`site --full`, or a
+ * Start a writer, a search and a render thread now, for a full build about to begin (`site --full`, or a
  * folder with no site yet). Threads not taken by the end keep nothing alive: they are unreferenced.
  */
 export function prewarmSiteThreads(): void {
   spare.writer = live(spare.writer) ?? idle(newWriter());
   spare.search = live(spare.search) ?? idle(newSearchThread());
+  spare.render = live(spare.render) ?? idle(newRenderThread());
 }
 
 /** Threads started ahead and not taken yet (tests). */
 export function spareThreads(): number {
-  return (spare.writer ? 1 : 0) + (spare.search ? 1 : 0);
+  return (spare.writer ? 1 : 0) + (spare.search ? 1 : 0) + (spare.render ? 1 : 0);
 }
 
 /** A writer thread (started ahead, or now); its first message must be its `init`. */
@@ -115,6 +116,13 @@ export function takeWriterThread(): Worker {
 export function takeSearchThread(): Worker {
   const worker = live(spare.search) ?? newSearchThread();
   spare.search = undefined;
+  return worker;
+}
+
+/** A paper page render thread (started ahead, or now); its first message must be its `init`. */
+export function takeRenderThread(): Worker {
+  const worker = live(spare.render) ?? newRenderThread();
+  spare.render = undefined;
   return worker;
 }
 
@@ -147,6 +155,14 @@ function newSearchThread(): Worker {
   const worker = moduleWorker(import.meta.url, 'search-worker', null, { resourceLimits: SEARCH_LIMITS });
   // A thread that dies (out of memory) stops counting: the builder, blocked in waitWhile, cannot
   // hear this event, and fails on the stall instead; unheard, the event would crash the process.
+  worker.on('error', () => {});
+  return worker;
+}
+
+function newRenderThread(): Worker {
+  // No smaller heap: it renders as the builder does, many short-lived strings a page.
+  const worker = moduleWorker(import.meta.url, 'render-worker', null);
+  // As the search thread's: a thread that dies leaves WRITER_STOPPED in its count for the builder.
   worker.on('error', () => {});
   return worker;
 }
