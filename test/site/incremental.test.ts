@@ -422,12 +422,17 @@ test('threads started ahead of a full build serve it: the same site as threads i
   const db = makeStore('prewarm.db', moreDays(30));
   const started = { ...writerStats };
   prewarmSiteThreads();
-  assert.equal(spareThreads(), 2);
+  assert.equal(spareThreads(), 3);
   const ahead = await generateSiteToDir({ db, baseUrl: BASE, full: true }, join(dir, 'public-ahead'));
-  assert.equal(spareThreads(), 0, 'both taken');
+  assert.equal(spareThreads(), 0, 'all taken');
   const own = await generateSiteToDir({ db, baseUrl: BASE, full: true }, join(dir, 'public-own'));
   assert.equal(writerStats.threads, started.threads + 2);
   assert.ok(ahead.fresh > 100 && ahead.fresh === own.fresh, `${ahead.fresh} and ${own.fresh} files`);
+  // Both made paper pages on the render thread (started ahead, and then by the build).
+  assert.ok(
+    ahead.renderedOnThread > 0 && own.renderedOnThread > 0,
+    `${ahead.renderedOnThread}, ${own.renderedOnThread}`,
+  );
   const a = snapshot(join(dir, 'public-ahead'));
   const b = snapshot(join(dir, 'public-own'));
   assert.ok(
