@@ -146,6 +146,8 @@ export function startRenderThread(shell: ShellContext, feeds: NonNullable<PageSp
   /** Pages handed over in order, and not put yet: path, owner, key. */
   const queue: Array<[string, string, string | undefined]> = [];
   let head = 0;
+  /** Pages handed over and dropped from the queue (put). */
+  let handed = 0;
   /** Paths handed over and not put yet, with how many times each. */
   const pendingPaths = new Map<string, number>();
   let batch: PaperTask[] = [];
@@ -167,8 +169,13 @@ export function startRenderThread(shell: ShellContext, feeds: NonNullable<PageSp
       const message = m.message as { pages: RenderedPage[] } | { failure: string };
       if ('failure' in message) fail(message.failure);
       for (const [path, html, math] of (message as { pages: RenderedPage[] }).pages) {
-        const [want, owner, key] = queue[head]!;
-        queue[head++] = ['', '', undefined];
+        const [want, owner, key] = queue[head++]!;
+        // What was put is dropped now and then (a build of 3,000 days hands over 75,000 pages).
+        if (head >= 1024) {
+          handed += head;
+          queue.splice(0, head);
+          head = 0;
+        }
         if (want !== path) fail(`it made ${path} where ${want} was expected`);
         const left = pendingPaths.get(path)! - 1;
         if (left > 0) pendingPaths.set(path, left);
@@ -184,7 +191,7 @@ export function startRenderThread(shell: ShellContext, feeds: NonNullable<PageSp
   };
   return {
     get handed() {
-      return queue.length;
+      return handed + queue.length;
     },
     wants: (path) => pendingPaths.has(path) || behind() < renderThreadPolicy.maxBehind,
     add(task, owner, key) {

