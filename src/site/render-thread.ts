@@ -189,6 +189,14 @@ export function startRenderThread(shell: ShellContext, feeds: NonNullable<PageSp
     if (k === WRITER_STOPPED) fail('it stopped');
     return sent + batch.length - k;
   };
+  const flush = (put: PutPage) => {
+    if (batch.length > 0) {
+      worker.postMessage({ tasks: batch });
+      sent += batch.length;
+      batch = [];
+    }
+    drain(put);
+  };
   return {
     get handed() {
       return handed + queue.length;
@@ -199,16 +207,9 @@ export function startRenderThread(shell: ShellContext, feeds: NonNullable<PageSp
       queue.push([task.spec.path, owner, key]);
       pendingPaths.set(task.spec.path, (pendingPaths.get(task.spec.path) ?? 0) + 1);
     },
-    flush(put) {
-      if (batch.length > 0) {
-        worker.postMessage({ tasks: batch });
-        sent += batch.length;
-        batch = [];
-      }
-      drain(put);
-    },
+    flush,
     finish(put) {
-      this.flush(put);
+      flush(put);
       if (!waitWhile(done, (k) => k !== WRITER_STOPPED && k < sent)) fail('it stopped answering');
       if (Atomics.load(done, 0) === WRITER_STOPPED) fail('it stopped');
       // Each batch's pages are posted before the batch is counted done: all are here now.
