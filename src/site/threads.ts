@@ -1,9 +1,10 @@
 /**
  * The worker threads of a full site build: the writer (write.ts), the search index's
- * (search-build.ts) and the paper pages' (render-thread.ts). Each costs tens of milliseconds of CPU to start (the search thread loads
- * its modules through an ESM loader of its own); `prewarmSiteThreads` starts them as a
- * command begins, so that cost overlaps the command's own start (loading its modules, opening the
- * store) instead of the first hundred milliseconds of rendering, when the two cores are busiest.
+ * (search-build.ts) and the paper pages' (render-thread.ts). Each costs tens of milliseconds of
+ * CPU to start (the search and render threads load their modules through an ESM loader of their
+ * own); `prewarmSiteThreads` starts them as a command begins, so that cost overlaps the command's
+ * own start (loading its modules, opening the store) instead of the first hundred milliseconds of
+ * rendering, when the two cores are busiest.
  * A thread started ahead waits for its first message, which tells it its work.
  */
 import { Worker } from 'node:worker_threads';
@@ -95,8 +96,9 @@ const RENDER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 const spare: { writer?: Worker; search?: Worker; render?: Worker } = {};
 
 /**
- * Start a writer, a search and a render thread now, for a full build about to begin (`site --full`, or a
- * folder with no site yet). Threads not taken by the end keep nothing alive: they are unreferenced.
+ * Start a writer, a search and a render thread now, for a full build about to begin (`site
+ * --full`, or a folder with no site yet). Threads not taken by the end keep nothing alive: they
+ * are unreferenced.
  */
 export function prewarmSiteThreads(): void {
   spare.writer = live(spare.writer) ?? idle(newWriter());
