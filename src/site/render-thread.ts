@@ -120,7 +120,7 @@ export type PutPage = (
 
 /** The builder's side of the render thread. */
 export interface RenderThread {
-  /** Whether to hand `path` over: the thread keeps up, or an earlier page of that path is still there (order). */
+  /** Whether to hand `path` over: the thread keeps up, or it still holds a page of that path (order). */
   wants(path: string): boolean;
   /** Pages handed over so far. */
   readonly handed: number;
