@@ -52,7 +52,7 @@ import {
   num,
   type PageContext,
 } from './fragments.js';
-import { absoluteUrl, type PageSpec, renderPage, type ShellContext } from './layout.js';
+import { absoluteUrl, type PageSpec, renderTypesetPage, type ShellContext } from './layout.js';
 import {
   advanceState,
   allTimePath,
@@ -386,15 +386,8 @@ export function buildGeneration(
     files.set(path, entry(hash));
   };
   const emit = (spec: PageSpec, owner: string, key?: string) => {
-    const math = spec.body.includes('class="katex"');
-    put(
-      spec.path,
-      renderPage({ ...spec, math, feeds: spec.feeds ?? mainFeeds }, shell),
-      owner,
-      math,
-      false,
-      key,
-    );
+    const [html, math] = renderTypesetPage({ ...spec, feeds: spec.feeds ?? mainFeeds }, shell);
+    put(spec.path, html, owner, math, false, key);
   };
   // What every page's shell links to (the current week and month): part of each list page's key.
   const shellKey = () => `${shell.thisWeek ?? ''}|${shell.thisMonth ?? ''}`;

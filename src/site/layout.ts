@@ -79,6 +79,18 @@ export function renderPage(spec: PageSpec, ctx: ShellContext): string {
   );
 }
 
+/**
+ * The complete HTML document of a page whose `math` is worked out from its body (KaTeX's markup
+ * in it: the page links KaTeX's stylesheet), and that flag (the manifest keeps it).
+ */
+export function renderTypesetPage(
+  spec: Omit<PageSpec, 'math'>,
+  ctx: ShellContext,
+): [html: string, math: boolean] {
+  const math = spec.body.includes('class="katex"');
+  return [renderPage({ ...spec, math }, ctx), math];
+}
+
 const OPENING =
   '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark">';
 

@@ -11,7 +11,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { waitWhile } from '../util/wait.js';
 import type { Appearance, PageContext } from './fragments.js';
-import { type PageSpec, renderPage, type ShellContext } from './layout.js';
+import { type PageSpec, renderTypesetPage, type ShellContext } from './layout.js';
 import { type EmbedRecord, type ListAppearance, type PaperExtras, postKey, type SiteDay } from './model.js';
 import { paperBody } from './pages.js';
 import { takeRenderThread, WRITER_STOPPED } from './threads.js';
@@ -101,9 +101,10 @@ export function renderPaperTask(
   shell: ShellContext,
   feeds: NonNullable<PageSpec['feeds']>,
 ): [html: string, math: boolean] {
-  const body = paperBody(task.appearances, task.extras, task.ctx);
-  const math = body.includes('class="katex"');
-  return [renderPage({ ...task.spec, body, math, feeds }, shell), math];
+  return renderTypesetPage(
+    { ...task.spec, body: paperBody(task.appearances, task.extras, task.ctx), feeds },
+    shell,
+  );
 }
 
 /** A page the thread made: its path, the page, whether it typesets math. */
