@@ -397,6 +397,33 @@ export function entryTokens(e: SearchEntry): Map<string, number> {
   return out;
 }
 
+/** Site path of bucket `b` of segment `id`. */
+export function bucketPath(id: string, b: number): string {
+  return `${segmentDir(id)}/b${b}.js`;
+}
+
+/** Bucket `b` of segment `id`: its tokens (sorted) with their encoded posting lists. */
+export function bucketFile(
+  id: string,
+  b: number,
+  postings: ReadonlyArray<readonly [string, string]>,
+): string {
+  const body = postings
+    .map(([token, encoded]) => `${JSON.stringify(token)}:${JSON.stringify(encoded)}`)
+    .join(',');
+  return `HOTPAPERS_SEARCH_BUCKET("${id}",${b},{${body}});\n`;
+}
+
+/** Site path of doc chunk `c` of segment `id`. */
+export function chunkPath(id: string, c: number): string {
+  return `${segmentDir(id)}/d${c}.js`;
+}
+
+/** Doc chunk `c` of segment `id`: the details of its papers c × CHUNK_SIZE onwards. */
+export function chunkFile(id: string, c: number, chunk: readonly ChunkDoc[]): string {
+  return `HOTPAPERS_SEARCH_DOCS("${id}",${c},${JSON.stringify(chunk)});\n`;
+}
+
 /** An entry's details as a chunk of the segment shows them. */
 export function chunkOf(e: SearchEntry): ChunkDoc {
   return [
@@ -518,13 +545,19 @@ export function segmentBuilder(id: string): {
       if (encoded[t] !== undefined) byBucket[bucketOf(keyOf(names[t]!), buckets)]!.push(t);
     byBucket.forEach((list, b) => {
       list.sort((x, y) => (names[x]! < names[y]! ? -1 : 1));
-      const body = list.map((t) => `${JSON.stringify(names[t])}:${JSON.stringify(encoded[t])}`).join(',');
-      emit(`${dir}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET("${id}",${b},{${body}});\n`);
+      emit(
+        bucketPath(id, b),
+        bucketFile(
+          id,
+          b,
+          list.map((t) => [names[t]!, encoded[t]!]),
+        ),
+      );
       for (const t of list) encoded[t] = undefined as unknown as string;
     });
     for (let c = 0; c * CHUNK_SIZE < docs.length; c++) {
       const chunk = docs.slice(c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE).map((d) => d.chunk);
-      emit(`${dir}/d${c}.js`, `HOTPAPERS_SEARCH_DOCS("${id}",${c},${JSON.stringify(chunk)});\n`);
+      emit(chunkPath(id, c), chunkFile(id, c, chunk));
     }
 
     // Each paper's day, as days after the segment's first day: one digit in a small segment,

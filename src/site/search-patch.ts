@@ -9,10 +9,14 @@
  */
 import {
   bucketCount,
+  bucketFile,
   bucketOf,
+  bucketPath,
   CHUNK_SIZE,
   type ChunkDoc,
+  chunkFile,
   chunkOf,
+  chunkPath,
   decodePostings,
   encodePostings,
   entryTokens,
@@ -20,7 +24,6 @@ import {
   postingBytes,
   type SearchEntry,
   type SegmentBody,
-  segmentDir,
 } from './search-index.js';
 
 /** Past this many changed papers a segment is made again whole (each costs buckets read and written). */
@@ -50,16 +53,14 @@ export function patchSegment(
 ): Patched | undefined {
   const changes = changedEntries(changedDays, io);
   if (!changes || changes.size > MAX_PATCHED_PAPERS) return undefined;
-  const dir = segmentDir(body.id);
   const number = new Map(body.papers.map((id, n) => [id, n]));
   const docs = body.papers.length;
   const chunks = new Map<number, ChunkDoc[]>();
-  const chunkFile = (c: number) => `${dir}/d${c}.js`;
   const chunkAt = (n: number): ChunkDoc[] | undefined => {
     const c = Math.floor(n / CHUNK_SIZE);
     let list = chunks.get(c);
     if (!list) {
-      list = readCall(io.readPrevious(chunkFile(c)), '[') as ChunkDoc[] | undefined;
+      list = readCall(io.readPrevious(chunkPath(body.id, c)), '[') as ChunkDoc[] | undefined;
       if (!Array.isArray(list)) return undefined;
       chunks.set(c, list);
     }
@@ -94,7 +95,7 @@ export function patchSegment(
     const b = bucketOf(keyOf(token), body.buckets);
     let bucket = buckets.get(b);
     if (!bucket) {
-      const read = readCall(io.readPrevious(`${dir}/b${b}.js`), '{');
+      const read = readCall(io.readPrevious(bucketPath(body.id, b)), '{');
       if (!read || typeof read !== 'object') return undefined;
       bucket = new Map(Object.entries(read as Record<string, string>));
       buckets.set(b, bucket);
@@ -115,12 +116,10 @@ export function patchSegment(
   if (bucketCount(body.id, bytes) !== body.buckets) return undefined;
   const files = new Map<string, string>();
   for (const [b, bucket] of buckets) {
-    const names = [...bucket.keys()].sort((x, y) => (x < y ? -1 : 1));
-    const text = names.map((t) => `${JSON.stringify(t)}:${JSON.stringify(bucket.get(t))}`).join(',');
-    files.set(`${dir}/b${b}.js`, `HOTPAPERS_SEARCH_BUCKET("${body.id}",${b},{${text}});\n`);
+    const sorted = [...bucket].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    files.set(bucketPath(body.id, b), bucketFile(body.id, b, sorted));
   }
-  for (const c of changedChunks)
-    files.set(chunkFile(c), `HOTPAPERS_SEARCH_DOCS("${body.id}",${c},${JSON.stringify(chunks.get(c))});\n`);
+  for (const c of changedChunks) files.set(chunkPath(body.id, c), chunkFile(body.id, c, chunks.get(c)!));
   return { body: { ...body, categories, bytes }, files };
 }
 
