@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { moduleWorker } from '../util/module-worker.js';
 import { BACKGROUND_NICE } from '../util/priority.js';
 
-/** The count a writer thread leaves when it stops: far below zero, whatever the builder adds. */
+/** The count a writer or render thread leaves when it stops: far below zero, whatever the builder adds. */
 export const WRITER_STOPPED = -(2 ** 30);
 
 // The writer: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
