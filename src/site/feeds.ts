@@ -52,7 +52,7 @@ export interface ItemTexts {
 /** A feed's own fields: a FeedSpec without its items. */
 export type FeedHead = Omit<FeedSpec, 'items'>;
 
-/** An item in the three formats (itemTexts' parts are what atomFeed, rssFeed and jsonFeed write for it). */
+/** An item in the three formats, as feedTexts puts it in each feed. */
 export function itemTexts(item: FeedItem): ItemTexts {
   // Escaped once: Atom and RSS both carry it, and it is most of a feed's bytes.
   const content = escapeXml(item.contentHtml);
@@ -106,11 +106,6 @@ export function feedTexts(
   return { atom: atomOf(head, items), rss: rssOf(head, items), json: jsonOf(head, items) };
 }
 
-/** The feed as Atom 1.0. */
-export function atomFeed(spec: FeedSpec): string {
-  return atomOf(spec, spec.items.map(itemTexts));
-}
-
 function atomOf(spec: FeedHead, items: readonly ItemTexts[]): string {
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -127,11 +122,6 @@ function atomOf(spec: FeedHead, items: readonly ItemTexts[]): string {
   for (const item of items) out.push(item.atom);
   out.push('</feed>');
   return `${out.join('\n')}\n`;
-}
-
-/** The feed as RSS 2.0 (with an atom:link to itself, as the RSS Advisory Board recommends). */
-export function rssFeed(spec: FeedSpec): string {
-  return rssOf(spec, spec.items.map(itemTexts));
 }
 
 function rssOf(spec: FeedHead, items: readonly ItemTexts[]): string {
@@ -151,11 +141,6 @@ function rssOf(spec: FeedHead, items: readonly ItemTexts[]): string {
   for (const item of items) out.push(item.rss);
   out.push('</channel>', '</rss>');
   return `${out.join('\n')}\n`;
-}
-
-/** The feed as JSON Feed 1.1. */
-export function jsonFeed(spec: FeedSpec): string {
-  return jsonOf(spec, spec.items.map(itemTexts));
 }
 
 /** Where jsonOf puts the items' texts (a value no feed field holds). */
