@@ -104,14 +104,22 @@ export function buildSearchSegments(
       }
     }
     // Only some of its papers' entries changed (their rows): the files they are in are changed.
+    // The previous files the patch reads are kept for the comparison below: each is read once.
+    const read = new Map<string, Buffer | undefined>();
+    const readOnce = (p: string) => {
+      if (!read.has(p)) read.set(p, io.readPrevious(p));
+      return read.get(p);
+    };
     const patched =
-      typeof previous?.body === 'string' ? patchOf(segDays, previous.body, bodyFile, id, io) : undefined;
+      typeof previous?.body === 'string'
+        ? patchOf(segDays, previous.body, bodyFile, id, { ...io, readPrevious: readOnce })
+        : undefined;
     if (patched) {
       const files = new Map(patched.files).set(bodyFile, JSON.stringify(patched.body));
       const made = finishHead(patched.body, new Set(masked), (p, data) => files.set(p, data));
       // A file the segment keeps is handed over only when it changed: one taken over with the
       // segment and handed over again counts as written.
-      for (const [p, data] of files) if (io.readPrevious(p)?.equals(Buffer.from(data))) files.delete(p);
+      for (const [p, data] of files) if (readOnce(p)?.equals(Buffer.from(data))) files.delete(p);
       io.keepOwned(owner, [path, ...files.keys()]);
       for (const [p, data] of files) emit(p, data);
       io.put(path, summaryFile({ key, bodyKey }, made), owner);

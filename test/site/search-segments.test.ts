@@ -133,6 +133,13 @@ test('a paper ranked again with a new title and category changes its old segment
   assert.ok(segmentDays.length > 1);
   for (const d of segmentDays)
     if (d.day !== OLD[25]!.day) assert.ok(!reads.includes(fragmentPath(d.day)), `${d.day} read`);
+  // Each previous file of the segment the patch looked at was read once.
+  const twice = reads.filter((p, i) => p.includes(oldSegment) && reads.indexOf(p) !== i);
+  assert.deepEqual(twice, []);
+  assert.ok(
+    reads.some((p) => p.startsWith(`assets/search/${oldSegment}/b`)),
+    'no bucket read',
+  );
   const inOld = search.filter((p) => p.startsWith(`assets/search/${oldSegment}/`));
   // Its head, the chunk of the paper and the buckets of the words it gained or lost; not its days.
   assert.ok(inOld.includes(`assets/search/${oldSegment}/h.js`), inOld.join(' '));
