@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ConfigError, clipInput } from '../errors.js';
 import { SOURCE_IDS, type SourceId, type Thresholds } from '../types.js';
 import { registerSecret, registerSecretsFromEnv } from '../util/redact.js';
+import { saveZodCache } from '../util/zod.js';
 import { type Config, configSchema, ENV_NAMES, SECRET_KEYS } from './schema.js';
 
 export const CONFIG_FILE = 'hotpapers.config.json';
@@ -51,6 +52,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   for (const key of SECRET_KEYS) if (typeof merged[key] === 'string') registerSecret(merged[key] as string);
 
   const parsed = configSchema.safeParse(merged);
+  // The first process after an install or upgrade writes zod's code cache here, with what this parse compiled.
+  saveZodCache();
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? '');

@@ -2,8 +2,9 @@
  * The configuration schema: every setting, its type, default and the environment name that
  * sets it. The environment names of DESIGN §3 are a contract used by outside tests.
  */
-import { z } from 'zod';
+import type { z as zod } from 'zod';
 import { SOURCE_IDS, type SourceId } from '../types.js';
+import { z } from '../util/zod.js';
 
 const url = z
   .string()
@@ -201,5 +202,5 @@ export const configSchema = z
   })
   .strict();
 
-export type ConfigInput = z.input<typeof configSchema>;
-export type Config = Readonly<z.output<typeof configSchema>>;
+export type ConfigInput = zod.input<typeof configSchema>;
+export type Config = Readonly<zod.output<typeof configSchema>>;

@@ -3,8 +3,9 @@
  * limit, choosing the search endpoint and its start time, and reading one search page.
  * No I/O here, so every rule is tested with plain data.
  */
-import { z } from 'zod';
+import type { z as zod } from 'zod';
 import { ParseError } from '../errors.js';
+import { z } from '../util/zod.js';
 
 /** Query-length limit of self-serve X access (pay-per-use, Basic, Pro) for recent search. */
 export const X_QUERY_LIMIT = 512;
@@ -156,11 +157,11 @@ const pageSchema = z.looseObject({
 });
 
 /** A v2 tweet object as received (only the fields we read are typed). */
-export type XTweet = z.infer<typeof tweetSchema>;
+export type XTweet = zod.infer<typeof tweetSchema>;
 /** A v2 user object from `includes.users`. */
-export type XUser = z.infer<typeof userSchema>;
+export type XUser = zod.infer<typeof userSchema>;
 /** One entry of a v2 `errors` array (problem JSON or the older `{code, message}`). */
-export type XProblem = z.infer<typeof problemSchema>;
+export type XProblem = zod.infer<typeof problemSchema>;
 
 /** One search page, read. */
 export interface XSearchPage {
@@ -189,7 +190,7 @@ export function parseSearchPage(json: unknown): XSearchPage {
   }
   // Validation passed, so the original objects have the checked shape; keep them untouched
   // (zod's output is a copy: a second object per tweet for nothing).
-  const body = json as z.infer<typeof pageSchema>;
+  const body = json as zod.infer<typeof pageSchema>;
   const nextToken = body.meta?.next_token;
   return {
     tweets: body.data ?? [],

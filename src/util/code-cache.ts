@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { Script } from 'node:vm';
 import { threadId } from 'node:worker_threads';
 import { runtimeProfile } from './v8-flags.js';
@@ -109,6 +110,83 @@ export function requireCached<T>(id: string, options: CachedOptions = {}): Cache
         for (const name of readdirSync(dir))
           if (name.startsWith(prefix) && name.endsWith('.v8cache') && join(dir, name) !== path)
             rmSync(join(dir, name), { force: true });
+      } catch {
+        try {
+          rmSync(temp, { force: true });
+        } catch {}
+      }
+    },
+  };
+}
+
+/**
+ * Load the CommonJS package `id` and every file it requires by a relative path through one code
+ * cache: for a package of many small files (zod: 95 files, ~120 ms of CPU to import in each
+ * process, most of it compiling; ~60 ms through the cache, measured 4 December 2026). Other
+ * requires (Node's modules, other packages) go to Node's own `require`. Each file's cached code
+ * is found by its path and a hash of its bytes: V8's own check compares only the source's length.
+ */
+export function requireCachedTree<T>(id: string, options: { dir?: string } = {}): CachedModule<T> {
+  const file = require.resolve(id);
+  const dir = options.dir ?? cacheDirOf(file);
+  // One file per package and run-time flags (runtimeProfile). Code V8 made under other flags or
+  // by another Node is rejected by V8 and written again: such processes take turns.
+  const name = id.replace(/[^a-z0-9]+/gi, '-').slice(-40);
+  const path = dir && join(dir, `${name}-tree-${runtimeProfile()}.v8cache`);
+  let cache = new Map<string, Uint8Array>();
+  try {
+    if (path) cache = deserialize(readFileSync(path)) as Map<string, Uint8Array>;
+    if (!(cache instanceof Map)) cache = new Map();
+  } catch {}
+  const scripts: Array<[key: string, script: Script]> = [];
+  const loaded = new Map<string, { exports: unknown }>();
+  let missed = 0;
+  /** Node's module semantics for these files: one instance each, a cycle sees the exports so far. */
+  const load = (at: string): unknown => {
+    const known = loaded.get(at);
+    if (known) return known.exports;
+    const bytes = readFileSync(at);
+    const key = `${at}\n${createHash('sha1').update(bytes).digest('base64')}`;
+    const cachedData = cache.get(key);
+    const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+    const script = new Script(Module.wrap(source), {
+      filename: at,
+      cachedData: cachedData && Buffer.from(cachedData.buffer, cachedData.byteOffset, cachedData.byteLength),
+    });
+    if (cachedData === undefined || script.cachedDataRejected !== false) missed++;
+    scripts.push([key, script]);
+    const module = { exports: {} as unknown };
+    loaded.set(at, module);
+    const own = createRequire(at);
+    const requireHere = (spec: string): unknown => {
+      if (!spec.startsWith('.')) return own(spec);
+      const target = /\.c?js$/.test(spec) ? join(dirname(at), spec) : own.resolve(spec);
+      return /\.c?js$/.test(target) ? load(target) : own(target);
+    };
+    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+    wrapper.call(module.exports, module.exports, requireHere, module, at, dirname(at));
+    return module.exports;
+  };
+  const exports = load(file) as T;
+  let saved = false;
+  return {
+    exports,
+    file,
+    // Read when asked: a file required later (inside a function) counts too.
+    get fromCache() {
+      return missed === 0;
+    },
+    save() {
+      if (saved || missed === 0 || !dir || !path) return;
+      saved = true;
+      const temp = `${path}.${process.pid}-${threadId}.tmp`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(
+          temp,
+          serialize(new Map(scripts.map(([key, script]) => [key, script.createCachedData()]))),
+        );
+        renameSync(temp, path);
       } catch {
         try {
           rmSync(temp, { force: true });

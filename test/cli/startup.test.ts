@@ -86,7 +86,8 @@ test('the recorder sees what a command loads when it runs: post loads the pipeli
   const run = loadedBy([MAIN, 'post', '--date', '2021-06-12'], { HOTPAPERS_DB: join(dir, 'hp.db') });
   assert.equal(run.status, 2);
   assert.ok(run.modules.includes('src/pipeline/post.ts'));
-  assert.ok(packages(run.modules).includes('zod'), 'the config validator is loaded when the command runs');
+  // zod itself is loaded through the code cache (src/util/zod.ts), out of the loader hook's sight.
+  assert.ok(run.modules.includes('src/util/zod.ts'), 'the config validator is loaded when the command runs');
   assert.deepEqual(
     run.modules.filter((m) => m.startsWith('src/site/')),
     [],

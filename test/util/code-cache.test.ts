@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
@@ -161,4 +161,75 @@ test('a minified sibling (katex.min.js, what math.ts loads) renders what the mai
   assert.equal(absent.html, plain);
   assert.equal(basename(absent.file), 'katex.js');
   assert.equal(absent.fromCache, false);
+});
+
+/**
+ * Load the CommonJS package at `entry` with requireCachedTree (cache in `dir`) in a fresh
+ * process, call its `describe()`, save: what it reports.
+ */
+function loadTree(dir: string, entry: string): { fromCache: boolean; described: string } {
+  const program = `
+const { requireCachedTree } = await import(${JSON.stringify(CODE_CACHE)});
+const m = requireCachedTree(${JSON.stringify(entry)}, { dir: ${JSON.stringify(dir)} });
+const described = m.exports.describe();
+m.save();
+process.stdout.write(JSON.stringify({ fromCache: m.fromCache, described }));
+`;
+  const child = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', program], {
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout) as { fromCache: boolean; described: string };
+}
+
+test("a package of many files (requireCachedTree, how zod is loaded) keeps Node's require semantics and its cache follows each file's bytes", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-code-cache-tree-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pkg = join(dir, 'pkg');
+  mkdirSync(join(pkg, 'lib'), { recursive: true });
+  const cache = join(dir, 'cache');
+  // A cycle (lib/a.cjs requires the entry while the entry loads it), a path without an
+  // extension, JSON, and one of Node's modules.
+  writeFileSync(
+    join(pkg, 'index.cjs'),
+    `exports.name = 'entry';\nconst a = require('./lib/a.cjs');\nexports.describe = () => a.seen + ' ' + require('./lib/b').word + ' ' + require('./lib/data.json').n;\n`,
+  );
+  writeFileSync(
+    join(pkg, 'lib', 'a.cjs'),
+    `const entry = require('../index.cjs');\nexports.seen = entry.name + '/' + typeof entry.describe + '/' + require('node:path').basename('/x/y.txt');\n`,
+  );
+  writeFileSync(join(pkg, 'lib', 'b.js'), `module.exports = { word: 'alpha' };\n`);
+  writeFileSync(join(pkg, 'lib', 'data.json'), '{"n": 7}\n');
+  const expected = 'entry/undefined/y.txt alpha 7';
+  const first = loadTree(cache, join(pkg, 'index.cjs'));
+  assert.deepEqual(first, { fromCache: false, described: expected });
+  assert.equal(cacheFiles(cache).length, 1);
+  assert.deepEqual(loadTree(cache, join(pkg, 'index.cjs')), { fromCache: true, described: expected });
+  // A file changed to another text of the same length (all V8 itself compares): its cached code
+  // is not used, the new code runs, and the cache is written again for it.
+  writeFileSync(join(pkg, 'lib', 'b.js'), `module.exports = { word: 'omega' };\n`);
+  assert.deepEqual(loadTree(cache, join(pkg, 'index.cjs')), {
+    fromCache: false,
+    described: 'entry/undefined/y.txt omega 7',
+  });
+  assert.deepEqual(loadTree(cache, join(pkg, 'index.cjs')), {
+    fromCache: true,
+    described: 'entry/undefined/y.txt omega 7',
+  });
+  // A damaged cache is ignored and replaced.
+  writeFileSync(join(cache, cacheFiles(cache)[0]!), 'not a cache');
+  assert.deepEqual(loadTree(cache, join(pkg, 'index.cjs')), {
+    fromCache: false,
+    described: 'entry/undefined/y.txt omega 7',
+  });
+  assert.equal(loadTree(cache, join(pkg, 'index.cjs')).fromCache, true);
+});
+
+test('zod as the configuration loads it (src/util/zod.ts) is the package itself', async () => {
+  const { z } = await import('../../src/util/zod.js');
+  const direct = createRequire(import.meta.url)('zod') as typeof import('zod');
+  assert.deepEqual(Object.keys(z).sort(), Object.keys(direct.z).sort());
+  const schema = z.object({ a: z.string().min(2) });
+  assert.deepEqual(schema.parse({ a: 'xy' }), { a: 'xy' });
+  assert.throws(() => schema.parse({ a: 'x' }), /too_small|Too small/);
 });
