@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { isAlive, isTempName, removeStaleTemps, writeFileAtomic } from '../../src/util/atomic.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'hp-atomic-'));
+/** The temporary folders made here, removed when the file's tests end. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-atomic-'));
+  made.push(dir);
+  return dir;
+};
 
 /** A pid that is certainly dead: a child that already exited. */
 async function deadPid(): Promise<number> {
