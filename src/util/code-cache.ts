@@ -148,12 +148,12 @@ export function requireCachedTree<T>(id: string, options: { dir?: string } = {})
     if (known) return known.exports;
     const bytes = readFileSync(at);
     const key = `${at}\n${createHash('sha1').update(bytes).digest('base64')}`;
-    const cachedData = cache.get(key);
+    const found = cache.get(key);
+    // A file that is not ours may hold anything under the key: only bytes are code.
+    const cachedData =
+      found instanceof Uint8Array ? Buffer.from(found.buffer, found.byteOffset, found.byteLength) : undefined;
     const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
-    const script = new Script(Module.wrap(source), {
-      filename: at,
-      cachedData: cachedData && Buffer.from(cachedData.buffer, cachedData.byteOffset, cachedData.byteLength),
-    });
+    const script = new Script(Module.wrap(source), { filename: at, cachedData });
     if (cachedData === undefined || script.cachedDataRejected !== false) missed++;
     scripts.push([key, script]);
     const module = { exports: {} as unknown };

@@ -6,12 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
 import { cacheDirOf } from '../../src/util/code-cache.js';
 
 const CODE_CACHE = fileURLToPath(new URL('../../src/util/code-cache.ts', import.meta.url));
@@ -223,6 +225,12 @@ test("a package of many files (requireCachedTree, how zod is loaded) keeps Node'
     described: 'entry/undefined/y.txt omega 7',
   });
   assert.equal(loadTree(cache, join(pkg, 'index.cjs')).fromCache, true);
+  // A cache that holds something else than code under a file's key is not used either.
+  const entry = join(pkg, 'index.cjs');
+  const key = `${entry}\n${createHash('sha1').update(readFileSync(entry)).digest('base64')}`;
+  writeFileSync(join(cache, cacheFiles(cache)[0]!), serialize(new Map([[key, 'not code']])));
+  assert.deepEqual(loadTree(cache, entry), { fromCache: false, described: 'entry/undefined/y.txt omega 7' });
+  assert.equal(loadTree(cache, entry).fromCache, true);
 });
 
 test('zod as the configuration loads it (src/util/zod.ts) is the package itself', async () => {
