@@ -1,6 +1,7 @@
 /**
- * A CommonJS package loaded through V8's code cache, kept in `node_modules/.cache/hotpapers/`
- * (the convention of find-cache-dir). Node 20 has no compile cache of its own (22 has
+ * A CommonJS package (one file: requireCached; a package of many: requireCachedTree) loaded
+ * through V8's code cache, kept in `node_modules/.cache/hotpapers/` (the convention of
+ * find-cache-dir). Node 20 has no compile cache of its own (22 has
  * `module.enableCompileCache`), and KaTeX, loaded by every build whose pages have math, took
  * ~18 ms of a one-day build's ~200 ms of CPU to parse and compile; with the cache it takes ~7.
  * Reading its minified file instead (ASCII, read as Latin-1, its bytes hashed) took loading and

@@ -1,8 +1,9 @@
 /**
  * requireCached (src/util/code-cache.ts): KaTeX loaded through V8's code cache renders what a
  * plain require renders; the cache is written once and used by the next process, a damaged or
- * foreign one is ignored and replaced, and processes with other V8 flags keep their own. Each
- * load runs in a fresh process (one isolate would find the script in its own compilation cache).
+ * foreign one is ignored and replaced, and processes with other V8 flags keep their own.
+ * requireCachedTree (zod's many files): the same, file by file. Each load runs in a fresh
+ * process (one isolate would find the script in its own compilation cache).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
