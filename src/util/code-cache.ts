@@ -70,9 +70,7 @@ export function requireCached<T>(id: string, options: CachedOptions = {}): Cache
   const file = fileOf(id, options.sibling);
   const dir = options.dir ?? cacheDirOf(file);
   const bytes = readFileSync(file);
-  // An ASCII file is read as Latin-1: the same string, made without UTF-8 decoding, one byte a
-  // character. The key hashes the bytes (the same for the same text, without encoding it again).
-  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  // The key hashes the bytes (the same for the same text, without encoding it again).
   const key = createHash('sha256')
     .update(
       `${process.version}\n${process.arch}\n${process.execArgv.join(' ')}\n${process.env.NODE_OPTIONS ?? ''}\n${runtimeProfile()}\n`,
@@ -88,11 +86,10 @@ export function requireCached<T>(id: string, options: CachedOptions = {}): Cache
   try {
     if (path) cachedData = readFileSync(path);
   } catch {}
-  const script = new Script(Module.wrap(source), { filename: file, cachedData });
+  const script = compiled(file, bytes, cachedData);
   const fromCache = cachedData !== undefined && script.cachedDataRejected === false;
   const module = { exports: {} as T };
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  run(script, module, file, createRequire(file));
   let saved = fromCache;
   return {
     exports: module.exports,
@@ -101,21 +98,13 @@ export function requireCached<T>(id: string, options: CachedOptions = {}): Cache
     save() {
       if (saved || !dir || !path) return;
       saved = true;
-      // Written whole, then renamed: a process reading it never sees half a file.
-      const temp = `${path}.${process.pid}-${threadId}.tmp`;
+      if (!writeCache(dir, path, script.createCachedData())) return;
+      // The caches of other versions of the package or of Node are of no more use.
       try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temp, script.createCachedData());
-        renameSync(temp, path);
-        // The caches of other versions of the package or of Node are of no more use.
         for (const name of readdirSync(dir))
           if (name.startsWith(prefix) && name.endsWith('.v8cache') && join(dir, name) !== path)
             rmSync(join(dir, name), { force: true });
-      } catch {
-        try {
-          rmSync(temp, { force: true });
-        } catch {}
-      }
+      } catch {}
     },
   };
 }
@@ -153,8 +142,7 @@ export function requireCachedTree<T>(id: string, options: { dir?: string } = {})
     // A file that is not ours may hold anything under the key: only bytes are code.
     const cachedData =
       found instanceof Uint8Array ? Buffer.from(found.buffer, found.byteOffset, found.byteLength) : undefined;
-    const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
-    const script = new Script(Module.wrap(source), { filename: at, cachedData });
+    const script = compiled(at, bytes, cachedData);
     if (cachedData === undefined || script.cachedDataRejected !== false) missed++;
     scripts.push([key, script]);
     const module = { exports: {} as unknown };
@@ -165,8 +153,7 @@ export function requireCachedTree<T>(id: string, options: { dir?: string } = {})
       const target = /\.c?js$/.test(spec) ? join(dirname(at), spec) : own.resolve(spec);
       return /\.c?js$/.test(target) ? load(target) : own(target);
     };
-    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-    wrapper.call(module.exports, module.exports, requireHere, module, at, dirname(at));
+    run(script, module, at, requireHere);
     return module.exports;
   };
   const exports = load(file) as T;
@@ -181,19 +168,50 @@ export function requireCachedTree<T>(id: string, options: { dir?: string } = {})
     save() {
       if (saved || missed === 0 || !dir || !path) return;
       saved = true;
-      const temp = `${path}.${process.pid}-${threadId}.tmp`;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(
-          temp,
-          serialize(new Map(scripts.map(([key, script]) => [key, script.createCachedData()]))),
-        );
-        renameSync(temp, path);
-      } catch {
-        try {
-          rmSync(temp, { force: true });
-        } catch {}
-      }
+      writeCache(
+        dir,
+        path,
+        serialize(new Map(scripts.map(([key, script]) => [key, script.createCachedData()]))),
+      );
     },
   };
+}
+
+/**
+ * A CommonJS file compiled as Node wraps it, with V8's cached code when given. An ASCII file is
+ * read as Latin-1: the same string, made without UTF-8 decoding, one byte a character.
+ */
+function compiled(file: string, bytes: Buffer, cachedData: Buffer | undefined): Script {
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  return new Script(Module.wrap(source), { filename: file, cachedData });
+}
+
+/** Run a compiled file's wrapper as Node would: `this` its exports, then exports, require, module, names. */
+function run(
+  script: Script,
+  module: { exports: unknown },
+  file: string,
+  requireHere: (id: string) => unknown,
+): void {
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, requireHere, module, file, dirname(file));
+}
+
+/**
+ * Write a cache file whole, then rename it into place: a process reading it never sees half a
+ * file. False when it could not (the cache only costs the time it would have saved).
+ */
+function writeCache(dir: string, path: string, data: Uint8Array): boolean {
+  const temp = `${path}.${process.pid}-${threadId}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+    return true;
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {}
+    return false;
+  }
 }
