@@ -843,13 +843,10 @@ export function buildGeneration(
   /** Each paper ranked on more than one day: its ranking days, newest first. */
   const historyRepeats = () =>
     new Map([...appearances.repeated()].map(([id, list]) => [id, list.map((a) => a.day.day)]));
-  // The search thread (a full build's) has made all but the last segment: it ends before the
-  // list pages, and its memory is freed while they are made.
-  const threaded = searchThread?.finish(
-    dayNames,
-    maskedBySegment(historyRepeats(), newestDay ?? ''),
-    FRAGMENTS,
-  );
+  // The search thread (a full build's) has made all but the last segment: it makes that one
+  // while this thread makes the list and rising pages (the build's last ~0.1 s of waiting for it
+  // at 300 days), then exits, so its memory is freed as before.
+  searchThread?.end();
   const dirty =
     prev && failed.size === 0 && changes.papers !== 'all'
       ? listDirty(
@@ -1039,6 +1036,12 @@ export function buildGeneration(
         (spec) => emit(spec, RISING_OWNER),
       );
   }
+  // The search thread's last segments, made meanwhile.
+  const threaded = searchThread?.finish(
+    dayNames,
+    maskedBySegment(historyRepeats(), newestDay ?? ''),
+    FRAGMENTS,
+  );
   // The search index, a time segment at a time (search-build.ts): a segment whose days'
   // fragments and re-ranked papers did not change is kept whole, unread.
   // A segment kept whole takes its owned slices over unread (inheritOwned), when the output can

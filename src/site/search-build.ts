@@ -280,6 +280,11 @@ export interface SearchThread {
   /** Hand a day's fragment over (days oldest first). */
   add(day: string, fragment: string): void;
   /**
+   * Tell the thread that no day follows: it makes its last segments while the builder goes on
+   * (finish then waits for them). Once; finish does it when it was not done.
+   */
+  end(): void;
+  /**
    * Wait for the last segment and hand every file over, as buildSearchSegments would have made
    * them for `days`; returns the segments, the days of any segment the thread could not make
    * (`rebuild`: when the newest day failed to load, the thread counted the last segment from it)
@@ -310,6 +315,7 @@ export function startSearchThread(
   // A build that fails part-way leaves the thread idle: it must not keep the process alive.
   worker.unref();
   let sent = 0;
+  let ended = false;
   /** The segments handed over so far: what their heads need. */
   const made = new Map<string, Pick<MadeSegment, 'days' | 'body'>>();
   let failure: string | null | undefined;
@@ -324,6 +330,12 @@ export function startSearchThread(
       if ('failure' in message) failure = message.failure;
       else take(message);
     }
+  };
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    worker.postMessage({ end: true });
+    sent++;
   };
   /** Hand over the files of every segment the thread has made so far. */
   const receive = () =>
@@ -340,9 +352,9 @@ export function startSearchThread(
       worker.postMessage({ day, fragment });
       sent++;
     },
+    end,
     finish(days, masks, summaries) {
-      worker.postMessage({ end: true });
-      sent++;
+      end();
       if (!waitWhile(done, (k) => k < sent)) fail('it stopped answering');
       // The segments closed by a later day were handed over by `add`. The last ones, made at the
       // end, are handed over only if the build wants them: when the newest day failed to load,

@@ -1,7 +1,8 @@
 /**
  * Worker thread of a full site build's search index (startSearchThread in search-build.ts): gets
  * each day's fragment, oldest first, and sends each segment, but its head, once a day of a later
- * segment comes (or the end). Every message it has dealt with is counted in `progress`.
+ * segment comes (or the end). Every message it has dealt with is counted in `progress`; after
+ * the end the thread exits.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
@@ -64,4 +65,7 @@ parentPort!.on('message', (m: { init: Init } | { day: string; fragment: string }
   if ('end' in m) port!.postMessage({ failure });
   Atomics.add(done, 0, 1);
   Atomics.notify(done, 0);
+  // Its work is done: the thread ends now, its heap freed while the builder makes the list pages
+  // (the builder takes the replies later; posted messages outlive the thread that sent them).
+  if ('end' in m) process.exit(0);
 });

@@ -134,6 +134,11 @@ export function takeRenderThread(): Worker {
   return worker;
 }
 
+/** The spare search thread, not taken yet (tests). */
+export function spareSearchThread(): Worker | undefined {
+  return spare.search;
+}
+
 /** The spare writer thread, not taken yet (tests). */
 export function spareWriterThread(): Worker | undefined {
   return spare.writer;

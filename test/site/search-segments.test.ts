@@ -1,5 +1,6 @@
 /** The time-segmented search index: what one new day rewrites, papers ranked again, merging segments. */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
 import { contentHash, fragmentPath, readManifest } from '../../src/site/manifest.js';
@@ -8,6 +9,7 @@ import { buildSearchSegments, searchThreadPolicy, startSearchThread } from '../.
 import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
 import { type DayRef, modelSource } from '../../src/site/source.js';
+import { prewarmSiteThreads, spareSearchThread } from '../../src/site/threads.js';
 import type { Paper } from '../../src/types.js';
 import { digest, paper, post, ranked } from './fixtures.js';
 
@@ -284,6 +286,36 @@ test('hits of several segments are merged by relevance, then score; windows cut 
   const year = ids(w.query('otter', { win: 'year' }));
   assert.ok(year.includes('2006.00007') && !year.includes('2001.00008'), year.join(' '));
   assert.ok(w.loaded.files.some((f) => f.endsWith('/w.js')));
+});
+
+// A thread that never ends would leave the test waiting: it fails after 30 s instead.
+test('the search thread ends once told no day follows, and its last segment is taken after', {
+  timeout: 30_000,
+}, async () => {
+  // A full build tells it at the end of its days and takes the segments after its list pages:
+  // the thread must not hold its heap meanwhile, and what it sent must outlive it.
+  prewarmSiteThreads();
+  const worker = spareSearchThread();
+  assert.ok(worker, 'a spare search thread');
+  const put: Array<[string, string]> = [];
+  const thread = startSearchThread('2021-06-11', (path, _data, owner) => void put.push([path, owner]));
+  assert.equal(spareSearchThread(), undefined, 'the spare thread was taken');
+  const days = ['2021-06-11', '2021-06-10', '2020-01-03'];
+  for (const d of [...days].reverse()) thread.add(d, fragmentOf(d, `A paper about wombats of ${d}`));
+  // The build's threads do not keep the process alive; this test waits for the thread's end.
+  worker.ref();
+  const exit = once(worker, 'exit');
+  thread.end();
+  assert.deepEqual(await exit, [0], 'the thread exited by itself, cleanly');
+  const made = thread.finish(days, new Map(), 'x');
+  assert.deepEqual(made.rebuild, [], 'every segment came back');
+  assert.equal(made.segments.length, new Set(days.map((d) => segmentOf(d, days[0]!))).size);
+  // The last segment's files, sent before the thread ended, were handed over by finish.
+  const newest = `s:${segmentOf(days[0]!, days[0]!)}`;
+  assert.ok(
+    put.some(([path, owner]) => owner === newest && path.startsWith('assets/search/')),
+    put.map(([path, owner]) => `${owner} ${path}`).join('\n'),
+  );
 });
 
 test('the search thread reports what went wrong as one error of the build', () => {
