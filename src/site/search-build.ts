@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
+import { remembered } from '../util/remember.js';
 import { waitWhile } from '../util/wait.js';
 import {
   finishHead,
@@ -104,12 +105,9 @@ export function buildSearchSegments(
       }
     }
     // Only some of its papers' entries changed (their rows): the files they are in are changed.
-    // The previous files the patch reads are kept for the comparison below: each is read once.
-    const read = new Map<string, Buffer | undefined>();
-    const readOnce = (p: string) => {
-      if (!read.has(p)) read.set(p, io.readPrevious(p));
-      return read.get(p);
-    };
+    // The previous files the patch reads are kept for the comparison below: each is read once
+    // (none forgotten: a segment's files are bounded).
+    const readOnce = remembered((p: string) => io.readPrevious(p), Number.POSITIVE_INFINITY);
     const patched =
       typeof previous?.body === 'string'
         ? patchOf(segDays, previous.body, bodyFile, id, { ...io, readPrevious: readOnce })
