@@ -42,6 +42,7 @@ import type { RankedPaper } from '../types.js';
 import { alignDays, byMonth } from './align.js';
 import { CSS_PATH, katexAssets, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
+import { packFeedItems, unpackFeedItems } from './feed-items.js';
 import { type FeedHead, type FeedItem, feedTexts, type ItemTexts, itemTexts } from './feeds.js';
 import {
   type Appearance,
@@ -2059,27 +2060,11 @@ function itemDayKey(day: ListDay): string {
 
 /** Where a feed's items' texts are kept for the next build: the site's (`''`) or a category's (its key). */
 function feedItemsPath(category: string): string {
-  return category === '' ? `${FEED_ITEMS_DIR}/site.json` : `${FEED_ITEMS_DIR}/category-${category}.json`;
+  return category === '' ? `${FEED_ITEMS_DIR}/site.txt` : `${FEED_ITEMS_DIR}/category-${category}.txt`;
 }
 
 /** Folder of the feeds' kept item texts (see writeFeeds). */
 const FEED_ITEMS_DIR = '.hotpapers/feeds';
-
-/** The texts of each item a feed file of the previous generation holds, by item key (empty when unreadable). */
-function previousItems(bytes: Buffer | undefined): Map<string, ItemTexts> {
-  const out = new Map<string, ItemTexts>();
-  if (!bytes) return out;
-  try {
-    const rows = (JSON.parse(bytes.toString()) as { items?: unknown }).items;
-    if (!Array.isArray(rows)) return out;
-    for (const row of rows) {
-      if (!Array.isArray(row) || row.length !== 5 || !row.every((v) => typeof v === 'string')) continue;
-      const [key, updated, atom, rss, json] = row as string[];
-      out.set(key!, { updated: updated!, atom: atom!, rss: rss!, json: json! });
-    }
-  } catch {}
-  return out;
-}
 
 /**
  * The three feeds of `feed`, each written only when its key changed, and beside them (under
@@ -2098,7 +2083,8 @@ function writeFeeds(
   const texts = () => {
     if (made) return made;
     const { head, items } = feed();
-    const before = previousItems(out.previous(itemsPath));
+    const bytes = out.previous(itemsPath);
+    const before = bytes ? unpackFeedItems(bytes.toString()) : new Map<string, ItemTexts>();
     const list = items.map(
       (item) => (item.key === '' ? undefined : before.get(item.key)) ?? itemTexts(item.make()),
     );
@@ -2107,12 +2093,7 @@ function writeFeeds(
     for (const item of list) if (item.updated > updated) updated = item.updated;
     made = {
       ...feedTexts({ ...head, updated }, list),
-      items: JSON.stringify({
-        items: items.map((item, i) => {
-          const t = list[i]!;
-          return [item.key, t.updated, t.atom, t.rss, t.json];
-        }),
-      }),
+      items: packFeedItems(items.map((item, i) => [item.key, list[i]!] as const)),
     };
     return made;
   };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MANIFEST_PATH } from '../../src/site/build.js';
+import { packFeedItems, unpackFeedItems } from '../../src/site/feed-items.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import { contentHash, type Head, readHead, readManifest } from '../../src/site/manifest.js';
 import { segmentOf } from '../../src/site/search-index.js';
@@ -1068,17 +1069,18 @@ test("a new day makes only its own feed items: the older days' come from the tex
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   // Mark the kept texts of an older day's item in the site's feeds: a build that takes them over
   // shows the mark; one that made the item again would not.
-  const kept = join(out, '.hotpapers/feeds/site.json');
-  const items = JSON.parse(readFileSync(kept, 'utf8')).items as string[][];
-  const older = items.find((row) => row[2]!.includes('2021-06-09.html'))!;
+  const kept = join(out, '.hotpapers/feeds/site.txt');
+  const items = [...unpackFeedItems(readFileSync(kept, 'utf8'))];
+  const older = items.find(([, t]) => t.atom.includes('2021-06-09.html'))?.[1];
   assert.ok(older, "the 9 June day's item is kept");
-  older[2] = older[2]!.replace('<title type="text">', '<title type="text">KEPT ');
-  older[4] = older[4]!.replace('"title": "', '"title": "KEPT ');
-  writeFileSync(kept, JSON.stringify({ items }));
-  // A category feed whose kept texts no longer parse is made whole again.
-  const cat = join(out, '.hotpapers/feeds/category-cs.LG.json');
+  older.atom = older.atom.replace('<title type="text">', '<title type="text">KEPT ');
+  older.json = older.json.replace('"title": "', '"title": "KEPT ');
+  writeFileSync(kept, packFeedItems(items));
+  // A category feed whose kept texts are not whole is made whole again.
+  const cat = join(out, '.hotpapers/feeds/category-cs.LG.txt');
   assert.ok(existsSync(cat));
-  writeFileSync(cat, '{"items": [');
+  const catText = readFileSync(cat, 'utf8');
+  writeFileSync(cat, catText.slice(0, catText.length >> 1));
 
   // A new day in cs.LG: the site's feeds and cs.LG's are written again.
   addDays(db, [
@@ -1107,7 +1109,7 @@ test("a new day makes only its own feed items: the older days' come from the tex
     assert.equal(readFileSync(join(out, path), 'utf8'), full(path), path);
   assert.ok(full('categories/cs.LG.atom.xml').includes('A brand new paper'));
   assert.ok(
-    second.writtenPaths.includes('.hotpapers/feeds/category-cs.LG.json'),
+    second.writtenPaths.includes('.hotpapers/feeds/category-cs.LG.txt'),
     'its texts written whole again',
   );
 });
