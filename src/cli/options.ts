@@ -4,7 +4,7 @@
  * Values that can be checked from the text alone (numbers, date shape, choices) are checked
  * here, at parse time, so a bad flag is a usage error (exit 2) before any work starts.
  */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from './commander.js';
 import { UsageError } from './usage.js';
 
 /** Options every pipeline command takes, as commander parses them. */

@@ -4,19 +4,28 @@
  * file wires them up and turns errors into one stderr line (JSON under --log-format json) and
  * an exit code: 0 done, 1 the run could not complete, 2 usage error.
  */
-import { Command, CommanderError } from 'commander';
+
 import { HotpapersError, oneLine, userErrorLine } from '../errors.js';
 import { createLogger, type LogFormat } from '../util/log.js';
 import { redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
+import { Command, CommanderError, Help } from './commander.js';
 import { loadCommands } from './commands/index.js';
+import { SUMMARIES } from './commands/summaries.js';
 import { programEpilog } from './help.js';
 import { EXIT, UsageError } from './usage.js';
 
 const HELP_HINT = '(run hotpapers --help for usage)';
 
-/** Build the program with the command `name` (or every command, for help). */
-export async function buildProgram(name?: string, format: LogFormat = 'human'): Promise<Command> {
+/**
+ * Build the program with the command `name` (or every command, for help); with `rootHelp`, with
+ * each command as the root help lists it and nothing else (see commands/summaries.ts).
+ */
+export async function buildProgram(
+  name?: string,
+  format: LogFormat = 'human',
+  rootHelp = false,
+): Promise<Command> {
   const program = new Command();
   program
     .name('hotpapers')
@@ -31,16 +40,30 @@ export async function buildProgram(name?: string, format: LogFormat = 'human'): 
     program.showHelpAfterError(HELP_HINT);
   }
   const onlyVersion = name === '--version' || name === '-V';
-  if (!onlyVersion) for (const register of await loadCommands(name)) register(program);
+  if (rootHelp) listCommands(program);
+  else if (!onlyVersion) for (const register of await loadCommands(name)) register(program);
   return program;
+}
+
+/** Add every command as the root help lists it: its name, term and description, no module loaded. */
+function listCommands(program: Command): void {
+  const terms = new Map<string, string>();
+  for (const [name, { term, description }] of Object.entries(SUMMARIES)) {
+    program.command(name).description(description);
+    terms.set(name, term);
+  }
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd) });
 }
 
 /** Run the CLI with `argv` (node, script, ...args); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const format = logFormatOf(argv);
   try {
-    // Only the named command's definition is loaded; help and unknown names load them all.
-    const program = await buildProgram(argv[2], format);
+    // Only the named command's definition is loaded; `hotpapers --help` none (the root help
+    // lists them from commands/summaries.ts); `help` and unknown names load them all.
+    const rootHelp = argv.length === 3 && (argv[2] === '--help' || argv[2] === '-h');
+    const program = await buildProgram(argv[2], format, rootHelp);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {

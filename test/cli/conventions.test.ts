@@ -219,3 +219,15 @@ test('help lists examples, exit codes and every environment variable; --date is 
   const run = await runCli(['run', '--help'], {});
   assert.doesNotMatch(run.stdout, /--date <YYYY-MM-DD> +required/, 'run picks the latest day itself');
 });
+
+test('the root help, made from the commands summaries, is the help of every command loaded', async () => {
+  // `hotpapers help` loads every command's definition; `--help` and `-h` only their summaries.
+  const full = await runCli(['help'], {});
+  assert.equal(full.code, 0);
+  assert.match(full.stdout, /^ {2}explain \[options\] <id> +show each post's contribution/m);
+  for (const flag of ['--help', '-h']) {
+    const root = await runCli([flag], {});
+    assert.equal(root.code, 0);
+    assert.equal(root.stdout, full.stdout, `${flag} lists each command as its definition does`);
+  }
+});

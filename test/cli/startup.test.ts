@@ -1,5 +1,6 @@
 /**
- * Issue 9 item 7: `--version` and `--help` load commander and the command definitions only;
+ * Issue 9 item 7: `--version` loads the entry point alone; `--help` commander and the command
+ * definitions only;
  * each command loads its implementation when it runs, and cheerio only for catchup pages.
  * Checked by recording the modules a real CLI process loads (a loader hook), never by time.
  */
@@ -55,7 +56,7 @@ function packages(modules: string[]): string[] {
 
 /** What `--help` may load: the CLI's own definitions and the few tiny modules they name. */
 const LIGHT = [
-  /^src\/cli\/(main|program|options|help|usage)\.ts$/,
+  /^src\/cli\/(main|program|commander|options|help|usage)\.ts$/,
   /^src\/cli\/commands\/[a-z-]+\.ts$/,
   /^src\/(version|errors)\.ts$/,
   /^src\/util\/(text|log|redact)\.ts$/,
@@ -67,7 +68,23 @@ function heavy(modules: string[]): string[] {
   return modules.filter((m) => m.startsWith('src/') && !LIGHT.some((re) => re.test(m)));
 }
 
-for (const args of [['--version'], ['--help'], ['post', '--help'], ['help', 'site']]) {
+for (const args of [['--version'], ['-V']]) {
+  test(`hotpapers ${args[0]} loads the entry point and the version only`, () => {
+    const run = loadedBy([MAIN, ...args]);
+    assert.equal(run.status, 0);
+    assert.deepEqual(run.modules.filter((m) => !m.startsWith('test/')).sort(), [
+      'src/cli/main.ts',
+      'src/version.ts',
+    ]);
+  });
+}
+
+for (const args of [
+  ['--help'],
+  ['post', '--help'],
+  ['help', 'site'],
+  ['--log-format', 'json', '--version'],
+]) {
   test(`hotpapers ${args.join(' ')} loads commander and the command definitions only`, () => {
     const run = loadedBy([MAIN, ...args]);
     assert.equal(run.status, 0);

@@ -3,9 +3,11 @@
  * (complete days are skipped), with a progress bar and ETA; `--publish` commits the range's
  * posts at the end in one commit.
  */
-import { type Command, Option } from 'commander';
+
 import type { Horizon } from '../../ops/horizon.js';
+import { type Command, Option } from '../commander.js';
 import { type CommonFlags, calendarDay, examples, withPipelineFlags } from '../options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface BackfillFlags extends CommonFlags {
   from: string;
@@ -19,7 +21,7 @@ interface BackfillFlags extends CommonFlags {
 export function register(program: Command): void {
   const command = program
     .command('backfill')
-    .description('write the post of every mailing day from --from to --to (weekends skipped; resumable)')
+    .description(SUMMARIES.backfill.description)
     .requiredOption('--from <YYYY-MM-DD>', 'required: first day', calendarDay('backfill', '--from'))
     .requiredOption('--to <YYYY-MM-DD>', 'required: last day, inclusive', calendarDay('backfill', '--to'))
     .addOption(

@@ -1,15 +1,14 @@
 /** `hotpapers demo` (= `npm start`): the whole pipeline on the bundled sample day, offline. */
-import type { Command } from 'commander';
-import { DEMO_DAY } from '../../demo/day.js';
+
+import type { Command } from '../commander.js';
 import { dbOption, examples, jsonOption, quietOption } from '../options.js';
+import { SUMMARIES } from './summaries.js';
 
 /** Register `hotpapers demo`. */
 export function register(program: Command): void {
   program
     .command('demo')
-    .description(
-      `run the whole pipeline on the bundled ${DEMO_DAY} day against loopback stand-ins (no network, no keys)`,
-    )
+    .description(SUMMARIES.demo.description)
     .option('--out <dir>', 'folder for the Markdown post', 'content/posts')
     .addOption(dbOption())
     .addOption(quietOption('no progress, summary or next step on stderr'))

@@ -1,8 +1,10 @@
 /** `hotpapers explain --date D ID`: why a paper has its score, post by post. */
-import type { Command } from 'commander';
+
 import { clip, HotpapersError } from '../../errors.js';
+import type { Command } from '../commander.js';
 import { dateOption, dbOption, examples, jsonOption, logFormatOption } from '../options.js';
 import { UsageError } from '../usage.js';
+import { SUMMARIES } from './summaries.js';
 
 interface ExplainFlags {
   date: string;
@@ -44,7 +46,7 @@ async function load() {
 export function register(program: Command): void {
   program
     .command('explain')
-    .description("show each post's contribution to a paper's score, per source, with the weights and flags")
+    .description(SUMMARIES.explain.description)
     .argument('<id>', 'arXiv id, e.g. 2106.04554')
     .addOption(dateOption('explain', 'the mailing date the paper was announced on', true))
     .option('--categories <list>', 'category set of the stored day (default cs,stat.ML)')

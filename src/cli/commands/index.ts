@@ -2,7 +2,7 @@
  * Every command of the CLI, in help order. Each module exports one `register`; modules are
  * imported only when needed, so `hotpapers post` does not load the site builder (and so on).
  */
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 
 type Register = (program: Command) => void;
 

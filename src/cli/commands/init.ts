@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
 import { HotpapersError } from '../../errors.js';
 import {
   cronLine,
@@ -15,8 +14,10 @@ import {
   systemdUnits,
 } from '../../ops/workflow.js';
 import { VERSION } from '../../version.js';
+import { type Command, Option } from '../commander.js';
 import { examples, quietOption } from '../options.js';
 import { UsageError } from '../usage.js';
+import { SUMMARIES } from './summaries.js';
 
 export const WORKFLOW_PATH = join('.github', 'workflows', 'hotpapers.yml');
 
@@ -35,7 +36,7 @@ export interface InitFlags {
 export function register(program: Command): void {
   program
     .command('init')
-    .description('set up daily runs: a GitHub Actions workflow, a cron line or systemd units')
+    .description(SUMMARIES.init.description)
     .option('--github-actions', `write ${WORKFLOW_PATH} (runs daily, caches the store, publishes the post)`)
     .option('--cron', 'print a crontab line')
     .option('--systemd', 'print the systemd service and timer, and the Bluesky listener service')

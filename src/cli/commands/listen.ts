@@ -3,9 +3,10 @@
  * (and every deletion of one) in the store, so `post` counts Bluesky without search or login.
  * Runs until SIGTERM/SIGINT, then saves its last batch and cursor and exits 0.
  */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import { dbOption, examples, logFormatOption, quietOption } from '../options.js';
 import { UsageError } from '../usage.js';
+import { SUMMARIES } from './summaries.js';
 
 interface ListenFlags {
   db?: string;
@@ -19,7 +20,7 @@ interface ListenFlags {
 export function register(program: Command): void {
   program
     .command('listen')
-    .description('follow Bluesky (Jetstream) and store every post linking an arXiv paper; runs until stopped')
+    .description(SUMMARIES.listen.description)
     .addOption(dbOption())
     .addOption(
       new Option('--overlap <seconds>', 'replay this much before the saved cursor on start (default 5)')

@@ -2,10 +2,12 @@
  * `hotpapers papers --date D`: the arXiv listing of one mailing day, as a table or as JSON.
  * Reuses a complete listing from the store unless --refresh.
  */
-import type { Command } from 'commander';
+
 import type { Listing } from '../../arxiv/listing.js';
 import type { Paper } from '../../types.js';
+import type { Command } from '../commander.js';
 import { dateOption, dbOption, examples, jsonOption, logFormatOption, quietOption } from '../options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface PapersOptions {
   date: string;
@@ -57,7 +59,7 @@ function summary(listing: Listing & { fromStore: boolean }): string {
 export function register(program: Command): void {
   program
     .command('papers')
-    .description('list the arXiv papers announced on a mailing day (its new and cross-listed papers)')
+    .description(SUMMARIES.papers.description)
     .addOption(
       dateOption(
         'papers',

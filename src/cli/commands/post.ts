@@ -1,6 +1,7 @@
 /** `hotpapers post`: rank one mailing day and write its lumen post. */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import { type CommonFlags, dateOption, examples, withPipelineFlags } from '../options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface PostFlags extends CommonFlags {
   date: string;
@@ -12,7 +13,7 @@ interface PostFlags extends CommonFlags {
 export function register(program: Command): void {
   const command = program
     .command('post')
-    .description('list a mailing day, gather posts, rank the papers and write D---Hot-Papers.md')
+    .description(SUMMARIES.post.description)
     .addOption(dateOption('post', 'the arXiv mailing date', true))
     .option('--refresh', 're-fetch the listing even when the store has it')
     .addOption(

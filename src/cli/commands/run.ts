@@ -3,16 +3,17 @@
  * asked, then publish and notify; one run per store at a time. Idempotent: run twice with
  * the same inputs, the second rewrites nothing and commits nothing.
  */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../commander.js';
 import type { RunFlags } from '../daily.js';
 import { dateOption, examples, wholeNumber, withPipelineFlags } from '../options.js';
 import { UsageError } from '../usage.js';
+import { SUMMARIES } from './summaries.js';
 
 /** Register `hotpapers run`. */
 export function register(program: Command): void {
   const command = program
     .command('run')
-    .description('the daily job: post for the latest mailing day, then site, publish and notify as asked')
+    .description(SUMMARIES.run.description)
     .addOption(
       dateOption(
         'run',

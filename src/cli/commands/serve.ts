@@ -1,6 +1,7 @@
 /** `hotpapers serve`: preview the site on localhost, rebuilt after each finished run. */
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { examples, quietOption, wholeNumber, withSiteFlags } from '../options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface ServeFlags {
   port?: string;
@@ -17,7 +18,7 @@ interface ServeFlags {
 export function register(program: Command): void {
   const command = program
     .command('serve')
-    .description('preview the website on 127.0.0.1, rebuilt after each finished run (Ctrl-C stops)')
+    .description(SUMMARIES.serve.description)
     .option(
       '--port <n>',
       'port to listen on (default 8080; 0 picks a free one)',

@@ -1,6 +1,7 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
-import type { Command } from 'commander';
+import type { Command } from '../commander.js';
 import { examples, jsonOption, quietOption, withSiteFlags } from '../options.js';
+import { SUMMARIES } from './summaries.js';
 
 interface SiteFlags {
   out?: string;
@@ -19,9 +20,7 @@ interface SiteFlags {
 export function register(program: Command): void {
   const command = program
     .command('site')
-    .description(
-      'build the static website (days, papers, categories, archive, search) and its feeds from the store',
-    )
+    .description(SUMMARIES.site.description)
     .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
     .option('--full', 'render and write every file, ignoring what the previous build left');
   withSiteFlags(command)
