@@ -1,19 +1,15 @@
 /**
  * The `hotpapers` program. Each command lives in its own module under commands/, which defines
  * its flags and help without loading its implementation (imported when the action runs); this
- * file wires them up and turns errors into one stderr line (JSON under --log-format json) and
- * an exit code: 0 done, 1 the run could not complete, 2 usage error.
+ * file wires them up and hands errors to report.ts (one stderr line, JSON under --log-format
+ * json, and an exit code: 0 done, 1 the run could not complete, 2 usage error).
  */
 
-import { HotpapersError, oneLine, userErrorLine } from '../errors.js';
-import { createLogger, type LogFormat } from '../util/log.js';
-import { redact } from '../util/redact.js';
+import type { LogFormat } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { Command, CommanderError, Help } from './commander.js';
-import { loadCommands } from './commands/index.js';
 import { SUMMARIES } from './commands/summaries.js';
 import { programEpilog } from './help.js';
-import { EXIT, UsageError } from './usage.js';
 
 const HELP_HINT = '(run hotpapers --help for usage)';
 
@@ -41,7 +37,10 @@ export async function buildProgram(
   }
   const onlyVersion = name === '--version' || name === '-V';
   if (rootHelp) listCommands(program);
-  else if (!onlyVersion) for (const register of await loadCommands(name)) register(program);
+  else if (!onlyVersion) {
+    const { loadCommands } = await import('./commands/index.js');
+    for (const register of await loadCommands(name)) register(program);
+  }
   return program;
 }
 
@@ -65,8 +64,12 @@ export async function main(argv: string[]): Promise<number> {
     const rootHelp = argv.length === 3 && (argv[2] === '--help' || argv[2] === '-h');
     const program = await buildProgram(argv[2], format, rootHelp);
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
+    // Help and the version end here too (exitOverride), printed already and exit code 0: the
+    // error reporting (report.ts and what it imports) is loaded only for an error to report.
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
+    const { reportError } = await import('./report.js');
     return reportError(error, format);
   }
 }
@@ -79,43 +82,4 @@ export function logFormatOf(argv: readonly string[]): LogFormat {
     if (arg === '--log-format=json' || (arg === '--log-format' && argv[i + 1] === 'json')) return 'json';
   }
   return 'human';
-}
-
-/** The exit code of an error: 2 for usage errors, 1 for everything else. */
-export function exitCodeOf(error: unknown): number {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-    // `help CMD` exits 0; help shown because no command was given exits non-zero.
-    if (error.code === 'commander.help' && error.exitCode === 0) return EXIT.ok;
-    // Unknown option or command, missing or invalid value, no command at all.
-    return EXIT.usage;
-  }
-  return error instanceof UsageError ? EXIT.usage : EXIT.failed;
-}
-
-/** Print an error as one line (stack only under DEBUG=hotpapers) and pick the exit code. */
-export function reportError(error: unknown, format: LogFormat = 'human'): number {
-  const code = exitCodeOf(error);
-  if (error instanceof CommanderError) {
-    // In human format commander already printed its message (help, version, usage errors).
-    if (format === 'json' && code !== EXIT.ok) {
-      jsonError(error.message.replace(/^error: /, ''), { exitCode: code, code: error.code });
-    }
-    return code;
-  }
-  const debug = /hotpapers/.test(process.env.DEBUG ?? '');
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
-  // Ours as is; a file or store error names its path and cause; anything else is an internal error (redacted).
-  const message = userErrorLine(error);
-  if (format === 'json') {
-    const service = error instanceof HotpapersError ? error.service : 'hotpapers';
-    jsonError(message, { exitCode: code, service });
-  } else {
-    process.stderr.write(`${message}\n`);
-  }
-  return code;
-}
-
-function jsonError(message: string, fields: Record<string, unknown>): void {
-  createLogger({ format: 'json' }).error(oneLine(message), fields);
 }
