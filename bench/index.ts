@@ -28,6 +28,19 @@ const PARTS: Record<string, () => Promise<void>> = {
   enrich: async () => (await import('./enrich.js')).benchEnrich(),
 };
 
+/**
+ * The environment the parts (and every process they start) run in: this one, less
+ * NODE_EXTRA_CA_CERTS. With that variable Node reads and parses the certificates it names as
+ * every process starts, ~90 ms of CPU on this machine for Debian's bundle: a cost of the
+ * machine's setup, not of hotpapers, which a usual installation does not pay. It lengthens every
+ * measured process alike, so it flattered ratios such as start-up ÷ `node -e 0` (1.36× with it
+ * against 2.05× without, 4 December 2026) and one new day at 3,000 ÷ at 300 days.
+ */
+function partEnv(goalsFile: string): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _certs, ...env } = process.env;
+  return { ...env, [GOALS_FILE]: goalsFile };
+}
+
 const args = process.argv.slice(2);
 if (args[0] === '--child') {
   const part = PARTS[args[1] ?? ''];
@@ -48,12 +61,14 @@ if (args[0] === '--child') {
   // The parts record their goals here; they are printed together once all have run.
   const goalsDir = mkdtempSync(join(tmpdir(), 'hotpapers-bench-goals-'));
   const goalsFile = join(goalsDir, 'goals.jsonl');
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    console.log('bench: NODE_EXTRA_CA_CERTS is set here; the parts run without it (see bench/index.ts)');
   for (const name of names) {
     console.log(`\n== ${name} ==`);
     const child = spawnSync(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', name],
-      { stdio: 'inherit', env: { ...process.env, [GOALS_FILE]: goalsFile } },
+      { stdio: 'inherit', env: partEnv(goalsFile) },
     );
     if (child.status !== 0) failed = true;
   }
