@@ -5,6 +5,14 @@
  */
 import { VERSION } from '../version.js';
 
+// A reader that stops early (`hotpapers --help | head`, `papers --json | head -1`) closes the
+// pipe: the rest of the output has nowhere to go, which is no error of the run. Without this,
+// Node threw it as an unhandled 'error' event (a stack trace, exit code 1).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // As commander prints it: the version and a line feed on stdout, exit code 0.
