@@ -1,7 +1,7 @@
 /**
  * commander's classes, loaded with `require`. commander is a CommonJS package: imported from an
  * ES module, Node 20 loads it through its CommonJS translator, which first scans the package's
- * source for its export names. That took ~30 ms of a ~70 ms `hotpapers --help`; required, the
+ * source for its export names: ~30 ms of the ~130 ms `hotpapers --help` took; required, the
  * package costs ~10 ms (whole processes, 4 December 2026). Types still come from `commander`
  * itself, re-exported here beside each class.
  */
