@@ -4,7 +4,6 @@
  * file wires them up and hands errors to report.ts (one stderr line, JSON under --log-format
  * json, and an exit code: 0 done, 1 the run could not complete, 2 usage error).
  */
-
 import type { LogFormat } from '../util/log.js';
 import { VERSION } from '../version.js';
 import { Command, CommanderError, Help } from './commander.js';

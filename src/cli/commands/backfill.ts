@@ -3,7 +3,6 @@
  * (complete days are skipped), with a progress bar and ETA; `--publish` commits the range's
  * posts at the end in one commit.
  */
-
 import type { Horizon } from '../../ops/horizon.js';
 import { type Command, Option } from '../commander.js';
 import { type CommonFlags, calendarDay, examples, withPipelineFlags } from '../options.js';

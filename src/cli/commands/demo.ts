@@ -1,5 +1,4 @@
 /** `hotpapers demo` (= `npm start`): the whole pipeline on the bundled sample day, offline. */
-
 import type { Command } from '../commander.js';
 import { dbOption, examples, jsonOption, quietOption } from '../options.js';
 import { SUMMARIES } from './summaries.js';

@@ -1,5 +1,4 @@
 /** `hotpapers explain --date D ID`: why a paper has its score, post by post. */
-
 import { clip, HotpapersError } from '../../errors.js';
 import type { Command } from '../commander.js';
 import { dateOption, dbOption, examples, jsonOption, logFormatOption } from '../options.js';

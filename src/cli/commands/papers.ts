@@ -2,7 +2,6 @@
  * `hotpapers papers --date D`: the arXiv listing of one mailing day, as a table or as JSON.
  * Reuses a complete listing from the store unless --refresh.
  */
-
 import type { Listing } from '../../arxiv/listing.js';
 import type { Paper } from '../../types.js';
 import type { Command } from '../commander.js';

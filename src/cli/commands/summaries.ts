@@ -3,7 +3,7 @@
  * and its arguments, as commander writes them) and its description. The root help is made from
  * this list alone, so it loads no command module (~30 ms of its start); each command's module
  * takes its description from here, and a test checks the terms against the commands' own
- * definitions (test/cli/help.test.ts).
+ * definitions (test/cli/conventions.test.ts).
  */
 import { DEMO_DAY } from '../../demo/day.js';
 
