@@ -5,12 +5,11 @@
  * the environment. Every case runs the real CLI as a child process against loopback stand-ins.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ENV_NAMES } from '../../src/config/schema.js';
-import { CLI, runCli, TSX } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { type StandIns, startDemoStandIns, tempDir } from '../ops/e2e-helpers.js';
 
 let standIns: StandIns;
@@ -236,16 +235,7 @@ test('the root help, made from the commands summaries, is the help of every comm
 test('output into a pipe closed early ends the CLI quietly, with its exit code', async () => {
   // The pipe is closed before the child writes: every write of its gets EPIPE.
   for (const args of [['--help'], ['--version'], ['help', 'site']]) {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stderr } = await runCli(args, {}, { closeStdout: true });
     assert.equal(stderr, '', `hotpapers ${args.join(' ')} prints nothing on stderr`);
     assert.equal(code, 0, `hotpapers ${args.join(' ')} exits 0`);
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'src', 'cli', 'main.ts');
 // By its resolved location, so that children may run in any cwd.
-export const TSX = import.meta.resolve('tsx');
+const TSX = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -15,11 +15,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawn `hotpapers ARGS` with only PATH/HOME and `env` set; resolves when it exits. */
+/**
+ * Spawn `hotpapers ARGS` with only PATH/HOME and `env` set; resolves when it exits. With
+ * `closeStdout`, its stdout pipe is closed before the child can write (a reader gone at once).
+ */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; closeStdout?: boolean } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
@@ -27,6 +30,7 @@ export function runCli(
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (options.closeStdout) child.stdout.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
