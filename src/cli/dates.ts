@@ -10,6 +10,8 @@ import {
   previousMailing,
   weekdayName,
 } from '../arxiv/schedule.js';
+import { nowOf } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { clip } from '../errors.js';
 import { isCalendarDay } from './options.js';
 import { UsageError } from './usage.js';
@@ -63,4 +65,9 @@ export function assertMailingRange(from: string, to: string, now: Date, command:
     if (problem && !/ is a (Saturday|Sunday);/.test(problem))
       throw new UsageError(command, `${flag} ${problem}`);
   }
+}
+
+/** The --date of `command`, checked against the mailing calendar at the config's "now" (exit 2 if not). */
+export function checkedDay(day: string, config: Config, command: string): string {
+  return assertMailingDay(day, nowOf(config), command);
 }

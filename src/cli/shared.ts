@@ -1,15 +1,14 @@
 /**
- * Helpers the commands' actions share at run time: flags → config, logger, checked dates,
- * summaries. Actions import this module when they run; the flag definitions are in options.ts.
+ * Helpers the commands' actions share at run time: flags → config, logger, summaries (a --date
+ * is checked by dates.ts, which loads the mailing calendar and luxon: `site` and `serve` need neither). Actions import this module when they run; the flag definitions are in options.ts.
  */
-import { chosenCategories, type LoadOptions, loadConfig, nowOf } from '../config/load.js';
+import { chosenCategories, type LoadOptions, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { PostRunResult } from '../pipeline/post.js';
 import type { GenerateOptions } from '../site/generate.js';
 import type { SourceHealth } from '../types.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { assertMailingDay } from './dates.js';
 import type { CommonFlags } from './options.js';
 import { UsageError } from './usage.js';
 
@@ -57,11 +56,6 @@ export function siteOptionsOf(
 /** The logger for a command's flags. */
 export function loggerFor(flags: Pick<CommonFlags, 'quiet' | 'logFormat'>, config?: Config): Logger {
   return createLogger({ quiet: flags.quiet ?? config?.quiet, format: flags.logFormat ?? 'human' });
-}
-
-/** The --date of `command`, checked against the mailing calendar at the config's "now" (exit 2 if not). */
-export function checkedDay(day: string, config: Config, command: string): string {
-  return assertMailingDay(day, nowOf(config), command);
 }
 
 /** Print a command's JSON result on stdout, one document. */

@@ -1,7 +1,8 @@
 /**
  * Issue 9 item 7: `--version` loads the entry point alone; `--help` commander and the command
  * definitions only;
- * each command loads its implementation when it runs, and cheerio only for catchup pages.
+ * each command loads its implementation when it runs, cheerio only for catchup pages and luxon
+ * only for a command that checks a date.
  * Checked by recording the modules a real CLI process loads (a loader hook), never by time.
  */
 import assert from 'node:assert/strict';
@@ -111,6 +112,34 @@ test('the recorder sees what a command loads when it runs: post loads the pipeli
     'post does not load the site builder',
   );
   assert.ok(!packages(run.modules).includes('cheerio'), 'cheerio only when a catchup page is read');
+});
+
+test('site loads the site builder, not the mailing calendar (luxon) or the pipeline', async () => {
+  // A store of the site tests' sample days.
+  const [{ openStore }, { fillStore, sampleDigests }] = await Promise.all([
+    import('../../src/store/db.js'),
+    import('../site/fixtures.js'),
+  ]);
+  const db = join(dir, 'site.db');
+  const store = openStore(db);
+  try {
+    fillStore(store, sampleDigests());
+  } finally {
+    store.close();
+  }
+  const run = loadedBy([MAIN, 'site', '--db', db, '--out', join(dir, 'public'), '--quiet'], {
+    HOTPAPERS_BASE_URL: 'https://example.org/',
+  });
+  assert.equal(run.status, 0);
+  assert.ok(run.modules.includes('src/site/build.ts'), 'the recorder saw the build');
+  // Only commands that take a --date check it against the calendar (src/cli/dates.ts).
+  assert.ok(!packages(run.modules).includes('luxon'), 'luxon only when a date is checked');
+  assert.ok(!run.modules.includes('src/arxiv/schedule.ts'));
+  assert.deepEqual(
+    run.modules.filter((m) => m.startsWith('src/pipeline/')),
+    [],
+    'site does not load the pipeline',
+  );
 });
 
 test('cheerio is loaded with the catchup reader, and only then', () => {

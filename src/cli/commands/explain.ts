@@ -15,18 +15,20 @@ interface ExplainFlags {
 
 /** What the action needs, loaded when it runs (help stays light). */
 async function load() {
-  const [config, ids, explain, score, db, digests, enrichment, listings, posts, shared] = await Promise.all([
-    import('../../config/load.js'),
-    import('../../match/ids.js'),
-    import('../../rank/explain.js'),
-    import('../../rank/score.js'),
-    import('../../store/db.js'),
-    import('../../store/digests.js'),
-    import('../../store/enrichment.js'),
-    import('../../store/listings.js'),
-    import('../../store/posts.js'),
-    import('../shared.js'),
-  ]);
+  const [config, ids, explain, score, db, digests, enrichment, listings, posts, shared, dates] =
+    await Promise.all([
+      import('../../config/load.js'),
+      import('../../match/ids.js'),
+      import('../../rank/explain.js'),
+      import('../../rank/score.js'),
+      import('../../store/db.js'),
+      import('../../store/digests.js'),
+      import('../../store/enrichment.js'),
+      import('../../store/listings.js'),
+      import('../../store/posts.js'),
+      import('../shared.js'),
+      import('../dates.js'),
+    ]);
   return {
     ...config,
     ...ids,
@@ -38,6 +40,7 @@ async function load() {
     ...listings,
     ...posts,
     ...shared,
+    checkedDay: dates.checkedDay,
   };
 }
 

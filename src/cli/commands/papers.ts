@@ -86,19 +86,21 @@ export function register(program: Command): void {
         { createHttpFromConfig },
         { openStore },
         shared,
+        { checkedDay },
       ] = await Promise.all([
         import('../../arxiv/listing.js'),
         import('../../config/load.js'),
         import('../../http/from-config.js'),
         import('../../store/db.js'),
         import('../shared.js'),
+        import('../dates.js'),
       ]);
       const config = shared.configOf({
         categories: options.categories,
         db: options.db,
         quiet: options.quiet ? true : undefined,
       });
-      const day = shared.checkedDay(options.date, config, 'papers');
+      const day = checkedDay(options.date, config, 'papers');
       const log = shared.loggerFor(options, config);
       const http = createHttpFromConfig(config, { log });
       const db = openStore(config.db);

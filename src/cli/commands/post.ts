@@ -34,11 +34,13 @@ export function register(program: Command): void {
     const [
       { runPost },
       { createHttpFromConfig },
-      { configFromFlags, checkedDay, healthLines, loggerFor, printJson, runSummaryJson },
+      { configFromFlags, healthLines, loggerFor, printJson, runSummaryJson },
+      { checkedDay },
     ] = await Promise.all([
       import('../../pipeline/post.js'),
       import('../../http/from-config.js'),
       import('../shared.js'),
+      import('../dates.js'),
     ]);
     const config = configFromFlags(flags);
     const day = checkedDay(flags.date, config, 'post');
