@@ -1,6 +1,7 @@
 /**
- * Helpers the commands' actions share at run time: flags → config, logger, summaries (a --date
- * is checked by dates.ts, which loads the mailing calendar and luxon: `site` and `serve` need neither). Actions import this module when they run; the flag definitions are in options.ts.
+ * Helpers the commands' actions share at run time: flags → config, logger, summaries. Actions
+ * import this module when they run; the flag definitions are in options.ts. A --date is checked
+ * by dates.ts, which loads the mailing calendar and luxon: `site` and `serve` need neither.
  */
 import { chosenCategories, type LoadOptions, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
