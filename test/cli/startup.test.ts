@@ -1,8 +1,7 @@
 /**
  * Issue 9 item 7: `--version` loads the entry point alone; `--help` commander and the command
- * definitions only;
- * each command loads its implementation when it runs, cheerio only for catchup pages and luxon
- * only for a command that checks a date.
+ * definitions only; each command loads its implementation when it runs, cheerio only for catchup
+ * pages and luxon only for a command that checks a date.
  * Checked by recording the modules a real CLI process loads (a loader hook), never by time.
  */
 import assert from 'node:assert/strict';
