@@ -144,6 +144,7 @@ import {
   rowFingerprint,
   type SiteSource,
 } from './source.js';
+import type { DirectWrites } from './threads.js';
 import { windowOf, windowPaths, windowStart } from './windows.js';
 
 export { MANIFEST_PATH, type Manifest, type ManifestDay };
@@ -200,6 +201,13 @@ export interface GenerationOutput {
   writeHashed?(path: string, data: string): void;
   /** The content hashes (contentHash) of the files given to writeHashed, by site path. */
   writtenHashes?(): ReadonlyMap<string, string>;
+  /**
+   * Optional, with writeHashed: a way for the render thread to write its pages as writeHashed
+   * does, without handing them to the builder's thread (see DirectWrites).
+   */
+  directWrites?(): DirectWrites;
+  /** A page the render thread wrote through directWrites at `path` (as writeHashed's, in the order handed over). */
+  noteHashed?(path: string): void;
 }
 
 /** What a build did. */
@@ -350,6 +358,8 @@ export function buildGeneration(
   // writer (its thread), not here: their hashes are only needed for the manifest, at the end.
   // Their entries have the hash '' until then (no set of their paths is held besides).
   let hashLater = prev === undefined && out.writeHashed !== undefined;
+  /** Pages the render thread wrote itself whose writes may not be done yet (see put). */
+  let threadWrote: Set<string> | undefined;
   /**
    * Hand a rendered file over: kept when the previous generation has the same bytes, else
    * written. `key`: its entry's fourth field (a list page's key, see keyedFile; a paper page's
@@ -366,6 +376,12 @@ export function buildGeneration(
     const entry = (hash: string): FileEntry =>
       key === undefined ? [hash, owner, math ? 1 : 0] : [hash, owner, math ? 1 : 0, key];
     if (hashLater && typeof data === 'string' && !now) {
+      // A page the render thread wrote may not be written again from here until its write is
+      // done: the writer takes the two threads' batches in no set order.
+      if (threadWrote?.has(path)) {
+        out.writtenHashes!();
+        threadWrote.clear();
+      }
       stats.rendered++;
       out.writeHashed!(path, data);
       stats.fresh++;
@@ -644,13 +660,26 @@ export function buildGeneration(
     };
     // The page's entry keeps the days that rank the paper (see rankingDays).
     const key = rankingDaysKey([slice.day.day, ...older.map((a) => a.day.day)]);
-    if (renderThread?.wants(spec.path))
+    if (renderThread?.wants(spec.path, files.has(spec.path)))
       renderThread.add(paperTask(spec, [latest, ...older], slice.papers.get(id), ctx), `p:${id}`, key);
     else emit({ ...spec, body: paperBody([latest, ...older], slice.papers.get(id), ctx) }, `p:${id}`, key);
     renderedPapers.add(id);
   };
-  /** A page the render thread made, handed over as emit hands over the builder's own. */
-  const putRendered: PutPage = (path, html, owner, math, key) => put(path, html, owner, math, false, key);
+  /**
+   * A page the render thread made, handed over as emit hands over the builder's own; or, when the
+   * thread wrote it itself (html null), entered as put enters a page written by the writer.
+   */
+  const putRendered: PutPage = (path, html, owner, math, key) => {
+    if (html !== null) {
+      put(path, html, owner, math, false, key);
+      return;
+    }
+    stats.rendered++;
+    out.noteHashed!(path);
+    stats.fresh++;
+    stats.writtenPaths.push(path);
+    files.set(path, key === undefined ? ['', owner, math ? 1 : 0] : ['', owner, math ? 1 : 0, key]);
+  };
 
   // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.
   /** Days whose search fragment this build wrote (read back for the index). */
@@ -693,8 +722,10 @@ export function buildGeneration(
       ? startSearchThread(refs[0]!.day, (path, data, owner) => put(path, data, owner))
       : undefined;
   // And part of its paper pages on another, as they come.
-  if (hashLater && reload.size >= renderThreadPolicy.minDays)
-    renderThread = startRenderThread(shell, mainFeeds);
+  if (hashLater && reload.size >= renderThreadPolicy.minDays) {
+    renderThread = startRenderThread(shell, mainFeeds, out.directWrites?.());
+    threadWrote = renderThread.written;
+  }
   try {
     for (const dayName of [...reload].sort()) {
       const ref = refOf(dayName);

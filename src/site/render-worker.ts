@@ -1,20 +1,54 @@
 /**
  * Worker thread of a full site build's paper pages (startRenderThread in render-thread.ts): gets
- * batches of paper tasks and sends each batch's pages back, in order. Every task it has dealt
- * with is counted in `progress`; a thread that stops leaves WRITER_STOPPED there.
+ * batches of paper tasks and sends each batch's pages back, in order; or, given a way into the
+ * writer thread, writes them there and sends back their paths. Every task it has dealt with is
+ * counted in `progress`; a thread that stops leaves WRITER_STOPPED there.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
+import { waitWhile } from '../util/wait.js';
 import type { PageSpec, ShellContext } from './layout.js';
 import { type PaperTask, type RenderedPage, renderPaperTask } from './render-thread.js';
-import { WRITER_STOPPED } from './threads.js';
+import { safeJoin } from './safe-join.js';
+import { type DirectWrites, WRITER_STOPPED } from './threads.js';
 
-/** What its first message tells the thread: the pages' shell and feeds, its count, its port. */
+/** What its first message tells the thread: the pages' shell and feeds, its count, its port, the writer's (if it writes). */
 interface Init {
   shell: ShellContext;
   feeds: NonNullable<PageSpec['feeds']>;
   progress: SharedArrayBuffer;
   port: MessagePort;
+  direct?: DirectWrites;
+}
+
+/** The writer's count of unwritten kilobytes (DirectWrites.pending). */
+let pending: Int32Array | undefined;
+
+/**
+ * Write the batch's pages through the writer thread as the builder's writer does (write.ts
+ * writerThread): counted first, keyed by site path so the writer hashes them; their paths back.
+ */
+function writeDirect(
+  direct: DirectWrites,
+  pages: Array<[path: string, html: string, math: boolean]>,
+): RenderedPage[] {
+  pending ??= new Int32Array(direct.pending);
+  const targets: string[] = [];
+  const data: string[] = [];
+  const keys: string[] = [];
+  let cost = 0;
+  for (const [path, html] of pages) {
+    targets.push(safeJoin(direct.root, path));
+    data.push(html);
+    keys.push(path);
+    cost += Math.ceil(html.length / 1024) + 1;
+  }
+  // Back-pressure as the builder's: the writer stopping leaves the count far below zero.
+  if (!waitWhile(pending, (k) => k > direct.maxPendingKb))
+    throw new Error('the writer thread stopped answering');
+  Atomics.add(pending, 0, cost);
+  direct.port.postMessage({ targets, data, keys, cost });
+  return pages.map(([path, , math]) => [path, null, math]);
 }
 
 let init: Init | undefined;
@@ -35,13 +69,14 @@ parentPort!.on('message', (m: { init: Init } | { tasks: PaperTask[] }) => {
     done = new Int32Array(m.init.progress);
     return;
   }
-  const { shell, feeds, port } = init!;
+  const { shell, feeds, port, direct } = init!;
   try {
-    const pages: RenderedPage[] = m.tasks.map((task) => [
+    const pages = m.tasks.map((task): [string, string, boolean] => [
       task.spec.path,
       ...renderPaperTask(task, shell, feeds),
     ]);
-    port.postMessage({ pages });
+    // Posted to the writer before the paths go back: once the builder has them, their cost is counted.
+    port.postMessage({ pages: direct ? writeDirect(direct, pages) : pages });
   } catch (error) {
     port.postMessage({ failure: String((error as Error)?.message ?? error) });
   }

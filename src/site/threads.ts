@@ -7,17 +7,30 @@
  * rendering, when the two cores are busiest.
  * A thread started ahead waits for its first message, which tells it its work.
  */
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import { moduleWorker } from '../util/module-worker.js';
 import { BACKGROUND_NICE } from '../util/priority.js';
 
 /** The count a writer or render thread leaves when it stops: far below zero, whatever the builder adds. */
 export const WRITER_STOPPED = -(2 ** 30);
 
+/**
+ * A way into a build's writer thread for another thread (the render thread): batches of texts
+ * posted on `port` are written under `root` and hashed as the builder's own (keyed by site path),
+ * their cost counted in `pending` first, as the builder counts its own, waiting while more than
+ * `maxPendingKb` is unwritten.
+ */
+export interface DirectWrites {
+  port: MessagePort;
+  pending: SharedArrayBuffer;
+  root: string;
+  maxPendingKb: number;
+}
+
 // The writer: plain CommonJS evaluated from this string, so it needs no loader in dev or dist.
 // Its first message gives it the count it lowers and the port its hashes go to; each later one
-// is a batch of files: posting one message per file cost the builder more than the writes
-// themselves (a full build posts ~10,000 files).
+// is a batch of files (posting one message per file cost the builder more than the writes
+// themselves: a full build posts ~10,000 files), or a port another thread's batches come on.
 const WRITER = `
 const { parentPort } = require('node:worker_threads');
 // A background thread: yields to the renderer (as util/priority.ts lowerThreadPriority does;
@@ -47,6 +60,11 @@ let scratch = Buffer.allocUnsafeSlow(1 << 20);
 parentPort.on('message', (m) => {
   if (m.init) { pending = new Int32Array(m.init.pending); hashesPort = m.init.hashes; return; }
   if (m.end) { parentPort.postMessage({ failure }); return; }
+  // Another thread's batches (the render thread's pages) come on a port of their own.
+  if (m.port) { m.port.on('message', write); return; }
+  write(m);
+});
+function write(m) {
   const hashes = [];
   for (let i = 0; failure === null && i < m.targets.length; i++) {
     try {
@@ -71,7 +89,7 @@ parentPort.on('message', (m) => {
   if (hashes.length > 0) hashesPort.postMessage(hashes);
   Atomics.sub(pending, 0, m.cost);
   Atomics.notify(pending, 0);
-});
+}
 `;
 
 /**

@@ -21,14 +21,15 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { HotpapersError } from '../errors.js';
 import { isAlive } from '../util/atomic.js';
 import { waitWhile } from '../util/wait.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
 import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
-import { exited, takeWriterThread } from './threads.js';
+import { safeJoin } from './safe-join.js';
+import { type DirectWrites, exited, takeWriterThread } from './threads.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -177,6 +178,14 @@ function writerThread() {
       )
         transfer.add(content.buffer as ArrayBuffer);
       if (targets.length >= BATCH_FILES || cost >= BATCH_KB) flush();
+    },
+    /** A port for another thread to post batches of its own on (counted in the same `pending`). */
+    connect(): { port: MessagePort; pending: SharedArrayBuffer } {
+      check(true);
+      worker ??= startWorker(shared, channel.port2);
+      const link = new MessageChannel();
+      worker.postMessage({ port: link.port2 }, [link.port2]);
+      return { port: link.port1, pending: shared };
     },
     /** Wait until every queued file is written; the hashes and sizes of those queued with a key, by key. */
     hashes(into: Map<string, string>, sizes: Map<string, number>): void {
@@ -361,14 +370,6 @@ function removeScratch(parent: string, name: string): void {
   }
 }
 
-/** `root/path`, refusing paths that would leave `root`. */
-function safeJoin(root: string, path: string): string {
-  const target = resolve(root, path);
-  if (!target.startsWith(root + sep))
-    throw new HotpapersError('site', `refusing to write outside the site: ${path}`);
-  return target;
-}
-
 /** A generation being written: `commit` makes it the live site (swapped in whole, or renamed in file by file). */
 export interface Generation extends GenerationOutput {
   /** Absolute path of the folder the generation is written into. */
@@ -455,6 +456,11 @@ export function openGeneration(
       sink.writeHashed(safeJoin(job.temp, path), data, path);
       // Its size in bytes comes back from the writer thread with its hash.
       sizes.set(path, 0);
+    },
+    directWrites: () => sink.connect(job.temp),
+    noteHashed(path) {
+      // Its size in bytes comes back from the writer thread with its hash (or came already).
+      if (!sizes.has(path)) sizes.set(path, 0);
     },
     writtenHashes: () => sink.hashes(sizes),
     keep: () => false,
@@ -796,6 +802,15 @@ function fileSink() {
       // The length in UTF-16 units stands for the bytes in the back-pressure count: measuring
       // the UTF-8 length here cost the rendering thread ~0.1 s of a 300-day build.
       thread.add(target, data, data.length, path);
+    },
+    /**
+     * A way for another thread to write texts under `root` as writeHashed does (see DirectWrites).
+     * Their hashes come back as writeHashed's do, keyed by site path; unlike writeHashed, none is
+     * dropped when the builder hears of the file: its hash may have come back already.
+     */
+    connect(root: string): DirectWrites {
+      threaded = true;
+      return { ...thread.connect(), root, maxPendingKb: MAX_PENDING_KB };
     },
     /**
      * The hashes of the files written by writeHashed, by site path, their sizes in bytes into

@@ -1,12 +1,13 @@
 /** Paper pages rendered on the render thread: the same site as the builder's own, in order, failures told. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { HotpapersError } from '../../src/errors.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import type { ShellContext } from '../../src/site/layout.js';
+import { contentHash } from '../../src/site/manifest.js';
 import {
   type PaperTask,
   paperTask,
@@ -14,6 +15,7 @@ import {
   renderThreadPolicy,
   startRenderThread,
 } from '../../src/site/render-thread.js';
+import { openGeneration } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
 import { putEmbed, savePosts } from '../../src/store/posts.js';
@@ -180,6 +182,47 @@ test('the render thread gives pages back in the order handed over, and keeps a p
   } finally {
     Object.assign(renderThreadPolicy, before);
     thread.stop();
+  }
+});
+
+test('given a way into the writer, the thread writes its pages itself; a page the builder wrote stays its own', async () => {
+  const out = join(dir, 'direct');
+  const generation = openGeneration(out);
+  const thread = startRenderThread(SHELL, FEEDS, generation.directWrites!());
+  const before = { ...renderThreadPolicy };
+  renderThreadPolicy.maxBehind = 1_000_000;
+  try {
+    // The writer takes the builder's batches and the thread's in no set order: a path the
+    // builder wrote is not handed over, lest the thread's write of it come first.
+    assert.equal(thread.wants('papers/b.html', true), false);
+    assert.equal(thread.wants('papers/a.html', false), true);
+    thread.add(task('a'), 'p:a', 'k1');
+    thread.add(task('c'), 'p:c', undefined);
+    const put: Array<[string, string | null, string, boolean, string | undefined]> = [];
+    thread.finish((path, html, owner, math, key) => {
+      put.push([path, html, owner, math, key]);
+      generation.noteHashed!(path);
+    });
+    // Only the paths come back; the pages went to the writer.
+    assert.deepEqual(put, [
+      ['papers/a.html', null, 'p:a', false, 'k1'],
+      ['papers/c.html', null, 'p:c', false, undefined],
+    ]);
+    assert.deepEqual([...thread.written], ['papers/a.html', 'papers/c.html']);
+    // A path the thread wrote may go to it again, whether or not the builder has entered it.
+    assert.equal(thread.wants('papers/a.html', true), true);
+    const hashes = generation.writtenHashes!();
+    await generation.commit();
+    for (const id of ['a', 'c']) {
+      const html = renderPaperTask(task(id), SHELL, FEEDS)[0];
+      assert.equal(readFileSync(join(out, `papers/${id}.html`), 'utf8'), html);
+      assert.equal(hashes.get(`papers/${id}.html`), contentHash(Buffer.from(html)));
+    }
+  } finally {
+    Object.assign(renderThreadPolicy, before);
+    thread.stop();
+    // A failed check leaves the generation open: its writer thread would keep the test alive.
+    await generation.abort();
   }
 });
 

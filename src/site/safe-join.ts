@@ -1,0 +1,10 @@
+import { resolve, sep } from 'node:path';
+import { HotpapersError } from '../errors.js';
+
+/** `root/path`, refusing paths that would leave `root`. */
+export function safeJoin(root: string, path: string): string {
+  const target = resolve(root, path);
+  if (!target.startsWith(root + sep))
+    throw new HotpapersError('site', `refusing to write outside the site: ${path}`);
+  return target;
+}
