@@ -358,8 +358,8 @@ export function buildGeneration(
   // writer (its thread), not here: their hashes are only needed for the manifest, at the end.
   // Their entries have the hash '' until then (no set of their paths is held besides).
   let hashLater = prev === undefined && out.writeHashed !== undefined;
-  /** Pages the render thread wrote itself whose writes may not be done yet (see put). */
-  let threadWrote: Set<string> | undefined;
+  /** Whether the render thread wrote pages itself that the writer may not have written yet (see renderPaper). */
+  let threadWrites = false;
   /**
    * Hand a rendered file over: kept when the previous generation has the same bytes, else
    * written. `key`: its entry's fourth field (a list page's key, see keyedFile; a paper page's
@@ -376,12 +376,6 @@ export function buildGeneration(
     const entry = (hash: string): FileEntry =>
       key === undefined ? [hash, owner, math ? 1 : 0] : [hash, owner, math ? 1 : 0, key];
     if (hashLater && typeof data === 'string' && !now) {
-      // A page the render thread wrote may not be written again from here until its write is
-      // done: the writer takes the two threads' batches in no set order.
-      if (threadWrote?.has(path)) {
-        out.writtenHashes!();
-        threadWrote.clear();
-      }
       stats.rendered++;
       out.writeHashed!(path, data);
       stats.fresh++;
@@ -660,9 +654,19 @@ export function buildGeneration(
     };
     // The page's entry keeps the days that rank the paper (see rankingDays).
     const key = rankingDaysKey([slice.day.day, ...older.map((a) => a.day.day)]);
-    if (renderThread?.wants(spec.path, files.has(spec.path)))
+    const putBefore = files.has(spec.path);
+    if (renderThread?.wants(spec.path, putBefore))
       renderThread.add(paperTask(spec, [latest, ...older], slice.papers.get(id), ctx), `p:${id}`, key);
-    else emit({ ...spec, body: paperBody([latest, ...older], slice.papers.get(id), ctx) }, `p:${id}`, key);
+    else {
+      // The writer takes the render thread's batches and the builder's in no set order: a page
+      // the thread may have written is written again from here once the writer is done (rare: a
+      // paper ranked again within the build).
+      if (putBefore && threadWrites) {
+        out.writtenHashes!();
+        if (!renderThread) threadWrites = false;
+      }
+      emit({ ...spec, body: paperBody([latest, ...older], slice.papers.get(id), ctx) }, `p:${id}`, key);
+    }
     renderedPapers.add(id);
   };
   /**
@@ -723,8 +727,9 @@ export function buildGeneration(
       : undefined;
   // And part of its paper pages on another, as they come.
   if (hashLater && reload.size >= renderThreadPolicy.minDays) {
-    renderThread = startRenderThread(shell, mainFeeds, out.directWrites?.());
-    threadWrote = renderThread.written;
+    const direct = out.directWrites?.();
+    renderThread = startRenderThread(shell, mainFeeds, direct);
+    threadWrites = direct !== undefined;
   }
   try {
     for (const dayName of [...reload].sort()) {

@@ -129,15 +129,11 @@ export type PutPage = (
 export interface RenderThread {
   /**
    * Whether to hand `path` over: the thread still holds a page of that path (order), or it keeps
-   * up and the path is not one the builder wrote itself (`putBefore`) while the thread writes its
-   * pages: the writer takes the two threads' writes in no set order.
+   * up and, when it writes its pages itself, the path was not put before in this build (`putBefore`):
+   * the writer takes the two threads' writes in no set order, so the builder writes it again,
+   * after waiting for the writer when the thread may have written it.
    */
   wants(path: string, putBefore?: boolean): boolean;
-  /**
-   * The paths the thread wrote itself (DirectWrites), put back; the builder empties it once it has
-   * waited for the writer, so that writing one of them again cannot overtake the thread's write.
-   */
-  readonly written: Set<string>;
   /** Pages handed over so far. */
   readonly handed: number;
   /** Hand a page over (sent with the others of the day at `flush`). */
@@ -168,7 +164,6 @@ export function startRenderThread(
     channel.port2,
     ...(direct ? [direct.port] : []),
   ]);
-  const written = new Set<string>();
   // A build that fails part-way leaves the thread idle: it must not keep the process alive.
   worker.unref();
   /** Pages handed over in order, and not put yet: path, owner, key. */
@@ -209,7 +204,6 @@ export function startRenderThread(
         if (left > 0) pendingPaths.set(path, left);
         else pendingPaths.delete(path);
         // The builder's own string of the path (the one the files' table keeps), not the copy.
-        if (html === null) written.add(want);
         put(want, html, owner, math, key);
       }
     }
@@ -231,10 +225,8 @@ export function startRenderThread(
     get handed() {
       return handed + queue.length;
     },
-    written,
     wants: (path, putBefore = false) =>
-      pendingPaths.has(path) ||
-      ((direct === undefined || !putBefore || written.has(path)) && behind() < renderThreadPolicy.maxBehind),
+      pendingPaths.has(path) || (!(direct && putBefore) && behind() < renderThreadPolicy.maxBehind),
     add(task, owner, key) {
       batch.push(task);
       queue.push([task.spec.path, owner, key]);
