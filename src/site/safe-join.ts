@@ -1,3 +1,4 @@
+/** A site path joined to its folder, for the threads that write a site (write.ts, render-worker.ts). */
 import { resolve, sep } from 'node:path';
 import { HotpapersError } from '../errors.js';
 
