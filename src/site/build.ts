@@ -360,6 +360,16 @@ export function buildGeneration(
   let hashLater = prev === undefined && out.writeHashed !== undefined;
   /** Whether the render thread wrote pages itself that the writer may not have written yet (see renderPaper). */
   let threadWrites = false;
+  /** A file's entry: its hash, owner and math flag, and its `key` when it has one. */
+  const entryOf = (hash: string, owner: string, math: boolean, key: string | undefined): FileEntry =>
+    key === undefined ? [hash, owner, math ? 1 : 0] : [hash, owner, math ? 1 : 0, key];
+  /** Enter a file the writer thread writes and hashes (hashLater): its hash is '' until settleHashes. */
+  const enterHashed = (path: string, owner: string, math: boolean, key: string | undefined) => {
+    stats.rendered++;
+    stats.fresh++;
+    stats.writtenPaths.push(path);
+    files.set(path, entryOf('', owner, math, key));
+  };
   /**
    * Hand a rendered file over: kept when the previous generation has the same bytes, else
    * written. `key`: its entry's fourth field (a list page's key, see keyedFile; a paper page's
@@ -373,14 +383,10 @@ export function buildGeneration(
     now = false,
     key?: string,
   ) => {
-    const entry = (hash: string): FileEntry =>
-      key === undefined ? [hash, owner, math ? 1 : 0] : [hash, owner, math ? 1 : 0, key];
+    const entry = (hash: string) => entryOf(hash, owner, math, key);
     if (hashLater && typeof data === 'string' && !now) {
-      stats.rendered++;
       out.writeHashed!(path, data);
-      stats.fresh++;
-      stats.writtenPaths.push(path);
-      files.set(path, entry(''));
+      enterHashed(path, owner, math, key);
       return;
     }
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -674,15 +680,11 @@ export function buildGeneration(
    * thread wrote it itself (html null), entered as put enters a page written by the writer.
    */
   const putRendered: PutPage = (path, html, owner, math, key) => {
-    if (html !== null) {
-      put(path, html, owner, math, false, key);
-      return;
+    if (html !== null) put(path, html, owner, math, false, key);
+    else {
+      out.noteHashed!(path);
+      enterHashed(path, owner, math, key);
     }
-    stats.rendered++;
-    out.noteHashed!(path);
-    stats.fresh++;
-    stats.writtenPaths.push(path);
-    files.set(path, key === undefined ? ['', owner, math ? 1 : 0] : ['', owner, math ? 1 : 0, key]);
   };
 
   // 2. Reload the changed days, oldest first: day page, search fragment, papers ranked last that day.

@@ -10,7 +10,7 @@ import { waitWhile } from '../util/wait.js';
 import type { PageSpec, ShellContext } from './layout.js';
 import { type PaperTask, type RenderedPage, renderPaperTask } from './render-thread.js';
 import { safeJoin } from './safe-join.js';
-import { type DirectWrites, WRITER_STOPPED } from './threads.js';
+import { type DirectWrites, WRITER_STOPPED, writeCost } from './threads.js';
 
 /** What its first message tells the thread: the pages' shell and feeds, its count, its port, the writer's (if it writes). */
 interface Init {
@@ -41,7 +41,7 @@ function writeDirect(
     targets.push(safeJoin(direct.root, path));
     data.push(html);
     keys.push(path);
-    cost += Math.ceil(html.length / 1024) + 1;
+    cost += writeCost(html.length);
   }
   // Back-pressure as the builder's: the writer stopping leaves the count far below zero.
   if (!waitWhile(pending, (k) => k > direct.maxPendingKb))

@@ -14,6 +14,11 @@ import { BACKGROUND_NICE } from '../util/priority.js';
 /** The count a writer or render thread leaves when it stops: far below zero, whatever the builder adds. */
 export const WRITER_STOPPED = -(2 ** 30);
 
+/** What a file of `size` bytes (or UTF-16 units, for a text) counts in the writer's unwritten kilobytes. */
+export function writeCost(size: number): number {
+  return Math.ceil(size / 1024) + 1;
+}
+
 /**
  * A way into a build's writer thread for another thread (the render thread): batches of texts
  * posted on `port` are written under `root` and hashed as the builder's own (keyed by site path),

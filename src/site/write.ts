@@ -29,7 +29,7 @@ import { waitWhile } from '../util/wait.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
 import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
 import { safeJoin } from './safe-join.js';
-import { type DirectWrites, exited, takeWriterThread } from './threads.js';
+import { type DirectWrites, exited, takeWriterThread, writeCost } from './threads.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -168,7 +168,7 @@ function writerThread() {
       targets.push(target);
       data.push(content);
       keys.push(key);
-      cost += Math.ceil(bytes / 1024) + 1;
+      cost += writeCost(bytes);
       // A Buffer with an ArrayBuffer of its own moves to the worker without a copy; the sink owns it.
       if (
         typeof content !== 'string' &&
