@@ -185,14 +185,18 @@ function assertSameFiles(actual: SiteFiles, expected: SiteFiles): void {
     if (!path.startsWith('.hotpapers/manifest')) assert.equal(String(actual.get(path)), String(data), path);
 }
 
-/** Build with the search thread for every build (true) or for none (false). */
-function withSearchThread<T>(on: boolean, run: () => T): T {
-  const before = searchThreadPolicy.minDays;
+/**
+ * Build with the search thread for every build (true) or for none (false); `maxBehind`: how far
+ * the builder may run ahead of it.
+ */
+function withSearchThread<T>(on: boolean, run: () => T, maxBehind = searchThreadPolicy.maxBehind): T {
+  const before = { ...searchThreadPolicy };
   searchThreadPolicy.minDays = on ? 1 : Number.POSITIVE_INFINITY;
+  searchThreadPolicy.maxBehind = maxBehind;
   try {
     return run();
   } finally {
-    searchThreadPolicy.minDays = before;
+    Object.assign(searchThreadPolicy, before);
   }
 }
 
@@ -205,8 +209,11 @@ test("a full build makes the same search index on its own thread as on the build
   const model = { days: [newest, ...[...RECENT].reverse(), ...OLD] };
   const threaded = withSearchThread(true, () => hashedBuild(model));
   const plain = withSearchThread(false, () => hashedBuild(model));
+  // The builder waiting for the thread at nearly every day (it may run one fragment ahead).
+  const held = withSearchThread(true, () => hashedBuild(model), 1);
   assert.ok([...threaded.files.keys()].filter((p) => p.startsWith('assets/search/')).length > 20);
   assertSameFiles(threaded.files, plain.files);
+  assertSameFiles(held.files, plain.files);
   const { query } = searchEngineOver(threaded.files);
   assert.equal(query(old.title).docs.filter((d) => d[0] === old.id).length, 1);
   // Found once each, with its latest ranking.
