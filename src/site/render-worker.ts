@@ -6,11 +6,10 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
-import { waitWhile } from '../util/wait.js';
 import type { PageSpec, ShellContext } from './layout.js';
 import { type PaperTask, type RenderedPage, renderPaperTask } from './render-thread.js';
 import { safeJoin } from './safe-join.js';
-import { type DirectWrites, WRITER_STOPPED, writeCost } from './threads.js';
+import { type DirectWrites, reserveWrite, WRITER_STOPPED, writeCost } from './threads.js';
 
 /** What its first message tells the thread: the pages' shell and feeds, its count, its port, the writer's (if it writes). */
 interface Init {
@@ -43,10 +42,9 @@ function writeDirect(
     keys.push(path);
     cost += writeCost(html.length);
   }
-  // Back-pressure as the builder's: the writer stopping leaves the count far below zero.
-  if (!waitWhile(pending, (k) => k > direct.maxPendingKb))
+  // Back-pressure as the builder's.
+  if (!reserveWrite(pending, cost, direct.maxPendingKb))
     throw new Error('the writer thread stopped answering');
-  Atomics.add(pending, 0, cost);
   direct.port.postMessage({ targets, data, keys, cost });
   return pages.map(([path, , math]) => [path, null, math]);
 }

@@ -10,6 +10,7 @@
 import { type MessagePort, Worker } from 'node:worker_threads';
 import { moduleWorker } from '../util/module-worker.js';
 import { BACKGROUND_NICE } from '../util/priority.js';
+import { waitWhile } from '../util/wait.js';
 
 /** The count a writer or render thread leaves when it stops: far below zero, whatever the builder adds. */
 export const WRITER_STOPPED = -(2 ** 30);
@@ -17,6 +18,18 @@ export const WRITER_STOPPED = -(2 ** 30);
 /** What a file of `size` bytes (or UTF-16 units, for a text) counts in the writer's unwritten kilobytes. */
 export function writeCost(size: number): number {
   return Math.ceil(size / 1024) + 1;
+}
+
+/**
+ * A writer's back-pressure, for each thread that posts it batches: wait while more than `maxKb`
+ * is unwritten in `pending`, then count the batch's `cost` in. False when the wait gave up (the
+ * writer stopped answering); a writer that stopped leaves the count far below zero
+ * (WRITER_STOPPED), whatever is added.
+ */
+export function reserveWrite(pending: Int32Array, cost: number, maxKb: number): boolean {
+  if (!waitWhile(pending, (k) => k > maxKb)) return false;
+  Atomics.add(pending, 0, cost);
+  return true;
 }
 
 /**

@@ -29,7 +29,7 @@ import { waitWhile } from '../util/wait.js';
 import { type GenerationOutput, SITE_MARKER, type SiteFiles } from './build.js';
 import { MANIFEST_PATH, type Manifest, readManifest as readSlices } from './manifest.js';
 import { safeJoin } from './safe-join.js';
-import { type DirectWrites, exited, takeWriterThread, writeCost } from './threads.js';
+import { type DirectWrites, exited, reserveWrite, takeWriterThread, writeCost } from './threads.js';
 
 export interface WriteResult {
   /** Absolute path of the site folder. */
@@ -151,8 +151,7 @@ function writerThread() {
   const flush = () => {
     if (targets.length === 0 || stopped) return;
     // Back-pressure: wait while the worker is far behind (blocking is fine: the builder is synchronous).
-    check(waitWhile(pending, (k) => k > MAX_PENDING_KB));
-    Atomics.add(pending, 0, cost);
+    check(reserveWrite(pending, cost, MAX_PENDING_KB));
     worker ??= startWorker(shared, channel.port2);
     worker.postMessage({ targets, data, keys, cost }, [...transfer]);
     writerStats.batches++;
