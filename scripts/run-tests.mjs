@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under the given folder with node's test runner through tsx.
-// Node 20 cannot expand globs in --test arguments, so the file list is built here.
+// Runs every *.test.ts under the given folder (or the one test file given) with node's test
+// runner through tsx. Node 20 cannot expand globs in --test arguments, so the list is built here.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,15 +8,18 @@ import { join } from 'node:path';
 
 const root = process.argv[2] ?? 'test';
 const files = [];
-(function walk(dir) {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.ts')) files.push(path);
-  }
-})(root);
+const rootStat = statSync(root, { throwIfNoEntry: false });
+if (rootStat?.isFile()) files.push(root);
+else if (rootStat?.isDirectory())
+  (function walk(dir) {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.test.ts')) files.push(path);
+    }
+  })(root);
 if (files.length === 0) {
-  console.error(`run-tests: no *.test.ts files under ${root}`);
+  console.error(`run-tests: no *.test.ts files at ${root}`);
   process.exit(1);
 }
 const extra = process.argv.slice(3);
