@@ -20,18 +20,15 @@ interface Init {
   direct?: DirectWrites;
 }
 
-/** The writer's count of unwritten kilobytes (DirectWrites.pending). */
-let pending: Int32Array | undefined;
-
 /**
  * Write the batch's pages through the writer thread as the builder's writer does (write.ts
  * writerThread): counted first, keyed by site path so the writer hashes them; their paths back.
  */
 function writeDirect(
   direct: DirectWrites,
+  pending: Int32Array,
   pages: Array<[path: string, html: string, math: boolean]>,
 ): RenderedPage[] {
-  pending ??= new Int32Array(direct.pending);
   const targets: string[] = [];
   const data: string[] = [];
   const keys: string[] = [];
@@ -51,6 +48,8 @@ function writeDirect(
 
 let init: Init | undefined;
 let done: Int32Array | undefined;
+/** The writer's count of unwritten kilobytes (DirectWrites.pending), when the thread writes its pages. */
+let pending: Int32Array | undefined;
 
 // A thread that stops (an error it did not expect, or terminated) says so in the count the
 // builder waits on, so the builder stops at once instead of waiting for pages that never come.
@@ -65,6 +64,7 @@ parentPort!.on('message', (m: { init: Init } | { tasks: PaperTask[] }) => {
     // What its build is (the thread may have been started ahead of it, threads.ts).
     init = m.init;
     done = new Int32Array(m.init.progress);
+    pending = m.init.direct && new Int32Array(m.init.direct.pending);
     return;
   }
   const { shell, feeds, port, direct } = init!;
@@ -74,7 +74,7 @@ parentPort!.on('message', (m: { init: Init } | { tasks: PaperTask[] }) => {
       ...renderPaperTask(task, shell, feeds),
     ]);
     // Posted to the writer before the paths go back: once the builder has them, their cost is counted.
-    port.postMessage({ pages: direct ? writeDirect(direct, pages) : pages });
+    port.postMessage({ pages: direct && pending ? writeDirect(direct, pending, pages) : pages });
   } catch (error) {
     port.postMessage({ failure: String((error as Error)?.message ?? error) });
   }
