@@ -7,7 +7,10 @@
  * kept that build's peak at 255 MB instead of 290-380 MB, with no measurable cost in CPU (its
  * collections take well under 1% of it). The young one: see keepYoungSmall.
  */
-import { setFlagsOnce } from './v8-flags.js';
+import { setFlags, setFlagsOnce } from './v8-flags.js';
+
+/** What keepYoungSmall and letYoungGrow last set (undefined: neither, V8's default). */
+let young: 'held' | 'grows' | undefined;
 
 /**
  * Make V8 grow the heap by at most 25% past the live data after each full collection
@@ -19,23 +22,32 @@ export function keepHeapTight(): void {
 }
 
 /**
- * Stop V8's young generation from growing past the size it has now (process-wide, once; every
- * site build calls it, first thing). V8 doubles it after scavenges, up to 16 MB a semi-space, and
- * with it grown each scavenge of a build (mostly short-lived strings) ran over fresh memory that
- * the kernel had to fault in. One new day into the 300-day site (2 cores, 2 December 2026, 7
- * interleaved pairs) took 585 ms of CPU instead of 715 and peaked at 74 MB instead of ~105.
- * What it holds in practice (measured 5 December 2026):
- * - An incremental `site` process reaches 4 MB a semi-space while it starts, before the build
- *   sets this, and stays there. Setting it at the process's start instead changed nothing
- *   measurable.
- * - A full build does not keep it: V8 resets the factor to at least 2 whenever an isolate is
- *   set up, so each worker thread started (site/threads.ts) undoes it, and the builder's young
- *   generation grows to 16 MB. That is the faster setting there: with 4 MB (`node
- *   --max-semi-space-size=4`) a full build took ~4.5% more CPU at 300 days and ~10% more at
- *   3,000, for ~20 MB less peak RSS (docs/measurements.md).
- * `--max-semi-space-size` itself is read only as the process starts; the factor is read at each
- * growth.
+ * Stop V8's young generation from growing past the size it has now (process-wide). V8 doubles it
+ * after scavenges, up to 16 MB a semi-space, and with it grown each scavenge of a build (mostly
+ * short-lived strings) ran over fresh memory that the kernel had to fault in. One new day into the
+ * 300-day site (2 cores, 2 December 2026, 7 interleaved pairs) took 585 ms of CPU instead of 715
+ * and peaked at 74 MB instead of ~105. An incremental `site` process reaches 4 MB a semi-space
+ * while it starts, before the build sets this, and stays there.
+ *
+ * V8 resets the factor to at least 2 whenever an isolate is set up: a worker thread whose start
+ * comes after this call undoes it (site/threads.ts starts three for a full build; the `site
+ * --full` command starts them as it loads its modules, so they are usually up before the build
+ * calls this). Applied at every call: a build after one that let it grow (letYoungGrow) holds it
+ * again. `--max-semi-space-size` itself is read only as the process starts; the factor is read at
+ * each growth.
  */
 export function keepYoungSmall(): void {
-  setFlagsOnce('young', '--semi-space-growth-factor=1');
+  setFlags('young', '--semi-space-growth-factor=1');
+  young = 'held';
+}
+
+/**
+ * Let the young generation grow again as V8 does by default (a factor of 2), after
+ * keepYoungSmall: a full build of a small history is faster with it grown (site/generate.ts
+ * HOLD_YOUNG_FROM_DAYS). Nothing when it was never held.
+ */
+export function letYoungGrow(): void {
+  if (young !== 'held') return;
+  setFlags('grow', '--semi-space-growth-factor=2');
+  young = 'grows';
 }

@@ -11,6 +11,11 @@ const names = new Set<string>();
 /** Set V8 `flags` now, under `name` (process-wide; once per name). */
 export function setFlagsOnce(name: string, flags: string): void {
   if (names.has(name)) return;
+  setFlags(name, flags);
+}
+
+/** Set V8 `flags` now, under `name`, even when set before (a flag V8 itself may have changed since). */
+export function setFlags(name: string, flags: string): void {
   names.add(name);
   setFlagsFromString(flags);
 }
