@@ -167,6 +167,12 @@ export interface BuildOptions {
   templateTag?: string;
 }
 
+/** What a build calls as it goes (not part of its options: they make the engine's fingerprint). */
+export interface BuildHooks {
+  /** Before each day it loads. */
+  eachDay?: () => void;
+}
+
 /** Every file of the site, by site path (e.g. `days/2021-06-09.html`). */
 export type SiteFiles = Map<string, string | Buffer>;
 
@@ -320,6 +326,7 @@ export function buildGeneration(
   source: SiteSource,
   options: BuildOptions,
   out: GenerationOutput,
+  hooks: BuildHooks = {},
 ): BuildStats {
   const cfg = configOf(options);
   const engine = engineFingerprint(options);
@@ -735,6 +742,7 @@ export function buildGeneration(
   }
   try {
     for (const dayName of [...reload].sort()) {
+      hooks.eachDay?.();
       const ref = refOf(dayName);
       const slice = source.loadDay(ref);
       stats.daysLoaded++;

@@ -4,9 +4,10 @@ import { oneLine, StoreError } from '../errors.js';
 import { type Db, openStore } from '../store/db.js';
 import { thumbDirOf } from '../thumbs/files.js';
 import { describeResize, type ResizeReport, resizeThumbnails } from '../thumbs/resize.js';
-import { keepHeapTight, keepYoungSmall, letYoungGrow } from '../util/heap.js';
+import { holdYoungAt, keepHeapTight, keepYoungSmall, letYoungGrow } from '../util/heap.js';
 import { optimiseLater } from '../util/jit.js';
 import {
+  type BuildHooks,
   type BuildOptions,
   type BuildStats,
   buildGeneration,
@@ -120,15 +121,26 @@ export function assertStoreHasDays(db: string): void {
   }
 }
 
+/** From this many days on, a full build holds V8's young generation at HELD_YOUNG_MB (fullBuildHooks). */
+export const HOLD_YOUNG_FROM_DAYS = 1500;
+
+/** The young generation's size a large full build holds, a semi-space (what an incremental `site` process reaches). */
+const HELD_YOUNG_MB = 4;
+
 /**
- * From this many days on, a full build keeps its young generation as small as keepYoungSmall
- * left it; below, it lets V8 grow it as usual (up to 16 MB a semi-space). A 300-day `site
- * --full` took ~5% less CPU and ~8% less wall time with it grown (10 interleaved processes, 5
- * December 2026), for ~28 MB more peak memory at 300 and at 3,000 days: at 3,000 that brings
- * the peak near its 300 MB budget. (Whether it stays small in a full build depends on the
- * build's threads: each one's start resets V8's growth factor, see util/heap.ts.)
+ * A full build's young generation, by the days it builds. Below HOLD_YOUNG_FROM_DAYS, V8's usual
+ * one (up to 16 MB a semi-space): a 300-day `site --full` took ~5% less CPU and ~8% less wall time
+ * with it than held at 4 MB (10 interleaved processes, 5 December 2026), for ~28 MB more peak
+ * memory. From there on it is held at HELD_YOUNG_MB, checked at each day (holdYoungAt): at 3,000
+ * days, 263–266 MB against 294–300 MB with V8's, for 10–30% more CPU.
  */
-const HOLD_YOUNG_FROM_DAYS = 1500;
+export function fullBuildHooks(days: number): BuildHooks {
+  if (days < HOLD_YOUNG_FROM_DAYS) {
+    letYoungGrow();
+    return {};
+  }
+  return { eachDay: () => holdYoungAt(HELD_YOUNG_MB) };
+}
 
 /** How many days the store holds digests of (0 without a store): one scan of the digests' key. */
 function daysIn(db: Db | undefined): number {
@@ -193,13 +205,14 @@ export async function generateSiteToDir(
       if (fresh) generation.previous = undefined;
       // A full build holds the most at once; an incremental one holds less, and is ~10% faster
       // with V8's usual heap growth.
+      let hooks: BuildHooks = {};
       if (generation.previous?.engine !== engine) {
         keepHeapTight();
-        if (daysIn(db) < HOLD_YOUNG_FROM_DAYS) letYoungGrow();
+        hooks = fullBuildHooks(daysIn(db));
       }
       let stats: BuildStats;
       try {
-        stats = buildGeneration(source, options, generation);
+        stats = buildGeneration(source, options, generation, hooks);
         if (db?.inTransaction) db.exec('COMMIT');
       } catch (error) {
         await generation.abort();

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Parser } from 'htmlparser2';
-import { buildSite, type SiteFiles } from '../../src/site/build.js';
+import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src/site/build.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
+import { modelSource } from '../../src/site/source.js';
 import type { DayDigest } from '../../src/types.js';
 import { digest, JS_LINK_TEXT, paper, post, ranked, sampleDigests, seedDay, XSS_TITLE } from './fixtures.js';
 
@@ -475,4 +476,17 @@ test('a paper page links its code with stars, its project page and HF TL;DR; one
     ),
   );
   assert.ok(day.includes('<a href="https://github.com/example/robust">code &#9733;1,234</a>'));
+});
+
+test('a build calls its eachDay hook once before each day it loads', () => {
+  const digests = sampleDigests();
+  let calls = 0;
+  const stats = buildGeneration(
+    modelSource(modelOf(digests)),
+    { baseUrl: 'https://example.org/' },
+    mapOutput(new Map()),
+    { eachDay: () => calls++ },
+  );
+  assert.ok(stats.daysLoaded > 1);
+  assert.equal(calls, stats.daysLoaded);
 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { fullBuildHooks, HOLD_YOUNG_FROM_DAYS } from '../../src/site/generate.js';
 import { openStore } from '../../src/store/db.js';
 import { sampleDigests, storeAsPost } from '../site/fixtures.js';
 
@@ -86,4 +87,43 @@ process.stdout.write(JSON.stringify(runtimeProfile()));
 `);
   assert.equal(build(true), 'late+young+tight+grow');
   assert.equal(build(false), 'late+young');
+});
+
+test('holdYoungAt lets the young generation grow to the size asked, then holds it there', () => {
+  const sizes = run<number[]>(`
+const { getHeapSpaceStatistics } = await import('node:v8');
+const heap = await import(${JSON.stringify(HEAP)});
+const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+const kept = [];
+const churn = (n) => {
+  for (let i = 0; i < n; i++) {
+    kept.push({ i, s: 'x' + i });
+    if (kept.length > 100000) kept.splice(0, 50000);
+  }
+};
+// As a large full build begins: held at what the process reached, smaller than asked.
+heap.keepYoungSmall();
+const sizes = [young()];
+// As at each of its days.
+for (let day = 0; day < 60; day++) {
+  heap.holdYoungAt(4);
+  churn(20000);
+  sizes.push(young());
+}
+process.stdout.write(JSON.stringify(sizes));
+`);
+  const MB = 1024 * 1024;
+  assert.ok(sizes[0]! < 8 * MB, `the process began at ${sizes[0]! / MB} MB`);
+  // Both semi-spaces: 4 MB each.
+  assert.equal(sizes.at(-1), 8 * MB);
+  assert.ok(
+    sizes.every((s) => s <= 8 * MB),
+    `never past it: ${sizes.map((s) => s / MB).join(',')}`,
+  );
+});
+
+test('a full build of 1,500 days or more holds the young generation at each day; of fewer, lets it grow', () => {
+  assert.equal(fullBuildHooks(HOLD_YOUNG_FROM_DAYS - 1).eachDay, undefined);
+  assert.equal(typeof fullBuildHooks(HOLD_YOUNG_FROM_DAYS).eachDay, 'function');
+  assert.equal(typeof fullBuildHooks(3000).eachDay, 'function');
 });
