@@ -132,7 +132,8 @@ const HELD_YOUNG_MB = 4;
  * one (up to 16 MB a semi-space): a 300-day `site --full` took ~5% less CPU and ~8% less wall time
  * with it than held at 4 MB (10 interleaved processes, 5 December 2026), for ~28 MB more peak
  * memory. From there on it is held at HELD_YOUNG_MB, checked at each day (holdYoungAt): at 3,000
- * days, 263–266 MB against 294–300 MB with V8's, for 10–30% more CPU.
+ * days, 257–260 MB against 287–293 MB with V8's, for 13–35% more CPU (engine-only builds, four
+ * interleaved pairs).
  */
 export function fullBuildHooks(days: number): BuildHooks {
   if (days < HOLD_YOUNG_FROM_DAYS) {

@@ -58,7 +58,7 @@ export function letYoungGrow(): void {
  * then. Called at each day of a large full build (site/generate.ts), it ends the build at that
  * size whatever size the build began with, and whichever thread started meanwhile (each start
  * resets V8's growth factor). Held from its start instead, a 3,000-day build begun with a smaller
- * young generation kept it, and took ~35% more CPU than with V8's own (three interleaved pairs,
+ * young generation kept it, and took ~38% more CPU than with V8's own (three interleaved pairs,
  * 5 December 2026).
  */
 export function holdYoungAt(semiMb: number): void {
