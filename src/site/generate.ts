@@ -205,7 +205,7 @@ export async function generateSiteToDir(
       });
       if (fresh) generation.previous = undefined;
       // A full build holds the most at once; an incremental one holds less, and is ~10% faster
-      // with V8's usual heap growth.
+      // with V8's usual heap growth. A full build's young generation goes by its size.
       let hooks: BuildHooks = {};
       if (generation.previous?.engine !== engine) {
         keepHeapTight();

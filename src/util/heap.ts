@@ -62,8 +62,8 @@ export function letYoungGrow(): void {
  * 5 December 2026).
  */
 export function holdYoungAt(semiMb: number): void {
-  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   // Its committed size: both semi-spaces.
-  if (young && young.space_size >= 2 * semiMb * 1024 * 1024) keepYoungSmall();
+  if (space && space.space_size >= 2 * semiMb * 1024 * 1024) keepYoungSmall();
   else letYoungGrow();
 }

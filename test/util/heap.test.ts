@@ -30,7 +30,7 @@ function run<T>(program: string): T {
 }
 
 test('keepYoungSmall holds the young generation, letYoungGrow lets V8 grow it, keepYoungSmall holds it again', () => {
-  const sizes = run<{ sizes: number[]; profiles: string[] }>(`
+  const got = run<{ sizes: number[]; profiles: string[] }>(`
 const { getHeapSpaceStatistics } = await import('node:v8');
 const heap = await import(${JSON.stringify(HEAP)});
 const { runtimeProfile } = await import(${JSON.stringify(FLAGS)});
@@ -62,12 +62,12 @@ churn(); churn(); churn();
 sizes.push(young());
 process.stdout.write(JSON.stringify({ sizes, profiles }));
 `);
-  const [held, afterHeld, grown, heldAgain, afterHeldAgain] = sizes.sizes;
+  const [held, afterHeld, grown, heldAgain, afterHeldAgain] = got.sizes;
   assert.equal(afterHeld, held, 'held: the young generation keeps its size');
   assert.ok(grown! > afterHeld!, `let grow: ${afterHeld} → ${grown}`);
   assert.equal(afterHeldAgain, heldAgain, 'held again: it keeps its size');
   // letYoungGrow with nothing held sets nothing (the first profile), and names what it set.
-  assert.deepEqual(sizes.profiles, ['default', 'young+grow']);
+  assert.deepEqual(got.profiles, ['default', 'young+grow']);
 });
 
 test('a full build of a small history lets the young generation grow; an incremental build holds it', (t) => {
