@@ -57,9 +57,9 @@ export function letYoungGrow(): void {
  * Hold the young generation once it has grown to `semiMb` a semi-space, letting V8 grow it until
  * then. Called at each day of a large full build (site/generate.ts), it ends the build at that
  * size whatever size the build began with, and whichever thread started meanwhile (each start
- * resets V8's growth factor). Held from its start instead, a 3,000-day build begun with a smaller
- * young generation kept it, and took ~38% more CPU than with V8's own (three interleaved pairs,
- * 5 December 2026).
+ * resets V8's growth factor). Held from its start instead, a 3,000-day build whose process began
+ * with a smaller young generation (presumably kept: its size was not read) took ~38% more CPU
+ * than with V8's own (three interleaved pairs, 5 December 2026).
  */
 export function holdYoungAt(semiMb: number): void {
   const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
