@@ -1,6 +1,6 @@
 /**
  * The digests table: the ranked result of each written day. A digest refers to its posts and
- * papers by key (format 3, see README "Digest format") and is rehydrated from the posts,
+ * papers by key (format 3, see docs/store.md, "Digest format 3") and is rehydrated from the posts,
  * snapshots and papers tables on load, so a day costs a few hundred bytes per ranked paper
  * instead of a copy of every post. A row written before format 2 (a whole DayDigest as JSON)
  * still loads as it is.
