@@ -20,13 +20,18 @@ interface Init {
   direct?: DirectWrites;
 }
 
+/** The writer's way in (Init.direct) and its count of unwritten kilobytes (DirectWrites.pending) as an array. */
+interface Writer {
+  direct: DirectWrites;
+  pending: Int32Array;
+}
+
 /**
  * Write the batch's pages through the writer thread as the builder's writer does (write.ts
  * writerThread): counted first, keyed by site path so the writer hashes them; their paths back.
  */
 function writeDirect(
-  direct: DirectWrites,
-  pending: Int32Array,
+  { direct, pending }: Writer,
   pages: Array<[path: string, html: string, math: boolean]>,
 ): RenderedPage[] {
   const targets: string[] = [];
@@ -48,8 +53,8 @@ function writeDirect(
 
 let init: Init | undefined;
 let done: Int32Array | undefined;
-/** The writer's count of unwritten kilobytes (DirectWrites.pending), when the thread writes its pages. */
-let pending: Int32Array | undefined;
+/** The writer, when the thread writes its pages. */
+let writer: Writer | undefined;
 
 // A thread that stops (an error it did not expect, or terminated) says so in the count the
 // builder waits on, so the builder stops at once instead of waiting for pages that never come.
@@ -64,17 +69,17 @@ parentPort!.on('message', (m: { init: Init } | { tasks: PaperTask[] }) => {
     // What its build is (the thread may have been started ahead of it, threads.ts).
     init = m.init;
     done = new Int32Array(m.init.progress);
-    pending = m.init.direct && new Int32Array(m.init.direct.pending);
+    writer = m.init.direct && { direct: m.init.direct, pending: new Int32Array(m.init.direct.pending) };
     return;
   }
-  const { shell, feeds, port, direct } = init!;
+  const { shell, feeds, port } = init!;
   try {
     const pages = m.tasks.map((task): [string, string, boolean] => [
       task.spec.path,
       ...renderPaperTask(task, shell, feeds),
     ]);
     // Posted to the writer before the paths go back: once the builder has them, their cost is counted.
-    port.postMessage({ pages: direct && pending ? writeDirect(direct, pending, pages) : pages });
+    port.postMessage({ pages: writer ? writeDirect(writer, pages) : pages });
   } catch (error) {
     port.postMessage({ failure: String((error as Error)?.message ?? error) });
   }
