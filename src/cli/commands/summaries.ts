@@ -47,6 +47,10 @@ export const SUMMARIES = {
     term: 'listen [options]',
     description: 'follow Bluesky (Jetstream) and store every post linking an arXiv paper; runs until stopped',
   },
+  store: {
+    term: 'store',
+    description: 'look after the store: info, check, backup (safe while runs write) and compact',
+  },
   init: {
     term: 'init [options]',
     description: 'set up daily runs: a GitHub Actions workflow, a cron line or systemd units',

@@ -1,0 +1,133 @@
+/** `hotpapers store info|check|backup|compact`: looking after the SQLite store. */
+import { StoreError } from '../../errors.js';
+import type { Command } from '../commander.js';
+import { dbOption, examples, jsonOption, logFormatOption } from '../options.js';
+import { SUMMARIES } from './summaries.js';
+
+interface StoreFlags {
+  db?: string;
+  json?: boolean;
+  counts?: boolean;
+  quick?: boolean;
+  force?: boolean;
+  logFormat?: 'human' | 'json';
+}
+
+/** What the actions need, loaded when one runs (help stays light). */
+async function load() {
+  const [maintenance, shared] = await Promise.all([
+    import('../../store/maintenance.js'),
+    import('../shared.js'),
+  ]);
+  return { ...maintenance, ...shared };
+}
+
+/** The store the flags name: --db, else HOTPAPERS_DB or the config file, else ./hotpapers.db. */
+async function storePath(flags: StoreFlags): Promise<string> {
+  const { configFromFlags } = await load();
+  return configFromFlags({ db: flags.db }).db;
+}
+
+/** Bytes as a person reads them (MB with one decimal above 1 MB). */
+function size(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(0)} KB`;
+}
+
+/** Register `hotpapers store` and its four subcommands. */
+export function register(program: Command): void {
+  const store = program
+    .command('store')
+    .description(SUMMARIES.store.description)
+    .addHelpText(
+      'after',
+      examples([
+        'hotpapers store info                     # what the store holds',
+        'hotpapers store check                    # is it whole? (exit 1 if not)',
+        'hotpapers store backup backups/hp.db     # a consistent copy, even while listen writes',
+        'hotpapers store compact                  # give free pages back to the disk',
+      ]),
+    );
+
+  store
+    .command('info')
+    .description('what the store holds: size, schema, days, digests (--counts: rows and bytes per table)')
+    .addOption(dbOption())
+    .option('--counts', "each table's rows and bytes (reads the whole store: slow on a large one)")
+    .addOption(jsonOption('print the figures as JSON'))
+    .addOption(logFormatOption())
+    .action(async (flags: StoreFlags) => {
+      const { storeInfo, schemaNote, printJson } = await load();
+      const info = storeInfo(await storePath(flags), { counts: flags.counts });
+      if (flags.json) return printJson(info);
+      const l = info.listings;
+      const lines = [
+        `${info.path}: ${size(info.fileBytes)}${info.walBytes > 0 ? ` + ${size(info.walBytes)} of log` : ''}, ${schemaNote(info.schema)}`,
+        `pages: ${info.pages} of ${info.pageSize} bytes, ${info.freePages} free; journal ${info.journalMode}`,
+      ];
+      if (info.schema.version === info.schema.current) {
+        lines.push(
+          l.count > 0
+            ? `listings: ${l.count} (${l.first} to ${l.last}); digests: ${info.digests}`
+            : `listings: none; digests: ${info.digests}`,
+        );
+      }
+      for (const t of info.tables ?? [])
+        lines.push(
+          `  ${t.name.padEnd(20)} ${String(t.rows).padStart(10)} rows ${size(t.bytes).padStart(10)}`,
+        );
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  store
+    .command('check')
+    .description("SQLite's integrity check and every reference between tables, without changing the store")
+    .addOption(dbOption())
+    .option('--quick', "skip comparing indexes with their tables (SQLite's quick_check: much faster)")
+    .addOption(jsonOption('print the result as JSON'))
+    .addOption(logFormatOption())
+    .action(async (flags: StoreFlags) => {
+      const { checkStore, schemaNote, printJson } = await load();
+      const result = checkStore(await storePath(flags), { quick: flags.quick });
+      if (flags.json) printJson({ ...result, ok: result.problems.length === 0 });
+      else if (result.problems.length === 0)
+        process.stdout.write(`${result.path}: ok, ${schemaNote(result.schema)}\n`);
+      else process.stdout.write(`${result.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      if (result.problems.length > 0) {
+        throw new StoreError(
+          'store',
+          `${result.path}: the check found ${result.problems.length} problem(s), the first: ${result.problems[0]}`,
+        );
+      }
+    });
+
+  store
+    .command('backup')
+    .description('a consistent, compacted copy of the store, safe while other runs write to it')
+    .argument('<file>', 'where to write the copy (not replaced unless --force)')
+    .addOption(dbOption())
+    .option('--force', 'replace <file> if it exists')
+    .addOption(jsonOption('print the result as JSON'))
+    .addOption(logFormatOption())
+    .action(async (file: string, flags: StoreFlags) => {
+      const { backupStore, printJson } = await load();
+      const result = backupStore(await storePath(flags), file, { force: flags.force });
+      if (flags.json) printJson(result);
+      else
+        process.stdout.write(
+          `${result.from} → ${result.to}: ${size(result.bytes)}, schema ${result.schema.version}\n`,
+        );
+    });
+
+  store
+    .command('compact')
+    .description("give the store's free pages back to the disk (VACUUM; needs free space of about its size)")
+    .addOption(dbOption())
+    .addOption(jsonOption('print the result as JSON'))
+    .addOption(logFormatOption())
+    .action(async (flags: StoreFlags) => {
+      const { compactStore, printJson } = await load();
+      const result = compactStore(await storePath(flags));
+      if (flags.json) printJson(result);
+      else process.stdout.write(`${result.path}: ${size(result.before)} → ${size(result.after)}\n`);
+    });
+}

@@ -1,0 +1,285 @@
+/**
+ * Looking after a store kept for years (`hotpapers store`): what it holds, whether SQLite finds
+ * it whole, a consistent copy taken while other processes write, and giving back free pages.
+ * None of these upgrades the schema: a store is checked and copied as it is on disk.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { noteStorePath, StoreError, storeErrorLine } from '../errors.js';
+import type { Db } from './db.js';
+import { MIGRATIONS } from './migrations.js';
+
+/** A store's schema version and this build's. */
+export interface SchemaState {
+  version: number;
+  current: number;
+}
+
+/** What `store info` reports. */
+export interface StoreInfo {
+  path: string;
+  /** The database file and its write-ahead log, in bytes (the log is 0 when absent). */
+  fileBytes: number;
+  walBytes: number;
+  schema: SchemaState;
+  pageSize: number;
+  pages: number;
+  /** Pages no table uses (a `compact` gives them back to the file system). */
+  freePages: number;
+  journalMode: string;
+  /** Complete listings stored: how many (day, categories) pairs, and the first and last day. */
+  listings: { count: number; first: string | null; last: string | null };
+  digests: number;
+  /** With `counts`: each table's rows and the bytes of its pages and its indexes' (reads every page). */
+  tables?: Array<{ name: string; rows: number; bytes: number }>;
+}
+
+/** Open an existing store as it is: no folder or file made, no migration (see db.ts openStore for the daily use). */
+export function openExisting(path: string, readonly: boolean): Db {
+  noteStorePath(path);
+  if (!existsSync(path)) throw new StoreError('store', `no store at ${path} (set HOTPAPERS_DB or --db)`);
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    // Reading the header here turns "not a database" into the one-line error below.
+    db.pragma('user_version', { simple: true });
+    return db;
+  } catch (error) {
+    db?.close();
+    throw storeErrorLine(error) ?? error;
+  }
+}
+
+/** The store's schema version against this build's. */
+export function schemaOf(db: Db): SchemaState {
+  return { version: db.pragma('user_version', { simple: true }) as number, current: MIGRATIONS.length };
+}
+
+/** One line on the schema: current, older (the next run upgrades it) or newer (this build cannot read it). */
+export function schemaNote({ version, current }: SchemaState): string {
+  if (version === current) return `schema ${version} (current)`;
+  if (version < current)
+    return `schema ${version} (this hotpapers has ${current}; the next post or listen upgrades it in place)`;
+  return `schema ${version} (newer than this hotpapers, ${current}; upgrade hotpapers)`;
+}
+
+/** The size of `path` in bytes, 0 when it does not exist. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** What the store at `path` holds, read without changing it; `counts` reads every page. */
+export function storeInfo(path: string, options: { counts?: boolean } = {}): StoreInfo {
+  const db = openExisting(path, true);
+  try {
+    const schema = schemaOf(db);
+    const pragma = (name: string) => db.pragma(name, { simple: true }) as number;
+    const info: StoreInfo = {
+      path,
+      fileBytes: sizeOf(path),
+      walBytes: sizeOf(`${path}-wal`),
+      schema,
+      pageSize: pragma('page_size'),
+      pages: pragma('page_count'),
+      freePages: pragma('freelist_count'),
+      journalMode: String(db.pragma('journal_mode', { simple: true })),
+      listings: { count: 0, first: null, last: null },
+      digests: 0,
+    };
+    // An older or newer schema may name its tables otherwise: only the file's figures then.
+    if (schema.version !== schema.current) return info;
+    const listings = db
+      .prepare('SELECT count(*) AS count, min(day) AS first, max(day) AS last FROM listing_days')
+      .get() as StoreInfo['listings'];
+    info.listings = listings;
+    info.digests = db.prepare('SELECT count(*) FROM digests').pluck().get() as number;
+    if (options.counts) info.tables = tableSizes(db);
+    return info;
+  } finally {
+    db.close();
+  }
+}
+
+/** Every table's rows, and the bytes of its pages with its indexes' (dbstat), largest first. */
+function tableSizes(db: Db): NonNullable<StoreInfo['tables']> {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  const bytes = new Map<string, number>();
+  const rows = db
+    .prepare(
+      `SELECT coalesce(i.tbl_name, d.name) AS name, sum(d.pgsize) AS bytes
+       FROM dbstat d LEFT JOIN sqlite_schema i ON i.type = 'index' AND i.name = d.name
+       GROUP BY 1`,
+    )
+    .all() as Array<{ name: string; bytes: number }>;
+  for (const r of rows) bytes.set(r.name, r.bytes);
+  const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  return tables
+    .map((name) => ({
+      name,
+      rows: db
+        .prepare(`SELECT count(*) FROM ${quoted(name)}`)
+        .pluck()
+        .get() as number,
+      bytes: bytes.get(name) ?? 0,
+    }))
+    .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
+}
+
+/** What `store check` found: SQLite's own problems, references to missing rows, and the schema. */
+export interface CheckResult {
+  path: string;
+  schema: SchemaState;
+  /** One line per problem (none: the store is whole). */
+  problems: string[];
+}
+
+/** Most problems a check lists (SQLite stops at 100 itself). */
+const MAX_PROBLEMS = 100;
+
+/**
+ * Check the store at `path` without changing it: SQLite's integrity check (every page, index and
+ * constraint; `quick` skips comparing indexes with their tables, much faster on a large store),
+ * then every reference between tables (foreign_key_check).
+ */
+export function checkStore(path: string, options: { quick?: boolean } = {}): CheckResult {
+  const db = openExisting(path, true);
+  try {
+    const schema = schemaOf(db);
+    const problems: string[] = [];
+    if (schema.version > schema.current) problems.push(schemaNote(schema));
+    const pragma = options.quick ? 'quick_check' : 'integrity_check';
+    const steps = [
+      () => {
+        const found = db.pragma(`${pragma}(${MAX_PROBLEMS})`) as Array<Record<string, string>>;
+        for (const row of found) {
+          const line = String(Object.values(row)[0]);
+          if (line !== 'ok') problems.push(line);
+        }
+      },
+      () => {
+        // Grouped by table and parent: one damaged write can leave thousands of such rows.
+        const missing = new Map<string, number>();
+        for (const row of db.pragma('foreign_key_check') as Array<{ table: string; parent: string }>) {
+          const key = `${row.table} → ${row.parent}`;
+          missing.set(key, (missing.get(key) ?? 0) + 1);
+        }
+        for (const [key, n] of missing) {
+          const [table, parent] = key.split(' → ');
+          problems.push(`${n} row(s) of ${table} refer to a missing row of ${parent}`);
+        }
+      },
+    ];
+    for (const step of steps) {
+      try {
+        step();
+      } catch (error) {
+        // A page too damaged to walk stops the step itself: that is a finding, not a failure.
+        const code = (error as { code?: unknown }).code;
+        if (typeof code !== 'string' || !/^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw error;
+        problems.push(`SQLite stopped at a damaged page: ${(error as Error).message} (${code})`);
+      }
+    }
+    return { path, schema, problems: problems.slice(0, MAX_PROBLEMS) };
+  } finally {
+    db.close();
+  }
+}
+
+/** What `store backup` wrote. */
+export interface BackupResult {
+  from: string;
+  to: string;
+  bytes: number;
+  schema: SchemaState;
+}
+
+/**
+ * A consistent copy of the store at `path` in `target`, taken while other processes (`listen`,
+ * a `post`) go on writing: SQLite's `VACUUM INTO` reads one snapshot of the store and writes it
+ * compacted. The copy is made beside `target` under a temporary name, checked (quick_check, same
+ * schema), synced and renamed into place, so `target` is either the whole copy or as it was.
+ */
+export function backupStore(path: string, target: string, options: { force?: boolean } = {}): BackupResult {
+  if (resolve(path) === resolve(target)) throw new StoreError('store', `cannot back up ${path} onto itself`);
+  if (existsSync(target) && !options.force)
+    throw new StoreError('store', `${target} already exists (add --force to replace it)`);
+  const db = openExisting(path, true);
+  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
+  try {
+    const schema = schemaOf(db);
+    rmSync(temp, { force: true });
+    try {
+      db.prepare('VACUUM INTO ?').run(temp);
+    } catch (error) {
+      throw storeErrorLine(error) ?? error;
+    }
+    const copy = new Database(temp, { readonly: true, fileMustExist: true });
+    try {
+      const check = copy.pragma('quick_check', { simple: true });
+      const version = copy.pragma('user_version', { simple: true });
+      if (check !== 'ok' || version !== schema.version)
+        throw new StoreError(
+          'store',
+          `the copy of ${path} did not check out (${String(check)}); ${target} was left as it was`,
+        );
+    } finally {
+      copy.close();
+    }
+    syncFile(temp);
+    renameSync(temp, target);
+    syncFile(dirname(target));
+    return { from: path, to: target, bytes: sizeOf(target), schema };
+  } finally {
+    db.close();
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Flush a file (or a folder's entries) to the disk. */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What `store compact` gave back. */
+export interface CompactResult {
+  path: string;
+  /** The file and its log before and after. */
+  before: number;
+  after: number;
+}
+
+/**
+ * Give the store's free pages back to the file system (`VACUUM`, then the log checkpointed and
+ * truncated). It rewrites the whole file inside one transaction, so it needs free disk space of
+ * about the store's size and waits (up to the busy timeout) for a writer's transaction to end;
+ * readers go on reading meanwhile.
+ */
+export function compactStore(path: string): CompactResult {
+  const db = openExisting(path, false);
+  try {
+    const before = sizeOf(path) + sizeOf(`${path}-wal`);
+    try {
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      throw storeErrorLine(error) ?? error;
+    }
+    return { path, before, after: sizeOf(path) + sizeOf(`${path}-wal`) };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `hotpapers store` as a user runs it (child processes): figures on stdout, a damaged store or a
+ * refused backup as exit 1 with one line on stderr naming the store, usage errors as exit 2.
+ */
+import assert from 'node:assert/strict';
+import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../ops/e2e-helpers.js';
+
+const dir = tempDir('hp-store-cli-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of the store written by an older release (test/fixtures/store). */
+function fixtureCopy(name: string): string {
+  const path = join(dir, name);
+  copyFileSync(new URL('../fixtures/store/fa51622.db', import.meta.url), path);
+  return path;
+}
+
+test('store info, check and backup on a whole store', async () => {
+  const db = fixtureCopy('whole.db');
+  const info = await runCli(['store', 'info', '--json'], { HOTPAPERS_DB: db }, { cwd: dir });
+  assert.equal(info.code, 0, info.stderr);
+  const figures = JSON.parse(info.stdout) as { path: string; schema: { version: number }; pages: number };
+  assert.equal(figures.path, db);
+  assert.equal(figures.schema.version, 2);
+  assert.ok(figures.pages > 0);
+
+  const check = await runCli(['store', 'check', '--db', db], {}, { cwd: dir });
+  assert.equal(check.code, 0, check.stderr);
+  assert.match(
+    check.stdout,
+    /: ok, schema 2 \(this hotpapers has \d+; the next post or listen upgrades it in place\)\n$/,
+  );
+  assert.equal(check.stderr, '');
+
+  const copy = join(dir, 'copy.db');
+  const backup = await runCli(['store', 'backup', copy, '--db', db], {}, { cwd: dir });
+  assert.equal(backup.code, 0, backup.stderr);
+  assert.match(backup.stdout, /whole\.db → .*copy\.db: \d+ KB, schema 2\n$/);
+  const again = await runCli(['store', 'backup', copy, '--db', db], {}, { cwd: dir });
+  assert.equal(again.code, 1);
+  assert.equal(again.stdout, '');
+  assert.match(again.stderr, /^store: .*copy\.db already exists \(add --force to replace it\)\n$/);
+});
+
+test('a damaged store: check exits 1, lists the problems and names the store in one line', async () => {
+  const db = fixtureCopy('damaged.db');
+  const stat = new Database(db, { readonly: true });
+  const page = stat
+    .prepare("SELECT pageno FROM dbstat WHERE name = 'posts' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1")
+    .pluck()
+    .get() as number;
+  const pageSize = stat.pragma('page_size', { simple: true }) as number;
+  stat.close();
+  const fd = openSync(db, 'r+');
+  writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, (page - 1) * pageSize + 8);
+  closeSync(fd);
+  const check = await runCli(['store', 'check', '--db', db], {}, { cwd: dir });
+  assert.equal(check.code, 1);
+  assert.match(check.stdout, /^ {2}\S/);
+  const lines = check.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, check.stderr);
+  assert.match(lines[0]!, /^store: .*damaged\.db: the check found \d+ problem\(s\), the first: /);
+});
+
+test('no store, or no subcommand: a clear error, and nothing created', async () => {
+  const absent = join(dir, 'absent.db');
+  const info = await runCli(['store', 'info', '--db', absent], {}, { cwd: dir });
+  assert.equal(info.code, 1);
+  assert.equal(info.stderr, `store: no store at ${absent} (set HOTPAPERS_DB or --db)\n`);
+  assert.equal(existsSync(absent), false);
+  const bare = await runCli(['store'], {}, { cwd: dir });
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /Usage: hotpapers store \[options\] \[command\]/);
+});
