@@ -3,7 +3,8 @@
  * refused backup as exit 1 with one line on stderr naming the store, usage errors as exit 2.
  */
 import assert from 'node:assert/strict';
-import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -65,6 +66,32 @@ test('a damaged store: check exits 1, lists the problems and names the store in 
   const lines = check.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, check.stderr);
   assert.match(lines[0]!, /^store: .*damaged\.db: the check found \d+ problem\(s\), the first: /);
+});
+
+test('compact gives free pages back, and waits for no run: a held run lock stops it', async () => {
+  const db = fixtureCopy('compact.db');
+  const raw = new Database(db);
+  raw.exec('CREATE TABLE scratch (x BLOB); INSERT INTO scratch SELECT randomblob(100000);');
+  raw.exec('DROP TABLE scratch');
+  raw.close();
+  // A live holder: this test's own process, on this host.
+  const lock = `${db}.lock`;
+  writeFileSync(
+    lock,
+    `${JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: 'run 2021-06-09' })}\n`,
+  );
+  const refused = await runCli(['store', 'compact', '--db', db], {}, { cwd: dir });
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /^lock: another hotpapers run \(pid \d+, started .*, command run 2021-06-09\) holds .*compact\.db\.lock\n$/,
+  );
+  rmSync(lock);
+  const done = await runCli(['store', 'compact', '--db', db, '--json'], {}, { cwd: dir });
+  assert.equal(done.code, 0, done.stderr);
+  const result = JSON.parse(done.stdout) as { before: number; after: number };
+  assert.ok(result.after < result.before - 50_000, `${result.before} → ${result.after}`);
+  assert.equal(existsSync(lock), false, 'the lock is released');
 });
 
 test('no store, or no subcommand: a clear error, and nothing created', async () => {

@@ -15,11 +15,12 @@ interface StoreFlags {
 
 /** What the actions need, loaded when one runs (help stays light). */
 async function load() {
-  const [maintenance, shared] = await Promise.all([
+  const [maintenance, shared, lock] = await Promise.all([
     import('../../store/maintenance.js'),
     import('../shared.js'),
+    import('../../ops/lock.js'),
   ]);
-  return { ...maintenance, ...shared };
+  return { ...maintenance, ...shared, withLock: lock.withLock };
 }
 
 /** The store the flags name: --db, else HOTPAPERS_DB or the config file, else ./hotpapers.db. */
@@ -120,13 +121,18 @@ export function register(program: Command): void {
 
   store
     .command('compact')
-    .description("give the store's free pages back to the disk (VACUUM; needs free space of about its size)")
+    .description(
+      "give the store's free pages back to the disk (VACUUM; needs free space of about its size; holds the run lock)",
+    )
     .addOption(dbOption())
     .addOption(jsonOption('print the result as JSON'))
     .addOption(logFormatOption())
     .action(async (flags: StoreFlags) => {
-      const { compactStore, printJson } = await load();
-      const result = compactStore(await storePath(flags));
+      const { compactStore, printJson, withLock } = await load();
+      const path = await storePath(flags);
+      // Not beside a daily run or a backfill: their writes would wait on the whole rewrite and
+      // give up after the busy timeout. (The listener keeps a batch it could not save for later.)
+      const result = await withLock(path, 'store compact', async () => compactStore(path));
       if (flags.json) printJson(result);
       else process.stdout.write(`${result.path}: ${size(result.before)} → ${size(result.after)}\n`);
     });
