@@ -113,23 +113,33 @@ jobs:
 `;
 }
 
-/** A crontab line for a machine of one's own (cronie's CRON_TZ pins the time to US Eastern). */
+/** The weekly backup's command: one rolling copy, replaced whole (store backup renames it into place). */
+const BACKUP_COMMAND = 'hotpapers store backup --force backups/hotpapers.db --log-format json';
+
+/**
+ * Crontab lines for a machine of one's own (cronie's CRON_TZ pins the time to US Eastern): the
+ * daily run, and a weekly backup of the store on Sunday night, when no run is due.
+ */
 export function cronLine(workDir = '/srv/hotpapers'): string {
   return [
     'CRON_TZ=America/New_York',
     `30 18 * * 1-5  cd ${workDir} && hotpapers run --publish --horizon 24h --log-format json >> hotpapers.log 2>&1`,
+    `0 3 * * 0  cd ${workDir} && ${BACKUP_COMMAND} >> hotpapers.log 2>&1`,
   ].join('\n');
 }
 
 /**
- * The systemd units: the daily service and its timer (18:30 US Eastern on weekdays), and the
+ * The systemd units: the daily service and its timer (18:30 US Eastern on weekdays), the
  * Bluesky listener, a long-running service restarted whenever it stops (it resumes from its
- * cursor; SIGTERM, systemd's stop signal, saves it).
+ * cursor; SIGTERM, systemd's stop signal, saves it), and a weekly backup of the store with its
+ * timer (Sunday night, when no run is due; the listener goes on writing meanwhile).
  */
 export function systemdUnits(workDir = '/srv/hotpapers'): {
   service: string;
   timer: string;
   listener: string;
+  backup: string;
+  backupTimer: string;
 } {
   return {
     service: `# /etc/systemd/system/hotpapers.service
@@ -177,6 +187,27 @@ RestartSec=10
 
 [Install]
 WantedBy=multi-user.target
+`,
+    backup: `# /etc/systemd/system/hotpapers-backup.service
+[Unit]
+Description=hotpapers: a consistent copy of the store in backups/hotpapers.db
+
+[Service]
+Type=oneshot
+WorkingDirectory=${workDir}
+EnvironmentFile=-${workDir}/hotpapers.env
+ExecStart=/usr/bin/env ${BACKUP_COMMAND}
+`,
+    backupTimer: `# /etc/systemd/system/hotpapers-backup.timer
+[Unit]
+Description=Back up the hotpapers store every week
+
+[Timer]
+OnCalendar=Sun 03:00 America/New_York
+Persistent=true
+
+[Install]
+WantedBy=timers.target
 `,
   };
 }

@@ -3,7 +3,7 @@
  * it whole, a consistent copy taken while other processes write, and giving back free pages.
  * None of these upgrades the schema: a store is checked and copied as it is on disk.
  */
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { noteStorePath, StoreError, storeErrorLine } from '../errors.js';
@@ -205,8 +205,9 @@ export interface BackupResult {
 /**
  * A consistent copy of the store at `path` in `target`, taken while other processes (`listen`,
  * a `post`) go on writing: SQLite's `VACUUM INTO` reads one snapshot of the store and writes it
- * compacted. The copy is made beside `target` under a temporary name, checked (quick_check, same
- * schema), synced and renamed into place, so `target` is either the whole copy or as it was.
+ * compacted. The copy is made beside `target` (its folder made if needed) under a temporary name,
+ * checked (quick_check, same schema), synced and renamed into place, so `target` is either the
+ * whole copy or as it was.
  */
 export function backupStore(path: string, target: string, options: { force?: boolean } = {}): BackupResult {
   if (resolve(path) === resolve(target)) throw new StoreError('store', `cannot back up ${path} onto itself`);
@@ -216,6 +217,8 @@ export function backupStore(path: string, target: string, options: { force?: boo
   const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
   try {
     const schema = schemaOf(db);
+    // A first backup into a folder of its own (backups/hotpapers.db) makes the folder.
+    mkdirSync(dirname(target), { recursive: true });
     rmSync(temp, { force: true });
     try {
       db.prepare('VACUUM INTO ?').run(temp);

@@ -38,7 +38,8 @@ test('store info, check and backup on a whole store', async () => {
   );
   assert.equal(check.stderr, '');
 
-  const copy = join(dir, 'copy.db');
+  // Into a folder not made yet, as the weekly recipe of `init --cron` does.
+  const copy = join(dir, 'backups', 'copy.db');
   const backup = await runCli(['store', 'backup', copy, '--db', db], {}, { cwd: dir });
   assert.equal(backup.code, 0, backup.stderr);
   assert.match(backup.stdout, /whole\.db → .*copy\.db: \d+ KB, schema 2\n$/);

@@ -154,14 +154,18 @@ test('init - without a target says what to choose; --cron and --systemd print re
   const units = systemdUnits('/srv/hp');
   assert.deepEqual(await init({ cron: true, systemd: true, dir: '/srv/hp' }, dir), {
     messages: [],
-    stdout: `${cronLine('/srv/hp')}\n${units.service}\n${units.timer}\n${units.listener}`,
+    stdout: `${cronLine('/srv/hp')}\n${units.service}\n${units.timer}\n${units.listener}\n${units.backup}\n${units.backupTimer}`,
   });
 });
 
 test('cronLine / systemdUnits - 18:30 US Eastern on weekdays, run --publish', () => {
   assert.equal(
     cronLine('/srv/hp'),
-    'CRON_TZ=America/New_York\n30 18 * * 1-5  cd /srv/hp && hotpapers run --publish --horizon 24h --log-format json >> hotpapers.log 2>&1',
+    [
+      'CRON_TZ=America/New_York',
+      '30 18 * * 1-5  cd /srv/hp && hotpapers run --publish --horizon 24h --log-format json >> hotpapers.log 2>&1',
+      '0 3 * * 0  cd /srv/hp && hotpapers store backup --force backups/hotpapers.db --log-format json >> hotpapers.log 2>&1',
+    ].join('\n'),
   );
   const units = systemdUnits('/srv/hp');
   assert.match(units.timer, /^OnCalendar=Mon\.\.Fri 18:30 America\/New_York$/m);
@@ -171,6 +175,20 @@ test('cronLine / systemdUnits - 18:30 US Eastern on weekdays, run --publish', ()
     /^ExecStart=\/usr\/bin\/env hotpapers run --publish --horizon 24h --log-format json$/m,
   );
   assert.match(units.service, /^WorkingDirectory=\/srv\/hp$/m);
+});
+
+test('systemdUnits - a weekly backup of the store, on Sunday night when no run is due', () => {
+  const { backup, backupTimer } = systemdUnits('/srv/hp');
+  assert.match(backup, /^# \/etc\/systemd\/system\/hotpapers-backup\.service$/m);
+  assert.match(backup, /^Type=oneshot$/m);
+  assert.match(
+    backup,
+    /^ExecStart=\/usr\/bin\/env hotpapers store backup --force backups\/hotpapers\.db --log-format json$/m,
+  );
+  assert.match(backup, /^WorkingDirectory=\/srv\/hp$/m);
+  assert.match(backupTimer, /^# \/etc\/systemd\/system\/hotpapers-backup\.timer$/m);
+  assert.match(backupTimer, /^OnCalendar=Sun 03:00 America\/New_York$/m);
+  assert.match(backupTimer, /^WantedBy=timers\.target$/m);
 });
 
 test('systemdUnits - the listener runs for good, restarts, and is stopped with SIGTERM', () => {

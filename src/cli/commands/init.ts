@@ -1,7 +1,7 @@
 /**
  * `hotpapers init`: set up unattended daily runs. `--github-actions` writes the workflow;
  * `--cron` and `--systemd` print a crontab line or systemd units to install by hand (with
- * `--systemd`, also the service that runs `hotpapers listen`).
+ * `--systemd`, also the service that runs `hotpapers listen` and a weekly backup of the store).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +38,11 @@ export function register(program: Command): void {
     .command('init')
     .description(SUMMARIES.init.description)
     .option('--github-actions', `write ${WORKFLOW_PATH} (runs daily, caches the store, publishes the post)`)
-    .option('--cron', 'print a crontab line')
-    .option('--systemd', 'print the systemd service and timer, and the Bluesky listener service')
+    .option('--cron', 'print crontab lines: the daily run and a weekly backup of the store')
+    .option(
+      '--systemd',
+      'print the systemd service and timer, the Bluesky listener service and a weekly backup with its timer',
+    )
     .option('--force', 'overwrite an existing workflow file')
     .option('--schedule <cron>', `UTC cron expression of the workflow (default "${DEFAULT_CRON}")`)
     .addOption(
@@ -90,7 +93,7 @@ export async function init(flags: InitFlags, cwd: string): Promise<InitOutcome> 
   if (flags.cron) out.stdout += `${cronLine(dir)}\n`;
   if (flags.systemd) {
     const units = systemdUnits(dir);
-    out.stdout += `${units.service}\n${units.timer}\n${units.listener}`;
+    out.stdout += `${units.service}\n${units.timer}\n${units.listener}\n${units.backup}\n${units.backupTimer}`;
   }
   return out;
 }
