@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { noteStorePath, StoreError, storeErrorLine } from '../errors.js';
 import type { Db } from './db.js';
+import { readDigest } from './digests.js';
 import { MIGRATIONS } from './migrations.js';
 
 /** A store's schema version and this build's. */
@@ -134,12 +135,14 @@ function tableSizes(db: Db): NonNullable<StoreInfo['tables']> {
     .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
 }
 
-/** What `store check` found: SQLite's own problems, references to missing rows, and the schema. */
+/** What `store check` found: SQLite's own problems, references to missing rows, digests that do not load, and the schema. */
 export interface CheckResult {
   path: string;
   schema: SchemaState;
   /** One line per problem (none: the store is whole). */
   problems: string[];
+  /** How many digests were loaded back (null: not checked, the schema is not this build's). */
+  digests: number | null;
 }
 
 /** Most problems a check lists (SQLite stops at 100 itself). */
@@ -148,7 +151,7 @@ const MAX_PROBLEMS = 100;
 /**
  * Check the store at `path` without changing it: SQLite's integrity check (every page, index and
  * constraint; `quick` skips comparing indexes with their tables, much faster on a large store),
- * then every reference between tables (foreign_key_check).
+ * every reference between tables (foreign_key_check), then every digest loaded back by key.
  */
 export function checkStore(path: string, options: { quick?: boolean } = {}): CheckResult {
   const db = openExisting(path, true);
@@ -182,16 +185,57 @@ export function checkStore(path: string, options: { quick?: boolean } = {}): Che
       try {
         step();
       } catch (error) {
-        // A page too damaged to walk stops the step itself: that is a finding, not a failure.
-        const code = (error as { code?: unknown }).code;
-        if (typeof code !== 'string' || !/^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw error;
-        problems.push(`SQLite stopped at a damaged page: ${(error as Error).message} (${code})`);
+        if (!isDamage(error)) throw error;
+        problems.push(damageLine(error));
       }
     }
-    return { path, schema, problems: problems.slice(0, MAX_PROBLEMS) };
+    // What SQLite cannot see: a digest refers to its posts, snapshots and papers by key inside
+    // its JSON. Each must load back whole (an older schema's digests load once it is upgraded).
+    const digests = schema.version === schema.current ? checkDigests(db, problems) : null;
+    return { path, schema, problems: problems.slice(0, MAX_PROBLEMS), digests };
   } finally {
     db.close();
   }
+}
+
+/** Whether `error` is SQLite finding the file damaged (a page too damaged to walk stops a step: a finding). */
+function isDamage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+function damageLine(error: unknown): string {
+  return `SQLite stopped at a damaged page: ${(error as Error).message} (${(error as { code: string }).code})`;
+}
+
+/**
+ * Load every stored digest as the site and `explain` do; one problem per digest that does not
+ * load. How many were loaded (all, unless the problems reached their limit first).
+ */
+function checkDigests(db: Db, problems: string[]): number {
+  let keys: Array<[string, string, string]>;
+  try {
+    keys = db.prepare('SELECT day, categories, horizon FROM digests ORDER BY 1, 2, 3').raw().all() as Array<
+      [string, string, string]
+    >;
+  } catch (error) {
+    if (!isDamage(error)) throw error;
+    problems.push(damageLine(error));
+    return 0;
+  }
+  let loaded = 0;
+  for (const [day, categories, horizon] of keys) {
+    if (problems.length >= MAX_PROBLEMS) break;
+    loaded++;
+    try {
+      readDigest(db, day, categories, horizon);
+    } catch (error) {
+      const what = `digest ${day} ${categories}${horizon ? ` (horizon ${horizon})` : ''}`;
+      const message = error instanceof Error ? error.message.replace(/^store: /, '') : String(error);
+      problems.push(`${what} does not load: ${message}`);
+    }
+  }
+  return loaded;
 }
 
 /** What `store backup` wrote. */

@@ -34,7 +34,7 @@ test('store info, check and backup on a whole store', async () => {
   assert.equal(check.code, 0, check.stderr);
   assert.match(
     check.stdout,
-    /: ok, schema 2 \(this hotpapers has \d+; the next post or listen upgrades it in place\)\n$/,
+    /: ok \(pages, references\), schema 2 \(this hotpapers has \d+; the next post or listen upgrades it in place\)\n$/,
   );
   assert.equal(check.stderr, '');
 

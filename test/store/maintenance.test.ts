@@ -19,19 +19,23 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { matchPosts } from '../../src/match/match.js';
+import { DEFAULT_THRESHOLDS, rankDay } from '../../src/rank/score.js';
 import { tweetToPost } from '../../src/sources/x.js';
 import { standInToPaper, worldDay } from '../../src/standins/world.js';
 import { openStore } from '../../src/store/db.js';
+import { storedPostId } from '../../src/store/derived.js';
+import { observationsOf, saveDigest } from '../../src/store/digests.js';
 import { saveListing } from '../../src/store/listings.js';
 import { backupStore, checkStore, compactStore, storeInfo } from '../../src/store/maintenance.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { savePosts } from '../../src/store/posts.js';
+import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
+import type { DayDigest } from '../../src/types.js';
 import { tempDir } from '../ops/e2e-helpers.js';
 
 const dir = tempDir('hp-maintenance-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A store of `days` days of 40 papers and 300 posts each, written as the pipeline writes them; closed. */
+/** A store of `days` days of 40 papers and 300 posts each, ranked and digested as the pipeline writes them; closed. */
 function makeStore(name: string, days = 2): { path: string; posts: number } {
   const path = join(dir, name);
   const db = openStore(path);
@@ -49,6 +53,32 @@ function makeStore(name: string, days = 2): { path: string; posts: number } {
     );
     savePosts(db, matched, at);
     posts += new Set(matched.map((m) => m.post.id)).size;
+    // The day ranked and its digest saved, as `post` does.
+    const loaded = loadPostsForPapers(
+      db,
+      papers.map((p) => p.id),
+      at,
+      ['x'],
+    );
+    const weights = { x: 1, bluesky: 1, hn: 1, hf: 1 };
+    const thresholds = { ...DEFAULT_THRESHOLDS, minPaperScore: 5 };
+    const ranked = rankDay({ papers, posts: loaded, weights, thresholds });
+    const digest: DayDigest = {
+      day,
+      categories: ['cs', 'stat.ML'],
+      observedAt: at,
+      weights,
+      thresholds,
+      listed: papers.length,
+      postsFound: loaded.length,
+      papers: ranked,
+      health: [{ source: 'x', status: 'ok', posts: loaded.length, requests: 1 }],
+    };
+    saveDigest(db, digest, {
+      categoriesKey: 'cs,stat.ML',
+      writtenAt: at,
+      observedAt: observationsOf(loaded),
+    });
   }
   db.close();
   return { path, posts };
@@ -86,7 +116,7 @@ test('info reports the days, digests, schema and (with counts) each table, chang
   const info = storeInfo(path, { counts: true });
   assert.deepEqual(info.schema, { version: MIGRATIONS.length, current: MIGRATIONS.length });
   assert.deepEqual(info.listings, { count: 2, first: '2026-01-05', last: '2026-01-06' });
-  assert.equal(info.digests, 0);
+  assert.equal(info.digests, 2);
   assert.equal(info.pageSize, 8192);
   assert.equal(info.fileBytes, info.pages * info.pageSize);
   const table = (name: string) => info.tables?.find((t) => t.name === name);
@@ -105,7 +135,9 @@ test('info and check read an older store as it is: no migration', () => {
   const info = storeInfo(path, { counts: true });
   assert.equal(info.schema.version, 2);
   assert.equal(info.tables, undefined, "an older schema's tables are not counted");
-  assert.deepEqual(checkStore(path).problems, []);
+  const old = checkStore(path);
+  assert.deepEqual(old.problems, []);
+  assert.equal(old.digests, null, "an older schema's digests load once it is upgraded");
   assert.equal(fileHash(path), before);
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma('user_version', { simple: true }), 2);
@@ -149,6 +181,34 @@ test('check finds a link to a missing post, and a damaged page', () => {
     `the damaged page is reported: ${found.join(' | ')}`,
   );
   assert.ok(checkStore(path, { quick: true }).problems.length > 0, 'the quick check finds it too');
+});
+
+test('check loads every digest back: a post a digest refers to, gone, is found', () => {
+  const { path } = makeStore('digest.db');
+  const whole = checkStore(path);
+  assert.deepEqual(whole.problems, []);
+  assert.equal(whole.digests, 2);
+  const db = new Database(path);
+  const [day, digest] = db.prepare('SELECT day, digest FROM digests ORDER BY day LIMIT 1').raw().get() as [
+    string,
+    string,
+  ];
+  // A post of the day's first ranked paper, by its key in the digest (format 3).
+  const first = (JSON.parse(digest) as { papers: Array<{ ids: string[] }> }).papers[0]!.ids[0]!;
+  const id = storedPostId(first);
+  // Removed with its links and snapshots, so no reference between tables is left dangling.
+  db.prepare("DELETE FROM post_papers WHERE source = 'x' AND post_id = ?").run(id);
+  db.prepare("DELETE FROM snapshot_rows WHERE source = 'x' AND post_id = ?").run(id);
+  db.prepare("DELETE FROM post_rows WHERE source = 'x' AND id = ?").run(id);
+  db.close();
+  const problems = checkStore(path).problems;
+  assert.equal(problems.length, 1, problems.join(' | '));
+  assert.match(
+    problems[0]!,
+    new RegExp(
+      `^digest ${day} cs,stat\\.ML does not load: digest of ${day} refers to post x:${first} observed .*, not in the store$`,
+    ),
+  );
 });
 
 test('a backup is one consistent snapshot taken while another connection writes, and checks out', () => {

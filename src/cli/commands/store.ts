@@ -81,7 +81,9 @@ export function register(program: Command): void {
 
   store
     .command('check')
-    .description("SQLite's integrity check and every reference between tables, without changing the store")
+    .description(
+      "SQLite's integrity check, every reference between tables and every digest loaded back, without changing the store",
+    )
     .addOption(dbOption())
     .option('--quick', "skip comparing indexes with their tables (SQLite's quick_check: much faster)")
     .addOption(jsonOption('print the result as JSON'))
@@ -91,7 +93,9 @@ export function register(program: Command): void {
       const result = checkStore(await storePath(flags), { quick: flags.quick });
       if (flags.json) printJson({ ...result, ok: result.problems.length === 0 });
       else if (result.problems.length === 0)
-        process.stdout.write(`${result.path}: ok, ${schemaNote(result.schema)}\n`);
+        process.stdout.write(
+          `${result.path}: ok (pages, references${result.digests === null ? '' : ` and ${result.digests} digests`}), ${schemaNote(result.schema)}\n`,
+        );
       else process.stdout.write(`${result.problems.map((p) => `  ${p}`).join('\n')}\n`);
       if (result.problems.length > 0) {
         throw new StoreError(
