@@ -48,7 +48,8 @@ export function githubWorkflow(options: WorkflowOptions): string {
 # HOTPAPERS_PUBLISH_BRANCH override where the post goes.
 #
 # The SQLite store is kept between runs with actions/cache; GitHub drops caches unused for a
-# week, after which the next run starts a new store (posts already published stay published).
+# week, after which the next run starts a new store (posts already published stay published)
+# and says so with a warning on the run's page.
 name: hotpapers
 
 on:
@@ -96,6 +97,14 @@ jobs:
           restore-keys: |
             hotpapers-store-\${{ steps.stamp.outputs.day }}-
             hotpapers-store-
+
+      # No store came back (the first run, or GitHub dropped the cache after a week unused): this
+      # run starts a new one, without the history of the runs before. Said where it shows.
+      - name: Say when the store starts anew
+        run: |
+          if [ ! -f '${storeDir}/hotpapers.db' ]; then
+            echo '::warning title=hotpapers::no saved store was restored: this run starts a new one, without the history of earlier runs'
+          fi
 
       - name: Run and publish
         env:

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -35,6 +35,24 @@ function stepsOf(text: string): Step[] {
   const doc = parse(text) as { jobs: Record<string, { steps: Step[] }> };
   return Object.values(doc.jobs)[0]!.steps;
 }
+
+test('githubWorkflow - a run that restored no store says so with a warning before it runs', () => {
+  const steps = stepsOf(githubWorkflow({ install: { kind: 'npm', version: '1.2.3' } }));
+  const warn = steps.find((s) => s.name === 'Say when the store starts anew')!;
+  const run = steps.find((s) => s.run?.startsWith('hotpapers run'))!;
+  assert.ok(steps.indexOf(warn) < steps.indexOf(run));
+  // The step's own script, run by bash in a workspace without and then with the restored store.
+  const workspace = mkdtempSync(join(tmpdir(), 'hp-workflow-'));
+  const script = () => spawnSync('bash', ['-e', '-c', warn.run!], { cwd: workspace, encoding: 'utf8' });
+  const none = script();
+  assert.equal(none.status, 0);
+  assert.match(none.stdout, /^::warning title=hotpapers::no saved store was restored/);
+  mkdirSync(join(workspace, '.hotpapers'));
+  writeFileSync(join(workspace, run.env!.HOTPAPERS_DB!), '');
+  const restored = script();
+  assert.equal(restored.status, 0);
+  assert.equal(restored.stdout, '', 'quiet when the store came back');
+});
 
 test('githubWorkflow - parses as YAML: daily schedule after the announcement, manual dispatch, write access', () => {
   const doc = parse(githubWorkflow({ install: { kind: 'npm', version: '1.2.3' } })) as {
