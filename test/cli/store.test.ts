@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/db.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../ops/e2e-helpers.js';
 
@@ -29,6 +30,16 @@ test('store info, check and backup on a whole store', async () => {
   assert.equal(figures.path, db);
   assert.equal(figures.schema.version, 2);
   assert.ok(figures.pages > 0);
+
+  // In words, on a copy upgraded as the next run would: its listings and what each costs.
+  const current = fixtureCopy('current.db');
+  openStore(current).close();
+  const words = await runCli(['store', 'info', '--db', current], {}, { cwd: dir });
+  assert.equal(words.code, 0, words.stderr);
+  assert.match(
+    words.stdout,
+    /^.*current\.db: \d+ KB, schema \d+ \(current\)\npages: \d+ of \d+ bytes, \d+ free; journal wal\nlistings: 3 \(2020-12-14 to 2021-06-09\), ~\d+ KB each; digests: \d+\n$/,
+  );
 
   const check = await runCli(['store', 'check', '--db', db], {}, { cwd: dir });
   assert.equal(check.code, 0, check.stderr);

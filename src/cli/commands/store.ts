@@ -68,7 +68,8 @@ export function register(program: Command): void {
       if (info.schema.version === info.schema.current) {
         lines.push(
           l.count > 0
-            ? `listings: ${l.count} (${l.first} to ${l.last}); digests: ${info.digests}`
+            ? // What a day costs on disk, for planning years ahead (the whole file over its listings).
+              `listings: ${l.count} (${l.first} to ${l.last}), ~${size((info.fileBytes + info.walBytes) / l.count)} each; digests: ${info.digests}`
             : `listings: none; digests: ${info.digests}`,
         );
       }
