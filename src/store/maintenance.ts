@@ -36,10 +36,15 @@ export interface StoreInfo {
   tables?: Array<{ name: string; rows: number; bytes: number }>;
 }
 
+/** Throw the one-line error of a store that is not there (nothing is created by asking). */
+export function requireStore(path: string): void {
+  if (!existsSync(path)) throw new StoreError('store', `no store at ${path} (set HOTPAPERS_DB or --db)`);
+}
+
 /** Open an existing store as it is: no folder or file made, no migration (see db.ts openStore for the daily use). */
 export function openExisting(path: string, readonly: boolean): Db {
   noteStorePath(path);
-  if (!existsSync(path)) throw new StoreError('store', `no store at ${path} (set HOTPAPERS_DB or --db)`);
+  requireStore(path);
   let db: Db | undefined;
   try {
     db = new Database(path, { readonly, fileMustExist: true });
@@ -254,7 +259,8 @@ export interface BackupResult {
  * whole copy or as it was.
  */
 export function backupStore(path: string, target: string, options: { force?: boolean } = {}): BackupResult {
-  if (resolve(path) === resolve(target)) throw new StoreError('store', `cannot back up ${path} onto itself`);
+  if (resolve(path) === resolve(target) || sameFile(path, target))
+    throw new StoreError('store', `cannot back up ${path} onto itself`);
   if (existsSync(target) && !options.force)
     throw new StoreError('store', `${target} already exists (add --force to replace it)`);
   const db = openExisting(path, true);
@@ -283,7 +289,7 @@ export function backupStore(path: string, target: string, options: { force?: boo
     }
     syncFile(temp);
     renameSync(temp, target);
-    syncFile(dirname(target));
+    syncFolder(dirname(target));
     return { from: path, to: target, bytes: sizeOf(target), schema };
   } finally {
     db.close();
@@ -291,13 +297,36 @@ export function backupStore(path: string, target: string, options: { force?: boo
   }
 }
 
-/** Flush a file (or a folder's entries) to the disk. */
+/**
+ * Whether two paths name one file (a link, another spelling): renaming a copy over the live store
+ * would leave the processes that have it open writing to a file no longer there.
+ */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** Flush a file to the disk. */
 function syncFile(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Flush a folder's entries (the rename), where the system allows it (as util/atomic.ts does). */
+function syncFolder(path: string): void {
+  try {
+    syncFile(path);
+  } catch {
+    // Some file systems refuse fsync on a folder; the copy itself is already on the disk.
   }
 }
 

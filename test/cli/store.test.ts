@@ -112,6 +112,12 @@ test('no store, or no subcommand: a clear error, and nothing created', async () 
   assert.equal(info.code, 1);
   assert.equal(info.stderr, `store: no store at ${absent} (set HOTPAPERS_DB or --db)\n`);
   assert.equal(existsSync(absent), false);
+  // compact takes the run lock: not before it knows there is a store (nor the folder made).
+  const elsewhere = join(dir, 'no-such-folder', 'hp.db');
+  const compact = await runCli(['store', 'compact', '--db', elsewhere], {}, { cwd: dir });
+  assert.equal(compact.code, 1);
+  assert.equal(compact.stderr, `store: no store at ${elsewhere} (set HOTPAPERS_DB or --db)\n`);
+  assert.equal(existsSync(join(dir, 'no-such-folder')), false);
   const bare = await runCli(['store'], {}, { cwd: dir });
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /Usage: hotpapers store \[options\] \[command\]/);

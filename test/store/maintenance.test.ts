@@ -9,6 +9,7 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
+  linkSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -251,6 +252,10 @@ test('a backup never replaces a file unless forced, nor the store itself', () =>
   );
   assert.equal(fileHash(target), before);
   assert.throws(() => backupStore(path, path, { force: true }), /onto itself/);
+  // The same file by another name (a hard link, as a symbolic one or a second mount would be).
+  const alias = join(dir, 'alias.db');
+  linkSync(path, alias);
+  assert.throws(() => backupStore(path, alias, { force: true }), /onto itself/);
   backupStore(path, target, { force: true });
   assert.equal(contents(target), contents(path));
   assert.throws(() => backupStore(join(dir, 'absent.db'), join(dir, 'x.db')), /no store at .*absent\.db/);

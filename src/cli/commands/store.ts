@@ -68,7 +68,7 @@ export function register(program: Command): void {
       if (info.schema.version === info.schema.current) {
         lines.push(
           l.count > 0
-            ? // What a day costs on disk, for planning years ahead (the whole file over its listings).
+            ? // What a listing costs on disk (the whole file over them), for planning years ahead.
               `listings: ${l.count} (${l.first} to ${l.last}), ~${size((info.fileBytes + info.walBytes) / l.count)} each; digests: ${info.digests}`
             : `listings: none; digests: ${info.digests}`,
         );
@@ -133,8 +133,10 @@ export function register(program: Command): void {
     .addOption(jsonOption('print the result as JSON'))
     .addOption(logFormatOption())
     .action(async (flags: StoreFlags) => {
-      const { compactStore, printJson, withLock } = await load();
+      const { compactStore, printJson, requireStore, withLock } = await load();
       const path = await storePath(flags);
+      // Before the lock, which would make the store's folder.
+      requireStore(path);
       // Not beside a daily run or a backfill: their writes would wait on the whole rewrite and
       // give up after the busy timeout. (The listener keeps a batch it could not save for later.)
       const result = await withLock(path, 'store compact', async () => compactStore(path));
