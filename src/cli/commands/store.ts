@@ -95,7 +95,7 @@ export function register(program: Command): void {
       if (flags.json) printJson({ ...result, ok: result.problems.length === 0 });
       else if (result.problems.length === 0)
         process.stdout.write(
-          `${result.path}: ok (pages, references${result.digests === null ? '' : ` and ${result.digests} digests`}), ${schemaNote(result.schema)}\n`,
+          `${result.path}: ok (pages, references${result.digests === null ? '' : ` and ${result.digests} digest${result.digests === 1 ? '' : 's'}`}), ${schemaNote(result.schema)}\n`,
         );
       else process.stdout.write(`${result.problems.map((p) => `  ${p}`).join('\n')}\n`);
       if (result.problems.length > 0) {
