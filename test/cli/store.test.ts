@@ -3,13 +3,14 @@
  * refused backup as exit 1 with one line on stderr naming the store, usage errors as exit 2.
  */
 import assert from 'node:assert/strict';
-import { closeSync, copyFileSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
 import { runCli } from '../helpers/cli.js';
+import { damageLeafPage } from '../helpers/damage.js';
 import { tempDir } from '../ops/e2e-helpers.js';
 
 const dir = tempDir('hp-store-cli-');
@@ -62,16 +63,7 @@ test('store info, check and backup on a whole store', async () => {
 
 test('a damaged store: check exits 1, lists the problems and names the store in one line', async () => {
   const db = fixtureCopy('damaged.db');
-  const stat = new Database(db, { readonly: true });
-  const page = stat
-    .prepare("SELECT pageno FROM dbstat WHERE name = 'posts' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1")
-    .pluck()
-    .get() as number;
-  const pageSize = stat.pragma('page_size', { simple: true }) as number;
-  stat.close();
-  const fd = openSync(db, 'r+');
-  writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, (page - 1) * pageSize + 8);
-  closeSync(fd);
+  damageLeafPage(db, 'posts');
   const check = await runCli(['store', 'check', '--db', db], {}, { cwd: dir });
   assert.equal(check.code, 1);
   assert.match(check.stdout, /^ {2}\S/);

@@ -5,17 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  linkSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -31,6 +21,7 @@ import { backupStore, checkStore, compactStore, storeInfo } from '../../src/stor
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
+import { damageLeafPage } from '../helpers/damage.js';
 import { tempDir } from '../ops/e2e-helpers.js';
 
 const dir = tempDir('hp-maintenance-');
@@ -162,18 +153,7 @@ test('check finds a link to a missing post, and a damaged page', () => {
   ]);
 
   // Garbage over the cell pointers of one of post_rows' leaf pages.
-  const stat = new Database(path, { readonly: true });
-  const page = stat
-    .prepare(
-      "SELECT pageno FROM dbstat WHERE name = 'post_rows' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1",
-    )
-    .pluck()
-    .get() as number;
-  const pageSize = stat.pragma('page_size', { simple: true }) as number;
-  stat.close();
-  const fd = openSync(path, 'r+');
-  writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, (page - 1) * pageSize + 8);
-  closeSync(fd);
+  damageLeafPage(path, 'post_rows');
   const found = checkStore(path).problems;
   // SQLite lists what it finds, or stops at the page (which of the two depends on where the
   // garbage falls); either way a problem other than the link above is reported.
