@@ -3,10 +3,12 @@
  * it whole, a consistent copy taken while other processes write, and giving back free pages.
  * None of these upgrades the schema: a store is checked and copied as it is on disk.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { noteStorePath, StoreError, storeErrorLine } from '../errors.js';
+import { noteStorePath, StoreError } from '../errors.js';
+import { removeStaleTemps, syncDir, tempPathFor } from '../util/atomic.js';
 import type { Db } from './db.js';
 import { readDigest } from './digests.js';
 import { MIGRATIONS } from './migrations.js';
@@ -45,16 +47,16 @@ export function requireStore(path: string): void {
 export function openExisting(path: string, readonly: boolean): Db {
   noteStorePath(path);
   requireStore(path);
-  let db: Db | undefined;
+  // An SQLite error (not a database, cannot open) is reported with the store's name noted above.
+  const db = new Database(path, { readonly, fileMustExist: true });
   try {
-    db = new Database(path, { readonly, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    // Reading the header here turns "not a database" into the one-line error below.
+    // Reading the header here, before any caller's work: "not a database" fails now.
     db.pragma('user_version', { simple: true });
     return db;
   } catch (error) {
-    db?.close();
-    throw storeErrorLine(error) ?? error;
+    db.close();
+    throw error;
   }
 }
 
@@ -254,27 +256,28 @@ export interface BackupResult {
 /**
  * A consistent copy of the store at `path` in `target`, taken while other processes (`listen`,
  * a `post`) go on writing: SQLite's `VACUUM INTO` reads one snapshot of the store and writes it
- * compacted. The copy is made beside `target` (its folder made if needed) under a temporary name,
- * checked (quick_check, same schema), synced and renamed into place, so `target` is either the
- * whole copy or as it was.
+ * compacted. The copy is made beside `target` (its folder made if needed) under a temporary name
+ * of util/atomic.ts (so the next backup removes what a killed one left), checked (quick_check,
+ * same schema), synced and renamed into place, so `target` is either the whole copy or as it was.
  */
-export function backupStore(path: string, target: string, options: { force?: boolean } = {}): BackupResult {
+export async function backupStore(
+  path: string,
+  target: string,
+  options: { force?: boolean } = {},
+): Promise<BackupResult> {
   if (resolve(path) === resolve(target) || sameFile(path, target))
     throw new StoreError('store', `cannot back up ${path} onto itself`);
   if (existsSync(target) && !options.force)
     throw new StoreError('store', `${target} already exists (add --force to replace it)`);
   const db = openExisting(path, true);
-  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
+  const dir = dirname(target);
+  const temp = tempPathFor(target);
   try {
     const schema = schemaOf(db);
     // A first backup into a folder of its own (backups/hotpapers.db) makes the folder.
-    mkdirSync(dirname(target), { recursive: true });
-    rmSync(temp, { force: true });
-    try {
-      db.prepare('VACUUM INTO ?').run(temp);
-    } catch (error) {
-      throw storeErrorLine(error) ?? error;
-    }
+    await mkdir(dir, { recursive: true });
+    await removeStaleTemps(dir, basename(target));
+    db.prepare('VACUUM INTO ?').run(temp);
     const copy = new Database(temp, { readonly: true, fileMustExist: true });
     try {
       const check = copy.pragma('quick_check', { simple: true });
@@ -287,13 +290,18 @@ export function backupStore(path: string, target: string, options: { force?: boo
     } finally {
       copy.close();
     }
-    syncFile(temp);
-    renameSync(temp, target);
-    syncFolder(dirname(target));
+    const handle = await open(temp, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+    await syncDir(dir);
     return { from: path, to: target, bytes: sizeOf(target), schema };
   } finally {
     db.close();
-    rmSync(temp, { force: true });
+    await rm(temp, { force: true });
   }
 }
 
@@ -308,25 +316,6 @@ function sameFile(a: string, b: string): boolean {
     return x.dev === y.dev && x.ino === y.ino;
   } catch {
     return false;
-  }
-}
-
-/** Flush a file to the disk. */
-function syncFile(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Flush a folder's entries (the rename), where the system allows it (as util/atomic.ts does). */
-function syncFolder(path: string): void {
-  try {
-    syncFile(path);
-  } catch {
-    // Some file systems refuse fsync on a folder; the copy itself is already on the disk.
   }
 }
 
@@ -348,12 +337,8 @@ export function compactStore(path: string): CompactResult {
   const db = openExisting(path, false);
   try {
     const before = sizeOf(path) + sizeOf(`${path}-wal`);
-    try {
-      db.exec('VACUUM');
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch (error) {
-      throw storeErrorLine(error) ?? error;
-    }
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
     return { path, before, after: sizeOf(path) + sizeOf(`${path}-wal`) };
   } finally {
     db.close();

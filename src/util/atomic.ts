@@ -21,7 +21,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   await removeStaleTemps(dir, basename(path));
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   const handle = await open(temp, 'wx', 0o644);
   try {
     await handle.writeFile(bytes);
@@ -61,7 +61,15 @@ export async function removeStaleTemps(dir: string, name?: string): Promise<numb
   return removed;
 }
 
-/** Whether a temporary name was made by writeFileAtomic (tests look for strays). */
+/**
+ * A new temporary name beside `path` (`.NAME.PID.RANDOM.tmp`), which removeStaleTemps removes once
+ * its process is gone: for a writer that makes the file itself before renaming it over `path`.
+ */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Whether a temporary name was made by writeFileAtomic or tempPathFor (tests look for strays). */
 export function isTempName(name: string): boolean {
   return TEMP.test(name);
 }
@@ -77,8 +85,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-// The rename is durable only once the directory entry itself is flushed.
-async function syncDir(dir: string): Promise<void> {
+/** Flush a folder's entries, where the system allows it: a rename is durable only once they are. */
+export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r').catch(() => undefined);
   if (!handle) return;
   await handle.sync().catch(() => {});

@@ -5,7 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -21,6 +29,7 @@ import { backupStore, checkStore, compactStore, storeInfo } from '../../src/stor
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { loadPostsForPapers, savePosts } from '../../src/store/posts.js';
 import type { DayDigest } from '../../src/types.js';
+import { isTempName } from '../../src/util/atomic.js';
 import { damageLeafPage } from '../helpers/damage.js';
 import { tempDir } from '../ops/e2e-helpers.js';
 
@@ -192,7 +201,7 @@ test('check loads every digest back: a post a digest refers to, gone, is found',
   );
 });
 
-test('a backup is one consistent snapshot taken while another connection writes, and checks out', () => {
+test('a backup is one consistent snapshot taken while another connection writes, and checks out', async () => {
   const { path } = makeStore('live.db');
   const target = join(dir, 'backups-live.db');
   const writer = openStore(path);
@@ -204,7 +213,7 @@ test('a backup is one consistent snapshot taken while another connection writes,
     )
     .run();
   const committed = contents(path);
-  const result = backupStore(path, target);
+  const result = await backupStore(path, target);
   writer.exec('COMMIT');
   writer.close();
   assert.equal(result.to, target);
@@ -214,31 +223,42 @@ test('a backup is one consistent snapshot taken while another connection writes,
   assert.deepEqual(checkStore(target).problems, []);
   // The copy is a store like any other: the daily run opens it.
   openStore(target).close();
-  assert.deepEqual(
-    readdirSync(dir).filter((f) => f.includes('.tmp-')),
-    [],
-    'no temporary copy left',
-  );
+  assert.deepEqual(readdirSync(dir).filter(isTempName), [], 'no temporary copy left');
 });
 
-test('a backup never replaces a file unless forced, nor the store itself', () => {
+test('a backup removes the temporary copy a killed backup left, and only that', async () => {
+  const { path } = makeStore('killed.db', 1);
+  const target = join(dir, 'backups-killed.db');
+  // Left by a process that is gone (a pid no process has), and one of a live process (this one).
+  const stale = join(dir, '.backups-killed.db.2147483646.0badf00d.tmp');
+  const live = join(dir, `.backups-killed.db.${process.pid}.0badf00d.tmp`);
+  writeFileSync(stale, 'half a copy');
+  writeFileSync(live, 'another backup at work');
+  await backupStore(path, target);
+  assert.equal(existsSync(stale), false, 'the dead process left it: removed');
+  assert.equal(existsSync(live), true, 'a live process may still be writing it: kept');
+  rmSync(live);
+  assert.equal(contents(target), contents(path));
+});
+
+test('a backup never replaces a file unless forced, nor the store itself', async () => {
   const { path } = makeStore('src.db', 1);
   const target = join(dir, 'existing.db');
   copyFileSync(path, target);
   const before = fileHash(target);
-  assert.throws(
-    () => backupStore(path, target),
+  await assert.rejects(
+    backupStore(path, target),
     /^StoreError: store: .*existing\.db already exists \(add --force/,
   );
   assert.equal(fileHash(target), before);
-  assert.throws(() => backupStore(path, path, { force: true }), /onto itself/);
+  await assert.rejects(backupStore(path, path, { force: true }), /onto itself/);
   // The same file by another name (a hard link, as a symbolic one or a second mount would be).
   const alias = join(dir, 'alias.db');
   linkSync(path, alias);
-  assert.throws(() => backupStore(path, alias, { force: true }), /onto itself/);
-  backupStore(path, target, { force: true });
+  await assert.rejects(backupStore(path, alias, { force: true }), /onto itself/);
+  await backupStore(path, target, { force: true });
   assert.equal(contents(target), contents(path));
-  assert.throws(() => backupStore(join(dir, 'absent.db'), join(dir, 'x.db')), /no store at .*absent\.db/);
+  await assert.rejects(backupStore(join(dir, 'absent.db'), join(dir, 'x.db')), /no store at .*absent\.db/);
   assert.equal(existsSync(join(dir, 'absent.db')), false, 'no store is created by asking');
 });
 

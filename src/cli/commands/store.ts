@@ -116,7 +116,7 @@ export function register(program: Command): void {
     .addOption(logFormatOption())
     .action(async (file: string, flags: StoreFlags) => {
       const { backupStore, printJson } = await load();
-      const result = backupStore(await storePath(flags), file, { force: flags.force });
+      const result = await backupStore(await storePath(flags), file, { force: flags.force });
       if (flags.json) printJson(result);
       else
         process.stdout.write(
