@@ -375,10 +375,10 @@ export class FileTable {
       if (left > 0) this.ownedDirs.set(dir, left);
       else this.ownedDirs.delete(dir);
     }
+    const bytes = u.read();
+    if (!bytes) throw new StaleGenerationError(`the manifest slice ${name} is missing`);
     let lines: unknown;
     try {
-      const bytes = u.read();
-      if (!bytes) throw new StaleGenerationError(`the manifest slice ${name} is missing`);
       lines = (JSON.parse(bytes.toString()) as Slice).files;
     } catch {
       lines = undefined;

@@ -568,9 +568,20 @@ function renameOrder(path: string): number {
   return 2;
 }
 
+/** The lock file of the site folder `dir` (beside it, so that a swap of the folder keeps it). */
+function lockPathOf(dir: string): string {
+  return join(dirname(dir), `.${basename(dir)}.lock`);
+}
+
+/** The live process holding the lock of the site folder `dir` (a build writing it), if any. */
+export function siteLockHolder(dir: string): number | undefined {
+  const holder = Number(readOrUndefined(lockPathOf(resolve(dir)))?.toString());
+  return Number.isInteger(holder) && holder !== process.pid && isAlive(holder) ? holder : undefined;
+}
+
 /** Lock of one site folder: one build writes into it at a time (a lock of a dead process is taken over). */
 function lockSite(dir: string): () => void {
-  const path = join(dirname(dir), `.${basename(dir)}.lock`);
+  const path = lockPathOf(dir);
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });

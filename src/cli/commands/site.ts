@@ -1,4 +1,5 @@
 /** `hotpapers site`: build the static website and its feeds from the store, written atomically. */
+import { HotpapersError } from '../../errors.js';
 import type { Command } from '../commander.js';
 import { examples, jsonOption, quietOption, withSiteFlags } from '../options.js';
 import { SUMMARIES } from './summaries.js';
@@ -11,6 +12,8 @@ interface SiteFlags {
   horizon?: string;
   liveEmbeds?: boolean;
   full?: boolean;
+  check?: boolean;
+  repair?: boolean;
   quiet?: boolean;
   json?: boolean;
   logFormat?: 'human' | 'json';
@@ -22,7 +25,12 @@ export function register(program: Command): void {
     .command('site')
     .description(SUMMARIES.site.description)
     .option('--out <dir>', 'site folder, replaced whole (default public; config siteDir)')
-    .option('--full', 'render and write every file, ignoring what the previous build left');
+    .option('--full', 'render and write every file, ignoring what the previous build left')
+    .option(
+      '--check',
+      'build nothing: compare every file of the folder with what the last build wrote (exit 1 if one differs)',
+    )
+    .option('--repair', 'check first; when a file is missing or differs, rewrite the whole site (as --full)');
   withSiteFlags(command)
     .addOption(quietOption('no summary on stderr'))
     .addOption(jsonOption('print a JSON summary (days, papers, files, bytes, folder) on stdout'))
@@ -31,9 +39,11 @@ export function register(program: Command): void {
       examples([
         'hotpapers site --base-url https://example.org/hotpapers/',
         'hotpapers site --out public --json',
+        'hotpapers site --check          # was a page deleted or edited since the last build?',
       ]),
     )
     .action(async (flags: SiteFlags) => {
+      if (flags.check) return checkOnly(flags);
       const started = performance.now();
       const [{ generateSiteToDir }, { configOf, loggerFor, printJson, siteOptionsOf }, { resolveBaseUrl }] =
         await Promise.all([
@@ -53,6 +63,8 @@ export function register(program: Command): void {
       const log = loggerFor(flags, config);
       const base = resolveBaseUrl(config.baseUrl);
       if (base.warning) log.warn(base.warning);
+      let full = flags.full ?? false;
+      if (flags.repair && !full) full = await damaged(config.siteDir, (line) => log.info(line));
       // The next generation is written beside the site (unchanged files hard-linked from it),
       // then replaces it whole.
       const result = await generateSiteToDir(
@@ -61,7 +73,7 @@ export function register(program: Command): void {
           baseUrl: base.baseUrl,
           liveEmbeds: flags.liveEmbeds ?? false,
           horizon: flags.horizon,
-          full: flags.full ?? false,
+          full,
         },
         config.siteDir,
       );
@@ -97,4 +109,46 @@ export function register(program: Command): void {
         process.stdout.write(`${written.dir}\n`);
       }
     });
+}
+
+/** `site --check`: the folder compared with its manifest, the findings on stdout; exit 1 unless whole. */
+async function checkOnly(flags: SiteFlags): Promise<void> {
+  if (flags.full || flags.repair) {
+    const { UsageError } = await import('../usage.js');
+    throw new UsageError(
+      'site',
+      `--check builds nothing: it cannot go with ${flags.full ? '--full' : '--repair'}`,
+    );
+  }
+  const [{ checkSite, describeCheck }, { configOf, printJson }] = await Promise.all([
+    import('../../site/check.js'),
+    import('../shared.js'),
+  ]);
+  const check = checkSite(configOf({ siteDir: flags.out }).siteDir);
+  const findings = describeCheck(check);
+  if (flags.json) printJson(check);
+  else if (check.whole)
+    process.stdout.write(
+      `${check.dir}: whole (${check.files} files as the last build wrote them)${findings.length > 0 ? `; ${findings.join('; ')}` : ''}\n`,
+    );
+  else process.stdout.write(`${check.dir}:\n${findings.map((line) => `  ${line}`).join('\n')}\n`);
+  if (!check.whole)
+    throw new HotpapersError(
+      'site',
+      `${check.dir} is not as its last build wrote it: ${findings[0]} (\`hotpapers site --repair\` rewrites it)`,
+    );
+}
+
+/**
+ * `site --repair`'s check: whether the folder at `siteDir` differs from what its last build wrote
+ * (then the build is full), each finding told to `note`. No folder yet: nothing to repair.
+ */
+async function damaged(siteDir: string, note: (line: string) => void): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(siteDir)) return false;
+  const { checkSite, describeCheck } = await import('../../site/check.js');
+  const check = checkSite(siteDir);
+  if (check.whole) return false;
+  note(`site: ${check.dir}: ${describeCheck(check).join('; ')}; rewriting it whole`);
+  return true;
 }
