@@ -10,6 +10,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -19,10 +20,14 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import sharp from 'sharp';
 import { checkSite, describeCheck } from '../../src/site/check.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import { JOURNAL_PATH } from '../../src/site/write.js';
-import { openStore } from '../../src/store/db.js';
+import { type Db, openStore } from '../../src/store/db.js';
+import { saveEnrichments } from '../../src/store/enrichment.js';
+import { saveThumbnails } from '../../src/store/thumbnails.js';
+import { originalName, thumbDirOf } from '../../src/thumbs/files.js';
 import { runCli } from '../helpers/cli.js';
 import { digest, fillStore, paper, post, ranked, sampleDigests } from './fixtures.js';
 import { snapshot } from './same-as-full.js';
@@ -31,19 +36,49 @@ const dir = mkdtempSync(join(tmpdir(), 'hotpapers-site-check-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const BASE = 'https://example.org/';
 
-/** A store of the sample days, and a site built from it into `out`. */
-async function builtSite(name: string): Promise<{ db: string; out: string }> {
+/** A store of the sample days (with `thumbnail`, a paper's Hugging Face thumbnail), and a site built from it into `out`. */
+async function builtSite(name: string, thumbnail = false): Promise<{ db: string; out: string }> {
   const db = join(dir, `${name}.db`);
   const h = openStore(db);
   fillStore(h, sampleDigests());
+  if (thumbnail) await addThumbnail(h, db, '2106.00001');
   h.close();
   const out = join(dir, name);
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   return { db, out };
 }
 
+/** A cached Hugging Face thumbnail of `paperId`, as `post` stores one (resized by the build). */
+async function addThumbnail(h: Db, db: string, paperId: string): Promise<void> {
+  const url = `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${paperId}.png`;
+  const image = await sharp({ create: { width: 640, height: 320, channels: 3, background: '#2a5ac8' } })
+    .png()
+    .toBuffer();
+  const file = originalName(url, 'image/png');
+  const thumbs = thumbDirOf(db)!;
+  mkdirSync(thumbs, { recursive: true });
+  writeFileSync(join(thumbs, file), image);
+  const at = '2021-06-10T12:00:00.000Z';
+  saveThumbnails(h, [
+    {
+      url,
+      status: 'ok',
+      file,
+      contentType: 'image/png',
+      bytes: image.length,
+      width: 640,
+      height: 320,
+      checkedAt: at,
+    },
+  ]);
+  saveEnrichments(h, [{ paperId, status: 'ok', thumbnail: url, fetchedAt: at }]);
+}
+
 test('a site as its builds left it is whole: every file listed, none unlisted, also after an incremental build', async () => {
-  const { db, out } = await builtSite('whole');
+  const { db, out } = await builtSite('whole', true);
+  // The thumbnail is one of the files checked: a binary file, listed in a slice of its own.
+  const thumbs = readdirSync(join(out, 'thumbs'));
+  assert.equal(thumbs.length, 1);
   const first = checkSite(out);
   assert.equal(first.manifest, 'ok');
   assert.equal(first.whole, true, describeCheck(first).join('; '));
@@ -63,6 +98,13 @@ test('a site as its builds left it is whole: every file listed, none unlisted, a
   assert.equal(again.extra.length, 0);
   assert.equal(again.files, snapshot(out).size - 1);
   assert.ok(again.files > first.files);
+
+  // The thumbnail's bytes changed in place: found like any page.
+  const thumb = join(out, 'thumbs', thumbs[0]!);
+  const bytes = readFileSync(thumb);
+  bytes[bytes.length - 1] = bytes.at(-1)! ^ 0xff;
+  writeFileSync(thumb, bytes);
+  assert.deepEqual(checkSite(out).changed, [`thumbs/${thumbs[0]}`]);
 });
 
 test('a deleted page, an edited one, a page made a link and a stray file are each found', async () => {
