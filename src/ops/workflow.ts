@@ -127,13 +127,16 @@ const BACKUP_COMMAND = 'hotpapers store backup --force backups/hotpapers.db --lo
 
 /**
  * Crontab lines for a machine of one's own (cronie's CRON_TZ pins the time to US Eastern): the
- * daily run, and a weekly backup of the store on Sunday night, when no run is due.
+ * daily run, a weekly backup of the store on Sunday night, when no run is due, and a morning
+ * `status` whose only output is its one line on stderr when something needs a person (a day
+ * with no post, the last run failed, the listener quiet), which cron mails.
  */
 export function cronLine(workDir = '/srv/hotpapers'): string {
   return [
     'CRON_TZ=America/New_York',
     `30 18 * * 1-5  cd ${workDir} && hotpapers run --publish --horizon 24h --log-format json >> hotpapers.log 2>&1`,
     `0 3 * * 0  cd ${workDir} && ${BACKUP_COMMAND} >> hotpapers.log 2>&1`,
+    `0 9 * * 1-5  cd ${workDir} && hotpapers status > /dev/null`,
   ].join('\n');
 }
 

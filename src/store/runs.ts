@@ -68,7 +68,7 @@ export function finishRun(db: Db, id: number, end: RunEnd): void {
   );
 }
 
-/** The most recent runs, newest first. */
+/** The most recent runs, newest first (`detail`: the error line of one that failed). */
 export function recentRuns(
   db: Db,
   limit = 20,
@@ -80,10 +80,11 @@ export function recentRuns(
   startedAt: string;
   endedAt: string | null;
   health: SourceHealth[];
+  detail: string | null;
 }> {
   const rows = db
     .prepare(
-      'SELECT id, command, day, status, started_at, ended_at, health FROM runs ORDER BY id DESC LIMIT ?',
+      'SELECT id, command, day, status, started_at, ended_at, health, detail FROM runs ORDER BY id DESC LIMIT ?',
     )
     .all(limit) as Array<{
     id: number;
@@ -93,6 +94,7 @@ export function recentRuns(
     started_at: string;
     ended_at: string | null;
     health: string | null;
+    detail: string | null;
   }>;
   return rows.map((r) => ({
     id: r.id,
@@ -101,8 +103,20 @@ export function recentRuns(
     status: r.status,
     startedAt: r.started_at,
     endedAt: r.ended_at,
-    health: r.health ? (JSON.parse(r.health) as SourceHealth[]) : [],
+    health: healthOf(r.health),
+    detail: r.detail,
   }));
+}
+
+/** A run's stored health; none when the column is empty or not a list (a row damaged by hand). */
+function healthOf(stored: string | null): SourceHealth[] {
+  if (!stored) return [];
+  try {
+    const list = JSON.parse(stored) as unknown;
+    return Array.isArray(list) ? (list as SourceHealth[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -183,6 +183,7 @@ test('cronLine / systemdUnits - 18:30 US Eastern on weekdays, run --publish', ()
       'CRON_TZ=America/New_York',
       '30 18 * * 1-5  cd /srv/hp && hotpapers run --publish --horizon 24h --log-format json >> hotpapers.log 2>&1',
       '0 3 * * 0  cd /srv/hp && hotpapers store backup --force backups/hotpapers.db --log-format json >> hotpapers.log 2>&1',
+      '0 9 * * 1-5  cd /srv/hp && hotpapers status > /dev/null',
     ].join('\n'),
   );
   const units = systemdUnits('/srv/hp');

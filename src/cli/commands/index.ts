@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: ReadonlyArray<readonly [string, () => Promise<{ re
   ['run', () => import('./run.js')],
   ['backfill', () => import('./backfill.js')],
   ['listen', () => import('./listen.js')],
+  ['status', () => import('./status.js')],
   ['store', () => import('./store.js')],
   ['init', () => import('./init.js')],
   ['demo', () => import('./demo.js')],

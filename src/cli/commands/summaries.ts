@@ -47,6 +47,10 @@ export const SUMMARIES = {
     term: 'listen [options]',
     description: 'follow Bluesky (Jetstream) and store every post linking an arXiv paper; runs until stopped',
   },
+  status: {
+    term: 'status [options]',
+    description: 'is the daily operation keeping up? recent runs, days due with no post, the listener',
+  },
   store: {
     term: 'store',
     description: 'look after the store: info, check, backup (safe while runs write) and compact',

@@ -1,0 +1,205 @@
+/**
+ * `hotpapers status`: is the daily operation keeping up? The recent runs, the mailing days due
+ * that have no post (with the backfill that fills them), holidays told apart by the runs that met
+ * them, and whether the Bluesky listener is still saving. Reads the store only.
+ */
+import { latestMailing, mailingDaysBetween, previousMailing } from '../arxiv/schedule.js';
+import type { Db } from '../store/db.js';
+import { recentRuns } from '../store/runs.js';
+
+/** One run as status shows it. */
+export interface StatusRun {
+  command: string;
+  day: string | null;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** Sources that failed in it. */
+  failedSources: string[];
+  /** Its error line, for a run that failed. */
+  detail: string | null;
+}
+
+/** What status found. */
+export interface StatusReport {
+  /** The categories key the days are counted for. */
+  categories: string;
+  /** Stored days of that key (any horizon): how many, the first and the last. */
+  stored: { days: number; first: string | null; last: string | null };
+  /** Other categories keys with stored days (when the configured one has none, a likely mix-up). */
+  otherKeys: string[];
+  /** The newest runs, newest first. */
+  runs: StatusRun[];
+  /** The mailing days looked at: the last `days` due, from the first stored day on (null: none). */
+  window: { from: string; to: string } | null;
+  /** Days of the window with a post. */
+  posted: number;
+  /** Days of the window with no post, oldest first. */
+  missing: string[];
+  /** Days of the window with no post whose run found no mailing (arXiv holidays). */
+  holidays: string[];
+  /** The Bluesky listener, when one ever saved a cursor in this store. */
+  listener?: { lastEventAt: string; savedAt: string; minutesSinceSave: number; stale: boolean };
+  /** What needs a person, one line each (exit 1 when any). */
+  problems: string[];
+}
+
+export interface StatusOptions {
+  /** Categories key of the configured categories (as digests are keyed). */
+  categories: string;
+  /** The instant whose due days are counted (the configured clock: HOTPAPERS_NOW in tests). */
+  now: Date;
+  /** The real clock, for the listener's last save (written by the real clock). */
+  realNow: Date;
+  /** How many of the latest due mailing days to look at. */
+  days: number;
+  /** A day is due once its announcement is this many hours old (the daily run has had its time). */
+  dueAfterHours: number;
+  /** The listener is stale once it has saved nothing for this many minutes. */
+  listenerStaleMinutes: number;
+  /** How many runs to list. */
+  runs?: number;
+}
+
+/** What an error line of a run that met an arXiv holiday says (NoMailingError's message). */
+const NO_MAILING = /no mailing on \d{4}-\d{2}-\d{2}/;
+
+/** The status of the store `db` as of `options.now`. */
+export function readStatus(db: Db, options: StatusOptions): StatusReport {
+  const report: StatusReport = {
+    categories: options.categories,
+    stored: { days: 0, first: null, last: null },
+    otherKeys: [],
+    runs: latestRuns(db, options.runs ?? 5),
+    window: null,
+    posted: 0,
+    missing: [],
+    holidays: [],
+    problems: [],
+  };
+  const stored = db
+    .prepare(
+      'SELECT count(DISTINCT day) AS days, min(day) AS first, max(day) AS last FROM digests WHERE categories = ?',
+    )
+    .get(options.categories) as { days: number; first: string | null; last: string | null };
+  report.stored = stored;
+  if (stored.days === 0) {
+    report.otherKeys = db
+      .prepare('SELECT DISTINCT categories FROM digests ORDER BY categories')
+      .pluck()
+      .all() as string[];
+  }
+
+  const last = lastDue(options.now, options.dueAfterHours);
+  if (stored.first !== null && stored.first <= last) {
+    const from = firstOfLast(last, options.days, stored.first);
+    report.window = { from, to: last };
+    const posted = new Set(
+      db
+        .prepare('SELECT DISTINCT day FROM digests WHERE categories = ? AND day BETWEEN ? AND ?')
+        .pluck()
+        .all(options.categories, from, last) as string[],
+    );
+    const noMailing = new Set(
+      (
+        db
+          .prepare(
+            "SELECT day, detail FROM runs WHERE command = 'post' AND status = 'failed' AND day BETWEEN ? AND ?",
+          )
+          .all(from, last) as Array<{ day: string; detail: string | null }>
+      )
+        .filter((r) => NO_MAILING.test(r.detail ?? ''))
+        .map((r) => r.day),
+    );
+    for (const day of mailingDaysBetween(from, last)) {
+      if (posted.has(day)) report.posted++;
+      else if (noMailing.has(day)) report.holidays.push(day);
+      else report.missing.push(day);
+    }
+  }
+
+  const cursor = db
+    .prepare("SELECT time_us, updated_at FROM stream_cursors WHERE stream = 'jetstream'")
+    .get() as { time_us: number | bigint; updated_at: string } | undefined;
+  if (cursor) {
+    const minutes = (options.realNow.getTime() - Date.parse(cursor.updated_at)) / 60_000;
+    report.listener = {
+      lastEventAt: new Date(Number(cursor.time_us) / 1000).toISOString(),
+      savedAt: cursor.updated_at,
+      minutesSinceSave: Math.max(0, Math.round(minutes)),
+      stale: minutes > options.listenerStaleMinutes,
+    };
+  }
+
+  report.problems = problemsOf(report);
+  return report;
+}
+
+/** The latest mailing day whose announcement is at least `hours` old at `now`. */
+function lastDue(now: Date, hours: number): string {
+  return latestMailing(new Date(now.getTime() - hours * 3_600_000));
+}
+
+/** The first of the last `n` mailing days ending at `last`, not before `floor`. */
+function firstOfLast(last: string, n: number, floor: string): string {
+  let day = last;
+  for (let k = 1; k < n; k++) {
+    const before = previousMailing(day);
+    if (before < floor) break;
+    day = before;
+  }
+  return day < floor ? floor : day;
+}
+
+/** The newest `limit` runs, as status shows them. */
+function latestRuns(db: Db, limit: number): StatusRun[] {
+  return recentRuns(db, limit).map((r) => ({
+    command: r.command,
+    day: r.day,
+    status: r.status,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    failedSources: r.health.filter((h) => h?.status === 'failed').map((h) => String(h.source)),
+    detail: r.detail,
+  }));
+}
+
+/** What needs a person: days missing, the newest run failed or cut short, a listener gone quiet. */
+function problemsOf(report: StatusReport): string[] {
+  const problems: string[] = [];
+  const { missing } = report;
+  if (missing.length > 0)
+    problems.push(
+      `${missing.length} mailing day${missing.length === 1 ? '' : 's'} with no post: ${
+        missing.length <= 5
+          ? missing.join(', ')
+          : `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`
+      } (hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]})`,
+    );
+  const newest = report.runs[0];
+  if (
+    newest &&
+    (newest.status === 'failed' || newest.status === 'interrupted') &&
+    !NO_MAILING.test(newest.detail ?? '')
+  )
+    problems.push(
+      `the last run (${newest.command}${newest.day ? ` ${newest.day}` : ''}, started ${newest.startedAt}) ${
+        newest.status === 'failed' ? `failed: ${newest.detail ?? 'no detail'}` : 'was interrupted'
+      }`,
+    );
+  const listener = report.listener;
+  if (listener?.stale)
+    problems.push(
+      `the listener has saved nothing for ${hoursOrMinutes(listener.minutesSinceSave)} (last at ${listener.savedAt}): is hotpapers listen running? Jetstream replays about a day`,
+    );
+  if (report.stored.days === 0 && report.otherKeys.length > 0)
+    problems.push(
+      `no post stored for the categories ${report.categories}; the store has posts for ${report.otherKeys.join(' and ')} (HOTPAPERS_CATEGORIES?)`,
+    );
+  return problems;
+}
+
+/** Minutes as a person reads them: "45 min" or "3.5 h". */
+export function hoursOrMinutes(minutes: number): string {
+  return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
+}

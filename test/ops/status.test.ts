@@ -1,0 +1,244 @@
+/**
+ * `hotpapers status`: the mailing days due with no post (holidays told apart by the runs that met
+ * them), the newest run's failure, a listener gone quiet; exit 1 with one line when any.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { readStatus, type StatusOptions } from '../../src/ops/status.js';
+import { type Db, openStore } from '../../src/store/db.js';
+import { finishRun, markInterrupted, startRun } from '../../src/store/runs.js';
+import { saveStreamCursor } from '../../src/store/stream.js';
+import { runCli } from '../helpers/cli.js';
+import { digest, fillStore, paper, post, ranked } from '../site/fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hotpapers-status-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Days posted: Tue 1 June 2021 to Fri 11 June, but Fri 4 (a holiday, below), Tue 8 and Fri 11. */
+const POSTED = ['2021-06-01', '2021-06-02', '2021-06-03', '2021-06-07', '2021-06-09', '2021-06-10'];
+
+/** A store with POSTED as `post` leaves them, and the run that met no mailing on 4 June. */
+function makeStore(name: string): { path: string; db: Db } {
+  const path = join(dir, name);
+  const db = openStore(path);
+  fillStore(
+    db,
+    POSTED.map((day, k) =>
+      digest(day, [
+        ranked(1, paper(`2106.${String(k).padStart(5, '0')}`), [post('x', `${k + 1}00`, 10, 60)]),
+      ]),
+    ),
+  );
+  run(
+    db,
+    '2021-06-04',
+    'failed',
+    'arxiv: no mailing on 2021-06-04 (no papers announced on 2021-06-04 in cs, stat.ML)',
+  );
+  return { path, db };
+}
+
+/** A `post` run of `day` as the runs table keeps it. */
+function run(db: Db, day: string, status: 'ok' | 'partial' | 'failed', detail?: string): void {
+  const id = startRun(db, 'post', day, `${day}T22:30:00.000Z`);
+  finishRun(db, id, {
+    status,
+    endedAt: `${day}T22:31:00.000Z`,
+    detail,
+    health:
+      status === 'partial'
+        ? [
+            { source: 'x', status: 'ok', posts: 3, requests: 1 },
+            { source: 'hn', status: 'failed', posts: 0, requests: 1, detail: 'hn: HTTP 503' },
+          ]
+        : undefined,
+  });
+}
+
+/** Monday 14 June 2021, 12:00 UTC: Friday 11 June is the latest day due (Monday's is not 26 hours old). */
+const NOW = new Date('2021-06-14T12:00:00Z');
+const options = (over: Partial<StatusOptions> = {}): StatusOptions => ({
+  categories: 'cs,stat.ML',
+  now: NOW,
+  realNow: NOW,
+  days: 20,
+  dueAfterHours: 26,
+  listenerStaleMinutes: 60,
+  ...over,
+});
+
+test('the days due with no post are named with the backfill that fills them; a holiday is not one', () => {
+  const { db } = makeStore('days.db');
+  try {
+    const report = readStatus(db, options());
+    assert.deepEqual(report.stored, { days: 6, first: '2021-06-01', last: '2021-06-10' });
+    // From the first stored day on: no day before the store began counts as missing.
+    assert.deepEqual(report.window, { from: '2021-06-01', to: '2021-06-11' });
+    assert.equal(report.posted, 6);
+    assert.deepEqual(report.holidays, ['2021-06-04']);
+    assert.deepEqual(report.missing, ['2021-06-08', '2021-06-11']);
+    assert.deepEqual(report.problems, [
+      '2 mailing days with no post: 2021-06-08, 2021-06-11 (hotpapers backfill --from 2021-06-08 --to 2021-06-11)',
+    ]);
+    // The holiday's failed run is the newest, and it is not a failure to report.
+    assert.equal(report.runs[0]?.day, '2021-06-04');
+
+    // The last 3 days due only; Friday 11 June is not due until 26 hours after its announcement
+    // (Thursday 20:00 ET = Friday 00:00 UTC).
+    assert.deepEqual(readStatus(db, options({ days: 3 })).window, { from: '2021-06-09', to: '2021-06-11' });
+    const early = readStatus(db, options({ now: new Date('2021-06-12T01:59:00Z') }));
+    assert.deepEqual(early.window?.to, '2021-06-10');
+    assert.deepEqual(early.missing, ['2021-06-08']);
+    assert.equal(readStatus(db, options({ now: new Date('2021-06-12T02:00:00Z') })).window?.to, '2021-06-11');
+    // Runs with a 72-hour horizon are due later: on Sunday, Friday's day is due by 26 hours, not by 74.
+    const sunday = new Date('2021-06-13T12:00:00Z');
+    assert.equal(readStatus(db, options({ now: sunday })).window?.to, '2021-06-11');
+    assert.equal(readStatus(db, options({ dueAfterHours: 74, now: sunday })).window?.to, '2021-06-10');
+  } finally {
+    db.close();
+  }
+});
+
+test('the newest run failed or cut short needs a person; an older failure, a partial run or no mailing does not', () => {
+  const { db } = makeStore('runs.db');
+  try {
+    run(db, '2021-06-08', 'partial');
+    run(db, '2021-06-11', 'failed', 'x: HTTP 503 from api.x.com');
+    const failed = readStatus(db, options());
+    assert.equal(failed.problems.length, 2);
+    assert.equal(
+      failed.problems[1],
+      'the last run (post 2021-06-11, started 2021-06-11T22:30:00.000Z) failed: x: HTTP 503 from api.x.com',
+    );
+    assert.deepEqual(failed.runs[1], {
+      command: 'post',
+      day: '2021-06-08',
+      status: 'partial',
+      startedAt: '2021-06-08T22:30:00.000Z',
+      endedAt: '2021-06-08T22:31:00.000Z',
+      failedSources: ['hn'],
+      detail: null,
+    });
+
+    // A later run of the same day that worked: only the days still missing are left.
+    run(db, '2021-06-11', 'ok');
+    fillStore(db, [digest('2021-06-11', [ranked(1, paper('2106.00011'), [post('x', '1100', 10, 60)])])]);
+    run(db, '2021-06-08', 'partial');
+    fillStore(db, [digest('2021-06-08', [ranked(1, paper('2106.00008'), [post('x', '800', 10, 60)])])]);
+    assert.deepEqual(readStatus(db, options()).problems, []);
+
+    // A run killed part-way (startRun marks a dead run's row when the next one starts).
+    startRun(db, 'post', '2021-06-14', '2021-06-14T22:30:00.000Z');
+    startRun(db, 'backfill', '2021-06-01..2021-06-11', '2021-06-14T23:00:00.000Z');
+    const report = readStatus(db, options());
+    assert.equal(report.runs[0]?.status, 'running');
+    assert.equal(report.runs[1]?.status, 'interrupted');
+    assert.deepEqual(report.problems, [], 'a run in progress is not a problem');
+    // Once it is known dead (as the next run finds it), it is.
+    markInterrupted(db, '2021-06-15T00:00:00.000Z');
+    assert.deepEqual(readStatus(db, options()).problems, [
+      'the last run (backfill 2021-06-01..2021-06-11, started 2021-06-14T23:00:00.000Z) was interrupted',
+    ]);
+  } finally {
+    db.close();
+  }
+});
+
+test('a listener that has saved nothing for an hour needs a person; one saving does not', () => {
+  const { db } = makeStore('listener.db');
+  try {
+    run(db, '2021-06-08', 'ok');
+    run(db, '2021-06-11', 'ok');
+    fillStore(db, [
+      digest('2021-06-08', [ranked(1, paper('2106.00008'), [post('x', '800', 10, 60)])]),
+      digest('2021-06-11', [ranked(1, paper('2106.00011'), [post('x', '1100', 10, 60)])]),
+    ]);
+    assert.equal(readStatus(db, options()).listener, undefined, 'no listener ever ran');
+    saveStreamCursor(db, 'jetstream', Date.parse('2021-06-14T11:59:58Z') * 1000, '2021-06-14T12:00:00.000Z');
+    const fresh = readStatus(db, options({ realNow: new Date('2021-06-14T12:30:00Z') }));
+    assert.deepEqual(fresh.listener, {
+      lastEventAt: '2021-06-14T11:59:58.000Z',
+      savedAt: '2021-06-14T12:00:00.000Z',
+      minutesSinceSave: 30,
+      stale: false,
+    });
+    assert.deepEqual(fresh.problems, []);
+    const quiet = readStatus(db, options({ realNow: new Date('2021-06-14T15:00:00Z') }));
+    assert.equal(quiet.listener?.stale, true);
+    assert.deepEqual(quiet.problems, [
+      'the listener has saved nothing for 3.0 h (last at 2021-06-14T12:00:00.000Z): is hotpapers listen running? Jetstream replays about a day',
+    ]);
+  } finally {
+    db.close();
+  }
+});
+
+test('asked for categories the store has no post of: the keys it has are named', () => {
+  const { db } = makeStore('keys.db');
+  try {
+    const report = readStatus(db, options({ categories: 'cs.LG' }));
+    assert.equal(report.window, null);
+    assert.deepEqual(report.otherKeys, ['cs,stat.ML']);
+    assert.deepEqual(report.problems, [
+      'no post stored for the categories cs.LG; the store has posts for cs,stat.ML (HOTPAPERS_CATEGORIES?)',
+    ]);
+  } finally {
+    db.close();
+  }
+});
+
+test('hotpapers status: lines on stdout, exit 1 with one line on stderr when something needs a person, --json', async () => {
+  const { path, db } = makeStore('cli.db');
+  db.close();
+  const env = { HOTPAPERS_NOW: NOW.toISOString() };
+  const missing = await runCli(['status', '--db', path], env, { cwd: dir });
+  assert.equal(missing.code, 1);
+  assert.equal(
+    missing.stdout,
+    [
+      `${path}: schema ${missing.stdout.match(/schema (\d+)/)?.[1]} (current); 6 days posted for cs,stat.ML (2021-06-01 to 2021-06-10)`,
+      'runs (newest first):',
+      '  post 2021-06-04: failed, started 2021-06-04T22:30:00.000Z, took 60 s',
+      'days: 2021-06-01 to 2021-06-11 (the latest due): 6 posted, 1 without a mailing (2021-06-04), 2 missing',
+      'needs you: 2 mailing days with no post: 2021-06-08, 2021-06-11 (hotpapers backfill --from 2021-06-08 --to 2021-06-11)',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(
+    missing.stderr,
+    'status: 2 mailing days with no post: 2021-06-08, 2021-06-11 (hotpapers backfill --from 2021-06-08 --to 2021-06-11)\n',
+  );
+
+  const json = await runCli(['status', '--db', path, '--days', '2', '--json'], env, { cwd: dir });
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout) as {
+    ok: boolean;
+    window: unknown;
+    missing: string[];
+    store: string;
+  };
+  assert.deepEqual(
+    [report.ok, report.window, report.missing, report.store],
+    [false, { from: '2021-06-10', to: '2021-06-11' }, ['2021-06-11'], path],
+  );
+
+  // Before Friday's day is due, nothing is missing but Tuesday's: with --days 2 the window holds none.
+  const fine = await runCli(
+    ['status', '--db', path, '--days', '2'],
+    { HOTPAPERS_NOW: '2021-06-11T12:00:00Z' },
+    { cwd: dir },
+  );
+  assert.equal(fine.code, 0, fine.stderr);
+  assert.match(fine.stdout, /\ndays: 2021-06-09 to 2021-06-10 \(the latest due\): 2 posted\n$/);
+  assert.equal(fine.stderr, '');
+
+  const usage = await runCli(['status', '--db', path, '--days', '0'], env, { cwd: dir });
+  assert.equal(usage.code, 2);
+  assert.equal(usage.stderr, 'status: --days must be a whole number from 1 to 5000, got "0"\n');
+  const none = await runCli(['status', '--db', join(dir, 'nowhere.db')], env, { cwd: dir });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /^store: no store at .*nowhere\.db \(set HOTPAPERS_DB or --db\)\n$/);
+});
