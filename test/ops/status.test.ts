@@ -212,6 +212,10 @@ test('hotpapers status: lines on stdout, exit 1 with one line on stderr when som
     'status: 2 mailing days with no post: 2021-06-08, 2021-06-11 (hotpapers backfill --from 2021-06-08 --to 2021-06-11)\n',
   );
 
+  // Categories as a user may write them are keyed as `post` keys its days.
+  const spaced = await runCli(['status', '--db', path, '--categories', 'cs, stat.ML,cs'], env, { cwd: dir });
+  assert.equal(spaced.stderr, missing.stderr);
+
   const json = await runCli(['status', '--db', path, '--days', '2', '--json'], env, { cwd: dir });
   assert.equal(json.code, 1);
   const report = JSON.parse(json.stdout) as {

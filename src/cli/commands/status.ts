@@ -51,11 +51,13 @@ export function register(program: Command): void {
         { openExisting, schemaOf, schemaNote },
         { configOf, printJson },
         load,
+        { categoriesKey },
       ] = await Promise.all([
         import('../../ops/status.js'),
         import('../../store/maintenance.js'),
         import('../shared.js'),
         import('../../config/load.js'),
+        import('../../store/listings.js'),
       ]);
       const config = configOf({ db: flags.db, categories: flags.categories });
       const db = openExisting(config.db, true);
@@ -64,7 +66,8 @@ export function register(program: Command): void {
       try {
         schema = schemaOf(db);
         report = readStatus(db, {
-          categories: load.chosenCategories(config).join(','),
+          // Keyed as `post` keys its digests.
+          categories: categoriesKey(load.chosenCategories(config)),
           now: load.nowOf(config),
           realNow: new Date(),
           days: Number(flags.days ?? 20),
