@@ -37,6 +37,15 @@ export interface SiteCheck {
 /** Paths of the folder that are the engine's own bookkeeping, never listed in the manifest. */
 const UNLISTED = new Set([MANIFEST_PATH, JOURNAL_PATH, `${JOURNAL_PATH}.tmp`]);
 
+/** Whether `dir` is a folder a site build wrote (it holds the builds' marker file). */
+export function isBuiltSite(dir: string): boolean {
+  try {
+    return readdirSync(dir).includes(SITE_MARKER);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Check the site folder `outDir` against its manifest: every listed file read and hashed, the
  * folder walked for files nobody listed. Reads only. Fails (one line) when there is no folder,

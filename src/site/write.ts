@@ -589,8 +589,8 @@ function lockSite(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
         throw asSiteError(error, `cannot lock ${dir}`);
-      const holder = Number(readOrUndefined(path)?.toString());
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder))
+      const holder = siteLockHolder(dir);
+      if (holder !== undefined)
         throw new HotpapersError(
           'site',
           `another build (pid ${holder}) is writing ${dir}; try again when it ends`,

@@ -257,6 +257,25 @@ test('hotpapers site --check exits 1 naming the folder; --repair rewrites the si
   assert.doesNotMatch(nothing.stderr, /rewriting it whole/);
   assert.match(nothing.stderr, /\(0 written, /);
 
+  // No site there yet (an empty folder): --repair builds one, as a plain build does.
+  const empty = join(dir, 'empty');
+  mkdirSync(empty);
+  const first = await runCli(['site', '--repair', '--out', empty], env, { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  assert.doesNotMatch(first.stderr, /rewriting it whole/);
+  assert.ok(existsSync(join(empty, 'index.html')));
+  // A folder hotpapers did not write is refused as a plain build refuses it, and left as it was.
+  const foreign = join(dir, 'theirs');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'index.html'), 'theirs');
+  const refused = await runCli(['site', '--repair', '--out', foreign], env, { cwd: dir });
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /^site: .*theirs is not empty and was not written by hotpapers site; choose another --out\n$/,
+  );
+  assert.equal(readFileSync(join(foreign, 'index.html'), 'utf8'), 'theirs');
+
   const usage = await runCli(['site', '--check', '--full', '--out', out], env, { cwd: dir });
   assert.equal(usage.code, 2);
   assert.equal(usage.stderr, 'site: --check builds nothing: it cannot go with --full\n');

@@ -141,12 +141,12 @@ async function checkOnly(flags: SiteFlags): Promise<void> {
 
 /**
  * `site --repair`'s check: whether the folder at `siteDir` differs from what its last build wrote
- * (then the build is full), each finding told to `note`. No folder yet: nothing to repair.
+ * (then the build is full), each finding told to `note`. No site there yet: nothing to repair.
  */
 async function damaged(siteDir: string, note: (line: string) => void): Promise<boolean> {
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(siteDir)) return false;
-  const { checkSite, describeCheck } = await import('../../site/check.js');
+  const { checkSite, describeCheck, isBuiltSite } = await import('../../site/check.js');
+  // No site there yet: the build makes one (and refuses a folder it may not replace).
+  if (!isBuiltSite(siteDir)) return false;
   const check = checkSite(siteDir);
   if (check.whole) return false;
   note(`site: ${check.dir}: ${describeCheck(check).join('; ')}; rewriting it whole`);
