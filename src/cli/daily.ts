@@ -3,15 +3,19 @@
  * then the site, publish and notify as asked; resolves to the exit code.
  */
 import { latestMailing } from '../arxiv/schedule.js';
+import { chosenCategories } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createHttpFromConfig } from '../http/from-config.js';
 import { isNoMailing } from '../ops/backfill.js';
 import { describeCounts, type Horizon, horizonDay, horizonInstant } from '../ops/horizon.js';
 import { publishPosts } from '../ops/publish.js';
+import { backfillFor, missingBefore } from '../ops/status.js';
 import { postWebhook, webhookHost } from '../ops/webhook.js';
 import { runPost } from '../pipeline/post.js';
 import { resolveBaseUrl } from '../site/base-url.js';
 import { generateSiteToDir } from '../site/generate.js';
+import { openStore } from '../store/db.js';
+import { categoriesKey } from '../store/listings.js';
 import type { Logger } from '../util/log.js';
 import { assertMailingDay } from './dates.js';
 import type { CommonFlags } from './options.js';
@@ -69,6 +73,12 @@ export async function runDaily(o: DailyOptions): Promise<number> {
     `run: ${day}: ${digest.papers.length} papers ranked of ${digest.listed} listed, ${describeCounts(digest.horizon, digest.ageHours)}; post ${result.written ? 'written' : 'unchanged'}`,
   );
 
+  const missing = missingDays(config, day);
+  if (missing.length > 0)
+    log.warn(
+      `run: ${missing.length} earlier mailing day${missing.length === 1 ? '' : 's'} with no post: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (${backfillFor(missing)})`,
+    );
+
   const siteDir = flags.withSite ? await buildSite(config, horizon, log) : undefined;
 
   let exitCode = result.exitCode;
@@ -103,11 +113,36 @@ export async function runDaily(o: DailyOptions): Promise<number> {
     }
   }
   if (flags.json) {
-    printJson({ ...runSummaryJson(result), site: siteDir ?? null, published: commit, notified, exitCode });
+    printJson({
+      ...runSummaryJson(result),
+      missing,
+      site: siteDir ?? null,
+      published: commit,
+      notified,
+      exitCode,
+    });
   } else {
     process.stdout.write(`${result.path}\n`);
   }
   return exitCode;
+}
+
+/**
+ * The mailing days among the 20 before `day` (from the store's first day on) with no post and no
+ * run that met no mailing: days a failed or skipped run left behind, which nothing else fills.
+ * Never fails the run: a store that cannot say gives none.
+ */
+function missingDays(config: Config, day: string): string[] {
+  try {
+    const db = openStore(config.db);
+    try {
+      return missingBefore(db, categoriesKey(chosenCategories(config)), day);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return [];
+  }
 }
 
 /** `run --with-site`: rebuild the site from the store into config.siteDir; resolves to that folder. */

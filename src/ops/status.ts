@@ -94,28 +94,10 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
   if (stored.first !== null && stored.first <= last) {
     const from = firstOfLast(last, options.days, stored.first);
     report.window = { from, to: last };
-    const posted = new Set(
-      db
-        .prepare('SELECT DISTINCT day FROM digests WHERE categories = ? AND day BETWEEN ? AND ?')
-        .pluck()
-        .all(options.categories, from, last) as string[],
-    );
-    const noMailing = new Set(
-      (
-        db
-          .prepare(
-            "SELECT day, detail FROM runs WHERE command = 'post' AND status = 'failed' AND day BETWEEN ? AND ?",
-          )
-          .all(from, last) as Array<{ day: string; detail: string | null }>
-      )
-        .filter((r) => NO_MAILING.test(r.detail ?? ''))
-        .map((r) => r.day),
-    );
-    for (const day of mailingDaysBetween(from, last)) {
-      if (posted.has(day)) report.posted++;
-      else if (noMailing.has(day)) report.holidays.push(day);
-      else report.missing.push(day);
-    }
+    const days = postedDays(db, options.categories, from, last);
+    report.posted = days.posted;
+    report.missing = days.missing;
+    report.holidays = days.holidays;
   }
 
   const cursor = db
@@ -133,6 +115,57 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
 
   report.problems = problemsOf(report);
   return report;
+}
+
+/** The mailing days from `from` to `to` with a post of `categories`: how many, and those without, holidays apart. */
+function postedDays(
+  db: Db,
+  categories: string,
+  from: string,
+  to: string,
+): { posted: number; missing: string[]; holidays: string[] } {
+  const posted = new Set(
+    db
+      .prepare('SELECT DISTINCT day FROM digests WHERE categories = ? AND day BETWEEN ? AND ?')
+      .pluck()
+      .all(categories, from, to) as string[],
+  );
+  const noMailing = new Set(
+    (
+      db
+        .prepare(
+          "SELECT day, detail FROM runs WHERE command = 'post' AND status = 'failed' AND day BETWEEN ? AND ?",
+        )
+        .all(from, to) as Array<{ day: string; detail: string | null }>
+    )
+      .filter((r) => NO_MAILING.test(r.detail ?? ''))
+      .map((r) => r.day),
+  );
+  const out = { posted: 0, missing: [] as string[], holidays: [] as string[] };
+  for (const day of mailingDaysBetween(from, to)) {
+    if (posted.has(day)) out.posted++;
+    else if (noMailing.has(day)) out.holidays.push(day);
+    else out.missing.push(day);
+  }
+  return out;
+}
+
+/**
+ * The mailing days among the `days` before `day` (not before the first day posted for
+ * `categories`) with no post and no run that met no mailing: what a daily run warns of.
+ */
+export function missingBefore(db: Db, categories: string, day: string, days = 20): string[] {
+  const first = db.prepare('SELECT min(day) FROM digests WHERE categories = ?').pluck().get(categories) as
+    | string
+    | null;
+  const last = previousMailing(day);
+  if (first === null || first > last) return [];
+  return postedDays(db, categories, firstOfLast(last, days, first), last).missing;
+}
+
+/** The backfill command that fills `missing` (oldest first). */
+export function backfillFor(missing: readonly string[]): string {
+  return `hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]}`;
 }
 
 /** The latest mailing day whose announcement is at least `hours` old at `now`. */
@@ -174,7 +207,7 @@ function problemsOf(report: StatusReport): string[] {
         missing.length <= 5
           ? missing.join(', ')
           : `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`
-      } (hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]})`,
+      } (${backfillFor(missing)})`,
     );
   const newest = report.runs[0];
   if (

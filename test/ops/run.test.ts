@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chooseDay } from '../../src/cli/daily.js';
 import { startStandIn } from '../../src/standins/server.js';
+import { openStore } from '../../src/store/db.js';
+import { finishRun, startRun } from '../../src/store/runs.js';
+import { digest, fillStore, paper, post, ranked } from '../site/fixtures.js';
 import {
   bareRepo,
   cliEnv,
@@ -90,6 +93,31 @@ test('run - without --date takes the latest mailing; a day without papers (holid
   const asked = await runCli(runArgs(dir, '--date', '2021-06-10'), dir, env);
   assert.equal(asked.code, 1);
   assert.match(asked.stderr, /^arxiv: no mailing on 2021-06-10 \(no papers announced on 2021-06-10/m);
+});
+
+test('run - warns of earlier mailing days with no post, with the backfill that fills them; a holiday is not one', async (t) => {
+  const standIns = await startDemoStandIns();
+  t.after(() => standIns.close());
+  const dir = tempDir('hp-run-');
+  // Thursday 3 and Monday 7 June posted; Friday 4 met no mailing; Tuesday 8 was never run.
+  const db = openStore(paths(dir).db);
+  fillStore(db, [
+    digest('2021-06-03', [ranked(1, paper('2106.90001'), [post('x', '91', 10, 60)])]),
+    digest('2021-06-07', [ranked(1, paper('2106.90002'), [post('x', '92', 10, 60)])]),
+  ]);
+  finishRun(db, startRun(db, 'post', '2021-06-04', '2021-06-04T22:30:00.000Z'), {
+    status: 'failed',
+    endedAt: '2021-06-04T22:30:05.000Z',
+    detail: 'arxiv: no mailing on 2021-06-04 (no papers announced on 2021-06-04 in cs, stat.ML)',
+  });
+  db.close();
+  const ran = await runCli(runArgs(dir, '--date', '2021-06-09', '--json'), dir, cliEnv(standIns));
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(
+    ran.stderr,
+    /^warn: run: 1 earlier mailing day with no post: 2021-06-08 \(hotpapers backfill --from 2021-06-08 --to 2021-06-08\)$/m,
+  );
+  assert.deepEqual((JSON.parse(ran.stdout) as { missing: string[] }).missing, ['2021-06-08']);
 });
 
 test('run - a second run while one holds the store lock says who holds it and exits non-zero', async (t) => {
