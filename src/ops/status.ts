@@ -100,9 +100,12 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     report.holidays = days.holidays;
   }
 
-  const cursor = db
-    .prepare("SELECT time_us, updated_at FROM stream_cursors WHERE stream = 'jetstream'")
-    .get() as { time_us: number | bigint; updated_at: string } | undefined;
+  // A store of an older schema (before the listener's table; the next run upgrades it) has no listener.
+  const cursor = hasTable(db, 'stream_cursors')
+    ? (db.prepare("SELECT time_us, updated_at FROM stream_cursors WHERE stream = 'jetstream'").get() as
+        | { time_us: number | bigint; updated_at: string }
+        | undefined)
+    : undefined;
   if (cursor) {
     const minutes = (options.realNow.getTime() - Date.parse(cursor.updated_at)) / 60_000;
     report.listener = {
@@ -166,6 +169,11 @@ export function missingBefore(db: Db, categories: string, day: string, days = 20
 /** The backfill command that fills `missing` (oldest first). */
 export function backfillFor(missing: readonly string[]): string {
   return `hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]}`;
+}
+
+/** Whether the store has a table `name`. */
+function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /** The latest mailing day whose announcement is at least `hours` old at `now`. */

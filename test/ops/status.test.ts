@@ -3,7 +3,7 @@
  * them), the newest run's failure, a listener gone quiet; exit 1 with one line when any.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -242,6 +242,22 @@ test('hotpapers status: lines on stdout, exit 1 with one line on stderr when som
   const usage = await runCli(['status', '--db', path, '--days', '0'], env, { cwd: dir });
   assert.equal(usage.code, 2);
   assert.equal(usage.stderr, 'status: --days must be a whole number from 1 to 5000, got "0"\n');
+  // A store an older release wrote (schema 2: no listener's table yet) is read as it is, not upgraded.
+  const old = join(dir, 'old.db');
+  copyFileSync(new URL('../fixtures/store/fa51622.db', import.meta.url), old);
+  const before = readFileSync(old);
+  const older = await runCli(
+    ['status', '--db', old, '--days', '1'],
+    { HOTPAPERS_NOW: '2021-06-10T23:00:00Z' },
+    { cwd: dir },
+  );
+  assert.equal(older.code, 0, older.stderr);
+  assert.match(
+    older.stdout,
+    /^.*old\.db: schema 2 \(this hotpapers has \d+; the next post or listen upgrades it in place\); 2 days posted for cs,stat\.ML \(2020-12-14 to 2021-06-09\)\n/,
+  );
+  assert.ok(readFileSync(old).equals(before), 'the store is not changed');
+
   const none = await runCli(['status', '--db', join(dir, 'nowhere.db')], env, { cwd: dir });
   assert.equal(none.code, 1);
   assert.match(none.stderr, /^store: no store at .*nowhere\.db \(set HOTPAPERS_DB or --db\)\n$/);
