@@ -143,8 +143,10 @@ export function cronLine(workDir = '/srv/hotpapers'): string {
 /**
  * The systemd units: the daily service and its timer (18:30 US Eastern on weekdays), the
  * Bluesky listener, a long-running service restarted whenever it stops (it resumes from its
- * cursor; SIGTERM, systemd's stop signal, saves it), and a weekly backup of the store with its
- * timer (Sunday night, when no run is due; the listener goes on writing meanwhile).
+ * cursor; SIGTERM, systemd's stop signal, saves it), a weekly backup of the store with its
+ * timer (Sunday night, when no run is due; the listener goes on writing meanwhile), and a
+ * morning `status` with its timer: a unit that fails when something needs a person, as
+ * `systemctl --failed` and the journal then show.
  */
 export function systemdUnits(workDir = '/srv/hotpapers'): {
   service: string;
@@ -152,6 +154,8 @@ export function systemdUnits(workDir = '/srv/hotpapers'): {
   listener: string;
   backup: string;
   backupTimer: string;
+  status: string;
+  statusTimer: string;
 } {
   return {
     service: `# /etc/systemd/system/hotpapers.service
@@ -216,6 +220,27 @@ Description=Back up the hotpapers store every week
 
 [Timer]
 OnCalendar=Sun 03:00 America/New_York
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+`,
+    status: `# /etc/systemd/system/hotpapers-status.service
+[Unit]
+Description=hotpapers: fails when a day due has no post, the last run failed or the listener is quiet
+
+[Service]
+Type=oneshot
+WorkingDirectory=${workDir}
+EnvironmentFile=-${workDir}/hotpapers.env
+ExecStart=/usr/bin/env hotpapers status --log-format json
+`,
+    statusTimer: `# /etc/systemd/system/hotpapers-status.timer
+[Unit]
+Description=Check every weekday morning that hotpapers keeps up
+
+[Timer]
+OnCalendar=Mon..Fri 09:00 America/New_York
 Persistent=true
 
 [Install]

@@ -172,7 +172,7 @@ test('init - without a target says what to choose; --cron and --systemd print re
   const units = systemdUnits('/srv/hp');
   assert.deepEqual(await init({ cron: true, systemd: true, dir: '/srv/hp' }, dir), {
     messages: [],
-    stdout: `${cronLine('/srv/hp')}\n${units.service}\n${units.timer}\n${units.listener}\n${units.backup}\n${units.backupTimer}`,
+    stdout: `${cronLine('/srv/hp')}\n${units.service}\n${units.timer}\n${units.listener}\n${units.backup}\n${units.backupTimer}\n${units.status}\n${units.statusTimer}`,
   });
 });
 
@@ -208,6 +208,17 @@ test('systemdUnits - a weekly backup of the store, on Sunday night when no run i
   assert.match(backupTimer, /^# \/etc\/systemd\/system\/hotpapers-backup\.timer$/m);
   assert.match(backupTimer, /^OnCalendar=Sun 03:00 America\/New_York$/m);
   assert.match(backupTimer, /^WantedBy=timers\.target$/m);
+});
+
+test('systemdUnits - a morning status that fails (for systemctl --failed) when something needs a person', () => {
+  const { status, statusTimer } = systemdUnits('/srv/hp');
+  assert.match(status, /^# \/etc\/systemd\/system\/hotpapers-status\.service$/m);
+  assert.match(status, /^Type=oneshot$/m);
+  assert.match(status, /^ExecStart=\/usr\/bin\/env hotpapers status --log-format json$/m);
+  assert.match(status, /^WorkingDirectory=\/srv\/hp$/m);
+  assert.match(statusTimer, /^# \/etc\/systemd\/system\/hotpapers-status\.timer$/m);
+  assert.match(statusTimer, /^OnCalendar=Mon\.\.Fri 09:00 America\/New_York$/m);
+  assert.match(statusTimer, /^WantedBy=timers\.target$/m);
 });
 
 test('systemdUnits - the listener runs for good, restarts, and is stopped with SIGTERM', () => {

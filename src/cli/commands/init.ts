@@ -93,7 +93,7 @@ export async function init(flags: InitFlags, cwd: string): Promise<InitOutcome> 
   if (flags.cron) out.stdout += `${cronLine(dir)}\n`;
   if (flags.systemd) {
     const units = systemdUnits(dir);
-    out.stdout += `${units.service}\n${units.timer}\n${units.listener}\n${units.backup}\n${units.backupTimer}`;
+    out.stdout += `${units.service}\n${units.timer}\n${units.listener}\n${units.backup}\n${units.backupTimer}\n${units.status}\n${units.statusTimer}`;
   }
   return out;
 }
