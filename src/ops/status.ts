@@ -5,7 +5,7 @@
  */
 import { latestMailing, mailingDaysBetween, previousMailing } from '../arxiv/schedule.js';
 import type { Db } from '../store/db.js';
-import { recentRuns } from '../store/runs.js';
+import { liveHolderElsewhere, recentRuns } from '../store/runs.js';
 
 /** One run as status shows it. */
 export interface StatusRun {
@@ -30,6 +30,8 @@ export interface StatusReport {
   otherKeys: string[];
   /** The newest runs, newest first. */
   runs: StatusRun[];
+  /** Whether a live process holds the store's run lock (a `running` row is then real). */
+  runHeld: boolean;
   /** The mailing days looked at: the last `days` due, from the first stored day on (null: none). */
   window: { from: string; to: string } | null;
   /** Days of the window with a post. */
@@ -71,6 +73,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     stored: { days: 0, first: null, last: null },
     otherKeys: [],
     runs: latestRuns(db, options.runs ?? 5),
+    runHeld: liveHolderElsewhere(db),
     window: null,
     posted: 0,
     missing: [],
@@ -218,6 +221,12 @@ function problemsOf(report: StatusReport): string[] {
       } (${backfillFor(missing)})`,
     );
   const newest = report.runs[0];
+  // A row still `running` with no live holder of the store's lock: killed or crashed (the next
+  // run marks it interrupted).
+  if (newest?.status === 'running' && !report.runHeld)
+    problems.push(
+      `the last run (${newest.command}${newest.day ? ` ${newest.day}` : ''}, started ${newest.startedAt}) ended without finishing (killed or crashed)`,
+    );
   if (
     newest &&
     (newest.status === 'failed' || newest.status === 'interrupted') &&

@@ -31,7 +31,7 @@ export function markInterrupted(db: Db, at: string): number {
  * True when the store's lock file names a live process other than this one: its `running`
  * rows may be real. A store without a lock (or in memory) has no other live run we could know.
  */
-function liveHolderElsewhere(db: Db): boolean {
+export function liveHolderElsewhere(db: Db): boolean {
   const file = db.name;
   if (!file || file === ':memory:') return false;
   let holder: ReturnType<typeof readLock>;

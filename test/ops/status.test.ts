@@ -3,8 +3,9 @@
  * them), the newest run's failure, a listener gone quiet; exit 1 with one line when any.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readStatus, type StatusOptions } from '../../src/ops/status.js';
@@ -102,7 +103,7 @@ test('the days due with no post are named with the backfill that fills them; a h
   }
 });
 
-test('the newest run failed or cut short needs a person; an older failure, a partial run or no mailing does not', () => {
+test('the newest run failed or cut short needs a person; an older failure, a partial run or no mailing does not', async () => {
   const { db } = makeStore('runs.db');
   try {
     run(db, '2021-06-08', 'partial');
@@ -133,10 +134,29 @@ test('the newest run failed or cut short needs a person; an older failure, a par
     // A run killed part-way (startRun marks a dead run's row when the next one starts).
     startRun(db, 'post', '2021-06-14', '2021-06-14T22:30:00.000Z');
     startRun(db, 'backfill', '2021-06-01..2021-06-11', '2021-06-14T23:00:00.000Z');
-    const report = readStatus(db, options());
-    assert.equal(report.runs[0]?.status, 'running');
-    assert.equal(report.runs[1]?.status, 'interrupted');
-    assert.deepEqual(report.problems, [], 'a run in progress is not a problem');
+    // While a live process holds the store's lock, its `running` row is a run in progress.
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(
+        `${db.name}.lock`,
+        JSON.stringify({ pid: sleeper.pid, host: hostname(), startedAt: '2021-06-14T23:00:00.000Z' }),
+      );
+      const report = readStatus(db, options());
+      assert.equal(report.runHeld, true);
+      assert.equal(report.runs[0]?.status, 'running');
+      assert.equal(report.runs[1]?.status, 'interrupted');
+      assert.deepEqual(report.problems, [], 'a run in progress is not a problem');
+    } finally {
+      sleeper.kill();
+    }
+    await new Promise((resolve) => sleeper.once('exit', resolve));
+    // Its holder gone, the row is a run that died, before any next run marks it so.
+    const dead = readStatus(db, options());
+    assert.equal(dead.runHeld, false);
+    assert.deepEqual(dead.problems, [
+      'the last run (backfill 2021-06-01..2021-06-11, started 2021-06-14T23:00:00.000Z) ended without finishing (killed or crashed)',
+    ]);
+    rmSync(`${db.name}.lock`);
     // Once it is known dead (as the next run finds it), it is.
     markInterrupted(db, '2021-06-15T00:00:00.000Z');
     assert.deepEqual(readStatus(db, options()).problems, [
