@@ -9,3 +9,8 @@ export class NoMailingError extends HotpapersError {
     this.day = day;
   }
 }
+
+/** Whether an error line (as `userErrorLine` gives it, as a run's row keeps it) is a NoMailingError's. */
+export function isNoMailingLine(line: string | null): boolean {
+  return line !== null && /no mailing on \d{4}-\d{2}-\d{2}/.test(line);
+}

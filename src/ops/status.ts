@@ -3,6 +3,7 @@
  * that have no post (with the backfill that fills them), holidays told apart by the runs that met
  * them, and whether the Bluesky listener is still saving. Reads the store only.
  */
+import { isNoMailingLine } from '../arxiv/no-mailing.js';
 import { latestMailing, mailingDaysBetween, previousMailing } from '../arxiv/schedule.js';
 import type { Db } from '../store/db.js';
 import { liveHolderElsewhere, recentRuns } from '../store/runs.js';
@@ -63,9 +64,6 @@ export interface StatusOptions {
   runs?: number;
 }
 
-/** What an error line of a run that met an arXiv holiday says (NoMailingError's message). */
-const NO_MAILING = /no mailing on \d{4}-\d{2}-\d{2}/;
-
 /** The status of the store `db` as of `options.now`. */
 export function readStatus(db: Db, options: StatusOptions): StatusReport {
   const report: StatusReport = {
@@ -93,11 +91,9 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
       .all() as string[];
   }
 
-  const last = lastDue(options.now, options.dueAfterHours);
-  if (stored.first !== null && stored.first <= last) {
-    const from = firstOfLast(last, options.days, stored.first);
-    report.window = { from, to: last };
-    const days = postedDays(db, options.categories, from, last);
+  report.window = windowOf(stored.first, lastDue(options.now, options.dueAfterHours), options.days);
+  if (report.window) {
+    const days = postedDays(db, options.categories, report.window.from, report.window.to);
     report.posted = days.posted;
     report.missing = days.missing;
     report.holidays = days.holidays;
@@ -144,7 +140,7 @@ function postedDays(
         )
         .all(from, to) as Array<{ day: string; detail: string | null }>
     )
-      .filter((r) => NO_MAILING.test(r.detail ?? ''))
+      .filter((r) => isNoMailingLine(r.detail))
       .map((r) => r.day),
   );
   const out = { posted: 0, missing: [] as string[], holidays: [] as string[] };
@@ -164,9 +160,8 @@ export function missingBefore(db: Db, categories: string, day: string, days = 20
   const first = db.prepare('SELECT min(day) FROM digests WHERE categories = ?').pluck().get(categories) as
     | string
     | null;
-  const last = previousMailing(day);
-  if (first === null || first > last) return [];
-  return postedDays(db, categories, firstOfLast(last, days, first), last).missing;
+  const window = windowOf(first, previousMailing(day), days);
+  return window ? postedDays(db, categories, window.from, window.to).missing : [];
 }
 
 /** The backfill command that fills `missing` (oldest first). */
@@ -184,15 +179,19 @@ function lastDue(now: Date, hours: number): string {
   return latestMailing(new Date(now.getTime() - hours * 3_600_000));
 }
 
-/** The first of the last `n` mailing days ending at `last`, not before `floor`. */
-function firstOfLast(last: string, n: number, floor: string): string {
+/**
+ * The last `n` mailing days ending at `last`, not before `first` (the first day posted): none
+ * when nothing is posted, or nothing before `last`.
+ */
+function windowOf(first: string | null, last: string, n: number): { from: string; to: string } | null {
+  if (first === null || first > last) return null;
   let day = last;
   for (let k = 1; k < n; k++) {
     const before = previousMailing(day);
-    if (before < floor) break;
+    if (before < first) break;
     day = before;
   }
-  return day < floor ? floor : day;
+  return { from: day < first ? first : day, to: last };
 }
 
 /** The newest `limit` runs, as status shows them. */
@@ -230,7 +229,7 @@ function problemsOf(report: StatusReport): string[] {
   if (
     newest &&
     (newest.status === 'failed' || newest.status === 'interrupted') &&
-    !NO_MAILING.test(newest.detail ?? '')
+    !isNoMailingLine(newest.detail)
   )
     problems.push(
       `the last run (${newest.command}${newest.day ? ` ${newest.day}` : ''}, started ${newest.startedAt}) ${
