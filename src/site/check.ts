@@ -4,13 +4,13 @@
  * manifest (it never reads the files it keeps), so a page deleted or edited by hand, by a sync
  * tool or by a failing disk stays so until a full build; this is how to find out.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HotpapersError } from '../errors.js';
 import { SITE_MARKER } from './build.js';
-import { contentHash, MANIFEST_PATH, readManifest } from './manifest.js';
+import { contentHash, MANIFEST_PATH } from './manifest.js';
 import { safeJoin } from './safe-join.js';
-import { JOURNAL_PATH, PENDING_DIR, siteLockHolder } from './write.js';
+import { JOURNAL_PATH, PENDING_DIR, readSiteManifest, siteLockHolder } from './write.js';
 
 /** What checkSite found. */
 export interface SiteCheck {
@@ -67,17 +67,10 @@ export function checkSite(outDir: string): SiteCheck {
   const holder = siteLockHolder(dir);
   if (holder !== undefined)
     throw new HotpapersError('site', `a build (pid ${holder}) is writing ${dir}; check it when that ends`);
-  const read = (path: string) => {
-    try {
-      return readFileSync(safeJoin(dir, path));
-    } catch {
-      return undefined;
-    }
-  };
   const result: SiteCheck = {
     dir,
     manifest: 'ok',
-    interrupted: read(JOURNAL_PATH) !== undefined,
+    interrupted: existsSync(join(dir, JOURNAL_PATH)),
     files: 0,
     missing: [],
     changed: [],
@@ -85,9 +78,9 @@ export function checkSite(outDir: string): SiteCheck {
     whole: false,
   };
   const listed = new Set<string>();
-  let manifest: ReturnType<typeof readManifest>;
+  let manifest: ReturnType<typeof readSiteManifest>;
   try {
-    manifest = readManifest(read);
+    manifest = readSiteManifest(dir);
   } catch (error) {
     result.manifest = 'damaged';
     result.manifestProblem = (error as Error).message;

@@ -418,7 +418,7 @@ export function openGeneration(
     recoverSite(dir);
   }
   // A full build (no engine to match) reads no manifest: at 3,000 days it is ~100,000 entries.
-  const previous = opts.engine === undefined ? undefined : readManifest(dir);
+  const previous = opts.engine === undefined ? undefined : readSiteManifest(dir);
   if (previous && opts.engine !== undefined && previous.engine === opts.engine)
     return inPlaceGeneration(dir, previous);
   const unlock = lockSite(dir);
@@ -484,7 +484,7 @@ export function openGeneration(
 }
 
 /** The manifest of the site at `dir` (undefined when there is none or it does not parse). */
-function readManifest(dir: string): Manifest | undefined {
+export function readSiteManifest(dir: string): Manifest | undefined {
   return readSlices((path) => readOrUndefined(safeJoin(dir, path)));
 }
 
@@ -713,7 +713,7 @@ function linkedGeneration(outDir: string, into: string, fromDir: string | undefi
   return {
     temp,
     inPlace: false,
-    previous: readManifest(from),
+    previous: readSiteManifest(from),
     readPrevious: (path) => readOrUndefined(safeJoin(from, path)),
     readCurrent: (path) => readOrUndefined(safeJoin(temp, path)),
     append(path, chunk) {
