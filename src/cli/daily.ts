@@ -9,12 +9,12 @@ import { createHttpFromConfig } from '../http/from-config.js';
 import { isNoMailing } from '../ops/backfill.js';
 import { describeCounts, type Horizon, horizonDay, horizonInstant } from '../ops/horizon.js';
 import { publishPosts } from '../ops/publish.js';
-import { backfillFor, missingBefore } from '../ops/status.js';
+import { missingBefore, missingLine } from '../ops/status.js';
 import { postWebhook, webhookHost } from '../ops/webhook.js';
 import { runPost } from '../pipeline/post.js';
 import { resolveBaseUrl } from '../site/base-url.js';
 import { generateSiteToDir } from '../site/generate.js';
-import { openStore } from '../store/db.js';
+import { type Db, openStore } from '../store/db.js';
 import { categoriesKey } from '../store/listings.js';
 import type { Logger } from '../util/log.js';
 import { assertMailingDay } from './dates.js';
@@ -57,9 +57,13 @@ export async function runDaily(o: DailyOptions): Promise<number> {
     log.info(`run: ${day}`);
   }
   const http = createHttpFromConfig(config, { log });
+  // One connection for the post and for the days before it that have none.
+  const db = openStore(config.db);
   let result: Awaited<ReturnType<typeof runPost>>;
+  let missing: string[];
   try {
-    result = await runPost({ config, day, log, horizon, refresh: flags.refresh, http });
+    result = await runPost({ config, day, log, horizon, refresh: flags.refresh, http, db });
+    missing = missingDays(db, config, day);
   } catch (error) {
     // A scheduled run on an arXiv holiday has nothing to do; that is not a failure.
     if (!o.explicitDate && isNoMailing(error)) {
@@ -67,17 +71,15 @@ export async function runDaily(o: DailyOptions): Promise<number> {
       return 0;
     }
     throw error;
+  } finally {
+    db.close();
   }
   const digest = result.digest;
   log.info(
     `run: ${day}: ${digest.papers.length} papers ranked of ${digest.listed} listed, ${describeCounts(digest.horizon, digest.ageHours)}; post ${result.written ? 'written' : 'unchanged'}`,
   );
 
-  const missing = missingDays(config, day);
-  if (missing.length > 0)
-    log.warn(
-      `run: ${missing.length} earlier mailing day${missing.length === 1 ? '' : 's'} with no post: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (${backfillFor(missing)})`,
-    );
+  if (missing.length > 0) log.warn(`run: ${missingLine(missing, 'earlier ')}`);
 
   const siteDir = flags.withSite ? await buildSite(config, horizon, log) : undefined;
 
@@ -132,14 +134,9 @@ export async function runDaily(o: DailyOptions): Promise<number> {
  * run that met no mailing: days a failed or skipped run left behind, which nothing else fills.
  * Never fails the run: a store that cannot say gives none.
  */
-function missingDays(config: Config, day: string): string[] {
+function missingDays(db: Db, config: Config, day: string): string[] {
   try {
-    const db = openStore(config.db);
-    try {
-      return missingBefore(db, categoriesKey(chosenCategories(config)), day);
-    } finally {
-      db.close();
-    }
+    return missingBefore(db, categoriesKey(chosenCategories(config)), day);
   } catch {
     return [];
   }

@@ -164,9 +164,16 @@ export function missingBefore(db: Db, categories: string, day: string, days = 20
   return window ? postedDays(db, categories, window.from, window.to).missing : [];
 }
 
-/** The backfill command that fills `missing` (oldest first). */
-export function backfillFor(missing: readonly string[]): string {
-  return `hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]}`;
+/**
+ * `missing` (oldest first, one at least) in one line with the backfill that fills them:
+ * "2 `which`mailing days with no post: …".
+ */
+export function missingLine(missing: readonly string[], which = ''): string {
+  const days =
+    missing.length <= 5
+      ? missing.join(', ')
+      : `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`;
+  return `${missing.length} ${which}mailing day${missing.length === 1 ? '' : 's'} with no post: ${days} (hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]})`;
 }
 
 /** Whether the store has a table `name`. */
@@ -210,15 +217,7 @@ function latestRuns(db: Db, limit: number): StatusRun[] {
 /** What needs a person: days missing, the newest run failed or cut short, a listener gone quiet. */
 function problemsOf(report: StatusReport): string[] {
   const problems: string[] = [];
-  const { missing } = report;
-  if (missing.length > 0)
-    problems.push(
-      `${missing.length} mailing day${missing.length === 1 ? '' : 's'} with no post: ${
-        missing.length <= 5
-          ? missing.join(', ')
-          : `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`
-      } (${backfillFor(missing)})`,
-    );
+  if (report.missing.length > 0) problems.push(missingLine(report.missing));
   const newest = report.runs[0];
   // A row still `running` with no live holder of the store's lock: killed or crashed (the next
   // run marks it interrupted).
