@@ -92,6 +92,13 @@ export interface SourceHealth {
   /** Posts kept after matching. */
   posts: number;
   requests: number;
+  /**
+   * Posts the service returned, for a service that bills each post read (X: retweets included,
+   * a failed run's too). Absent for free services.
+   */
+  postsRead?: number;
+  /** User objects returned with those posts (X's author expansion; X may bill these too). */
+  usersRead?: number;
   /** One line: why it failed or looks wrong. */
   detail?: string;
 }

@@ -67,8 +67,10 @@ export function printJson(value: unknown): void {
 /** One line per source for the end-of-run summary. */
 export function healthLines(health: readonly SourceHealth[]): string[] {
   return health.map((h) => {
-    const counts = `${h.posts} posts, ${h.requests} requests`;
-    if (h.status === 'failed') return `  ${h.source}: FAILED — ${h.detail ?? 'unknown error'}`;
+    const read = h.postsRead === undefined ? '' : `, ${h.postsRead} posts read (billed)`;
+    const counts = `${h.posts} posts, ${h.requests} requests${read}`;
+    if (h.status === 'failed')
+      return `  ${h.source}: FAILED — ${h.detail ?? 'unknown error'}${h.postsRead ? ` (${h.postsRead} posts read before, billed)` : ''}`;
     if (h.status === 'suspicious') return `  ${h.source}: suspicious — ${h.detail ?? ''} (${counts})`;
     return `  ${h.source}: ${h.status} (${counts})`;
   });

@@ -5,8 +5,9 @@
  */
 import { isNoMailingLine } from '../arxiv/no-mailing.js';
 import { latestMailing, mailingDaysBetween, previousMailing } from '../arxiv/schedule.js';
+import { X_DOLLARS_PER_POST_READ, X_DOLLARS_PER_USER_READ } from '../sources/x-pricing.js';
 import type { Db } from '../store/db.js';
-import { liveHolderElsewhere, recentRuns } from '../store/runs.js';
+import { healthOf, liveHolderElsewhere, recentRuns } from '../store/runs.js';
 
 /** One run as status shows it. */
 export interface StatusRun {
@@ -43,8 +44,25 @@ export interface StatusReport {
   holidays: string[];
   /** The Bluesky listener, when one ever saved a cursor in this store. */
   listener?: { lastEventAt: string; savedAt: string; minutesSinceSave: number; stale: boolean };
+  /** X's billed reads by the runs started in the last `days` days; absent when none read X. */
+  xReads?: XReads;
   /** What needs a person, one line each (exit 1 when any). */
   problems: string[];
+}
+
+/** What the runs of a recent period read from X, and what X bills for it at most. */
+export interface XReads {
+  days: number;
+  /** The period's start (real clock: X bills by it). */
+  since: string;
+  /** Runs in it whose X source ran. */
+  runs: number;
+  posts: number;
+  users: number;
+  /** The posts at X's rate per post read (an upper bound: X bills a post read twice in a UTC day once). */
+  dollars: number;
+  /** The users at its rate per user read, if X bills them. */
+  userDollars: number;
 }
 
 export interface StatusOptions {
@@ -62,6 +80,8 @@ export interface StatusOptions {
   listenerStaleMinutes: number;
   /** How many runs to list. */
   runs?: number;
+  /** The period, in days up to `realNow`, whose X reads are added up (default 30). */
+  xDays?: number;
 }
 
 /** The status of the store `db` as of `options.now`. */
@@ -115,8 +135,35 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     };
   }
 
+  const xReads = xReadsSince(db, options.realNow, options.xDays ?? 30);
+  if (xReads) report.xReads = xReads;
+
   report.problems = problemsOf(report);
   return report;
+}
+
+/** X's reads by the runs started in the `days` days up to `now`; undefined when none of them ran X. */
+export function xReadsSince(db: Db, now: Date, days: number): XReads | undefined {
+  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  // Each day's run (`post`, alone or within backfill or run) keeps its sources' health; a
+  // backfill's own row keeps none, so nothing is counted twice.
+  const rows = db
+    .prepare('SELECT health FROM runs WHERE started_at >= ? AND health IS NOT NULL')
+    .pluck()
+    .all(since) as string[];
+  const out: XReads = { days, since, runs: 0, posts: 0, users: 0, dollars: 0, userDollars: 0 };
+  for (const row of rows)
+    for (const h of healthOf(row)) {
+      if (h?.source !== 'x' || typeof h.postsRead !== 'number') continue;
+      out.runs++;
+      out.posts += h.postsRead;
+      out.users += typeof h.usersRead === 'number' ? h.usersRead : 0;
+    }
+  if (out.runs === 0) return undefined;
+  // In cents, then dollars: no 0.1 + 0.2 in a bill.
+  out.dollars = Math.round(out.posts * X_DOLLARS_PER_POST_READ * 100) / 100;
+  out.userDollars = Math.round(out.users * X_DOLLARS_PER_USER_READ * 100) / 100;
+  return out;
 }
 
 /** The mailing days from `from` to `to` with a post of `categories`: how many, and those without, holidays apart. */
@@ -245,6 +292,13 @@ function problemsOf(report: StatusReport): string[] {
       `no post stored for the categories ${report.categories}; the store has posts for ${report.otherKeys.join(' and ')} (HOTPAPERS_CATEGORIES?)`,
     );
   return problems;
+}
+
+/** What the runs read from X lately, and what X bills for it at most, in one line. */
+export function xReadsLine(x: XReads): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const usd = (v: number) => `$${v.toFixed(2)}`;
+  return `x, last ${x.days} days: ${n(x.posts)} posts read by ${x.runs} run${x.runs === 1 ? '' : 's'}, at most ${usd(x.dollars)} at $${X_DOLLARS_PER_POST_READ} a post; ${n(x.users)} users returned with them, ${usd(x.userDollars)} more if X bills them at $${X_DOLLARS_PER_USER_READ.toFixed(2)}`;
 }
 
 /** Minutes as a person reads them: "45 min" or "3.5 h". */

@@ -79,8 +79,11 @@ export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
   const http = options.http ?? createHttpFromConfig(config);
   const before = http.requestCounts();
   const runId = startRun(db, 'post', day, new Date().toISOString());
+  // The sources' health once they ran: a run that fails after them still records what they
+  // did (X bills its reads all the same).
+  const sourcesRan: { health?: SourceHealth[] } = {};
   try {
-    const result = await postDay({ ...options, day }, db, http, now, nowIso);
+    const result = await postDay({ ...options, day }, db, http, now, nowIso, sourcesRan);
     const requests = http.requestsSince(before);
     const failed = result.health.filter((h) => h.status === 'failed');
     finishRun(db, runId, {
@@ -94,6 +97,7 @@ export async function runPost(options: PostRunOptions): Promise<PostRunResult> {
     finishRun(db, runId, {
       status: 'failed',
       endedAt: new Date().toISOString(),
+      health: sourcesRan.health,
       requests: http.requestsSince(before),
       detail: userErrorLine(error),
     });
@@ -109,6 +113,7 @@ async function postDay(
   http: HttpClient,
   now: Date,
   nowIso: string,
+  sourcesRan: { health?: SourceHealth[] },
 ): Promise<Omit<PostRunResult, 'requests' | 'exitCode'>> {
   const { config, log, day } = options;
   const categories = chosenCategories(config);
@@ -145,6 +150,7 @@ async function postDay(
   // What the sources' posts were saved as: the ranking takes those from here, not read back.
   const saved = new SavedPosts();
   const health = await collectAll(sources, papers, dayIds, ctx, db, nowIso, http, thumbnails, saved);
+  sourcesRan.health = health;
   for (const h of health) {
     const line = `${h.source}: ${h.status}${h.status === 'ok' || h.status === 'suspicious' ? `, ${h.posts} posts, ${h.requests} requests` : ''}${h.detail ? ` (${h.detail})` : ''}`;
     if (h.status === 'failed' || h.status === 'suspicious') log.warn(line);
@@ -305,6 +311,7 @@ async function collectAll(
           status: suspicious ? 'suspicious' : 'ok',
           posts: matched.length,
           requests: http.totalRequests() - before,
+          ...readsOf(source),
           detail: suspicious ? `no posts for a day with ${papers.length} papers` : undefined,
         };
       } catch (error) {
@@ -314,6 +321,7 @@ async function collectAll(
           status: 'failed',
           posts: 0,
           requests: http.totalRequests() - before,
+          ...readsOf(source),
           detail: failureLine(source.id, error),
         };
       } finally {
@@ -322,6 +330,12 @@ async function collectAll(
     }),
   );
   return outcomes;
+}
+
+/** A paid source's billed reads of its last collect, as health fields (none for a free one). */
+function readsOf(source: Source): Pick<SourceHealth, 'postsRead' | 'usersRead'> {
+  const reads = source.billedReads?.();
+  return reads ? { postsRead: reads.posts, usersRead: reads.users } : {};
 }
 
 /** Fetch (or reuse) the sanitised embed of each shown post; a failure leaves that post unembedded. */

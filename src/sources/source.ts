@@ -46,4 +46,15 @@ export interface Source {
    * null when the post cannot be embedded (deleted, protected).
    */
   embed(post: Post, ctx: SourceContext): Promise<string | null>;
+  /**
+   * What the last `collect` read that the service bills per item (so far, when it failed part
+   * way); absent for a free service.
+   */
+  billedReads?(): BilledReads;
+}
+
+/** Items a paid service returned to one `collect`. */
+export interface BilledReads {
+  posts: number;
+  users: number;
 }

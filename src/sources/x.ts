@@ -47,6 +47,13 @@ export interface XRunStats {
   requests: number;
   /** Tweets read, retweets included: X bills per post read. */
   postsRead: number;
+  /**
+   * Tweets X returned, which it bills: postsRead, or up to a page's minimum of 10 more when
+   * --max-x-reads stopped the reading within a page.
+   */
+  postsReturned: number;
+  /** User objects returned with them (`includes.users`: X may bill these as user reads). */
+  usersRead: number;
   retweetsDropped: number;
   /** True when --max-x-reads stopped the reading. */
   capped: boolean;
@@ -106,14 +113,27 @@ function authHint(endpoint: XSearchEndpoint): (status: number) => string | undef
   };
 }
 
+/** The figures of a run that has read nothing yet. */
+function noneYet(): XRunStats {
+  return {
+    queries: 0,
+    requests: 0,
+    postsRead: 0,
+    postsReturned: 0,
+    usersRead: 0,
+    retweetsDropped: 0,
+    capped: false,
+  };
+}
+
 /** Create the X source. */
 export function createXSource(options: XSourceOptions = {}): XSource {
   const clock = options.clock ?? (() => new Date());
   const makeQueries = options.queries ?? ((ids: string[]) => batchQueries(ids));
-  const stats: XRunStats = { queries: 0, requests: 0, postsRead: 0, retweetsDropped: 0, capped: false };
+  const stats: XRunStats = noneYet();
 
   async function collect(papers: readonly Paper[], ctx: SourceContext): Promise<SourceResult> {
-    Object.assign(stats, { queries: 0, requests: 0, postsRead: 0, retweetsDropped: 0, capped: false });
+    Object.assign(stats, noneYet());
     delete stats.endpoint;
     const token = ctx.config.xBearerToken;
     if (!token) throw new HotpapersError('x', 'X_BEARER_TOKEN is not set');
@@ -173,6 +193,8 @@ export function createXSource(options: XSourceOptions = {}): XSource {
             `x: ${target} returned ${page.errors.length} partial error(s): ${describeProblem(page.errors[0]!)}`,
           );
         }
+        stats.postsReturned += page.tweets.length;
+        stats.usersRead += page.users.length;
         const users = new Map(page.users.map((u) => [u.id, u]));
         for (const tweet of page.tweets) {
           if (stats.postsRead >= cap) {
@@ -203,5 +225,11 @@ export function createXSource(options: XSourceOptions = {}): XSource {
     return fetchOembedHtml(ctx.http, 'x', ctx.config.xOembedUrl, url);
   }
 
-  return { id: 'x', stats, collect, embed };
+  return {
+    id: 'x',
+    stats,
+    collect,
+    embed,
+    billedReads: () => ({ posts: stats.postsReturned, users: stats.usersRead }),
+  };
 }

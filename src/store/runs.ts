@@ -109,7 +109,7 @@ export function recentRuns(
 }
 
 /** A run's stored health; none when the column is empty or not a list (a row damaged by hand). */
-function healthOf(stored: string | null): SourceHealth[] {
+export function healthOf(stored: string | null): SourceHealth[] {
   if (!stored) return [];
   try {
     const list = JSON.parse(stored) as unknown;

@@ -3,7 +3,7 @@
  * appears, Bluesky posts are embedded, and sources that fail do not sink the run.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -235,7 +235,9 @@ describe('post with four sources', () => {
       );
       assert.match(result.stderr, new RegExp(`^  ${source}: FAILED — ${source}: cannot connect`, 'm'));
     }
-    assert.match(result.stderr, /^ {2}x: ok \(2 posts/m);
+    // X bills each post it returns: the summary says how many; the free sources have no such figure.
+    assert.match(result.stderr, /^ {2}x: ok \(2 posts, \d+ requests, 2 posts read \(billed\)\)$/m);
+    assert.doesNotMatch(result.stderr, /^ {2}(bluesky|hn|hf): .*read/m);
     assert.doesNotMatch(result.stderr + result.stdout, new RegExp(PASSWORD));
 
     const strict = await runCli(['post', '--date', DAY, '--out', dir, '--strict'], {
@@ -251,5 +253,54 @@ describe('post with four sources', () => {
       HOTPAPERS_RETRY_BASE_MS: '5',
     });
     assert.equal(strict.code, 1, '--strict fails the run when a source failed');
+
+    // status adds up what the two runs read from X (each: 2 posts, 2 authors) and what X bills for it.
+    const status = await runCli(['status', '--json'], {
+      HOTPAPERS_NOW: NOW,
+      HOTPAPERS_DB: join(dir, 'hp.db'),
+    });
+    assert.equal(status.code, 0, status.stderr);
+    const report = JSON.parse(status.stdout) as { xReads: Record<string, unknown> };
+    assert.deepEqual(
+      { ...report.xReads, since: undefined },
+      { days: 30, since: undefined, runs: 2, posts: 4, users: 4, dollars: 0.02, userDollars: 0.04 },
+    );
+    const human = await runCli(['status'], { HOTPAPERS_NOW: NOW, HOTPAPERS_DB: join(dir, 'hp.db') });
+    assert.match(
+      human.stdout,
+      /^x, last 30 days: 4 posts read by 2 runs, at most \$0\.02 at \$0\.005 a post; 4 users returned with them, \$0\.04 more if X bills them at \$0\.01$/m,
+    );
+  });
+  it("a run that fails after the sources ran still records X's billed reads", async (t) => {
+    const arxiv = await startStandIn(arxivApiHandler(PAPERS));
+    const x = await xStandIn();
+    t.after(async () => {
+      await Promise.all([arxiv.close(), x.close()]);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'hp-sources-'));
+    // The post's folder is a file: the write at the end fails, after X was read.
+    const notAFolder = join(dir, 'posts');
+    writeFileSync(notAFolder, '');
+    const env = { HOTPAPERS_NOW: NOW, HOTPAPERS_DB: join(dir, 'hp.db') };
+    const result = await runCli(['post', '--date', DAY, '--out', notAFolder], {
+      ...env,
+      ARXIV_API_URL: `${arxiv.url}/api/query`,
+      ARXIV_LISTING: 'api',
+      X_BEARER_TOKEN: x.token,
+      X_API_URL: x.apiUrl,
+      X_OEMBED_URL: x.oembedUrl,
+      HOTPAPERS_SOURCES: 'x',
+    });
+    assert.equal(result.code, 1, result.stderr);
+    const status = await runCli(['status', '--json'], env);
+    const report = JSON.parse(status.stdout) as {
+      runs: Array<{ status: string }>;
+      xReads: { runs: number; posts: number; users: number };
+    };
+    assert.equal(report.runs[0]!.status, 'failed');
+    assert.deepEqual(
+      { runs: report.xReads.runs, posts: report.xReads.posts, users: report.xReads.users },
+      { runs: 1, posts: 2, users: 2 },
+    );
   });
 });

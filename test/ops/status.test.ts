@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readStatus, type StatusOptions } from '../../src/ops/status.js';
+import { readStatus, type StatusOptions, xReadsLine } from '../../src/ops/status.js';
 import { type Db, openStore } from '../../src/store/db.js';
 import { finishRun, markInterrupted, startRun } from '../../src/store/runs.js';
 import { saveStreamCursor } from '../../src/store/stream.js';
@@ -191,6 +191,60 @@ test('a listener that has saved nothing for an hour needs a person; one saving d
     assert.deepEqual(quiet.problems, [
       'the listener has saved nothing for 3.0 h (last at 2021-06-14T12:00:00.000Z): is hotpapers listen running? Jetstream replays about a day',
     ]);
+  } finally {
+    db.close();
+  }
+});
+
+test("X's reads of the last 30 days are added up from the runs' health, failed runs too; none shown without X", () => {
+  const { db } = makeStore('x-reads.db');
+  try {
+    assert.equal(readStatus(db, options()).xReads, undefined, 'no run read X (its health has no postsRead)');
+    const xRun = (startedAt: string, status: 'ok' | 'failed', health: object[]) => {
+      const id = startRun(db, 'post', '2021-06-11', startedAt);
+      finishRun(db, id, { status, endedAt: startedAt, health: health as never });
+    };
+    const x = (postsRead: number, usersRead?: number) => ({
+      source: 'x',
+      status: 'ok',
+      posts: 1,
+      requests: 1,
+      postsRead,
+      usersRead,
+    });
+    xRun('2021-05-15T11:59:59.000Z', 'ok', [x(100_000, 10)]); // 30 days and a second before: not counted
+    xRun('2021-05-15T12:00:00.000Z', 'ok', [
+      x(1_200, 300),
+      { source: 'hn', status: 'ok', posts: 2, requests: 1 },
+    ]);
+    xRun('2021-06-11T22:30:00.000Z', 'failed', [{ ...x(2_345), status: 'failed', usersRead: undefined }]);
+    xRun('2021-06-12T22:30:00.000Z', 'ok', [x(7)]);
+    // A backfill's own row keeps no health: its days' `post` rows are counted once.
+    finishRun(db, startRun(db, 'backfill', '2021-06-01..2021-06-11', '2021-06-13T00:00:00.000Z'), {
+      status: 'ok',
+      endedAt: '2021-06-13T00:01:00.000Z',
+    });
+    const report = readStatus(db, options());
+    assert.deepEqual(report.xReads, {
+      days: 30,
+      since: '2021-05-15T12:00:00.000Z',
+      runs: 3,
+      posts: 3_552,
+      users: 300,
+      dollars: 17.76,
+      userDollars: 3,
+    });
+    assert.equal(
+      xReadsLine(report.xReads!),
+      'x, last 30 days: 3,552 posts read by 3 runs, at most $17.76 at $0.005 a post; 300 users returned with them, $3.00 more if X bills them at $0.01',
+    );
+    assert.equal(readStatus(db, options({ xDays: 1 })).xReads?.posts, undefined, 'none in the last day');
+    assert.equal(readStatus(db, options({ xDays: 2 })).xReads?.posts, 7);
+    assert.deepEqual(
+      report.problems.filter((p) => p.includes('x,')),
+      [],
+      'spending is shown, not a problem',
+    );
   } finally {
     db.close();
   }

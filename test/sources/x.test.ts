@@ -382,6 +382,42 @@ describe('X source: collect', () => {
     assert.equal(source.stats.capped, true);
   });
 
+  it('counts what X bills: every post and user object returned, a page cut by the cap and a failed run included', async (t) => {
+    // 250 posts, two authors: with a cap of 105 the second page asks for X's minimum of 10, and
+    // X returns (and bills) all 10 though the reading stops after 5 of them.
+    const tweets = tweetsFor('2106.04530', 250, 8000).map((tw, i) => ({
+      ...tw,
+      author_id: i % 2 ? '11' : '10',
+    }));
+    const server = await standIn(t, { tweets, users });
+    const source = createXSource();
+    const result = await source.collect([paper('2106.04530')], context(server, { maxXReads: 105 }));
+    assert.deepEqual(
+      searches(server).map((r) => r.query.get('max_results')),
+      ['100', '10'],
+    );
+    assert.equal(result.posts.length, 105);
+    assert.equal(source.stats.postsRead, 105);
+    assert.deepEqual(source.billedReads?.(), { posts: 110, users: 4 }, 'two pages, each with both authors');
+
+    // A run that fails on its second page: the first page's reads were billed all the same.
+    const failing = await standIn(
+      t,
+      { tweets: tweetsFor('2106.04531', 150, 9000), users },
+      {
+        failures: {
+          inject: (_req, index) =>
+            index === 1 ? { status: 400, body: '{"title":"Invalid Request"}' } : undefined,
+        },
+      },
+    );
+    await rejectsWith(
+      source.collect([paper('2106.04531')], context(failing)),
+      /^x: HTTP 400 Bad Request for GET /,
+    );
+    assert.deepEqual(source.billedReads?.(), { posts: 100, users: 1 }, 'counted afresh for this run');
+  });
+
   it('adds no note when the cap is met exactly with nothing left', async (t) => {
     const server = await standIn(t, { tweets: tweetsFor('2106.04530', 30, 8000), users });
     const result = await createXSource().collect([paper('2106.04530')], context(server, { maxXReads: 30 }));
