@@ -278,7 +278,8 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
       // The same page size and feed length as ours, in the keys this Hugo version reads.
       ...(version >= 128 ? [] : ['paginate = 10']),
       ...(version >= 114 ? [] : [`rssLimit = ${FEED_ITEMS}`]),
-      'disableKinds = ["sitemap", "robotsTXT"]',
+      // A sitemap and robots.txt, as our build makes them.
+      'enableRobotsTXT = true',
       '[taxonomies]',
       "  category = 'categories'",
       '[outputs]',

@@ -137,6 +137,16 @@ import {
   segmenter,
 } from './search-index.js';
 import {
+  monthUrls,
+  robotsTxt,
+  SITEMAP_MAX_URLS,
+  type SitemapUrl,
+  sitemapIndex,
+  sitemapPaths,
+  splitUrls,
+  urlSet,
+} from './sitemaps.js';
+import {
   type DaySlice,
   modelSource,
   paperRevisions,
@@ -1681,6 +1691,44 @@ function listPages(
     }));
   }
 
+  // Sitemaps: a month's (part 1, and more only past the protocol's 50,000 URLs) made again with
+  // the month's days, as its archive page; the index names them all. A month none of whose days
+  // changed keeps its files as the previous generation made them, and is not looked at (its
+  // days' digests are read only when asked for: a new day does not read the history's).
+  const sitemapFiles: SitemapUrl[] = [{ path: sitemapPaths.lists() }];
+  for (const [m, list] of months) {
+    if (changedMonths && !changedMonths.has(m)) {
+      let parts = 1;
+      while (dirty!.had(sitemapPaths.month(m, parts + 1))) parts++;
+      const kept = Array.from({ length: parts }, (_, i) => sitemapPaths.month(m, i + 1));
+      if (dirty!.keep(kept)) {
+        for (const path of kept) sitemapFiles.push({ path });
+        continue;
+      }
+    }
+    // Counted without listing the month's papers (a bound: a paper ranked twice counts twice).
+    let bound = 1 + list.length;
+    for (const day of list) bound += day.digest.papers.length;
+    const urls = bound > SITEMAP_MAX_URLS ? monthUrls(m, list) : undefined;
+    const files = Array.from({ length: urls ? splitUrls(urls).length : 1 }, (_, i) =>
+      sitemapPaths.month(m, i + 1),
+    );
+    for (const path of files) sitemapFiles.push({ path });
+    const key = list.map(dayKey).join();
+    let made: SitemapUrl[][] | undefined;
+    for (let i = 0; i < files.length; i++)
+      keyedFile(files[i]!, key, (k) => {
+        made ??= splitUrls(urls ?? monthUrls(m, list));
+        put(files[i]!, urlSet(made[i]!, cfg.baseUrl), '', false, false, k);
+      });
+  }
+  keyedFile(sitemapPaths.index(), sitemapFiles.map((f) => f.path).join(), (k) =>
+    put(sitemapPaths.index(), sitemapIndex(sitemapFiles, cfg.baseUrl), '', false, false, k),
+  );
+  keyedFile(sitemapPaths.robots(), '', (k) =>
+    put(sitemapPaths.robots(), robotsTxt(cfg.baseUrl), '', false, false, k),
+  );
+
   // Categories: every one counted, the most active first; the pages of those a changed ranking
   // is in (all without a previous generation) are made from the list view (see list-state.ts).
   const { state } = view;
@@ -1909,6 +1957,30 @@ function listPages(
     () => daysFeed(feedDays, cfg.baseUrl, cfg.siteTitle),
     paths.feed,
     feedItemsPath(''),
+  );
+
+  // The list pages' sitemap: the latest days, the archive, the categories and each one's latest
+  // papers, the current windows, the search page (older list pages are reached from these).
+  const listPaths = [
+    paths.index(),
+    paths.archive(),
+    paths.categories(),
+    ...catList.map(([cat]) => paths.category(cat)),
+    ...Object.values(windowLinks),
+    paths.search(),
+  ];
+  keyedFile(sitemapPaths.lists(), listPaths.join(), (k) =>
+    put(
+      sitemapPaths.lists(),
+      urlSet(
+        listPaths.map((path) => ({ path })),
+        cfg.baseUrl,
+      ),
+      '',
+      false,
+      false,
+      k,
+    ),
   );
 
   keyed('404.html', '', () => ({

@@ -134,10 +134,11 @@ test('a deleted page, an edited one, a page made a link and a stray file are eac
 
 test('stray files alone leave a site whole', async () => {
   const { out } = await builtSite('stray');
-  writeFileSync(join(out, 'robots.txt'), 'User-agent: *\n');
+  // A file a user adds beside the site, as GitHub Pages' custom domain.
+  writeFileSync(join(out, 'CNAME'), 'papers.example.org\n');
   const check = checkSite(out);
   assert.equal(check.whole, true);
-  assert.deepEqual(check.extra, ['robots.txt']);
+  assert.deepEqual(check.extra, ['CNAME']);
 });
 
 test('a manifest missing, one with a slice gone, and a build that died mid-rename are named', async () => {
