@@ -3,11 +3,15 @@
  * that have no post (with the backfill that fills them), holidays told apart by the runs that met
  * them, and whether the Bluesky listener is still saving. Reads the store only.
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { isNoMailingLine } from '../arxiv/no-mailing.js';
 import { latestMailing, mailingDaysBetween, previousMailing } from '../arxiv/schedule.js';
 import { X_DOLLARS_PER_POST_READ, X_DOLLARS_PER_USER_READ } from '../sources/x-pricing.js';
 import type { Db } from '../store/db.js';
+import { sizeOf } from '../store/maintenance.js';
 import { healthOf, liveHolderElsewhere, recentRuns } from '../store/runs.js';
+import { formatSize } from '../util/text.js';
 
 /** One run as status shows it. */
 export interface StatusRun {
@@ -46,8 +50,22 @@ export interface StatusReport {
   listener?: { lastEventAt: string; savedAt: string; minutesSinceSave: number; stale: boolean };
   /** X's billed reads by the runs started in the last `days` days; absent when none read X. */
   xReads?: XReads;
+  /** The store's size, what a posted day adds on average, and the room left where it lives (absent in memory). */
+  disk?: StoreDisk;
   /** What needs a person, one line each (exit 1 when any). */
   problems: string[];
+}
+
+/** The store on its disk. */
+export interface StoreDisk {
+  /** The store's file and its write-ahead log, in bytes. */
+  bytes: number;
+  /** Its size over the days it has a post of (any categories); null with none. */
+  perDay: number | null;
+  /** Free bytes for this user on the store's file system. */
+  freeBytes: number;
+  /** How many more days at perDay fit in freeBytes; null with no day yet. */
+  daysLeft: number | null;
 }
 
 /** What the runs of a recent period read from X, and what X bills for it at most. */
@@ -82,6 +100,10 @@ export interface StatusOptions {
   runs?: number;
   /** The period, in days up to `realNow`, whose X reads are added up (default 30). */
   xDays?: number;
+  /** Free bytes on the file system of `path` (tests stand in for the disk; default statfs). */
+  freeBytes?: (path: string) => number;
+  /** Fewer days than this left on the store's disk need a person (default 30). */
+  minDaysLeft?: number;
 }
 
 /** The status of the store `db` as of `options.now`. */
@@ -137,8 +159,9 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
 
   const xReads = xReadsSince(db, options.realNow, options.xDays ?? 30);
   if (xReads) report.xReads = xReads;
+  if (db.name && db.name !== ':memory:') report.disk = diskOf(db, options.freeBytes ?? freeBytesOf);
 
-  report.problems = problemsOf(report);
+  report.problems = problemsOf(report, options.minDaysLeft ?? 30);
   return report;
 }
 
@@ -164,6 +187,21 @@ export function xReadsSince(db: Db, now: Date, days: number): XReads | undefined
   out.dollars = Math.round(out.posts * X_DOLLARS_PER_POST_READ * 100) / 100;
   out.userDollars = Math.round(out.users * X_DOLLARS_PER_USER_READ * 100) / 100;
   return out;
+}
+
+/** The store's size, its average day and the room left beside it. */
+function diskOf(db: Db, freeBytes: (path: string) => number): StoreDisk {
+  const bytes = sizeOf(db.name) + sizeOf(`${db.name}-wal`);
+  const days = db.prepare('SELECT count(DISTINCT day) FROM digests').pluck().get() as number;
+  const free = freeBytes(dirname(db.name));
+  const perDay = days > 0 ? Math.round(bytes / days) : null;
+  return { bytes, perDay, freeBytes: free, daysLeft: perDay ? Math.floor(free / perDay) : null };
+}
+
+/** Free bytes for this user on the file system of `dir`. */
+function freeBytesOf(dir: string): number {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
 }
 
 /** The mailing days from `from` to `to` with a post of `categories`: how many, and those without, holidays apart. */
@@ -261,8 +299,8 @@ function latestRuns(db: Db, limit: number): StatusRun[] {
   }));
 }
 
-/** What needs a person: days missing, the newest run failed or cut short, a listener gone quiet. */
-function problemsOf(report: StatusReport): string[] {
+/** What needs a person: days missing, the newest run failed or cut short, a listener gone quiet, a disk filling up. */
+function problemsOf(report: StatusReport, minDaysLeft: number): string[] {
   const problems: string[] = [];
   if (report.missing.length > 0) problems.push(missingLine(report.missing));
   const newest = report.runs[0];
@@ -287,11 +325,23 @@ function problemsOf(report: StatusReport): string[] {
     problems.push(
       `the listener has saved nothing for ${hoursOrMinutes(listener.minutesSinceSave)} (last at ${listener.savedAt}): is hotpapers listen running? Jetstream replays about a day`,
     );
+  const disk = report.disk;
+  if (disk?.daysLeft != null && disk.perDay && disk.daysLeft < minDaysLeft)
+    problems.push(
+      `the store's disk has room for about ${disk.daysLeft} more day${disk.daysLeft === 1 ? '' : 's'} (${formatSize(disk.freeBytes)} free, the store ${formatSize(disk.bytes)}, ~${formatSize(disk.perDay)} a day): free space, or move the store (HOTPAPERS_DB)`,
+    );
   if (report.stored.days === 0 && report.otherKeys.length > 0)
     problems.push(
       `no post stored for the categories ${report.categories}; the store has posts for ${report.otherKeys.join(' and ')} (HOTPAPERS_CATEGORIES?)`,
     );
   return problems;
+}
+
+/** The store's size, its average day and the room left, in one line. */
+export function diskLine(d: StoreDisk): string {
+  const day = d.perDay ? ` (~${formatSize(d.perDay)} a day posted)` : '';
+  const left = d.daysLeft !== null ? `: room for ~${d.daysLeft.toLocaleString('en-US')} more days` : '';
+  return `store: ${formatSize(d.bytes)}${day}; ${formatSize(d.freeBytes)} free beside it${left}`;
 }
 
 /** What the runs read from X lately, and what X bills for it at most, in one line. */

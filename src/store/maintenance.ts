@@ -74,7 +74,8 @@ export function schemaNote({ version, current }: SchemaState): string {
 }
 
 /** The size of `path` in bytes, 0 when it does not exist. */
-function sizeOf(path: string): number {
+/** A file's size in bytes; 0 when it does not exist. */
+export function sizeOf(path: string): number {
   try {
     return statSync(path).size;
   } catch {

@@ -9,6 +9,12 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/ \s+|(?! )\s+/g, ' ').trim();
 }
 
+/** Bytes as a person reads them: KB below 1 MB, MB with one decimal, GB with one decimal above 1 GB. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(0)} KB`;
+}
+
 const SPECIAL = /[&<>"']/;
 
 /** Escape text for HTML element content and double- or single-quoted attribute values. */

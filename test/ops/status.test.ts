@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -12,6 +12,7 @@ import { readStatus, type StatusOptions, xReadsLine } from '../../src/ops/status
 import { type Db, openStore } from '../../src/store/db.js';
 import { finishRun, markInterrupted, startRun } from '../../src/store/runs.js';
 import { saveStreamCursor } from '../../src/store/stream.js';
+import { formatSize } from '../../src/util/text.js';
 import { runCli } from '../helpers/cli.js';
 import { digest, fillStore, paper, post, ranked } from '../site/fixtures.js';
 
@@ -250,6 +251,47 @@ test("X's reads of the last 30 days are added up from the runs' health, failed r
   }
 });
 
+test("a disk with room for fewer than 30 more days of the store's growth needs a person", () => {
+  const { db } = makeStore('disk.db');
+  try {
+    const plenty = readStatus(db, options({ freeBytes: () => 1e12 }));
+    const disk = plenty.disk!;
+    assert.ok(disk.bytes > 0);
+    assert.equal(disk.perDay, Math.round(disk.bytes / 6), 'over the 6 days posted');
+    assert.equal(disk.daysLeft, Math.floor(1e12 / disk.perDay!));
+    assert.deepEqual(
+      plenty.problems.filter((p) => p.includes('disk')),
+      [],
+    );
+    const asked: string[] = [];
+    const tight = readStatus(
+      db,
+      options({
+        freeBytes: (d) => {
+          asked.push(d);
+          return disk.perDay! * 12;
+        },
+      }),
+    );
+    assert.deepEqual(asked, [dir], "the free space of the store's folder");
+    assert.equal(tight.disk!.daysLeft, 12);
+    assert.deepEqual(
+      tight.problems.filter((p) => p.includes('disk')),
+      [
+        `the store's disk has room for about 12 more days (${formatSize(disk.perDay! * 12)} free, the store ${formatSize(disk.bytes)}, ~${formatSize(disk.perDay!)} a day): free space, or move the store (HOTPAPERS_DB)`,
+      ],
+    );
+    assert.equal(
+      readStatus(db, options({ freeBytes: () => disk.perDay! * 12, minDaysLeft: 10 })).problems.filter((p) =>
+        p.includes('disk'),
+      ).length,
+      0,
+    );
+  } finally {
+    db.close();
+  }
+});
+
 test('asked for categories the store has no post of: the keys it has are named', () => {
   const { db } = makeStore('keys.db');
   try {
@@ -270,8 +312,17 @@ test('hotpapers status: lines on stdout, exit 1 with one line on stderr when som
   const env = { HOTPAPERS_NOW: NOW.toISOString() };
   const missing = await runCli(['status', '--db', path], env, { cwd: dir });
   assert.equal(missing.code, 1);
+  // The store's line depends on the disk's free space: checked on its own, the rest to the byte.
+  const lines = missing.stdout.split('\n');
+  const storeLine = lines.findIndex((l) => l.startsWith('store: '));
+  assert.equal(storeLine, 4, missing.stdout);
+  assert.match(
+    lines[storeLine]!,
+    /^store: \d+ KB \(~\d+ KB a day posted\); \d+\.\d (MB|GB) free beside it: room for ~[\d,]+ more days$/,
+  );
+  lines.splice(storeLine, 1);
   assert.equal(
-    missing.stdout,
+    lines.join('\n'),
     [
       `${path}: schema ${missing.stdout.match(/schema (\d+)/)?.[1]} (current); 6 days posted for cs,stat.ML (2021-06-01 to 2021-06-10)`,
       'runs (newest first):',
@@ -297,11 +348,16 @@ test('hotpapers status: lines on stdout, exit 1 with one line on stderr when som
     window: unknown;
     missing: string[];
     store: string;
+    disk: { bytes: number; perDay: number; freeBytes: number; daysLeft: number };
   };
   assert.deepEqual(
     [report.ok, report.window, report.missing, report.store],
     [false, { from: '2021-06-10', to: '2021-06-11' }, ['2021-06-11'], path],
   );
+  // The store's file (no log: closed), over its 6 days; the days left follow from the free space.
+  assert.equal(report.disk.bytes, statSync(path).size);
+  assert.equal(report.disk.perDay, Math.round(statSync(path).size / 6));
+  assert.equal(report.disk.daysLeft, Math.floor(report.disk.freeBytes / report.disk.perDay));
 
   // Before Friday's day is due, nothing is missing but Tuesday's: with --days 2 the window holds none.
   const fine = await runCli(
@@ -310,7 +366,10 @@ test('hotpapers status: lines on stdout, exit 1 with one line on stderr when som
     { cwd: dir },
   );
   assert.equal(fine.code, 0, fine.stderr);
-  assert.match(fine.stdout, /\ndays: 2021-06-09 to 2021-06-10 \(the latest due\): 2 posted\n$/);
+  assert.match(
+    fine.stdout,
+    /\ndays: 2021-06-09 to 2021-06-10 \(the latest due\): 2 posted\nstore: [^\n]+\n$/,
+  );
   assert.equal(fine.stderr, '');
 
   const usage = await runCli(['status', '--db', path, '--days', '0'], env, { cwd: dir });

@@ -47,7 +47,7 @@ export function register(program: Command): void {
     )
     .action(async (flags: StatusFlags) => {
       const [
-        { readStatus, hoursOrMinutes, xReadsLine },
+        { readStatus, hoursOrMinutes, xReadsLine, diskLine },
         { openExisting, schemaOf, schemaNote },
         { configOf, printJson },
         load,
@@ -101,6 +101,7 @@ export function register(program: Command): void {
           lines.push(
             `listener: newest event stored ${report.listener.lastEventAt}, saved ${hoursOrMinutes(report.listener.minutesSinceSave)} ago${report.listener.stale ? ' (stale)' : ''}`,
           );
+        if (report.disk) lines.push(diskLine(report.disk));
         if (report.xReads) lines.push(xReadsLine(report.xReads));
         for (const p of report.problems) lines.push(`needs you: ${p}`);
         process.stdout.write(`${lines.join('\n')}\n`);

@@ -15,23 +15,19 @@ interface StoreFlags {
 
 /** What the actions need, loaded when one runs (help stays light). */
 async function load() {
-  const [maintenance, shared, lock] = await Promise.all([
+  const [maintenance, shared, lock, text] = await Promise.all([
     import('../../store/maintenance.js'),
     import('../shared.js'),
     import('../../ops/lock.js'),
+    import('../../util/text.js'),
   ]);
-  return { ...maintenance, ...shared, withLock: lock.withLock };
+  return { ...maintenance, ...shared, withLock: lock.withLock, formatSize: text.formatSize };
 }
 
 /** The store the flags name: --db, else HOTPAPERS_DB or the config file, else ./hotpapers.db. */
 async function storePath(flags: StoreFlags): Promise<string> {
   const { configFromFlags } = await load();
   return configFromFlags({ db: flags.db }).db;
-}
-
-/** Bytes as a person reads them (MB with one decimal above 1 MB). */
-function size(bytes: number): string {
-  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(0)} KB`;
 }
 
 /** Register `hotpapers store` and its four subcommands. */
@@ -57,25 +53,25 @@ export function register(program: Command): void {
     .addOption(jsonOption('print the figures as JSON'))
     .addOption(logFormatOption())
     .action(async (flags: StoreFlags) => {
-      const { storeInfo, schemaNote, printJson } = await load();
+      const { storeInfo, schemaNote, printJson, formatSize } = await load();
       const info = storeInfo(await storePath(flags), { counts: flags.counts });
       if (flags.json) return printJson(info);
       const l = info.listings;
       const lines = [
-        `${info.path}: ${size(info.fileBytes)}${info.walBytes > 0 ? ` + ${size(info.walBytes)} of log` : ''}, ${schemaNote(info.schema)}`,
+        `${info.path}: ${formatSize(info.fileBytes)}${info.walBytes > 0 ? ` + ${formatSize(info.walBytes)} of log` : ''}, ${schemaNote(info.schema)}`,
         `pages: ${info.pages} of ${info.pageSize} bytes, ${info.freePages} free; journal ${info.journalMode}`,
       ];
       if (info.schema.version === info.schema.current) {
         lines.push(
           l.count > 0
             ? // What a listing costs on disk (the whole file over them), for planning years ahead.
-              `listings: ${l.count} (${l.first} to ${l.last}), ~${size((info.fileBytes + info.walBytes) / l.count)} each; digests: ${info.digests}`
+              `listings: ${l.count} (${l.first} to ${l.last}), ~${formatSize((info.fileBytes + info.walBytes) / l.count)} each; digests: ${info.digests}`
             : `listings: none; digests: ${info.digests}`,
         );
       }
       for (const t of info.tables ?? [])
         lines.push(
-          `  ${t.name.padEnd(20)} ${String(t.rows).padStart(10)} rows ${size(t.bytes).padStart(10)}`,
+          `  ${t.name.padEnd(20)} ${String(t.rows).padStart(10)} rows ${formatSize(t.bytes).padStart(10)}`,
         );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
@@ -115,12 +111,12 @@ export function register(program: Command): void {
     .addOption(jsonOption('print the result as JSON'))
     .addOption(logFormatOption())
     .action(async (file: string, flags: StoreFlags) => {
-      const { backupStore, printJson } = await load();
+      const { backupStore, printJson, formatSize } = await load();
       const result = await backupStore(await storePath(flags), file, { force: flags.force });
       if (flags.json) printJson(result);
       else
         process.stdout.write(
-          `${result.from} → ${result.to}: ${size(result.bytes)}, schema ${result.schema.version}\n`,
+          `${result.from} → ${result.to}: ${formatSize(result.bytes)}, schema ${result.schema.version}\n`,
         );
     });
 
@@ -133,7 +129,7 @@ export function register(program: Command): void {
     .addOption(jsonOption('print the result as JSON'))
     .addOption(logFormatOption())
     .action(async (flags: StoreFlags) => {
-      const { compactStore, printJson, requireStore, withLock } = await load();
+      const { compactStore, printJson, requireStore, withLock, formatSize } = await load();
       const path = await storePath(flags);
       // Before the lock, which would make the store's folder.
       requireStore(path);
@@ -141,6 +137,7 @@ export function register(program: Command): void {
       // give up after the busy timeout. (The listener keeps a batch it could not save for later.)
       const result = await withLock(path, 'store compact', async () => compactStore(path));
       if (flags.json) printJson(result);
-      else process.stdout.write(`${result.path}: ${size(result.before)} → ${size(result.after)}\n`);
+      else
+        process.stdout.write(`${result.path}: ${formatSize(result.before)} → ${formatSize(result.after)}\n`);
     });
 }
