@@ -159,7 +159,10 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
 
   const xReads = xReadsSince(db, options.realNow, options.xDays ?? 30);
   if (xReads) report.xReads = xReads;
-  if (db.name && db.name !== ':memory:') report.disk = diskOf(db, options.freeBytes ?? freeBytesOf);
+  if (db.name && db.name !== ':memory:') {
+    const disk = diskOf(db, options.freeBytes ?? freeBytesOf);
+    if (disk) report.disk = disk;
+  }
 
   report.problems = problemsOf(report, options.minDaysLeft ?? 30);
   return report;
@@ -189,11 +192,16 @@ export function xReadsSince(db: Db, now: Date, days: number): XReads | undefined
   return out;
 }
 
-/** The store's size, its average day and the room left beside it. */
-function diskOf(db: Db, freeBytes: (path: string) => number): StoreDisk {
+/** The store's size, its average day and the room left beside it; undefined when the file system will not say. */
+function diskOf(db: Db, freeBytes: (path: string) => number): StoreDisk | undefined {
+  let free: number;
+  try {
+    free = freeBytes(dirname(db.name));
+  } catch {
+    return undefined;
+  }
   const bytes = sizeOf(db.name) + sizeOf(`${db.name}-wal`);
   const days = db.prepare('SELECT count(DISTINCT day) FROM digests').pluck().get() as number;
-  const free = freeBytes(dirname(db.name));
   const perDay = days > 0 ? Math.round(bytes / days) : null;
   return { bytes, perDay, freeBytes: free, daysLeft: perDay ? Math.floor(free / perDay) : null };
 }

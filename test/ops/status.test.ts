@@ -287,6 +287,15 @@ test("a disk with room for fewer than 30 more days of the store's growth needs a
       ).length,
       0,
     );
+    const unknown = readStatus(
+      db,
+      options({
+        freeBytes: () => {
+          throw new Error('ENOSYS');
+        },
+      }),
+    );
+    assert.equal(unknown.disk, undefined, 'a file system that will not say: no figure, no failure');
   } finally {
     db.close();
   }
