@@ -84,7 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<PostRunResult> {
       flags: { outDir: options.outDir },
     });
     options.log.info(`demo: replaying ${DEMO_DAY} from loopback stand-ins (arXiv ${arxiv.url}, X ${x.url})`);
-    return await runPost({ config, day: DEMO_DAY, log: options.log, refresh: true });
+    return await runPost({ config, day: DEMO_DAY, log: options.log, refresh: true, runAs: 'demo' });
   } finally {
     await Promise.all([arxiv.close(), x.close()]);
     rmSync(cwd, { recursive: true, force: true });

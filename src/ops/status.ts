@@ -38,6 +38,8 @@ export interface StatusReport {
   runs: StatusRun[];
   /** Whether a live process holds the store's run lock (a `running` row is then real). */
   runHeld: boolean;
+  /** True when the only days stored are the demo's: no day is due yet. */
+  demoOnly?: boolean;
   /** The mailing days looked at: the last `days` due, from the first stored day on (null: none). */
   window: { from: string; to: string } | null;
   /** Days of the window with a post. */
@@ -133,7 +135,9 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
       .all() as string[];
   }
 
-  report.window = windowOf(stored.first, lastDue(options.now, options.dueAfterHours), options.days);
+  const first = firstPosted(db, options.categories);
+  if (first === null && stored.days > 0) report.demoOnly = true;
+  report.window = windowOf(first, lastDue(options.now, options.dueAfterHours), options.days);
   if (report.window) {
     const days = postedDays(db, options.categories, report.window.from, report.window.to);
     report.posted = days.posted;
@@ -174,7 +178,8 @@ export function xReadsSince(db: Db, now: Date, days: number): XReads | undefined
   // Each day's run (`post`, alone or within backfill or run) keeps its sources' health; a
   // backfill's own row keeps none, so nothing is counted twice.
   const rows = db
-    .prepare('SELECT health FROM runs WHERE started_at >= ? AND health IS NOT NULL')
+    // The demo's runs read X's stand-in, which bills nothing.
+    .prepare("SELECT health FROM runs WHERE started_at >= ? AND health IS NOT NULL AND command != 'demo'")
     .pluck()
     .all(since) as string[];
   const out: XReads = { days, since, runs: 0, posts: 0, users: 0, dollars: 0, userDollars: 0 };
@@ -250,10 +255,7 @@ function postedDays(
  * `categories`) with no post and no run that met no mailing: what a daily run warns of.
  */
 export function missingBefore(db: Db, categories: string, day: string, days = 20): string[] {
-  const first = db.prepare('SELECT min(day) FROM digests WHERE categories = ?').pluck().get(categories) as
-    | string
-    | null;
-  const window = windowOf(first, previousMailing(day), days);
+  const window = windowOf(firstPosted(db, categories), previousMailing(day), days);
   return window ? postedDays(db, categories, window.from, window.to).missing : [];
 }
 
@@ -267,6 +269,20 @@ export function missingLine(missing: readonly string[], which = ''): string {
       ? missing.join(', ')
       : `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`;
   return `${missing.length} ${which}mailing day${missing.length === 1 ? '' : 's'} with no post: ${days} (hotpapers backfill --from ${missing[0]} --to ${missing[missing.length - 1]})`;
+}
+
+/**
+ * The first day posted for `categories`, days only the demo posted apart: the demo replays a day
+ * of 2021 against stand-ins, and a store that began with it owes no post for the days since.
+ */
+function firstPosted(db: Db, categories: string): string | null {
+  return db
+    .prepare(`
+      SELECT min(day) FROM digests WHERE categories = ? AND day NOT IN (
+        SELECT day FROM runs WHERE command = 'demo' AND day IS NOT NULL
+        EXCEPT SELECT day FROM runs WHERE command = 'post' AND day IS NOT NULL)`)
+    .pluck()
+    .get(categories) as string | null;
 }
 
 /** Whether the store has a table `name`. */

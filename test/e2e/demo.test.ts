@@ -35,4 +35,13 @@ it('demo writes the 2021-06-09 post, matching the seed but for the documented di
   // Every embed of the seed is there, byte for byte.
   const embeds = (text: string) => text.match(/^<blockquote[\s\S]*?<\/script>$/gm) ?? [];
   assert.deepEqual(embeds(ours), embeds(seed));
+
+  // status after the demo: its runs are the demo's (against stand-ins: no X spend), and a store
+  // holding the demo's 2021 day only owes no post for the days since.
+  const status = await runCli(['status', '--db', join(dir, 'hp.db')], {});
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /^ {2}demo 2021-06-09: ok, started /m);
+  assert.match(status.stdout, /^days: none due: the store holds the demo's day only/m);
+  assert.doesNotMatch(status.stdout, /^x, last/m);
+  assert.equal(status.stderr, '');
 });

@@ -301,6 +301,47 @@ test("a disk with room for fewer than 30 more days of the store's growth needs a
   }
 });
 
+test("the demo's day does not start the days due, and its X reads (a stand-in's) are not counted", () => {
+  const { db } = makeStore('demo.db');
+  try {
+    // The demo's replay of 1 June, against stand-ins: its run is named so.
+    const id = startRun(db, 'demo', '2021-06-01', '2021-06-12T10:00:00.000Z');
+    finishRun(db, id, {
+      status: 'ok',
+      endedAt: '2021-06-12T10:00:01.000Z',
+      health: [{ source: 'x', status: 'ok', posts: 54, requests: 1, postsRead: 54, usersRead: 44 }],
+    });
+    const report = readStatus(db, options());
+    assert.deepEqual(report.window, { from: '2021-06-02', to: '2021-06-11' });
+    assert.equal(report.stored.first, '2021-06-01', 'still stored and shown');
+    assert.equal(report.xReads, undefined);
+    assert.equal(report.demoOnly, undefined);
+    // A real run of the same day makes it the first again.
+    finishRun(db, startRun(db, 'post', '2021-06-01', '2021-06-12T11:00:00.000Z'), {
+      status: 'ok',
+      endedAt: '2021-06-12T11:00:01.000Z',
+    });
+    assert.deepEqual(readStatus(db, options()).window, { from: '2021-06-01', to: '2021-06-11' });
+  } finally {
+    db.close();
+  }
+  // A store of the demo's day alone: nothing is due, nothing is missing.
+  const only = openStore(join(dir, 'demo-only.db'));
+  try {
+    fillStore(only, [digest('2021-06-09', [ranked(1, paper('2106.00009'), [post('x', '9', 10, 60)])])]);
+    finishRun(only, startRun(only, 'demo', '2021-06-09', '2021-06-12T10:00:00.000Z'), {
+      status: 'ok',
+      endedAt: '2021-06-12T10:00:01.000Z',
+    });
+    const report = readStatus(only, options());
+    assert.equal(report.demoOnly, true);
+    assert.equal(report.window, null);
+    assert.deepEqual(report.problems, []);
+  } finally {
+    only.close();
+  }
+});
+
 test('asked for categories the store has no post of: the keys it has are named', () => {
   const { db } = makeStore('keys.db');
   try {

@@ -96,7 +96,10 @@ export function register(program: Command): void {
           lines.push(
             `days: ${window.from} to ${window.to} (the latest due): ${report.posted} posted${report.holidays.length > 0 ? `, ${report.holidays.length} without a mailing (${report.holidays.join(', ')})` : ''}${report.missing.length > 0 ? `, ${report.missing.length} missing` : ''}`,
           );
-        }
+        } else if (report.demoOnly)
+          lines.push(
+            "days: none due: the store holds the demo's day only (post or backfill starts the count)",
+          );
         if (report.listener)
           lines.push(
             `listener: newest event stored ${report.listener.lastEventAt}, saved ${hoursOrMinutes(report.listener.minutesSinceSave)} ago${report.listener.stale ? ' (stale)' : ''}`,
