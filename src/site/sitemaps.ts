@@ -65,29 +65,25 @@ export function splitUrls(urls: readonly SitemapUrl[]): SitemapUrl[][] {
 
 /** A sitemap of `urls` (absolute, under `baseUrl`). */
 export function urlSet(urls: readonly SitemapUrl[], baseUrl: string): string {
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-  ];
-  for (const u of urls)
-    lines.push(
-      `<url><loc>${escapeXml(absoluteUrl(baseUrl, u.path))}</loc>${u.lastmod ? `<lastmod>${escapeXml(u.lastmod)}</lastmod>` : ''}</url>`,
-    );
-  lines.push('</urlset>', '');
-  return lines.join('\n');
+  return sitemapXml('urlset', 'url', urls, baseUrl);
 }
 
 /** The sitemap index of the sitemap files `files` (site paths, each dated when known). */
 export function sitemapIndex(files: readonly SitemapUrl[], baseUrl: string): string {
+  return sitemapXml('sitemapindex', 'sitemap', files, baseUrl);
+}
+
+/** A sitemap document: `root` holding an `item` per entry, its location absolute, its date when known. */
+function sitemapXml(root: string, item: string, entries: readonly SitemapUrl[], baseUrl: string): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    `<${root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`,
   ];
-  for (const f of files)
+  for (const e of entries)
     lines.push(
-      `<sitemap><loc>${escapeXml(absoluteUrl(baseUrl, f.path))}</loc>${f.lastmod ? `<lastmod>${escapeXml(f.lastmod)}</lastmod>` : ''}</sitemap>`,
+      `<${item}><loc>${escapeXml(absoluteUrl(baseUrl, e.path))}</loc>${e.lastmod ? `<lastmod>${escapeXml(e.lastmod)}</lastmod>` : ''}</${item}>`,
     );
-  lines.push('</sitemapindex>', '');
+  lines.push(`</${root}>`, '');
   return lines.join('\n');
 }
 
