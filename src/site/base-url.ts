@@ -8,6 +8,6 @@ export function resolveBaseUrl(configured: string | undefined): { baseUrl: strin
   if (configured) return { baseUrl: configured };
   return {
     baseUrl: DEFAULT_BASE_URL,
-    warning: `site: no base URL set (--base-url or HOTPAPERS_BASE_URL): feeds, canonical links and Open Graph tags point at ${DEFAULT_BASE_URL}`,
+    warning: `site: no base URL set (--base-url or HOTPAPERS_BASE_URL): feeds, canonical links, Open Graph tags and sitemaps point at ${DEFAULT_BASE_URL}`,
   };
 }

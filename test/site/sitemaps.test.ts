@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
+import { resolveBaseUrl } from '../../src/site/base-url.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import type { ListDay } from '../../src/site/model.js';
 import { monthUrls, SITEMAP_MAX_URLS, sitemapPaths, splitUrls, urlSet } from '../../src/site/sitemaps.js';
@@ -171,4 +172,14 @@ test('a month past 50,000 URLs is split into sitemaps of at most 50,000', () => 
   assert.deepEqual(parts.flat(), urls);
   assert.equal(sitemapPaths.month('2021-06', 2), 'sitemaps/2021-06-2.xml');
   assert.equal(entries(urlSet(parts[1]!, BASE)).length, 3);
+});
+
+test('without a base URL the warning names the sitemaps among what points at localhost', () => {
+  assert.deepEqual(resolveBaseUrl('https://example.org/hot/'), { baseUrl: 'https://example.org/hot/' });
+  const { baseUrl, warning } = resolveBaseUrl(undefined);
+  assert.equal(baseUrl, 'http://localhost:8080/');
+  assert.match(
+    warning ?? '',
+    /: feeds, canonical links, Open Graph tags and sitemaps point at http:\/\/localhost:8080\/$/,
+  );
 });
