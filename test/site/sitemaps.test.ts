@@ -81,6 +81,11 @@ test('the sitemap index names a sitemap per month and the list pages; together t
   for (const e of [...june, ...may, ...lists]) assert.ok(site.has(e.path), e.path);
   // Every day and paper page is in a month's sitemap; the months' archive pages too.
   const pages = [...site.keys()].filter((p) => /^(days|papers)\/[^/]+\.html$/.test(p)).sort();
+  assert.deepEqual(
+    [pages.filter((p) => p.startsWith('days/')).length, pages.filter((p) => p.startsWith('papers/')).length],
+    [6, 9],
+    'six day pages and nine paper pages to find',
+  );
   const listed = new Set([...june, ...may].map((e) => e.path));
   assert.deepEqual(
     pages.filter((p) => !listed.has(p)),
