@@ -9,7 +9,7 @@ import { isNoMailingLine } from '../arxiv/no-mailing.js';
 import { latestMailing, mailingDaysBetween, previousMailing } from '../arxiv/schedule.js';
 import { X_DOLLARS_PER_POST_READ, X_DOLLARS_PER_USER_READ } from '../sources/x-pricing.js';
 import type { Db } from '../store/db.js';
-import { sizeOf } from '../store/maintenance.js';
+import { storeBytes } from '../store/maintenance.js';
 import { healthOf, liveHolderElsewhere, recentRuns } from '../store/runs.js';
 import { formatSize } from '../util/text.js';
 
@@ -205,7 +205,7 @@ function diskOf(db: Db, freeBytes: (path: string) => number): StoreDisk | undefi
   } catch {
     return undefined;
   }
-  const bytes = sizeOf(db.name) + sizeOf(`${db.name}-wal`);
+  const bytes = storeBytes(db.name);
   const days = db.prepare('SELECT count(DISTINCT day) FROM digests').pluck().get() as number;
   const perDay = days > 0 ? Math.round(bytes / days) : null;
   return { bytes, perDay, freeBytes: free, daysLeft: perDay ? Math.floor(free / perDay) : null };

@@ -1700,7 +1700,7 @@ function listPages(
     if (changedMonths && !changedMonths.has(m)) {
       let parts = 1;
       while (dirty!.had(sitemapPaths.month(m, parts + 1))) parts++;
-      const kept = Array.from({ length: parts }, (_, i) => sitemapPaths.month(m, i + 1));
+      const kept = sitemapPaths.monthParts(m, parts);
       if (dirty!.keep(kept)) {
         for (const path of kept) sitemapFiles.push({ path });
         continue;
@@ -1710,9 +1710,7 @@ function listPages(
     let bound = 1 + list.length;
     for (const day of list) bound += day.digest.papers.length;
     const urls = bound > SITEMAP_MAX_URLS ? monthUrls(m, list) : undefined;
-    const files = Array.from({ length: urls ? splitUrls(urls).length : 1 }, (_, i) =>
-      sitemapPaths.month(m, i + 1),
-    );
+    const files = sitemapPaths.monthParts(m, urls ? splitUrls(urls).length : 1);
     for (const path of files) sitemapFiles.push({ path });
     const key = list.map(dayKey).join();
     let made: SitemapUrl[][] | undefined;

@@ -22,6 +22,9 @@ export const sitemapPaths = {
   lists: (): string => 'sitemaps/lists.xml',
   /** Part 1 of a month is `YYYY-MM.xml`, a further part `YYYY-MM-2.xml` and so on. */
   month: (month: string, part = 1): string => `sitemaps/${month}${part > 1 ? `-${part}` : ''}.xml`,
+  /** The files of a month in `parts` parts, part 1 first. */
+  monthParts: (month: string, parts: number): string[] =>
+    Array.from({ length: parts }, (_, i) => sitemapPaths.month(month, i + 1)),
 } as const;
 
 /** One URL of a sitemap: a site path, and when its page last changed (an ISO instant) if known. */

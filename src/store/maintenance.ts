@@ -74,13 +74,17 @@ export function schemaNote({ version, current }: SchemaState): string {
 }
 
 /** The size of `path` in bytes, 0 when it does not exist. */
-/** A file's size in bytes; 0 when it does not exist. */
-export function sizeOf(path: string): number {
+function sizeOf(path: string): number {
   try {
     return statSync(path).size;
   } catch {
     return 0;
   }
+}
+
+/** The store at `path` on disk: its file and its write-ahead log, in bytes. */
+export function storeBytes(path: string): number {
+  return sizeOf(path) + sizeOf(`${path}-wal`);
 }
 
 /** What the store at `path` holds, read without changing it; `counts` reads every page. */
@@ -337,10 +341,10 @@ export interface CompactResult {
 export function compactStore(path: string): CompactResult {
   const db = openExisting(path, false);
   try {
-    const before = sizeOf(path) + sizeOf(`${path}-wal`);
+    const before = storeBytes(path);
     db.exec('VACUUM');
     db.pragma('wal_checkpoint(TRUNCATE)');
-    return { path, before, after: sizeOf(path) + sizeOf(`${path}-wal`) };
+    return { path, before, after: storeBytes(path) };
   } finally {
     db.close();
   }
