@@ -15,7 +15,7 @@ export interface PaperRow {
   id: string;
   version: number;
   title: string;
-  /** TEXT, or a DEFLATE BLOB (see packed.ts); with the title and authors (see packPaperTexts). */
+  /** TEXT, or a packed BLOB (see packed.ts); with the title and authors (see packPaperTexts). */
   abstract: string | Buffer;
   /** See packList. */
   authors: string;
@@ -103,8 +103,8 @@ const SEP = '\u0000';
 
 /**
  * A paper's title, authors and abstract as stored: packed together in `abstract` (title and
- * authors left empty) when they pack, which the title and names gain from (DEFLATE finds their
- * words in the abstract and the dictionary); else each in its column, the abstract packed alone.
+ * authors left empty) when they pack, which the title and names gain from (the packing finds
+ * their words in the abstract and the dictionary); else each in its column, the abstract packed alone.
  */
 export function packPaperTexts(paper: Pick<Paper, 'title' | 'authors' | 'abstract'>): {
   title: string;
@@ -185,9 +185,9 @@ interface PackedTexts {
 }
 
 /**
- * The papers the latest saveListing of this process packed, by id: packing is a DEFLATE
- * per paper, and a reader holding the same texts (the day's digest) can then tell a stored row
- * holds them by comparing bytes instead of inflating it.
+ * The papers the latest saveListing of this process packed, by id: packing is a zstd
+ * frame per paper, and a reader holding the same texts (the day's digest) can then tell a stored
+ * row holds them by comparing bytes instead of unpacking it.
  */
 let lastPacked = new Map<string, PackedTexts>();
 
@@ -226,7 +226,7 @@ function sameTexts(
 }
 
 /**
- * Append a paper's values in PAPER_COLUMNS' order to `out`. Its texts are packed (a DEFLATE), or
+ * Append a paper's values in PAPER_COLUMNS' order to `out`. Its texts are packed (packed.ts), or
  * taken from the previous saveListing of this process when it packed the very same texts.
  */
 function paperParams(

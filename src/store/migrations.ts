@@ -260,7 +260,7 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // 7: a day's store growth halved. Posts keep only HF's small payload extract; the X, Bluesky
   // and HN bodies repeated what the columns hold and nothing read them (posts.ts keptRaw).
-  // Abstracts are packed with DEFLATE (see packed.ts).
+  // Abstracts are packed (see packed.ts).
   slimPostsAndAbstracts,
   // 8: the thumbnail cache: one row per image URL, downloaded once (the bytes are files beside
   // the store, see src/thumbs/), or the failure remembered with when to try again.

@@ -5,7 +5,6 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { parseSeedPost } from '../../src/demo/seed.js';
 import { seededRandom } from '../../src/standins/random.js';
 import { ABSTRACTS_V1, EMBEDS_V1 } from '../../src/store/dictionaries.js';
-import { packText, unpackText, unpackTextParts } from '../../src/store/packed.js';
 import { type RawCodec, rawCodec, rawZlibCounts } from '../../src/util/raw-zlib.js';
 
 const SEEDS = ['2020-06-29', '2020-12-14', '2021-03-16', '2021-04-20', '2021-06-09', '2021-08-26'];
@@ -88,28 +87,4 @@ test('a damaged or cut stream fails as inflateRawSync fails, and the next text s
     assert.equal(inflateRawTextWith(good, dictionary), abstracts[0]);
     assert.equal(rawZlibCounts().kept - before.kept, 1);
   }
-});
-
-test('packText stores the tag and the public function’s bytes, and unpackText reads them back', () => {
-  const text = abstracts.find((a) => a.length > 600)!;
-  const packed = packText(text, 'paper');
-  assert.ok(Buffer.isBuffer(packed));
-  assert.equal(packed[0], 0x16);
-  assert.deepEqual(packed.subarray(1), deflateRawSync(text, { dictionary: dictionaries[0]! }));
-  assert.equal(unpackText(packed), text);
-  // A value written by the code before this one (the public function) reads back the same.
-  const before = Buffer.concat([Buffer.from([0x06]), deflateRawSync(text, { dictionary: dictionaries[0]! })]);
-  assert.equal(unpackText(before), text);
-});
-
-test('unpackTextParts splits a packed text at its first NULs, the rest in the last part', () => {
-  const abstract = abstracts.find((a) => a.length > 600)!;
-  const [title, names] = ['Ünïcode title: $O(n)$ 学习', 'A. Author\nB. Author'];
-  const packed = packText(`${title}\u0000${names}\u0000${abstract}\u0000tail`, 'paper');
-  assert.ok(Buffer.isBuffer(packed));
-  assert.deepEqual(unpackTextParts(packed, 3), [title, names, `${abstract}\u0000tail`]);
-  assert.deepEqual(unpackTextParts(packed, 2), [title, `${names}\u0000${abstract}\u0000tail`]);
-  assert.deepEqual(unpackTextParts(packed, 5), [title, names, abstract, 'tail']);
-  const plain = packText(abstract, 'abstract');
-  assert.deepEqual(unpackTextParts(plain as Buffer, 3), [abstract]);
 });
