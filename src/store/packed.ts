@@ -62,7 +62,7 @@ export function packedAs(value: string | Buffer | Uint8Array | null, kind: PackK
   return value !== null && typeof value !== 'string' && KIND_TAGS[kind].includes(value[0]!);
 }
 
-/** Texts shorter than this stay TEXT: DEFLATE gains too little on them to pay for itself. */
+/** Texts shorter than this stay TEXT: packing gains too little on them to pay for itself. */
 const MIN_PACKED = 200;
 
 /** `text` as stored: packed with the dictionary of its kind when that is smaller, else the text. */

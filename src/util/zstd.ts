@@ -6,8 +6,9 @@
  * no time per text, only a better ratio.
  *
  * A packed value is a zstd frame without its 4-byte magic number (the store's tag byte says what
- * it is): no checksum (SQLite pages have their own integrity), no dictionary id, and the content
- * size, so that unpacking allocates the exact buffer.
+ * it is), without a checksum (4 bytes, ~1% of a paper's packed text; the raw DEFLATE before had
+ * none either) or a dictionary id, and with the content size, so that unpacking allocates the
+ * exact buffer.
  */
 import { createRequire } from 'node:module';
 import type * as ZstdBinding from 'zstd-napi/binding.js';

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import type * as ZstdBinding from 'zstd-napi/binding.js';
 import { parseSeedPost } from '../../src/demo/seed.js';
 import { seededRandom } from '../../src/standins/random.js';
+import { openStore } from '../../src/store/db.js';
 import { ABSTRACTS_V1, DICTIONARY_SEEDS, EMBEDS_V1, PAPERS_V2 } from '../../src/store/dictionaries.js';
+import { loadListing, saveListing } from '../../src/store/listings.js';
 import { packedAs, packText, unpackText, unpackTextParts } from '../../src/store/packed.js';
+import type { Paper } from '../../src/types.js';
 import { zstdCodec } from '../../src/util/zstd.js';
 
 const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof ZstdBinding;
@@ -69,6 +74,69 @@ test('values of earlier releases read back: DEFLATE under the tags 0x06 and 0x16
     assert.ok(packedAs(older, 'abstract') && !packedAs(older, 'paper'));
     assert.equal(unpackText(older), abstract);
     assert.equal(unpackText(deflateRawSync(abstract)), abstract);
+  }
+});
+
+test('a store holding paper rows of an earlier release (DEFLATE) and of this one (zstd) gives both back', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-packed-'));
+  try {
+    const db = openStore(join(dir, 'store.db'));
+    const seed = parseSeedPost(readFileSync('test/fixtures/seed/2021-06-09---Hot-Papers.md', 'utf8'));
+    const listed: Paper[] = seed.papers
+      .filter((p) => p.abstract.length > 0)
+      .slice(0, 4)
+      .map((p) => ({
+        id: p.id,
+        version: 1,
+        title: p.title,
+        authors: p.authors,
+        abstract: p.abstract,
+        categories: p.categories,
+        primaryCategory: p.categories[0]!,
+        announceType: 'new',
+        method: 'api',
+      }));
+    const day = '2021-06-09';
+    saveListing(
+      db,
+      { day, categories: ['cs'], method: 'api', papers: listed, notes: [] },
+      '2021-06-09T18:00:00Z',
+    );
+    const tags = () =>
+      db
+        .prepare('SELECT id, hex(substr(abstract, 1, 1)) FROM papers ORDER BY id')
+        .raw()
+        .all()
+        .map((r) => (r as [string, string])[1]);
+    assert.deepEqual(tags(), ['2E', '2E', '2E', '2E']);
+    // Two rows as the release before wrote them: the three texts together as DEFLATE (0x16), and
+    // the abstract alone as DEFLATE (0x06) with the title and authors in their columns.
+    const dictionary = Buffer.from(ABSTRACTS_V1, 'utf8');
+    const [a, b] = listed;
+    db.prepare("UPDATE papers SET title = '', authors = '', abstract = ? WHERE id = ?").run(
+      Buffer.concat([
+        Buffer.from([0x16]),
+        deflateRawSync(`${a!.title}\u0000${a!.authors.join('\n')}\u0000${a!.abstract}`, { dictionary }),
+      ]),
+      a!.id,
+    );
+    db.prepare('UPDATE papers SET title = ?, authors = ?, abstract = ? WHERE id = ?').run(
+      b!.title,
+      b!.authors.join('\n'),
+      Buffer.concat([Buffer.from([0x06]), deflateRawSync(b!.abstract, { dictionary })]),
+      b!.id,
+    );
+    assert.deepEqual(tags().sort(), ['06', '16', '2E', '2E']);
+    const back = loadListing(db, day, ['cs'])!;
+    const texts = (p: { title: string; authors: string[]; abstract: string }) => [
+      p.title,
+      p.authors,
+      p.abstract,
+    ];
+    assert.deepEqual(back.papers.map(texts).sort(), listed.map(texts).sort());
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
