@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { packFeedItems, unpackFeedItems } from '../../src/site/feed-items.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
@@ -13,6 +14,7 @@ import { segmentOf } from '../../src/site/search-index.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
 import { recoverSite, writerStats } from '../../src/site/write.js';
 import { openStore } from '../../src/store/db.js';
+import { ABSTRACTS_V1 } from '../../src/store/dictionaries.js';
 import { saveDigest } from '../../src/store/digests.js';
 import { saveEnrichments } from '../../src/store/enrichment.js';
 import { saveListing } from '../../src/store/listings.js';
@@ -1161,6 +1163,70 @@ test('a newer version of a paper listed later redoes the older days that rank it
   const fullOut = join(dir, 'public-revised-full');
   await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
   assertSameAsFull(out, fullOut, 'after a paper revised');
+});
+
+test('a paper stored by the release before (DEFLATE) and listed again unchanged is packed again: its pages are made again and no file changes', async () => {
+  // A paper whose texts are long enough to be packed, ranked on a day stored as `post` stores it:
+  // its listing, then its digest with the paper by key.
+  const long = paper('2106.08888', {
+    title: 'Learning Graph Representations with Attention',
+    abstract: 'We study how to learn representations of graphs with attention and message passing. '.repeat(
+      4,
+    ),
+  });
+  const day = digest('2021-06-08', [ranked(1, long, [post('x', '7001', 40, 120)])]);
+  const db = makeStore('repacked.db', [...sampleDigests(), day]);
+  const first = openStore(db);
+  const listed = [long];
+  saveListing(
+    first,
+    { day: day.day, categories: ['cs', 'stat.ML'], method: 'rss', papers: listed, notes: [] },
+    '2021-06-08T01:00:00.000Z',
+  );
+  saveDigest(first, day, { categoriesKey: 'cs,stat.ML', writtenAt: '2021-06-12T00:00:00.000Z' });
+  // The rows as the release before packed them: the three texts together, raw DEFLATE (tag 0x16).
+  const dictionary = Buffer.from(ABSTRACTS_V1, 'utf8');
+  for (const p of listed) {
+    const whole = `${p.title}\u0000${p.authors.join('\n')}\u0000${p.abstract}`;
+    if (whole.length < 200) continue;
+    first
+      .prepare("UPDATE papers SET title = '', authors = '', abstract = ? WHERE id = ?")
+      .run(Buffer.concat([Buffer.from([0x16]), deflateRawSync(whole, { dictionary })]), p.id);
+  }
+  const tagOf = (h: ReturnType<typeof openStore>) =>
+    h.prepare('SELECT hex(substr(abstract, 1, 1)) FROM papers WHERE id = ?').pluck().get(listed[0]!.id);
+  assert.equal(tagOf(first), '16');
+  first.close();
+  const out = join(dir, 'public-repacked');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const before = snapshot(out);
+  // A later listing (a cross-list) brings the same version with the same texts.
+  const handle = openStore(db);
+  saveListing(
+    handle,
+    {
+      day: '2021-06-14',
+      categories: ['cs'],
+      method: 'api',
+      papers: [{ ...listed[0]!, announceType: 'cross' }],
+      notes: [],
+    },
+    '2021-06-14T01:00:00.000Z',
+  );
+  assert.equal(tagOf(handle), '2E', 'packed again, with zstd');
+  handle.close();
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  assert.ok(second.daysLoaded > 0, 'the day that ranks it is made again');
+  const after = snapshot(out);
+  for (const page of ['days/2021-06-08.html', `papers/${long.id}.html`]) {
+    assert.equal(second.writtenPaths.includes(page), false, `${page} not rewritten`);
+    assert.equal(after.get(page)!.id, before.get(page)!.id, `${page} is the same file`);
+    assert.deepEqual(after.get(page)!.bytes, before.get(page)!.bytes, page);
+  }
+  const fullOut = join(dir, 'public-repacked-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'after a paper packed again');
 });
 
 test("a day ranking again papers of older days, in a new category or a newer version, moves them from the list state: the older days' other papers stay as they were", async () => {
