@@ -3,7 +3,7 @@
  * are about 40% of their size packed. A value is a BLOB when packed and TEXT otherwise (short
  * texts, and rows written before packing), so both read back the same. A packed value is raw
  * DEFLATE (migration 7's, no dictionary), or one tag byte naming its codec and dictionary
- * followed by the packed bytes: raw DEFLATE (the tags of releases before 6 December 2026, and
+ * followed by the packed bytes: raw DEFLATE (the tags of releases up to 5 December 2026, and
  * embeds still) or a zstd frame (util/zstd.ts, paper texts since). Tags have bits 1–2 set: raw
  * DEFLATE never starts so (that is block type 3, reserved), so the forms cannot be mistaken for
  * each other.

@@ -1,6 +1,6 @@
 /**
  * Raw DEFLATE with a preset dictionary for many small texts in a row (the store's embeds, and the
- * paper texts that releases before 6 December 2026 packed; new paper texts are zstd, zstd.ts).
+ * paper texts of releases up to 5 December 2026; newer paper texts are zstd, zstd.ts).
  *
  * `deflateRawSync` and `inflateRawSync` make a zlib stream for each call and free it after: for
  * DEFLATE ~256 KB, zeroed and page-faulted in again every time (glibc hands the freed memory back
