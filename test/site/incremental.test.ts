@@ -20,7 +20,7 @@ import { saveEnrichments } from '../../src/store/enrichment.js';
 import { saveListing } from '../../src/store/listings.js';
 import { savePosts } from '../../src/store/posts.js';
 import { recordDeletions } from '../../src/store/stream.js';
-import type { DayDigest } from '../../src/types.js';
+import type { DayDigest, Paper } from '../../src/types.js';
 import {
   digest,
   fillStore,
@@ -1116,6 +1116,23 @@ test("a new day makes only its own feed items: the older days' come from the tex
   );
 });
 
+/** A later listing (2021-06-14) that brings `paper` again as a cross-list, as a `post` run stores it. */
+function listAgain(db: string, paper: Paper): void {
+  const handle = openStore(db);
+  saveListing(
+    handle,
+    {
+      day: '2021-06-14',
+      categories: ['cs'],
+      method: 'api',
+      papers: [{ ...paper, announceType: 'cross' }],
+      notes: [],
+    },
+    '2021-06-14T01:00:00.000Z',
+  );
+  handle.close();
+}
+
 test('a newer version of a paper listed later redoes the older days that rank it, as a full build shows them', async () => {
   const db = makeStore('revised.db', [...sampleDigests(), ...moreDays(5)]);
   // 2021-06-09 stored as `post` stores a day: its listing, then its digest with the papers by key.
@@ -1137,21 +1154,7 @@ test('a newer version of a paper listed later redoes the older days that rank it
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   const oldTitle = listed[0]!.title;
   // A later listing (a cross-list, a run over an older day) brings version 2 with a new title.
-  const handle = openStore(db);
-  saveListing(
-    handle,
-    {
-      day: '2021-06-14',
-      categories: ['cs'],
-      method: 'api',
-      papers: [
-        { ...listed[0]!, version: 2, title: 'Attention for Long Documents, Revised', announceType: 'cross' },
-      ],
-      notes: [],
-    },
-    '2021-06-14T01:00:00.000Z',
-  );
-  handle.close();
+  listAgain(db, { ...listed[0]!, version: 2, title: 'Attention for Long Documents, Revised' });
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
   for (const page of ['days/2021-06-09.html', 'papers/2106.00001.html', 'atom.xml']) {
@@ -1201,18 +1204,8 @@ test('a paper stored by the release before (DEFLATE) and listed again unchanged 
   await generateSiteToDir({ db, baseUrl: BASE }, out);
   const before = snapshot(out);
   // A later listing (a cross-list) brings the same version with the same texts.
+  listAgain(db, listed[0]!);
   const handle = openStore(db);
-  saveListing(
-    handle,
-    {
-      day: '2021-06-14',
-      categories: ['cs'],
-      method: 'api',
-      papers: [{ ...listed[0]!, announceType: 'cross' }],
-      notes: [],
-    },
-    '2021-06-14T01:00:00.000Z',
-  );
   assert.equal(tagOf(handle), '2E', 'packed again, with zstd');
   handle.close();
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
