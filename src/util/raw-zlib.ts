@@ -139,8 +139,6 @@ export interface RawCodec {
   deflate(input: Buffer): Buffer;
   /** Packed `input` unpacked: the bytes `inflateRawSync` gives; throws as it does on a bad stream. */
   inflate(input: Uint8Array): Buffer;
-  /** The UTF-8 text of packed `input`; throws as `inflateRawSync` does on a bad stream. */
-  inflateText(input: Uint8Array): string;
 }
 
 /** The kept stream's answer when it has one, else the public function's (counted either way). */
@@ -158,10 +156,8 @@ export function rawCodec(dictionary?: Buffer): RawCodec {
   const options = dictionary ? { dictionary } : undefined;
   const deflater = new KeptStream(false, dictionary);
   const inflater = new KeptStream(true, dictionary);
-  const inflate = (input: Uint8Array) => keptOr(inflater.run(input), () => inflateRawSync(input, options));
   return {
     deflate: (input) => keptOr(deflater.run(input), () => deflateRawSync(input, options)),
-    inflate,
-    inflateText: (input) => inflate(input).toString('utf8'),
+    inflate: (input) => keptOr(inflater.run(input), () => inflateRawSync(input, options)),
   };
 }

@@ -19,7 +19,7 @@ const codecs = new Map<Buffer | undefined, RawCodec>(dictionaries.map((d) => [d,
 const deflateRawWith = (input: Buffer, dictionary?: Buffer) => codecs.get(dictionary)!.deflate(input);
 /** Packed `input` unpacked through the kept stream of `dictionary`. */
 const inflateRawTextWith = (input: Uint8Array, dictionary?: Buffer) =>
-  codecs.get(dictionary)!.inflateText(input);
+  codecs.get(dictionary)!.inflate(input).toString('utf8');
 
 /** A text of `n` random letters and spaces: it packs to more than the kept stream's 16 KB output buffer. */
 function randomText(n: number, seed: number): string {
