@@ -321,6 +321,11 @@ export class SavedPosts {
     for (const byId of this.#bySource.values()) yield* byId.values();
   }
 
+  /** values(), a source's posts at a time (no generator step per post: a day holds 50,000). */
+  bySource(): IterableIterator<[source: string, byId: ReadonlyMap<string, SavedPost>]> {
+    return this.#bySource.entries();
+  }
+
   /** How many posts are recorded. */
   get size(): number {
     let n = 0;
@@ -461,30 +466,26 @@ function loadWithSaved(
   // see untouchedSince; read it all the same rather than trust a count that went below zero).
   const unstored = new Set<string>();
   const mine: SavedPost[] = [];
-  let source = '';
-  let sourceOn = false;
-  for (const s of saved.values()) {
-    const p = s.post;
-    if (s.observedAt !== asOf) continue;
-    if (p.source !== source) {
-      source = p.source;
-      sourceOn = enabled.has(p.source);
+  for (const [source, byId] of saved.bySource()) {
+    if (!enabled.has(source as SourceId)) continue;
+    for (const s of byId.values()) {
+      const p = s.post;
+      if (s.observedAt !== asOf) continue;
+      if (deleted.size > 0 && deleted.has(`${p.source}:${p.id}`)) continue;
+      let linked = false;
+      const ids = s.paperIds;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        // (A repeated id is one link.)
+        if (i > 0 && ids.lastIndexOf(id, i - 1) >= 0) continue;
+        const n = left.get(id);
+        if (n !== undefined) left.set(id, n - 1);
+        else if (wanted.has(id)) unstored.add(id);
+        else continue;
+        linked = true;
+      }
+      if (linked) mine.push(s);
     }
-    if (!sourceOn) continue;
-    if (deleted.size > 0 && deleted.has(`${p.source}:${p.id}`)) continue;
-    let linked = false;
-    const ids = s.paperIds;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      // (A repeated id is one link.)
-      if (i > 0 && ids.lastIndexOf(id, i - 1) >= 0) continue;
-      const n = left.get(id);
-      if (n !== undefined) left.set(id, n - 1);
-      else if (wanted.has(id)) unstored.add(id);
-      else continue;
-      linked = true;
-    }
-    if (linked) mine.push(s);
   }
   const dirty: string[] = [];
   for (const [id, n] of left) if (n !== 0) dirty.push(id);
@@ -570,22 +571,23 @@ function inStoreOrder(posts: MatchedPost[]): MatchedPost[] {
     const list = bySource.get(source)!;
     // UTF-16 order is code-point order unless a surrogate meets a unit of U+E000–U+FFFF.
     let plain = true;
-    for (let i = 0; i < list.length && plain; i++) plain = !hasWideUnit(list[i]!.post.id);
-    list.sort(
-      plain
-        ? (a, b) => (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0)
-        : (a, b) => compareUtf8(a.post.id, b.post.id),
-    );
+    for (let i = 0; i < list.length && plain; i++) plain = !WIDE_UNIT.test(list[i]!.post.id);
+    // A run's own posts come in key order, mostly that order already: then checked, not sorted.
+    let sorted = plain;
+    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]!.post.id < list[i]!.post.id;
+    if (!sorted)
+      list.sort(
+        plain
+          ? (a, b) => (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0)
+          : (a, b) => compareUtf8(a.post.id, b.post.id),
+      );
     for (const m of list) out.push(m);
   }
   return out;
 }
 
-/** Whether a string holds a UTF-16 unit of U+D800 or above (a loop: cheaper than a regex per id). */
-function hasWideUnit(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
-  return false;
-}
+/** A UTF-16 unit of U+D800 or above (a regex: faster than a loop of charCodeAt over 50,000 ids). */
+const WIDE_UNIT = /[\ud800-\uffff]/;
 
 /** Compare as SQLite's BINARY collation does (UTF-8 bytes, i.e. code points), not by UTF-16 units. */
 export function compareUtf8(a: string, b: string): number {
