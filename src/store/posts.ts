@@ -68,7 +68,9 @@ export function unpackLinks(stored: string): string[] {
 
 // Positional parameters (binding a dozen named ones from an object costs more than the insert),
 // ROWS rows a statement (one call into SQLite per ROWS rows, not per row: a third less CPU), of
-// one source: its name (and the observation instant) are bound once, before the rows.
+// one source: its name (and the observation instant) are bound once, before the rows, and read
+// through scalar subqueries, each computed once (joined to the rows instead, the one-row CTE cost
+// ~10% more per row).
 // The address is kept only when it is not the source's usual one, computed by the very
 // expression of the posts view's url column (NULL when savePosts already knows it is the usual
 // one). The tables are written, not the views (migration 14).
@@ -79,9 +81,9 @@ const POST_WIDTH = 9;
 const upsertPosts = (n: number) => `
   WITH k(s, o) AS (SELECT ?, ?), v(i, a, h, n, u, t, c, l, r) AS (VALUES ${placeholderRows(n, POST_WIDTH)})
   INSERT INTO post_rows (source, id, author_id, author_handle, author_name, own_url, text, created, links, raw)
-  SELECT k.s, i, a, h, n, CASE WHEN u IS NOT NULL THEN nullif(u, ${usualPostUrlSql('k.s', 'i', 'h')}) END,
-         t, c, l, r
-  FROM k, v WHERE true
+  SELECT (SELECT s FROM k), i, a, h, n,
+         CASE WHEN u IS NOT NULL THEN nullif(u, ${usualPostUrlSql('(SELECT s FROM k)', 'i', 'h')}) END, t, c, l, r
+  FROM v WHERE true
   ON CONFLICT (source, id) DO UPDATE SET
     author_id = excluded.author_id, author_handle = excluded.author_handle, author_name = excluded.author_name,
     own_url = excluded.own_url, text = excluded.text, created = excluded.created, links = excluded.links,
@@ -241,9 +243,20 @@ export function savePosts(
   // them in: sorting them there is then one pass.
   if (saved) {
     saved.noteVersion(observedAt, version);
-    for (let k = 0; k < ordered.length; k++) {
-      const { post, paperIds } = ordered[k]!.m;
-      saved.set({ post: asStored(post), paperIds, observedAt });
+    // A source's posts at a time; a post given twice is adjacent (same key), the later kept.
+    let from = 0;
+    while (from < ordered.length) {
+      const source = ordered[from]!.m.post.source;
+      const entries: SavedPost[] = [];
+      let k = from;
+      for (; k < ordered.length && ordered[k]!.m.post.source === source; k++) {
+        const { post, paperIds } = ordered[k]!.m;
+        const entry = { post: asStored(post), paperIds, observedAt };
+        if (k > from && ordered[k - 1]!.id === ordered[k]!.id) entries[entries.length - 1] = entry;
+        else entries.push(entry);
+      }
+      saved.setAll(source, entries);
+      from = k;
     }
   }
 }
@@ -290,18 +303,34 @@ export interface SavedPost extends MatchedPost {
  * post), and per observation instant the store versions (storeVersion) its saves were made at.
  */
 export class SavedPosts {
-  readonly #bySource = new Map<string, Map<string, SavedPost>>();
+  // Per source, its one save's posts as savePosts gave them (each id once, in key order), with
+  // no map to build for a day's 50,000; once a source is saved again, a map by id.
+  readonly #bySource = new Map<string, SavedPost[] | Map<string, SavedPost>>();
   readonly #versions = new Map<string, Set<number>>();
 
   /** Record a save of `entry` (a later one of the same post replaces it, in its place). */
   set(entry: SavedPost): void {
-    const source = entry.post.source;
-    let byId = this.#bySource.get(source);
-    if (byId === undefined) {
-      byId = new Map();
-      this.#bySource.set(source, byId);
+    this.#byId(entry.post.source).set(entry.post.id, entry);
+  }
+
+  /** Record one save's posts of `source`, each id once (a later save of one replaces it, in its place). */
+  setAll(source: string, entries: SavedPost[]): void {
+    if (entries.length === 0) return;
+    if (!this.#bySource.has(source)) this.#bySource.set(source, entries);
+    else {
+      const byId = this.#byId(source);
+      for (const entry of entries) byId.set(entry.post.id, entry);
     }
-    byId.set(entry.post.id, entry);
+  }
+
+  /** The posts of `source` by id, made a map now if they were one save's list. */
+  #byId(source: string): Map<string, SavedPost> {
+    const held = this.#bySource.get(source);
+    if (held instanceof Map) return held;
+    const byId = new Map<string, SavedPost>();
+    if (held) for (const entry of held) byId.set(entry.post.id, entry);
+    this.#bySource.set(source, byId);
+    return byId;
   }
 
   /** A save at `observedAt` was made with the store at `version` (just before it wrote). */
@@ -318,18 +347,18 @@ export class SavedPosts {
 
   /** Every post recorded, source by source (in the order each was first saved), then by id likewise. */
   *values(): IterableIterator<SavedPost> {
-    for (const byId of this.#bySource.values()) yield* byId.values();
+    for (const held of this.#bySource.values()) yield* held.values();
   }
 
   /** values(), a source's posts at a time (no generator step per post: a day holds 50,000). */
-  bySource(): IterableIterator<[source: string, byId: ReadonlyMap<string, SavedPost>]> {
+  bySource(): IterableIterator<[source: string, posts: Pick<SavedPost[], 'values'>]> {
     return this.#bySource.entries();
   }
 
   /** How many posts are recorded. */
   get size(): number {
     let n = 0;
-    for (const byId of this.#bySource.values()) n += byId.size;
+    for (const held of this.#bySource.values()) n += held instanceof Map ? held.size : held.length;
     return n;
   }
 }
@@ -466,9 +495,9 @@ function loadWithSaved(
   // see untouchedSince; read it all the same rather than trust a count that went below zero).
   const unstored = new Set<string>();
   const mine: SavedPost[] = [];
-  for (const [source, byId] of saved.bySource()) {
+  for (const [source, posts] of saved.bySource()) {
     if (!enabled.has(source as SourceId)) continue;
-    for (const s of byId.values()) {
+    for (const s of posts.values()) {
       const p = s.post;
       if (s.observedAt !== asOf) continue;
       if (deleted.size > 0 && deleted.has(`${p.source}:${p.id}`)) continue;

@@ -228,6 +228,45 @@ test('loadPostsForPapers - with what the run saved, papers the run does not acco
   );
 });
 
+test('loadPostsForPapers - a post given twice to one save, and a source saved twice, count once with the later copy', () => {
+  const db = store();
+  const day = ['2106.04554', '2106.04560'];
+  const now = '2021-06-10T18:07:48.000Z';
+  const saved = new SavedPosts();
+  // One save: `r` twice (the later copy, with other counts and another paper, is kept), with
+  // a post on either side of it.
+  savePosts(
+    db,
+    [
+      post('r', 3, ['2106.04554']),
+      post('q', 1, ['2106.04554']),
+      post('r', 9, ['2106.04560']),
+      post('s', 2, ['2106.04560']),
+    ],
+    now,
+    saved,
+  );
+  assert.equal(saved.size, 3);
+  assert.deepEqual(
+    [...saved.values()].map((s) => `${s.post.id} ${s.post.metrics.likes}`),
+    ['q 1', 'r 9', 's 2'],
+  );
+  // The same source saved again: `s` is replaced in its place, `t` comes last.
+  savePosts(db, [post('t', 4, ['2106.04554']), post('s', 7, ['2106.04560'])], now, saved);
+  assert.deepEqual(
+    [...saved.values()].map((s) => `${s.post.id} ${s.post.metrics.likes}`),
+    ['q 1', 'r 9', 's 7', 't 4'],
+  );
+  assert.equal(saved.size, 4);
+  // The store holds both of r's links: its paper 04554 is read back, and the result is the store's.
+  const read = loadPostsForPapers(db, day, now, ['x']);
+  assert.deepStrictEqual(loadPostsForPapers(db, day, now, ['x'], { saved }), read);
+  assert.deepEqual(
+    read.map((m) => `${m.post.id} ${m.post.metrics.likes} ${m.paperIds.join(',')}`),
+    ['q 1 2106.04554', 'r 9 2106.04554,2106.04560', 's 7 2106.04560', 't 4 2106.04554'],
+  );
+});
+
 test('loadPostsForPapers - a link of the run dropped by another writer before the load is not shown', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'hp-store-')), 'hp.db');
   const run = openStore(path);
