@@ -124,7 +124,8 @@ function compareKeys(a: Keyed, b: Keyed): number {
   const i = a.id;
   const j = b.id;
   if (typeof i !== typeof j) return typeof i === 'bigint' ? -1 : 1;
-  return i < j ? -1 : i > j ? 1 : 0;
+  // (Equality before `>`: two different ids, whose hashes are known, differ at once.)
+  return i < j ? -1 : i === j ? 0 : 1;
 }
 
 /**
@@ -160,7 +161,10 @@ export function savePosts(
   const observed = packTime(observedAt);
   // In the order the caller gave them, as paper_changes numbers them.
   const changed = new Set<string>();
-  for (const m of matched) for (const id of m.paperIds) changed.add(id);
+  for (let k = 0; k < matched.length; k++) {
+    const ids = matched[k]!.paperIds;
+    for (let i = 0; i < ids.length; i++) changed.add(ids[i]!);
+  }
   const save = db.transaction(() => {
     // Arrays reused from one full statement to the next (little garbage), spread into run():
     // better-sqlite3 binds an array passed whole through one Object::Get per item (~430
@@ -207,10 +211,11 @@ export function savePosts(
         postValues[pv++] = post.createdAt === undefined ? null : packTime(post.createdAt);
         postValues[pv++] = packLinks(post.links);
         postValues[pv++] = keptRaw(post);
-        for (const paperId of m.paperIds) {
+        const paperIds = m.paperIds;
+        for (let i = 0; i < paperIds.length; i++) {
           if (lv === 1 + ROWS * LINK_WIDTH) flushLinks(source);
           linkValues[lv++] = id;
-          linkValues[lv++] = paperId;
+          linkValues[lv++] = paperIds[i];
         }
         const c = post.metrics;
         snapshotValues[sv++] = id;
@@ -252,7 +257,7 @@ export function savePosts(
       for (; k < ordered.length && ordered[k]!.m.post.source === source; k++) {
         const { post, paperIds } = ordered[k]!.m;
         const entry = { post: asStored(post), paperIds, observedAt };
-        if (k > from && ordered[k - 1]!.id === ordered[k]!.id) entries[entries.length - 1] = entry;
+        if (k > from && ordered[k - 1]!.m.post.id === post.id) entries[entries.length - 1] = entry;
         else entries.push(entry);
       }
       saved.setAll(source, entries);
