@@ -245,7 +245,7 @@ export function savePosts(
   }
   // Once committed: the last write of a key is what the store holds, as here. In the order
   // written (key order), which for ids of one length is the order loadPostsForPapers returns
-  // them in: sorting them there is then one pass.
+  // them in: it then checks that order rather than sorting.
   if (saved) {
     saved.noteVersion(observedAt, version);
     // A source's posts at a time; a post given twice is adjacent (same key), the later kept.
