@@ -1715,17 +1715,15 @@ function listPages(
     const key = list.map(dayKey).join();
     let made: SitemapUrl[][] | undefined;
     for (let i = 0; i < files.length; i++)
-      keyedFile(files[i]!, key, (k) => {
+      keyedText(put, keyedFile, files[i]!, key, () => {
         made ??= splitUrls(urls ?? monthUrls(m, list));
-        put(files[i]!, urlSet(made[i]!, cfg.baseUrl), '', false, false, k);
+        return urlSet(made[i]!, cfg.baseUrl);
       });
   }
-  keyedFile(sitemapPaths.index(), sitemapFiles.map((f) => f.path).join(), (k) =>
-    put(sitemapPaths.index(), sitemapIndex(sitemapFiles, cfg.baseUrl), '', false, false, k),
+  keyedText(put, keyedFile, sitemapPaths.index(), sitemapFiles.map((f) => f.path).join(), () =>
+    sitemapIndex(sitemapFiles, cfg.baseUrl),
   );
-  keyedFile(sitemapPaths.robots(), '', (k) =>
-    put(sitemapPaths.robots(), robotsTxt(cfg.baseUrl), '', false, false, k),
-  );
+  keyedText(put, keyedFile, sitemapPaths.robots(), '', () => robotsTxt(cfg.baseUrl));
 
   // Categories: every one counted, the most active first; the pages of those a changed ranking
   // is in (all without a previous generation) are made from the list view (see list-state.ts).
@@ -1967,17 +1965,10 @@ function listPages(
     ...Object.values(windowLinks),
     paths.search(),
   ];
-  keyedFile(sitemapPaths.lists(), listPaths.join(), (k) =>
-    put(
-      sitemapPaths.lists(),
-      urlSet(
-        listPaths.map((path) => ({ path })),
-        cfg.baseUrl,
-      ),
-      '',
-      false,
-      false,
-      k,
+  keyedText(put, keyedFile, sitemapPaths.lists(), listPaths.join(), () =>
+    urlSet(
+      listPaths.map((path) => ({ path })),
+      cfg.baseUrl,
     ),
   );
 
@@ -2214,8 +2205,16 @@ function writeFeeds(
     return made;
   };
   const { put, keyedFile } = out;
-  keyedFile(pathOf('atom'), key, (k) => put(pathOf('atom'), texts().atom, '', false, false, k));
-  keyedFile(pathOf('rss'), key, (k) => put(pathOf('rss'), texts().rss, '', false, false, k));
-  keyedFile(pathOf('json'), key, (k) => put(pathOf('json'), texts().json, '', false, false, k));
-  keyedFile(itemsPath, key, (k) => put(itemsPath, texts().items, '', false, false, k));
+  keyedText(put, keyedFile, pathOf('atom'), key, () => texts().atom);
+  keyedText(put, keyedFile, pathOf('rss'), key, () => texts().rss);
+  keyedText(put, keyedFile, pathOf('json'), key, () => texts().json);
+  keyedText(put, keyedFile, itemsPath, key, () => texts().items);
+}
+
+/**
+ * A file of plain text (no owner, no math) made from `key` alone (see keyedFile): `text` runs
+ * only when the key changed.
+ */
+function keyedText(put: Put, keyedFile: KeyedFile, path: string, key: string, text: () => string): void {
+  keyedFile(path, key, (k) => put(path, text(), '', false, false, k));
 }
