@@ -313,11 +313,6 @@ export class SavedPosts {
   readonly #bySource = new Map<string, SavedPost[] | Map<string, SavedPost>>();
   readonly #versions = new Map<string, Set<number>>();
 
-  /** Record a save of `entry` (a later one of the same post replaces it, in its place). */
-  set(entry: SavedPost): void {
-    this.#byId(entry.post.source).set(entry.post.id, entry);
-  }
-
   /** Record one save's posts of `source`, each id once (a later save of one replaces it, in its place). */
   setAll(source: string, entries: SavedPost[]): void {
     if (entries.length === 0) return;
