@@ -953,6 +953,28 @@ export function buildGeneration(
     return true;
   };
   /**
+   * Group slices of the previous generation kept as a whole by their run (keepRun), with its
+   * count of pages: settleKeeps takes each over unread.
+   */
+  const runKeeps = new Map<string, [string, number]>();
+  /**
+   * Keep, unchanged, the `count` list pages of a run (groupRun) from `first` to `last` that the
+   * caller makes nowhere else: when they are all the pages of one group slice of the previous
+   * generation, held unread, the slice is taken over whole at the end of the list pages, and no
+   * page of it is named. False, with nothing kept, when they are not (the caller then keeps them
+   * one by one).
+   */
+  const keepRun = (first: string, last: string, count: number): boolean => {
+    if (!out.keepUnread || count === 0) return false;
+    const group = prev?.files.unreadGroupOf(first);
+    if (group === undefined || pendingKeeps.has(group) || runKeeps.has(group)) return false;
+    const run = `${first}\t${last}`;
+    const info = prev!.files.sliceInfo(group);
+    if (info?.[4] !== run || info[0] !== count) return false;
+    runKeeps.set(group, [run, count]);
+    return true;
+  };
+  /**
    * Settle the pages keepLists left pending: a group slice still unparsed whose every path was
    * kept is taken over whole, unread; the others' pages are kept one by one. Then every group
    * slice of the previous generation not taken over is parsed, so its pages left out are seen
@@ -974,6 +996,14 @@ export function buildGeneration(
         stats.kept += taken;
       }
     }
+    for (const [group, [run, count]] of runKeeps) {
+      const taken = files.takeGroupRun(prev.files, group, run, count);
+      // Checked when kept, and no other keep or take names its pages: a slip is the engine's.
+      if (taken === undefined) throw new StaleGenerationError(`the list pages of ${group} cannot be kept`);
+      out.keepUnread!(taken);
+      stats.kept += taken;
+    }
+    runKeeps.clear();
     pendingKeeps.clear();
     pendingPaths.clear();
     prev.files.parseGroups(files);
@@ -1055,7 +1085,7 @@ export function buildGeneration(
     keyed,
     keyedFile,
     previousFile,
-    dirty && { ...dirty, keep: keepLists, had: (path) => prev!.files.has(path) },
+    dirty && { ...dirty, keep: keepLists, keepRun, had: (path) => prev!.files.has(path) },
   );
   settleKeeps();
   const stateText = serializeState(view.state);
@@ -1618,6 +1648,8 @@ function listPages(
   previous: (path: string) => Buffer | undefined,
   dirty?: ListDirty & {
     keep: (paths: readonly string[]) => boolean;
+    /** Keep the pages of a run from its first to its last path, unnamed (see keepBlocks, keepYears). */
+    keepRun: KeepRun;
     /** Whether the previous generation has the file. */
     had: (path: string) => boolean;
   },
@@ -1657,7 +1689,10 @@ function listPages(
     }),
   );
   const firstIndexPage = dirty ? firstChangedIndexPage(days, dirty.days, perPage, dirty.daysBefore) : 1;
-  for (let k = 1; k <= anchored; k++) {
+  const firstIndexMade = dirty
+    ? keepBlocks(dirty.keepRun, paths.index, Math.min(firstIndexPage - 1, anchored))
+    : 1;
+  for (let k = firstIndexMade; k <= anchored; k++) {
     // Older than every changed day, with the same neighbours: the same page as before.
     if (k < firstIndexPage && dirty!.keep([paths.index(k)])) continue;
     const list = pageDays(k);
@@ -1680,7 +1715,10 @@ function listPages(
     section: 'archive',
   }));
   const changedMonths = dirty && new Set([...dirty.days].map((day) => day.slice(0, 7)));
+  // A year none of whose months changed keeps its month pages at once.
+  const keptYears = dirty ? keepYears(dirty.keepRun, months.keys(), changedMonths!, paths.month) : undefined;
   for (const [m, list] of months) {
+    if (keptYears?.has(m.slice(0, 4))) continue;
     // A month none of whose days changed shows the same days as before.
     if (changedMonths && !changedMonths.has(m) && dirty!.keep([paths.month(m)])) continue;
     keyed(paths.month(m), list.map(dayKey).join(), () => ({
@@ -1696,7 +1734,20 @@ function listPages(
   // changed keeps its files as the previous generation made them, and is not looked at (its
   // days' digests are read only when asked for: a new day does not read the history's).
   const sitemapFiles: SitemapUrl[] = [{ path: sitemapPaths.lists() }];
+  // A year none of whose months changed (nor has a second part) keeps its sitemaps at once.
+  const keptSitemaps =
+    dirty &&
+    keepYears(
+      dirty.keepRun,
+      months.keys(),
+      { has: (m) => changedMonths!.has(m) || dirty.had(sitemapPaths.month(m, 2)) },
+      (m) => sitemapPaths.month(m),
+    );
   for (const [m, list] of months) {
+    if (keptSitemaps?.has(m.slice(0, 4))) {
+      sitemapFiles.push({ path: sitemapPaths.month(m) });
+      continue;
+    }
     if (changedMonths && !changedMonths.has(m)) {
       let parts = 1;
       while (dirty!.had(sitemapPaths.month(m, parts + 1))) parts++;
@@ -1824,7 +1875,10 @@ function listPages(
       section: 'categories',
       feeds,
     }));
-    for (let k = 1; k <= anchored; k++) {
+    const firstMade = dirty
+      ? keepBlocks(dirty.keepRun, (k) => paths.category(cat, k), Math.min(firstChanged - 1, anchored))
+      : 1;
+    for (let k = firstMade; k <= anchored; k++) {
       const end = pageEnd(n, k, size);
       const newer = k < anchored ? k + 1 : 0;
       const path = paths.category(cat, k);
@@ -1907,7 +1961,14 @@ function listPages(
         if (i >= 0) changed.add(keys[i]!);
         else if (keys.length > 0) changed.add(keys[keys.length - 1]!);
       }
+    // A year none of whose weeks or months changed keeps their pages at once (the years' windows
+    // are one slice for 64 years: kept one by one).
+    const keptYearsOf =
+      changed && kind !== 'year'
+        ? keepYears(dirty!.keepRun, keys, changed, (key) => windowPaths.window({ kind, key }))
+        : undefined;
     keys.forEach((key, i) => {
+      if (keptYearsOf?.has(key.slice(0, 4))) return;
       const path = windowPaths.window({ kind, key });
       if (changed && !changed.has(key) && dirty!.keep([path])) return;
       const w = made.get(key);
@@ -1979,6 +2040,53 @@ function listPages(
     section: 'none',
   }));
   return { nav: windowLinks, categories: catList.map(([c]) => c), categoryNav };
+}
+
+/** Keep the `count` unchanged pages of a run from `first` to `last` unnamed, or nothing (false). */
+type KeepRun = (first: string, last: string, count: number) => boolean;
+
+/** Numbered pages (index, a category's) whose group slices are blocks of this many numbers (see groupSlice). */
+const PAGE_BLOCK = 64;
+
+/**
+ * Keep pages 1…`last` (each unchanged) a block of PAGE_BLOCK numbers at a time, each block's
+ * group slice taken over unnamed (keepRun). The first page not kept so: the caller keeps or
+ * makes it and those after it one by one.
+ */
+function keepBlocks(keepRun: KeepRun, pathOf: (k: number) => string, last: number): number {
+  let k = 1;
+  for (;;) {
+    const blockEnd = (Math.floor(k / PAGE_BLOCK) + 1) * PAGE_BLOCK - 1;
+    if (blockEnd > last || !keepRun(pathOf(k), pathOf(blockEnd), blockEnd - k + 1)) return k;
+    k = blockEnd + 1;
+  }
+}
+
+/**
+ * Keep the pages of every year (a key's first four characters; `keys` newest first) none of
+ * whose keys `changed`, a year at a time: a year's months or weeks are one group slice, taken
+ * over unnamed (keepRun). The years kept so; the caller keeps the others' pages one by one.
+ */
+function keepYears(
+  keepRun: KeepRun,
+  keys: Iterable<string>,
+  changed: { has: (key: string) => boolean },
+  pathOf: (key: string) => string,
+): Set<string> {
+  /** Per year, its newest and oldest key and count (undefined once one of its keys changed). */
+  const years = new Map<string, [string, string, number] | undefined>();
+  for (const key of keys) {
+    const year = key.slice(0, 4);
+    const had = years.get(year);
+    if (changed.has(key)) years.set(year, undefined);
+    else if (had) {
+      had[1] = key;
+      had[2]++;
+    } else if (!years.has(year)) years.set(year, [key, key, 1]);
+  }
+  const kept = new Set<string>();
+  for (const [year, run] of years) if (run && keepRun(pathOf(run[1]), pathOf(run[0]), run[2])) kept.add(year);
+  return kept;
 }
 
 /** A category's window of a period: how many papers it ranked, by score. */

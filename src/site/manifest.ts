@@ -54,7 +54,7 @@ export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 13;
+export const MANIFEST_VERSION = 14;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -169,7 +169,7 @@ interface Owned {
 
 /**
  * A slice not parsed yet: how to read its bytes, its count of entries, whether one uses math, an
- * owned one's owner, a group one's signature of its paths.
+ * owned one's owner, a group one's signature of its paths and, when they are a run, the run.
  */
 interface Unread {
   read: () => Buffer | undefined;
@@ -177,10 +177,14 @@ interface Unread {
   math: boolean;
   owned?: Owned;
   group?: string;
+  run?: string;
 }
 
-/** A deferred slice as the head tells of it: its count of entries, whether one uses math, an owned one's owner, a group one's signature. */
-export type SliceInfo = [number, boolean, Owned | undefined, string | undefined];
+/**
+ * A deferred slice as the head tells of it: its count of entries, whether one uses math, an owned
+ * one's owner, a group one's signature and run (groupRun).
+ */
+export type SliceInfo = [number, boolean, Owned | undefined, string | undefined, string | undefined];
 
 /**
  * The signature of a group slice's paths (sorted, as the slice holds them): a build that kept
@@ -188,6 +192,56 @@ export type SliceInfo = [number, boolean, Owned | undefined, string | undefined]
  */
 export function groupSignature(paths: readonly string[]): string {
   return digestOf('sha1', paths.join('\n'), 'base64');
+}
+
+/**
+ * The run a group slice's paths make, when they do: the same text before and after a number (the
+ * last run of digits, as groupSlice reads it), written the same way (no leading zero, or all
+ * of one width), every number from the first to the last once. Given as the paths of its first
+ * and last number, `FIRST TAB LAST`; undefined when the paths are not such a run. A build keeping
+ * a past year's months, or a block of numbered pages, names the run's ends instead of every page
+ * (FileTable.takeGroupRun).
+ */
+export function groupRun(paths: readonly string[]): string | undefined {
+  let before: string | undefined;
+  let after = '';
+  let canonical = true;
+  let width = -1;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let first = '';
+  let last = '';
+  const seen = new Set<number>();
+  for (const path of paths) {
+    if (path.includes('\t')) return undefined;
+    let end = path.length;
+    while (end > 0 && !isDigit(path.charCodeAt(end - 1))) end--;
+    if (end === 0) return undefined;
+    let start = end - 1;
+    while (start > 0 && isDigit(path.charCodeAt(start - 1))) start--;
+    if (before === undefined) {
+      before = path.slice(0, start);
+      after = path.slice(end);
+    } else if (path.slice(0, start) !== before || path.slice(end) !== after) return undefined;
+    const digits = path.slice(start, end);
+    const n = Number(digits);
+    if (!Number.isSafeInteger(n) || seen.has(n)) return undefined;
+    seen.add(n);
+    // Written as the numbers themselves, or all of one width (`06`…`12`): checked below.
+    if (String(n) !== digits) canonical = false;
+    if (width === -1) width = digits.length;
+    else if (width !== digits.length) width = -2;
+    if (n < min) {
+      min = n;
+      first = path;
+    }
+    if (n > max) {
+      max = n;
+      last = path;
+    }
+  }
+  if (before === undefined || (!canonical && width < 0) || max - min + 1 !== paths.length) return undefined;
+  return `${first}\t${last}`;
 }
 
 /**
@@ -218,7 +272,7 @@ export class FileTable {
   private readonly ownedDirs = new Map<string, number>();
   /** How many group slices are not parsed yet (a lookup outside `papers/` then parses the one its path names). */
   private unreadGroups = 0;
-  /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is, a group one's signature. */
+  /** Per slice deferred (read from a manifest): its number of entries, whether one uses math, whose it is, a group one's signature and run. */
   private readonly info = new Map<string, SliceInfo>();
   /** Per owner, the owned slices deferred (read from a manifest). */
   private readonly ownedSlices = new Map<string, string[]>();
@@ -256,7 +310,8 @@ export class FileTable {
 
   /**
    * Hold slice `name` unread (`read` gives its bytes as written; `count` entries, math in some):
-   * a paper or day-file slice, with `owned` an owned slice, with `group` (its signature) a group one.
+   * a paper or day-file slice, with `owned` an owned slice, with `group` (its signature; `run`, the
+   * run its paths make, if they do) a group one.
    */
   defer(
     name: string,
@@ -265,12 +320,14 @@ export class FileTable {
     math: boolean,
     owned?: Owned,
     group?: string,
+    run?: string,
   ): void {
     const u: Unread = { read, count, math };
     if (owned) u.owned = owned;
     if (group !== undefined) u.group = group;
+    if (run !== undefined) u.run = run;
     this.hold(name, u);
-    this.info.set(name, [count, math, owned, group]);
+    this.info.set(name, [count, math, owned, group, run]);
     if (owned) {
       const list = this.ownedSlices.get(owned.owner);
       if (list) list.push(name);
@@ -286,7 +343,7 @@ export class FileTable {
     if (dir !== undefined) this.ownedDirs.set(dir, (this.ownedDirs.get(dir) ?? 0) + 1);
   }
 
-  /** A deferred slice's count of entries, whether one uses math, an owned one's owner and folder, a group one's signature. */
+  /** A deferred slice's count of entries, whether one uses math, an owned one's owner and folder, a group one's signature and run. */
   sliceInfo(name: string): SliceInfo | undefined {
     return this.info.get(name);
   }
@@ -341,6 +398,17 @@ export class FileTable {
     const u = from.unread.get(name);
     if (u?.group === undefined || this.unread.has(name)) return undefined;
     if (u.count !== kept.length || groupSignature(kept) !== u.group) return undefined;
+    this.hold(name, u);
+    return u.count;
+  }
+
+  /**
+   * Take over `from`'s group slice `name`, not parsed yet, when its paths are the run `run`
+   * (groupRun) of `count` paths: the same as takeGroup with that run's paths, without making them.
+   */
+  takeGroupRun(from: FileTable, name: string, run: string, count: number): number | undefined {
+    const u = from.unread.get(name);
+    if (u?.run === undefined || u.run !== run || u.count !== count || this.unread.has(name)) return undefined;
     this.hold(name, u);
     return u.count;
   }
@@ -626,7 +694,10 @@ interface HeadFile {
   deferred: string[];
   /** Per owned slice (see ownedBy): `name TAB count TAB owner TAB folder`. */
   owned: string[];
-  /** Per group slice (files owned by nobody): `name TAB count TAB math TAB signature of its paths (groupSignature)`. */
+  /**
+   * Per group slice (files owned by nobody): `name TAB count TAB math TAB signature of its paths
+   * (groupSignature)`, then `TAB first TAB last` when its paths are a run (groupRun).
+   */
   groups: string[];
   /** Per days slice: `name TAB days TAB signature (monthSignature) TAB file entries`. */
   months: string[];
@@ -644,14 +715,17 @@ export interface Head {
   deferred: Map<string, [number, 0 | 1]>;
   /** Per owned slice (see ownedBy): its number of entries, their owner and folder. */
   owned: Map<string, [number, string, string]>;
-  /** Per group slice: its number of entries, 1 when one of them uses math, the signature of its paths. */
-  groups: Map<string, [number, 0 | 1, string]>;
+  /** Per group slice: its number of entries, 1 when one of them uses math, the signature of its paths, their run (groupRun) if they make one. */
+  groups: Map<string, GroupInfo>;
   /** Per days slice: its number of days, their signature (monthSignature), its number of file entries. */
   months: Map<string, MonthInfo>;
 }
 
 /** A days slice's number of days, their signature (monthSignature) and its number of file entries. */
 export type MonthInfo = [number, string, number];
+
+/** A group slice's number of entries, 1 when one uses math, the signature of its paths and their run (groupRun), if any. */
+type GroupInfo = [number, 0 | 1, string] | [number, 0 | 1, string, string];
 
 /** The fields of each line (`name TAB …`) of a head's list. */
 function fieldsOf(lines: unknown): string[][] {
@@ -676,10 +750,12 @@ export function readHead(bytes: Buffer): Head | undefined {
     if (owner === undefined || dir === undefined) return undefined;
     owned.set(name!, [Number(count), owner, dir]);
   }
-  const groups = new Map<string, [number, 0 | 1, string]>();
-  for (const [name, count, math, signature] of fieldsOf(file.groups)) {
+  const groups = new Map<string, GroupInfo>();
+  for (const [name, count, math, signature, first, last] of fieldsOf(file.groups)) {
     if (signature === undefined) return undefined;
-    groups.set(name!, [Number(count), math === '1' ? 1 : 0, signature]);
+    const info: GroupInfo = [Number(count), math === '1' ? 1 : 0, signature];
+    if (first !== undefined && last !== undefined) info.push(`${first}\t${last}`);
+    groups.set(name!, info);
   }
   const months = new Map<string, MonthInfo>();
   for (const [name, count, signature, entries] of fieldsOf(file.months)) {
@@ -1199,14 +1275,20 @@ export function writeManifest(
   const sliceNames = kept;
   const deferred = new Map<string, [number, 0 | 1]>();
   const owned = new Map<string, [number, string, string]>();
-  const groups = new Map<string, [number, 0 | 1, string]>();
+  const groups = new Map<string, GroupInfo>();
   const months = new Map<string, MonthInfo>();
   for (const name of kept) {
     const month = previous!.manifest.months?.get(name);
     if (month) months.set(name, month);
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
-    if (info[3] !== undefined) groups.set(name, [info[0], info[1] ? 1 : 0, info[3]]);
+    if (info[3] !== undefined)
+      groups.set(
+        name,
+        info[4] === undefined
+          ? [info[0], info[1] ? 1 : 0, info[3]]
+          : [info[0], info[1] ? 1 : 0, info[3], info[4]],
+      );
     else if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
     else owned.set(name, [info[0], info[2].owner, info[2].dir]);
   }
@@ -1235,7 +1317,12 @@ export function writeManifest(
     else if (days.length === 0) {
       const by = ownedBy(paths, raw);
       if (by !== undefined) owned.set(name, [paths.length, by.owner, by.dir]);
-      else if (isGroup(name, paths, raw)) groups.set(name, [paths.length, math(), groupSignature(paths)]);
+      else if (isGroup(name, paths, raw)) {
+        const info: GroupInfo = [paths.length, math(), groupSignature(paths)];
+        const run = groupRun(paths);
+        if (run !== undefined) info.push(run);
+        groups.set(name, info);
+      }
     }
   }
   sliceNames.sort();
@@ -1338,7 +1425,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       const group = head.groups.get(name);
       if (group !== undefined) {
         // Read and parsed when one of its files is looked up; else taken over whole (takeGroup).
-        files.defer(name, () => read(name), group[0], group[1] === 1, undefined, group[2]);
+        files.defer(name, () => read(name), group[0], group[1] === 1, undefined, group[2], group[3]);
         continue;
       }
       const owned = head.owned.get(name);

@@ -7,6 +7,7 @@ import {
   dayFileSlice,
   FileTable,
   fragmentPath,
+  groupRun,
   groupSignature,
   MANIFEST_DIR,
   MANIFEST_PATH,
@@ -406,8 +407,8 @@ test('a slice of list pages is a group one: read unparsed, parsed when one of it
   const slice = (group: string) => `${MANIFEST_DIR}/files-${group}.json`;
   assert.deepEqual(Object.fromEntries(head.groups), {
     [slice('assets-')]: [1, 1, groupSignature(['assets/katex.css'])],
-    [slice('page-0')]: [2, 0, groupSignature(['page/1.html', 'page/2.html'])],
-    [slice('page-1')]: [1, 0, groupSignature(['page/70.html'])],
+    [slice('page-0')]: [2, 0, groupSignature(['page/1.html', 'page/2.html']), 'page/1.html\tpage/2.html'],
+    [slice('page-1')]: [1, 0, groupSignature(['page/70.html']), 'page/70.html\tpage/70.html'],
   });
   assert.ok(
     folder.has(slice('top-')) && !head.groups.has(slice('top-')),
@@ -445,9 +446,21 @@ test('a slice of list pages is a group one: read unparsed, parsed when one of it
   assert.equal(next.takeGroup(prev.files, slice('page-0'), ['page/1.html']), undefined);
   assert.equal(next.takeGroup(prev.files, slice('page-0'), ['page/1.html', 'page/3.html']), undefined);
   assert.equal(next.takeGroup(prev.files, slice('page-1'), ['page/70.html']), undefined);
+  // By its run: only its own ends and count.
+  assert.equal(next.takeGroupRun(prev.files, slice('page-0'), 'page/1.html\tpage/3.html', 3), undefined);
+  assert.equal(next.takeGroupRun(prev.files, slice('page-0'), 'page/1.html\tpage/2.html', 3), undefined);
+  assert.equal(
+    next.takeGroupRun(prev.files, slice('assets-'), 'assets/katex.css\tassets/katex.css', 1),
+    undefined,
+  );
   // Exactly its paths: taken over whole, unparsed, as if each entry were copied.
   assert.equal(next.takeGroup(prev.files, slice('page-0'), ['page/1.html', 'page/2.html']), 2);
   assert.equal(next.size, 2);
+  assert.equal(
+    next.takeGroupRun(prev.files, slice('page-0'), 'page/1.html\tpage/2.html', 2),
+    undefined,
+    'taken once',
+  );
   // The paper and day-file slices are taken by inherit, the group ones never.
   const inherited = next.inherit(prev.files);
   assert.equal(next.size, 2 + inherited);
@@ -457,10 +470,50 @@ test('a slice of list pages is a group one: read unparsed, parsed when one of it
   assert.throws(() => next.has('page/2.html'), StaleGenerationError);
   const again = readManifest((path) => folder.get(path))!;
   const other = new FileTable();
-  assert.equal(other.takeGroup(again.files, slice('page-0'), ['page/1.html', 'page/2.html']), 2);
+  assert.equal(other.takeGroupRun(again.files, slice('page-0'), 'page/1.html\tpage/2.html', 2), 2);
+  assert.equal(other.size, 2);
   folder.set(slice('assets-'), Buffer.from(JSON.stringify({ days: [], files: ['assets/katex.css\t1kx\t'] })));
   again.files.parseGroups(other);
   assert.equal(again.files.hash('assets/katex.css'), 'kx');
+});
+
+test("a group slice's paths make a run when one number runs through them, written one way, each once", () => {
+  const run = (...paths: string[]) => groupRun(paths);
+  // The ends by number, whatever the order the slice holds them in (sorted by text).
+  assert.equal(
+    run(
+      'page/1.html',
+      'page/10.html',
+      'page/2.html',
+      'page/3.html',
+      'page/4.html',
+      'page/5.html',
+      'page/6.html',
+      'page/7.html',
+      'page/8.html',
+      'page/9.html',
+    ),
+    'page/1.html\tpage/10.html',
+  );
+  assert.equal(run('page/70.html'), 'page/70.html\tpage/70.html');
+  // A past year's months (padded, one width) and weeks.
+  assert.equal(
+    run('archive/2019-06.html', 'archive/2019-07.html', 'archive/2019-08.html'),
+    'archive/2019-06.html\tarchive/2019-08.html',
+  );
+  assert.equal(
+    run('top/week-2019-W09.html', 'top/week-2019-W10.html'),
+    'top/week-2019-W09.html\ttop/week-2019-W10.html',
+  );
+  // Not a run: a gap, a number twice, two ways of writing, other text around it, no number.
+  assert.equal(run('page/1.html', 'page/3.html'), undefined);
+  assert.equal(run('page/1.html', 'page/01.html'), undefined);
+  assert.equal(run('archive/2019-09.html', 'archive/2019-10.html', 'archive/2019-8.html'), undefined);
+  assert.equal(run('top/week-9.html', 'top/week-010.html'), undefined);
+  assert.equal(run('page/1.html', 'page/2.xml'), undefined);
+  assert.equal(run('categories/cs.AI_p1.html', 'categories/cs.CV_p2.html'), undefined);
+  assert.equal(run('assets/katex.css'), undefined);
+  assert.equal(run(), undefined);
 });
 
 test("a day's page and search fragment are in its month's day-file slice, read when one of them is looked up", () => {
