@@ -727,6 +727,11 @@ export type MonthInfo = [number, string, number];
 /** A group slice's number of entries, 1 when one uses math, the signature of its paths and their run (groupRun), if any. */
 type GroupInfo = [number, 0 | 1, string] | [number, 0 | 1, string, string];
 
+/** A group slice's GroupInfo, its run left out when there is none. */
+function groupInfo(count: number, math: 0 | 1, signature: string, run: string | undefined): GroupInfo {
+  return run === undefined ? [count, math, signature] : [count, math, signature, run];
+}
+
 /** The fields of each line (`name TAB …`) of a head's list. */
 function fieldsOf(lines: unknown): string[][] {
   if (!Array.isArray(lines)) throw new Error('not a list');
@@ -753,9 +758,8 @@ export function readHead(bytes: Buffer): Head | undefined {
   const groups = new Map<string, GroupInfo>();
   for (const [name, count, math, signature, first, last] of fieldsOf(file.groups)) {
     if (signature === undefined) return undefined;
-    const info: GroupInfo = [Number(count), math === '1' ? 1 : 0, signature];
-    if (first !== undefined && last !== undefined) info.push(`${first}\t${last}`);
-    groups.set(name!, info);
+    const run = first !== undefined && last !== undefined ? `${first}\t${last}` : undefined;
+    groups.set(name!, groupInfo(Number(count), math === '1' ? 1 : 0, signature, run));
   }
   const months = new Map<string, MonthInfo>();
   for (const [name, count, signature, entries] of fieldsOf(file.months)) {
@@ -1282,13 +1286,7 @@ export function writeManifest(
     if (month) months.set(name, month);
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
-    if (info[3] !== undefined)
-      groups.set(
-        name,
-        info[4] === undefined
-          ? [info[0], info[1] ? 1 : 0, info[3]]
-          : [info[0], info[1] ? 1 : 0, info[3], info[4]],
-      );
+    if (info[3] !== undefined) groups.set(name, groupInfo(info[0], info[1] ? 1 : 0, info[3], info[4]));
     else if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
     else owned.set(name, [info[0], info[2].owner, info[2].dir]);
   }
@@ -1317,12 +1315,8 @@ export function writeManifest(
     else if (days.length === 0) {
       const by = ownedBy(paths, raw);
       if (by !== undefined) owned.set(name, [paths.length, by.owner, by.dir]);
-      else if (isGroup(name, paths, raw)) {
-        const info: GroupInfo = [paths.length, math(), groupSignature(paths)];
-        const run = groupRun(paths);
-        if (run !== undefined) info.push(run);
-        groups.set(name, info);
-      }
+      else if (isGroup(name, paths, raw))
+        groups.set(name, groupInfo(paths.length, math(), groupSignature(paths), groupRun(paths)));
     }
   }
   sliceNames.sort();
