@@ -188,21 +188,25 @@ export function readDigest(db: Db, day: string, categoriesKey: string, horizon =
  * papers changed since (a later listing stored a newer version) gets `|r` and the count of such
  * changes (digest_revisions, migration 15), then `#` and the ids of the papers they were of, one
  * per change, space-separated (migration 16; none for changes counted before it). Rows as
- * arrays: a site build lists every day.
+ * arrays: a site build lists every day. With `since`, only the rows of days from `since` on.
  */
-export function listDigestFingerprints(db: Db): Array<[string, string, string, string]> {
+export function listDigestFingerprints(db: Db, since = ''): Array<[string, string, string, string]> {
+  // `day >= ''` holds for every row: one statement, the index read from its end down to `since`.
   const rows = statement(
     db,
     `SELECT day, categories, horizon,
             categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
-     FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
+     FROM digests WHERE day >= ? ORDER BY day DESC, categories DESC, horizon DESC`,
   )
     .raw()
-    .all() as Array<[string, string, string, string]>;
+    .all(since) as Array<[string, string, string, string]>;
   // Few rows ever have a revised paper: they are looked up in a map, not joined row by row.
-  const revised = statement(db, 'SELECT day, categories, horizon, revisions, papers FROM digest_revisions')
+  const revised = statement(
+    db,
+    'SELECT day, categories, horizon, revisions, papers FROM digest_revisions WHERE day >= ?',
+  )
     .raw()
-    .all() as Array<[string, string, string, number, string]>;
+    .all(since) as Array<[string, string, string, number, string]>;
   if (revised.length === 0) return rows;
   const marks = new Map(
     revised.map(([day, categories, horizon, n, papers]) => [
@@ -215,6 +219,15 @@ export function listDigestFingerprints(db: Db): Array<[string, string, string, s
     if (mark !== undefined) row[3] += mark;
   }
   return rows;
+}
+
+/**
+ * Each month of digest rows (a day's first seven characters) with its token, which a trigger
+ * replaces whenever a row of the month in digests or digest_revisions is written or removed
+ * (migration 17): a month whose token is the one seen before has the rows it had then.
+ */
+export function listDigestMonths(db: Db): Array<[string, string]> {
+  return statement(db, 'SELECT month, token FROM digest_months').raw().all() as Array<[string, string]>;
 }
 
 /**

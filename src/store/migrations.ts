@@ -75,6 +75,57 @@ const PAPER_SHOWN_COLUMNS = [
 /** The paper_revised trigger's condition: one of the shown columns changed (migrations 15, 16). */
 const PAPER_SHOWN_CHANGED = PAPER_SHOWN_COLUMNS.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ');
 
+/** SQL giving the month of `day` (an expression) a new token, its row made when `insert` (migration 17). */
+function touchMonth(day: string, insert: boolean): string {
+  const token = 'lower(hex(randomblob(8)))';
+  return insert
+    ? `INSERT INTO digest_months (month, token) VALUES (substr(${day}, 1, 7), ${token})
+      ON CONFLICT (month) DO UPDATE SET token = excluded.token;`
+    : `UPDATE digest_months SET token = ${token} WHERE month = substr(${day}, 1, 7);`;
+}
+
+/** SQL removing the token of the month of `day` when no digest row of that month is left. */
+function dropEmptyMonth(day: string): string {
+  return `DELETE FROM digest_months WHERE month = substr(${day}, 1, 7) AND NOT EXISTS
+      (SELECT 1 FROM digests WHERE day >= substr(${day}, 1, 7) AND substr(day, 1, 7) = substr(${day}, 1, 7));`;
+}
+
+/**
+ * Migration 17's triggers. A month has a token while it has a row in digests: a row written there
+ * makes or renews it, one removed renews it or, the month's last, removes it. A row of
+ * digest_revisions written or removed renews its month's token (it makes none: a month with no
+ * digest has no days to list).
+ */
+const DIGEST_MONTH_TRIGGERS = `
+  CREATE TRIGGER digests_month_inserted AFTER INSERT ON digests
+  BEGIN
+    ${touchMonth('new.day', true)}
+  END;
+  CREATE TRIGGER digests_month_updated AFTER UPDATE ON digests
+  BEGIN
+    ${touchMonth('old.day', false)}
+    ${dropEmptyMonth('old.day')}
+    ${touchMonth('new.day', true)}
+  END;
+  CREATE TRIGGER digests_month_deleted AFTER DELETE ON digests
+  BEGIN
+    ${touchMonth('old.day', false)}
+    ${dropEmptyMonth('old.day')}
+  END;
+  CREATE TRIGGER digest_revisions_month_inserted AFTER INSERT ON digest_revisions
+  BEGIN
+    ${touchMonth('new.day', false)}
+  END;
+  CREATE TRIGGER digest_revisions_month_updated AFTER UPDATE ON digest_revisions
+  BEGIN
+    ${touchMonth('old.day', false)}
+    ${touchMonth('new.day', false)}
+  END;
+  CREATE TRIGGER digest_revisions_month_deleted AFTER DELETE ON digest_revisions
+  BEGIN
+    ${touchMonth('old.day', false)}
+  END;`;
+
 /** One schema step: SQL run as a script, or a function given the open store (same transaction). */
 export type Migration = string | ((db: Db) => void);
 
@@ -367,6 +418,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ON CONFLICT (day, categories, horizon) DO UPDATE
         SET revisions = revisions + 1, papers = ltrim(papers || ' ' || excluded.papers);
   END;
+  `,
+  // 17: per month of digest rows (the day's first seven characters), a token that triggers
+  // replace whenever one of the month's rows of digests or digest_revisions is written or
+  // removed, so that a site build reads the rows of the months whose token is not the one it
+  // kept, not every day of the history (listDigestMonths). The token is random, not a counter:
+  // a store put back from a copy cannot give a month an old token for other rows.
+  `
+  CREATE TABLE digest_months (
+    month TEXT PRIMARY KEY,
+    token TEXT NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO digest_months (month, token)
+    SELECT month, lower(hex(randomblob(8))) FROM (SELECT DISTINCT substr(day, 1, 7) AS month FROM digests);
+  ${DIGEST_MONTH_TRIGGERS}
   `,
 ];
 

@@ -12,6 +12,7 @@ import { type Db, openStore } from '../../src/store/db.js';
 import { storedPostId } from '../../src/store/derived.js';
 import {
   listDigestFingerprints,
+  listDigestMonths,
   loadDigest,
   type Observations,
   observationsOf,
@@ -260,5 +261,65 @@ test("a later listing that changes a paper's row gives each digest referring to 
   cross({ ...v3, updated: '2026-01-13T09:00:00Z' }, '2026-01-13');
   assert.notDeepEqual(updated.get(paper.id), dated, 'the new date is stored');
   assert.equal(fingerprints().get(DAY), thrice);
+  db.close();
+});
+
+test("a month's token is renewed by every write or removal of one of its digest rows or revisions, and only its own; the month's last row removed takes it away", () => {
+  const db = openStore(':memory:');
+  const { digest, observed } = dayInStore(db);
+  saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
+  const feb = (day: string) =>
+    saveDigest(
+      db,
+      { ...digest, day, papers: digest.papers.slice(2, 4) },
+      { categoriesKey: 'cs', writtenAt: AT },
+    );
+  feb('2026-02-02');
+  const tokens = () => new Map(listDigestMonths(db));
+  const first = tokens();
+  assert.deepEqual([...first.keys()].sort(), ['2026-01', '2026-02']);
+  assert.match(first.get('2026-01')!, /^[0-9a-f]{16}$/);
+  // A new day of February: February's token only.
+  feb('2026-02-03');
+  const second = tokens();
+  assert.equal(second.get('2026-01'), first.get('2026-01'));
+  assert.notEqual(second.get('2026-02'), first.get('2026-02'));
+  // January's row written again, the same: January's.
+  saveDigest(db, digest, { categoriesKey: 'cs,stat.ML', writtenAt: AT, observedAt: observed });
+  const third = tokens();
+  assert.notEqual(third.get('2026-01'), second.get('2026-01'));
+  assert.equal(third.get('2026-02'), second.get('2026-02'));
+  // A newer version of a paper January's day refers to by key (a revision): January's.
+  const paper = digest.papers[0]!.paper;
+  saveListing(
+    db,
+    {
+      day: '2026-03-02',
+      categories: ['stat.ML'],
+      method: 'api',
+      papers: [{ ...paper, version: paper.version + 1, title: 'Retitled', announceType: 'cross' }],
+      notes: [],
+    },
+    AT,
+  );
+  const fourth = tokens();
+  assert.notEqual(fourth.get('2026-01'), third.get('2026-01'));
+  assert.equal(fourth.get('2026-02'), third.get('2026-02'));
+  assert.ok(!fourth.has('2026-03'), 'a listing alone makes no month of digests');
+  // Rows listed from a month on are those of the whole list from that month on.
+  const all = listDigestFingerprints(db);
+  assert.deepEqual(
+    listDigestFingerprints(db, '2026-02'),
+    all.filter(([day]) => day >= '2026-02'),
+  );
+  assert.ok(listDigestFingerprints(db, '2026-02').length === 2 && all.length === 3);
+  assert.deepEqual(listDigestFingerprints(db, '~'), []);
+  // One of February's rows removed renews its token; the last one takes it away.
+  db.prepare("DELETE FROM digests WHERE day = '2026-02-02'").run();
+  const fifth = tokens();
+  assert.notEqual(fifth.get('2026-02'), fourth.get('2026-02'));
+  assert.equal(fifth.get('2026-01'), fourth.get('2026-01'));
+  db.prepare("DELETE FROM digests WHERE day = '2026-02-03'").run();
+  assert.deepEqual([...tokens().keys()], ['2026-01']);
   db.close();
 });

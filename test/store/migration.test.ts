@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/db.js';
-import { listDigestFingerprints, loadDigest, readDigest } from '../../src/store/digests.js';
+import { listDigestFingerprints, listDigestMonths, loadDigest, readDigest } from '../../src/store/digests.js';
 import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { loadListing } from '../../src/store/listings.js';
 import {
@@ -721,6 +721,60 @@ test('a store written just before the revised papers were logged upgrades: its c
     assert.deepEqual(listed(), [`${newer}|r3#2603.00002`, `${older}|r1#2603.00002`]);
     db.exec("UPDATE papers SET comment = '9 pages' WHERE id = '2603.00001'");
     assert.deepEqual(listed(), [`${newer}|r4#2603.00002 2603.00001`, `${older}|r1#2603.00002`]);
+  } finally {
+    db.close();
+  }
+});
+
+test("a store written just before the months' tokens upgrades: each month of digest rows gets one, and later writes renew their month's", () => {
+  const { path, old } = twoPapersJustBefore(MIGRATIONS[16]!, 'before-month-tokens.db');
+  const row = old.prepare(
+    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', ?, '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
+  );
+  const digest = JSON.stringify({ format: 3, papers: [{ id: '2603.00001' }] });
+  row.run('2026-03-03', '', digest);
+  row.run('2026-03-03', '24h', digest);
+  row.run('2026-02-27', '', digest);
+  old.exec(`INSERT INTO digest_papers (paper_id, day, categories, horizon) VALUES
+    ('2603.00001', '2026-03-03', 'cs', ''), ('2603.00001', '2026-02-27', 'cs', '')`);
+  old.exec("UPDATE papers SET version = 2, title = 'T2' WHERE id = '2603.00001'");
+  const before = old
+    .prepare(
+      `SELECT day, categories, horizon, categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
+       FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
+    )
+    .raw()
+    .all() as string[][];
+  old.close();
+  const db = openStore(path);
+  try {
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    // Nothing lost: the rows and their revisions list as before.
+    assert.deepEqual(
+      listDigestFingerprints(db).map(([day, categories, horizon, f]) => [
+        day,
+        categories,
+        horizon,
+        f.split('|r')[0],
+      ]),
+      before,
+    );
+    const tokens = () => new Map(listDigestMonths(db));
+    const first = tokens();
+    assert.deepEqual([...first.keys()].sort(), ['2026-02', '2026-03']);
+    assert.notEqual(first.get('2026-02'), first.get('2026-03'));
+    // The paper's newer version: both months show it (each has a row referring to it by key).
+    db.exec("UPDATE papers SET version = 3, title = 'T3' WHERE id = '2603.00001'");
+    const second = tokens();
+    assert.notEqual(second.get('2026-02'), first.get('2026-02'));
+    assert.notEqual(second.get('2026-03'), first.get('2026-03'));
+    // A row of March written again: March's only.
+    db.exec(
+      "UPDATE digests SET written_at = '2026-03-04T00:00:00.000Z' WHERE day = '2026-03-03' AND horizon = '24h'",
+    );
+    const third = tokens();
+    assert.equal(third.get('2026-02'), second.get('2026-02'));
+    assert.notEqual(third.get('2026-03'), second.get('2026-03'));
   } finally {
     db.close();
   }
