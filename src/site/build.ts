@@ -148,11 +148,11 @@ import {
 } from './sitemaps.js';
 import {
   type DaySlice,
+  type DayStamps,
   modelSource,
-  paperRevisions,
   revisedPapers,
-  rowFingerprint,
   type SiteSource,
+  stampsOf,
 } from './source.js';
 import type { DirectWrites } from './threads.js';
 import { windowOf, windowPaths, windowStart } from './windows.js';
@@ -452,11 +452,15 @@ export function buildGeneration(
   };
 
   // 1. The days, what changed since the previous generation, what the store gained.
-  const listed = source.days();
+  // The store lists the days of the months from the oldest whose token is not the one the
+  // previous generation kept on; the months before are that generation's (daysFor).
+  const listed = source.days(prev?.daysFor ? prev.tokens : undefined);
   stats.warnings.push(...listed.warnings);
   let refs = listed.refs;
   // A month of the previous generation whose store rows did not change is not read (daysFor).
-  const prevList = prev ? (prev.daysFor?.(refs) ?? prev.days) : [];
+  const prevList = prev ? (prev.daysFor?.(refs, listed.since) ?? prev.days) : [];
+  const since = listed.since;
+  if (since !== undefined) refs = refs.concat(prevList.slice(countNewer(prevList, (d) => d.day >= since)));
   // Each of the store's days matched with the previous generation's (both newest first).
   const { at: prevAt, gone } = alignDays(refs, prevList);
   /** A day's neighbours in the previous generation (undefined when it had not the day). */
@@ -518,8 +522,15 @@ export function buildGeneration(
     refs.forEach((r, i) => {
       const at = prevAt[i]!;
       const before = at < 0 ? undefined : prevList[at];
+      // A day of a month whose token did not change is the previous generation's own (its
+      // fingerprint is read only when asked for).
+      const same = before === r;
       const revised =
-        before && r.fingerprint !== '' && changes.papers !== 'all' && before.fingerprint !== r.fingerprint
+        !same &&
+        before &&
+        r.fingerprint !== '' &&
+        changes.papers !== 'all' &&
+        before.fingerprint !== r.fingerprint
           ? revisedPapers(before.fingerprint, r.fingerprint)
           : undefined;
       if (revised) {
@@ -530,9 +541,8 @@ export function buildGeneration(
       // The store cannot say what changed since the last build: redo every day and paper.
       if (
         !before ||
-        before.fingerprint !== r.fingerprint ||
-        r.fingerprint === '' ||
-        changes.papers === 'all'
+        changes.papers === 'all' ||
+        (!same && (before.fingerprint !== r.fingerprint || r.fingerprint === ''))
       ) {
         contentChanged.add(r.day);
         reload.add(r.day);
@@ -1279,6 +1289,7 @@ export function buildGeneration(
       days,
       files,
       ...(rising ? { rising } : {}),
+      ...(listed.tokens ? { tokens: tokensKept(listed.tokens, failed) } : {}),
     },
     (id) => appearances.latest(id)?.day.day,
     (path, data) => put(path, data, ''),
@@ -1379,6 +1390,20 @@ function listDay(day: DaySlice['day']): ListDay {
   });
 }
 
+/**
+ * The store's month tokens the manifest keeps: none for a month with a day left out (its digest
+ * not readable), so that the next build lists that month's rows again.
+ */
+function tokensKept(
+  tokens: ReadonlyMap<string, string>,
+  failed: ReadonlySet<string>,
+): ReadonlyMap<string, string> {
+  if (failed.size === 0) return tokens;
+  const kept = new Map(tokens);
+  for (const day of failed) kept.delete(day.slice(0, 7));
+  return kept;
+}
+
 /** What list pages key a day by, made once per day in this process (many list pages ask for each). */
 interface DayKeys {
   /** The whole day: its digest row's fingerprint, revisions included. */
@@ -1386,20 +1411,31 @@ interface DayKeys {
   /** Its row alone, without its papers' revisions. */
   row: string;
   /** Each revised paper's count of revisions. */
-  revisions: Map<string, number>;
+  revisions: ReadonlyMap<string, number>;
 }
 const dayKeys = new WeakMap<ListDay, DayKeys>();
+
+/**
+ * A day's stamps of its fingerprint: those its month's head gave (a day made from the head
+ * alone, whose fingerprint is then not read), else made from its fingerprint; none without one.
+ */
+function stampsOfDay(day: ListDay): DayStamps | undefined {
+  const given = (day as Partial<ManifestDay>).stamps;
+  if (given) return given;
+  const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+  return fingerprint ? stampsOf(fingerprint) : undefined;
+}
 
 /** A day's keys; a day without a fingerprint gets keys never equal to another build's. */
 function keysOf(day: ListDay): DayKeys {
   let keys = dayKeys.get(day);
   if (keys === undefined) {
-    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
-    if (fingerprint)
+    const stamps = stampsOfDay(day);
+    if (stamps)
       keys = {
-        day: `${day.day}:${fingerprint}`,
-        row: `${day.day}:${rowFingerprint(fingerprint)}`,
-        revisions: paperRevisions(fingerprint),
+        day: `${day.day}:${stamps.whole}`,
+        row: `${day.day}:${stamps.row}`,
+        revisions: stamps.revisions,
       };
     else {
       const unknown = `${day.day}:${Math.random()}`;
@@ -2270,7 +2306,7 @@ function categoryFeed(
 
 /** A day's key in a feed item's: dayKey, or '' (never found) for a day with no fingerprint, whose dayKey is made up. */
 function itemDayKey(day: ListDay): string {
-  return (day as Partial<ManifestDay>).fingerprint ? dayKey(day) : '';
+  return (day as Partial<ManifestDay>).stamps || (day as Partial<ManifestDay>).fingerprint ? dayKey(day) : '';
 }
 
 /** Where a feed's items' texts are kept for the next build: the site's (`''`) or a category's (its key). */

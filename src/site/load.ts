@@ -8,7 +8,7 @@
 import { StoreError } from '../errors.js';
 import { type Db, statement } from '../store/db.js';
 import { isoTime, postIdTextSql, storedJson, storedPostId } from '../store/derived.js';
-import { listDigestFingerprints, readDigest } from '../store/digests.js';
+import { listDigestFingerprints, listDigestMonths, readDigest } from '../store/digests.js';
 import { enrichmentChangesSince, enrichmentMark, loadEnrichments } from '../store/enrichment.js';
 import { unpackText } from '../store/packed.js';
 import type { DayDigest, PaperEnrichment, SourceId } from '../types.js';
@@ -22,7 +22,7 @@ import {
   type SiteModel,
   type SnapshotRow,
 } from './model.js';
-import type { DayRef, DaySlice, SiteSource, StoreChanges, StoreMarks } from './source.js';
+import type { DayList, DayRef, DaySlice, SiteSource, StoreChanges, StoreMarks } from './source.js';
 import { loadDayThumbs } from './thumbs.js';
 
 export interface LoadOptions {
@@ -47,7 +47,7 @@ const MARKED: ReadonlyArray<{ table: string; papers: string }> = [
 /** The store as the site engine's source. */
 export function storeSource(db: Db, options: LoadOptions = {}): SiteSource {
   return {
-    days: () => guard(() => listDays(db, options)),
+    days: (known) => guard(() => listDays(db, options, known)),
     loadDay: (ref) => guard(() => loadDay(db, ref, options)),
     changes: (marks) => guard(() => changesSince(db, marks)),
     histories: (ids) => guard(() => histories(db, ids)),
@@ -97,8 +97,32 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-/** A row per day: the preferred categories key first, then the preferred horizon, then ''. */
-function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: string[] } {
+/**
+ * The oldest month whose token is not the one `known` (or that only one of them has): '~',
+ * after every day, when there is none.
+ */
+export function oldestChanged(
+  tokens: ReadonlyMap<string, string>,
+  known: ReadonlyMap<string, string>,
+): string {
+  let since = '~';
+  for (const [month, token] of tokens) if (known.get(month) !== token && month < since) since = month;
+  for (const month of known.keys()) if (!tokens.has(month) && month < since) since = month;
+  return since;
+}
+
+/**
+ * A row per day: the preferred categories key first, then the preferred horizon, then ''. With
+ * `known`, the days of the months from the oldest whose token differs on (DayList.since).
+ */
+function listDays(db: Db, options: LoadOptions, known?: ReadonlyMap<string, string>): DayList {
+  // The tokens before the rows: a row written in between leaves its month a token newer than the
+  // rows read, so the next build reads that month again (never a token older than its rows).
+  // Which row of a day is taken depends on the preferences: they are part of every token.
+  const preferred = `|${options.categories ?? ''}|${options.horizon ?? ''}`;
+  const tokens = new Map<string, string>();
+  for (const [month, token] of listDigestMonths(db)) tokens.set(month, token + preferred);
+  const since = known ? oldestChanged(tokens, known) : undefined;
   const rank = (categories: string, horizon: string) =>
     (categories === options.categories ? 0 : 10) +
     (horizon === (options.horizon ?? '') ? 0 : horizon === '' ? 1 : 2);
@@ -106,7 +130,7 @@ function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: str
   // best-ranked row of each day is taken, the first by categories among equals, in one pass.
   const refs: DayRef[] = [];
   let best = 0;
-  for (const [day, categoriesKey, horizon, fingerprint] of listDigestFingerprints(db)) {
+  for (const [day, categoriesKey, horizon, fingerprint] of listDigestFingerprints(db, since)) {
     const last = refs[refs.length - 1];
     const r = rank(categoriesKey, horizon);
     if (last?.day === day) {
@@ -116,7 +140,7 @@ function listDays(db: Db, options: LoadOptions): { refs: DayRef[]; warnings: str
     best = r;
     refs.push({ day, categoriesKey, horizon, fingerprint });
   }
-  return { refs, warnings: [] };
+  return since === undefined ? { refs, warnings: [], tokens } : { refs, warnings: [], tokens, since };
 }
 
 function loadDay(db: Db, ref: DayRef, options: LoadOptions): DaySlice | string {

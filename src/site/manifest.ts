@@ -4,13 +4,14 @@
  * - `.hotpapers/manifest.json` (the head): version, engine fingerprint, the store's marks, the
  *   rising signature, the hash of each slice file, each deferred (paper, day-file or thumbnail)
  *   slice's count of entries and whether one uses math (so neither needs the slice parsed), and
- *   each days slice's count of days and their signature (monthSignature). Written last, on every
- *   build.
+ *   each days slice's count of days, their signature (monthSignature), its month, the store's
+ *   token for the month's rows and its days' dates (MonthInfo). Written last, on every build.
  * - `.hotpapers/manifest/days-YYYY-MM.json`: the heads of one month's days (date, digest row
  *   fingerprint, search fragment hash, counts). A build reads one only when the store's rows of
  *   that month do not have the signature the head keeps, or when it looks at one of its days more
  *   closely than its date and fingerprint (Manifest.daysFor): one new day reads its own month's
- *   and those of the days it shows, not the history's.
+ *   and those of the days it shows, not the history's. A month older than every month whose
+ *   token changed is made from the head alone: its store rows are not read either.
  * - `.hotpapers/manifest/thumbs-XX.json`: the thumbnails, by the first two characters of their
  *   name (thumbSlice); deferred and taken over unparsed as the paper slices are.
  * - `.hotpapers/manifest/dayfiles-YYYY-MM.json`: the pages and search fragments of that month's
@@ -47,14 +48,14 @@ import { remembered } from '../util/remember.js';
 import { alignDays, byMonth } from './align.js';
 import type { ListDay, ListPaper } from './model.js';
 import { packCategories, slug, unpackCategories } from './model.js';
-import type { StoreMarks } from './source.js';
+import { type DayStamps, revisedIds, revisionCounts, type StoreMarks, stampsOf } from './source.js';
 
 /** Site path of the manifest's head (what the next build reads first). */
 export const MANIFEST_PATH = '.hotpapers/manifest.json';
 /** Folder of the manifest's slices. */
 export const MANIFEST_DIR = '.hotpapers/manifest';
 /** The manifest format this engine reads and writes (another one means a full build). */
-export const MANIFEST_VERSION = 14;
+export const MANIFEST_VERSION = 15;
 
 /** A file's content hash as the manifest keeps it (SHA-1, base64), over its bytes or its chunks in order. */
 export function contentHash(data: Buffer | readonly Buffer[]): string {
@@ -70,7 +71,7 @@ export function contentHash(data: Buffer | readonly Buffer[]): string {
  * the content hash of its search fragment: a search segment's key is made from its days' hashes
  * without reading their day-file slices.
  */
-export type ManifestDay = ListDay & { fingerprint: string; fragment?: string };
+export type ManifestDay = ListDay & { fingerprint: string; fragment?: string; stamps?: DayStamps };
 
 /** Folder of the days' search fragments (site path). */
 export const FRAGMENTS = '.hotpapers/search';
@@ -630,15 +631,23 @@ export interface Manifest {
   rising?: string;
   /** Where each file entry was read from (a manifest read from disk; writing compares with it). */
   slices?: SliceIndex;
-  /** Per days slice of a manifest read from disk: its number of days, their signature, its file entries. */
+  /** Per days slice of a manifest read from disk: its number of days, their signature, its file entries, its month's token. */
   months?: ReadonlyMap<string, MonthInfo>;
+  /**
+   * Per month of its days, the store's token for the month's rows (DayList.tokens; '' when the
+   * store gave none). A manifest read from disk has it when every days slice's head names its
+   * month; one to write, when the source gave tokens (the head then keeps them).
+   */
+  tokens?: ReadonlyMap<string, string>;
   /**
    * The days, newest first, made with the store's rows `refs` (newest first) at hand: a month
    * whose rows have the signature its head keeps is made from them, and its days slice is read
-   * only when one of its days is looked at more closely. Once called, `days` is that list.
-   * Without it (a manifest made in memory), `days` is the list.
+   * only when one of its days is looked at more closely. With `since` (DayList.since), `refs`
+   * are the rows from `since` on, and a month before it is made from its head alone (its token
+   * said its rows are those it had). Once called, `days` is that list. Without it (a manifest
+   * made in memory), `days` is the list.
    */
-  daysFor?(refs: ReadonlyArray<{ day: string; fingerprint: string }>): ManifestDay[];
+  daysFor?(refs: ReadonlyArray<{ day: string; fingerprint: string }>, since?: string): ManifestDay[];
 }
 
 /**
@@ -699,7 +708,11 @@ interface HeadFile {
    * (groupSignature)`, then `TAB first TAB last` when its paths are a run (groupRun).
    */
   groups: string[];
-  /** Per days slice: `name TAB days TAB signature (monthSignature) TAB file entries`. */
+  /**
+   * Per days slice: `name TAB days TAB signature (monthSignature) TAB file entries`, then, when
+   * its days share their month, `TAB month TAB the store's token for it ('' when none) TAB its
+   * days past the month, space-separated` (MonthInfo).
+   */
   months: string[];
 }
 
@@ -721,8 +734,48 @@ export interface Head {
   months: Map<string, MonthInfo>;
 }
 
-/** A days slice's number of days, their signature (monthSignature) and its number of file entries. */
-export type MonthInfo = [number, string, number];
+/**
+ * A days slice's number of days, their signature (monthSignature) and its number of file entries;
+ * then, when its days share their month (their first seven characters) and the rest of each is
+ * plain: that month, the store's token for it when the slice was written ('' when none: see
+ * DayList.tokens), and its days, newest first, space-separated, each as its date past the month
+ * and its DayStamps: `-18=WHOLE` when no paper of it was revised, else `-18=WHOLE=ROW=IDS` (the
+ * revised papers' ids, one per revision, comma-separated). A list page keys a day by its stamps,
+ * so a day made from the head alone is keyed without its fingerprint.
+ */
+export type MonthInfo = [number, string, number] | [number, string, number, string, string, string];
+
+/** A days slice's MonthInfo, from its days (newest first), with its month's token from `tokens`. */
+function monthInfo(
+  days: ReadonlyArray<{ day: string; fingerprint: string }>,
+  entries: number,
+  tokens: ReadonlyMap<string, string> | undefined,
+): MonthInfo {
+  const count = days.length;
+  const signature = monthSignature(days);
+  const month = days[0]!.day.slice(0, 7);
+  const rest: string[] = [];
+  const plain = (text: string) => !/[\s=,]/.test(text);
+  for (const { day, fingerprint } of days) {
+    const tail = day.slice(7);
+    const ids = revisedIds(fingerprint);
+    // A day with no fingerprint (a source that only builds in full) has no stamps either.
+    if (fingerprint === '' || day.length < 8 || !day.startsWith(month) || !plain(tail) || !ids.every(plain))
+      return [count, signature, entries];
+    const { whole, row } = stampsOf(fingerprint);
+    rest.push(
+      whole === row && ids.length === 0 ? `${tail}=${whole}` : `${tail}=${whole}=${row}=${ids.join(',')}`,
+    );
+  }
+  return [count, signature, entries, month, tokens?.get(month) ?? '', rest.join(' ')];
+}
+
+/** A kept days slice's MonthInfo with its month's token now (none when its head gave no month). */
+function withToken(info: MonthInfo, tokens: ReadonlyMap<string, string> | undefined): MonthInfo {
+  if (info.length !== 6) return info;
+  const [count, signature, entries, month, , rest] = info;
+  return [count, signature, entries, month, tokens?.get(month) ?? '', rest];
+}
 
 /** A group slice's number of entries, 1 when one uses math, the signature of its paths and their run (groupRun), if any. */
 type GroupInfo = [number, 0 | 1, string] | [number, 0 | 1, string, string];
@@ -762,9 +815,14 @@ export function readHead(bytes: Buffer): Head | undefined {
     groups.set(name!, groupInfo(Number(count), math === '1' ? 1 : 0, signature, run));
   }
   const months = new Map<string, MonthInfo>();
-  for (const [name, count, signature, entries] of fieldsOf(file.months)) {
+  for (const [name, count, signature, entries, month, token, rest] of fieldsOf(file.months)) {
     if (signature === undefined || entries === undefined) return undefined;
-    months.set(name!, [Number(count), signature, Number(entries)]);
+    months.set(
+      name!,
+      month !== undefined && token !== undefined && rest !== undefined
+        ? [Number(count), signature, Number(entries), month, token, rest]
+        : [Number(count), signature, Number(entries)],
+    );
   }
   return {
     version: file.version,
@@ -932,7 +990,11 @@ class StoredDigest {
  */
 class StoredDay {
   readonly day: string;
-  readonly fingerprint: string;
+  /** Its stamps as its month's head gives them (`WHOLE[=ROW=IDS]`, see MonthInfo), when made from the head alone. */
+  readonly #stampText: string | undefined;
+  #stamps: DayStamps | undefined;
+  /** Its digest row's fingerprint: undefined until its days slice is read, for a day made from its month's head alone. */
+  #fingerprint: string | undefined;
   #fragment: string;
   /** The head past its first three fields: a line's tail until split, then its fields. */
   #rest: string | HeadRest;
@@ -944,13 +1006,15 @@ class StoredDay {
 
   constructor(
     day: string,
-    fingerprint: string,
+    fingerprint: string | undefined,
     fragment: string | MonthHeads,
     rest: string | HeadRest,
     ranked: RankedLoad,
+    stampText?: string,
   ) {
     this.day = day;
-    this.fingerprint = fingerprint;
+    this.#stampText = stampText;
+    this.#fingerprint = fingerprint;
     if (typeof fragment === 'string') this.#fragment = fragment;
     else {
       this.#fragment = '';
@@ -960,17 +1024,35 @@ class StoredDay {
     this.#ranked = ranked;
   }
 
+  get fingerprint(): string {
+    if (this.#fingerprint === undefined) this.#heads!.run();
+    return this.#fingerprint!;
+  }
+
+  /** Its stamps, when made from its month's head alone (a list page keys it by them); else undefined. */
+  get stamps(): DayStamps | undefined {
+    if (this.#stampText === undefined) return undefined;
+    this.#stamps ??= parseStamps(this.#stampText);
+    return this.#stamps;
+  }
+
   /** Its search fragment's hash (undefined when its head names none). */
   get fragment(): string | undefined {
     this.#heads?.run();
     return this.#fragment || undefined;
   }
 
-  /** Take the fragment hash and the rest of the head from the same day read from its days slice (MonthHeads). */
-  settleFrom(read: StoredDay): void {
+  /**
+   * Take the fingerprint (when not known), the fragment hash and the rest of the head from the
+   * same day read from its days slice (MonthHeads); false when the slice's is another fingerprint.
+   */
+  settleFrom(read: StoredDay): boolean {
+    if (this.#fingerprint === undefined) this.#fingerprint = read.#fingerprint;
+    else if (this.#fingerprint !== read.#fingerprint) return false;
     this.#fragment = read.#fragment;
     this.#rest = read.#rest;
     this.#heads = undefined;
+    return true;
   }
 
   #fields(): HeadRest {
@@ -1000,6 +1082,16 @@ class StoredDay {
   set authors(authors: string | undefined) {
     this.#authors = authors;
   }
+}
+
+/** No paper revised (shared by the stamps of every such day). */
+const NO_REVISIONS: ReadonlyMap<string, number> = new Map();
+
+/** DayStamps as a month's head gives them: `WHOLE`, or `WHOLE=ROW=IDS` (see MonthInfo). */
+function parseStamps(text: string): DayStamps {
+  const [whole, row, ids] = text.split('=');
+  if (row === undefined) return { whole: whole!, row: whole!, revisions: NO_REVISIONS };
+  return { whole: whole!, row, revisions: revisionCounts(ids ? ids.split(',') : []) };
 }
 
 /**
@@ -1032,10 +1124,11 @@ function settleDay(day: ManifestDay, papers: ListPaper[], authors: string | unde
 }
 
 /**
- * The heads of a month's days made from the store's rows (its signature matched): its days slice
- * is read when one of them is first asked for more than its day and fingerprint, and gives each
- * its fragment hash and the rest of its head. An error (the build is then made in full) when the
- * slice is missing, does not parse, or holds other days.
+ * The heads of a month's days made from the store's rows (its signature matched), or from its
+ * head alone (its token matched: `signature`, the one the head keeps): its days slice is read
+ * when one of them is first asked for more than its day and fingerprint (its day, made from the
+ * head), and gives each its fingerprint, fragment hash and the rest of its head. An error (the
+ * build is then made in full) when the slice is missing, does not parse, or holds other days.
  */
 class MonthHeads {
   #days: StoredDay[] = [];
@@ -1044,6 +1137,7 @@ class MonthHeads {
   constructor(
     private readonly name: string,
     private readonly read: (name: string) => Buffer | undefined,
+    private readonly signature?: string,
   ) {}
 
   /** The days it settles (set once they are made). */
@@ -1060,13 +1154,16 @@ class MonthHeads {
     try {
       const slice = JSON.parse(this.read(this.name)?.toString() ?? '') as Slice;
       const ranked = new RankedLoad(() => undefined);
+      const reads: StoredDay[] = [];
       for (const head of slice.days) {
         const read = storedDay(head, ranked);
         const day = read && byDay.get(read.day);
-        if (!read || !day || day.fingerprint !== read.fingerprint) throw new Error('another day');
-        day.settleFrom(read);
+        if (!read || !day?.settleFrom(read)) throw new Error('another day');
+        reads.push(read);
         settled++;
       }
+      if (this.signature !== undefined && monthSignature(reads) !== this.signature)
+        throw new Error('another month');
     } catch {
       settled = -1;
     }
@@ -1283,7 +1380,7 @@ export function writeManifest(
   const months = new Map<string, MonthInfo>();
   for (const name of kept) {
     const month = previous!.manifest.months?.get(name);
-    if (month) months.set(name, month);
+    if (month) months.set(name, withToken(month, m.tokens));
     const info = previous!.manifest.files.sliceInfo(name);
     if (!info) continue;
     if (info[3] !== undefined) groups.set(name, groupInfo(info[0], info[1] ? 1 : 0, info[3], info[4]));
@@ -1301,7 +1398,7 @@ export function writeManifest(
       files: paths.map((path) => `${path}\t${m.files.raw(path)}`),
     };
     if (days.length > 0) {
-      months.set(name, [days.length, monthSignature(days), paths.length]);
+      months.set(name, monthInfo(days, paths.length, m.tokens));
       const ranked: RankedSlice = { days: days.map(packRanked) };
       put(rankedOf(name), Buffer.from(JSON.stringify(ranked)));
       sliceNames.push(rankedOf(name));
@@ -1458,6 +1555,15 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
     // the months backwards are the days newest first, with no sort of every day.
     const join = (months: ManifestDay[][]) => newestFirst(months.reverse().flat());
     let days: ManifestDay[] | undefined;
+    // Each month's token, when every days slice's head names its month (else none: every row is read).
+    let tokens: Map<string, string> | undefined = new Map();
+    for (const info of head.months.values()) {
+      if (info.length !== 6) {
+        tokens = undefined;
+        break;
+      }
+      tokens.set(info[3], info[4]);
+    }
     return {
       version: MANIFEST_VERSION,
       engine: head.engine,
@@ -1467,12 +1573,35 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
         days ??= join(slots.map((slot) => slot.days ?? readMonth(slot.name, slot.info!)));
         return days;
       },
-      daysFor(refs) {
+      ...(tokens ? { tokens } : {}),
+      daysFor(refs, since) {
         if (days) return days;
         const rows = byMonth(refs, monthSliceOf);
         days = join(
           slots.map(({ name, days: parsed, info }) => {
             if (parsed) return parsed;
+            if (since !== undefined && info!.length === 6 && info![3] < since) {
+              // Its token is the one the head keeps: its days are those the head names.
+              const [, signature, , month, , rest] = info!;
+              const heads = new MonthHeads(name, read, signature);
+              const list = awaitRanked(name, (load) =>
+                rest.split(' ').map((item) => {
+                  const at = item.indexOf('=');
+                  if (at < 0)
+                    throw new StaleGenerationError(`the manifest head's line of ${name} does not parse`);
+                  return new StoredDay(
+                    month + item.slice(0, at),
+                    undefined,
+                    heads,
+                    '',
+                    load,
+                    item.slice(at + 1),
+                  );
+                }),
+              );
+              heads.hold(list);
+              return list;
+            }
             const mine = rows.get(name);
             if (mine?.length !== info![0] || monthSignature(mine) !== info![1]) return readMonth(name, info!);
             // The month's days are the store's rows: its slice is read when one is looked at closely.

@@ -3,6 +3,7 @@
  * knows of that day's papers. The store implements it (load.ts); a plain model does too (tests
  * and the pure `buildSite`), always as a full build.
  */
+import { hash } from 'node:crypto';
 import type { PaperEnrichment } from '../types.js';
 import type { EmbedRecord, EngagementPoint, PaperExtras, SiteDay, SiteModel } from './model.js';
 import type { SiteThumb } from './thumbs.js';
@@ -14,6 +15,24 @@ export interface DayRef {
   horizon: string;
   /** Changes whenever the row is rewritten ('' when unknown: such a source only builds in full). */
   fingerprint: string;
+}
+
+/** The store's days as a source lists them (SiteSource.days). */
+export interface DayList {
+  refs: DayRef[];
+  warnings: string[];
+  /**
+   * Per month (a day's first seven characters) of the store, a token that is the same only while
+   * the month's rows are (and the source picks the same row of each day): when the source keeps
+   * them (the store's digest_months, migration 17).
+   */
+  tokens?: ReadonlyMap<string, string>;
+  /**
+   * Given `known`: the refs are the days from `since` on (a day or month string, compared as
+   * text); every month before it has the token known, so its days are the earlier build's. The
+   * oldest month whose token is not the one known, or '~' when there is none. Undefined: every day.
+   */
+  since?: string;
 }
 
 /** One day read in full: its digest, and the store's extras for its papers and posts. */
@@ -47,8 +66,11 @@ export interface StoreChanges {
 
 /** The engine's view of the store. */
 export interface SiteSource {
-  /** One ref per day, newest first, and a line per row that had to be skipped. */
-  days(): { refs: DayRef[]; warnings: string[] };
+  /**
+   * One ref per day, newest first, and a line per row that had to be skipped. With `known` (per
+   * month, the token an earlier build kept: DayList.tokens), only the days from `since` on.
+   */
+  days(known?: ReadonlyMap<string, string>): DayList;
   /** Read one day in full; a string is a warning (the digest is not readable). */
   loadDay(ref: DayRef): DaySlice | string;
   /** What changed since `marks` (an earlier build's). */
@@ -104,13 +126,49 @@ export function rowFingerprint(fingerprint: string): string {
   return count ? head.slice(0, count.index) : head;
 }
 
+/**
+ * What list pages key a day by (build.ts, keysOf): a stamp of its whole fingerprint, one of its
+ * row part (the same when no paper was revised), and each revised paper's count of revisions. A
+ * day made from its month's head alone has them from the head, its fingerprint not read.
+ */
+export interface DayStamps {
+  whole: string;
+  row: string;
+  revisions: ReadonlyMap<string, number>;
+}
+
+/** A text's stamp: 11 characters (66 bits) of its SHA-1, plenty for telling a day's rows apart. */
+function stampOf(text: string): string {
+  return hash('sha1', text, 'base64url').slice(0, 11);
+}
+
+/** A fingerprint's DayStamps. */
+export function stampsOf(fingerprint: string): DayStamps {
+  const row = rowFingerprint(fingerprint);
+  const whole = stampOf(fingerprint);
+  return { whole, row: row === fingerprint ? whole : stampOf(row), revisions: paperRevisions(fingerprint) };
+}
+
+/** The ids of the papers a fingerprint names as revised (its `#` part), one per revision, in order. */
+export function revisedIds(fingerprint: string): string[] {
+  const at = fingerprint.indexOf('#');
+  return at < 0
+    ? []
+    : fingerprint
+        .slice(at + 1)
+        .split(' ')
+        .filter((id) => id !== '');
+}
+
 /** How many revisions of each paper a fingerprint names (its `#` part), by id. */
 export function paperRevisions(fingerprint: string): Map<string, number> {
+  return revisionCounts(revisedIds(fingerprint));
+}
+
+/** Each id's count of occurrences in `ids` (a fingerprint's revised papers, one per revision). */
+export function revisionCounts(ids: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  const hash = fingerprint.indexOf('#');
-  if (hash < 0) return counts;
-  for (const id of fingerprint.slice(hash + 1).split(' '))
-    if (id !== '') counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
 }
 

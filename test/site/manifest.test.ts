@@ -22,6 +22,7 @@ import {
   writeManifest,
 } from '../../src/site/manifest.js';
 import { packLines, paths, unpackLines } from '../../src/site/model.js';
+import { stampsOf } from '../../src/site/source.js';
 
 test('a file table gives back each entry as set, with and without a key', () => {
   const t = new FileTable();
@@ -566,7 +567,14 @@ test("a month whose store rows have its head's signature is made from them: its 
   const folder = new Map<string, Buffer>();
   writeInto(folder, { ...BASE, days: [...may, ...april, ...march], files }, {});
   const head = readHead(folder.get(MANIFEST_PATH)!)!;
-  assert.deepEqual(head.months.get(`${MANIFEST_DIR}/days-2021-04.json`), [2, monthSignature(april), 0]);
+  assert.deepEqual(head.months.get(`${MANIFEST_DIR}/days-2021-04.json`), [
+    2,
+    monthSignature(april),
+    0,
+    '2021-04',
+    '',
+    april.map((d) => `${d.day.slice(7)}=${stampsOf(d.fingerprint).whole}`).join(' '),
+  ]);
 
   const read: string[] = [];
   const prev = readManifest((path) => {
@@ -613,4 +621,95 @@ test("a month whose store rows have its head's signature is made from them: its 
   assert.throws(() => list[3]!.horizon, StaleGenerationError);
   // With no rows at hand, `days` reads every slice (and finds March's wrong at once).
   assert.throws(() => readManifest((path) => folder.get(path))!.days, StaleGenerationError);
+});
+
+test('a month older than every month whose store token changed is made from the head alone: neither its rows nor its slice are read until a day of it is looked at closely', () => {
+  const march = [manifestDay('2021-03-02', ['M1']), manifestDay('2021-03-01', ['M2'])];
+  const april = [manifestDay('2021-04-06', ['A1']), manifestDay('2021-04-05', ['A2'])];
+  const may = [manifestDay('2021-05-03', ['Y1'])];
+  const files = new FileTable();
+  files.set(fragmentPath('2021-04-06'), ['frag-a', 'd:2021-04-06', 0]);
+  const folder = new Map<string, Buffer>();
+  const tokens = new Map([
+    ['2021-03', 't-march'],
+    ['2021-04', 't-april'],
+    ['2021-05', 't-may'],
+  ]);
+  writeInto(folder, { ...BASE, days: [...may, ...april, ...march], files, tokens }, {});
+  const read: string[] = [];
+  const prev = readManifest((path) => {
+    read.push(path);
+    return folder.get(path);
+  })!;
+  assert.deepEqual(prev.tokens, tokens, 'the tokens the head keeps, by month');
+  // The store's rows from May on (May's token changed): April and March come from the head.
+  const refs = [{ day: '2021-05-03', fingerprint: 'f-2021-05-03, again' }];
+  const days = prev.daysFor!(refs, '2021-05');
+  assert.deepEqual(
+    days.map((d) => d.day),
+    [...may, ...april, ...march].map((d) => d.day),
+  );
+  assert.deepEqual(
+    read.filter((path) => path.includes('/days-')),
+    [`${MANIFEST_DIR}/days-2021-05.json`],
+    "only May's, whose rows differ",
+  );
+  // What a list page keys a day by comes from the head: no slice is read for it.
+  for (const [i, d] of [...april, ...march].entries())
+    assert.deepEqual(days[i + 1]!.stamps, stampsOf(d.fingerprint));
+  assert.equal(read.filter((path) => path.includes('/days-2021-0')).length, 1);
+  // A day's fingerprint is what reads its month's slice, once, for both its days.
+  assert.equal(days[2]!.fingerprint, april[1]!.fingerprint);
+  assert.equal(days[1]!.fingerprint, april[0]!.fingerprint);
+  assert.equal(days[1]!.fragment, 'frag-a');
+  assert.deepEqual(fields(days[2]!), fields(april[1]!));
+  assert.deepEqual(
+    read.filter((path) => path.includes('/days-2021-04')),
+    [`${MANIFEST_DIR}/days-2021-04.json`],
+  );
+  assert.ok(!read.includes(`${MANIFEST_DIR}/days-2021-03.json`), "March's is still unread");
+
+  // The next generation, March's token renewed (its rows read again and found the same): its
+  // slice is kept unread, and its head line takes the new token.
+  const next = new FileTable();
+  for (const path of prev.files.paths()) if (!path.startsWith(MANIFEST_DIR)) next.copy(prev.files, path);
+  const newer = new Map([...tokens, ['2021-03', 't-march-2']]);
+  const { kept } = writeInto(folder, { ...BASE, days, files: next, tokens: newer }, {}, prev);
+  assert.ok(kept.includes(`${MANIFEST_DIR}/days-2021-03.json`), "March's slice kept");
+  assert.ok(!read.includes(`${MANIFEST_DIR}/days-2021-03.json`), 'and not read');
+  assert.deepEqual(readManifest((path) => folder.get(path))!.tokens, newer);
+
+  // A slice that holds other days than its head says (here April's days in March's place)
+  // makes the build a full one when a day of it is read.
+  folder.set(`${MANIFEST_DIR}/days-2021-03.json`, folder.get(`${MANIFEST_DIR}/days-2021-04.json`)!);
+  const again = readManifest((path) => folder.get(path))!.daysFor!(refs, '2021-05');
+  assert.throws(() => again[3]!.fingerprint, StaleGenerationError);
+  // So does one with the head's days but not the signature it keeps (another fingerprint).
+  const changed = march.map((d, i) => (i === 0 ? { ...d, fingerprint: 'other' } : d));
+  const folder3 = new Map<string, Buffer>();
+  writeInto(folder3, { ...BASE, days: [...may, ...april, ...changed], files, tokens }, {});
+  folder.set(`${MANIFEST_DIR}/days-2021-03.json`, folder3.get(`${MANIFEST_DIR}/days-2021-03.json`)!);
+  const third = readManifest((path) => folder.get(path))!.daysFor!(refs, '2021-05');
+  assert.throws(() => third[3]!.fingerprint, StaleGenerationError);
+
+  // A day some of whose papers were revised keeps its row's stamp and each paper's count.
+  const revised = [{ ...manifestDay('2021-07-02', ['R1']), fingerprint: 'f-2021-07-02|r3#R1 R2 R1' }];
+  const folder5 = new Map<string, Buffer>();
+  writeInto(folder5, { ...BASE, days: [...revised, ...may], files: new FileTable(), tokens }, {});
+  const fifth = readManifest((path) => folder5.get(path))!.daysFor!([], '~');
+  assert.deepEqual(fifth[0]!.stamps, stampsOf(revised[0]!.fingerprint));
+  assert.deepEqual(
+    [...fifth[0]!.stamps!.revisions],
+    [
+      ['R1', 2],
+      ['R2', 1],
+    ],
+  );
+  assert.notEqual(fifth[0]!.stamps!.row, fifth[0]!.stamps!.whole);
+
+  // A head line without its month (a day not of the plain form) leaves the manifest no tokens.
+  const odd = [manifestDay('2021-06-0 1', ['O1'])];
+  const folder4 = new Map<string, Buffer>();
+  writeInto(folder4, { ...BASE, days: [...odd, ...may], files: new FileTable(), tokens }, {});
+  assert.equal(readManifest((path) => folder4.get(path))!.tokens, undefined);
 });

@@ -189,6 +189,12 @@ test('every statement of a post run on a store with history uses a day-bounded p
   const { marks } = source.changes(undefined);
   const changed = source.changes({ ...marks, paper_changes: marks.paper_changes! - 5 }).papers;
   assert.ok(changed !== 'all' && changed.size > 0);
+  // The site's days: those of the months whose token is not the one a build kept (migration 17).
+  const { tokens } = source.days();
+  const month = day.slice(0, 7);
+  const listed = source.days(new Map([...tokens!, [month, 'another']]));
+  assert.equal(listed.since, month);
+  assert.ok(listed.refs.length > 0 && listed.refs.every((r) => r.day >= month));
   const statements = [...seen].filter(([sql]) => /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT|REPLACE)/i.test(sql));
   assert.ok(statements.length >= 10, `${statements.length} statements recorded`);
   assert.ok(statements.some(([sql]) => /post_papers/.test(sql)));
@@ -215,6 +221,18 @@ test('every statement of a post run on a store with history uses a day-bounded p
     /SELECT day, categories, horizon, 1, new\.id FROM digest_papers WHERE paper_id = new\.id/.exec(trigger);
   assert.ok(lookup, trigger);
   statements.push([lookup[0].replaceAll('new.id', '?'), ['2601.00001', '2601.00001']]);
+  // Migration 17's look for a row left in a month whose row was removed.
+  const left = db
+    .prepare("SELECT sql FROM sqlite_master WHERE name = 'digests_month_deleted'")
+    .pluck()
+    .get() as string;
+  const exists = /SELECT 1 FROM digests WHERE .*?(?=\);)/s.exec(left);
+  assert.ok(exists, left);
+  statements.push([exists[0].replaceAll('old.day', '?'), [day, day]]);
+  assert.ok(
+    statements.some(([sql]) => /FROM digests WHERE day >= \? ORDER BY/.test(sql)),
+    'the days from a month on',
+  );
   const failures: string[] = [];
   for (const [sql, args] of statements) {
     for (const step of unboundedSteps(db, sql, args)) {
