@@ -101,7 +101,7 @@ function guard<T>(fn: () => T): T {
  * The oldest month whose token is not the one `known` (or that only one of them has): '~',
  * after every day, when there is none.
  */
-export function oldestChanged(
+function oldestChanged(
   tokens: ReadonlyMap<string, string>,
   known: ReadonlyMap<string, string>,
 ): string {
