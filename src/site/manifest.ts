@@ -5,7 +5,8 @@
  *   rising signature, the hash of each slice file, each deferred (paper, day-file or thumbnail)
  *   slice's count of entries and whether one uses math (so neither needs the slice parsed), and
  *   each days slice's count of days, their signature (monthSignature), its month, the store's
- *   token for the month's rows and its days' dates (MonthInfo). Written last, on every build.
+ *   token for the month's rows and its days' dates and stamps (MonthInfo). Written last, on every
+ *   build.
  * - `.hotpapers/manifest/days-YYYY-MM.json`: the heads of one month's days (date, digest row
  *   fingerprint, search fragment hash, counts). A build reads one only when the store's rows of
  *   that month do not have the signature the head keeps, or when it looks at one of its days more
@@ -711,7 +712,7 @@ interface HeadFile {
   /**
    * Per days slice: `name TAB days TAB signature (monthSignature) TAB file entries`, then, when
    * its days share their month, `TAB month TAB the store's token for it ('' when none) TAB its
-   * days past the month, space-separated` (MonthInfo).
+   * days, space-separated, each as its date past the month and its stamps` (MonthInfo).
    */
   months: string[];
 }
@@ -981,7 +982,8 @@ class StoredDigest {
  * A day of the previous generation. Read from a days slice, its day, fingerprint and fragment
  * hash are read at once. Made from the store's row of a month unchanged since, only its day and
  * fingerprint are known until another field is first asked for, which reads its month's days
- * slice (MonthHeads). The rest of its head is split, and its digest made, when first asked for
+ * slice (MonthHeads); made from its month's head alone (the month's store token unchanged),
+ * only its day and stamps, its fingerprint too being read from the slice when asked for. The rest of its head is split, and its digest made, when first asked for
  * (a build looks at the digests of few of the history's days); its ranked papers and author
  * lines are read from its month's ranked slice when first asked for. A class, not an object
  * literal with accessors: every day of the history is made here on each build, and V8 builds a
