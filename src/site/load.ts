@@ -101,10 +101,7 @@ function guard<T>(fn: () => T): T {
  * The oldest month whose token is not the one `known` (or that only one of them has): '~',
  * after every day, when there is none.
  */
-function oldestChanged(
-  tokens: ReadonlyMap<string, string>,
-  known: ReadonlyMap<string, string>,
-): string {
+function oldestChanged(tokens: ReadonlyMap<string, string>, known: ReadonlyMap<string, string>): string {
   let since = '~';
   for (const [month, token] of tokens) if (known.get(month) !== token && month < since) since = month;
   for (const month of known.keys()) if (!tokens.has(month) && month < since) since = month;
