@@ -558,13 +558,21 @@ test("a day's page and search fragment are in its month's day-file slice, read w
   assert.throws(() => prev.files.hash(fragmentPath('2021-04-05')), StaleGenerationError);
 });
 
-test("a month whose store rows have its head's signature is made from them: its days slice is read only when a day of it is looked at closely", () => {
-  const march = [manifestDay('2021-03-02', ['M1']), manifestDay('2021-03-01', ['M2'])];
-  const april = [manifestDay('2021-04-06', ['A1']), manifestDay('2021-04-05', ['A2'])];
-  const may = [manifestDay('2021-05-03', ['Y1'])];
+/** March's two days, April's two (the first with a search fragment) and May's one, their files, an empty folder. */
+function threeMonths() {
   const files = new FileTable();
   files.set(fragmentPath('2021-04-06'), ['frag-a', 'd:2021-04-06', 0]);
-  const folder = new Map<string, Buffer>();
+  return {
+    march: [manifestDay('2021-03-02', ['M1']), manifestDay('2021-03-01', ['M2'])],
+    april: [manifestDay('2021-04-06', ['A1']), manifestDay('2021-04-05', ['A2'])],
+    may: [manifestDay('2021-05-03', ['Y1'])],
+    files,
+    folder: new Map<string, Buffer>(),
+  };
+}
+
+test("a month whose store rows have its head's signature is made from them: its days slice is read only when a day of it is looked at closely", () => {
+  const { march, april, may, files, folder } = threeMonths();
   writeInto(folder, { ...BASE, days: [...may, ...april, ...march], files }, {});
   const head = readHead(folder.get(MANIFEST_PATH)!)!;
   assert.deepEqual(head.months.get(`${MANIFEST_DIR}/days-2021-04.json`), [
@@ -624,12 +632,7 @@ test("a month whose store rows have its head's signature is made from them: its 
 });
 
 test('a month older than every month whose store token changed is made from the head alone: neither its rows nor its slice are read until a day of it is looked at closely', () => {
-  const march = [manifestDay('2021-03-02', ['M1']), manifestDay('2021-03-01', ['M2'])];
-  const april = [manifestDay('2021-04-06', ['A1']), manifestDay('2021-04-05', ['A2'])];
-  const may = [manifestDay('2021-05-03', ['Y1'])];
-  const files = new FileTable();
-  files.set(fragmentPath('2021-04-06'), ['frag-a', 'd:2021-04-06', 0]);
-  const folder = new Map<string, Buffer>();
+  const { march, april, may, files, folder } = threeMonths();
   const tokens = new Map([
     ['2021-03', 't-march'],
     ['2021-04', 't-april'],

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { openStore } from '../../src/store/db.js';
+import { type Db, openStore } from '../../src/store/db.js';
 import { listDigestFingerprints, listDigestMonths, loadDigest, readDigest } from '../../src/store/digests.js';
 import { enrichmentChangesSince, enrichmentMark } from '../../src/store/enrichment.js';
 import { loadListing } from '../../src/store/listings.js';
@@ -648,13 +648,7 @@ test('a store written just before the digest revisions upgrades: its digests nam
   // The release before migration 15 already stored a newer version once: that is not counted.
   old.exec("UPDATE papers SET version = 2, title = 'T2' WHERE id = '2603.00001'");
   // The fingerprints as that release listed them (its listDigestFingerprints' query).
-  const before = old
-    .prepare(
-      `SELECT day, categories, horizon, categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
-       FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
-    )
-    .raw()
-    .all() as string[][];
+  const before = fingerprintsBefore15(old);
   old.close();
   const db = openStore(path);
   try {
@@ -738,13 +732,7 @@ test("a store written just before the months' tokens upgrades: each month of dig
   old.exec(`INSERT INTO digest_papers (paper_id, day, categories, horizon) VALUES
     ('2603.00001', '2026-03-03', 'cs', ''), ('2603.00001', '2026-02-27', 'cs', '')`);
   old.exec("UPDATE papers SET version = 2, title = 'T2' WHERE id = '2603.00001'");
-  const before = old
-    .prepare(
-      `SELECT day, categories, horizon, categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
-       FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
-    )
-    .raw()
-    .all() as string[][];
+  const before = fingerprintsBefore15(old);
   old.close();
   const db = openStore(path);
   try {
@@ -779,6 +767,17 @@ test("a store written just before the months' tokens upgrades: each month of dig
     db.close();
   }
 });
+
+/** The digest rows' fingerprints as the releases before migration 15 listed them (their listDigestFingerprints' query). */
+function fingerprintsBefore15(db: Db): string[][] {
+  return db
+    .prepare(
+      `SELECT day, categories, horizon, categories || '|' || horizon || '|' || observed_at || '|' || written_at || '|' || ifnull(markdown_sha256, '')
+       FROM digests ORDER BY day DESC, categories DESC, horizon DESC`,
+    )
+    .raw()
+    .all() as string[][];
+}
 
 /** A store just before migration `step` holding the listed paper 2603.00001 and a second one, 2603.00002. */
 function twoPapersJustBefore(step: Migration, file: string): ReturnType<typeof storeJustBefore> {
