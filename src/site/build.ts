@@ -102,6 +102,7 @@ import {
   ownerKind,
   ownerOf,
   StaleGenerationError,
+  stampsOfDay,
   writeManifest,
 } from './manifest.js';
 import {
@@ -146,14 +147,7 @@ import {
   splitUrls,
   urlSet,
 } from './sitemaps.js';
-import {
-  type DaySlice,
-  type DayStamps,
-  modelSource,
-  revisedPapers,
-  type SiteSource,
-  stampsOf,
-} from './source.js';
+import { type DaySlice, modelSource, revisedPapers, type SiteSource } from './source.js';
 import type { DirectWrites } from './threads.js';
 import { windowOf, windowPaths, windowStart } from './windows.js';
 
@@ -1415,17 +1409,6 @@ interface DayKeys {
 }
 const dayKeys = new WeakMap<ListDay, DayKeys>();
 
-/**
- * A day's stamps of its fingerprint: those its month's head gave (a day made from the head
- * alone, whose fingerprint is then not read), else made from its fingerprint; none without one.
- */
-function stampsOfDay(day: ListDay): DayStamps | undefined {
-  const given = (day as Partial<ManifestDay>).stamps;
-  if (given) return given;
-  const fingerprint = (day as Partial<ManifestDay>).fingerprint;
-  return fingerprint ? stampsOf(fingerprint) : undefined;
-}
-
 /** A day's keys; a day without a fingerprint gets keys never equal to another build's. */
 function keysOf(day: ListDay): DayKeys {
   let keys = dayKeys.get(day);
@@ -2306,7 +2289,7 @@ function categoryFeed(
 
 /** A day's key in a feed item's: dayKey, or '' (never found) for a day with no fingerprint, whose dayKey is made up. */
 function itemDayKey(day: ListDay): string {
-  return (day as Partial<ManifestDay>).stamps || (day as Partial<ManifestDay>).fingerprint ? dayKey(day) : '';
+  return stampsOfDay(day) ? dayKey(day) : '';
 }
 
 /** Where a feed's items' texts are kept for the next build: the site's (`''`) or a category's (its key). */

@@ -49,7 +49,7 @@ import { remembered } from '../util/remember.js';
 import { alignDays, byMonth } from './align.js';
 import type { ListDay, ListPaper } from './model.js';
 import { packCategories, slug, unpackCategories } from './model.js';
-import { type DayStamps, revisedIds, revisionCounts, type StoreMarks, stampsOf } from './source.js';
+import { type DayStamps, revisionCounts, type StoreMarks, stampsOf } from './source.js';
 
 /** Site path of the manifest's head (what the next build reads first). */
 export const MANIFEST_PATH = '.hotpapers/manifest.json';
@@ -748,7 +748,7 @@ export type MonthInfo = [number, string, number] | [number, string, number, stri
 
 /** A days slice's MonthInfo, from its days (newest first), with its month's token from `tokens`. */
 function monthInfo(
-  days: ReadonlyArray<{ day: string; fingerprint: string }>,
+  days: readonly ManifestDay[],
   entries: number,
   tokens: ReadonlyMap<string, string> | undefined,
 ): MonthInfo {
@@ -757,18 +757,40 @@ function monthInfo(
   const month = days[0]!.day.slice(0, 7);
   const rest: string[] = [];
   const plain = (text: string) => !/[\s=,]/.test(text);
-  for (const { day, fingerprint } of days) {
-    const tail = day.slice(7);
-    const ids = revisedIds(fingerprint);
-    // A day with no fingerprint (a source that only builds in full) has no stamps either.
-    if (fingerprint === '' || day.length < 8 || !day.startsWith(month) || !plain(tail) || !ids.every(plain))
+  for (const d of days) {
+    const tail = d.day.slice(7);
+    // A day with no fingerprint (a source that only builds in full) has no stamps.
+    const stamps = stampsOfDay(d);
+    if (!stamps || d.day.length < 8 || !d.day.startsWith(month) || !plain(tail))
       return [count, signature, entries];
-    const { whole, row } = stampsOf(fingerprint);
+    const { whole, row, revisions } = stamps;
+    const ids = [...revisions].flatMap(([id, n]) => Array<string>(n).fill(id));
+    if (!ids.every(plain)) return [count, signature, entries];
     rest.push(
       whole === row && ids.length === 0 ? `${tail}=${whole}` : `${tail}=${whole}=${row}=${ids.join(',')}`,
     );
   }
   return [count, signature, entries, month, tokens?.get(month) ?? '', rest.join(' ')];
+}
+
+/** Each day's stamps made from its fingerprint, once per day in this process (the head's and the list pages' keys). */
+const madeStamps = new WeakMap<ListDay, DayStamps>();
+
+/**
+ * A day's DayStamps: those its month's head gave (a day made from the head alone, whose
+ * fingerprint is then not read), else made from its fingerprint; none without one.
+ */
+export function stampsOfDay(day: ListDay): DayStamps | undefined {
+  const given = (day as Partial<ManifestDay>).stamps;
+  if (given) return given;
+  let stamps = madeStamps.get(day);
+  if (stamps === undefined) {
+    const fingerprint = (day as Partial<ManifestDay>).fingerprint;
+    if (!fingerprint) return undefined;
+    stamps = stampsOf(fingerprint);
+    madeStamps.set(day, stamps);
+  }
+  return stamps;
 }
 
 /** A kept days slice's MonthInfo with its month's token now (none when its head gave no month). */
