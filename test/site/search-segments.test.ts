@@ -6,7 +6,14 @@ import { buildGeneration, buildSite, mapOutput, type SiteFiles } from '../../src
 import { contentHash, fragmentPath, readManifest } from '../../src/site/manifest.js';
 import type { SiteDay, SiteModel } from '../../src/site/model.js';
 import { buildSearchSegments, searchThreadPolicy, startSearchThread } from '../../src/site/search-build.js';
-import { buildSearchIndex, type SearchEntry, segmentOf } from '../../src/site/search-index.js';
+import {
+  buildSearchIndex,
+  LARGE_DAYS,
+  type SearchEntry,
+  SMALL_DAYS,
+  segmenter,
+  segmentOf,
+} from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
 import { type DayRef, modelSource } from '../../src/site/source.js';
 import { prewarmSiteThreads, spareSearchThread } from '../../src/site/threads.js';
@@ -428,4 +435,50 @@ test("a stable segment is kept from its previous summary's body key, without its
   const unhinted = segmentRun(changed, first.put, undefined);
   assert.deepEqual([...unhinted.put].sort(), [...next.put].sort());
   assert.equal(unhinted.hashed.size, fragments.size);
+});
+
+test('a segmenter names every day as the blocks of its Date.UTC day number do, whatever the order and however odd the day', () => {
+  const epoch = (d: string) =>
+    Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+  const expected = (d: string, newest: string) => {
+    const e = epoch(d);
+    const large = Math.floor(e / LARGE_DAYS);
+    return large < Math.floor(epoch(newest) / LARGE_DAYS) ? `L${large}` : `S${Math.floor(e / SMALL_DAYS)}`;
+  };
+  const days: string[] = [];
+  // Before 1970 too: there a large and a small block can have the same number.
+  for (const [from, to] of [
+    [Date.UTC(1968, 5, 1), Date.UTC(1970, 1, 1)],
+    [Date.UTC(2017, 11, 1), Date.UTC(2021, 2, 1)],
+  ] as const)
+    for (let t = from; t < to; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  // Not dates, or not as the store writes them: the answers must still be the definition's.
+  const odd = [
+    '2020-02-30',
+    '2020-13-01',
+    '2020-00-00',
+    '2020-01-99',
+    '2020-01x05',
+    '2020-1',
+    'abc',
+    '',
+    '0099-01-01',
+  ];
+  const orders = [
+    [...days].reverse(),
+    [...odd, ...days, ...odd],
+    days.map((_, i) => days[(i * 7919) % days.length]!),
+    // Large block -2, then small block -2 (the newest day 1969-12-20), then the large one again.
+    ['1969-01-01', '1969-11-01', '1969-01-01'],
+  ];
+  let asked = 0;
+  for (const newest of ['2021-02-28', '2019-06-30', '1969-12-20', 'not a day'])
+    for (const order of orders) {
+      const segmentOfDay = segmenter(newest);
+      for (const d of order) {
+        assert.equal(segmentOfDay(d), expected(d, newest), `${d} with ${newest} newest`);
+        asked++;
+      }
+    }
+  assert.ok(asked > 10_000);
 });
