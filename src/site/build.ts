@@ -1298,9 +1298,10 @@ export function buildGeneration(
       manifest: prev,
       // A slice nothing changed is kept unread (as a kept page is).
       keep: (name) => {
-        if (!prev.files.has(name) || !out.keep(name)) return false;
+        const held = prev.files.raw(name);
+        if (held === undefined || !out.keep(name)) return false;
         stats.kept++;
-        files.copy(prev.files, name);
+        files.setRaw(name, held);
         return true;
       },
       // Only a paper ranked on a day that appeared, changed or went has a new latest ranking,
