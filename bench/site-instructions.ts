@@ -3,8 +3,8 @@
  * a ~0.3 s build moves by ±30% on a shared 2-core machine, so the ratio of two sizes moves by
  * ±0.1 from run to run, while valgrind's callgrind counts the same build within a few percent
  * (the threads' scheduling still varies). At each size (SITE_BENCH_SIZES, default 300, 1,000 and
- * 3,000 days; the stores grown as `bench -- site` grows them) RUNS times: a full build into a folder
- * of its own, then the same new day, with its papers' Hugging Face answers as a daily run stores
+ * 3,000 days; the stores grown as `bench -- site` grows them) RUNS times (default 5), the sizes
+ * interleaved round by round: a full build into a folder of its own, then the same new day, with its papers' Hugging Face answers as a daily run stores
  * them, built incrementally into it under callgrind (the compiled package, every thread counted).
  * Needs Debian's `valgrind`.
  */
@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { FLAT, reportGoal } from './goals.js';
 import { addDays, buildArgs, compileOurs, mailingDays, onPath } from './site.js';
 
-/** Counted builds at each size (SITE_INSTRUCTIONS_RUNS). */
-const RUNS = Number(process.env.SITE_INSTRUCTIONS_RUNS ?? 3);
+/** Counted builds at each size (SITE_INSTRUCTIONS_RUNS), at least 5 by the project's rule for benches. */
+const RUNS = Number(process.env.SITE_INSTRUCTIONS_RUNS ?? 5);
 
 /** Run the engine's build of `db` into `out` (under `valgrind` when given); the child's figures and stderr. */
 function build(
@@ -70,8 +70,9 @@ export async function benchSiteInstructions(): Promise<void> {
     const all = mailingDays(Math.max(...sizes) + 1);
     const newDay = all[0]!;
     const history = all.slice(1);
-    const counts: Array<{ days: number; instructions: number }> = [];
     const billions = (n: number) => `${(n / 1e9).toFixed(3)}`;
+    // The stores first, each size grown from the one before (without the new day: a copy gets it).
+    const stores: Array<{ days: number; db: string; grown: string }> = [];
     let have = 0;
     let previous: string | undefined;
     for (const n of sizes) {
@@ -80,28 +81,35 @@ export async function benchSiteInstructions(): Promise<void> {
       addDays(db, history.slice(have, n).reverse());
       have = n;
       previous = db;
-      // The next size grows from this store without the new day: a copy gets it.
       const grown = join(dir, `store-${n}-new.db`);
       copyFileSync(db, grown);
       // As a daily run with the default sources adds it: its papers' Hugging Face answers too.
       addDays(grown, [newDay], { enrich: true });
-      const runs: number[] = [];
-      let last = { fresh: 0, kept: 0, daysLoaded: 0 };
-      for (let r = 0; r < RUNS; r++) {
+      stores.push({ days: n, db, grown });
+    }
+    // The sizes interleaved, a round at a time: what the machine does meanwhile (its other
+    // threads' timing moves a build's count by a few percent) falls on every size alike.
+    const runs = new Map<number, number[]>(sizes.map((n) => [n, []]));
+    const last = new Map<number, { fresh: number; kept: number; daysLoaded: number }>();
+    for (let r = 0; r < RUNS; r++)
+      for (const { days: n, db, grown } of stores) {
         const out = join(dir, `public-${n}-${r}`);
         build(dist, db, out, true);
         const { figures, stderr } = build(dist, grown, out, false, valgrind);
         const collected = /Collected : (\d+)/.exec(stderr);
         if (!collected) throw new Error('site-instructions: callgrind printed no count');
-        runs.push(Number(collected[1]));
-        last = figures;
+        runs.get(n)!.push(Number(collected[1]));
+        last.set(n, figures);
         rmSync(out, { recursive: true, force: true });
       }
-      runs.sort((a, b) => a - b);
-      const instructions = runs[Math.floor(runs.length / 2)]!;
+    const counts: Array<{ days: number; instructions: number }> = [];
+    for (const n of sizes) {
+      const sorted = [...runs.get(n)!].sort((a, b) => a - b);
+      const instructions = sorted[Math.floor(sorted.length / 2)]!;
       counts.push({ days: n, instructions });
+      const f = last.get(n)!;
       console.log(
-        `  one new day (${newDay}) into the full site of ${n} days: ${billions(instructions)} billion instructions (median of ${RUNS}, ${billions(runs[0]!)}–${billions(runs[runs.length - 1]!)}; ${last.daysLoaded} days read, ${last.fresh} files written, ${last.kept} kept)`,
+        `  one new day (${newDay}) into the full site of ${n} days: ${billions(instructions)} billion instructions (median of ${RUNS}, ${billions(sorted[0]!)}–${billions(sorted[sorted.length - 1]!)}; ${f.daysLoaded} days read, ${f.fresh} files written, ${f.kept} kept)`,
       );
     }
     const ratio = (c: (typeof counts)[number], base: (typeof counts)[number]) =>
