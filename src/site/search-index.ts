@@ -256,7 +256,7 @@ export function segmentOf(day: string, newest: string): string {
 /**
  * segmentOf for the days of one site, its newest day's block worked out once. A build asks for
  * the segment of every day of the history, in order: the last month's first day and the last
- * segment's name are kept, so most days cost a prefix test, no Date.UTC and no new string. The
+ * segment's name are kept, so most days cost a prefix test, no Date.UTC and no new name. The
  * answers are epochDay's: Date.UTC adds a day's number past its month's first day the same way
  * (a four-character year keeps every such sum inside Date.UTC's range).
  */
