@@ -681,6 +681,8 @@ export class SliceIndex {
 
   /** The slice `path` was read from, undefined when none. */
   sliceOf(path: string): string | undefined {
+    // A slice's own file is in no slice (the head lists it); most paths a build leaves out are these.
+    if (path.startsWith(SLICE_PATHS)) return undefined;
     if (isPaperPath(path)) return this.table?.has(path) ? paperSlice(path) : undefined;
     // An owned slice not parsed yet is parsed by the lookup (and noted).
     return this.ofPath.get(path) ?? (this.table?.has(path) ? this.ofPath.get(path) : undefined);
@@ -1378,8 +1380,6 @@ export function writeManifest(
       moved.set(path, name);
     }
     for (const path of previous!.absent ?? before.files.paths()) {
-      // A slice's own file is in no slice (the head lists it): the build's kept slices are most of those left out.
-      if (path.startsWith(SLICE_PATHS)) continue;
       const was = index.sliceOf(path);
       if (was !== undefined && !m.files.has(path)) dirty.add(was);
     }
