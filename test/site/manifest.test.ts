@@ -177,6 +177,16 @@ test('the days read back are the days written: every field of every ranked paper
   assert.equal(papers(back!.days[0]!)[0]!.paper.categories, papers(back!.days[1]!)[0]!.paper.categories);
 });
 
+/** The manifest read back from `folder`, and every path it read, in order. */
+function readRecorded(folder: Map<string, Buffer>): { read: string[]; manifest: Manifest | undefined } {
+  const read: string[] = [];
+  const manifest = readManifest((path) => {
+    read.push(path);
+    return folder.get(path);
+  });
+  return { read, manifest };
+}
+
 /** A day's fields as a plain object (a stored day's papers and author lines are its class's accessors). */
 function fields(d: ManifestDay): ManifestDay {
   const { categories, observedAt, announcedAt, listed, postsFound, papers } = d.digest;
@@ -236,11 +246,7 @@ test('writing against the manifest read keeps unchanged slices and gives the byt
   const latest1 = { A: '2021-05-03', B: '2021-05-03', C: '2021-04-05', D: '2021-03-01' };
   const folder = new Map<string, Buffer>();
   writeInto(folder, { ...BASE, days: [may, april, march], files }, latest1);
-  const read: string[] = [];
-  const prev = readManifest((path) => {
-    read.push(path);
-    return folder.get(path);
-  });
+  const { read, manifest: prev } = readRecorded(folder);
   assert.ok(prev?.slices, 'read back, with where each entry came from');
   assert.deepEqual(
     read.filter((path) => path.includes('/ranked-')),
@@ -419,11 +425,8 @@ test('a slice of list pages is a group one: read unparsed, parsed when one of it
   const cut = (name: string) => folder.set(name, Buffer.from('{"days":[],"files":["pa'));
   cut(slice('page-0'));
   cut(slice('assets-'));
-  const read: string[] = [];
-  const prev = readManifest((path) => {
-    read.push(path);
-    return folder.get(path);
-  })!;
+  const { read, manifest } = readRecorded(folder);
+  const prev = manifest!;
   assert.ok(prev, 'read without parsing the group slices');
   assert.deepEqual(
     read.filter((path) => head.groups.has(path)),
@@ -584,11 +587,8 @@ test("a month whose store rows have its head's signature is made from them: its 
     april.map((d) => `${d.day.slice(7)}=${stampsOf(d.fingerprint).whole}`).join(' '),
   ]);
 
-  const read: string[] = [];
-  const prev = readManifest((path) => {
-    read.push(path);
-    return folder.get(path);
-  })!;
+  const { read, manifest } = readRecorded(folder);
+  const prev = manifest!;
   assert.deepEqual(
     read.filter((path) => path.includes('/days-')),
     [],
@@ -639,11 +639,8 @@ test('a month older than every month whose store token changed is made from the 
     ['2021-05', 't-may'],
   ]);
   writeInto(folder, { ...BASE, days: [...may, ...april, ...march], files, tokens }, {});
-  const read: string[] = [];
-  const prev = readManifest((path) => {
-    read.push(path);
-    return folder.get(path);
-  })!;
+  const { read, manifest } = readRecorded(folder);
+  const prev = manifest!;
   assert.deepEqual(prev.tokens, tokens, 'the tokens the head keeps, by month');
   // The store's rows from May on (May's token changed): April and March come from the head.
   const refs = [{ day: '2021-05-03', fingerprint: 'f-2021-05-03, again' }];

@@ -628,9 +628,7 @@ test('a store written just before the derived-column views upgrades: posts and s
 
 test('a store written just before the digest revisions upgrades: its digests name their papers by key, and a later version of one changes that digest alone', () => {
   const { path, old } = twoPapersJustBefore(MIGRATIONS[14]!, 'before-revisions.db');
-  const row = old.prepare(
-    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', ?, '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
-  );
+  const row = digestRows(old);
   // Format 3: the first paper by key, the second kept whole; the same day's 24h row in format 2
   // with the second by key; an older day in the first format (papers copied whole); a row that
   // does not parse.
@@ -685,11 +683,13 @@ test('a store written just before the digest revisions upgrades: its digests nam
 
 test('a store written just before the revised papers were logged upgrades: its counts stay, and each later change names its paper', () => {
   const { path, old } = twoPapersJustBefore(MIGRATIONS[15]!, 'before-revised-papers.db');
-  const row = old.prepare(
-    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', '', '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
+  const row = digestRows(old);
+  row.run(
+    '2026-03-03',
+    '',
+    JSON.stringify({ format: 3, papers: [{ id: '2603.00001' }, { id: '2603.00002' }] }),
   );
-  row.run('2026-03-03', JSON.stringify({ format: 3, papers: [{ id: '2603.00001' }, { id: '2603.00002' }] }));
-  row.run('2026-03-02', JSON.stringify({ format: 3, papers: [{ id: '2603.00002' }] }));
+  row.run('2026-03-02', '', JSON.stringify({ format: 3, papers: [{ id: '2603.00002' }] }));
   old.exec(`INSERT INTO digest_papers (paper_id, day, categories, horizon) VALUES
     ('2603.00001', '2026-03-03', 'cs', ''), ('2603.00002', '2026-03-03', 'cs', ''), ('2603.00002', '2026-03-02', 'cs', '')`);
   // The release before counted two changes of the first paper, by migration 15's trigger.
@@ -722,9 +722,7 @@ test('a store written just before the revised papers were logged upgrades: its c
 
 test("a store written just before the months' tokens upgrades: each month of digest rows gets one, and later writes renew their month's", () => {
   const { path, old } = twoPapersJustBefore(MIGRATIONS[16]!, 'before-month-tokens.db');
-  const row = old.prepare(
-    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', ?, '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
-  );
+  const row = digestRows(old);
   const digest = JSON.stringify({ format: 3, papers: [{ id: '2603.00001' }] });
   row.run('2026-03-03', '', digest);
   row.run('2026-03-03', '24h', digest);
@@ -777,6 +775,13 @@ function fingerprintsBefore15(db: Db): string[][] {
     )
     .raw()
     .all() as string[][];
+}
+
+/** An insert of a digest row into `db` (categories `cs`, 3 March's instants), run with its day, horizon and digest JSON. */
+function digestRows(db: Db): Database.Statement<[string, string, string]> {
+  return db.prepare(
+    "INSERT INTO digests (day, categories, horizon, observed_at, digest, written_at) VALUES (?, 'cs', ?, '2026-03-03T18:00:00.000Z', ?, '2026-03-03T18:05:00.000Z')",
+  );
 }
 
 /** A store just before migration `step` holding the listed paper 2603.00001 and a second one, 2603.00002. */
