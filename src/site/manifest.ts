@@ -639,6 +639,8 @@ export interface Manifest {
   slices?: SliceIndex;
   /** Per days slice of a manifest read from disk: its number of days, their signature, its file entries, its month's token. */
   months?: ReadonlyMap<string, MonthInfo>;
+  /** A manifest read from disk: its head's lists of lines as read (writeManifest reuses a kept slice's lines). */
+  headLines?: HeadLines;
   /**
    * Per month of its days, the store's token for the month's rows (DayList.tokens; '' when the
    * store gave none). A manifest read from disk has it when every days slice's head names its
@@ -724,6 +726,9 @@ interface HeadFile {
   months: string[];
 }
 
+/** The head's lists of lines (`name TAB …`, sorted by name), as written. */
+type HeadLines = Pick<HeadFile, 'files' | 'deferred' | 'owned' | 'groups' | 'months'>;
+
 /** The manifest's head, read (readHead). */
 export interface Head {
   version: number;
@@ -740,6 +745,8 @@ export interface Head {
   groups: Map<string, GroupInfo>;
   /** Per days slice: its number of days, their signature (monthSignature), its number of file entries. */
   months: Map<string, MonthInfo>;
+  /** The lists' lines as read. */
+  lines: HeadLines;
 }
 
 /**
@@ -864,6 +871,13 @@ export function readHead(bytes: Buffer): Head | undefined {
     owned,
     groups,
     months,
+    lines: {
+      files: file.files,
+      deferred: file.deferred,
+      owned: file.owned,
+      groups: file.groups,
+      months: file.months,
+    },
   };
 }
 
@@ -1300,11 +1314,6 @@ function isGroup(name: string, paths: readonly string[], raw: (path: string) => 
   return true;
 }
 
-/** Order [name, …] pairs by name. */
-function byName(a: [string, unknown], b: [string, unknown]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
 /** `days` newest first: as they are when they already are (the usual case, checked in one pass), else sorted. */
 function newestFirst<T extends { day: string }>(days: T[]): T[] {
   for (let i = 1; i < days.length; i++)
@@ -1404,15 +1413,22 @@ export function writeManifest(
     for (const [path, name] of moved) if (index.sliceOf(path) !== name) members.get(name)!.push(path);
     names = [...dirty].sort();
   }
-  const sliceNames = kept;
+  const sliceNames: string[] = [];
   const deferred = new Map<string, [number, 0 | 1]>();
   const owned = new Map<string, [number, string, string]>();
   const groups = new Map<string, GroupInfo>();
   const months = new Map<string, MonthInfo>();
-  for (const name of kept) {
-    const month = previous!.manifest.months?.get(name);
+  // A kept slice keeps its lines of the head as read (its entries, and so its counts, signature
+  // and run, are those it had); a days slice's, unless its month's token changed. Taken from the
+  // lines rather than made again: at 3,000 days ~900 slices are kept, each once per list.
+  const reused = previous?.manifest.headLines;
+  const keptNames = reused ? new Set(kept) : undefined;
+  const before = previous?.manifest;
+  for (const name of reused ? [] : kept) {
+    sliceNames.push(name);
+    const month = before!.months?.get(name);
     if (month) months.set(name, withToken(month, m.tokens));
-    const info = previous!.manifest.files.sliceInfo(name);
+    const info = before!.files.sliceInfo(name);
     if (!info) continue;
     if (info[3] !== undefined) groups.set(name, groupInfo(info[0], info[1] ? 1 : 0, info[3], info[4]));
     else if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
@@ -1447,17 +1463,38 @@ export function writeManifest(
         groups.set(name, groupInfo(paths.length, math(), groupSignature(paths), groupRun(paths)));
     }
   }
-  sliceNames.sort();
+  /** The lines of `list` as read whose slice is kept (their names, before the first tab, in keptNames). */
+  const keptLines = (list: readonly string[], line?: (name: string, text: string) => string): string[] => {
+    const out: string[] = [];
+    for (const text of list) {
+      const name = text.slice(0, text.indexOf('\t'));
+      if (keptNames!.has(name)) out.push(line ? line(name, text) : text);
+    }
+    return out;
+  };
+  /** A kept days slice's line: as read, unless its month's token changed since. */
+  const monthLine = (name: string, text: string): string => {
+    const info = before!.months?.get(name);
+    if (info?.length !== 6 || info[4] === (m.tokens?.get(info[3]) ?? '')) return text;
+    return `${name}\t${withToken(info, m.tokens).join('\t')}`;
+  };
+  // Lines sort as their names do: a name holds no tab, which sorts before every other character.
+  const lines = <T extends unknown[]>(made: Map<string, T>, kept: string[]): string[] => {
+    for (const [name, info] of made) kept.push(`${name}\t${info.join('\t')}`);
+    return kept.sort();
+  };
+  const fileLines = reused ? keptLines(reused.files) : [];
+  for (const name of sliceNames) fileLines.push(`${name}\t${m.files.raw(name)!}`);
   const head: HeadFile = {
     version: m.version,
     engine: m.engine,
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
-    files: sliceNames.map((name) => `${name}\t${m.files.raw(name)!}`),
-    deferred: [...deferred].sort(byName).map(([name, [count, math]]) => `${name}\t${count}\t${math}`),
-    owned: [...owned].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
-    groups: [...groups].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
-    months: [...months].sort(byName).map(([name, info]) => `${name}\t${info.join('\t')}`),
+    files: fileLines.sort(),
+    deferred: lines(deferred, reused ? keptLines(reused.deferred) : []),
+    owned: lines(owned, reused ? keptLines(reused.owned) : []),
+    groups: lines(groups, reused ? keptLines(reused.groups) : []),
+    months: lines(months, reused ? keptLines(reused.months, monthLine) : []),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -1654,6 +1691,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       files,
       slices,
       months: head.months,
+      headLines: head.lines,
     };
   } catch {
     return undefined;
