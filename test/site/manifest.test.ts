@@ -5,6 +5,7 @@ import { deflateRawSync } from 'node:zlib';
 import {
   contentHash,
   dayFileSlice,
+  type FileEntry,
   FileTable,
   fragmentPath,
   groupRun,
@@ -712,4 +713,84 @@ test('a month older than every month whose store token changed is made from the 
   const folder4 = new Map<string, Buffer>();
   writeInto(folder4, { ...BASE, days: [...odd, ...may], files: new FileTable(), tokens }, {});
   assert.equal(readManifest((path) => folder4.get(path))!.tokens, undefined);
+});
+
+test("a head written with slices kept takes their lines as it read them (a kept month's with its new token), and is the head the same generation written whole has", () => {
+  const { march, april, may } = threeMonths();
+  const files = new FileTable();
+  files.set(fragmentPath('2021-04-06'), ['frag-a', 'd:2021-04-06', 0]);
+  files.set('days/2021-03-01.html', ['d1', 'd:2021-03-01', 0]);
+  files.set('papers/2103.00001.html', ['p1', 'p:2103.00001', 1]);
+  files.set('papers/2104.00002.html', ['p2', 'p:2104.00002', 0]);
+  files.set('page/1.html', ['i1', '', 0, 'k1']);
+  files.set('page/2.html', ['i2', '', 0, 'k2']);
+  files.set('archive/2021-03.html', ['a3', '', 1, 'k3']);
+  files.set('assets/search/s1/c0.js', ['c0', 's:s1', 0]);
+  files.set('assets/search/s1/c1.js', ['c1', 's:s1', 0]);
+  const tokens = new Map([
+    ['2021-03', 't-march'],
+    ['2021-04', 't-april'],
+    ['2021-05', 't-may'],
+  ]);
+  const history = [...may, ...april, ...march];
+  const folder = new Map<string, Buffer>();
+  writeInto(folder, { ...BASE, days: history, files, tokens }, {});
+  const lists = JSON.parse(folder.get(MANIFEST_PATH)!.toString()) as Record<string, string[]>;
+  for (const list of ['files', 'deferred', 'owned', 'groups', 'months'])
+    assert.ok(lists[list]!.length > 0, `the head has ${list} lines to keep`);
+
+  /** The next generation, `days` newest first with `added` files, written with the previous one read from `folder`, and whole into a new folder. */
+  const both = (
+    days: (prev: Manifest) => ManifestDay[],
+    whole: ManifestDay[],
+    added: Array<[string, FileEntry]>,
+    now: Map<string, string>,
+  ) => {
+    const prev = readManifest((path) => folder.get(path))!;
+    const next = new FileTable();
+    for (const path of prev.files.paths()) if (!path.startsWith(MANIFEST_DIR)) next.copy(prev.files, path);
+    const fresh = new FileTable();
+    for (const path of next.paths()) fresh.copy(next, path);
+    for (const [path, entry] of added) {
+      next.set(path, entry);
+      fresh.set(path, entry);
+    }
+    const alone = new Map<string, Buffer>();
+    writeInto(alone, { ...BASE, days: whole, files: fresh, tokens: now }, {});
+    const { put, kept } = writeInto(
+      folder,
+      { ...BASE, days: days(prev), files: next, tokens: now },
+      {},
+      prev,
+    );
+    assert.equal(folder.get(MANIFEST_PATH)!.toString(), alone.get(MANIFEST_PATH)!.toString());
+    return { put, kept };
+  };
+  const refs = (list: ManifestDay[]) => list.map((d) => ({ day: d.day, fingerprint: d.fingerprint }));
+
+  // Nothing changed but March's token (its rows written again, the same): every slice kept, and
+  // March's head line takes the new token.
+  const renewed = new Map([...tokens, ['2021-03', 't-march-2']]);
+  const first = both((prev) => prev.daysFor!(refs(history)), history, [], renewed);
+  assert.deepEqual(first.put, []);
+  assert.ok(first.kept.includes(`${MANIFEST_DIR}/days-2021-03.json`));
+  const head = readHead(folder.get(MANIFEST_PATH)!)!;
+  assert.equal(head.months.get(`${MANIFEST_DIR}/days-2021-03.json`)![4], 't-march-2');
+
+  // A new day in a new month: its slices written, the others' lines kept.
+  const june = manifestDay('2021-06-01', ['2106.00003']);
+  const grown = [june, ...history];
+  const withJune = new Map([...renewed, ['2021-06', 't-june']]);
+  const second = both(
+    (prev) => [june, ...prev.daysFor!(refs(history), '2021-06')],
+    grown,
+    [
+      ['days/2021-06-01.html', ['d6', 'd:2021-06-01', 0]],
+      ['papers/2106.00003.html', ['p3', 'p:2106.00003', 0]],
+      ['page/3.html', ['i3', '', 0, 'k4']],
+    ],
+    withJune,
+  );
+  assert.ok(second.put.includes(`${MANIFEST_DIR}/days-2021-06.json`));
+  assert.ok(second.kept.includes(`${MANIFEST_DIR}/days-2021-04.json`));
 });
