@@ -639,8 +639,6 @@ export interface Manifest {
   slices?: SliceIndex;
   /** Per days slice of a manifest read from disk: its number of days, their signature, its file entries, its month's token. */
   months?: ReadonlyMap<string, MonthInfo>;
-  /** A manifest read from disk: its head's lists of lines as read (writeManifest reuses a kept slice's lines). */
-  headLines?: HeadLines;
   /**
    * Per month of its days, the store's token for the month's rows (DayList.tokens; '' when the
    * store gave none). A manifest read from disk has it when every days slice's head names its
@@ -665,10 +663,16 @@ export interface Manifest {
 export class SliceIndex {
   /** Every slice read, by name. */
   readonly names: string[] = [];
+  /** The head's lists of lines as read (writeManifest takes a kept slice's lines from them). */
+  readonly lines: HeadLines;
   /** The slice of each path but the paper pages (theirs follows from the path). */
   readonly ofPath = new Map<string, string>();
   private readonly pathsOf = new Map<string, string[]>();
   private table: FileTable | undefined;
+
+  constructor(lines: HeadLines) {
+    this.lines = lines;
+  }
 
   /** Index the entries of `table` (whose paper slices tell `noteSlice` when parsed). */
   attach(table: FileTable): void {
@@ -1413,27 +1417,12 @@ export function writeManifest(
     for (const [path, name] of moved) if (index.sliceOf(path) !== name) members.get(name)!.push(path);
     names = [...dirty].sort();
   }
-  const sliceNames: string[] = [];
+  /** The slices written, ranked ones included. */
+  const written: string[] = [];
   const deferred = new Map<string, [number, 0 | 1]>();
   const owned = new Map<string, [number, string, string]>();
   const groups = new Map<string, GroupInfo>();
   const months = new Map<string, MonthInfo>();
-  // A kept slice keeps its lines of the head as read (its entries, and so its counts, signature
-  // and run, are those it had); a days slice's, unless its month's token changed. Taken from the
-  // lines rather than made again: at 3,000 days ~900 slices are kept, each once per list.
-  const reused = previous?.manifest.headLines;
-  const keptNames = reused ? new Set(kept) : undefined;
-  const before = previous?.manifest;
-  for (const name of reused ? [] : kept) {
-    sliceNames.push(name);
-    const month = before!.months?.get(name);
-    if (month) months.set(name, withToken(month, m.tokens));
-    const info = before!.files.sliceInfo(name);
-    if (!info) continue;
-    if (info[3] !== undefined) groups.set(name, groupInfo(info[0], info[1] ? 1 : 0, info[3], info[4]));
-    else if (info[2] === undefined) deferred.set(name, [info[0], info[1] ? 1 : 0]);
-    else owned.set(name, [info[0], info[2].owner, info[2].dir]);
-  }
   for (const name of names) {
     const paths = (members.get(name) ?? []).sort();
     const days = daysOf.get(name) ?? [];
@@ -1448,10 +1437,10 @@ export function writeManifest(
       months.set(name, monthInfo(days, paths.length, m.tokens));
       const ranked: RankedSlice = { days: days.map(packRanked) };
       put(rankedOf(name), Buffer.from(JSON.stringify(ranked)));
-      sliceNames.push(rankedOf(name));
+      written.push(rankedOf(name));
     }
     put(name, Buffer.from(JSON.stringify(slice)));
-    sliceNames.push(name);
+    written.push(name);
     const raw = (path: string) => m.files.raw(path)!;
     /** 1 when a page of the slice uses math (its entry as held starts with `1`). */
     const math = () => (paths.some((path) => raw(path).charCodeAt(0) === 49) ? 1 : 0);
@@ -1463,18 +1452,22 @@ export function writeManifest(
         groups.set(name, groupInfo(paths.length, math(), groupSignature(paths), groupRun(paths)));
     }
   }
-  /** The lines of `list` as read whose slice is kept (their names, before the first tab, in keptNames). */
-  const keptLines = (list: readonly string[], line?: (name: string, text: string) => string): string[] => {
+  // A kept slice (one of a manifest read from disk) keeps its lines of the head as read: its
+  // entries, and so its counts, signature and run, are those it had; a days slice's line is made
+  // again only when its month's token changed. At 3,000 days ~900 slices are kept.
+  const keptNames = new Set(kept);
+  /** The lines of the head read's `list` whose slice is kept (its name, before the first tab, in keptNames). */
+  const keptLines = (list: keyof HeadLines, line?: (name: string, text: string) => string): string[] => {
     const out: string[] = [];
-    for (const text of list) {
+    for (const text of index?.lines[list] ?? []) {
       const name = text.slice(0, text.indexOf('\t'));
-      if (keptNames!.has(name)) out.push(line ? line(name, text) : text);
+      if (keptNames.has(name)) out.push(line ? line(name, text) : text);
     }
     return out;
   };
   /** A kept days slice's line: as read, unless its month's token changed since. */
   const monthLine = (name: string, text: string): string => {
-    const info = before!.months?.get(name);
+    const info = previous!.manifest.months?.get(name);
     if (info?.length !== 6 || info[4] === (m.tokens?.get(info[3]) ?? '')) return text;
     return `${name}\t${withToken(info, m.tokens).join('\t')}`;
   };
@@ -1483,18 +1476,18 @@ export function writeManifest(
     for (const [name, info] of made) kept.push(`${name}\t${info.join('\t')}`);
     return kept.sort();
   };
-  const fileLines = reused ? keptLines(reused.files) : [];
-  for (const name of sliceNames) fileLines.push(`${name}\t${m.files.raw(name)!}`);
+  const fileLines = keptLines('files');
+  for (const name of written) fileLines.push(`${name}\t${m.files.raw(name)!}`);
   const head: HeadFile = {
     version: m.version,
     engine: m.engine,
     marks: m.marks,
     ...(m.rising ? { rising: m.rising } : {}),
     files: fileLines.sort(),
-    deferred: lines(deferred, reused ? keptLines(reused.deferred) : []),
-    owned: lines(owned, reused ? keptLines(reused.owned) : []),
-    groups: lines(groups, reused ? keptLines(reused.groups) : []),
-    months: lines(months, reused ? keptLines(reused.months, monthLine) : []),
+    deferred: lines(deferred, keptLines('deferred')),
+    owned: lines(owned, keptLines('owned')),
+    groups: lines(groups, keptLines('groups')),
+    months: lines(months, keptLines('months', monthLine)),
   };
   writeHead(Buffer.from(JSON.stringify(head)));
 }
@@ -1515,7 +1508,7 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
      * was read, else what the head says of it (read by need, see daysFor).
      */
     const slots: Array<{ name: string; days?: ManifestDay[]; info?: MonthInfo }> = [];
-    const slices = new SliceIndex();
+    const slices = new SliceIndex(head.lines);
     const files = new FileTable((name, paths) => slices.noteSlice(name, paths));
     slices.attach(files);
     // Only the papers' category lists are shared (by their text), not the rest as compactDay
@@ -1691,7 +1684,6 @@ export function readManifest(read: (path: string) => Buffer | undefined): Manife
       files,
       slices,
       months: head.months,
-      headLines: head.lines,
     };
   } catch {
     return undefined;
