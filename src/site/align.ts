@@ -4,6 +4,12 @@ export interface Alignment<B> {
   at: Int32Array;
   /** The days of the second list that the first has not, in their order. */
   gone: B[];
+  /**
+   * Where the lists' common tail begins in the first: from this index on, each item of the first
+   * is the very object of the second at the same distance from the end (the days a build kept
+   * from the previous generation, unread). The first list's length when they share none.
+   */
+  tail: number;
 }
 
 /**
@@ -18,22 +24,33 @@ export function alignDays<B extends { day: string }>(
 ): Alignment<B> {
   const at = new Int32Array(now.length).fill(-1);
   const gone: B[] = [];
+  // The common tail by identity first: a build's history past its newest months is the previous
+  // generation's own objects, matched with no comparison of days (~3,000 of them at 3,000 days).
+  let tail = now.length;
+  let end = before.length;
+  while (tail > 0 && end > 0 && now[tail - 1] === before[end - 1]) at[--tail] = --end;
   let j = 0;
-  for (let i = 0; i < now.length; i++) {
+  for (let i = 0; i < tail; i++) {
     const day = now[i]!.day;
     if (i > 0 && !(day < now[i - 1]!.day)) return alignByMap(now, before);
-    while (j < before.length && before[j]!.day > day) {
+    while (j < end && before[j]!.day > day) {
       if (j > 0 && !(before[j]!.day < before[j - 1]!.day)) return alignByMap(now, before);
       gone.push(before[j++]!);
     }
     // Every day of `before` passed so far is newer than `day`: a match needs no order check.
-    if (j < before.length && before[j]!.day === day) at[i] = j++;
+    if (j < end && before[j]!.day === day) at[i] = j++;
   }
-  for (; j < before.length; j++) {
+  for (; j < end; j++) {
     if (j > 0 && !(before[j]!.day < before[j - 1]!.day)) return alignByMap(now, before);
     gone.push(before[j]!);
   }
-  return { at, gone };
+  // The tail's first day must be older than the day before it in both lists, as in days newest
+  // first (its own days, the same objects in both, are matched whatever their order).
+  if (tail < now.length) {
+    if (tail > 0 && !(now[tail]!.day < now[tail - 1]!.day)) return alignByMap(now, before);
+    if (end > 0 && !(before[end]!.day < before[end - 1]!.day)) return alignByMap(now, before);
+  }
+  return { at, gone, tail };
 }
 
 /** alignDays for lists in any order (the last item of a day counts in `before`). */
@@ -48,7 +65,7 @@ function alignByMap<B extends { day: string }>(
     at[i] = place.get(d.day) ?? -1;
     live.add(d.day);
   });
-  return { at, gone: before.filter((d) => !live.has(d.day)) };
+  return { at, gone: before.filter((d) => !live.has(d.day)), tail: now.length };
 }
 
 /**

@@ -147,7 +147,7 @@ import {
   splitUrls,
   urlSet,
 } from './sitemaps.js';
-import { type DaySlice, modelSource, revisedPapers, type SiteSource } from './source.js';
+import { type DayRef, type DaySlice, modelSource, revisedPapers, type SiteSource } from './source.js';
 import type { DirectWrites } from './threads.js';
 import { windowOf, windowPaths, windowStart } from './windows.js';
 
@@ -456,7 +456,7 @@ export function buildGeneration(
   const since = listed.since;
   if (since !== undefined) refs = refs.concat(prevList.slice(countNewer(prevList, (d) => d.day >= since)));
   // Each of the store's days matched with the previous generation's (both newest first).
-  const { at: prevAt, gone } = alignDays(refs, prevList);
+  const { at: prevAt, gone, tail } = alignDays(refs, prevList);
   /** A day's neighbours in the previous generation (undefined when it had not the day). */
   const prevNav = (day: string) => navIn(prevList, day);
   const changes = source.changes(prev?.marks);
@@ -512,47 +512,51 @@ export function buildGeneration(
     [...revisedOn.values()].flatMap(({ before, ids }) =>
       before.digest.papers.filter((r) => ids.has(r.paper.id)).map((ranked) => ({ day: before, ranked })),
     );
-  const planReload = () => {
-    refs.forEach((r, i) => {
-      const at = prevAt[i]!;
-      const before = at < 0 ? undefined : prevList[at];
-      // A day of a month whose token did not change is the previous generation's own (its
-      // fingerprint is read only when asked for).
-      const same = before === r;
-      const revised =
-        !same &&
-        before &&
-        r.fingerprint !== '' &&
-        changes.papers !== 'all' &&
-        before.fingerprint !== r.fingerprint
-          ? revisedPapers(before.fingerprint, r.fingerprint)
-          : undefined;
-      if (revised) {
-        revisedOn.set(r.day, { before: before!, ids: revised });
-        reload.add(r.day);
-        return;
-      }
-      // The store cannot say what changed since the last build: redo every day and paper.
-      if (
-        !before ||
-        changes.papers === 'all' ||
-        (!same && (before.fingerprint !== r.fingerprint || r.fingerprint === ''))
-      ) {
-        contentChanged.add(r.day);
-        reload.add(r.day);
-        if (before) replaced.set(r.day, before);
-        return;
-      }
-      // A pager changes with its neighbours (compared in place: a map of every day's costs more).
-      if (
-        enrichedDays.has(r.day) ||
-        prevList[at - 1]?.day !== refs[i - 1]?.day ||
-        prevList[at + 1]?.day !== refs[i + 1]?.day
-      )
-        reload.add(r.day);
-    });
+  /** Plan the store's day `i` (refs[i]): reloaded, changed, or kept as the previous generation's. */
+  const planDay = (r: DayRef, i: number) => {
+    const at = prevAt[i]!;
+    const before = at < 0 ? undefined : prevList[at];
+    // A day of a month whose token did not change is the previous generation's own (its
+    // fingerprint is read only when asked for).
+    const same = before === r;
+    const revised =
+      !same &&
+      before &&
+      r.fingerprint !== '' &&
+      changes.papers !== 'all' &&
+      before.fingerprint !== r.fingerprint
+        ? revisedPapers(before.fingerprint, r.fingerprint)
+        : undefined;
+    if (revised) {
+      revisedOn.set(r.day, { before: before!, ids: revised });
+      reload.add(r.day);
+      return;
+    }
+    // The store cannot say what changed since the last build: redo every day and paper.
+    if (
+      !before ||
+      changes.papers === 'all' ||
+      (!same && (before.fingerprint !== r.fingerprint || r.fingerprint === ''))
+    ) {
+      contentChanged.add(r.day);
+      reload.add(r.day);
+      if (before) replaced.set(r.day, before);
+      return;
+    }
+    // A pager changes with its neighbours (compared in place: a map of every day's costs more).
+    if (
+      enrichedDays.has(r.day) ||
+      prevList[at - 1]?.day !== refs[i - 1]?.day ||
+      prevList[at + 1]?.day !== refs[i + 1]?.day
+    )
+      reload.add(r.day);
   };
-  planReload();
+  // Past the first day of the common tail (alignDays), a day is the previous generation's own
+  // object between two such: the same, with the same neighbours. Only a day whose enrichment
+  // changed, or a store that cannot say what changed, makes one of them count.
+  const planned =
+    changes.papers === 'all' || enrichedDays.size > 0 ? refs.length : Math.min(tail + 1, refs.length);
+  for (let i = 0; i < planned; i++) planDay(refs[i]!, i);
 
   // Papers whose pages may change: those ranked on changed or removed days, and the store's.
   const touched = new Set<string>();

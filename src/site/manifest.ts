@@ -1370,10 +1370,12 @@ export function writeManifest(
     const before = previous!.manifest;
     const dirty = new Set<string>();
     // Days: a kept day is the very summary read (a reloaded one is a new object).
-    const { at, gone } = alignDays(m.days, before.days);
-    m.days.forEach((day, i) => {
+    const { at, gone, tail } = alignDays(m.days, before.days);
+    // The common tail (alignDays) is the very days read.
+    for (let i = 0; i < tail; i++) {
+      const day = m.days[i]!;
       if (before.days[at[i]!] !== day) dirty.add(monthSlice(day.day));
-    });
+    }
     for (const day of gone) dirty.add(monthSlice(day.day));
     // Entries: new, changed or moved ones (a paper's files follow its latest ranking's month).
     const moved = new Map<string, string>();

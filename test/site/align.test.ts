@@ -59,6 +59,52 @@ test('alignDays gives the same answer for lists out of order, or with a day twic
   );
 });
 
+test('alignDays matches a common tail of the same objects by identity and says where it begins', () => {
+  const r = random(11);
+  for (let round = 0; round < 200; round++) {
+    const n = 2 + Math.floor(r() * 120);
+    const before = days(n, () => r() < 0.8);
+    // The newest days made again (new objects), some gone, some new; the rest the same objects.
+    const cut = Math.floor(r() * (before.length + 1));
+    const newest = days(n + 5, () => r() < 0.8).filter((d) => d.n >= (before[cut]?.n ?? -1) + 1);
+    const now = [...newest.map((d) => ({ ...d })), ...before.slice(cut)];
+    const got = alignDays(now, before);
+    const want = expected(now, before);
+    assert.deepEqual([...got.at], want.at, `round ${round}`);
+    assert.deepEqual(got.gone, want.gone, `round ${round}`);
+    // Where the tail of the very same objects begins (it may reach into the days made again
+    // only when none was: then every day is the same object).
+    let tail = now.length;
+    while (
+      tail > 0 &&
+      before.length - (now.length - tail) > 0 &&
+      now[tail - 1] === before[before.length - (now.length - tail) - 1]
+    )
+      tail--;
+    assert.equal(got.tail, tail, `round ${round}`);
+  }
+  // The tail's days are not read: only the day just past it is, to check the order at its edge.
+  let reads = 0;
+  const counted = (day: string) => ({
+    get day() {
+      reads++;
+      return day;
+    },
+  });
+  const history = Array.from({ length: 1000 }, (_, i) => counted(dayOf(1000 - i)));
+  const fresh = { day: dayOf(1001) };
+  const aligned = alignDays([fresh, ...history], history);
+  assert.equal(aligned.tail, 1);
+  assert.deepEqual([...aligned.at.slice(0, 3)], [-1, 0, 1]);
+  assert.ok(reads <= 2, `${reads} days read`);
+  // A tail whose first day is not older than the day before it: matched by day, as before.
+  const a = { day: '2021-06-08' };
+  const b = { day: '2021-06-07' };
+  const odd = alignDays([{ day: '2021-06-07' }, a, b], [a, b]);
+  assert.deepEqual([...odd.at], [1, 0, 1]);
+  assert.equal(odd.tail, 3);
+});
+
 test('byMonth groups days by month under the name given, in their order', () => {
   const list = days(100, () => true);
   const grouped = byMonth(list, (m) => `m-${m}`);
