@@ -1474,9 +1474,9 @@ export function writeManifest(
     return `${name}\t${withToken(info, m.tokens).join('\t')}`;
   };
   // Lines sort as their names do: a name holds no tab, which sorts before every other character.
-  const lines = <T extends unknown[]>(made: Map<string, T>, kept: string[]): string[] => {
-    for (const [name, info] of made) kept.push(`${name}\t${info.join('\t')}`);
-    return kept.sort();
+  const lines = <T extends unknown[]>(made: Map<string, T>, held: string[]): string[] => {
+    for (const [name, info] of made) held.push(`${name}\t${info.join('\t')}`);
+    return held.sort();
   };
   const fileLines = keptLines('files');
   for (const name of written) fileLines.push(`${name}\t${m.files.raw(name)!}`);
