@@ -62,14 +62,17 @@ import {
   CATEGORY_KINDS,
   LISTS_PATH,
   type ListView,
+  listPartPath,
   newestDaysLength,
   PAST_KINDS,
   parseAllTime,
+  parsePart,
   parseStateFile,
   RESERVE_PATH,
   type ReadRange,
   type StateFile,
   serializeAllTime,
+  serializePart,
   serializeReserve,
   serializeState,
   stateFromHistory,
@@ -1030,6 +1033,13 @@ export function buildGeneration(
       const bytes = previousFile(allTimePath(cat));
       return bytes && parseAllTime(bytes.toString(), dayOf);
     };
+    /** A category's part from its file in the previous site: a site without it is built in full. */
+    const parts = (cat: string) => {
+      const bytes = previousFile(listPartPath(cat));
+      const part = bytes && before && parsePart(bytes.toString(), cat, before, dayOf);
+      if (!part) throw new StaleGenerationError(`${listPartPath(cat)} does not read back`);
+      return part;
+    };
     const fresh = new Map<string, ListAppearance>();
     const again = new Map<string, string[]>();
     for (const day of contentChanged)
@@ -1069,7 +1079,7 @@ export function buildGeneration(
         for (const a of appearances.latests()) if (a.day.day >= from) latest.push(a);
         range = { from, latest, removed };
       }
-      view = advanceState(before, [...fresh.values()], again, newestDay, shape, range, allTime);
+      view = advanceState(before, [...fresh.values()], again, newestDay, shape, range, allTime, parts);
       if (!view || !range || !dirty || pagesHeld(view, dirty, cfg.pageSize, (path) => prev!.files.has(path)))
         break;
       view = undefined;
@@ -1098,6 +1108,12 @@ export function buildGeneration(
   settleKeeps();
   const stateText = serializeState(view.state);
   put(LISTS_PATH, stateText, '');
+  // Each category's part: kept as it is when the build did not read it.
+  for (const cat of view.state.counts.keys()) {
+    const part = serializePart(view.state, cat);
+    if (part === undefined) keepPrevious(listPartPath(cat));
+    else put(listPartPath(cat), part, '');
+  }
   // Each category's all-time window in its file: kept as it is when the build did not read it.
   for (const [cat, wins] of view.state.catWindows) {
     const w = allTimeWindow(wins);
@@ -1618,11 +1634,12 @@ function pagesHeld(view: ListView, dirty: ListDirty, size: number, had: (path: s
   for (const [cat, n] of view.state.counts) {
     const pages = anchoredPages(n, size);
     if (pages === 0) continue;
-    const list = view.list(cat);
-    const first = firstChangedPage(list, n, dirty.categories.get(cat) ?? [], size, pages, (k) =>
+    const changed = dirty.categories.get(cat) ?? [];
+    // A category with no changed ranking needs its list only when a page of it is missing.
+    const first = firstChangedPage(changed.length > 0 ? view.list(cat) : [], n, changed, size, pages, (k) =>
       had(paths.category(cat, k)),
     );
-    if (first <= pages && pageEnd(n, first, size) > list.length) return false;
+    if (first <= pages && pageEnd(n, first, size) > view.list(cat).length) return false;
   }
   return true;
 }

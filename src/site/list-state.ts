@@ -1,18 +1,21 @@
 /**
- * The list state: what the category and window pages are made of, kept in the site
- * (`.hotpapers/lists.json`) from one build to the next. Per category: its number of papers, its
- * newest papers (enough for its two newest pages and its feed's days) and its current week,
- * month and year top papers (its all-time top, with a reserve, in a file of its own: see
- * TopState.detached); per window kind: every window's key and the top papers of the newest two;
- * the all-time top papers; the papers ranked more than once.
+ * The list state: what the category and window pages are made of, kept in the site from one
+ * build to the next. In `.hotpapers/lists.json`: per category its number of papers and its
+ * windows' keys and counts; per window kind every window's key and the top papers of the newest
+ * two; the all-time top papers; the papers ranked more than once. Per category, in a file of its
+ * own (its part, listPartPath): its newest papers (enough for its two newest pages and its
+ * feed's days) and its current week, month and year top papers (its all-time top, with a
+ * reserve, in a third file: see TopState.detached).
  *
  * A build that only adds days newer than every day it had (the daily case) advances the state
  * with the new days' papers alone (advanceState): one new day then costs the same whatever the
- * length of the history. A paper of theirs ranked before moves from its previous ranking: the
- * days from the first day of that ranking's week, month and year on are read (ReadRange), so
- * the cost grows with how long ago that was, not with the history. Any other build makes the
- * state from every paper's latest ranking (stateFromHistory); both give the same state for the
- * same days, so the file is the same bytes. Pure: plain data in and out.
+ * length of the history. It reads the part of a category only when one of those papers is in
+ * it or one of its windows moved on; every other part keeps its file. A paper of theirs ranked
+ * before moves from its previous ranking: the days from the first day of that ranking's week,
+ * month and year on are read (ReadRange), so the cost grows with how long ago that was, not
+ * with the history. Any other build makes the state from every paper's latest ranking
+ * (stateFromHistory); both give the same state for the same days, so the files are the same
+ * bytes. Pure: plain data in and out.
  */
 import {
   categoryKey,
@@ -40,9 +43,10 @@ type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
 /**
  * Format of the files (another one is not read: the state is then made from the history). 2: the
- * categories' all-time windows in files of their own.
+ * categories' all-time windows in files of their own; 3: each category's head and windows in a
+ * file of its own (its part).
  */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** A window's papers by score: the top WINDOW_SIZE of them, and how many it holds. */
 export interface TopState {
@@ -57,12 +61,31 @@ export interface TopState {
    */
   more?: ListAppearance[];
   /**
-   * A category's all-time window as the state file gives it: its count, its top and reserve left
-   * in their own file (allTimePath), not read. A day whose papers fall past the papers that file
-   * holds (`held` of them, the last `last`; known from the reserve file) leaves it as it is.
+   * A category's window as the state file gives it: its key and count, its top left in a file
+   * not read (a week, month or year window's in the category's part, listPartPath; an all-time
+   * one's, with its reserve, in allTimePath). A day whose papers fall past the papers an
+   * all-time file holds (`held` of them, the last `last`; known from the reserve file) leaves
+   * it as it is.
    */
   detached?: { held?: number; last?: ListAppearance };
 }
+
+/** Folder of the categories' parts, a file each (a head and the week, month and year tops). */
+export const LIST_PART_DIR = '.hotpapers/lists';
+
+/** Site path of category `cat`'s part. */
+export function listPartPath(cat: string): string {
+  return `${LIST_PART_DIR}/${categoryKey(cat)}.json`;
+}
+
+/** A category's head and week, month and year windows, as read from its part (see ListState). */
+export interface CategoryPart {
+  head: ListAppearance[];
+  windows: TopState[];
+}
+
+/** A category's part, read from its file when needed (undefined: not at hand). */
+export type PartLoader = (cat: string) => CategoryPart | undefined;
 
 /** Folder of the categories' all-time windows, a file each (a top and its reserve). */
 export const ALL_TIME_DIR = '.hotpapers/alltime';
@@ -98,11 +121,15 @@ export interface ListState {
   /** Per category, its papers (each once, at its latest ranking). */
   counts: Map<string, number>;
   /**
-   * Per category, its newest papers, newest first (by day, then rank): at least its newest
-   * two pages' worth (or all) and every paper of its newest feed days.
+   * Per category whose part is held, its newest papers, newest first (by day, then rank): at
+   * least its newest two pages' worth (or all) and every paper of its newest feed days. A
+   * category not here is as its part's file holds it: its windows are detached.
    */
   heads: Map<string, ListAppearance[]>;
-  /** Per category, its current week, month, year and all-time windows (CATEGORY_KINDS). */
+  /**
+   * Per category, its current week, month, year and all-time windows (CATEGORY_KINDS); those of
+   * a category whose part is not held are detached (their key and count alone).
+   */
   catWindows: Map<string, TopState[]>;
   /** Per kind, the key of every window with papers (newest first) and the state of the newest two. */
   windows: Record<PastKind, { keys: string[]; newest: TopState[] }>;
@@ -282,6 +309,7 @@ export function advanceState(
   shape: ListShape,
   range?: ReadRange,
   allTime?: AllTimeLoader,
+  parts?: PartLoader,
 ): ListView | undefined {
   // Without a range only the new days were read (none when no day is new), each newer than
   // every day before, and every paper of theirs is new.
@@ -310,9 +338,27 @@ export function advanceState(
   /** Per category, its papers on the days read and its previous head past them: what its changed pages are made of. */
   const lists = new Map<string, ListAppearance[]>();
   const catWindows = new Map<string, TopState[]>();
+  const keys = CATEGORY_KINDS.map((kind) => currentKey(kind, newest));
+  /** The categories whose part is not held and stays as its file holds it. */
+  const unread = new Set<string>();
   for (const [cat, total] of counts) {
-    const before = prev.heads.get(cat) ?? [];
+    let before = prev.heads.get(cat);
+    let was = prev.catWindows.get(cat);
     const mine = read.get(cat) ?? [];
+    if (!before && was) {
+      // Not read: the same part when none of its papers is new or moved (every one on the days
+      // read is in `read`) and none of its windows moved on.
+      if (mine.length === 0 && !removedOf.has(cat) && keys.every((key, i) => was![i]?.key === key)) {
+        unread.add(cat);
+        catWindows.set(cat, was);
+        continue;
+      }
+      const part = parts?.(cat);
+      if (!part) return undefined;
+      before = part.head;
+      was = [...part.windows, ...was.slice(part.windows.length)];
+    }
+    before ??= [];
     if (!range) mine.sort(newestFirst);
     let k = 0;
     while (k < before.length && before[k]!.day.day >= from) k++;
@@ -321,10 +367,9 @@ export function advanceState(
     if (merged.length < Math.min(2 * shape.pageSize, total)) return undefined;
     lists.set(cat, merged);
     heads.set(cat, merged.length > 0 ? merged.slice(0, headLength(merged, total, shape)) : merged);
-    const was = prev.catWindows.get(cat);
     const states: TopState[] = [];
     for (const [i, kind] of CATEGORY_KINDS.entries()) {
-      const key = currentKey(kind, newest);
+      const key = keys[i]!;
       const start = kind === 'all' ? '' : windowStart(kind, key);
       const inWindow = (list: readonly ListAppearance[] | undefined) =>
         (list ?? []).filter((a) => a.day.day >= start);
@@ -404,7 +449,16 @@ export function advanceState(
     windows,
     all,
   };
-  return { state, list: (cat) => lists.get(cat) ?? [], windows: view };
+  /** A category's list: its head as its part's file holds it when the state did not read it. */
+  const list = (cat: string): readonly ListAppearance[] => {
+    const held = lists.get(cat);
+    if (held || !unread.has(cat)) return held ?? [];
+    const part = parts?.(cat);
+    if (!part) throw new Error(`the list state's part of ${cat} cannot be read`);
+    lists.set(cat, part.head);
+    return part.head;
+  };
+  return { state, list, windows: view };
 }
 
 /**
@@ -479,8 +533,8 @@ export interface StateFile {
   format: number;
   papers: number;
   repeats: Array<[string, string[]]>;
-  /** Per category: name, count, rows of its head, its windows (the all-time one's rows in its own file). */
-  cats: Array<[string, number, number[], WindowRow[]]>;
+  /** Per category: name, count, the key and count of each of its windows (their papers in its part and all-time files). */
+  cats: Array<[string, number, Array<[string, number]>]>;
   windows: Record<PastKind, [string[], WindowRow[]]>;
   all: WindowRow;
   rows: Row[];
@@ -542,19 +596,21 @@ function rankingsOf(
   return appearances;
 }
 
+/** A window as a file holds it (`ref` gives a ranking's row). */
+function windowRowOf(s: TopState, ref: (a: ListAppearance) => number): WindowRow {
+  return [s.key, s.count, s.top.map(ref)];
+}
+
 /** The state as its file holds it: each ranking once, in the order the file first names it. */
 export function serializeState(state: ListState): string {
   const { rows, ref } = rowTable();
-  const windowRow = (s: TopState): WindowRow => [s.key, s.count, s.top.map(ref)];
-  // A category's all-time window by its count alone: its papers are in its own file.
-  const catWindowRow = (s: TopState): WindowRow => (s.key === 'all' ? [s.key, s.count, []] : windowRow(s));
+  const windowRow = (s: TopState) => windowRowOf(s, ref);
   const cats = [...state.counts.keys()]
     .sort(byText)
     .map((cat): StateFile['cats'][number] => [
       cat,
       state.counts.get(cat)!,
-      (state.heads.get(cat) ?? []).map(ref),
-      (state.catWindows.get(cat) ?? []).map(catWindowRow),
+      (state.catWindows.get(cat) ?? []).map((w): [string, number] => [w.key, w.count]),
     ]);
   const file: StateFile = {
     format: FORMAT,
@@ -573,6 +629,65 @@ export function serializeState(state: ListState): string {
   return JSON.stringify(file);
 }
 
+/** A category's part as its file holds it: its head, its windows but the all-time one. */
+interface PartFile {
+  format: number;
+  cat: string;
+  count: number;
+  rows: Row[];
+  head: number[];
+  windows: WindowRow[];
+}
+
+/** The file of category `cat`'s part; undefined when the state does not hold it (its file is kept). */
+export function serializePart(state: ListState, cat: string): string | undefined {
+  const head = state.heads.get(cat);
+  if (!head) return undefined;
+  const { rows, ref } = rowTable();
+  const file: PartFile = {
+    format: FORMAT,
+    cat,
+    count: state.counts.get(cat) ?? 0,
+    rows,
+    head: head.map(ref),
+    windows: (state.catWindows.get(cat) ?? []).filter((w) => w.key !== 'all').map((w) => windowRowOf(w, ref)),
+  };
+  return JSON.stringify(file);
+}
+
+/**
+ * Category `cat`'s part read from its file (`text`), joined to the days (`dayOf`): undefined
+ * when it is not whole or not the part `state` (read from the state file) names: another
+ * count, other windows.
+ */
+export function parsePart(
+  text: string,
+  cat: string,
+  state: ListState,
+  dayOf: (day: string) => ListDay | undefined,
+): CategoryPart | undefined {
+  let f: PartFile;
+  try {
+    f = JSON.parse(text) as PartFile;
+  } catch {
+    return undefined;
+  }
+  const named = state.catWindows.get(cat) ?? [];
+  if (f?.format !== FORMAT || f.cat !== cat || f.count !== state.counts.get(cat) || !Array.isArray(f.windows))
+    return undefined;
+  if (f.windows.length !== named.length - 1) return undefined;
+  const rows = rankingsOf(f.rows, dayOf);
+  const head = rows && pick(rows, f.head);
+  if (!head) return undefined;
+  const windows: TopState[] = [];
+  for (const [i, w] of f.windows.entries()) {
+    const top = Array.isArray(w) && w[0] === named[i]!.key && w[1] === named[i]!.count && pick(rows!, w[2]);
+    if (!top) return undefined;
+    windows.push({ key: w[0], count: w[1], top });
+  }
+  return { head, windows };
+}
+
 /** The file's text parsed, its shape checked; undefined when it is not a state of this format. */
 export function parseStateFile(text: string): StateFile | undefined {
   try {
@@ -589,7 +704,7 @@ export function parseStateFile(text: string): StateFile | undefined {
 
 /**
  * The state of a file, its rankings joined to the days (`dayOf`): undefined when a ranking's day
- * is not one of them or the file is not whole.
+ * is not one of them or the file is not whole. No category's part is held (see ListState.heads).
  */
 export function stateOfFile(
   f: StateFile,
@@ -605,16 +720,14 @@ export function stateOfFile(
   const window = (w: WindowRow): TopState => ({ key: w[0], count: w[1], top: w[2].map(at) });
   try {
     const counts = new Map<string, number>();
-    const heads = new Map<string, ListAppearance[]>();
     const catWindows = new Map<string, TopState[]>();
-    for (const [cat, count, head, wins] of f.cats) {
+    for (const [cat, count, wins] of f.cats) {
+      if (wins.length !== CATEGORY_KINDS.length) return undefined;
       counts.set(cat, count);
-      heads.set(cat, head.map(at));
-      if (wins.length > 0)
-        catWindows.set(
-          cat,
-          wins.map((w) => (w[0] === 'all' ? { key: w[0], count: w[1], top: [], detached: {} } : window(w))),
-        );
+      catWindows.set(
+        cat,
+        wins.map(([key, n]) => ({ key, count: n, top: [], detached: {} })),
+      );
     }
     const windows = {} as ListState['windows'];
     for (const kind of PAST_KINDS)
@@ -623,7 +736,7 @@ export function stateOfFile(
       papers: f.papers,
       repeats: new Map(f.repeats),
       counts,
-      heads,
+      heads: new Map(),
       catWindows,
       windows,
       all: window(f.all),

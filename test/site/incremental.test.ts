@@ -9,6 +9,7 @@ import { deflateRawSync } from 'node:zlib';
 import { MANIFEST_PATH } from '../../src/site/build.js';
 import { packFeedItems, unpackFeedItems } from '../../src/site/feed-items.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
+import { LIST_PART_DIR, listPartPath } from '../../src/site/list-state.js';
 import { contentHash, type Head, readHead, readManifest } from '../../src/site/manifest.js';
 import { segmentOf } from '../../src/site/search-index.js';
 import { prewarmSiteThreads, spareThreads } from '../../src/site/threads.js';
@@ -647,6 +648,43 @@ test('one new day parses only the paper slices of the pages it renders; one that
       line.startsWith('papers/2105.00004.html\t'),
     ),
   );
+});
+
+test("one new day reads and writes the list parts of its papers' categories only; one that does not read back makes the build full", async () => {
+  const db = makeStore('parts.db', [...sampleDigests(), ...moreDays(8)]);
+  const out = join(dir, 'public-parts');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  const parts = readdirSync(join(out, LIST_PART_DIR)).sort();
+  assert.deepEqual(parts, ['cs.CL.json', 'cs.CV.json', 'cs.LG.json', 'hep-th.json', 'stat.ML.json']);
+  // cs.LG's part no longer reads back. The new day (the same week, month and year as the day
+  // before) ranks a cs.CV paper only: cs.LG's part is not read, and stays as it is.
+  const lg = join(out, listPartPath('cs.LG'));
+  const broken = readFileSync(lg).subarray(0, 30);
+  writeFileSync(lg, broken);
+  addDays(db, [newDay]);
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  assert.deepEqual(second.warnings, []);
+  assert.deepEqual(
+    second.writtenPaths.filter((p) => p.startsWith(`${LIST_PART_DIR}/`)),
+    [listPartPath('cs.CV')],
+  );
+  assert.ok(readFileSync(lg).equals(broken), 'kept unread');
+  // A day ranking a cs.LG paper needs that part: the build turns full, and writes it whole.
+  addDays(db, [
+    digest('2021-06-14', [
+      ranked(1, paper('2106.00020', { categories: ['cs.LG'] }), [post('x', '9301', 10, 40)]),
+    ]),
+  ]);
+  const third = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(third.full, true);
+  assert.ok(
+    third.warnings.some((w) =>
+      /\.hotpapers\/lists\/cs\.LG\.json does not read back; the site is built in full/.test(w),
+    ),
+    third.warnings.join('\n'),
+  );
+  assert.equal(JSON.parse(readFileSync(lg, 'utf8')).cat, 'cs.LG');
 });
 
 /**

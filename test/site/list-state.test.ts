@@ -4,14 +4,19 @@ import { test } from 'node:test';
 import {
   type AllTimeLoader,
   advanceState,
+  allTimePath,
   allTimeWindow,
   attachReserve,
   type ListState,
   type ListView,
+  listPartPath,
+  type PartLoader,
   parseAllTime,
+  parsePart,
   parseStateFile,
   RESERVE,
   serializeAllTime,
+  serializePart,
   serializeReserve,
   serializeState,
   stateFromHistory,
@@ -93,6 +98,7 @@ function advance(
   all: readonly ListDay[],
   added: readonly ListDay[],
   allTime?: AllTimeLoader,
+  parts?: PartLoader,
 ): ListView | undefined {
   const appearances = new Appearances();
   for (const d of added) appearances.add(d);
@@ -100,13 +106,13 @@ function advance(
   const again = new Map(
     [...appearances.repeated()].map(([id, list]) => [id, list.map((a) => a.day.day)] as [string, string[]]),
   );
-  return advanceState(before, fresh, again, all[all.length - 1]!.day, shape, undefined, allTime);
+  return advanceState(before, fresh, again, all[all.length - 1]!.day, shape, undefined, allTime, parts);
 }
 
 /**
  * The files a build leaves of `state`, as the next one reads them back: the state file, the
- * reserve file, and each category's all-time file (`files`, by category: a window the build did
- * not read keeps its file; one it made writes it).
+ * reserve file, each category's part and all-time file (`files`, by site path: a part or window
+ * the build did not read keeps its file; one it made writes it).
  */
 function writeAndRead(
   state: ListState,
@@ -115,12 +121,22 @@ function writeAndRead(
 ): ListState | undefined {
   for (const [cat, wins] of state.catWindows) {
     const w = allTimeWindow(wins);
-    if (w && !w.detached) files.set(cat, serializeAllTime(w));
+    if (w && !w.detached) files.set(allTimePath(cat), serializeAllTime(w));
+    const part = serializePart(state, cat);
+    if (part !== undefined) files.set(listPartPath(cat), part);
   }
   const file = parseStateFile(serializeState(state));
   const back = file && stateOfFile(file, dayOf);
   if (back) attachReserve(back, serializeReserve(state, 'stamp'), 'stamp', dayOf);
   return back;
+}
+
+/** The state file of `state` and the part of each category (as `files` holds it when not held). */
+function stateText(state: ListState, files: ReadonlyMap<string, string> = new Map()): string {
+  const parts = [...state.counts.keys()]
+    .sort()
+    .map((cat) => serializePart(state, cat) ?? files.get(listPartPath(cat)) ?? `${cat}: no part`);
+  return [serializeState(state), ...parts].join('\n');
 }
 
 /** Category `cat`'s all-time top and reserve in `state`: as its file in `files` holds them when not read. */
@@ -132,7 +148,7 @@ function heldBy(
 ): { top: ListAppearance[]; more: ListAppearance[] } | undefined {
   const w = allTimeWindow(state.catWindows.get(cat) ?? []);
   if (!w) return undefined;
-  return w.detached ? parseAllTime(files.get(cat)!, dayOf) : { top: w.top, more: w.more! };
+  return w.detached ? parseAllTime(files.get(allTimePath(cat))!, dayOf) : { top: w.top, more: w.more! };
 }
 
 /** A loader of the all-time files `files` left (writeAndRead), counting the categories read in `read`. */
@@ -143,36 +159,72 @@ function loaderOf(
 ): AllTimeLoader {
   return (cat) => {
     read.push(cat);
-    const text = files.get(cat);
+    const text = files.get(allTimePath(cat));
     return text === undefined ? undefined : parseAllTime(text, dayOf);
   };
 }
 
+/** A loader of the parts `files` holds for `state` (read back by writeAndRead), counting the categories read in `read`. */
+function partsOf(
+  files: ReadonlyMap<string, string>,
+  state: ListState,
+  dayOf: (day: string) => ListDay | undefined,
+  read: string[] = [],
+): PartLoader {
+  return (cat) => {
+    read.push(cat);
+    const text = files.get(listPartPath(cat));
+    return text === undefined ? undefined : parsePart(text, cat, state, dayOf);
+  };
+}
+
 test('advanced one day or two at a time, the state is the one made from the whole history, and its file reads back the same', () => {
-  /** Per seed: category all-time windows the advanced days did not read, and those they did. */
-  const reads: Array<[number, number]> = [];
+  /**
+   * Per seed: category all-time windows the advanced days did not read, and those they did; then
+   * the same for the categories' parts.
+   */
+  const reads: Array<[number, number, number, number]> = [];
   for (const seed of [1, 2, 3]) {
     const days = history(120, seed);
     const dayOf = new Map(days.map((d) => [d.day, d]));
     const of = (d: string) => dayOf.get(d);
-    const allTimeFiles = new Map<string, string>();
-    let state = writeAndRead(fromHistory(days.slice(0, 1)).state, allTimeFiles, of)!;
+    const stateFiles = new Map<string, string>();
+    let state = writeAndRead(fromHistory(days.slice(0, 1)).state, stateFiles, of)!;
     let i = 1;
     let step = 0;
-    let [unread, read] = [0, 0];
+    let [unread, read, partsUnread, partsRead] = [0, 0, 0, 0];
     while (i < days.length) {
       // One day, or two at once every third step.
       const n = step++ % 3 === 2 ? 2 : 1;
       const added = days.slice(i, i + n);
       i += added.length;
       const asked: string[] = [];
-      const view = advance(state, days.slice(0, i), added, loaderOf(allTimeFiles, of, asked));
+      const partsAsked: string[] = [];
+      const view = advance(
+        state,
+        days.slice(0, i),
+        added,
+        loaderOf(stateFiles, of, asked),
+        partsOf(stateFiles, state, of, partsAsked),
+      );
       assert.ok(view, `seed ${seed}, day ${days[i - 1]!.day}: advanced`);
       read += asked.length;
       unread += view.state.catWindows.size - asked.length;
+      partsRead += partsAsked.length;
+      partsUnread += view.state.counts.size - view.state.heads.size;
+      // A part not read: none of its category's papers is new, and its windows did not move on.
+      const newCats = new Set(added.flatMap((d) => d.digest.papers.flatMap((r) => r.paper.categories)));
+      for (const cat of view.state.counts.keys())
+        if (!view.state.heads.has(cat)) {
+          assert.ok(!newCats.has(cat), `seed ${seed}, day ${days[i - 1]!.day}: ${cat} has new papers`);
+          assert.deepEqual(
+            view.state.catWindows.get(cat)!.map((w) => w.key),
+            state.catWindows.get(cat)!.map((w) => w.key),
+          );
+        }
       const whole = fromHistory(days.slice(0, i));
-      const text = serializeState(view.state);
-      assert.equal(text, serializeState(whole.state), `seed ${seed}, day ${days[i - 1]!.day}`);
+      const text = stateText(view.state, stateFiles);
+      assert.equal(text, stateText(whole.state), `seed ${seed}, day ${days[i - 1]!.day}`);
       // Each category's all-time window: the whole history's top, its reserve the start of the
       // whole one's (read or not, as its file holds it).
       for (const [cat, wins] of whole.state.catWindows) {
@@ -180,7 +232,7 @@ test('advanced one day or two at a time, the state is the one made from the whol
         const held: { top: ListAppearance[]; more: ListAppearance[] } = heldBy(
           view.state,
           cat,
-          allTimeFiles,
+          stateFiles,
           of,
         )!;
         const where = `seed ${seed}, day ${days[i - 1]!.day}, ${cat}`;
@@ -195,17 +247,18 @@ test('advanced one day or two at a time, the state is the one made from the whol
       for (const kind of ['week', 'month', 'year'] as const)
         for (const s of view.state.windows[kind].newest.slice(0, 1))
           assert.ok(view.windows[kind].has(s.key), `seed ${seed}: the newest ${kind}`);
-      const back = writeAndRead(view.state, allTimeFiles, of);
+      const back = writeAndRead(view.state, stateFiles, of);
       assert.ok(back);
-      assert.equal(serializeState(back), text);
+      assert.equal(stateText(back, stateFiles), text);
       state = back;
     }
     assert.ok(state.windows.year.keys.length >= 2, 'the history runs over a new year');
-    reads.push([unread, read]);
+    reads.push([unread, read, partsUnread, partsRead]);
   }
-  // Both ways were taken: windows left unread (papers past what their file holds) and read.
+  // Both ways were taken: windows and parts left unread (papers past what a window's file holds;
+  // a category with no new paper) and read.
   assert.ok(
-    reads.every(([unread, read]) => unread > 0 && read > 0),
+    reads.every((counts) => counts.every((n) => n > 0)),
     `unread and read: ${JSON.stringify(reads)}`,
   );
 });
@@ -223,7 +276,7 @@ test('a paper ranked on two of the new days is one paper, at its newest ranking,
   const all = [...days, repeat];
   const view = advance(before, all, [last, repeat]);
   assert.ok(view);
-  assert.equal(serializeState(view.state), serializeState(fromHistory(all).state));
+  assert.equal(stateText(view.state), stateText(fromHistory(all).state));
   const id = last.digest.papers[0]!.paper.id;
   assert.deepEqual(view.state.repeats.get(id), ['2030-01-02', last.day]);
 });
@@ -233,7 +286,7 @@ test('a state file of another format, cut short or naming a day not there is not
   const text = serializeState(fromHistory(days).state);
   const dayOf = new Map(days.map((d) => [d.day, d]));
   assert.equal(parseStateFile(text.slice(0, 50)), undefined);
-  assert.equal(parseStateFile(text.replace('"format":2', '"format":1')), undefined);
+  assert.equal(parseStateFile(text.replace(/"format":\d+/, '"format":1')), undefined);
   const file = parseStateFile(text)!;
   assert.equal(
     stateOfFile(file, (d) => (d === days[5]!.day ? undefined : dayOf.get(d))),
@@ -241,6 +294,54 @@ test('a state file of another format, cut short or naming a day not there is not
     'a day gone',
   );
   assert.ok(stateOfFile(file, (d) => dayOf.get(d)));
+});
+
+test("a category's part of another count, other windows, another category or cut short is not read; without it the state is not advanced", () => {
+  const days = history(40, 6);
+  const dayOf = new Map(days.map((d) => [d.day, d]));
+  const of = (d: string) => dayOf.get(d);
+  const made = fromHistory(days.slice(0, 39)).state;
+  const files = new Map<string, string>();
+  const state = writeAndRead(made, files, of)!;
+  const cat = 'cs.LG';
+  const text = files.get(listPartPath(cat))!;
+  const part = parsePart(text, cat, state, of);
+  assert.deepEqual(named(part?.head), named(made.heads.get(cat)));
+  const f = JSON.parse(text) as { count: number; windows: Array<[string, number, number[]]> };
+  for (const [what, bad, name] of [
+    ['another count', JSON.stringify({ ...f, count: f.count + 1 }), cat],
+    [
+      'another window',
+      JSON.stringify({ ...f, windows: f.windows.map((w, i) => (i === 1 ? ['1999-01', ...w.slice(1)] : w)) }),
+      cat,
+    ],
+    ['fewer windows', JSON.stringify({ ...f, windows: f.windows.slice(1) }), cat],
+    ['another category', text, 'cs.CV'],
+    ['cut short', text.slice(0, -5), cat],
+  ] as const)
+    assert.equal(parsePart(bad, name, state, of), undefined, what);
+  // The new day ranks a paper in cs.LG: its part is needed, and a loader without it refuses.
+  const last = days[39]!;
+  const added: ListDay = {
+    ...last,
+    digest: {
+      ...last.digest,
+      papers: [
+        { rank: 1, score: 7, paper: { id: 'new', title: 'New', categories: [cat], primaryCategory: cat } },
+      ],
+    },
+  };
+  const all = [...days.slice(0, 39), added];
+  const asked: string[] = [];
+  const allTime = loaderOf(files, of, []);
+  assert.equal(
+    advance(state, all, [added], allTime, (c) => (c === cat ? undefined : partsOf(files, state, of)(c))),
+    undefined,
+  );
+  const view = advance(state, all, [added], allTime, partsOf(files, state, of, asked));
+  assert.ok(view);
+  assert.ok(asked.includes(cat));
+  assert.equal(stateText(view.state, files), stateText(fromHistory(all).state));
 });
 
 test('advancing with a new day in a window older than the newest two the state kept is refused', () => {
@@ -292,6 +393,7 @@ function advanceMoving(
   added: readonly ListDay[],
   back = 0,
   allTime?: AllTimeLoader,
+  parts?: PartLoader,
 ): { view: ListView | undefined; moved: number; from: string } {
   const whole = new Appearances();
   for (const d of all) whole.add(d);
@@ -322,7 +424,16 @@ function advanceMoving(
   const latest = [...whole.latests()].filter((a) => a.day.day >= from);
   const range = removed.length > 0 ? { from, latest, removed } : undefined;
   return {
-    view: advanceState(before, [...fresh.values()], again, all[all.length - 1]!.day, shape, range, allTime),
+    view: advanceState(
+      before,
+      [...fresh.values()],
+      again,
+      all[all.length - 1]!.day,
+      shape,
+      range,
+      allTime,
+      parts,
+    ),
     moved: removed.length,
     from,
   };
@@ -339,8 +450,8 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
     const of = (d: string) => dayOf.get(d);
     for (const back of [0, 400]) {
       // Through the files, as a build reads the state (the categories' all-time files read by need).
-      const allTimeFiles = new Map<string, string>();
-      let state = writeAndRead(fromHistory(days.slice(0, 1)).state, allTimeFiles, of)!;
+      const stateFiles = new Map<string, string>();
+      let state = writeAndRead(fromHistory(days.slice(0, 1)).state, stateFiles, of)!;
       let i = 1;
       let step = 0;
       while (i < days.length) {
@@ -353,7 +464,8 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           days.slice(0, i),
           added,
           back,
-          loaderOf(allTimeFiles, of, asked),
+          loaderOf(stateFiles, of, asked),
+          partsOf(stateFiles, state, of),
         );
         if (moved > 0 && view) movedReads += asked.length;
         const whole = fromHistory(days.slice(0, i));
@@ -361,7 +473,7 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
         if (moved > 0) movedSteps++;
         if (view) {
           if (moved > 0) advanced++;
-          assert.equal(serializeState(view.state), serializeState(whole.state), where);
+          assert.equal(stateText(view.state, stateFiles), stateText(whole.state), where);
           assertListsOfWhole(view, whole, where);
           // The all-time reserves are the whole history's, or the first of them (a category's
           // as its file holds it when the step did not read it).
@@ -369,7 +481,7 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
             new Map([
               ['', v.state.all.more],
               ...[...v.state.catWindows.keys()].map(
-                (cat) => [cat, heldBy(v.state, cat, allTimeFiles, of)?.more] as const,
+                (cat) => [cat, heldBy(v.state, cat, stateFiles, of)?.more] as const,
               ),
             ]);
           const wholeReserves = reserves(whole);
@@ -397,7 +509,7 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           );
           assert.ok(emptied || windowGone, `${where}: advanced from the first day`);
         }
-        state = writeAndRead((view ?? whole).state, allTimeFiles, of)!;
+        state = writeAndRead((view ?? whole).state, stateFiles, of)!;
       }
     }
   }
@@ -444,7 +556,7 @@ test('papers leaving the all-time top one by one are replaced from its reserve u
       taken = 0;
       continue;
     }
-    assert.equal(serializeState(view.state), serializeState(made.state), day);
+    assert.equal(stateText(view.state), stateText(made.state), day);
     // Read from the first day, the reserve is whole again; else the paper after the top came from it.
     const whole = from <= days[0]!.day;
     const expected: number = whole ? RESERVE : state.all.more!.length - 1;
