@@ -346,9 +346,9 @@ export function advanceState(
     let was = prev.catWindows.get(cat);
     const mine = read.get(cat) ?? [];
     if (!before && was) {
-      // Not read: the same part when none of its papers is new or moved (every one on the days
-      // read is in `read`) and none of its windows moved on.
-      if (mine.length === 0 && !removedOf.has(cat) && keys.every((key, i) => was![i]?.key === key)) {
+      // Not read: the same part when none of its papers is new or moved (its papers on the days
+      // read are those it had there) and none of its windows moved on.
+      if (!added.has(cat) && !removedOf.has(cat) && keys.every((key, i) => was![i]?.key === key)) {
         unread.add(cat);
         catWindows.set(cat, was);
         continue;

@@ -359,7 +359,7 @@ test('advancing with a new day in a window older than the newest two the state k
   assert.equal(advance(before, [...days.slice(0, 40), old], [old]), undefined);
 });
 
-/** `history(n, seed)` where about a third of the days also rank again a paper of the 60 days before, some in one more category. */
+/** `history(n, seed)` where about a third of the days also rank again a paper of the 60 days before, some in one more category, a few in one less. */
 function historyRankingAgain(n: number, seed: number): ListDay[] {
   const rnd = random(seed + 100);
   const days = history(n, seed);
@@ -369,7 +369,14 @@ function historyRankingAgain(n: number, seed: number): ListDay[] {
     const earlier = days[j]!.digest.papers;
     const p = earlier[Math.floor(rnd() * earlier.length)];
     if (!p || d.digest.papers.some((r) => r.paper.id === p.paper.id)) return;
-    const categories = rnd() < 0.3 ? [...new Set([...p.paper.categories, 'cs.CL'])] : p.paper.categories;
+    // Some gain a category (a later cross-list), a few lose one (a revision).
+    const change = rnd();
+    const categories =
+      change < 0.3
+        ? [...new Set([...p.paper.categories, 'cs.CL'])]
+        : change > 0.85 && p.paper.categories.length > 1
+          ? p.paper.categories.slice(1)
+          : p.paper.categories;
     d.digest.papers = [
       ...d.digest.papers,
       {
@@ -444,6 +451,8 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
   let advanced = 0;
   /** Categories' all-time files read on steps that moved a paper. */
   let movedReads = 0;
+  /** Categories' parts left unread on steps that moved a paper (no paper of theirs new or moved). */
+  let movedUnread = 0;
   for (const seed of [11, 12, 13, 14]) {
     const days = historyRankingAgain(140, seed);
     const dayOf = new Map(days.map((d) => [d.day, d]));
@@ -467,7 +476,10 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
           loaderOf(stateFiles, of, asked),
           partsOf(stateFiles, state, of),
         );
-        if (moved > 0 && view) movedReads += asked.length;
+        if (moved > 0 && view) {
+          movedReads += asked.length;
+          movedUnread += view.state.counts.size - view.state.heads.size;
+        }
         const whole = fromHistory(days.slice(0, i));
         const where = `seed ${seed}, back ${back}, day ${days[i - 1]!.day}`;
         if (moved > 0) movedSteps++;
@@ -517,6 +529,7 @@ test('a paper ranked again moves to its new ranking: advanced over the days read
   assert.ok(movedSteps >= 40, `${movedSteps} steps with a paper ranked again`);
   assert.ok(advanced >= movedSteps * 0.6, `${advanced} of ${movedSteps} advanced`);
   assert.ok(movedReads > 0, 'a category all-time file read for a paper that moved');
+  assert.ok(movedUnread > 0, 'a part left unread on a step that moved a paper');
 });
 
 test('papers leaving the all-time top one by one are replaced from its reserve until it runs out; then the history is needed', () => {
