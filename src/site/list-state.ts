@@ -339,8 +339,6 @@ export function advanceState(
   const lists = new Map<string, ListAppearance[]>();
   const catWindows = new Map<string, TopState[]>();
   const keys = CATEGORY_KINDS.map((kind) => currentKey(kind, newest));
-  /** The categories whose part is not held and stays as its file holds it. */
-  const unread = new Set<string>();
   for (const [cat, total] of counts) {
     let before = prev.heads.get(cat);
     let was = prev.catWindows.get(cat);
@@ -349,7 +347,6 @@ export function advanceState(
       // Not read: the same part when none of its papers is new or moved (its papers on the days
       // read are those it had there) and none of its windows moved on.
       if (!added.has(cat) && !removedOf.has(cat) && keys.every((key, i) => was![i]?.key === key)) {
-        unread.add(cat);
         catWindows.set(cat, was);
         continue;
       }
@@ -449,10 +446,13 @@ export function advanceState(
     windows,
     all,
   };
-  /** A category's list: its head as its part's file holds it when the state did not read it. */
+  /**
+   * A category's list: its head as its part's file holds it when the state did not read it (a
+   * category counted with no list: every other one was given its list above).
+   */
   const list = (cat: string): readonly ListAppearance[] => {
     const held = lists.get(cat);
-    if (held || !unread.has(cat)) return held ?? [];
+    if (held || !counts.has(cat)) return held ?? [];
     const part = parts?.(cat);
     if (!part) throw new Error(`the list state's part of ${cat} cannot be read`);
     lists.set(cat, part.head);
