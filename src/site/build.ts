@@ -43,7 +43,7 @@ import { alignDays, byMonth } from './align.js';
 import { CSS_PATH, katexAssets, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
 import { packFeedItems, unpackFeedItems } from './feed-items.js';
-import { type FeedHead, type FeedItem, feedTexts, type ItemTexts, itemTexts } from './feeds.js';
+import { type FeedHead, type FeedItem, feedBytes, type ItemBytes, itemBytes, itemTexts } from './feeds.js';
 import {
   type Appearance,
   absUrl,
@@ -208,10 +208,11 @@ export interface GenerationOutput {
    */
   keepUnread?(count: number): void;
   /**
-   * Optional, for a build with nothing to compare to: write a text whose content hash the writer
-   * makes (on its own thread, with the encoding); `writtenHashes` gives them once all are written.
+   * Optional, for a build with nothing to compare to: write a text (or bytes) whose content hash
+   * the writer makes (on its own thread, with the encoding); `writtenHashes` gives them once all
+   * are written.
    */
-  writeHashed?(path: string, data: string): void;
+  writeHashed?(path: string, data: string | Buffer | Buffer[]): void;
   /** The content hashes (contentHash) of the files given to writeHashed, by site path. */
   writtenHashes?(): ReadonlyMap<string, string>;
   /**
@@ -398,7 +399,7 @@ export function buildGeneration(
     key?: string,
   ) => {
     const entry = (hash: string) => entryOf(hash, owner, math, key);
-    if (hashLater && typeof data === 'string' && !now) {
+    if (hashLater && !now) {
       out.writeHashed!(path, data);
       enterHashed(path, owner, math, key);
       return;
@@ -2335,20 +2336,20 @@ function writeFeeds(
   pathOf: (k: FeedKind) => string,
   itemsPath: string,
 ): void {
-  let made: { atom: string; rss: string; json: string; items: string } | undefined;
+  let made: { atom: Buffer[]; rss: Buffer[]; json: Buffer[]; items: Buffer } | undefined;
   const texts = () => {
     if (made) return made;
     const { head, items } = feed();
     const bytes = out.previous(itemsPath);
-    const before = bytes ? unpackFeedItems(bytes.toString()) : new Map<string, ItemTexts>();
+    const before = bytes ? unpackFeedItems(bytes) : new Map<string, ItemBytes>();
     const list = items.map(
-      (item) => (item.key === '' ? undefined : before.get(item.key)) ?? itemTexts(item.make()),
+      (item) => (item.key === '' ? undefined : before.get(item.key)) ?? itemBytes(itemTexts(item.make())),
     );
     // ISO instants compare as strings; an empty feed is dated at the epoch, never by the clock.
     let updated = '1970-01-01T00:00:00.000Z';
     for (const item of list) if (item.updated > updated) updated = item.updated;
     made = {
-      ...feedTexts({ ...head, updated }, list),
+      ...feedBytes({ ...head, updated }, list),
       items: packFeedItems(items.map((item, i) => [item.key, list[i]!] as const)),
     };
     return made;
@@ -2364,6 +2365,12 @@ function writeFeeds(
  * A file of plain text (no owner, no math) made from `key` alone (see keyedFile): `text` runs
  * only when the key changed.
  */
-function keyedText(put: Put, keyedFile: KeyedFile, path: string, key: string, text: () => string): void {
+function keyedText(
+  put: Put,
+  keyedFile: KeyedFile,
+  path: string,
+  key: string,
+  text: () => string | Buffer | Buffer[],
+): void {
   keyedFile(path, key, (k) => put(path, text(), '', false, false, k));
 }

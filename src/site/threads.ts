@@ -59,7 +59,7 @@ if (process.platform === 'linux') {
     if (os.getPriority(0) < ${BACKGROUND_NICE}) os.setPriority(0, ${BACKGROUND_NICE});
   } catch {}
 }
-const { hash } = require('node:crypto');
+const { createHash, hash } = require('node:crypto');
 const { closeSync, mkdirSync, openSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
 let pending = null;
@@ -92,10 +92,17 @@ function write(m) {
       if (!made.has(folder)) { mkdirSync(folder, { recursive: true }); made.add(folder); }
       if (m.keys[i] !== null) {
         // A text to encode and hash here, off the builder's thread (as manifest.ts contentHash does:
-        // this string cannot import it). At most three bytes of UTF-8 per UTF-16 unit.
-        if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafeSlow(data.length * 3);
-        data = scratch.subarray(0, encoder.encodeInto(data, scratch).written);
-        hashes.push([m.keys[i], hash('sha1', data, 'base64'), data.length]);
+        // this string cannot import it), or bytes to hash. At most three bytes of UTF-8 per UTF-16 unit.
+        if (typeof data === 'string') {
+          if (scratch.length < data.length * 3) scratch = Buffer.allocUnsafeSlow(data.length * 3);
+          data = scratch.subarray(0, encoder.encodeInto(data, scratch).written);
+        }
+        if (Array.isArray(data)) {
+          const h = createHash('sha1');
+          let size = 0;
+          for (const chunk of data) { h.update(chunk); size += chunk.length; }
+          hashes.push([m.keys[i], h.digest('base64'), size]);
+        } else hashes.push([m.keys[i], hash('sha1', data, 'base64'), data.length]);
       }
       if (Array.isArray(data)) {
         const fd = openSync(target, 'w');

@@ -804,14 +804,20 @@ function fileSink() {
      * Write the text `data` to `target`, its content hash (see `hashes`) made by whichever thread
      * writes it: the writer thread encodes and hashes what it writes, off the builder's thread.
      */
-    writeHashed(target: string, data: string, path: string): void {
+    writeHashed(target: string, data: string | Buffer | Buffer[], path: string): void {
       // Only a full build hands texts over to be hashed later: it writes thousands of files, so
       // they all go to the thread (its first few hundred on this thread cost ~0.2 s of rendering).
       threaded = true;
       hashes.delete(path);
-      // The length in UTF-16 units stands for the bytes in the back-pressure count: measuring
+      // The length in UTF-16 units stands for a text's bytes in the back-pressure count: measuring
       // the UTF-8 length here cost the rendering thread ~0.1 s of a 300-day build.
-      thread.add(target, data, data.length, path);
+      const bytes =
+        typeof data === 'string'
+          ? data.length
+          : Array.isArray(data)
+            ? data.reduce((k, c) => k + c.length, 0)
+            : data.length;
+      thread.add(target, data, bytes, path);
     },
     /**
      * A way for another thread to write texts under `root` as writeHashed does (see DirectWrites).

@@ -1110,11 +1110,11 @@ test("a new day makes only its own feed items: the older days' come from the tex
   // Mark the kept texts of an older day's item in the site's feeds: a build that takes them over
   // shows the mark; one that made the item again would not.
   const kept = join(out, '.hotpapers/feeds/site.txt');
-  const items = [...unpackFeedItems(readFileSync(kept, 'utf8'))];
+  const items = [...unpackFeedItems(readFileSync(kept))];
   const older = items.find(([, t]) => t.atom.includes('2021-06-09.html'))?.[1];
   assert.ok(older, "the 9 June day's item is kept");
-  older.atom = older.atom.replace('<title type="text">', '<title type="text">KEPT ');
-  older.json = older.json.replace('"title": "', '"title": "KEPT ');
+  older.atom = Buffer.from(older.atom.toString().replace('<title type="text">', '<title type="text">KEPT '));
+  older.json = Buffer.from(older.json.toString().replace('"title": "', '"title": "KEPT '));
   writeFileSync(kept, packFeedItems(items));
   // A category feed whose kept texts are not whole is made whole again.
   const cat = join(out, '.hotpapers/feeds/category-cs.LG.txt');

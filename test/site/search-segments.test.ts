@@ -174,8 +174,10 @@ function hashedBuild(model: SiteModel, source = modelSource(model)) {
   const hashes = new Map<string, string>();
   const out = mapOutput(files);
   out.writeHashed = (path, data) => {
-    files.set(path, Buffer.from(data));
-    hashes.set(path, contentHash(Buffer.from(data)));
+    const bytes =
+      typeof data === 'string' ? Buffer.from(data) : Array.isArray(data) ? Buffer.concat(data) : data;
+    files.set(path, bytes);
+    hashes.set(path, contentHash(bytes));
   };
   out.writtenHashes = () => hashes;
   const stats = buildGeneration(source, { baseUrl: BASE }, out);
