@@ -122,7 +122,7 @@ import {
   type SiteModel,
   unpackLines,
 } from './model.js';
-import { dayBody, paperBody } from './pages.js';
+import { type DayNav, dayBody, dayPagers, paperBody } from './pages.js';
 import {
   type PutPage,
   paperTask,
@@ -547,13 +547,28 @@ export function buildGeneration(
       if (before) replaced.set(r.day, before);
       return;
     }
-    // A pager changes with its neighbours (compared in place: a map of every day's costs more).
-    if (
-      enrichedDays.has(r.day) ||
-      prevList[at - 1]?.day !== refs[i - 1]?.day ||
-      prevList[at + 1]?.day !== refs[i + 1]?.day
-    )
+    if (enrichedDays.has(r.day)) {
       reload.add(r.day);
+      return;
+    }
+    // A pager changes with its neighbours (compared in place: a map of every day's costs more).
+    const was = [prevList[at - 1]?.day, prevList[at + 1]?.day] as const;
+    const now = [refs[i - 1]?.day, refs[i + 1]?.day] as const;
+    if (was[0] === now[0] && was[1] === now[1]) return;
+    // Only its pagers change: its previous page with them replaced, the day not read again.
+    const page = repaged(r.day, was, now);
+    if (page) repages.set(r.day, page);
+    else reload.add(r.day);
+  };
+  /** Day pages whose pagers alone changed: the previous page with the new pagers, and its math flag. */
+  const repages = new Map<string, { bytes: Buffer; math: boolean }>();
+  const repaged = (day: string, before: DayNeighbours, now: DayNeighbours) => {
+    const path = paths.day(day);
+    const entry = prev?.files.get(path);
+    const bytes = entry && out.readPrevious(path);
+    const page =
+      bytes && replacePagers(bytes, dayPagers(day, asDayNav(before)), dayPagers(day, asDayNav(now)));
+    return page ? { bytes: page, math: entry![2] === 1 } : undefined;
   };
   // Past the first day of the common tail (alignDays), a day is the previous generation's own
   // object between two such: the same, with the same neighbours. Only a day whose enrichment
@@ -741,11 +756,7 @@ export function buildGeneration(
         image,
         title: `Hot papers of ${longDay(day.day)}${day.horizon ? ` (counts at ${day.horizon})` : ''}`,
         description: topTitles(day.digest.papers, 3),
-        body: dayBody(
-          day,
-          { newer: nav[0] ? { day: nav[0] } : undefined, older: nav[1] ? { day: nav[1] } : undefined },
-          ctxOf(slice),
-        ),
+        body: dayBody(day, asDayNav(nav), ctxOf(slice)),
         section: 'latest',
       },
       `d:${day.day}`,
@@ -761,6 +772,10 @@ export function buildGeneration(
     const direct = out.directWrites?.();
     renderThread = startRenderThread(shell, mainFeeds, direct);
     threadWrites = direct !== undefined;
+  }
+  for (const [day, page] of repages) {
+    navUsed.set(day, navIn(refs, day)!.join());
+    put(paths.day(day), page.bytes, `d:${day}`, page.math);
   }
   try {
     for (const dayName of [...reload].sort()) {
@@ -925,7 +940,8 @@ export function buildGeneration(
           (day) => replaced.get(day),
           appearances,
           prevList[0]?.day,
-          reload,
+          // A day repaged has the same summary, but its place among the days may have changed.
+          repages.size > 0 ? new Set([...reload, ...repages.keys()]) : reload,
           prevList.length,
           revisedBefore(),
           asBefore,
@@ -1352,6 +1368,37 @@ function rankingDays(entry: FileEntry | undefined): string[] | undefined {
   if (entry === undefined) return [];
   const key = entry[3];
   return key ? key.split(' ') : undefined;
+}
+
+/** A day's newer and older neighbour (as navIn gives them). */
+type DayNeighbours = readonly [string | undefined, string | undefined];
+
+/** A day page's DayNav from its neighbours. */
+function asDayNav(nav: DayNeighbours): DayNav {
+  return { newer: nav[0] ? { day: nav[0] } : undefined, older: nav[1] ? { day: nav[1] } : undefined };
+}
+
+/**
+ * `page` with each of the `before` pagers (found once only, in order) replaced by the `now` one;
+ * undefined when one is empty or not found exactly once (the day is then rendered again). A
+ * pager is ASCII markup of ours: no text of a post or paper holds it unescaped.
+ */
+export function replacePagers(
+  page: Buffer,
+  before: readonly string[],
+  now: readonly string[],
+): Buffer | undefined {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (let k = 0; k < before.length; k++) {
+    if (before[k] === '') return undefined;
+    const found = page.indexOf(before[k]!, 0, 'latin1');
+    if (found < at || page.indexOf(before[k]!, found + 1, 'latin1') >= 0) return undefined;
+    out.push(page.subarray(at, found), Buffer.from(now[k]!));
+    at = found + before[k]!.length;
+  }
+  out.push(page.subarray(at));
+  return Buffer.concat(out);
 }
 
 /** Newer and older neighbour of `day` in a newest-first list of days; undefined when not in it. */

@@ -137,6 +137,15 @@ function dayLinksHtml(r: RankedPaper, e: PaperEnrichment | undefined, from: stri
   return `<p class="links">${who ? `<span class="au">${escapeHtml(who)}</span> · ` : ''}${links.join(' · ')}</p>`;
 }
 
+/**
+ * The two pagers of day `day`'s page with neighbours `nav`, as dayBody places them (the top one
+ * first): a day whose neighbours alone changed has its previous page with these replaced.
+ */
+export function dayPagers(day: string, nav: DayNav): [string, string] {
+  const from = paths.day(day);
+  return [dayPager(nav, from, 'Other days'), dayPager(nav, from, 'More days')];
+}
+
 function dayPager(nav: DayNav, from: string, label: string): string {
   if (!nav.newer && !nav.older) return '';
   // Entities keep pages ASCII: one-byte strings build and encode faster.

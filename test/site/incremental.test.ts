@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
-import { MANIFEST_PATH } from '../../src/site/build.js';
+import { MANIFEST_PATH, replacePagers } from '../../src/site/build.js';
 import { packFeedItems, unpackFeedItems } from '../../src/site/feed-items.js';
 import { generateSiteToDir } from '../../src/site/generate.js';
 import { LIST_PART_DIR, listPartPath } from '../../src/site/list-state.js';
@@ -109,8 +109,10 @@ test('one new day rewrites exactly the files whose content changed, and the resu
   addDays(db, [newDay]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
-  // The new day and its older neighbour (whose pager now links it); nothing else is read.
-  assert.equal(second.daysLoaded, 2);
+  // The new day alone: its older neighbour's page (whose pager now links it) is its previous
+  // page with the pagers replaced, its day not read again (the page is checked below).
+  assert.equal(second.daysLoaded, 1);
+  assert.ok(second.writtenPaths.includes('days/2021-06-10.html'), "the neighbour's page is written");
 
   // What a full build of the new store gives, from scratch.
   const fullOut = join(dir, 'public-full');
@@ -153,6 +155,38 @@ test('one new day rewrites exactly the files whose content changed, and the resu
       (p) => p.startsWith('days/') && p !== 'days/2021-06-11.html' && p !== 'days/2021-06-10.html',
     ),
   );
+});
+
+test("a neighbour's page whose pagers are not found as made is read and rendered again; pagers are replaced only when each is found once", async () => {
+  const db = makeStore('repage.db', [...sampleDigests(), ...moreDays(5)]);
+  const out = join(dir, 'public-repage');
+  await generateSiteToDir({ db, baseUrl: BASE }, out);
+  // The newest day's page loses its lower pager: its previous page cannot be repaged.
+  const neighbour = join(out, 'days/2021-06-10.html');
+  const page = readFileSync(neighbour, 'utf8');
+  assert.equal(page.split('<nav aria-label="More days">').length, 2);
+  writeFileSync(neighbour, page.replace('<nav aria-label="More days">', '<nav aria-label="Other">'));
+  addDays(db, [newDay]);
+  const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
+  assert.equal(second.full, false);
+  // The new day and the neighbour, read and rendered again: its page is whole once more.
+  assert.equal(second.daysLoaded, 2);
+  const fullOut = join(dir, 'public-repage-full');
+  await generateSiteToDir({ db, baseUrl: BASE, full: true }, fullOut);
+  assertSameAsFull(out, fullOut, 'a neighbour rendered again');
+
+  const bytes = (text: string) => Buffer.from(text);
+  const pagers = ['<nav a>1</nav>', '<nav b>2</nav>'];
+  const made = ['<nav a>one</nav>', '<nav b>two</nav>'];
+  assert.equal(
+    replacePagers(bytes(`x${pagers[0]}ü${pagers[1]}y`), pagers, made)?.toString(),
+    `x${made[0]}ü${made[1]}y`,
+  );
+  // Found twice, out of order, missing or empty: not replaced.
+  assert.equal(replacePagers(bytes(`${pagers[0]}${pagers[0]}${pagers[1]}`), pagers, made), undefined);
+  assert.equal(replacePagers(bytes(`${pagers[1]}${pagers[0]}`), pagers, made), undefined);
+  assert.equal(replacePagers(bytes(`${pagers[0]}`), pagers, made), undefined);
+  assert.equal(replacePagers(bytes('x'), ['', ''], made), undefined);
 });
 
 test('through new days, a new week and month, a paper ranked again in another category, a changed day, an older day added and removed, the newest removed: every incremental build equals a full build', async () => {
@@ -1093,8 +1127,9 @@ test('feeds name each paper’s authors also for days kept from the manifest (th
   addDays(db, [newDay]);
   const second = await generateSiteToDir({ db, baseUrl: BASE }, out);
   assert.equal(second.full, false);
-  // The new day and its neighbour (its pager changed): the day with seven authors is not read.
-  assert.equal(second.daysLoaded, 2);
+  // The new day alone (its neighbour's pager is replaced in its page): the day with seven
+  // authors is not read.
+  assert.equal(second.daysLoaded, 1);
   for (const f of feeds) {
     const text = readFileSync(join(out, f), 'utf8');
     assert.match(text, new RegExp(line), f);
