@@ -42,8 +42,8 @@ import type { RankedPaper } from '../types.js';
 import { alignDays, byMonth } from './align.js';
 import { CSS_PATH, katexAssets, SEARCH_JS_PATH, SITE_CSS } from './assets.js';
 import { escapeHtml } from './escape.js';
-import { packFeedItems, unpackFeedItems } from './feed-items.js';
-import { type FeedHead, type FeedItem, feedBytes, type ItemBytes, itemBytes, itemTexts } from './feeds.js';
+import { keptFeedItems, packFeedIndex } from './feed-items.js';
+import { type FeedHead, type FeedItem, feedBytes, itemBytes, itemTexts } from './feeds.js';
 import {
   type Appearance,
   absUrl,
@@ -2372,9 +2372,10 @@ const FEED_ITEMS_DIR = '.hotpapers/feeds';
 
 /**
  * The three feeds of `feed`, each written only when its key changed, and beside them (under
- * `.hotpapers/feeds/`) each item's texts by item key: the next build that writes the feed again
- * (a new day) takes the items whose key it finds there as they are, and makes only the new ones.
- * A feed shows 30 days; a new day made every one of their items again (~12% of its CPU, profiled).
+ * `.hotpapers/feeds/`) the index of their items by item key (feed-items.ts): the next build that
+ * writes the feed again (a new day) cuts the items whose key it finds out of these feeds, as they
+ * are, and makes only the new ones. A feed shows 30 days; a new day made every one of their items
+ * again (~12% of its CPU, profiled).
  */
 function writeFeeds(
   out: { put: Put; keyedFile: KeyedFile; previous: (path: string) => Buffer | undefined },
@@ -2383,21 +2384,26 @@ function writeFeeds(
   pathOf: (k: FeedKind) => string,
   itemsPath: string,
 ): void {
-  let made: { atom: Buffer[]; rss: Buffer[]; json: Buffer[]; items: Buffer } | undefined;
+  let made: { atom: Buffer[]; rss: Buffer[]; json: Buffer[]; items: string } | undefined;
   const texts = () => {
     if (made) return made;
     const { head, items } = feed();
-    const bytes = out.previous(itemsPath);
-    const before = bytes ? unpackFeedItems(bytes) : new Map<string, ItemBytes>();
+    const before = keptFeedItems(out.previous(itemsPath), (k) => out.previous(pathOf(k)));
     const list = items.map(
       (item) => (item.key === '' ? undefined : before.get(item.key)) ?? itemBytes(itemTexts(item.make())),
     );
     // ISO instants compare as strings; an empty feed is dated at the epoch, never by the clock.
     let updated = '1970-01-01T00:00:00.000Z';
     for (const item of list) if (item.updated > updated) updated = item.updated;
+    const feeds = feedBytes({ ...head, updated }, list);
+    // The first chunk of each feed is what stands before its items.
+    const open = { atom: feeds.atom[0]!.length, rss: feeds.rss[0]!.length, json: feeds.json[0]!.length };
     made = {
-      ...feedBytes({ ...head, updated }, list),
-      items: packFeedItems(items.map((item, i) => [item.key, list[i]!] as const)),
+      ...feeds,
+      items: packFeedIndex(
+        open,
+        items.map((item, i) => [item.key, list[i]!] as const),
+      ),
     };
     return made;
   };

@@ -1,70 +1,102 @@
 /**
- * The file in which a feed keeps its items' bytes for the next build (see build.ts's writeFeeds):
- * each item's key and its ItemBytes, every field framed by its length in bytes, not escaped. A
- * new day reads and writes every changed feed's file (15–17 files, ~3 MB at 300 days in the site
- * bench). It is read as bytes and its items are cut out of them: a kept item goes into the new
- * feeds without being decoded or encoded again (as text, that took ~20 ms of such a build).
+ * What a feed keeps of its items for the next build (see build.ts's writeFeeds): beside its three
+ * files, an index (`.hotpapers/feeds/NAME.txt`) of each item's key, date and length in bytes in
+ * each file, and where the items begin in each. The next build that writes the feed again cuts
+ * the items whose key it finds out of the feed's previous files, as bytes, neither decoded nor
+ * encoded again, and makes only the new ones.
  *
- * The file: a first line naming the format, then per item five fields (key, updated, atom, rss,
- * json), each as its length in bytes (of UTF-8), a line feed, the bytes and a line feed; then a
- * last line `end N` with the count of items. A file that is not whole in that form reads as no
- * items.
+ * Until 6 December 2026 the index held the items' texts themselves (~3 MB read and written again
+ * by a new day at 300 days in the site bench, the same bytes as the feeds); now it is a few KB.
+ * An index or a feed that does not read back as the index says (another format, a length or a
+ * frame that does not match, a file cut or changed by hand) gives no items: they are made again.
  */
-import type { ItemBytes } from './feeds.js';
+import { type FeedKind, ITEM_FRAMES, type ItemBytes } from './feeds.js';
 
-/** First line of the file: the format and its version (another one reads as no items). */
-const MAGIC = Buffer.from('hotpapers feed items 2\n');
-const END = Buffer.from('end ');
-const LF = Buffer.from('\n');
+/** The index's format (another one reads as no items). */
+const FORMAT = 3;
+const KINDS: readonly FeedKind[] = ['atom', 'rss', 'json'];
 
-/** The file's bytes for `items` (item key and bytes, in the feed's order). */
-export function packFeedItems(items: ReadonlyArray<readonly [string, ItemBytes]>): Buffer {
-  const out: Buffer[] = [MAGIC];
-  for (const [key, t] of items)
-    for (const field of [Buffer.from(key), Buffer.from(t.updated), t.atom, t.rss, t.json])
-      out.push(Buffer.from(`${field.length}\n`), field, LF);
-  out.push(END, Buffer.from(`${items.length}\n`));
-  return Buffer.concat(out);
+/** The index of a feed's items: where they begin in each file (`open`), and each item's key and bytes. */
+export function packFeedIndex(
+  open: Readonly<Record<FeedKind, number>>,
+  items: ReadonlyArray<readonly [string, ItemBytes]>,
+): string {
+  return `${JSON.stringify({
+    format: FORMAT,
+    open: KINDS.map((k) => open[k]),
+    items: items.map(([key, t]) => [key, t.updated, t.atom.length, t.rss.length, t.json.length]),
+  })}\n`;
 }
 
 /**
- * The items of a file packFeedItems made, by item key (their bytes are views of `bytes`): none
- * when the file is not whole in that form.
+ * The items of a feed by key, cut out of its previous files (`feed`, by format) as its index
+ * (`index`) places them (views of those files' bytes): none when either does not read back so.
  */
-export function unpackFeedItems(bytes: Buffer): Map<string, ItemBytes> {
-  const out = new Map<string, ItemBytes>();
-  if (bytes.length < MAGIC.length || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return out;
-  let at = MAGIC.length;
-  let count = 0;
-  const fields: Buffer[] = [];
-  /** The next field at `at` (moving `at` past it), or undefined when the frame is broken. */
-  const field = (): Buffer | undefined => {
-    const eol = bytes.indexOf(10, at);
-    if (eol <= at || eol - at > 15) return undefined;
-    let size = 0;
-    for (let i = at; i < eol; i++) {
-      const digit = bytes[i]! - 48;
-      if (digit < 0 || digit > 9) return undefined;
-      size = size * 10 + digit;
+export function keptFeedItems(
+  index: Buffer | undefined,
+  feed: (kind: FeedKind) => Buffer | undefined,
+): Map<string, ItemBytes> {
+  const none = new Map<string, ItemBytes>();
+  const parsed = index && parseIndex(index);
+  if (!parsed || parsed.items.length === 0) return none;
+  const cut: Record<FeedKind, Buffer[]> = { atom: [], rss: [], json: [] };
+  for (const [i, kind] of KINDS.entries()) {
+    const bytes = feed(kind);
+    if (!bytes) return none;
+    const { between, close, first, last } = ITEM_FRAMES[kind];
+    let at = parsed.open[i]!;
+    for (const [n, item] of parsed.items.entries()) {
+      if (n > 0) {
+        if (!startsAt(bytes, between, at)) return none;
+        at += between.length;
+      }
+      const end = at + (item[2 + i] as number);
+      if (end > bytes.length || !startsAt(bytes, first, at) || !startsAt(bytes, last, end - last.length))
+        return none;
+      cut[kind].push(bytes.subarray(at, end));
+      at = end;
     }
-    const start = eol + 1;
-    const end = start + size;
-    if (end >= bytes.length || bytes[end] !== 10) return undefined;
-    at = end + 1;
-    return bytes.subarray(start, end);
-  };
-  const startsWithEnd = () =>
-    bytes.length - at >= END.length && bytes.subarray(at, at + END.length).equals(END);
-  while (!startsWithEnd()) {
-    fields.length = 0;
-    for (let i = 0; i < 5; i++) {
-      const f = field();
-      if (f === undefined) return new Map();
-      fields.push(f);
-    }
-    const [key, updated, atom, rss, json] = fields as [Buffer, Buffer, Buffer, Buffer, Buffer];
-    out.set(key.toString(), { updated: updated.toString(), atom, rss, json });
-    count++;
+    if (bytes.length - at !== close.length || !startsAt(bytes, close, at)) return none;
   }
-  return bytes.subarray(at).toString() === `end ${count}\n` ? out : new Map();
+  const out = new Map<string, ItemBytes>();
+  parsed.items.forEach(([key, updated], n) => {
+    out.set(key, { updated, atom: cut.atom[n]!, rss: cut.rss[n]!, json: cut.json[n]! });
+  });
+  return out;
+}
+
+type IndexItem = [key: string, updated: string, atom: number, rss: number, json: number];
+
+/** The index in `bytes`, or undefined when it is not one of this format. */
+function parseIndex(bytes: Buffer): { open: number[]; items: IndexItem[] } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString());
+  } catch {
+    return undefined;
+  }
+  const v = value as { format?: unknown; open?: unknown; items?: unknown } | null;
+  if (!v || v.format !== FORMAT) return undefined;
+  const size = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (!Array.isArray(v.open) || v.open.length !== KINDS.length || !v.open.every(size)) return undefined;
+  if (!Array.isArray(v.items)) return undefined;
+  for (const item of v.items as unknown[])
+    if (
+      !Array.isArray(item) ||
+      item.length !== 5 ||
+      typeof item[0] !== 'string' ||
+      typeof item[1] !== 'string' ||
+      !item.slice(2).every(size)
+    )
+      return undefined;
+  return { open: v.open as number[], items: v.items as IndexItem[] };
+}
+
+/** Whether `bytes` holds `part` at `at`. */
+function startsAt(bytes: Buffer, part: Buffer, at: number): boolean {
+  return (
+    at >= 0 &&
+    at + part.length <= bytes.length &&
+    bytes.compare(part, 0, part.length, at, at + part.length) === 0
+  );
 }

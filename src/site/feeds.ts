@@ -142,7 +142,8 @@ export function feedBytes(
   return { atom: bytes(f.atom, 'atom'), rss: bytes(f.rss, 'rss'), json: bytes(f.json, 'json') };
 }
 
-type FeedKind = 'atom' | 'rss' | 'json';
+/** The three formats of a feed. */
+export type FeedKind = 'atom' | 'rss' | 'json';
 
 /** A feed around its items: `open`, the items with `between` between them, then `close`. */
 interface Frame {
@@ -231,3 +232,36 @@ function jsonFrame(spec: FeedHead, some: boolean): Frame {
   const at = text.lastIndexOf(mark);
   return { open: text.slice(0, at), between: ',\n', close: `\n${text.slice(at + mark.length)}\n` };
 }
+
+/**
+ * What stands in every feed of a format around its items, whatever its head: the bytes between
+ * two items, after the last, and how each item begins and ends (a kept feed's items are cut out
+ * of it by their lengths, and these are checked: see feed-items.ts).
+ */
+export const ITEM_FRAMES: Readonly<
+  Record<FeedKind, { between: Buffer; close: Buffer; first: Buffer; last: Buffer }>
+> = (() => {
+  const any = frames(
+    {
+      title: '',
+      description: '',
+      homeUrl: '',
+      urls: { atom: '', rss: '', json: '' },
+      updated: '1970-01-01T00:00:00.000Z',
+      author: '',
+    },
+    true,
+  );
+  const marks: Record<FeedKind, [string, string]> = {
+    atom: ['<entry>', '</entry>'],
+    rss: ['<item>', '</item>'],
+    json: ['    {', '    }'],
+  };
+  const of = (kind: FeedKind) => ({
+    between: Buffer.from(any[kind].between),
+    close: Buffer.from(any[kind].close),
+    first: Buffer.from(marks[kind][0]),
+    last: Buffer.from(marks[kind][1]),
+  });
+  return { atom: of('atom'), rss: of('rss'), json: of('json') };
+})();

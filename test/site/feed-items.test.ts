@@ -1,63 +1,116 @@
-// The file in which a feed keeps its items' bytes: what is packed reads back the same, and a
-// file that is not whole reads as no items (the feed then makes every item again).
+// What a feed keeps of its items: an index of their keys and lengths, by which the next build
+// cuts them out of the feed's files as bytes. What is written reads back the same; an index or a
+// feed that does not match reads as no items (the feed then makes every item again).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packFeedItems, unpackFeedItems } from '../../src/site/feed-items.js';
-import { type ItemBytes, type ItemTexts, itemBytes } from '../../src/site/feeds.js';
+import { keptFeedItems, packFeedIndex } from '../../src/site/feed-items.js';
+import {
+  type FeedItem,
+  type FeedKind,
+  feedBytes,
+  feedTexts,
+  type ItemBytes,
+  itemBytes,
+  itemTexts,
+} from '../../src/site/feeds.js';
 
-/** Texts that would break a naive framing: line feeds, digits first, "end 2", non-Latin text, empty. */
-const trickyTexts: Array<[string, ItemTexts]> = [
-  [
-    '2021-06-09\nabc',
-    {
-      updated: '2021-06-09T18:00:00.000Z',
-      atom: '<entry>\n<title type="text">12\nend 2\n</title>\n</entry>',
-      rss: '<item><title>Ünïcödé — “quotes” 😀 \\ backslash</title></item>',
-      json: '    {\n      "title": "a \\"b\\""\n    }',
-    },
-  ],
-  ['', { updated: '', atom: '', rss: '\n', json: '7\n' }],
-  ['end 1', { updated: 'x', atom: 'end 1\n', rss: '0\n', json: 'end 3' }],
+const head = {
+  title: 'F — “quoted”',
+  description: 'D',
+  homeUrl: 'https://e.org/',
+  urls: { atom: 'https://e.org/a.xml', rss: 'https://e.org/r.xml', json: 'https://e.org/f.json' },
+  updated: '2021-06-10T18:00:00.000Z',
+  author: 'hotpapers',
+};
+
+/** Items whose texts would trip a naive cut: line feeds, non-Latin text, markup-like words, "end 2". */
+const feedItems: FeedItem[] = [
+  {
+    id: 'https://e.org/days/2021-06-09.html',
+    url: 'https://e.org/days/2021-06-09.html',
+    title: 'Ünïcödé — 😀 </entry> <item> end 2',
+    published: '2021-06-09T18:00:00.000Z',
+    updated: '2021-06-09T18:00:00.000Z',
+    contentHtml: '<p>one\ntwo & "three"</p>    }',
+    tags: ['cs.LG'],
+  },
+  {
+    id: 'https://e.org/days/2021-06-10.html',
+    url: 'https://e.org/days/2021-06-10.html',
+    title: 'plain',
+    published: '2021-06-10T18:00:00.000Z',
+    updated: '2021-06-10T18:00:00.000Z',
+    contentHtml: '<p>x</p>',
+  },
 ];
+const keys = ['2021-06-09\nabc', 'end 1'];
 
-const tricky: Array<[string, ItemBytes]> = trickyTexts.map(([key, t]) => [key, itemBytes(t)]);
+/** A feed's files and index as writeFeeds writes them. */
+function written(items: readonly ItemBytes[], itemKeys = keys) {
+  const feeds = feedBytes(head, items);
+  const files = {
+    atom: Buffer.concat(feeds.atom),
+    rss: Buffer.concat(feeds.rss),
+    json: Buffer.concat(feeds.json),
+  };
+  const open = { atom: feeds.atom[0]!.length, rss: feeds.rss[0]!.length, json: feeds.json[0]!.length };
+  const index = Buffer.from(
+    packFeedIndex(
+      open,
+      items.map((t, i) => [itemKeys[i]!, t] as const),
+    ),
+  );
+  return { files, index };
+}
 
-/** The items as text again, to compare. */
-const asText = (items: Iterable<readonly [string, ItemBytes]>) =>
-  [...items].map(([key, t]) => [
-    key,
-    { updated: t.updated, atom: t.atom.toString(), rss: t.rss.toString(), json: t.json.toString() },
-  ]);
-
-test('packed item bytes read back the same, in the same order, with each key', () => {
-  const back = unpackFeedItems(packFeedItems(tricky));
-  assert.deepEqual(asText(back), trickyTexts);
-  assert.deepEqual([...unpackFeedItems(packFeedItems([]))], []);
-  // Lengths are in bytes: the non-Latin text takes more bytes than UTF-16 units.
-  const rss = trickyTexts[0]![1].rss;
-  assert.ok(Buffer.byteLength(rss) > rss.length);
-  assert.ok(packFeedItems(tricky).includes(`${Buffer.byteLength(rss)}\n${rss}\n`));
+const items = feedItems.map((item) => itemBytes(itemTexts(item)));
+const asText = (t: ItemBytes) => ({
+  updated: t.updated,
+  atom: t.atom.toString(),
+  rss: t.rss.toString(),
+  json: t.json.toString(),
 });
 
-test('a file cut anywhere, with another first line, or with a wrong count reads as no items', () => {
-  const bytes = packFeedItems(tricky);
-  const text = bytes.toString('latin1');
-  const of = (t: string) => Buffer.from(t, 'latin1');
-  // Every cut that leaves a part: none of them reads as some of the items.
-  for (let n = 0; n < bytes.length; n++)
-    assert.equal(unpackFeedItems(bytes.subarray(0, n)).size, 0, `cut at ${n}`);
-  assert.equal(unpackFeedItems(of(text.replace('feed items 2', 'feed items 3'))).size, 0);
-  assert.equal(unpackFeedItems(of(text.replace(/end 3\n$/, 'end 2\n'))).size, 0);
-  assert.equal(unpackFeedItems(of(`${text}x`)).size, 0);
-  // A length one off misaligns every frame after it.
-  const first = text.indexOf('\n') + 1;
-  const wrong = `${text.slice(0, first)}${Number(text.slice(first, text.indexOf('\n', first))) + 1}${text.slice(text.indexOf('\n', first))}`;
-  assert.equal(unpackFeedItems(of(wrong)).size, 0);
-  // The forms of before are not read: the text frames (lengths in UTF-16 units), and JSON.
-  const textFrames = `hotpapers feed items 1\n${trickyTexts
-    .flatMap(([key, t]) => [key, t.updated, t.atom, t.rss, t.json])
-    .map((f) => `${f.length}\n${f}\n`)
-    .join('')}end 3\n`;
-  assert.equal(unpackFeedItems(Buffer.from(textFrames)).size, 0);
-  assert.equal(unpackFeedItems(Buffer.from(JSON.stringify({ items: [['k', 'u', 'a', 'r', 'j']] }))).size, 0);
+test('the feeds hold the bytes of their texts; the items are cut out of them by the index, each with its key', () => {
+  const { files, index } = written(items);
+  const texts = feedTexts(head, feedItems.map(itemTexts));
+  for (const kind of ['atom', 'rss', 'json'] as const)
+    assert.equal(files[kind].toString(), texts[kind], kind);
+  const kept = keptFeedItems(index, (k) => files[k]);
+  assert.deepEqual([...kept.keys()], keys);
+  assert.deepEqual([...kept.values()].map(asText), items.map(asText));
+  // Kept items make the same feeds again, and a feed of none reads as none.
+  const again = feedBytes(head, [...kept.values()]);
+  assert.equal(Buffer.concat(again.atom).toString(), texts.atom);
+  const empty = written([]);
+  assert.equal(keptFeedItems(empty.index, (k) => empty.files[k]).size, 0);
+});
+
+test('an index or feed that does not match reads as no items', () => {
+  const { files, index } = written(items);
+  const read = (idx: Buffer | undefined, change: Partial<Record<FeedKind, Buffer | undefined>> = {}) =>
+    keptFeedItems(idx, (k) => (k in change ? change[k] : files[k])).size;
+  assert.equal(read(index), 2);
+  // The index missing, cut, of another format, or with a length one off.
+  assert.equal(read(undefined), 0);
+  for (let n = 0; n < index.length - 1; n++) assert.equal(read(index.subarray(0, n)), 0, `index cut at ${n}`);
+  const parsed = JSON.parse(index.toString());
+  assert.equal(read(Buffer.from(JSON.stringify({ ...parsed, format: 2 }))), 0);
+  for (const at of [2, 3, 4]) {
+    const off = structuredClone(parsed);
+    off.items[0][at] += 1;
+    assert.equal(read(Buffer.from(JSON.stringify(off))), 0, `length ${at} one off`);
+  }
+  const shifted = structuredClone(parsed);
+  shifted.open[1] -= 1;
+  assert.equal(read(Buffer.from(JSON.stringify(shifted))), 0);
+  // A feed missing, cut anywhere, or one byte longer.
+  for (const kind of ['atom', 'rss', 'json'] as const) {
+    assert.equal(read(index, { [kind]: undefined }), 0, kind);
+    for (let n = 0; n < files[kind].length; n += 7)
+      assert.equal(read(index, { [kind]: files[kind].subarray(0, n) }), 0, `${kind} cut at ${n}`);
+    assert.equal(read(index, { [kind]: Buffer.concat([files[kind], Buffer.from('\n')]) }), 0, kind);
+  }
+  // The texts of before (format 2: the items' bytes in the index itself) are not read.
+  assert.equal(read(Buffer.from('hotpapers feed items 2\n3\nkey\n')), 0);
 });
