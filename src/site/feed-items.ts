@@ -10,7 +10,8 @@
  * An index or a feed that does not read back as the index says (another format, a length or a
  * frame that does not match, a file cut or changed by hand) gives no items: they are made again.
  */
-import { type FeedKind, ITEM_FRAMES, type ItemBytes } from './feeds.js';
+import { ITEM_FRAMES, type ItemBytes } from './feeds.js';
+import type { FeedKind } from './model.js';
 
 /** The index's format (another one reads as no items). */
 const FORMAT = 3;

@@ -4,6 +4,7 @@
  * e-mail addresses, and falls back to the clock for missing dates.
  */
 import { escapeXml } from './escape.js';
+import type { FeedKind } from './model.js';
 
 export interface FeedItem {
   /** Permanent unique id (an absolute URL). */
@@ -141,9 +142,6 @@ export function feedBytes(
     framed<Buffer, ItemBytes>(frame, items, kind, (s) => Buffer.from(s));
   return { atom: bytes(f.atom, 'atom'), rss: bytes(f.rss, 'rss'), json: bytes(f.json, 'json') };
 }
-
-/** The three formats of a feed. */
-export type FeedKind = 'atom' | 'rss' | 'json';
 
 /** A feed around its items: `open`, the items with `between` between them, then `close`. */
 interface Frame {

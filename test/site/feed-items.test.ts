@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import { keptFeedItems, packFeedIndex } from '../../src/site/feed-items.js';
 import {
   type FeedItem,
-  type FeedKind,
   feedBytes,
   feedTexts,
   type ItemBytes,
   itemBytes,
   itemTexts,
 } from '../../src/site/feeds.js';
+import type { FeedKind } from '../../src/site/model.js';
 
 const head = {
   title: 'F — “quoted”',
