@@ -338,8 +338,10 @@ function writeResult(dir: string, sizes: ReadonlyMap<string, number>, unnamed = 
   return { dir, files: sizes.size + unnamed, bytes };
 }
 
-function byteLength(data: string | Buffer): number {
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+/** The size in bytes of a text (as UTF-8), a buffer or a file made of chunks. */
+function byteLength(data: string | Buffer | Buffer[]): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  return Array.isArray(data) ? data.reduce((k, c) => k + c.length, 0) : data.length;
 }
 
 function asSiteError(error: unknown, what: string): HotpapersError {
@@ -785,7 +787,7 @@ function fileSink() {
   return {
     /** Write `data` to `target` (`now`: before returning); its size. */
     write(target: string, data: Buffer | Buffer[], path: string, now: boolean): number {
-      const bytes = Array.isArray(data) ? data.reduce((k, c) => k + c.length, 0) : data.length;
+      const bytes = byteLength(data);
       if (now || (!threaded && syncWrites < SYNC_WRITES)) {
         syncWrites++;
         try {
@@ -811,13 +813,7 @@ function fileSink() {
       hashes.delete(path);
       // The length in UTF-16 units stands for a text's bytes in the back-pressure count: measuring
       // the UTF-8 length here cost the rendering thread ~0.1 s of a 300-day build.
-      const bytes =
-        typeof data === 'string'
-          ? data.length
-          : Array.isArray(data)
-            ? data.reduce((k, c) => k + c.length, 0)
-            : data.length;
-      thread.add(target, data, bytes, path);
+      thread.add(target, data, typeof data === 'string' ? data.length : byteLength(data), path);
     },
     /**
      * A way for another thread to write texts under `root` as writeHashed does (see DirectWrites).
