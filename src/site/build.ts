@@ -336,6 +336,28 @@ export function buildGeneration(
   out: GenerationOutput,
   hooks: BuildHooks = {},
 ): BuildStats {
+  const late: LateThreads = {};
+  try {
+    return build(source, options, out, hooks, late);
+  } catch (error) {
+    // A paper page thread still making its last pages must not write into a generation given up.
+    late.render?.stop();
+    throw error;
+  }
+}
+
+/** A thread a build leaves working while it goes on: the paper page thread's last pages. */
+interface LateThreads {
+  render?: RenderThread;
+}
+
+function build(
+  source: SiteSource,
+  options: BuildOptions,
+  out: GenerationOutput,
+  hooks: BuildHooks,
+  late: LateThreads,
+): BuildStats {
   const cfg = configOf(options);
   const engine = engineFingerprint(options);
   const prev =
@@ -688,7 +710,20 @@ export function buildGeneration(
     if (!prev || reload.size < 2) return false;
     return previousRankingDays(id)?.some((d) => d > day && reload.has(d)) === true;
   };
+  /**
+   * Wait for the paper page thread's last pages and put them: before the builder renders a paper
+   * page of its own after the days (the writer takes the two threads' pages in no set order), and
+   * before the day and paper files are kept (step 5).
+   */
+  const finishRenderThread = () => {
+    const thread = late.render;
+    if (!thread) return;
+    late.render = undefined;
+    thread.finish(putRendered);
+    stats.renderedOnThread = thread.handed;
+  };
   const renderPaper = (ranked: RankedPaper, slice: DaySlice, ctx: PageContext) => {
+    finishRenderThread();
     const id = ranked.paper.id;
     const list = appearances.get(id);
     const latest: Appearance = { day: slice.day, ranked };
@@ -836,8 +871,11 @@ export function buildGeneration(
       );
     }
     if (renderThread) {
-      renderThread.finish(putRendered);
-      stats.renderedOnThread = renderThread.handed;
+      // Its last pages are made while the builder goes on (the list pages, the search index; it
+      // runs below the builder's priority and may be renderThreadPolicy.maxBehind pages behind):
+      // finishRenderThread puts them.
+      renderThread.flush(putRendered);
+      late.render = renderThread;
     }
   } catch (error) {
     renderThread?.stop();
@@ -1254,6 +1292,7 @@ export function buildGeneration(
     '',
   );
 
+  finishRenderThread();
   // 5. Keep the previous generation's day and paper files nothing above replaced. The paths of
   // the previous generation left out are noted: only those can be gone from this one (the
   // manifest and the removals look at them, not at every path again).

@@ -6,6 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../util/priority.js';
 import type { PageSpec, ShellContext } from './layout.js';
 import { type PaperTask, type RenderedPage, renderPaperTask } from './render-thread.js';
 import { safeJoin } from './safe-join.js';
@@ -50,6 +51,10 @@ function writeDirect(
   direct.port.postMessage({ targets, data, keys, cost });
   return pages.map(([path, , math]) => [path, null, math]);
 }
+
+// A background thread: it yields to the builder (util/priority.ts). Its last pages are made
+// while the builder makes the list pages.
+lowerThreadPriority();
 
 let init: Init | undefined;
 let done: Int32Array | undefined;

@@ -9,7 +9,7 @@
  */
 import { type MessagePort, Worker } from 'node:worker_threads';
 import { moduleWorker } from '../util/module-worker.js';
-import { BACKGROUND_NICE } from '../util/priority.js';
+import { BACKGROUND_NICE, lowerNewThreads } from '../util/priority.js';
 import { waitWhile } from '../util/wait.js';
 
 /** The count a writer or render thread leaves when it stops: far below zero, whatever the builder adds. */
@@ -51,7 +51,7 @@ export interface DirectWrites {
 // themselves: a full build posts ~10,000 files), or a port another thread's batches come on.
 const WRITER = `
 const { parentPort } = require('node:worker_threads');
-// A background thread: yields to the renderer (as util/priority.ts lowerThreadPriority does;
+// A background thread: yields to the builder (as util/priority.ts lowerThreadPriority does;
 // this string cannot import it).
 if (process.platform === 'linux') {
   try {
@@ -199,7 +199,10 @@ function live(worker: Worker | undefined): Worker | undefined {
 }
 
 function newWriter(): Worker {
-  const worker = new Worker(WRITER, { eval: true, execArgv: [], resourceLimits: WRITER_LIMITS });
+  // Lowered as it starts (util/priority.ts lowerNewThreads); its own first lines lower it too.
+  const worker = lowerNewThreads(
+    () => new Worker(WRITER, { eval: true, execArgv: [], resourceLimits: WRITER_LIMITS }),
+  );
   // A writer that dies is noticed by the builder (the count it leaves, see WRITER_STOPPED) and by
   // the end of its generation (write.ts endWorker); unheard, this event would crash the process,
   // even for a spare thread that was never taken.
@@ -208,7 +211,9 @@ function newWriter(): Worker {
 }
 
 function newSearchThread(): Worker {
-  const worker = moduleWorker(import.meta.url, 'search-worker', null, { resourceLimits: SEARCH_LIMITS });
+  const worker = lowerNewThreads(() =>
+    moduleWorker(import.meta.url, 'search-worker', null, { resourceLimits: SEARCH_LIMITS }),
+  );
   // A thread that dies (out of memory) stops counting: the builder, blocked in waitWhile, cannot
   // hear this event, and fails on the stall instead; unheard, the event would crash the process.
   worker.on('error', () => {});
@@ -216,7 +221,9 @@ function newSearchThread(): Worker {
 }
 
 function newRenderThread(): Worker {
-  const worker = moduleWorker(import.meta.url, 'render-worker', null, { resourceLimits: RENDER_LIMITS });
+  const worker = lowerNewThreads(() =>
+    moduleWorker(import.meta.url, 'render-worker', null, { resourceLimits: RENDER_LIMITS }),
+  );
   // As the search thread's: a thread that dies leaves WRITER_STOPPED in its count for the builder.
   worker.on('error', () => {});
   return worker;

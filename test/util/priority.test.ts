@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { test } from 'node:test';
-import { prewarmSiteThreads, takeSearchThread, takeWriterThread } from '../../src/site/threads.js';
-import { BACKGROUND_NICE } from '../../src/util/priority.js';
+import {
+  prewarmSiteThreads,
+  takeRenderThread,
+  takeSearchThread,
+  takeWriterThread,
+} from '../../src/site/threads.js';
+import { BACKGROUND_NICE, lowerNewThreads } from '../../src/util/priority.js';
 
 /** The nice value of each thread of this process (Linux: /proc/self/task/TID/stat, field 19). */
 function threadNices(): Map<string, number> {
@@ -20,12 +25,15 @@ function threadNices(): Map<string, number> {
   return out;
 }
 
-test('the writer and search threads lower their own priority; the rendering thread keeps its own', async () => {
+test('the writer, search and paper page threads run below the builder from their start; the builder keeps its priority', async () => {
   const own = getPriority(0);
   const before = process.platform === 'linux' ? threadNices() : new Map<string, number>();
   prewarmSiteThreads();
+  // Read at once: the threads are lowered as they are made, before their own code runs.
+  const atStart = process.platform === 'linux' ? threadNices() : new Map<string, number>();
   const writer = takeWriterThread();
   const search = takeSearchThread();
+  const render = takeRenderThread();
   try {
     if (process.platform !== 'linux') {
       // Elsewhere a nice value is the process's: nothing is changed.
@@ -33,16 +41,46 @@ test('the writer and search threads lower their own priority; the rendering thre
       assert.equal(getPriority(0), own);
       return;
     }
-    // Each thread lowers its priority as its code starts (the search thread once its modules load).
-    const lowered = () =>
-      [...threadNices()].filter(([tid, nice]) => !before.has(tid) && nice === Math.max(own, BACKGROUND_NICE));
-    for (let waited = 0; lowered().length < 2 && waited < 10_000; waited += 50)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(lowered().length, 2, `threads: ${JSON.stringify([...threadNices()])}`);
+    const lowered = (nices: Map<string, number>) =>
+      [...nices].filter(([tid, nice]) => !before.has(tid) && nice === Math.max(own, BACKGROUND_NICE));
+    const three = lowered(atStart).map(([tid]) => tid);
+    assert.equal(three.length, 3, `threads: ${JSON.stringify([...atStart])}`);
+    // And they stay so once their code runs (each lowers itself too, never raises). Threads they
+    // start themselves (a thread pool) take their priority: only these three are looked at.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = threadNices();
+    assert.deepEqual(
+      three.map((tid) => now.get(tid)),
+      [0, 0, 0].map(() => Math.max(own, BACKGROUND_NICE)),
+      `threads: ${JSON.stringify([...now])}`,
+    );
     assert.equal(getPriority(0), own, 'this thread keeps its priority');
     assert.equal(threadNices().get(String(process.pid)), own);
   } finally {
     await writer.terminate();
     await search.terminate();
+    await render.terminate();
+  }
+});
+
+test('lowerNewThreads lowers the threads its function starts, and no other', async () => {
+  if (process.platform !== 'linux') return;
+  const own = getPriority(0);
+  const before = threadNices();
+  const { Worker } = await import('node:worker_threads');
+  const plain = new Worker('setInterval(() => {}, 1000);', { eval: true });
+  const lowered = lowerNewThreads(() => new Worker('setInterval(() => {}, 1000);', { eval: true }));
+  try {
+    const after = threadNices();
+    const fresh = [...after].filter(([tid]) => !before.has(tid));
+    assert.deepEqual(
+      fresh.map(([, nice]) => nice).sort((a, b) => a - b),
+      [own, Math.max(own, BACKGROUND_NICE)],
+      `new threads: ${JSON.stringify(fresh)}`,
+    );
+    assert.equal(getPriority(0), own);
+  } finally {
+    await plain.terminate();
+    await lowered.terminate();
   }
 });
