@@ -7,7 +7,7 @@
  * when both want a core: a 300-day full build took ~5% less wall time in two sets of interleaved
  * runs (nice 10 and 19 measured alike) with the writer and search threads lowered; lowering the
  * paper page thread too, with its last pages made while the builder makes the list pages, made
- * the two cores ~4% busier (6 December 2026, docs/measurements.md).
+ * the two cores ~5% busier (6 December 2026, docs/measurements.md).
  */
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';

@@ -43,8 +43,9 @@ test('the writer, search and paper page threads run below the builder from their
     }
     const lowered = (nices: Map<string, number>) =>
       [...nices].filter(([tid, nice]) => !before.has(tid) && nice === Math.max(own, BACKGROUND_NICE));
+    // The three (a thread one of them started at once would take its priority too).
     const three = lowered(atStart).map(([tid]) => tid);
-    assert.equal(three.length, 3, `threads: ${JSON.stringify([...atStart])}`);
+    assert.ok(three.length >= 3, `threads: ${JSON.stringify([...atStart])}`);
     // And they stay so once their code runs (each lowers itself too, never raises). Threads they
     // start themselves (a thread pool) take their priority: only these three are looked at.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -66,18 +67,23 @@ test('the writer, search and paper page threads run below the builder from their
 test('lowerNewThreads lowers the threads its function starts, and no other', async () => {
   if (process.platform !== 'linux') return;
   const own = getPriority(0);
-  const before = threadNices();
+  const low = Math.max(own, BACKGROUND_NICE);
   const { Worker } = await import('node:worker_threads');
+  const before = threadNices();
   const plain = new Worker('setInterval(() => {}, 1000);', { eval: true });
+  const between = threadNices();
   const lowered = lowerNewThreads(() => new Worker('setInterval(() => {}, 1000);', { eval: true }));
+  const after = threadNices();
   try {
-    const after = threadNices();
-    const fresh = [...after].filter(([tid]) => !before.has(tid));
-    assert.deepEqual(
-      fresh.map(([, nice]) => nice).sort((a, b) => a - b),
-      [own, Math.max(own, BACKGROUND_NICE)],
-      `new threads: ${JSON.stringify(fresh)}`,
+    const plainThreads = [...between].filter(([tid]) => !before.has(tid));
+    const loweredThreads = [...after].filter(([tid]) => !between.has(tid));
+    assert.ok(plainThreads.length >= 1 && loweredThreads.length >= 1, JSON.stringify([...after]));
+    assert.ok(
+      loweredThreads.every(([, nice]) => nice === low),
+      `started by lowerNewThreads: ${JSON.stringify(loweredThreads)}`,
     );
+    // A thread started outside it keeps the priority it was started with.
+    for (const [tid] of plainThreads) assert.equal(after.get(tid), own, `thread ${tid}`);
     assert.equal(getPriority(0), own);
   } finally {
     await plain.terminate();
