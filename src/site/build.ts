@@ -112,6 +112,7 @@ import {
   Appearances,
   categoryKey,
   compactDay,
+  FEED_KINDS,
   type FeedKind,
   type ListAppearance,
   type ListDay,
@@ -1931,7 +1932,7 @@ function listPages(
     ...CATEGORY_KINDS.map((kind) => windowPaths.category(cat, kind)),
     paths.category(cat),
     ...Array.from({ length: anchoredPages(n, size) }, (_, k) => paths.category(cat, k + 1)),
-    ...(['atom', 'rss', 'json'] as const).map((k) => paths.categoryFeed(cat, k)),
+    ...FEED_KINDS.map((k) => paths.categoryFeed(cat, k)),
     feedItemsPath(categoryKey(cat)),
   ];
   /** Keep a file the view cannot make (its inputs did not change), or build in full. */

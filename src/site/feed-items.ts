@@ -11,11 +11,10 @@
  * frame that does not match, a file cut or changed by hand) gives no items: they are made again.
  */
 import { ITEM_FRAMES, type ItemBytes } from './feeds.js';
-import type { FeedKind } from './model.js';
+import { FEED_KINDS, type FeedKind } from './model.js';
 
 /** The index's format (another one reads as no items). */
 const FORMAT = 3;
-const KINDS: readonly FeedKind[] = ['atom', 'rss', 'json'];
 
 /** The index of a feed's items: where they begin in each file (`open`), and each item's key and bytes. */
 export function packFeedIndex(
@@ -24,7 +23,7 @@ export function packFeedIndex(
 ): string {
   return `${JSON.stringify({
     format: FORMAT,
-    open: KINDS.map((k) => open[k]),
+    open: FEED_KINDS.map((k) => open[k]),
     items: items.map(([key, t]) => [key, t.updated, t.atom.length, t.rss.length, t.json.length]),
   })}\n`;
 }
@@ -41,7 +40,7 @@ export function keptFeedItems(
   const parsed = index && parseIndex(index);
   if (!parsed || parsed.items.length === 0) return none;
   const cut: Record<FeedKind, Buffer[]> = { atom: [], rss: [], json: [] };
-  for (const [i, kind] of KINDS.entries()) {
+  for (const [i, kind] of FEED_KINDS.entries()) {
     const bytes = feed(kind);
     if (!bytes) return none;
     const { between, close, first, last } = ITEM_FRAMES[kind];
@@ -79,7 +78,7 @@ function parseIndex(bytes: Buffer): { open: number[]; items: IndexItem[] } | und
   const v = value as { format?: unknown; open?: unknown; items?: unknown } | null;
   if (!v || v.format !== FORMAT) return undefined;
   const size = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
-  if (!Array.isArray(v.open) || v.open.length !== KINDS.length || !v.open.every(size)) return undefined;
+  if (!Array.isArray(v.open) || v.open.length !== FEED_KINDS.length || !v.open.every(size)) return undefined;
   if (!Array.isArray(v.items)) return undefined;
   for (const item of v.items as unknown[])
     if (

@@ -340,6 +340,8 @@ export const paths = {
 } as const;
 
 export type FeedKind = 'atom' | 'rss' | 'json';
+/** Every feed kind, in the order a feed's files are listed. */
+export const FEED_KINDS: readonly FeedKind[] = ['atom', 'rss', 'json'];
 const FEED_FILE: Record<FeedKind, string> = { atom: 'atom.xml', rss: 'rss.xml', json: 'feed.json' };
 const FEED_EXT: Record<FeedKind, string> = { atom: 'atom.xml', rss: 'rss.xml', json: 'json' };
 

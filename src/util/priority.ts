@@ -21,11 +21,15 @@ export const BACKGROUND_NICE = 10;
  * whole process's, which must keep its own.
  */
 export function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
+  if (process.platform === 'linux') lowerThread(0);
+}
+
+/** Lower thread `id` (0: the caller) to BACKGROUND_NICE, never raising it; Linux only. */
+function lowerThread(id: number): void {
   try {
-    if (getPriority(0) < BACKGROUND_NICE) setPriority(0, BACKGROUND_NICE);
+    if (getPriority(id) < BACKGROUND_NICE) setPriority(id, BACKGROUND_NICE);
   } catch {
-    // Not allowed here (a sandbox): the thread runs at the priority it has.
+    // Not allowed here (a sandbox), or the thread is gone: it runs at the priority it has.
   }
 }
 
@@ -41,15 +45,7 @@ export function lowerNewThreads<T>(start: () => T): T {
   if (process.platform !== 'linux') return start();
   const before = threadIds();
   const started = start();
-  if (before)
-    for (const id of threadIds() ?? []) {
-      if (before.has(id)) continue;
-      try {
-        if (getPriority(Number(id)) < BACKGROUND_NICE) setPriority(Number(id), BACKGROUND_NICE);
-      } catch {
-        // Not allowed here (a sandbox), or the thread is gone: it runs at the priority it has.
-      }
-    }
+  if (before) for (const id of threadIds() ?? []) if (!before.has(id)) lowerThread(Number(id));
   return started;
 }
 
