@@ -6,10 +6,12 @@ import {
   bucketOf,
   buildSearchIndex,
   eachToken,
+  eachTokenNumber,
   keyOf,
   normalise,
   type SearchEntry,
   STOPWORDS,
+  TokenTable,
   tokens,
 } from '../../src/site/search-index.js';
 import { searchEngineOver } from '../../src/site/search-vm.js';
@@ -268,4 +270,60 @@ test('a common word: every match counted, ordered by relevance then score (the c
   const both = query('alpha betamax', {}, 600);
   assert.equal(both.hits.length, 200);
   assert.equal(rank(ids(both)[0]!), 0);
+});
+
+test('a token table numbers the words of texts as tokens() gives them, in the order first met', () => {
+  // Seeded words of varied length (ASCII, accented, stopwords, digits): enough to grow the table
+  // past its first size more than once.
+  // mulberry32
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const word = () => {
+    const n = 1 + Math.floor(rnd() * 9);
+    let w = '';
+    for (let i = 0; i < n; i++) w += letters[Math.floor(rnd() * letters.length)];
+    return w;
+  };
+  const vocabulary = [
+    ...Array.from({ length: 6000 }, word),
+    'the',
+    'of',
+    'and',
+    'Café',
+    'naïve',
+    'x-ray',
+    'O(n)',
+  ];
+  const texts = Array.from({ length: 600 }, () =>
+    Array.from({ length: 40 }, () => vocabulary[Math.floor(rnd() * vocabulary.length)]).join(
+      rnd() < 0.5 ? ' ' : ', ',
+    ),
+  );
+  texts.push('Über naïve Café résumé, THE end', '');
+  const table = new TokenTable();
+  const firstMet = new Map<string, number>();
+  for (const text of texts) {
+    const expected = tokens(text);
+    const got: number[] = [];
+    eachTokenNumber(text, table, (n) => got.push(n));
+    assert.deepEqual(
+      got.map((n) => table.names[n]),
+      expected,
+    );
+    for (const t of expected) if (!firstMet.has(t)) firstMet.set(t, firstMet.size);
+    for (let i = 0; i < got.length; i++) assert.equal(got[i], firstMet.get(expected[i]!));
+  }
+  assert.deepEqual(table.names, [...firstMet.keys()]);
+  assert.ok(table.names.length > 4096, `only ${table.names.length} tokens: the table did not grow`);
+  // A whole token by its text: the same number; a stopword has none.
+  assert.equal(table.number(table.names[17]!), 17);
+  assert.equal(table.number('the'), -1);
+  assert.equal(table.number('#cs.lg'), table.names.length - 1);
+  assert.equal(table.number('#cs.lg'), table.names.length - 1);
 });
