@@ -90,7 +90,12 @@ export function eachToken(text: string, take: (token: string) => void): void {
   const norm = normalise(text);
   // Same words either way: in ASCII text, letters and digits are [a-z0-9] once lower-cased.
   if (ASCII.test(norm)) asciiWords(norm, take);
-  else for (const t of norm.split(/[^\p{L}\p{N}]+/u)) if (t !== '' && !STOPWORDS.has(t)) take(t);
+  else unicodeWords(norm, take);
+}
+
+/** The words of normalised text with letters or digits outside ASCII, stopwords out. */
+function unicodeWords(norm: string, take: (token: string) => void): void {
+  for (const t of norm.split(/[^\p{L}\p{N}]+/u)) if (t !== '' && !STOPWORDS.has(t)) take(t);
 }
 
 /** FNV-1a's offset basis and prime (32 bits), for TokenTable. */
@@ -108,8 +113,8 @@ function fnv(text: string, start: number, end: number): number {
  * A segment's tokens, numbered in the order first met, found by their characters where they
  * stand in the text being scanned: a word met before (most of an abstract's) is found without
  * a string made for it or hashed by V8 (its hash is made as the scan reads it). Stopwords are
- * held too, marked, so that they are skipped as cheaply. A full build's search thread spent
- * ~0.15 s of its ~0.37 s slicing, hashing and looking up such words (6 December 2026).
+ * held too, marked, so that they are skipped as cheaply. Making a 300-day site's segments took
+ * ~22% less CPU so (~40–55 ms of a full build; docs/measurements.md, 6 December 2026).
  */
 export class TokenTable {
   /** Each token's text, by its number. */
@@ -191,7 +196,7 @@ export class TokenTable {
 export function eachTokenNumber(text: string, table: TokenTable, take: (n: number) => void): void {
   const norm = normalise(text);
   if (!ASCII.test(norm)) {
-    eachToken(norm, (t) => take(table.number(t)));
+    unicodeWords(norm, (t) => take(table.number(t)));
     return;
   }
   asciiRuns(norm, (start, end, h) => {
