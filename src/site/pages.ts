@@ -59,10 +59,12 @@ export function dayBody(day: SiteDay, nav: DayNav, ctx: PageContext): string {
   const to = (p: string) => escapeHtml(relativeUrl(from, p));
   const observed = formatInstant(d.observedAt);
   const age = typeof d.ageHours === 'number' ? ` (${num(d.ageHours)} h after the announcement)` : '';
+  // The same two pagers a day whose neighbours alone change has replaced in its page.
+  const [topPager, bottomPager] = dayPagers(day.day, nav);
   const out: string[] = [
     `<h1>Hot papers of ${escapeHtml(longDay(day.day))}${horizonBadge(day.horizon)}</h1>`,
     `<p class="lead">${plural(d.papers.length, 'paper')} ranked of ${num(d.listed)} listed in ${escapeHtml(d.categories.join(', '))}, from ${plural(d.postsFound, 'post')}. Counts observed ${escapeHtml(observed)}${escapeHtml(age)}. <a href="#how">How ranked</a>.</p>`,
-    `<div class="dayhead">${healthHtml(d.health)}${dayPager(nav, from, 'Other days')}</div>`,
+    `<div class="dayhead">${healthHtml(d.health)}${topPager}</div>`,
   ];
   if (d.papers.length === 0) out.push('<p>No paper reached the threshold this day.</p>');
   else {
@@ -104,7 +106,7 @@ export function dayBody(day: SiteDay, nav: DayNav, ctx: PageContext): string {
     }
     out.push('</ol>');
   }
-  out.push(howRanked(day), dayPager(nav, from, 'More days'));
+  out.push(howRanked(day), bottomPager);
   return out.join('');
 }
 
