@@ -18,6 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -262,7 +263,12 @@ function enrichmentsOf(d: DayDigest): PaperEnrichment[] {
 
 const yaml = (s: string) => JSON.stringify(s);
 
-/** The same days and papers as Hugo content with a minimal theme (pages, taxonomy, RSS). */
+/**
+ * The same days and papers as Hugo content with a minimal theme (pages, taxonomy, RSS) and a
+ * search index as Hugo sites make one: an output format of the home page that lists every
+ * paper's title, authors, categories and abstract as JSON (our build's index holds the same
+ * fields, tokenised). A paper's authors and abstract are front matter, rendered by the template.
+ */
 function writeHugoSite(root: string, digests: readonly DayDigest[], version: number): void {
   const file = (path: string, text: string) => {
     mkdirSync(join(root, path, '..'), { recursive: true });
@@ -283,12 +289,17 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
       '[taxonomies]',
       "  category = 'categories'",
       '[outputs]',
-      '  home = ["HTML", "RSS", "JSON"]',
+      '  home = ["HTML", "RSS", "JSON", "SearchIndex"]',
       '  section = ["HTML", "RSS"]',
       '  taxonomy = ["HTML"]',
       '  term = ["HTML", "RSS"]',
       '[outputFormats.JSON]',
       "  baseName = 'feed'",
+      '[outputFormats.SearchIndex]',
+      "  mediaType = 'application/json'",
+      "  baseName = 'search-index'",
+      '  isPlainText = true',
+      '  notAlternative = true',
       '[markup.goldmark.renderer]',
       '  unsafe = false',
       ...(version >= 114 ? ['[services.rss]', `  limit = ${FEED_ITEMS}`] : []),
@@ -299,7 +310,7 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
   file('layouts/_default/baseof.html', base);
   file(
     'layouts/_default/single.html',
-    '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ with .Params.categories }}<ul>{{ range . }}<li><a href="{{ "/categories/" | relURL }}{{ . | urlize }}/">{{ . }}</a></li>{{ end }}</ul>{{ end }}{{ end }}',
+    '{{ define "main" }}<h1>{{ .Title }}</h1>{{ with .Params.authors }}<p>{{ delimit . ", " }}</p>{{ end }}{{ with .Params.abstract }}<h2>Abstract</h2><p>{{ . }}</p>{{ end }}{{ .Content }}{{ with .Params.categories }}<ul>{{ range . }}<li><a href="{{ "/categories/" | relURL }}{{ . | urlize }}/">{{ . }}</a></li>{{ end }}</ul>{{ end }}{{ end }}',
   );
   file(
     'layouts/_default/list.html',
@@ -312,6 +323,10 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
   file(
     'layouts/index.json',
     '{"version":"https://jsonfeed.org/version/1.1","title":{{ .Site.Title | jsonify }},"items":[{{ range $i, $p := first 30 (where .Site.RegularPages "Section" "days") }}{{ if $i }},{{ end }}{"id":{{ $p.Permalink | jsonify }},"title":{{ $p.Title | jsonify }},"content_html":{{ $p.Content | jsonify }}}{{ end }}]}',
+  );
+  file(
+    'layouts/index.searchindex.json',
+    '[{{ range $i, $p := where .Site.RegularPages "Section" "papers" }}{{ if $i }},{{ end }}{"url":{{ $p.RelPermalink | jsonify }},"title":{{ $p.Title | jsonify }},"authors":{{ $p.Params.authors | jsonify }},"categories":{{ $p.Params.categories | jsonify }},"abstract":{{ $p.Params.abstract | jsonify }}}{{ end }}]',
   );
   file('static/site.css', 'body{font-family:sans-serif}');
   const post = (p: ScoredPost) =>
@@ -336,10 +351,7 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
     for (const r of d.papers) {
       const p = r.paper;
       const page = [
-        p.authors.join(', '),
         `[abs](https://arxiv.org/abs/${p.id}) | [pdf](https://arxiv.org/pdf/${p.id})`,
-        '## Abstract',
-        p.abstract,
         '## Score breakdown',
         `| Source | Posts | Score |\n|---|---|---|\n${r.posts.map((s) => `| ${s.source} | 1 | ${s.weighted} |`).join('\n')}`,
         `## Posts (${r.posts.length})`,
@@ -347,7 +359,7 @@ function writeHugoSite(root: string, digests: readonly DayDigest[], version: num
       ].join('\n\n');
       file(
         `content/papers/${p.id}.md`,
-        `---\ntitle: ${yaml(p.title)}\ndate: ${d.observedAt}\ncategories: ${JSON.stringify(p.categories)}\n---\n\n${page}\n`,
+        `---\ntitle: ${yaml(p.title)}\ndate: ${d.observedAt}\ncategories: ${JSON.stringify(p.categories)}\nauthors: ${JSON.stringify(p.authors)}\nabstract: ${yaml(p.abstract)}\n---\n\n${page}\n`,
       );
     }
   }
@@ -736,6 +748,11 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const ourFiles = countFiles(racePublic(0));
   const hugoFiles = countFiles(hugoPublic(0));
   const rss = readFileSync(join(hugoPublic(0), 'index.xml'), 'utf8').split('<item>').length - 1;
+  // Both sides make a search index of the papers (ours: assets/search/; Hugo's: one JSON file).
+  const hugoIndex = join(hugoPublic(0), 'search-index.json');
+  const indexed = existsSync(hugoIndex)
+    ? `a search index of ${(JSON.parse(readFileSync(hugoIndex, 'utf8')) as unknown[]).length} papers (${(statSync(hugoIndex).size / 1e6).toFixed(1)} MB)`
+    : 'NO search index (its template was not used)';
   console.log(
     `site: race at ${days.length} days, whole processes interleaved, median of ${RACE_RUNS}; each timed run of either tool writes into a new folder (none is deleted before the end), ${SYNC ? "after a `sync` (the previous run's writeback kept out of the timing)" : 'with no `sync` (SITE_BENCH_SYNC=0)'}:`,
   );
@@ -743,7 +760,7 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
     `  hotpapers site --full (${compiled ? 'compiled JavaScript' : 'tsx'}, node start-up included): wall ${s1(a)}, CPU ${cpu(oursRuns)}, peak RSS ${peak(oursRuns)}; ${ourFiles.files} files, ${(ourFiles.bytes / 1e6).toFixed(1)} MB`,
   );
   console.log(
-    `  ${versionText.split(' ').slice(0, 2).join(' ')} (minimal theme, no math; feeds limited to ${FEED_ITEMS} items, its RSS has ${rss}): wall ${s1(b)}, CPU ${cpu(hugoRuns)}, peak RSS ${peak(hugoRuns)}; ${hugoFiles.files} files, ${(hugoFiles.bytes / 1e6).toFixed(1)} MB`,
+    `  ${versionText.split(' ').slice(0, 2).join(' ')} (minimal theme, no math, ${indexed}; feeds limited to ${FEED_ITEMS} items, its RSS has ${rss}): wall ${s1(b)}, CPU ${cpu(hugoRuns)}, peak RSS ${peak(hugoRuns)}; ${hugoFiles.files} files, ${(hugoFiles.bytes / 1e6).toFixed(1)} MB`,
   );
   const cpuRatio =
     oursRuns[0]?.cpuMs === undefined
