@@ -59,7 +59,7 @@ const INCREMENTAL_RUNS = 5;
  * days (post.ts keeps the listing's cross-lists), which adds a category to the paper: its old
  * day shows the row as it is now and is made again for it (see build.ts, migrations 15 and 16).
  */
-const RANK_AGAIN_RUNS = 3;
+const RANK_AGAIN_RUNS = 5;
 /** How far back (in mailing days) the paper ranked again was first ranked: within the smallest store. */
 const RANK_AGAIN_BACK = Math.max(0, Math.min(150, Math.min(...SIZES) - RANK_AGAIN_RUNS));
 /** Full builds at each size (the median is printed). */
@@ -750,7 +750,8 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
   const rss = readFileSync(join(hugoPublic(0), 'index.xml'), 'utf8').split('<item>').length - 1;
   // Both sides make a search index of the papers (ours: assets/search/; Hugo's: one JSON file).
   const hugoIndex = join(hugoPublic(0), 'search-index.json');
-  const indexed = existsSync(hugoIndex)
+  const hugoIndexed = existsSync(hugoIndex);
+  const indexed = hugoIndexed
     ? `a search index of ${(JSON.parse(readFileSync(hugoIndex, 'utf8')) as unknown[]).length} papers (${(statSync(hugoIndex).size / 1e6).toFixed(1)} MB)`
     : 'NO search index (its template was not used)';
   console.log(
@@ -771,7 +772,8 @@ async function raceHugo(dir: string, db: string, days: readonly string[], ours: 
     part: 'site',
     goal: `\`site --full\` against Hugo, the same ${days.length} days, wall time (medians of ${RACE_RUNS} interleaved whole processes)`,
     target: '≤ 0.5×',
-    figure: `${(a / b).toFixed(2)}× (${s1(a)} against ${s1(b)})`,
-    met: a / b <= 0.5,
+    figure: `${(a / b).toFixed(2)}× (${s1(a)} against ${s1(b)})${hugoIndexed ? '' : ', not the same pages: Hugo made no search index'}`,
+    // Without its search index Hugo did less than our build: the race does not count.
+    met: hugoIndexed && a / b <= 0.5,
   });
 }
