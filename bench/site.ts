@@ -612,8 +612,8 @@ export async function benchSite(): Promise<void> {
     const again = incrementalStores.map(() => [] as BuildFigures[]);
     for (let r = 0; r < GROWTH_RUNS; r++) {
       // Then days that rank again a paper of an older day (the same one at every size), in
-      // turn: after as many new days as before GROWTH_RUNS (a new day costs more the more days
-      // the search index's open segment holds before it).
+      // turn: after the same new days as before GROWTH_RUNS, so that they do the same work (the
+      // days before a build are part of it: the search index's open segment holds them).
       if (r === INCREMENTAL_RUNS)
         for (let k = 0; k < RANK_AGAIN_RUNS; k++)
           incrementalStores.forEach((store, i) => {
