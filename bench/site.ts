@@ -607,39 +607,43 @@ export async function benchSite(): Promise<void> {
     // margin).
     const incremental = incrementalStores.map(() => [] as BuildFigures[]);
     const besideFull = incrementalStores.map(() => [] as BuildFigures[]);
-    /** The day added in round `r` of the new days: the rank-again days come between the first INCREMENTAL_RUNS and the rest. */
-    const newDay = (r: number) => (r < INCREMENTAL_RUNS ? newer[r]! : later[r - INCREMENTAL_RUNS]!);
-    const again = incrementalStores.map(() => [] as BuildFigures[]);
-    for (let r = 0; r < GROWTH_RUNS; r++) {
-      // Then days that rank again a paper of an older day (the same one at every size), in
-      // turn: after the same new days as before GROWTH_RUNS, so that they do the same work (the
-      // days before a build are part of it: the search index's open segment holds them).
-      if (r === INCREMENTAL_RUNS)
-        for (let k = 0; k < RANK_AGAIN_RUNS; k++)
-          incrementalStores.forEach((store, i) => {
-            addDays(store.db, [newer[INCREMENTAL_RUNS + k]!], {
-              enrich: true,
-              rankAgain: history[RANK_AGAIN_BACK + k]!,
-            });
-            syncNow();
-            again[i]!.push(timedBuild(ours, store.db, store.out, false));
-          });
+    /**
+     * Round `r` of the new days: one more day on each store, built into its folder; in the first
+     * INCREMENTAL_RUNS rounds each followed by a full build at the smaller sizes. The later rounds
+     * take the sizes from the largest down every other time, so that no size is always timed
+     * after the same work.
+     */
+    const newDayRound = (r: number) => {
       const beside = r < INCREMENTAL_RUNS;
-      // After the full builds' rounds, every other round takes the sizes from the largest down,
-      // so that no size is always timed after the same work.
       const order = incrementalStores.map((_, i) => i);
       if (!beside && (r - INCREMENTAL_RUNS) % 2 === 1) order.reverse();
       for (const i of order) {
         const store = incrementalStores[i]!;
         // As a daily run with the default sources adds it: its papers' Hugging Face answers too.
-        addDays(store.db, [newDay(r)], { enrich: true });
+        addDays(store.db, [beside ? newer[r]! : later[r - INCREMENTAL_RUNS]!], { enrich: true });
         syncNow();
         incremental[i]!.push(timedBuild(ours, store.db, store.out, false));
         if (!beside || !BESIDE_AT.has(store.days)) continue;
         syncNow();
         besideFull[i]!.push(timedBuild(ours, store.db, join(dir, `public-${store.days}-beside-${r}`), true));
       }
-    }
+    };
+    for (let r = 0; r < INCREMENTAL_RUNS; r++) newDayRound(r);
+    // Then days that rank again a paper of an older day (the same one at every size), in turn:
+    // after the same new days as before GROWTH_RUNS, so that they do the same work (the days
+    // before a build are part of it: the search index's open segment holds them).
+    const again = incrementalStores.map(() => [] as BuildFigures[]);
+    for (let r = 0; r < RANK_AGAIN_RUNS; r++)
+      incrementalStores.forEach((store, i) => {
+        addDays(store.db, [newer[INCREMENTAL_RUNS + r]!], {
+          enrich: true,
+          rankAgain: history[RANK_AGAIN_BACK + r]!,
+        });
+        syncNow();
+        again[i]!.push(timedBuild(ours, store.db, store.out, false));
+      });
+    // Then the growth's further new days.
+    for (let r = INCREMENTAL_RUNS; r < GROWTH_RUNS; r++) newDayRound(r);
     /** Per size, the new days timed between the full builds (the first INCREMENTAL_RUNS), and their median. */
     const besideRuns = incremental.map((runs) => runs.slice(0, INCREMENTAL_RUNS));
     const medians = besideRuns.map((runs) => medianBy(runs, (b) => b.cpuMs));
