@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { apiErrorMessage, parseApiFeed, splitVersionedId } from '../../src/arxiv/atom.js';
+import { parseXmlDocument } from '../../src/arxiv/xml.js';
 import { HotpapersError, ParseError } from '../../src/errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/arxiv/${name}`, import.meta.url), 'utf8');
@@ -111,6 +112,41 @@ test('parseApiFeed - malformed XML, HTML, empty bodies and other roots', () => {
       body,
     );
   }
+});
+
+test('parseXmlDocument - every break of well-formedness is refused, with its line', () => {
+  const feed = (inner: string) => `<?xml version="1.0"?>\n<feed>\n${inner}\n</feed>`;
+  const cases: Array<[string, number, RegExp]> = [
+    [feed('<entry><title>T</titl></entry>'), 3, /unexpected close tag/],
+    [feed('<entry>'), 4, /unexpected close tag|unclosed tag/],
+    [feed('</entry>'), 3, /unexpected close tag/],
+    [feed('<link href="a" href="b"/>'), 3, /duplicate attribute: href/],
+    [feed('<link href=a/>'), 3, /unquoted attribute value/],
+    [`${feed('')}\n<feed/>`, 5, /only one root/],
+    [`${feed('')}\ntrailing words`, 5, /text data outside of root node/],
+  ];
+  for (const [body, line, reason] of cases) {
+    assert.throws(
+      () => parseXmlDocument(body, 'feed', 'the API Atom feed'),
+      (e: unknown) =>
+        e instanceof ParseError &&
+        e.message.startsWith(`arxiv: malformed XML in the API Atom feed (line ${line}: `) &&
+        reason.test(e.message) &&
+        !e.message.includes('\n'),
+      body,
+    );
+  }
+});
+
+test('parseXmlDocument - entities and CDATA decoded; a glitch within one text is kept as written', () => {
+  const feed = parseXmlDocument(
+    '<feed><title>a &amp; b &lt;c&gt; &#x41;&#66; &nbsp;<![CDATA[<i>x</i>]]></title>' +
+      '<summary>form\ffeed, &#0; and ]]> too</summary></feed>',
+    'feed',
+    'the API Atom feed',
+  );
+  assert.equal(feed.children[0]?.text, 'a & b <c> AB &nbsp;<i>x</i>');
+  assert.equal(feed.children[1]?.text, 'form\ffeed, &#0; and ]]> too');
 });
 
 test('splitVersionedId - the id shapes arXiv feeds use', () => {
