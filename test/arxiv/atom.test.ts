@@ -114,7 +114,7 @@ test('parseApiFeed - malformed XML, HTML, empty bodies and other roots', () => {
   }
 });
 
-test('parseXmlDocument - every break of well-formedness is refused, with its line', () => {
+test('parseXmlDocument - breaks of the document structure are refused, with their line', () => {
   const feed = (inner: string) => `<?xml version="1.0"?>\n<feed>\n${inner}\n</feed>`;
   const cases: Array<[string, number, RegExp]> = [
     [feed('<entry><title>T</titl></entry>'), 3, /unexpected close tag/],
