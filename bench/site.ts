@@ -658,7 +658,7 @@ export async function benchSite(): Promise<void> {
     incrementalStores.forEach((store, i) => {
       const incr = medians[i]!;
       const cpus = besideRuns[i]!.map((b) => b.cpuMs);
-      const all = incremental[i]!.map((b) => b.cpuMs);
+      const roundCpus = incremental[i]!.map((b) => b.cpuMs);
       const fullCpus = besideFull[i]!.map((b) => b.cpuMs);
       const full = fullBesideOf(i);
       const beside =
@@ -666,7 +666,7 @@ export async function benchSite(): Promise<void> {
           ? `${(incr.cpuMs / full.cpuMs).toFixed(3)}× the median of the full builds timed between them (CPU ${s1(full.cpuMs)}, ${s1(Math.min(...fullCpus))}–${s1(Math.max(...fullCpus))}), `
           : '';
       lines.push(
-        `  one new day on the ${store.days}-day store (median of the ${cpus.length} timed ${fullCpus.length > 0 ? 'between the full builds' : 'in those rounds'}; of all ${all.length}: CPU ${s1(growthMedians[i]!.cpuMs)}, by round ${all.map((ms) => (ms / 1000).toFixed(2)).join(' ')} s): CPU ${s1(incr.cpuMs)} (${s1(incr.sysMs)} of it the kernel's) = ${beside}${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above; wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
+        `  one new day on the ${store.days}-day store (median of the ${cpus.length} timed ${fullCpus.length > 0 ? 'between the full builds' : 'in those rounds'}; of all ${roundCpus.length}: CPU ${s1(growthMedians[i]!.cpuMs)}, by round ${roundCpus.map((ms) => (ms / 1000).toFixed(2)).join(' ')} s): CPU ${s1(incr.cpuMs)} (${s1(incr.sysMs)} of it the kernel's) = ${beside}${(incr.cpuMs / store.full.cpuMs).toFixed(3)}× the full builds' median above; wall ${s1(incr.wallMs)} = ${(incr.wallMs / full.wallMs).toFixed(3)}× (CPU of all runs ${s1(Math.min(...cpus))}–${s1(Math.max(...cpus))}; the median run: ${incr.daysLoaded} days read, ${incr.fresh} files written (${incr.searchFresh} of the search index), ${(incr.bytes / 1e6).toFixed(2)} MB, ${incr.kept} kept)`,
       );
     });
     // The same new days at every size (all GROWTH_RUNS of them): how the cost of one grows with
