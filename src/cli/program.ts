@@ -6,25 +6,18 @@
  */
 import type { LogFormat } from '../util/log.js';
 import { VERSION } from '../version.js';
-import { Command, CommanderError, Help } from './commander.js';
-import { SUMMARIES } from './commands/summaries.js';
+import { Command, CommanderError } from './commander.js';
 import { programEpilog } from './help.js';
+import { PROGRAM_DESCRIPTION } from './root-help.js';
 
 const HELP_HINT = '(run hotpapers --help for usage)';
 
-/**
- * Build the program with the command `name` (or every command, for help); with `rootHelp`, with
- * each command as the root help lists it and nothing else (see commands/summaries.ts).
- */
-export async function buildProgram(
-  name?: string,
-  format: LogFormat = 'human',
-  rootHelp = false,
-): Promise<Command> {
+/** Build the program with the command `name` (or every command, for help). */
+export async function buildProgram(name?: string, format: LogFormat = 'human'): Promise<Command> {
   const program = new Command();
   program
     .name('hotpapers')
-    .description('Which new arXiv papers people are talking about.')
+    .description(PROGRAM_DESCRIPTION)
     .version(VERSION)
     .exitOverride()
     .addHelpText('after', programEpilog);
@@ -35,33 +28,20 @@ export async function buildProgram(
     program.showHelpAfterError(HELP_HINT);
   }
   const onlyVersion = name === '--version' || name === '-V';
-  if (rootHelp) listCommands(program);
-  else if (!onlyVersion) {
+  if (!onlyVersion) {
     const { loadCommands } = await import('./commands/index.js');
     for (const register of await loadCommands(name)) register(program);
   }
   return program;
 }
 
-/** Add every command as the root help lists it: its name, term and description, no module loaded. */
-function listCommands(program: Command): void {
-  const terms = new Map<string, string>();
-  for (const [name, { term, description }] of Object.entries(SUMMARIES)) {
-    program.command(name).description(description);
-    terms.set(name, term);
-  }
-  const help = new Help();
-  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd) });
-}
-
 /** Run the CLI with `argv` (node, script, ...args); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const format = logFormatOf(argv);
   try {
-    // Only the named command's definition is loaded; `hotpapers --help` none (the root help
-    // lists them from commands/summaries.ts); `help` and unknown names load them all.
-    const rootHelp = argv.length === 3 && (argv[2] === '--help' || argv[2] === '-h');
-    const program = await buildProgram(argv[2], format, rootHelp);
+    // Only the named command's definition is loaded; `help` and unknown names load them all.
+    // (`hotpapers --help` alone never gets here: main.ts writes it from root-help.ts.)
+    const program = await buildProgram(argv[2], format);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
- * Issue 9 item 7: `--version` loads the entry point alone; `--help` commander and the command
- * definitions only; each command loads its implementation when it runs, cheerio only for catchup
- * pages and luxon only for a command that checks a date.
+ * Issue 9 item 7: `--version` loads the entry point alone; `--help` the commands' summaries
+ * alone (no commander); a command's help commander and the command definitions only; each
+ * command loads its implementation when it runs, cheerio only for catchup pages and luxon only
+ * for a command that checks a date.
  * Checked by recording the modules a real CLI process loads (a loader hook), never by time.
  */
 import assert from 'node:assert/strict';
@@ -54,9 +55,9 @@ function packages(modules: string[]): string[] {
   return [...names].sort();
 }
 
-/** What `--help` may load: the CLI's own definitions and the few tiny modules they name. */
+/** What a command's help may load: the CLI's own definitions and the few tiny modules they name. */
 const LIGHT = [
-  /^src\/cli\/(main|program|commander|options|help|usage)\.ts$/,
+  /^src\/cli\/(main|program|commander|options|help|root-help|usage)\.ts$/,
   /^src\/cli\/commands\/[a-z-]+\.ts$/,
   /^src\/(version|errors)\.ts$/,
   /^src\/util\/(text|log|redact)\.ts$/,
@@ -79,8 +80,22 @@ for (const args of [['--version'], ['-V']]) {
   });
 }
 
+for (const args of [['--help'], ['-h']]) {
+  test(`hotpapers ${args[0]} loads the root help's own modules, not commander`, () => {
+    const run = loadedBy([MAIN, ...args]);
+    assert.equal(run.status, 0);
+    assert.deepEqual(run.modules.filter((m) => !m.startsWith('test/')).sort(), [
+      'src/cli/commands/summaries.ts',
+      'src/cli/help.ts',
+      'src/cli/main.ts',
+      'src/cli/root-help.ts',
+      'src/demo/day.ts',
+      'src/version.ts',
+    ]);
+  });
+}
+
 for (const args of [
-  ['--help'],
   ['post', '--help'],
   ['help', 'site'],
   ['--log-format', 'json', '--version'],
